@@ -1,0 +1,88 @@
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Config } from './config.js';
+import { FEATURES } from './features/index.js';
+import { AuditLog } from './infra/audit/audit-log.js';
+import { type GuardedRoute, registerGuard } from './infra/auth/guard.js';
+import { SessionStore } from './infra/auth/sessions.js';
+import { type Db, openDatabase } from './infra/db/database.js';
+import { migrateToLatest } from './infra/db/migrator.js';
+import { getOrCreateSecret } from './infra/db/settings.js';
+import { registerErrorHandlers } from './infra/http/errors.js';
+import { registerMetrics } from './infra/http/metrics.js';
+import { DEFAULT_BODY_LIMIT, registerSecurity } from './infra/http/security.js';
+import { JobQueue } from './infra/jobs/job-queue.js';
+import { Mailer } from './infra/mail/mailer.js';
+import type { Services } from './infra/services.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+    guardedRoutes: GuardedRoute[];
+  }
+}
+
+export interface BuildOptions {
+  /** An open database (tests pass one per suite); otherwise opened from config.databaseUrl. */
+  db?: Db;
+  /** Register Node process metrics (once per process: the server does, tests don't). */
+  processMetrics?: boolean;
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+
+/** The one way to build Rally's HTTP app: used by the server, the tests and the benchmarks. */
+export async function buildApp(
+  config: Config,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const db = options.db ?? openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  const jobs = new JobQueue(db);
+  const services: Services = {
+    config,
+    db,
+    jobs,
+    mailer: new Mailer(db, jobs, config.mailFrom),
+    audit: new AuditLog(db),
+  };
+
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // One line per request is written by the metrics hook instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.decorate('services', services);
+  app.decorate('guardedRoutes', [] as GuardedRoute[]);
+  app.decorate(
+    'adminNav',
+    FEATURES.flatMap((f) => f.nav ?? []),
+  );
+  if (!options.db) app.addHook('onClose', () => db.destroy());
+
+  const secure = config.baseUrl.startsWith('https://');
+  await registerSecurity(app, {
+    cookieSecret: await getOrCreateSecret(db, 'cookie_secret'),
+    secureCookies: secure,
+    baseUrl: config.baseUrl,
+  });
+  registerErrorHandlers(app);
+  registerMetrics(app, { processMetrics: options.processMetrics ?? false });
+  registerGuard(app, new SessionStore(db), app.guardedRoutes);
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/assets/',
+    maxAge: '1h',
+    index: false,
+  });
+
+  for (const feature of FEATURES) {
+    if (feature.routes) await feature.routes(app, services);
+    for (const [type, handler] of Object.entries(feature.jobs?.(services) ?? {}))
+      jobs.register(type, handler);
+  }
+  return app;
+}

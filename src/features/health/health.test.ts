@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { createTestApp } from '../../../test/helpers/app.js';
+import { describeEachDatabase } from '../../../test/helpers/databases.js';
+
+describeEachDatabase('health and metrics', (ctx) => {
+  let app: FastifyInstance;
+  before(async () => {
+    app = await createTestApp(ctx.db);
+  });
+  after(() => app.close());
+
+  it('answers /healthz, and checks the database when asked', async () => {
+    const shallow = await app.inject('/healthz');
+    assert.equal(shallow.statusCode, 200);
+    assert.deepEqual(shallow.json(), { status: 'ok' });
+    const deep = await app.inject('/healthz?deep=1');
+    assert.deepEqual(deep.json(), { status: 'ok', database: ctx.dialect });
+  });
+
+  it('counts requests per route in Prometheus text format', async () => {
+    await app.inject('/healthz');
+    await app.inject('/no/such/page');
+    const res = await app.inject('/metrics');
+    assert.equal(res.statusCode, 200);
+    assert.match(res.headers['content-type'] as string, /text\/plain/);
+    assert.match(
+      res.body,
+      /http_requests_total\{method="GET",route="\/healthz",status_code="200"\} \d+/,
+    );
+    assert.match(
+      res.body,
+      /http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/healthz"/,
+    );
+    assert.match(res.body, /route="unmatched",status_code="404"/);
+  });
+
+  it('sends security headers with a CSP that forbids inline script', async () => {
+    const res = await app.inject('/healthz');
+    const csp = res.headers['content-security-policy'] as string;
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(res.headers['x-frame-options']), /SAMEORIGIN|DENY/);
+  });
+
+  it('answers an unknown page with a 404 page', async () => {
+    const res = await app.inject({ url: '/nope', headers: { accept: 'text/html' } });
+    assert.equal(res.statusCode, 404);
+    assert.match(res.body, /Page not found/);
+  });
+});

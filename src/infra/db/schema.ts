@@ -1,0 +1,23 @@
+import type { Generated } from 'kysely';
+import type { AuthTables } from '../auth/auth.tables.js';
+import type { JobTables } from '../jobs/jobs.tables.js';
+import type { MailTables } from '../mail/mail.tables.js';
+
+/**
+ * The whole database as Kysely sees it. Each table belongs to one module; only that module's
+ * repository queries it. Feature modules add their table interfaces here as they arrive.
+ */
+export interface Database extends CoreTables, AuthTables, JobTables, MailTables {}
+
+export interface CoreTables {
+  settings: { key: string; value: string };
+  audit_log: {
+    id: Generated<number>;
+    actor_user_id: number | null;
+    action: string;
+    subject_type: string | null;
+    subject_id: string | null;
+    details: string | null;
+    created_at: string;
+  };
+}

@@ -1,0 +1,124 @@
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { messagePage } from '../html/layout.js';
+
+/** Largest form or JSON body any route accepts unless it sets its own bodyLimit (uploads do). */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface SecurityOptions {
+  cookieSecret: string;
+  secureCookies: boolean;
+  baseUrl: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false for endpoints that accept no cookies and need no CSRF token (e.g. signed links). */
+    csrf?: boolean;
+  }
+}
+
+export async function registerSecurity(app: FastifyInstance, opts: SecurityOptions) {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // Cross-origin isolation headers break plain links from mail clients and embeds.
+    crossOriginEmbedderPolicy: false,
+    hsts: opts.secureCookies,
+  });
+  await app.register(cookie, { secret: opts.cookieSecret });
+  await app.register(formbody, { bodyLimit: DEFAULT_BODY_LIMIT });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'rally_csrf',
+    cookieOpts: {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: opts.secureCookies,
+      signed: true,
+    },
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
+      const header = req.headers['x-csrf-token'];
+      return fromBody ?? (typeof header === 'string' ? header : undefined);
+    },
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) => ({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: `Too many requests. Please wait ${context.after} and try again.`,
+    }),
+  });
+
+  const allowedOrigin = new URL(opts.baseUrl).origin;
+  app.addHook('preValidation', (req, reply, done) => {
+    if (!UNSAFE_METHODS.has(req.method) || req.routeOptions.config.csrf === false) return done();
+    if (!originAllowed(req, allowedOrigin)) {
+      void rejectForgery(req, reply, 'This form was sent from another site.');
+      return;
+    }
+    app.csrfProtection(req, reply, done);
+  });
+}
+
+/**
+ * Browsers send Origin on every cross-site POST; when present it must be ours (the configured
+ * base URL or the Host the request came to, which differs behind test harnesses and proxies).
+ */
+function originAllowed(req: FastifyRequest, allowedOrigin: string): boolean {
+  const origin = req.headers.origin;
+  if (!origin || origin === 'null') return origin !== 'null';
+  if (origin === allowedOrigin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+async function rejectForgery(req: FastifyRequest, reply: FastifyReply, message: string) {
+  return reply
+    .code(403)
+    .type(acceptsHtml(req) ? 'text/html; charset=utf-8' : 'application/json')
+    .send(
+      acceptsHtml(req)
+        ? messagePage('Form expired', message).value
+        : { statusCode: 403, error: 'Forbidden', message },
+    );
+}
+
+export function acceptsHtml(req: FastifyRequest): boolean {
+  const accept = req.headers.accept ?? '';
+  return (
+    accept.includes('text/html') ||
+    (req.method !== 'GET' &&
+      req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') === true)
+  );
+}
+
+export function csrfToken(reply: FastifyReply): string {
+  return reply.generateCsrf();
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+
+/**
+ * A browser-like client over app.inject: keeps cookies, and sends forms with the CSRF token of
+ * the last page it loaded, as a real browser form would.
+ */
+export class TestClient {
+  private cookies = new Map<string, string>();
+  lastCsrf: string | undefined;
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  private cookieHeader(): string | undefined {
+    if (this.cookies.size === 0) return undefined;
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private remember(res: LightMyRequestResponse) {
+    for (const c of res.cookies) {
+      const expired = c.expires instanceof Date && c.expires.getTime() <= Date.now();
+      if (c.value === '' || expired || c.maxAge === 0) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    const match = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (match) this.lastCsrf = match[1];
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const cookie = this.cookieHeader();
+    const res = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...headers },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  /** POSTs a urlencoded form; `_csrf` is filled from the last page unless given. */
+  async post(
+    url: string,
+    form: Record<string, string | string[]> = {},
+    headers: Record<string, string> = {},
+  ) {
+    const body = new URLSearchParams();
+    if (!('_csrf' in form) && this.lastCsrf) body.append('_csrf', this.lastCsrf);
+    for (const [k, v] of Object.entries(form)) for (const item of [v].flat()) body.append(k, item);
+    const cookie = this.cookieHeader();
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: body.toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        ...(cookie ? { cookie } : {}),
+        ...headers,
+      },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  hasCookie(name: string): boolean {
+    return this.cookies.has(name);
+  }
+}
