@@ -1,0 +1,181 @@
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import { nowIso } from '../db/database.js';
+import type { JobQueue } from './job-queue.js';
+
+export interface WorkerOptions {
+  pollIntervalMs?: number;
+  /** A job "running" longer than this is assumed orphaned by a crashed worker and retried. */
+  lockTimeoutMs?: number;
+  logger?: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  /** For tests: a fixed clock. */
+  now?: () => Date;
+}
+
+/** Delay before retry n (1-based): 10 s, 40 s, 2.5 min… capped at one hour. */
+export function backoffMs(attempt: number): number {
+  return Math.min(10_000 * 4 ** (attempt - 1), 60 * 60 * 1000);
+}
+
+interface ClaimedJob {
+  id: number;
+  type: string;
+  payload: string;
+  attempts: number;
+  max_attempts: number;
+}
+
+/**
+ * Claims due jobs one at a time and runs their handlers. Several workers (in the server and in
+ * `rally worker` processes) can share the table: claiming is a conditional UPDATE, so a job
+ * runs once. A failing job is retried with backoff until max_attempts, then marked dead.
+ */
+export class Worker {
+  readonly id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly options: WorkerOptions = {},
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = async () => {
+      if (this.stopped) return;
+      this.running = this.runUntilIdle().catch((err: unknown) =>
+        this.options.logger?.error({ err }, 'job worker loop failed'),
+      );
+      await this.running;
+      if (!this.stopped)
+        this.timer = setTimeout(() => void tick(), this.options.pollIntervalMs ?? 500);
+    };
+    void tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs every due job, then returns how many ran. */
+  async runUntilIdle(limit = Number.POSITIVE_INFINITY): Promise<number> {
+    let ran = 0;
+    while (ran < limit) {
+      const job = await this.claimNext();
+      if (!job) break;
+      await this.run(job);
+      ran++;
+    }
+    return ran;
+  }
+
+  private async claimNext(): Promise<ClaimedJob | undefined> {
+    const db = this.queue.db.kysely;
+    const now = this.now();
+    const staleBefore = new Date(now.getTime() - (this.options.lockTimeoutMs ?? 15 * 60 * 1000));
+    for (let tries = 0; tries < 5; tries++) {
+      const candidate = await db
+        .selectFrom('jobs')
+        .select(['id'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now.toISOString())]),
+            eb.and([eb('status', '=', 'running'), eb('locked_at', '<', staleBefore.toISOString())]),
+          ]),
+        )
+        .orderBy('run_at')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+      if (!candidate) return undefined;
+      // The status check in the WHERE makes the claim atomic: if another worker got there
+      // first, no row comes back and we look again.
+      const claimed = await db
+        .updateTable('jobs')
+        .set({
+          status: 'running',
+          locked_at: now.toISOString(),
+          locked_by: this.id,
+          attempts: sql<number>`attempts + 1`,
+          updated_at: now.toISOString(),
+        })
+        .where('id', '=', candidate.id)
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'pending'),
+            eb.and([eb('status', '=', 'running'), eb('locked_at', '<', staleBefore.toISOString())]),
+          ]),
+        )
+        .returning(['id', 'type', 'payload', 'attempts', 'max_attempts'])
+        .executeTakeFirst();
+      if (claimed) return claimed;
+    }
+    return undefined;
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const db = this.queue.db.kysely;
+    const handler = this.queue.handlers.get(job.type);
+    try {
+      if (!handler) throw new Error(`No handler registered for job type "${job.type}"`);
+      await handler(JSON.parse(job.payload) as unknown, {
+        jobId: job.id,
+        attempt: job.attempts,
+        reportProgress: async (percent) => {
+          await db
+            .updateTable('jobs')
+            .set({
+              progress: Math.max(0, Math.min(100, Math.round(percent))),
+              updated_at: nowIso(),
+            })
+            .where('id', '=', job.id)
+            .execute();
+        },
+      });
+      const done = this.now().toISOString();
+      await db
+        .updateTable('jobs')
+        .set({
+          status: 'done',
+          progress: 100,
+          finished_at: done,
+          updated_at: done,
+          last_error: null,
+          locked_at: null,
+        })
+        .where('id', '=', job.id)
+        .execute();
+    } catch (err) {
+      const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      const dead = job.attempts >= job.max_attempts;
+      const now = this.now();
+      await db
+        .updateTable('jobs')
+        .set({
+          status: dead ? 'dead' : 'pending',
+          last_error: message.slice(0, 4000),
+          run_at: new Date(now.getTime() + (dead ? 0 : backoffMs(job.attempts))).toISOString(),
+          locked_at: null,
+          locked_by: null,
+          updated_at: now.toISOString(),
+          finished_at: dead ? now.toISOString() : null,
+        })
+        .where('id', '=', job.id)
+        .execute();
+      this.options.logger?.[dead ? 'error' : 'warn'](
+        { jobId: job.id, type: job.type, attempt: job.attempts, err },
+        dead ? 'job failed for the last time: dead-lettered' : 'job failed, will retry',
+      );
+    }
+  }
+}
