@@ -12,7 +12,11 @@ const EnvSchema = z.object({
   RUN_WORKER: z.enum(['true', 'false']).default('true'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  ADMIN_EMAIL: z.email().optional(),
 });
+
+/** Names of every environment variable Rally reads. */
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
 
 export interface Config {
   port: number;
@@ -27,6 +31,8 @@ export interface Config {
   trustProxy: boolean;
   /** Load the demo campaign into an empty database on first start. */
   seedDemo: boolean;
+  /** Email of the owner account created on first start (default admin@rally.local). */
+  adminEmail: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: e.RUN_WORKER === 'true',
     trustProxy: e.TRUST_PROXY === 'true',
     seedDemo: e.SEED_DEMO === 'true',
+    adminEmail: e.ADMIN_EMAIL || undefined,
   };
 }
 

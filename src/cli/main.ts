@@ -4,6 +4,8 @@ import { FEATURES } from '../features/index.js';
 import { openDatabase } from '../infra/db/database.js';
 import { migrateToLatest } from '../infra/db/migrator.js';
 import type { CliCommand } from '../infra/services.js';
+import { buildApp } from '../app.js';
+import { seedDemo } from '../demo-seed.js';
 import { startServer, stopOnSignals } from '../server.js';
 
 /** Commands of the infrastructure; features add theirs (e.g. "targets load") through Feature.cli. */
@@ -15,6 +17,19 @@ const CORE_COMMANDS: Record<string, CliCommand> = {
       stopOnSignals(() => server.stop());
       await new Promise(() => {});
       return 0;
+    },
+  },
+  'seed-demo': {
+    summary: 'Load the demo campaign (targets, petitions, letters…) into the database',
+    run: async () => {
+      const app = await buildApp({ ...loadConfig(), logLevel: 'warn' });
+      try {
+        const seeded = await seedDemo(app.services);
+        console.log(`Demo data loaded: ${seeded.join(', ') || 'nothing to seed'}.`);
+        return 0;
+      } finally {
+        await app.close();
+      }
     },
   },
   migrate: {

@@ -40,14 +40,20 @@ export function registerGuard(
       if (method !== 'HEAD') guarded.push({ method, url: route.url, role });
   });
 
-  app.addHook('onRequest', async (req, reply) => {
-    const { role, staffOptional } = req.routeOptions.config;
-    if (!role && !staffOptional) return;
+  const loadStaff = async (req: FastifyRequest, reply: FastifyReply) => {
+    const { role } = req.routeOptions.config;
     const token = req.cookies[SESSION_COOKIE];
     req.staff = token ? ((await sessions.lookup(token)) ?? null) : null;
     if (!role) return;
     if (!req.staff) return denyAnonymous(req, reply);
     if (!roleAtLeast(req.staff.role, role)) return denyRole(reply, role);
+  };
+  // Public routes (most traffic) skip the session lookup without allocating a promise.
+  app.addHook('onRequest', (req, reply, done) => {
+    const { role, staffOptional } = req.routeOptions.config;
+    if (!role && !staffOptional) return done();
+    // A denial has already replied; the chain must then stop rather than continue.
+    loadStaff(req, reply).then(() => (reply.sent ? undefined : done()), done);
   });
 }
 

@@ -10,6 +10,8 @@ export function registerMetrics(
   app: FastifyInstance,
   { processMetrics }: { processMetrics: boolean },
 ) {
+  // Level is fixed per app; checking once keeps the disabled path free.
+  const logRequests = ['info', 'debug', 'trace'].includes(app.log.level);
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status_code'] as const;
@@ -27,23 +29,36 @@ export function registerMetrics(
     registers: [registry],
   });
 
+  // Label children are cached per route/status so the hot path is a Map lookup, not a label hash.
+  const children = new Map<
+    string,
+    {
+      count: Counter.Internal;
+      time: Histogram.Internal<(typeof labelNames)[number]>;
+    }
+  >();
   app.addHook('onResponse', (req, reply, done) => {
-    const labels = {
-      method: req.method,
-      route: req.routeOptions.url ?? 'unmatched',
-      status_code: String(reply.statusCode),
-    };
-    requests.inc(labels);
-    duration.observe(labels, reply.elapsedTime / 1000);
-    req.log.info(
-      {
-        method: req.method,
-        url: req.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request',
-    );
+    const route = req.routeOptions.url ?? 'unmatched';
+    const key = `${req.method} ${route} ${reply.statusCode}`;
+    let child = children.get(key);
+    if (!child) {
+      const labels = [req.method, route, String(reply.statusCode)];
+      child = { count: requests.labels(...labels), time: duration.labels(...labels) };
+      children.set(key, child);
+    }
+    child.count.inc();
+    child.time.observe(reply.elapsedTime / 1000);
+    if (logRequests) {
+      req.log.info(
+        {
+          method: req.method,
+          url: req.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+    }
     done();
   });
 

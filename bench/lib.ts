@@ -1,0 +1,118 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ServerProcess {
+  child: ChildProcess;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** `rally serve` in its own process on a fresh SQLite file (or DATABASE_URL if set). */
+export async function startServerProcess(
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'rally-bench-'));
+  const child = spawn(process.execPath, [join(ROOT, 'bin/rally.js'), 'serve'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${baseUrl}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('server did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    child,
+    baseUrl,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface LoadResult {
+  req_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+/** autocannon in a separate process, so the load generator never shares the server's event loop. */
+export async function runAutocannon(
+  url: string,
+  { connections = 50, seconds = 10, extra = [] as string[] } = {},
+): Promise<LoadResult> {
+  const bin = join(ROOT, 'node_modules/autocannon/autocannon.js');
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [bin, '-j', '-c', String(connections), '-d', String(seconds), ...extra, url],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`autocannon exited ${code}`)),
+    );
+  });
+  const r = JSON.parse(out) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+  };
+  return {
+    req_per_s: Math.round(r.requests.average),
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+  };
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/** Runs the load `runs` times and keeps the run with the median throughput. */
+export async function medianRun(
+  runs: number,
+  once: () => Promise<LoadResult>,
+): Promise<LoadResult> {
+  const results: LoadResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(await once());
+  const m = median(results.map((r) => r.req_per_s));
+  return results.reduce((best, r) =>
+    Math.abs(r.req_per_s - m) < Math.abs(best.req_per_s - m) ? r : best,
+  );
+}
