@@ -1,5 +1,28 @@
 import type { Feature } from '../infra/services.js';
+import { constituenciesFeature } from './constituencies/constituencies.feature.js';
+import { dashboardFeature } from './dashboard/dashboard.feature.js';
 import { healthFeature } from './health/health.feature.js';
+import { homeFeature } from './home/home.feature.js';
+import { jobsAdminFeature } from './jobs-admin/jobs-admin.feature.js';
+import { outboxFeature } from './outbox/outbox.feature.js';
+import { peopleImportFeature } from './people/import/import.feature.js';
+import { peopleFeature } from './people/people.feature.js';
+import { petitionsFeature } from './petitions/petitions.feature.js';
+import { staffFeature } from './staff/staff.feature.js';
+import { targetsFeature } from './targets/targets.feature.js';
 
-/** Every capability, in admin-navigation order. */
-export const FEATURES: Feature[] = [healthFeature];
+/** Every capability, in admin-navigation order (also the order of demo seeding). */
+export const FEATURES: Feature[] = [
+  dashboardFeature,
+  healthFeature,
+  homeFeature(() => FEATURES.flatMap((f) => f.publicLinks ?? [])),
+  // Reference data first: the demo seeds of later features derive constituencies from it.
+  constituenciesFeature,
+  targetsFeature,
+  peopleFeature,
+  peopleImportFeature,
+  petitionsFeature,
+  outboxFeature,
+  jobsAdminFeature,
+  staffFeature,
+];

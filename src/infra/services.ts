@@ -35,6 +35,8 @@ export interface Feature {
   jobs?: (services: Services) => Record<string, JobHandler>;
   /** Adds this feature's part of the demo campaign; runs on an empty database. */
   seedDemo?: (services: Services) => Promise<void>;
+  /** Links on the public home page (e.g. "Find your MP"). */
+  publicLinks?: { href: string; label: string; description: string }[];
   /** Commands for `rally`, keyed by their words, e.g. "targets load". */
   cli?: Record<string, CliCommand>;
 }

@@ -8,7 +8,14 @@ export class TestClient {
   private cookies = new Map<string, string>();
   lastCsrf: string | undefined;
 
-  constructor(private readonly app: FastifyInstance) {}
+  /**
+   * remoteAddress sets the client's IP (default 127.0.0.1 as app.inject uses), so tests can act
+   * as distinct visitors for per-IP limits.
+   */
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly options: { remoteAddress?: string } = {},
+  ) {}
 
   private cookieHeader(): string | undefined {
     if (this.cookies.size === 0) return undefined;
@@ -30,6 +37,7 @@ export class TestClient {
     const res = await this.app.inject({
       method: 'GET',
       url,
+      ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
       headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...headers },
     });
     this.remember(res);
@@ -49,9 +57,56 @@ export class TestClient {
     const res = await this.app.inject({
       method: 'POST',
       url,
+      ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
       payload: body.toString(),
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        ...(cookie ? { cookie } : {}),
+        ...headers,
+      },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  /**
+   * POSTs a multipart form, as a browser sends a file upload: `_csrf` (from the last page unless
+   * given) first, then the fields, then the files.
+   */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    files: Record<string, { filename: string; content: string | Buffer; contentType?: string }>,
+    headers: Record<string, string> = {},
+  ) {
+    const boundary = `----RallyTestBoundary${Math.random().toString(16).slice(2)}`;
+    const parts: Buffer[] = [];
+    const allFields = { ...(this.lastCsrf ? { _csrf: this.lastCsrf } : {}), ...fields };
+    for (const [name, value] of Object.entries(allFields))
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+        ),
+      );
+    for (const [name, file] of Object.entries(files)) {
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType ?? 'text/csv'}\r\n\r\n`,
+        ),
+        Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content),
+        Buffer.from('\r\n'),
+      );
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    const cookie = this.cookieHeader();
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
+      payload: Buffer.concat(parts),
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
         accept: 'text/html',
         ...(cookie ? { cookie } : {}),
         ...headers,

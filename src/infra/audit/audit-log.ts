@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Db, nowIso } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 
@@ -26,6 +26,21 @@ export class AuditLog {
         created_at: nowIso(),
       })
       .execute();
+  }
+
+  /**
+   * Right to erasure: the trail keeps who did what and when, but not the erased person's details
+   * that some entry may have quoted.
+   */
+  async redact(needles: string[], executor: Kysely<Database> = this.db.kysely): Promise<void> {
+    for (const needle of needles.filter((n) => n.length > 0)) {
+      const pattern = `%${needle.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      await executor
+        .updateTable('audit_log')
+        .set({ details: sql<string>`replace(details, ${needle}, '[erased]')` })
+        .where(sql<boolean>`details like ${pattern} escape '\\'`)
+        .execute();
+    }
   }
 
   async recent(limit = 50) {

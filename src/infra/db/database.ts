@@ -10,6 +10,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
+  /** PostgreSQL schema when not the default (each test suite has its own). */
+  pgSchema?: string;
   /** Human-readable target, with no password, for logs. */
   describe: string;
   destroy(): Promise<void>;
@@ -40,6 +42,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
     return {
       kysely,
       dialect: 'postgres',
+      ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
       describe: `postgres://${u.host}${u.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
       destroy: () => kysely.destroy(),
     };

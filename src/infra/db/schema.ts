@@ -1,13 +1,28 @@
 import type { Generated } from 'kysely';
 import type { AuthTables } from '../auth/auth.tables.js';
 import type { JobTables } from '../jobs/jobs.tables.js';
+import type { TargetTables } from '../../features/targets/targets.tables.js';
+import type { PeopleTables } from '../../features/people/people.tables.js';
+import type { PeopleImportTables } from '../../features/people/import/import.tables.js';
+import type { ConstituencyTables } from '../../features/constituencies/constituencies.tables.js';
 import type { MailTables } from '../mail/mail.tables.js';
+import type { PetitionTables } from '../../features/petitions/petitions.tables.js';
 
 /**
  * The whole database as Kysely sees it. Each table belongs to one module; only that module's
  * repository queries it. Feature modules add their table interfaces here as they arrive.
  */
-export interface Database extends CoreTables, AuthTables, JobTables, MailTables {}
+export interface Database
+  extends
+    CoreTables,
+    AuthTables,
+    JobTables,
+    MailTables,
+    TargetTables,
+    PeopleTables,
+    PeopleImportTables,
+    ConstituencyTables,
+    PetitionTables {}
 
 export interface CoreTables {
   settings: { key: string; value: string };

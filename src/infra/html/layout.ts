@@ -85,14 +85,13 @@ export function adminLayout(page: AdminPage): SafeHtml {
         <a class="skip" href="#main">Skip to content</a>
         <header class="admin-header">
           <a class="brand" href="/admin">Rally</a>
-          <details class="nav-toggle">
-            <summary>Menu</summary>
-            <nav aria-label="Admin">
-              <ul>
-                ${links}
-              </ul>
-            </nav>
-          </details>
+          <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-label="Show menu" />
+          <label for="nav-toggle" class="nav-toggle-label">Menu</label>
+          <nav aria-label="Admin" class="admin-nav">
+            <ul>
+              ${links}
+            </ul>
+          </nav>
           <div class="who">
             <span>${page.viewer.name} <small>(${page.viewer.role})</small></span>
             <form method="post" action="/logout">

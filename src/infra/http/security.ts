@@ -116,6 +116,31 @@ function originAllowed(req: FastifyRequest, allowedOrigin: string): boolean {
   }
 }
 
+/**
+ * The global CSRF hook runs before a multipart body is read, so it cannot see the form's
+ * `_csrf` field: upload routes turn it off (`config: { csrf: false }`) and call this once the
+ * field is read. Same rules: a foreign Origin is refused, and the token must be valid. Returns
+ * false after the refusal has been sent.
+ */
+export function checkUploadForgery(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  token: string | undefined,
+  baseUrl: string,
+): boolean {
+  if (!originAllowed(req, new URL(baseUrl).origin)) {
+    void rejectForgery(req, reply, 'This form was sent from another site.');
+    return false;
+  }
+  req.body = { _csrf: token };
+  let passed = false;
+  // csrfProtection answers synchronously: it calls next, or sends the 403 itself.
+  req.server.csrfProtection(req, reply, () => {
+    passed = true;
+  });
+  return passed;
+}
+
 async function rejectForgery(req: FastifyRequest, reply: FastifyReply, message: string) {
   return reply
     .code(403)

@@ -131,6 +131,7 @@ export class Worker {
       await handler(JSON.parse(job.payload) as unknown, {
         jobId: job.id,
         attempt: job.attempts,
+        maxAttempts: job.max_attempts,
         reportProgress: async (percent) => {
           await db
             .updateTable('jobs')

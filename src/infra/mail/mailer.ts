@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import { type Db, nowIso } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { JobQueue } from '../jobs/job-queue.js';
@@ -15,6 +15,10 @@ export interface OutgoingMail {
 }
 
 export const MAIL_DELIVER_JOB = 'mail.deliver';
+
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
 
 /**
  * Every message is first written to the outbox table, then delivered by a job: the outbox is the
@@ -50,5 +54,46 @@ export class Mailer {
       return row.id;
     };
     return trx ? write(trx) : this.db.kysely.transaction().execute(write);
+  }
+
+  /**
+   * Right to erasure: messages to `address` lose their recipient, subject and bodies (what was
+   * sent is the personal data); any other message that quotes `address` or one of `mentions`
+   * (e.g. the person's full name in a notification) has those words replaced.
+   */
+  async forgetRecipient(
+    address: string,
+    placeholder: string,
+    mentions: string[],
+    executor: Kysely<Database> = this.db.kysely,
+  ): Promise<void> {
+    const erased = '[erased]';
+    await executor
+      .updateTable('mail_outbox')
+      .set({ to_address: placeholder, subject: erased, text_body: erased, html_body: null })
+      .where(sql<boolean>`lower(to_address) = ${address.toLowerCase()}`)
+      .execute();
+    const columns = ['to_address', 'cc', 'reply_to', 'subject', 'text_body', 'html_body'] as const;
+    for (const needle of [address, ...mentions].filter((m) => m.length > 0)) {
+      const inAddresses = needle === address ? placeholder : erased;
+      await executor
+        .updateTable('mail_outbox')
+        .set({
+          to_address: sql<string>`replace(to_address, ${needle}, ${inAddresses})`,
+          cc: sql<string | null>`replace(cc, ${needle}, ${inAddresses})`,
+          reply_to: sql<string | null>`replace(reply_to, ${needle}, ${inAddresses})`,
+          subject: sql<string>`replace(subject, ${needle}, ${erased})`,
+          text_body: sql<string>`replace(text_body, ${needle}, ${erased})`,
+          html_body: sql<string | null>`replace(html_body, ${needle}, ${erased})`,
+        })
+        .where((eb) =>
+          eb.or(
+            columns.map(
+              (col) => sql<boolean>`${sql.ref(col)} like ${containsPattern(needle)} escape '\\'`,
+            ),
+          ),
+        )
+        .execute();
+    }
   }
 }

@@ -1,0 +1,237 @@
+// npm run bench:petition — the petition surge: unique signers posting the real sign form
+// (sign_per_s, p99_ms, errors), durability across SIGKILL (lost, count_mismatch), and reads of
+// count.json and the public page. Server and load generator run in separate processes.
+// Last line: one JSON object.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditLog } from '../src/infra/audit/audit-log.js';
+import { type Db, openDatabase } from '../src/infra/db/database.js';
+import { migrateToLatest } from '../src/infra/db/migrator.js';
+import { MIN_FILL_MS } from '../src/features/petitions/form-token.js';
+import {
+  changeStatus,
+  createPetition,
+  reconcile,
+} from '../src/features/petitions/petitions.service.js';
+import { hashToken } from '../src/features/petitions/signing.service.js';
+import { ROOT, runAutocannon, startServerProcess } from './lib.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const KILL_SECONDS = Number(process.env.BENCH_KILL_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 10);
+const PORT = Number(process.env.BENCH_PORT ?? 3931);
+
+const dir = mkdtempSync(join(tmpdir(), 'rally-petition-bench-'));
+const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`;
+const runId = Date.now().toString(36);
+const slug = `bench-${runId}`;
+
+async function preparePetition(db: Db): Promise<number> {
+  await migrateToLatest(db);
+  const created = await createPetition(
+    { db, audit: new AuditLog(db) },
+    {
+      kind: 'petition',
+      title: 'Benchmark petition',
+      slug,
+      body: 'Revoke it.',
+      goal: '10000000',
+      deadline: '',
+      customQuestion: '',
+      eligibility: 'none',
+      eligibilityLabel: '',
+      thankYou: '',
+      shareText: '',
+      targetListId: '',
+      targetIds: [],
+    },
+    null,
+  );
+  if (!created.ok) throw new Error(JSON.stringify(created.errors));
+  await changeStatus({ db, audit: new AuditLog(db) }, created.petition, 'publish', null);
+  return created.petition.id;
+}
+
+interface SignLoad {
+  acked: number;
+  req_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  ackFile: string;
+}
+
+function signLoad(url: string, ft: string, seconds: number, prefix: string): Promise<SignLoad> {
+  const ackFile = join(dir, `${prefix}acked.txt`);
+  const args = JSON.stringify({ url, ft, seconds, connections: CONNECTIONS, prefix, ackFile });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bench/petition-sign-load.mjs'), args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited ${code}`));
+      resolve({ ...(JSON.parse(out) as Omit<SignLoad, 'ackFile'>), ackFile });
+    });
+  });
+}
+
+async function formToken(baseUrl: string): Promise<string> {
+  const page = await (await fetch(`${baseUrl}/p/${slug}`)).text();
+  const ft = /name="ft" value="([^"]+)"/.exec(page)?.[1];
+  if (!ft) throw new Error('no form token on the petition page');
+  // The token must be older than the minimum time a person takes to fill the form.
+  await new Promise((r) => setTimeout(r, MIN_FILL_MS + 200));
+  return ft;
+}
+
+async function countStored(db: Db, emails: string[]): Promise<number> {
+  let found = 0;
+  for (let i = 0; i < emails.length; i += 500) {
+    const chunk = emails.slice(i, i + 500);
+    const rows = await db.kysely
+      .selectFrom('petition_signatures')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('email', 'in', chunk)
+      .executeTakeFirst();
+    found += Number(rows?.n ?? 0);
+  }
+  return found;
+}
+
+/** Opens confirmation links as the worker writes the mails; returns the tokens answered 2xx. */
+async function confirmAsMailed(db: Db, running: () => boolean): Promise<string[]> {
+  const confirmed: string[] = [];
+  let lastId = 0;
+  while (running()) {
+    const rows = await db.kysely
+      .selectFrom('mail_outbox')
+      .select(['id', 'text_body'])
+      .where('category', '=', 'petitions.confirm')
+      .where('id', '>', lastId)
+      .orderBy('id')
+      .limit(50)
+      .execute();
+    if (rows.length === 0) {
+      await new Promise((r) => setTimeout(r, 50));
+      continue;
+    }
+    lastId = rows[rows.length - 1]?.id ?? lastId;
+    await Promise.all(
+      rows.map(async (row) => {
+        const link = /https?:\/\/\S+\/confirm\/(\S+)/.exec(row.text_body);
+        if (!link) return;
+        try {
+          const res = await fetch(link[0]);
+          await res.arrayBuffer();
+          if (res.ok) confirmed.push(link[1] ?? '');
+        } catch {
+          // the server is gone: this confirmation was never acknowledged
+        }
+      }),
+    );
+  }
+  return confirmed;
+}
+
+async function countConfirmed(db: Db, tokens: string[]): Promise<number> {
+  let found = 0;
+  for (let i = 0; i < tokens.length; i += 500) {
+    const row = await db.kysely
+      .selectFrom('petition_signatures')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('token_hash', 'in', tokens.slice(i, i + 500).map(hashToken))
+      .where('status', '=', 'confirmed')
+      .executeTakeFirst();
+    found += Number(row?.n ?? 0);
+  }
+  return found;
+}
+
+const setupDb = openDatabase(databaseUrl);
+await preparePetition(setupDb);
+await setupDb.destroy();
+
+// The job worker is off while signing is measured: mails and person records are background work,
+// done by `rally worker` processes (or this one, in the kill phase below).
+const env = {
+  DATABASE_URL: databaseUrl,
+  BASE_URL: `http://127.0.0.1:${PORT}`,
+  TRUST_PROXY: 'true',
+  RUN_WORKER: 'false',
+};
+let server = await startServerProcess(PORT, env);
+const result: Record<string, string | number> = {
+  name: 'petition',
+  database: databaseUrl.split(':')[0] ?? 'sqlite',
+};
+try {
+  const ft = await formToken(server.baseUrl);
+  const signUrl = `${server.baseUrl}/p/${slug}/sign`;
+
+  await signLoad(signUrl, ft, 3, `warm-${runId}-`);
+  const sign = await signLoad(signUrl, ft, SECONDS, `s-${runId}-`);
+  result.sign_per_s = Math.round(sign.acked / SECONDS);
+  result.p99_ms = sign.p99_ms;
+  result.p50_ms = sign.p50_ms;
+  result.errors = sign.errors;
+  console.log(
+    `sign: ${result.sign_per_s}/s acked, p50 ${sign.p50_ms} ms, p99 ${sign.p99_ms} ms, errors ${sign.errors}`,
+  );
+
+  const count = await runAutocannon(`${server.baseUrl}/p/${slug}/count.json`, {
+    seconds: READ_SECONDS,
+  });
+  result.count_req_per_s = count.req_per_s;
+  console.log(
+    `count.json: ${count.req_per_s} req/s, p99 ${count.p99_ms} ms, errors ${count.errors}`,
+  );
+  const page = await runAutocannon(`${server.baseUrl}/p/${slug}`, { seconds: READ_SECONDS });
+  result.page_req_per_s = page.req_per_s;
+  console.log(`page: ${page.req_per_s} req/s, p99 ${page.p99_ms} ms, errors ${page.errors}`);
+
+  // Durability: with the job worker on (mails go out) and a confirmer opening the links as they
+  // appear, SIGKILL the server mid-load, restart it, and check every acknowledged signature and
+  // every answered confirmation, and every cached count against COUNT(*).
+  await server.stop();
+  server = await startServerProcess(PORT, { ...env, RUN_WORKER: 'true' });
+  const db = openDatabase(databaseUrl);
+  try {
+    const killPrefix = `k-${runId}-`;
+    const killed = signLoad(signUrl, ft, KILL_SECONDS, killPrefix);
+    let serverUp = true;
+    const confirming = confirmAsMailed(db, () => serverUp);
+    await new Promise((r) => setTimeout(r, (KILL_SECONDS * 1000) / 2));
+    const exited = new Promise((r) => server.child.once('exit', r));
+    server.child.kill('SIGKILL');
+    await exited;
+    serverUp = false;
+    const confirmedTokens = await confirming;
+    const kill = await killed;
+    server = await startServerProcess(PORT, env);
+    const acked = readFileSync(kill.ackFile, 'utf8').split('\n').filter(Boolean);
+    const stored = await countStored(db, acked);
+    result.killed_acked = acked.length;
+    result.lost = acked.length - stored;
+    result.killed_confirmed = confirmedTokens.length;
+    result.confirm_lost = confirmedTokens.length - (await countConfirmed(db, confirmedTokens));
+    const rec = await reconcile(db);
+    result.count_mismatch = rec.mismatches.reduce(
+      (sum, m) => sum + Math.abs(m.cached - m.actual),
+      0,
+    );
+    console.log(
+      `SIGKILL: ${acked.length} signatures and ${confirmedTokens.length} confirmations acknowledged before the kill; ${result.lost} signatures and ${result.confirm_lost} confirmations lost; count mismatch ${result.count_mismatch}`,
+    );
+  } finally {
+    await db.destroy();
+  }
+} finally {
+  await server.stop();
+}
+console.log(JSON.stringify(result));

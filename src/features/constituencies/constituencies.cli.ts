@@ -1,0 +1,57 @@
+import { loadConfig } from '../../config.js';
+import { openDatabase } from '../../infra/db/database.js';
+import { migrateToLatest } from '../../infra/db/migrator.js';
+import type { CliCommand } from '../../infra/services.js';
+import { getConstituencyDirectory } from './constituency-directory.js';
+import { NOT_LOADED_MESSAGE, findMp } from './constituencies.service.js';
+
+interface MpLine {
+  postcode: string;
+  candidates: {
+    constituency: string;
+    code: string;
+    mp: string | null;
+    party: string | null;
+    share: number;
+  }[];
+  error?: string;
+}
+
+/** `rally mp "LS28 5AB"`: one JSON line, for scripts as much as for people. */
+export const mpCommand: CliCommand = {
+  summary: 'Show the constituency (or constituencies) and MP for a postcode, as one JSON line',
+  usage: 'rally mp "LS28 5AB"',
+  run: async (_values, positionals) => {
+    const input = positionals.join(' ').trim();
+    if (!input) throw new Error('give a postcode, e.g. rally mp "LS28 5AB"');
+    const db = openDatabase(loadConfig().databaseUrl);
+    try {
+      await migrateToLatest(db);
+      const directory = await getConstituencyDirectory(db);
+      const fail = (postcode: string, error: string) => {
+        console.log(JSON.stringify({ postcode, candidates: [], error } satisfies MpLine));
+        console.error(error);
+        return 1;
+      };
+      if (!directory.isLoaded()) return fail(input, NOT_LOADED_MESSAGE);
+      const lookup = directory.lookupPostcode(input);
+      if (lookup.status === 'invalid') return fail(input, lookup.message);
+      if (lookup.status === 'unknown') return fail(lookup.postcode, lookup.message);
+      const candidates: MpLine['candidates'] = [];
+      for (const c of lookup.candidates) {
+        const mp = await findMp(db, c.code);
+        candidates.push({
+          constituency: c.name,
+          code: c.code,
+          mp: mp?.name ?? null,
+          party: mp?.party ?? null,
+          share: c.share,
+        });
+      }
+      console.log(JSON.stringify({ postcode: lookup.postcode, candidates } satisfies MpLine));
+      return 0;
+    } finally {
+      await db.destroy();
+    }
+  },
+};

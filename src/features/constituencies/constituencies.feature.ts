@@ -1,0 +1,19 @@
+import type { Feature } from '../../infra/services.js';
+import { mpCommand } from './constituencies.cli.js';
+import { constituencyRoutes } from './constituencies.routes.js';
+
+/** UK constituencies, 2017/2019 results, postcode lookup, "Find your MP" and `rally mp`. */
+export const constituenciesFeature: Feature = {
+  name: 'constituencies',
+  nav: [{ href: '/admin/constituencies', label: 'Constituencies', role: 'viewer' }],
+  publicLinks: [
+    {
+      href: '/find-your-mp',
+      label: 'Find your MP',
+      description:
+        'Enter your postcode to see your constituency, your MP and how close the last elections were.',
+    },
+  ],
+  routes: constituencyRoutes,
+  cli: { mp: mpCommand },
+};

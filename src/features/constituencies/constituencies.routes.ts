@@ -1,0 +1,236 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { type SafeHtml, html } from '../../infra/html/html.js';
+import { renderAdmin, renderPublic } from '../../infra/http/render.js';
+import type { Services } from '../../infra/services.js';
+import { getConstituencyDirectory } from './constituency-directory.js';
+import { findResultsForYear } from './constituencies.repository.js';
+import { NOT_LOADED_MESSAGE, getConstituencyProfile } from './constituencies.service.js';
+import {
+  type ChooserOptions,
+  SEARCH_QUERY_MAX_LENGTH,
+  renderAdminList,
+  renderConstituencyCard,
+  renderConstituencyChooser,
+  renderConstituencyPage,
+  renderConstituencySearchResults,
+  renderDataNotes,
+  renderPostcodeForm,
+} from './constituencies.views.js';
+import { POSTCODE_INPUT_MAX_LENGTH } from './postcode.js';
+
+const CONSTITUENCY_CODE = /^[ENSW]\d{8}$/;
+const FIND_PATH = '/find-your-mp';
+
+const findChooser: ChooserOptions = {
+  link: (code) => `${FIND_PATH}?constituency=${encodeURIComponent(code)}`,
+  searchAction: FIND_PATH,
+};
+
+const oneValue = (label: string, max: number) =>
+  z
+    .string(`Give one ${label}.`)
+    .max(max, `The ${label} is too long (at most ${max} characters).`)
+    .optional();
+
+/** Anything longer cannot be a postcode; the page says so rather than echoing it back. */
+const POSTCODE_QUERY_MAX_LENGTH = 200;
+
+const findQuery = z.object({
+  postcode: oneValue('postcode', POSTCODE_QUERY_MAX_LENGTH),
+  constituency: oneValue('constituency', 20),
+  q: oneValue('search', SEARCH_QUERY_MAX_LENGTH),
+});
+
+const adminQuery = z.object({
+  region: oneValue('region', 100),
+  q: oneValue('search', SEARCH_QUERY_MAX_LENGTH),
+});
+
+function firstIssue(error: z.ZodError): string {
+  return error.issues[0]?.message ?? 'The request was not valid.';
+}
+
+function findPage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  body: SafeHtml,
+  opts: { status?: number; postcode?: string; title?: string } = {},
+) {
+  const postcode =
+    opts.postcode && opts.postcode.length <= POSTCODE_INPUT_MAX_LENGTH ? opts.postcode : '';
+  return renderPublic(req, reply, {
+    title: opts.title ?? 'Find your MP',
+    description: 'Find your constituency and MP from your postcode.',
+    status: opts.status ?? 200,
+    body: html`<section class="find-your-mp">
+      <h1>Find your MP</h1>
+      ${renderPostcodeForm({ action: FIND_PATH, value: postcode })} ${body} ${renderDataNotes()}
+    </section>`,
+  });
+}
+
+export async function constituencyRoutes(app: FastifyInstance, { db }: Services) {
+  app.get(FIND_PATH, async (req, reply) => {
+    const parsed = findQuery.safeParse(req.query);
+    if (!parsed.success)
+      return findPage(
+        req,
+        reply,
+        html`<p class="flash flash-error" role="alert">${firstIssue(parsed.error)}</p>`,
+        {
+          status: 400,
+        },
+      );
+    const { postcode, constituency, q } = parsed.data;
+    const directory = await getConstituencyDirectory(db);
+    if (!directory.isLoaded())
+      return findPage(
+        req,
+        reply,
+        html`<p class="flash flash-error" role="alert">
+          The constituency finder is not set up yet. Please try again later.
+        </p>`,
+        { status: 503 },
+      );
+
+    if (constituency !== undefined && constituency.trim() !== '') {
+      const profile = await getConstituencyProfile(db, constituency);
+      if (!profile)
+        return findPage(
+          req,
+          reply,
+          renderConstituencyChooser(
+            {
+              status: 'unknown',
+              postcode: constituency,
+              message: 'We do not know that constituency. Find yours by postcode or by name.',
+            },
+            findChooser,
+          ),
+          { status: 404 },
+        );
+      return findPage(
+        req,
+        reply,
+        renderConstituencyCard(profile, {
+          detailsLink: `/constituencies/${profile.constituency.code}`,
+        }),
+        { title: `Your MP: ${profile.constituency.name}` },
+      );
+    }
+
+    if (postcode !== undefined && postcode.trim() !== '') {
+      const lookup = directory.lookupPostcode(postcode);
+      if (lookup.status === 'found' && lookup.candidates.length === 1) {
+        const profile = await getConstituencyProfile(db, lookup.candidates[0]!.code);
+        if (profile)
+          return findPage(
+            req,
+            reply,
+            html`<p role="status">${lookup.postcode} is in ${profile.constituency.name}.</p>
+              ${renderConstituencyCard(profile, {
+                detailsLink: `/constituencies/${profile.constituency.code}`,
+              })}`,
+            { postcode: lookup.postcode, title: `Your MP: ${profile.constituency.name}` },
+          );
+      }
+      const status = lookup.status === 'invalid' ? 400 : lookup.status === 'unknown' ? 404 : 200;
+      return findPage(req, reply, renderConstituencyChooser(lookup, findChooser), {
+        status,
+        postcode: lookup.status === 'invalid' ? postcode : lookup.postcode,
+      });
+    }
+
+    if (q !== undefined)
+      return findPage(
+        req,
+        reply,
+        renderConstituencySearchResults(q, directory.search(q), findChooser),
+      );
+
+    return findPage(
+      req,
+      reply,
+      html`<p>
+          Enter your postcode to see your constituency, your MP and how it voted in 2017 and 2019.
+        </p>
+        <p><a href="${FIND_PATH}?q=">Or find your constituency by name</a></p>`,
+    );
+  });
+
+  app.get('/constituencies/:code', async (req, reply) => {
+    const code = String((req.params as { code: string }).code).toUpperCase();
+    const profile = CONSTITUENCY_CODE.test(code)
+      ? await getConstituencyProfile(db, code)
+      : undefined;
+    if (!profile)
+      return findPage(
+        req,
+        reply,
+        renderConstituencyChooser(
+          {
+            status: 'unknown',
+            postcode: code,
+            message: 'There is no constituency with that code. Find yours by postcode or by name.',
+          },
+          findChooser,
+        ),
+        { status: 404, title: 'Constituency not found' },
+      );
+    return renderPublic(req, reply, {
+      title: profile.constituency.name,
+      description: `${profile.constituency.name}: MP and 2017 and 2019 general election results.`,
+      body: renderConstituencyPage(profile),
+    });
+  });
+
+  app.get('/admin/constituencies', { config: { role: 'viewer' } }, async (req, reply) => {
+    const parsed = adminQuery.safeParse(req.query);
+    const directory = await getConstituencyDirectory(db);
+    const title = 'Constituencies';
+    if (!directory.isLoaded())
+      return renderAdmin(req, reply, {
+        title,
+        body: html`<p>${NOT_LOADED_MESSAGE}</p>`,
+      });
+    if (!parsed.success)
+      return renderAdmin(req, reply, {
+        title,
+        status: 400,
+        body: html`<p><a href="/admin/constituencies">Show all constituencies</a></p>`,
+        flash: { kind: 'error', message: firstIssue(parsed.error) },
+      });
+    const region = parsed.data.region?.trim() ?? '';
+    const q = parsed.data.q?.trim() ?? '';
+    const regions = directory.regions();
+    if (region && !regions.includes(region))
+      return renderAdmin(req, reply, {
+        title,
+        status: 400,
+        body: html`<p><a href="/admin/constituencies">Show all constituencies</a></p>`,
+        flash: { kind: 'error', message: `There is no region called “${region}”.` },
+      });
+    const matching = (q ? directory.search(q) : directory.all()).filter(
+      (c) => !region || c.region === region,
+    );
+    const [ge2017, ge2019] = await Promise.all([
+      findResultsForYear(db, 2017),
+      findResultsForYear(db, 2019),
+    ]);
+    return renderAdmin(req, reply, {
+      title,
+      body: renderAdminList({
+        rows: matching.map((c) => ({
+          constituency: c,
+          ge2017: ge2017.get(c.code),
+          ge2019: ge2019.get(c.code),
+        })),
+        regions,
+        region,
+        q,
+        total: directory.all().length,
+      }),
+    });
+  });
+}

@@ -1,0 +1,83 @@
+import type { Db } from '../../infra/db/database.js';
+import { findTargetsByDivision } from '../targets/targets.service.js';
+import { type Constituency, getConstituencyDirectory } from './constituency-directory.js';
+import { type ElectionResult, findResults } from './constituencies.repository.js';
+import { partyName } from './parties.js';
+
+/** The target list `rally targets load uk-commons` fills with MPs, keyed by constituency code. */
+export const UK_COMMONS_LIST = 'uk-commons';
+export const NOT_LOADED_MESSAGE =
+  'No constituency data is loaded yet. Run `rally targets load uk-commons` first.';
+
+export interface MemberOfParliament {
+  name: string;
+  party: string | null;
+  email: string | null;
+  twitter: string | null;
+  bluesky: string | null;
+  mastodon: string | null;
+  facebook: string | null;
+  phone: string | null;
+  /**
+   * 'target-list': the campaign's uk-commons target list (current contact details);
+   * 'ge2019': nobody on that list, so the winner of the 2019 election as a fallback.
+   */
+  source: 'target-list' | 'ge2019';
+}
+
+export interface ConstituencyProfile {
+  constituency: Constituency;
+  mp: MemberOfParliament | null;
+  /** Oldest first: 2017, 2019. */
+  results: ElectionResult[];
+}
+
+export async function findMp(
+  db: Db,
+  code: string,
+  results?: ElectionResult[],
+): Promise<MemberOfParliament | null> {
+  const [target] = await findTargetsByDivision(db, UK_COMMONS_LIST, code);
+  if (target) {
+    return {
+      name: target.name,
+      party: target.party,
+      email: target.email,
+      twitter: target.twitter,
+      bluesky: target.bluesky,
+      mastodon: target.mastodon,
+      facebook: target.facebook,
+      phone: target.phone,
+      source: 'target-list',
+    };
+  }
+  const latest = (results ?? (await findResults(db, code))).find((r) => r.year === 2019);
+  if (!latest?.winnerName) return null;
+  return {
+    name: latest.winnerName,
+    party: partyName(latest.firstParty),
+    email: null,
+    twitter: null,
+    bluesky: null,
+    mastodon: null,
+    facebook: null,
+    phone: null,
+    source: 'ge2019',
+  };
+}
+
+export async function getConstituencyProfile(
+  db: Db,
+  code: string,
+): Promise<ConstituencyProfile | undefined> {
+  const constituency = (await getConstituencyDirectory(db)).get(code);
+  if (!constituency) return undefined;
+  const results = await findResults(db, constituency.code);
+  const mp = await findMp(db, constituency.code, results);
+  return { constituency, mp, results };
+}
+
+/** e.g. "Conservative majority of 331 over Labour in 2017". */
+export function majoritySentence(result: ElectionResult): string {
+  return `${partyName(result.firstParty)} majority of ${result.majority.toLocaleString('en-GB')} over ${partyName(result.secondParty)} in ${result.year}`;
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import {
+  type LiveServer,
+  browserSkip,
+  launchBrowser,
+  startLiveServer,
+} from '../../../test/helpers/browser.js';
+import { createStaff } from '../../../test/helpers/staff.js';
+
+describe('outbox message in Chromium', { skip: browserSkip }, () => {
+  let server: LiveServer;
+  let browser: Browser;
+  before(async () => {
+    server = await startLiveServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the HTML part in a sandboxed frame where its scripts do not run', async () => {
+    const staff = await createStaff(server.app.services.db, { role: 'organiser' });
+    const id = await server.app.services.mailer.send({
+      to: 'ada@example.org',
+      subject: 'Framed',
+      text: 'Plain: https://example.org/plain',
+      html: '<p id="greeting">Hello from the mail</p><script>document.getElementById("greeting").textContent = "script ran"</script><a href="https://example.org/">a link</a>',
+      category: 'test.browser',
+    });
+    const page = await browser.newPage();
+    const blocked: string[] = [];
+    page.on('console', (msg) => {
+      if (/frame-ancestors|X-Frame-Options|Refused to (display|frame)/i.test(msg.text()))
+        blocked.push(msg.text());
+    });
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByLabel('Email').fill(staff.email);
+    await page.getByLabel('Password').fill(staff.password);
+    await page.getByRole('button', { name: /log in/i }).click();
+    await page.waitForURL(/\/admin$/);
+
+    await page.goto(`${server.baseUrl}/admin/outbox/${id}`);
+    assert.equal(
+      await page.getByRole('link', { name: 'https://example.org/plain' }).getAttribute('href'),
+      'https://example.org/plain',
+    );
+    const frame = page.frameLocator('iframe.mail-html');
+    assert.equal(await frame.locator('#greeting').innerText(), 'Hello from the mail');
+    assert.equal(await frame.getByRole('link', { name: 'a link' }).count(), 1);
+    assert.deepEqual(blocked, [], 'the detail page may frame its own HTML route');
+  });
+});

@@ -1,0 +1,171 @@
+import type { Transaction } from 'kysely';
+import { nowIso } from '../../infra/db/database.js';
+import type { Database } from '../../infra/db/schema.js';
+import type { Services } from '../../infra/services.js';
+import * as repo from './people.repository.js';
+import {
+  type Activity,
+  type ConsentRecord,
+  type Person,
+  toActivity,
+  toPerson,
+} from './people.service.js';
+import { PersonInputError } from './person-input.js';
+
+/**
+ * What another feature stores about a person (a petition signature's comment, an import row),
+ * so that "export everything" and "erase" reach it. Register once at module load, by name.
+ */
+export interface PersonDataHandler {
+  name: string;
+  /** Everything this feature holds on the person, as plain JSON. */
+  export?(trx: Transaction<Database>, person: Person): Promise<unknown>;
+  /** Remove or anonymise it; `needles` are the strings (email, names) that must not survive. */
+  erase?(trx: Transaction<Database>, person: Person, needles: string[]): Promise<void>;
+}
+
+const handlers = new Map<string, PersonDataHandler>();
+
+export function registerPersonDataHandler(handler: PersonDataHandler): void {
+  handlers.set(handler.name, handler);
+}
+
+export interface PersonExport {
+  exportedAt: string;
+  person: Person;
+  consents: ConsentRecord[];
+  activities: Activity[];
+  /** Keyed by the registering feature's name. */
+  other: Record<string, unknown>;
+}
+
+/** A subject access request: everything stored on the person, as one JSON document. */
+export async function exportPersonData(
+  services: Services,
+  personId: number,
+  actorUserId: number,
+): Promise<PersonExport> {
+  return services.db.kysely.transaction().execute(async (trx) => {
+    const row = await repo.findPersonById(trx, personId);
+    if (!row) throw new PersonInputError('No such person.');
+    const person = toPerson(row);
+    const other: Record<string, unknown> = {};
+    for (const h of handlers.values()) if (h.export) other[h.name] = await h.export(trx, person);
+    const data: PersonExport = {
+      exportedAt: nowIso(),
+      person,
+      consents: (await repo.listConsents(trx, personId)).map((c) => ({
+        id: c.id,
+        channel: c.channel,
+        status: c.status,
+        method: c.method,
+        wording: c.wording,
+        source: c.source,
+        createdAt: c.created_at,
+      })),
+      activities: (await repo.listActivities(trx, personId)).map(toActivity),
+      other,
+    };
+    await services.audit.record(
+      { actorUserId, action: 'person.export', subjectType: 'person', subjectId: personId },
+      trx,
+    );
+    return data;
+  });
+}
+
+export function erasedEmail(personId: number): string {
+  return `erased-${personId}@erased.invalid`;
+}
+
+const ERASED = '[erased]';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Removes the person's own words (email, names, phone, postcode) from a text about them. */
+function scrubber(person: Person): (text: string) => string {
+  const words = [person.email, person.firstName, person.lastName, person.phone, person.postcode]
+    .filter((w): w is string => !!w && w.length >= 2)
+    .sort((a, b) => b.length - a.length);
+  if (words.length === 0) return (text) => text;
+  const pattern = new RegExp(
+    words.map((w) => `(?<![\\p{L}\\p{N}])${escapeRegExp(w)}(?![\\p{L}\\p{N}])`).join('|'),
+    'giu',
+  );
+  return (text) => text.replace(pattern, ERASED);
+}
+
+/**
+ * The right to erasure. The row stays (so every total it counted in stays true) but nothing
+ * identifies the person any more: contact fields cleared, email replaced by a placeholder that
+ * cannot be reversed, what was written about them on their timeline and in sent mail dropped.
+ * Consent records keep their wording (what was agreed, not who agreed).
+ */
+export async function erasePerson(
+  services: Services,
+  personId: number,
+  actorUserId: number,
+): Promise<void> {
+  const { db } = services;
+  await db.kysely.transaction().execute(async (trx) => {
+    const row = await repo.findPersonById(trx, personId, { forUpdate: true, dialect: db.dialect });
+    if (!row) throw new PersonInputError('No such person.');
+    if (row.erased_at) throw new PersonInputError('This person has already been erased.');
+    const person = toPerson(row);
+    const scrub = scrubber(person);
+    const fullName = [person.firstName, person.lastName].filter(Boolean).join(' ');
+    // Strings that may have been quoted in other records: only ones specific enough to replace
+    // everywhere without mangling text about other people.
+    const needles = [person.email, JSON.stringify(person.email).slice(1, -1)];
+    if (fullName.includes(' ')) needles.push(fullName, JSON.stringify(fullName).slice(1, -1));
+    const uniqueNeedles = [...new Set(needles)];
+
+    const now = nowIso();
+    const placeholder = erasedEmail(personId);
+    await repo.updatePerson(trx, personId, {
+      email: placeholder,
+      first_name: null,
+      last_name: null,
+      postcode: null,
+      constituency_code: null,
+      constituency_name: null,
+      region: null,
+      phone: null,
+      tags: '[]',
+      custom_fields: '{}',
+      source: scrub(row.source),
+      search_text: '',
+      updated_at: now,
+      erased_at: now,
+    });
+    await repo.scrubActivities(trx, personId);
+    for (const consent of await repo.listConsents(trx, personId))
+      await repo.updateConsentText(trx, consent.id, {
+        wording: scrub(consent.wording),
+        source: scrub(consent.source),
+      });
+    await scrubSegments(trx, scrub, now);
+    for (const h of handlers.values()) if (h.erase) await h.erase(trx, person, uniqueNeedles);
+    await services.mailer.forgetRecipient(person.email, placeholder, uniqueNeedles.slice(1), trx);
+    await services.audit.redact(uniqueNeedles, trx);
+    await services.audit.record(
+      { actorUserId, action: 'person.erase', subjectType: 'person', subjectId: personId },
+      trx,
+    );
+  });
+}
+
+/** A saved search for the person by name or email would otherwise keep their name. */
+async function scrubSegments(
+  trx: Transaction<Database>,
+  scrub: (t: string) => string,
+  now: string,
+) {
+  for (const segment of await repo.listSegments(trx)) {
+    const scrubbed = scrub(segment.filters);
+    if (scrubbed !== segment.filters)
+      await repo.updateSegmentFilters(trx, segment.id, scrubbed, now);
+  }
+}

@@ -1,0 +1,290 @@
+import { Readable } from 'node:stream';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireStaff } from '../../../infra/auth/guard.js';
+import { renderAdmin, setFlash } from '../../../infra/http/render.js';
+import type { Services } from '../../../infra/services.js';
+import { checkUploadForgery } from '../../../infra/http/security.js';
+import { type ColumnMapping, guessMapping, isColumnTarget } from './column-mapping.js';
+import { MAX_UPLOAD_BYTES, REJECTS_SHOWN } from './import.limits.js';
+import {
+  ImportStateError,
+  type PeopleImport,
+  UploadTooLargeError,
+  dryRun,
+  getImport,
+  importRepository,
+  listImports,
+  previewRows,
+  receiveUpload,
+  rejectPhaseFor,
+  startImport,
+} from './import.service.js';
+import type { RejectPhase } from './import.tables.js';
+import * as views from './import.views.js';
+import { IMPORT_BASE } from './import.views.js';
+import { rejectedHeaderLine, rejectedLine } from './rejected-csv.js';
+import { SpreadsheetError } from './spreadsheet-reader.js';
+
+const ROLE = { role: 'organiser' } as const;
+
+/** Rejected rows read per query while streaming the CSV download. */
+const DOWNLOAD_PAGE_ROWS = 1000;
+
+function importId(req: FastifyRequest): number | undefined {
+  const raw = (req.params as { id?: string }).id ?? '';
+  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
+}
+
+export async function importRoutes(app: FastifyInstance, services: Services) {
+  const { db } = services;
+
+  const notFound = (reply: FastifyReply) => reply.callNotFound();
+
+  /** Runs `handle` with the import named in the URL, or answers 404. */
+  const withImport =
+    (handle: (imp: PeopleImport, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const id = importId(req);
+      const imp = id === undefined ? undefined : await getImport(db, id);
+      if (!imp) return notFound(reply);
+      return handle(imp, req, reply);
+    };
+
+  const renderUpload = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    opts: { status?: number; error?: string } = {},
+  ) =>
+    renderAdmin(req, reply, {
+      title: 'Import people',
+      status: opts.status ?? 200,
+      body: views.uploadPage({
+        csrf: reply.generateCsrf(),
+        imports: await listImports(db),
+        ...(opts.error ? { error: opts.error } : {}),
+      }),
+    });
+
+  const renderMapping = async (
+    imp: PeopleImport,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    opts: { mapping?: ColumnMapping; problems?: string[]; status?: number } = {},
+  ) =>
+    renderAdmin(req, reply, {
+      title: `Import ${imp.filename}`,
+      status: opts.status ?? 200,
+      body: views.mappingPage({
+        imp,
+        preview: await previewRows(db, imp),
+        mapping: opts.mapping ?? imp.mapping ?? guessMapping(imp.headers),
+        csrf: reply.generateCsrf(),
+        ...(opts.problems ? { problems: opts.problems } : {}),
+      }),
+    });
+
+  app.get(IMPORT_BASE, { config: ROLE }, (req, reply) => renderUpload(req, reply));
+
+  // Multipart is registered only in this scope, with the import's own size limit.
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 2, fieldSize: 1024, parts: 3 },
+    });
+    scope.post(IMPORT_BASE, { config: { ...ROLE, csrf: false } }, async (req, reply) => {
+      if (!req.isMultipart())
+        return renderUpload(req, reply, { status: 400, error: 'Choose a file to upload.' });
+      let token: string | undefined;
+      let imp: PeopleImport | undefined;
+      try {
+        for await (const part of req.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname === '_csrf' && typeof part.value === 'string') token = part.value;
+            continue;
+          }
+          // The token field comes first in the form, so it is checked before a byte is stored.
+          if (!checkUploadForgery(req, reply, token, services.config.baseUrl)) {
+            part.file.resume();
+            return reply;
+          }
+          if (part.fieldname !== 'file' || imp) {
+            part.file.resume();
+            continue;
+          }
+          if (!part.filename)
+            return renderUpload(req, reply, { status: 400, error: 'Choose a file to upload.' });
+          imp = await receiveUpload(db, {
+            filename: part.filename,
+            stream: part.file,
+            createdBy: requireStaff(req).id,
+          });
+        }
+      } catch (err) {
+        if (err instanceof UploadTooLargeError || isTooLarge(err))
+          return renderUpload(req, reply, {
+            status: 413,
+            error: new UploadTooLargeError().message,
+          });
+        if (err instanceof SpreadsheetError)
+          return renderUpload(req, reply, { status: 400, error: err.message });
+        const status = (err as { statusCode?: number } | null)?.statusCode ?? 500;
+        if (status >= 400 && status < 500)
+          return renderUpload(req, reply, {
+            status,
+            error: 'The upload could not be read. Choose the file again and retry.',
+          });
+        throw err;
+      }
+      if (!imp) {
+        if (!checkUploadForgery(req, reply, token, services.config.baseUrl)) return reply;
+        return renderUpload(req, reply, { status: 400, error: 'Choose a file to upload.' });
+      }
+      return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
+    });
+  });
+
+  app.get(
+    `${IMPORT_BASE}/:id`,
+    { config: ROLE },
+    withImport(async (imp, req, reply) => {
+      if (imp.status === 'uploaded') return renderMapping(imp, req, reply);
+      if (imp.status === 'queued' || imp.status === 'running') {
+        const job = imp.jobId === null ? undefined : await services.jobs.find(imp.jobId);
+        return renderAdmin(req, reply, {
+          title: `Importing ${imp.filename}`,
+          body: views.progressPage({ imp, progress: job?.progress ?? 0 }),
+        });
+      }
+      const rejects = await importRepository.listRejects(db.kysely, imp.id, 'import', {
+        limit: REJECTS_SHOWN,
+      });
+      return renderAdmin(req, reply, {
+        title:
+          imp.status === 'failed' ? `Import of ${imp.filename} failed` : `Imported ${imp.filename}`,
+        body: views.resultPage({ imp, counts: imp.counts, rejects }),
+      });
+    }),
+  );
+
+  app.post(
+    `${IMPORT_BASE}/:id/dry-run`,
+    { config: ROLE },
+    withImport(async (imp, req, reply) => {
+      if (imp.status !== 'uploaded') return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      const mapping = imp.headers.map((_, i) => {
+        const value = form[`map_${i}`];
+        return typeof value === 'string' && isColumnTarget(value) ? value : 'ignore';
+      });
+      const missing = imp.headers.some((_, i) => typeof form[`map_${i}`] !== 'string');
+      if (missing)
+        return renderMapping(imp, req, reply, {
+          mapping,
+          status: 400,
+          problems: ['Choose what to do with every column.'],
+        });
+      const result = await dryRun(db, imp, mapping);
+      if (!result.ok)
+        return renderMapping(imp, req, reply, { mapping, problems: result.problems, status: 400 });
+      return reply.redirect(`${IMPORT_BASE}/${imp.id}/dry-run`, 303);
+    }),
+  );
+
+  app.get(
+    `${IMPORT_BASE}/:id/dry-run`,
+    { config: ROLE },
+    withImport(async (imp, req, reply) => {
+      if (imp.status !== 'uploaded' || !imp.dryRunCounts)
+        return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
+      const rejects = await importRepository.listRejects(db.kysely, imp.id, 'dry-run', {
+        limit: REJECTS_SHOWN,
+      });
+      return renderAdmin(req, reply, {
+        title: `Dry run: ${imp.filename}`,
+        body: views.dryRunPage({
+          imp,
+          counts: imp.dryRunCounts,
+          rejects,
+          csrf: reply.generateCsrf(),
+        }),
+      });
+    }),
+  );
+
+  app.post(
+    `${IMPORT_BASE}/:id/start`,
+    { config: ROLE },
+    withImport(async (imp, req, reply) => {
+      try {
+        await startImport(services, imp, requireStaff(req).id);
+      } catch (err) {
+        if (!(err instanceof ImportStateError)) throw err;
+        setFlash(reply, { kind: 'error', message: err.message });
+      }
+      return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
+    }),
+  );
+
+  app.get(
+    `${IMPORT_BASE}/:id/status.json`,
+    { config: ROLE },
+    withImport(async (imp, _req, reply) => {
+      const job = imp.jobId === null ? undefined : await services.jobs.find(imp.jobId);
+      const finished = imp.status === 'done' || imp.status === 'failed';
+      return reply.header('cache-control', 'no-store').send({
+        status: imp.status,
+        progress: finished ? 100 : (job?.progress ?? 0),
+        finished,
+        counts: imp.counts,
+        error: imp.error,
+      });
+    }),
+  );
+
+  app.get(
+    `${IMPORT_BASE}/:id/rejected.csv`,
+    { config: ROLE },
+    withImport(async (imp, req, reply) => {
+      const asked = (req.query as { phase?: string }).phase;
+      const phase: RejectPhase = asked === 'dry-run' ? 'dry-run' : rejectPhaseFor(imp);
+      const base = imp.filename.replace(/\.(csv|tsv|txt|xlsx|xlsm)$/i, '');
+      const name = `${base}-rejected${phase === 'dry-run' ? '-dry-run' : ''}.csv`;
+      reply
+        .header('cache-control', 'no-store')
+        .header(
+          'content-disposition',
+          `attachment; filename="${name.replace(/[^\w.-]+/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        )
+        .type('text/csv; charset=utf-8');
+      return reply.send(Readable.from(rejectedCsv(imp, phase)));
+    }),
+  );
+
+  async function* rejectedCsv(imp: PeopleImport, phase: RejectPhase): AsyncGenerator<string> {
+    yield rejectedHeaderLine(imp.headers);
+    let afterRow = 0;
+    for (;;) {
+      const page = await importRepository.listRejects(db.kysely, imp.id, phase, {
+        afterRow,
+        limit: DOWNLOAD_PAGE_ROWS,
+      });
+      if (page.length === 0) return;
+      let chunk = '';
+      for (const r of page) {
+        let cells: string[] = [];
+        try {
+          cells = JSON.parse(r.cells) as string[];
+        } catch {
+          // A row stored unreadably still gets its reason.
+        }
+        chunk += rejectedLine(imp.headers.length, cells, r.reason);
+      }
+      yield chunk;
+      afterRow = page[page.length - 1]?.row_number ?? afterRow;
+    }
+  }
+}
+
+function isTooLarge(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'FST_REQ_FILE_TOO_LARGE';
+}

@@ -1,0 +1,314 @@
+import { type SafeHtml, html } from '../../../infra/html/html.js';
+import { COLUMN_TARGETS, type ColumnMapping, TARGET_LABELS } from './column-mapping.js';
+import type { ImportCounts } from './import-runner.js';
+import { MAX_UPLOAD_BYTES, PREVIEW_ROWS } from './import.limits.js';
+import type { RejectRow } from './import.repository.js';
+import type { PeopleImport } from './import.service.js';
+import type { ImportStatus } from './import.tables.js';
+import type { SheetRow } from './spreadsheet-reader.js';
+
+export const IMPORT_BASE = '/admin/people/import';
+
+/** Longest cell text shown in the preview table (the import itself uses the whole cell). */
+const PREVIEW_CELL_CHARS = 80;
+
+const STATUS_LABELS: Record<ImportStatus, string> = {
+  uploaded: 'Not started',
+  queued: 'Waiting to start',
+  running: 'Importing',
+  done: 'Done',
+  failed: 'Failed',
+};
+
+const STATUS_BADGES: Record<ImportStatus, string> = {
+  uploaded: '',
+  queued: 'badge-warn',
+  running: 'badge-warn',
+  done: 'badge-ok',
+  failed: 'badge-bad',
+};
+
+function csrfField(csrf: string): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${csrf}" />`;
+}
+
+function errorBlock(messages: readonly string[]): SafeHtml | '' {
+  if (messages.length === 0) return '';
+  return html`<div class="flash flash-error" role="alert">
+    ${
+      messages.length === 1
+        ? messages[0]
+        : html`<ul>
+            ${messages.map((m) => html`<li>${m}</li>`)}
+          </ul>`
+    }
+  </div>`;
+}
+
+function n(value: number): string {
+  return value.toLocaleString('en-GB');
+}
+
+function short(text: string): string {
+  return text.length > PREVIEW_CELL_CHARS ? `${text.slice(0, PREVIEW_CELL_CHARS)}…` : text;
+}
+
+export function uploadPage(opts: {
+  csrf: string;
+  imports: PeopleImport[];
+  error?: string;
+}): SafeHtml {
+  return html`${errorBlock(opts.error ? [opts.error] : [])}
+    <p>
+      Add or update supporters from a spreadsheet. You will see the first rows, choose what each
+      column holds and check a dry run before anything is saved. People are matched by email
+      address; an empty cell never erases what is already stored.
+    </p>
+    <form class="stack" method="post" action="${IMPORT_BASE}" enctype="multipart/form-data">
+      ${csrfField(opts.csrf)}
+      <div>
+        <label for="import-file">Spreadsheet</label>
+        <span class="hint" id="import-file-hint"
+          >CSV (comma, semicolon or tab separated) or Excel .xlsx, at most
+          ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. The first row must name the columns.</span
+        >
+        <input
+          id="import-file"
+          name="file"
+          type="file"
+          accept=".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          aria-describedby="import-file-hint"
+          required
+        />
+      </div>
+      <div><button type="submit">Upload and preview</button></div>
+    </form>
+    ${
+      opts.imports.length > 0
+        ? html`<h2>Recent imports</h2>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">File</th>
+                    <th scope="col">Uploaded</th>
+                    <th scope="col">Status</th>
+                    <th scope="col" class="num">Rows</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${opts.imports.map(
+                    (imp) =>
+                      html`<tr>
+                        <td><a href="${IMPORT_BASE}/${imp.id}">${imp.filename}</a></td>
+                        <td>${imp.createdAt.slice(0, 16).replace('T', ' ')}</td>
+                        <td>${statusBadge(imp.status)}</td>
+                        <td class="num">${imp.counts ? n(imp.counts.rows) : ''}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
+        : ''
+    }`;
+}
+
+function statusBadge(status: ImportStatus): SafeHtml {
+  return html`<span class="badge ${STATUS_BADGES[status]}">${STATUS_LABELS[status]}</span>`;
+}
+
+export function mappingPage(opts: {
+  imp: PeopleImport;
+  preview: SheetRow[];
+  mapping: ColumnMapping;
+  csrf: string;
+  problems?: string[];
+}): SafeHtml {
+  const { imp } = opts;
+  return html`${errorBlock(opts.problems ?? [])}
+    <p>
+      <strong>${imp.filename}</strong>: ${imp.kind === 'xlsx' ? 'Excel workbook' : 'CSV file'} with
+      ${imp.headers.length} column${imp.headers.length === 1 ? '' : 's'}. The first ${PREVIEW_ROWS}
+      rows:
+    </p>
+    <div class="table-wrap import-preview">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col" class="num">Row</th>
+            ${imp.headers.map((h) => html`<th scope="col">${h}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${opts.preview.map(
+            (row) =>
+              html`<tr>
+                <td class="num">${row.number}</td>
+                ${imp.headers.map((_, i) => html`<td>${short(row.cells[i] ?? '')}</td>`)}
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    <h2>What does each column hold?</h2>
+    <p class="hint">
+      Columns that are not email, name, postcode, phone, tags or consent can be kept as custom
+      fields (named after the column) or ignored. Consent is recorded only from a column you choose
+      here: yes, y, true, 1, x or "opted in" count as consent; no, n, false, 0 or an empty cell
+      record nothing; any other answer rejects the row.
+    </p>
+    <form class="stack import-mapping" method="post" action="${IMPORT_BASE}/${imp.id}/dry-run">
+      ${csrfField(opts.csrf)}
+      ${imp.headers.map(
+        (header, i) =>
+          html`<div>
+            <label for="map-${i}">${header}</label>
+            <select id="map-${i}" name="map_${i}">
+              ${COLUMN_TARGETS.map(
+                (t) =>
+                  html`<option value="${t}" ${opts.mapping[i] === t ? html`selected` : ''}>
+                    ${TARGET_LABELS[t]}
+                  </option>`,
+              )}
+            </select>
+          </div>`,
+      )}
+      <div><button type="submit">Dry run</button></div>
+    </form>
+    <p><a href="${IMPORT_BASE}">Upload a different file</a></p>`;
+}
+
+function countsList(counts: ImportCounts, dryRun: boolean): SafeHtml {
+  return html`<dl class="details import-counts">
+    <dt>Rows read</dt>
+    <dd data-count="rows">${n(counts.rows)}</dd>
+    <dt>${dryRun ? 'New people' : 'Created'}</dt>
+    <dd data-count="created">${n(counts.created)}</dd>
+    <dt>${dryRun ? 'Would be updated' : 'Updated'}</dt>
+    <dd data-count="updated">${n(counts.updated)}</dd>
+    <dt>Unchanged</dt>
+    <dd data-count="unchanged">${n(counts.unchanged)}</dd>
+    <dt>Rejected</dt>
+    <dd data-count="rejected">${n(counts.rejected)}</dd>
+    <dt>${dryRun ? 'Consents to record' : 'Consents recorded'}</dt>
+    <dd data-count="consents">${n(counts.consents)}</dd>
+  </dl>`;
+}
+
+function rejectsTable(
+  imp: PeopleImport,
+  rejects: RejectRow[],
+  total: number,
+  phase: 'dry-run' | 'import',
+): SafeHtml | '' {
+  if (total === 0) return '';
+  return html`<h2>Rejected rows</h2>
+    <p>
+      ${phase === 'dry-run' ? 'These rows would not be imported.' : 'These rows were not imported.'}
+      <a href="${IMPORT_BASE}/${imp.id}/rejected.csv${phase === 'dry-run' ? '?phase=dry-run' : ''}"
+        >Download rejected rows (CSV)</a
+      >
+      with their original columns and the reason, to correct and import again.
+    </p>
+    <div class="table-wrap">
+      <table class="import-rejects">
+        <thead>
+          <tr>
+            <th scope="col" class="num">Row</th>
+            <th scope="col">Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rejects.map(
+            (r) =>
+              html`<tr>
+                <td class="num">${r.row_number}</td>
+                <td>${r.reason}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    ${
+      total > rejects.length
+        ? html`<p class="hint">
+            The first ${n(rejects.length)} of ${n(total)} are shown; the download has them all.
+          </p>`
+        : ''
+    }`;
+}
+
+export function dryRunPage(opts: {
+  imp: PeopleImport;
+  counts: ImportCounts;
+  rejects: RejectRow[];
+  csrf: string;
+}): SafeHtml {
+  const { imp, counts } = opts;
+  const importable = counts.created + counts.updated + counts.unchanged;
+  return html`<p>
+      Dry run of <strong>${imp.filename}</strong>: nothing has been saved yet. Each row's email is
+      matched against the people already stored.
+    </p>
+    ${countsList(counts, true)}
+    ${
+      importable > 0
+        ? html`<form method="post" action="${IMPORT_BASE}/${imp.id}/start" class="inline-form">
+            ${csrfField(opts.csrf)}
+            <button type="submit">Import ${n(importable)} row${importable === 1 ? '' : 's'}</button>
+          </form>`
+        : html`<p class="flash flash-error" role="alert">No row can be imported as mapped.</p>`
+    }
+    <a class="button secondary" href="${IMPORT_BASE}/${imp.id}">Change the column mapping</a>
+    ${rejectsTable(imp, opts.rejects, counts.rejected, 'dry-run')}`;
+}
+
+export function progressPage(opts: { imp: PeopleImport; progress: number }): SafeHtml {
+  const { imp } = opts;
+  return html`<noscript><meta http-equiv="refresh" content="2" /></noscript>
+    <p>
+      Importing <strong>${imp.filename}</strong>. You can leave this page: the import carries on and
+      its result stays here.
+    </p>
+    <p>
+      <label for="import-progress">Progress</label>
+      <progress
+        id="import-progress"
+        max="100"
+        value="${opts.progress}"
+        data-status-url="${IMPORT_BASE}/${imp.id}/status.json"
+      >
+        ${opts.progress}%
+      </progress>
+    </p>
+    <p id="import-status" role="status" aria-live="polite">
+      ${STATUS_LABELS[imp.status]}${imp.counts ? ` · ${n(imp.counts.rows)} rows read` : ''}
+      ${imp.error ? ` · ${imp.error}` : ''}
+    </p>
+    <script src="/assets/js/import-progress.js" defer></script>`;
+}
+
+export function resultPage(opts: {
+  imp: PeopleImport;
+  counts: ImportCounts | null;
+  rejects: RejectRow[];
+}): SafeHtml {
+  const { imp, counts } = opts;
+  return html`${
+      imp.status === 'failed'
+        ? errorBlock([imp.error ?? 'The import failed.'])
+        : html`<p class="flash flash-success" role="status">
+            Imported <strong>${imp.filename}</strong>.
+          </p>`
+    }
+    <p>
+      <label for="import-progress">Progress</label>
+      <progress id="import-progress" max="100" value="100">100%</progress>
+    </p>
+    ${counts ? countsList(counts, false) : ''}
+    ${counts ? rejectsTable(imp, opts.rejects, counts.rejected, 'import') : ''}
+    <p>
+      <a href="/admin/people">See people</a> ·
+      <a href="${IMPORT_BASE}">Import another file</a>
+    </p>`;
+}

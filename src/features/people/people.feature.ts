@@ -1,0 +1,14 @@
+import type { Feature } from '../../infra/services.js';
+import { seedPeopleDemo } from './people.demo.js';
+import { peopleRoutes } from './people.routes.js';
+
+/** Supporters: records, consent, timeline, segments and data rights. */
+export const peopleFeature: Feature = {
+  name: 'people',
+  nav: [
+    { href: '/admin/people', label: 'People', role: 'viewer' },
+    { href: '/admin/segments', label: 'Segments', role: 'viewer' },
+  ],
+  routes: peopleRoutes,
+  seedDemo: seedPeopleDemo,
+};

@@ -1,0 +1,606 @@
+import { type SafeHtml, html, when } from '../../infra/html/html.js';
+import {
+  CONSENT_FILTERS,
+  type PeopleFilters,
+  SEARCH_MAX_LENGTH,
+  filtersToQuery,
+  hasFilters,
+} from './people.filters.js';
+import type { PeoplePage } from './people-admin.service.js';
+import { type Activity, type ConsentRecord, type Person, displayName } from './people.service.js';
+import { CONSENT_CHANNELS, type ConsentStatus } from './people.tables.js';
+import {
+  CUSTOM_FIELD_KEY_MAX_LENGTH,
+  NAME_MAX_LENGTH,
+  PHONE_MAX_LENGTH,
+  POSTCODE_MAX_LENGTH,
+  TAG_MAX_LENGTH,
+  WORDING_MAX_LENGTH,
+} from './person-input.js';
+import { EMAIL_MAX_LENGTH } from './email.js';
+import { SEGMENT_NAME_MAX_LENGTH, type Segment } from './segments.service.js';
+
+export const NO_PEOPLE_MESSAGE =
+  'No supporters yet. People appear here when they sign a petition, write a letter or are imported.';
+export const NO_MATCHES_MESSAGE = 'Nobody matches these filters.';
+export const NO_SEGMENTS_MESSAGE =
+  'No segments yet. Filter the people list, then save the filters as a segment.';
+
+const CONSENT_LABELS: Record<(typeof CONSENT_FILTERS)[number], string> = {
+  granted: 'Email consent granted',
+  withdrawn: 'Email consent withdrawn',
+  none: 'No email consent recorded',
+};
+
+function when_(iso: string): SafeHtml {
+  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+}
+
+function consentBadge(status: ConsentStatus | null): SafeHtml {
+  if (status === 'granted') return html`<span class="badge badge-ok">granted</span>`;
+  if (status === 'withdrawn') return html`<span class="badge badge-bad">withdrawn</span>`;
+  return html`<span class="badge">none</span>`;
+}
+
+function options(values: { value: string; label: string }[], selected: string | undefined) {
+  return values.map(
+    (o) =>
+      html`<option value="${o.value}" ${when(o.value === selected, () => html`selected`)}>
+        ${o.label}
+      </option>`,
+  );
+}
+
+export interface FilterChoices {
+  constituencies: { code: string; name: string }[];
+  regions: string[];
+  actions: string[];
+}
+
+function filterForm(filters: PeopleFilters, choices: FilterChoices): SafeHtml {
+  return html`<form method="get" action="/admin/people" class="filters people-filters">
+    <label
+      >Search
+      <input
+        type="search"
+        name="q"
+        value="${filters.q ?? ''}"
+        maxlength="${SEARCH_MAX_LENGTH}"
+        placeholder="name or email"
+      />
+    </label>
+    <label
+      >Tag
+      <input type="text" name="tag" value="${filters.tag ?? ''}" maxlength="${TAG_MAX_LENGTH}" />
+    </label>
+    <label
+      >Constituency
+      <select name="constituency">
+        <option value="">Any</option>
+        ${options(
+          choices.constituencies.map((c) => ({ value: c.code, label: c.name })),
+          filters.constituency,
+        )}
+      </select>
+    </label>
+    <label
+      >Region
+      <select name="region">
+        <option value="">Any</option>
+        ${options(
+          choices.regions.map((r) => ({ value: r, label: r })),
+          filters.region,
+        )}
+      </select>
+    </label>
+    <label
+      >Consent
+      <select name="consent">
+        <option value="">Any</option>
+        ${options(
+          CONSENT_FILTERS.map((c) => ({ value: c, label: CONSENT_LABELS[c] })),
+          filters.consent,
+        )}
+      </select>
+    </label>
+    <label
+      >Action taken
+      <select name="action">
+        <option value="">Any</option>
+        ${options(
+          choices.actions.map((a) => ({ value: a, label: a })),
+          filters.action,
+        )}
+      </select>
+    </label>
+    <label
+      >Joined from
+      <input type="date" name="createdFrom" value="${filters.createdFrom ?? ''}" />
+    </label>
+    <label
+      >Joined to
+      <input type="date" name="createdTo" value="${filters.createdTo ?? ''}" />
+    </label>
+    <button type="submit">Filter</button>
+    ${when(hasFilters(filters), () => html`<a class="button secondary" href="/admin/people">Clear</a>`)}
+  </form>`;
+}
+
+function pageLink(filters: PeopleFilters, segmentId: number | undefined, page: number): string {
+  const extra: Record<string, string> = {};
+  if (page > 1) extra.page = String(page);
+  // A segment's page carries only the segment: its filters come from the saved segment.
+  const query = segmentId
+    ? new URLSearchParams({ segment: String(segmentId), ...extra }).toString()
+    : filtersToQuery(filters, extra);
+  return `/admin/people${query ? `?${query}` : ''}`;
+}
+
+export interface PeopleListView {
+  filters: PeopleFilters;
+  choices: FilterChoices;
+  result: PeoplePage | undefined;
+  error?: string | undefined;
+  segment?: Segment | undefined;
+  canEdit: boolean;
+  csrfToken: string;
+}
+
+function saveSegmentForm(view: PeopleListView): SafeHtml {
+  return html`<details class="people-save-segment">
+    <summary>Save these filters as a segment</summary>
+    <form method="post" action="/admin/segments" class="stack">
+      <input type="hidden" name="_csrf" value="${view.csrfToken}" />
+      ${Object.entries(view.filters).map(
+        ([k, v]) => html`<input type="hidden" name="${k}" value="${String(v)}" />`,
+      )}
+      <label
+        >Segment name
+        <input type="text" name="name" required maxlength="${SEGMENT_NAME_MAX_LENGTH}" />
+      </label>
+      <button type="submit">Save segment</button>
+    </form>
+  </details>`;
+}
+
+export function peopleListBody(view: PeopleListView): SafeHtml {
+  const { result, filters } = view;
+  const csvHref = view.segment
+    ? `/admin/segments/${view.segment.id}/export.csv`
+    : `/admin/people/export.csv${hasFilters(filters) ? `?${filtersToQuery(filters)}` : ''}`;
+  return html`${when(
+    view.segment,
+    () =>
+      html`<p class="people-segment">
+        Segment <strong>${view.segment?.name ?? ''}</strong> ·
+        <a href="/admin/segments">All segments</a>
+      </p>`,
+  )}
+  ${filterForm(filters, view.choices)}
+  ${when(view.error, () => html`<p class="error-message" role="alert">${view.error ?? ''}</p>`)}
+  ${result ? resultsBlock(view, result) : ''}
+  ${when(
+    view.canEdit && result !== undefined,
+    () =>
+      html`<p class="people-actions">
+          <a class="button secondary" href="${csvHref}" download>Export CSV</a>
+        </p>
+        ${when(!view.segment, () => saveSegmentForm(view))}`,
+  )}`;
+}
+
+function resultsBlock(view: PeopleListView, result: PeoplePage): SafeHtml {
+  if (result.total === 0) {
+    const message = hasFilters(view.filters) ? NO_MATCHES_MESSAGE : NO_PEOPLE_MESSAGE;
+    return html`<p class="empty">${message}</p>`;
+  }
+  const segmentId = view.segment?.id;
+  return html`<p class="people-count" role="status">
+      ${result.total === 1 ? '1 person' : `${result.total.toLocaleString('en-GB')} people`}
+    </p>
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Constituency</th>
+            <th scope="col">Tags</th>
+            <th scope="col">Email consent</th>
+            <th scope="col">Joined</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${result.people.map(
+            (p) =>
+              html`<tr>
+                <td><a href="/admin/people/${p.id}">${displayName(p)}</a></td>
+                <td>${p.email}</td>
+                <td>${p.constituencyName ?? ''}</td>
+                <td>${p.tags.join(', ')}</td>
+                <td>${consentBadge(p.emailConsent)}</td>
+                <td>${when_(p.createdAt)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    ${when(
+      result.pageCount > 1,
+      () =>
+        html`<nav class="pagination" aria-label="Pages">
+          ${when(
+            result.page > 1,
+            () =>
+              html`<a href="${pageLink(view.filters, segmentId, result.page - 1)}" rel="prev"
+                >Previous</a
+              >`,
+          )}
+          <span>Page ${result.page} of ${result.pageCount}</span>
+          ${when(
+            result.page < result.pageCount,
+            () =>
+              html`<a href="${pageLink(view.filters, segmentId, result.page + 1)}" rel="next"
+                >Next</a
+              >`,
+          )}
+        </nav>`,
+    )}`;
+}
+
+// ---- person page -------------------------------------------------------------------------------
+
+export interface PersonView {
+  person: Person;
+  consents: ConsentRecord[];
+  activities: Activity[];
+  activityTotal: number;
+  canEdit: boolean;
+  csrfToken: string;
+  /** A rejected edit: the message and what was typed, shown again. */
+  editError?: string;
+  editValues?: Record<string, string>;
+}
+
+function customFieldsText(fields: Record<string, string>): string {
+  return Object.entries(fields)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
+}
+
+function editForm(view: PersonView): SafeHtml {
+  const p = view.person;
+  const v = view.editValues ?? {
+    email: p.email,
+    firstName: p.firstName ?? '',
+    lastName: p.lastName ?? '',
+    postcode: p.postcode ?? '',
+    phone: p.phone ?? '',
+    customFields: customFieldsText(p.customFields),
+  };
+  return html`<section id="edit">
+    <h2>Edit details</h2>
+    ${when(view.editError, () => html`<p class="error-message" role="alert">${view.editError ?? ''}</p>`)}
+    <form method="post" action="/admin/people/${p.id}" class="stack">
+      <input type="hidden" name="_csrf" value="${view.csrfToken}" />
+      <label
+        >Email
+        <input
+          type="email"
+          name="email"
+          value="${v.email ?? ''}"
+          required
+          maxlength="${EMAIL_MAX_LENGTH}"
+        />
+      </label>
+      <label
+        >First name
+        <input
+          type="text"
+          name="firstName"
+          value="${v.firstName ?? ''}"
+          maxlength="${NAME_MAX_LENGTH}"
+        />
+      </label>
+      <label
+        >Last name
+        <input
+          type="text"
+          name="lastName"
+          value="${v.lastName ?? ''}"
+          maxlength="${NAME_MAX_LENGTH}"
+        />
+      </label>
+      <label
+        >Postcode
+        <input
+          type="text"
+          name="postcode"
+          value="${v.postcode ?? ''}"
+          maxlength="${POSTCODE_MAX_LENGTH}"
+          autocomplete="off"
+        />
+        <span class="hint">The constituency is worked out from the postcode.</span>
+      </label>
+      <label
+        >Phone
+        <input type="tel" name="phone" value="${v.phone ?? ''}" maxlength="${PHONE_MAX_LENGTH}" />
+      </label>
+      <label
+        >Custom fields
+        <textarea name="customFields">${v.customFields ?? ''}</textarea>
+        <span class="hint"
+          >One per line, as <code>name: value</code> (names up to ${CUSTOM_FIELD_KEY_MAX_LENGTH}
+          characters).</span
+        >
+      </label>
+      <button type="submit">Save changes</button>
+    </form>
+  </section>`;
+}
+
+function tagsSection(view: PersonView): SafeHtml {
+  const p = view.person;
+  return html`<section id="tags">
+    <h2>Tags</h2>
+    ${
+      p.tags.length === 0
+        ? html`<p class="muted">No tags.</p>`
+        : html`<ul class="people-tags">
+            ${p.tags.map(
+              (t) =>
+                html`<li>
+                  <a class="badge" href="/admin/people?${filtersToQuery({ tag: t })}">${t}</a>
+                  ${when(
+                    view.canEdit,
+                    () =>
+                      html`<form
+                        method="post"
+                        action="/admin/people/${p.id}/tags/remove"
+                        class="inline-form"
+                      >
+                        <input type="hidden" name="_csrf" value="${view.csrfToken}" />
+                        <input type="hidden" name="tag" value="${t}" />
+                        <button type="submit" class="link" aria-label="Remove tag ${t}">
+                          remove
+                        </button>
+                      </form>`,
+                  )}
+                </li>`,
+            )}
+          </ul>`
+    }
+    ${when(
+      view.canEdit,
+      () =>
+        html`<form method="post" action="/admin/people/${p.id}/tags" class="filters">
+          <input type="hidden" name="_csrf" value="${view.csrfToken}" />
+          <label
+            >New tag
+            <input type="text" name="tag" required maxlength="${TAG_MAX_LENGTH}" />
+          </label>
+          <button type="submit">Add tag</button>
+        </form>`,
+    )}
+  </section>`;
+}
+
+function consentSection(view: PersonView): SafeHtml {
+  const p = view.person;
+  return html`<section id="consent">
+    <h2>Consent history</h2>
+    ${
+      view.consents.length === 0
+        ? html`<p class="muted">No consent recorded.</p>`
+        : html`<div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Channel</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">How</th>
+                  <th scope="col">Wording shown</th>
+                  <th scope="col">Source</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${view.consents.map(
+                  (c) =>
+                    html`<tr>
+                      <td>${when_(c.createdAt)}</td>
+                      <td>${c.channel}</td>
+                      <td>${consentBadge(c.status)}</td>
+                      <td>${c.method}</td>
+                      <td>${c.wording}</td>
+                      <td>${c.source}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+    }
+    ${when(
+      view.canEdit && !p.erasedAt,
+      () =>
+        html`<details>
+          <summary>Record a consent change</summary>
+          <form method="post" action="/admin/people/${p.id}/consents" class="stack">
+            <input type="hidden" name="_csrf" value="${view.csrfToken}" />
+            <label
+              >Channel
+              <select name="channel">
+                ${CONSENT_CHANNELS.map((c) => html`<option value="${c}">${c}</option>`)}
+              </select>
+            </label>
+            <label
+              >Status
+              <select name="status">
+                <option value="withdrawn">withdrawn</option>
+                <option value="granted">granted</option>
+              </select>
+            </label>
+            <label
+              >How they told us
+              <textarea name="note" required maxlength="${WORDING_MAX_LENGTH}"></textarea>
+              <span class="hint">e.g. "Phoned on 3 May asking to stop emails".</span>
+            </label>
+            <button type="submit">Record</button>
+          </form>
+        </details>`,
+    )}
+  </section>`;
+}
+
+function timelineSection(view: PersonView): SafeHtml {
+  return html`<section id="activity">
+    <h2>Activity</h2>
+    ${
+      view.activities.length === 0
+        ? html`<p class="muted">No activity yet.</p>`
+        : html`<ol class="people-timeline">
+            ${view.activities.map(
+              (a) =>
+                html`<li>
+                  ${when_(a.createdAt)} <span class="badge">${a.kind}</span> ${a.summary}
+                </li>`,
+            )}
+          </ol>`
+    }
+    ${when(
+      view.activityTotal > view.activities.length,
+      () =>
+        html`<p class="muted">
+          Showing the latest ${view.activities.length} of ${view.activityTotal}. "Export everything"
+          includes them all.
+        </p>`,
+    )}
+  </section>`;
+}
+
+function dataRightsSection(view: PersonView): SafeHtml | '' {
+  const p = view.person;
+  if (!view.canEdit) return '';
+  return html`<section id="data-rights">
+    <h2>Data rights</h2>
+    <p>
+      <a class="button secondary" href="/admin/people/${p.id}/export.json" download
+        >Export everything (JSON)</a
+      >
+      ${when(
+        !p.erasedAt,
+        () => html`<a class="button secondary" href="/admin/people/${p.id}/erase">Erase…</a>`,
+      )}
+    </p>
+  </section>`;
+}
+
+export function personBody(view: PersonView): SafeHtml {
+  const p = view.person;
+  return html`${when(
+      p.erasedAt,
+      () =>
+        html`<p class="flash flash-info">
+          This person was erased on ${when_(p.erasedAt ?? '')}. Their activity still counts in
+          totals but nothing identifies them.
+        </p>`,
+    )}
+    <dl class="details">
+      <dt>Email</dt>
+      <dd>${p.email}</dd>
+      <dt>Name</dt>
+      <dd>${[p.firstName, p.lastName].filter(Boolean).join(' ')}</dd>
+      <dt>Postcode</dt>
+      <dd>${p.postcode ?? ''}</dd>
+      <dt>Constituency</dt>
+      <dd>${p.constituencyName ?? ''}${when(p.region, () => html` (${p.region ?? ''})`)}</dd>
+      <dt>Phone</dt>
+      <dd>${p.phone ?? ''}</dd>
+      <dt>Source</dt>
+      <dd>${p.source}</dd>
+      <dt>Joined</dt>
+      <dd>${when_(p.createdAt)}</dd>
+      ${Object.entries(p.customFields).map(
+        ([k, v]) =>
+          html`<dt>${k}</dt>
+            <dd>${v}</dd>`,
+      )}
+    </dl>
+    ${tagsSection(view)} ${consentSection(view)} ${timelineSection(view)}
+    ${when(view.canEdit && !p.erasedAt, () => editForm(view))} ${dataRightsSection(view)}
+    <p><a href="/admin/people">Back to people</a></p>`;
+}
+
+export function eraseBody(person: Person, csrfToken: string, error?: string): SafeHtml {
+  return html`<p>
+      Erasing removes ${displayName(person)}'s email, names, postcode, phone, tags and custom
+      fields, and what their timeline and the mail sent to them said. Their actions still count in
+      totals. This cannot be undone.
+    </p>
+    ${when(error, () => html`<p class="error-message" role="alert">${error ?? ''}</p>`)}
+    <form method="post" action="/admin/people/${person.id}/erase" class="stack">
+      <input type="hidden" name="_csrf" value="${csrfToken}" />
+      <label
+        >Type the person's email address (<code>${person.email}</code>) to confirm
+        <input type="text" name="confirm" required autocomplete="off" />
+      </label>
+      <button type="submit" class="danger">Erase this person</button>
+    </form>
+    <p><a href="/admin/people/${person.id}">Cancel</a></p>`;
+}
+
+// ---- segments ----------------------------------------------------------------------------------
+
+function describeFilters(f: PeopleFilters): string {
+  const parts: string[] = [];
+  if (f.q) parts.push(`search "${f.q}"`);
+  if (f.tag) parts.push(`tag ${f.tag}`);
+  if (f.constituency) parts.push(`constituency ${f.constituency}`);
+  if (f.region) parts.push(`region ${f.region}`);
+  if (f.consent) parts.push(CONSENT_LABELS[f.consent].toLowerCase());
+  if (f.action) parts.push(`action ${f.action}`);
+  if (f.createdFrom) parts.push(`joined from ${f.createdFrom}`);
+  if (f.createdTo) parts.push(`joined to ${f.createdTo}`);
+  return parts.length ? parts.join(', ') : 'everyone';
+}
+
+export function segmentsBody(
+  segments: (Segment & { count: number })[],
+  canEdit: boolean,
+  csrfToken: string,
+): SafeHtml {
+  if (segments.length === 0) return html`<p class="empty">${NO_SEGMENTS_MESSAGE}</p>`;
+  return html`<div class="table-wrap people-segments">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Segment</th>
+          <th scope="col">Filters</th>
+          <th scope="col" class="num">People</th>
+          ${when(canEdit, () => html`<th scope="col">Actions</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${segments.map(
+          (s) =>
+            html`<tr>
+              <td><a href="/admin/segments/${s.id}">${s.name}</a></td>
+              <td>${describeFilters(s.filters)}</td>
+              <td class="num">${s.count}</td>
+              ${when(
+                canEdit,
+                () =>
+                  html`<td>
+                    <a href="/admin/segments/${s.id}/export.csv" download>CSV</a>
+                    <form method="post" action="/admin/segments/${s.id}/delete" class="inline-form">
+                      <input type="hidden" name="_csrf" value="${csrfToken}" />
+                      <button type="submit" class="link">Delete</button>
+                    </form>
+                  </td>`,
+              )}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}

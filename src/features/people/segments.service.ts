@@ -1,0 +1,211 @@
+import { stringify } from 'csv-stringify/sync';
+import { type Db, nowIso } from '../../infra/db/database.js';
+import type { Services } from '../../infra/services.js';
+import { type PeopleFilters, parseFilters } from './people.filters.js';
+import * as repo from './people.repository.js';
+import { type Person, toPerson } from './people.service.js';
+import { PersonInputError, cleanText } from './person-input.js';
+
+export const SEGMENT_NAME_MAX_LENGTH = 100;
+/** People fetched per query when walking a whole list (exports, mailings). */
+export const MEMBER_BATCH_SIZE = 500;
+
+export interface Segment {
+  id: number;
+  name: string;
+  filters: PeopleFilters;
+  createdBy: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toSegment(row: repo.SegmentRow): Segment {
+  let stored: unknown = {};
+  try {
+    stored = JSON.parse(row.filters);
+  } catch {
+    // A damaged row matches everyone rather than failing every page that lists segments.
+  }
+  const parsed = parseFilters(stored);
+  return {
+    id: row.id,
+    name: row.name,
+    filters: parsed.ok ? parsed.filters : {},
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function saveSegment(
+  services: Services,
+  input: { name: string; filters: PeopleFilters },
+  /** null when Rally itself makes it (the demo seed). */
+  actorUserId: number | null,
+): Promise<number> {
+  const name = cleanText(input.name);
+  if (!name) throw new PersonInputError('Give the segment a name.');
+  if (name.length > SEGMENT_NAME_MAX_LENGTH)
+    throw new PersonInputError(
+      `A segment name can be at most ${SEGMENT_NAME_MAX_LENGTH} characters.`,
+    );
+  const now = nowIso();
+  return services.db.kysely.transaction().execute(async (trx) => {
+    const id = await repo.insertSegment(trx, {
+      name,
+      filters: JSON.stringify(input.filters),
+      created_by: actorUserId,
+      created_at: now,
+      updated_at: now,
+    });
+    await services.audit.record(
+      { actorUserId, action: 'segment.create', subjectType: 'segment', subjectId: id },
+      trx,
+    );
+    return id;
+  });
+}
+
+export async function getSegment(db: Db, id: number): Promise<Segment | undefined> {
+  const row = await repo.findSegment(db.kysely, id);
+  return row ? toSegment(row) : undefined;
+}
+
+/** Every segment by name, with how many people match it now. */
+export async function listSegments(db: Db): Promise<(Segment & { count: number })[]> {
+  const segments = (await repo.listSegments(db.kysely)).map(toSegment);
+  return Promise.all(
+    segments.map(async (s) => ({ ...s, count: await repo.countPeople(db.kysely, s.filters) })),
+  );
+}
+
+export async function deleteSegment(services: Services, id: number, actorUserId: number) {
+  await services.db.kysely.transaction().execute(async (trx) => {
+    if (!(await repo.deleteSegment(trx, id))) throw new PersonInputError('No such segment.');
+    await services.audit.record(
+      { actorUserId, action: 'segment.delete', subjectType: 'segment', subjectId: id },
+      trx,
+    );
+  });
+}
+
+/** A segment's filters, for features that work on its members (mailings, outreach). */
+export async function resolveSegment(db: Db, segmentId: number): Promise<PeopleFilters> {
+  const segment = await getSegment(db, segmentId);
+  if (!segment) throw new PersonInputError('No such segment.');
+  return segment.filters;
+}
+
+export interface MemberOptions {
+  /** Only people whose current email consent is "granted" (for mailings). */
+  emailConsentOnly?: boolean;
+}
+
+/** Walks everyone matching the filters in id order, a batch at a time; erased people never. */
+export async function* iteratePeople(
+  db: Db,
+  filters: PeopleFilters,
+  opts: MemberOptions & { batchSize?: number } = {},
+): AsyncGenerator<Person[]> {
+  const effective: PeopleFilters = opts.emailConsentOnly
+    ? { ...filters, consent: 'granted' }
+    : filters;
+  let afterId = 0;
+  for (;;) {
+    const rows = await repo.listPeopleAfter(
+      db.kysely,
+      effective,
+      afterId,
+      opts.batchSize ?? MEMBER_BATCH_SIZE,
+    );
+    if (rows.length === 0) return;
+    yield rows.map(toPerson);
+    afterId = rows[rows.length - 1]!.id;
+  }
+}
+
+/** Everyone in a segment now (a segment is a saved query, so members change as people do). */
+export async function listSegmentMembers(
+  db: Db,
+  segmentId: number,
+  opts: MemberOptions = {},
+): Promise<Person[]> {
+  const filters = await resolveSegment(db, segmentId);
+  const out: Person[] = [];
+  for await (const batch of iteratePeople(db, filters, opts)) out.push(...batch);
+  return out;
+}
+
+// ---- CSV ---------------------------------------------------------------------------------------
+
+export const CSV_COLUMNS = [
+  'id',
+  'email',
+  'first_name',
+  'last_name',
+  'postcode',
+  'constituency_code',
+  'constituency_name',
+  'region',
+  'phone',
+  'tags',
+  'custom_fields',
+  'email_consent',
+  'source',
+  'created_at',
+] as const;
+
+/**
+ * Spreadsheets run a cell that starts with = + - @ (or a tab or CR that hides one) as a formula;
+ * a leading apostrophe makes it text. Someone could sign up as "=HYPERLINK(…)".
+ */
+export function csvSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** The filtered list as CSV, produced a batch at a time so a large list never sits in memory. */
+export async function* peopleCsv(db: Db, filters: PeopleFilters): AsyncGenerator<string> {
+  yield stringify([[...CSV_COLUMNS]]);
+  for await (const batch of iteratePeople(db, filters)) {
+    const consents = await repo.latestConsentStatuses(
+      db.kysely,
+      batch.map((p) => p.id),
+      'email',
+    );
+    const records = batch.map((p) =>
+      [
+        String(p.id),
+        p.email,
+        p.firstName ?? '',
+        p.lastName ?? '',
+        p.postcode ?? '',
+        p.constituencyCode ?? '',
+        p.constituencyName ?? '',
+        p.region ?? '',
+        p.phone ?? '',
+        p.tags.join('; '),
+        Object.entries(p.customFields)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('; '),
+        consents.get(p.id) ?? 'none',
+        p.source,
+        p.createdAt,
+      ].map(csvSafe),
+    );
+    yield stringify(records);
+  }
+}
+
+export async function recordCsvExport(
+  services: Services,
+  what: { segmentId?: number; filters: PeopleFilters },
+  actorUserId: number,
+) {
+  await services.audit.record({
+    actorUserId,
+    action: 'people.export-csv',
+    subjectType: what.segmentId ? 'segment' : 'people',
+    ...(what.segmentId ? { subjectId: what.segmentId } : {}),
+    details: { filters: what.filters },
+  });
+}

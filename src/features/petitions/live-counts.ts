@@ -1,0 +1,145 @@
+import type { FastifyReply } from 'fastify';
+import type { Db } from '../../infra/db/database.js';
+import * as repo from './petitions.repository.js';
+
+/** How stale a served count may be: at most one count query per petition per interval. */
+export const COUNT_REFRESH_MS = 1_000;
+/** SSE watchers per process; beyond it new ones are told to poll count.json instead. */
+export const MAX_STREAM_WATCHERS = 100_000;
+const KEEPALIVE_MS = 25_000;
+
+interface Entry {
+  count: number;
+  fetchedAt: number;
+  pending: Promise<number> | undefined;
+}
+
+/**
+ * Petition counts served from memory: readers get the cached value, and at most one query per
+ * petition per COUNT_REFRESH_MS goes to the database however many people watch.
+ */
+export class LiveCounts {
+  private entries = new Map<number, Entry>();
+  /** Database reads so far (the benchmark and tests check the one-per-second promise). */
+  queries = 0;
+
+  constructor(private readonly db: Db) {}
+
+  async get(petitionId: number, now = Date.now()): Promise<number> {
+    let entry = this.entries.get(petitionId);
+    if (!entry) {
+      entry = { count: 0, fetchedAt: 0, pending: undefined };
+      this.entries.set(petitionId, entry);
+    }
+    if (now - entry.fetchedAt < COUNT_REFRESH_MS) return entry.count;
+    let pending = entry.pending;
+    if (!pending) {
+      const e = entry;
+      this.queries++;
+      pending = repo
+        .signatureCount(this.db.kysely, petitionId)
+        .then((n) => {
+          e.count = n;
+          e.fetchedAt = Date.now();
+          return n;
+        })
+        .finally(() => {
+          e.pending = undefined;
+        });
+      e.pending = pending;
+    }
+    // Once a value exists, watchers never wait for the refresh.
+    return entry.fetchedAt > 0 ? entry.count : pending;
+  }
+
+  /** After a change in this process, the next read fetches afresh. */
+  invalidate(petitionId: number): void {
+    const entry = this.entries.get(petitionId);
+    if (entry) entry.fetchedAt = 0;
+  }
+}
+
+/**
+ * Server-sent events: one ticker per watched petition pushes the count to all its watchers when
+ * it changes, reading it from LiveCounts, so the cost is one cached read per second per petition.
+ */
+export class CountStreams {
+  private watchers = new Map<number, Set<FastifyReply>>();
+  private tickers = new Map<number, { timer: NodeJS.Timeout; last: number }>();
+  private keepalive: NodeJS.Timeout | undefined;
+  private total = 0;
+
+  constructor(private readonly counts: LiveCounts) {}
+
+  get size(): number {
+    return this.total;
+  }
+
+  async attach(petitionId: number, reply: FastifyReply): Promise<boolean> {
+    if (this.total >= MAX_STREAM_WATCHERS) return false;
+    const count = await this.counts.get(petitionId);
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    reply.raw.write(`retry: 5000\ndata: ${JSON.stringify({ count })}\n\n`);
+    let set = this.watchers.get(petitionId);
+    if (!set) {
+      set = new Set();
+      this.watchers.set(petitionId, set);
+    }
+    set.add(reply);
+    this.total++;
+    reply.raw.on('close', () => this.detach(petitionId, reply));
+    if (!this.tickers.has(petitionId)) {
+      const ticker = {
+        last: count,
+        timer: setInterval(() => void this.tick(petitionId), COUNT_REFRESH_MS),
+      };
+      this.tickers.set(petitionId, ticker);
+    }
+    this.keepalive ??= setInterval(() => this.ping(), KEEPALIVE_MS);
+    return true;
+  }
+
+  private detach(petitionId: number, reply: FastifyReply) {
+    const set = this.watchers.get(petitionId);
+    if (!set?.delete(reply)) return;
+    this.total--;
+    if (set.size === 0) {
+      this.watchers.delete(petitionId);
+      const ticker = this.tickers.get(petitionId);
+      if (ticker) clearInterval(ticker.timer);
+      this.tickers.delete(petitionId);
+    }
+  }
+
+  private async tick(petitionId: number) {
+    const ticker = this.tickers.get(petitionId);
+    if (!ticker) return;
+    const count = await this.counts.get(petitionId).catch(() => ticker.last);
+    if (count === ticker.last) return;
+    ticker.last = count;
+    const message = `data: ${JSON.stringify({ count })}\n\n`;
+    for (const reply of this.watchers.get(petitionId) ?? []) reply.raw.write(message);
+  }
+
+  private ping() {
+    for (const set of this.watchers.values())
+      for (const reply of set) reply.raw.write(': keepalive\n\n');
+  }
+
+  /** Ends every stream (server shutdown). */
+  close(): void {
+    for (const ticker of this.tickers.values()) clearInterval(ticker.timer);
+    this.tickers.clear();
+    if (this.keepalive) clearInterval(this.keepalive);
+    this.keepalive = undefined;
+    for (const set of this.watchers.values()) for (const reply of set) reply.raw.end();
+    this.watchers.clear();
+    this.total = 0;
+  }
+}

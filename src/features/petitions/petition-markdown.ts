@@ -1,0 +1,49 @@
+import MarkdownIt from 'markdown-it';
+import { type SafeHtml, raw } from '../../infra/html/html.js';
+
+/**
+ * The petition body's Markdown subset: paragraphs, emphasis, lists, headings, quotes and links.
+ * html:false makes any tag in the source plain text; images and tables are off; markdown-it's
+ * validateLink already refuses javascript:, vbscript: and data: URLs.
+ */
+const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: false }).enable([
+  'paragraph',
+  'newline',
+  'emphasis',
+  'list',
+  'heading',
+  'blockquote',
+  'link',
+  'linkify',
+  'escape',
+  'entity',
+  'backticks',
+]);
+
+// Links open normally but tell search engines not to credit them (petitions invite link spam).
+const defaultLinkOpen =
+  md.renderer.rules.link_open ??
+  ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+  tokens[idx]?.attrSet('rel', 'nofollow noopener');
+  return defaultLinkOpen(tokens, idx, options, env, self);
+};
+
+export function renderPetitionMarkdown(source: string): SafeHtml {
+  return raw(md.render(source));
+}
+
+/** The text without markup, for descriptions and share text. */
+export function plainSummary(source: string, max = 200): string {
+  const text = md
+    .render(source)
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

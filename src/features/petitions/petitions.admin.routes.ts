@@ -1,0 +1,428 @@
+import { stringify } from 'csv-stringify/sync';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireStaff } from '../../infra/auth/guard.js';
+import { html } from '../../infra/html/html.js';
+import { roleAtLeast } from '../../infra/html/layout.js';
+import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import type { Services } from '../../infra/services.js';
+import { listTargetLists, listTargets } from '../targets/targets.service.js';
+import * as repo from './petitions.repository.js';
+import type { PetitionRow } from './petitions.repository.js';
+import type { PetitionForm } from './petitions.rules.js';
+import * as service from './petitions.service.js';
+import { STATUS_ACTIONS, type StatusAction } from './petitions.service.js';
+import * as views from './petitions.admin.views.js';
+import type { PetitionsRuntime } from './petitions.runtime.js';
+
+type Form = Record<string, unknown>;
+/** Targets offered in the picker: enough for every MP. */
+const TARGET_PICKER_MAX = 1_000;
+/** Rows in each trending table. */
+const TRENDING_ROWS = 25;
+/** The eligibility list is pasted into a form, so this route takes a larger body. */
+const ELIGIBILITY_BODY_LIMIT = 9 * 1024 * 1024;
+
+function field(body: unknown, name: string): string {
+  const v = (body as Form | undefined)?.[name];
+  return typeof v === 'string' ? v : '';
+}
+
+function fieldList(body: unknown, name: string): string[] {
+  const v = (body as Form | undefined)?.[name];
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function formFromBody(body: unknown): PetitionForm {
+  return {
+    kind: field(body, 'kind'),
+    title: field(body, 'title'),
+    slug: field(body, 'slug'),
+    body: field(body, 'body'),
+    goal: field(body, 'goal'),
+    deadline: field(body, 'deadline'),
+    customQuestion: field(body, 'customQuestion'),
+    eligibility: field(body, 'eligibility'),
+    eligibilityLabel: field(body, 'eligibilityLabel'),
+    thankYou: field(body, 'thankYou'),
+    shareText: field(body, 'shareText'),
+    targetListId: field(body, 'targetListId'),
+    targetIds: fieldList(body, 'targetIds'),
+  };
+}
+
+export async function petitionsAdminRoutes(
+  app: FastifyInstance,
+  services: Services,
+  rt: PetitionsRuntime,
+) {
+  const { db } = services;
+  const ctx: service.PetitionsContext = { db, audit: services.audit };
+
+  const notFound = (req: FastifyRequest, reply: FastifyReply) =>
+    renderAdmin(req, reply, {
+      title: 'Not found',
+      status: 404,
+      body: html`<p>There is no such petition.</p>
+        <p><a href="/admin/petitions">All petitions</a></p>`,
+    });
+
+  async function withPetition(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    then: (p: PetitionRow) => Promise<FastifyReply> | FastifyReply,
+  ) {
+    const raw = (req.params as { id?: string }).id ?? '';
+    const petition = /^[1-9]\d{0,9}$/.test(raw)
+      ? await repo.findPetition(db.kysely, Number(raw))
+      : undefined;
+    if (!petition) return notFound(req, reply);
+    return then(petition);
+  }
+
+  const renderForm = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    opts: {
+      title: string;
+      action: string;
+      form: PetitionForm;
+      errors?: Record<string, string>;
+      status?: number;
+      submitLabel: string;
+    },
+  ) => {
+    const listId = Number(opts.form.targetListId);
+    const pickable =
+      Number.isInteger(listId) && listId > 0
+        ? (await listTargets(db, listId, { pageSize: TARGET_PICKER_MAX })).targets
+        : [];
+    return renderAdmin(req, reply, {
+      title: opts.title,
+      status: opts.status ?? 200,
+      body: views.petitionForm({
+        action: opts.action,
+        form: opts.form,
+        errors: opts.errors ?? {},
+        csrf: reply.generateCsrf(),
+        lists: await listTargetLists(db),
+        listTargets: pickable,
+        submitLabel: opts.submitLabel,
+      }),
+    });
+  };
+
+  const renderList = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    reconciliation?: Awaited<ReturnType<typeof service.reconcile>>,
+  ) =>
+    renderAdmin(req, reply, {
+      title: 'Petitions',
+      body: views.listPage({
+        petitions: await repo.listPetitions(db.kysely),
+        canEdit: roleAtLeast(requireStaff(req).role, 'organiser'),
+        csrf: reply.generateCsrf(),
+        ...(reconciliation ? { reconciliation } : {}),
+      }),
+    });
+
+  app.get('/admin/petitions', { config: { role: 'viewer' } }, (req, reply) =>
+    renderList(req, reply),
+  );
+
+  app.post('/admin/petitions/reconcile', { config: { role: 'organiser' } }, async (req, reply) => {
+    const result = await service.reconcile(db, { fix: true });
+    for (const m of result.mismatches) rt.counts.invalidate(m.id);
+    return renderList(req, reply, result);
+  });
+
+  app.get('/admin/petitions/new', { config: { role: 'organiser' } }, (req, reply) =>
+    renderForm(req, reply, {
+      title: 'New petition or open letter',
+      action: '/admin/petitions',
+      form: views.emptyForm(),
+      submitLabel: 'Create draft',
+    }),
+  );
+
+  app.post('/admin/petitions', { config: { role: 'organiser' } }, async (req, reply) => {
+    const form = formFromBody(req.body);
+    const result = await service.createPetition(ctx, form, requireStaff(req).id);
+    if (!result.ok)
+      return renderForm(req, reply, {
+        title: 'New petition or open letter',
+        action: '/admin/petitions',
+        form,
+        errors: result.errors,
+        status: 422,
+        submitLabel: 'Create draft',
+      });
+    setFlash(reply, {
+      kind: 'success',
+      message: `Created the draft "${result.petition.title}". Publish it when it is ready.`,
+    });
+    return reply.redirect(views.adminBase(result.petition), 303);
+  });
+
+  app.get('/admin/petitions/:id', { config: { role: 'viewer' } }, (req, reply) =>
+    withPetition(req, reply, async (petition) => {
+      const role = requireStaff(req).role;
+      return renderAdmin(req, reply, {
+        title: petition.title,
+        body: views.detailPage({
+          petition,
+          counts: await repo.countsByStatus(db.kysely, petition.id),
+          eligibilityEntries: await repo.countEligibility(db.kysely, petition.id),
+          targets: await service.targetsOf(db, petition),
+          canEdit: roleAtLeast(role, 'organiser'),
+          canModerate: roleAtLeast(role, 'moderator'),
+          csrf: reply.generateCsrf(),
+        }),
+      });
+    }),
+  );
+
+  app.get('/admin/petitions/:id/edit', { config: { role: 'organiser' } }, (req, reply) =>
+    withPetition(req, reply, (petition) =>
+      renderForm(req, reply, {
+        title: `Edit: ${petition.title}`,
+        action: views.adminBase(petition),
+        form: views.formOf(petition),
+        submitLabel: 'Save',
+      }),
+    ),
+  );
+
+  app.post('/admin/petitions/:id', { config: { role: 'organiser' } }, (req, reply) =>
+    withPetition(req, reply, async (petition) => {
+      const form = formFromBody(req.body);
+      const result = await service.updatePetition(ctx, petition, form, requireStaff(req).id);
+      if (!result.ok)
+        return renderForm(req, reply, {
+          title: `Edit: ${petition.title}`,
+          action: views.adminBase(petition),
+          form,
+          errors: result.errors,
+          status: 422,
+          submitLabel: 'Save',
+        });
+      rt.cache.forget(petition.slug);
+      setFlash(reply, { kind: 'success', message: 'Saved.' });
+      return reply.redirect(views.adminBase(petition), 303);
+    }),
+  );
+
+  app.post('/admin/petitions/:id/status', { config: { role: 'organiser' } }, (req, reply) =>
+    withPetition(req, reply, async (petition) => {
+      const action = field(req.body, 'action');
+      if (!(action in STATUS_ACTIONS)) {
+        setFlash(reply, { kind: 'error', message: 'Unknown action.' });
+        return reply.code(303).redirect(views.adminBase(petition), 303);
+      }
+      const result = await service.changeStatus(
+        ctx,
+        petition,
+        action as StatusAction,
+        requireStaff(req).id,
+      );
+      rt.cache.forget(petition.slug);
+      setFlash(
+        reply,
+        result.ok
+          ? { kind: 'success', message: `${STATUS_ACTIONS[action as StatusAction].label}: done.` }
+          : { kind: 'error', message: result.message },
+      );
+      return reply.redirect(views.adminBase(petition), 303);
+    }),
+  );
+
+  app.post(
+    '/admin/petitions/:id/eligibility',
+    { config: { role: 'organiser' }, bodyLimit: ELIGIBILITY_BODY_LIMIT },
+    (req, reply) =>
+      withPetition(req, reply, async (petition) => {
+        const result = await service.replaceEligibilityList(
+          ctx,
+          petition,
+          field(req.body, 'list'),
+          requireStaff(req).id,
+        );
+        if (!result.ok) {
+          return renderAdmin(req, reply, {
+            title: petition.title,
+            status: 422,
+            body: views.detailPage({
+              petition,
+              counts: await repo.countsByStatus(db.kysely, petition.id),
+              eligibilityEntries: await repo.countEligibility(db.kysely, petition.id),
+              targets: await service.targetsOf(db, petition),
+              canEdit: true,
+              canModerate: true,
+              csrf: reply.generateCsrf(),
+              eligibilityError: result.error,
+            }),
+          });
+        }
+        setFlash(reply, {
+          kind: 'success',
+          message: `Stored ${result.stored} entries${result.rejected ? `; ${result.rejected} lines were not valid and were skipped` : ''}. New signatures are checked against them.`,
+        });
+        return reply.redirect(views.adminBase(petition), 303);
+      }),
+  );
+
+  app.get('/admin/petitions/:id/report', { config: { role: 'moderator' } }, (req, reply) =>
+    withPetition(req, reply, async (petition) =>
+      renderAdmin(req, reply, {
+        title: `Fraud signals: ${petition.title}`,
+        body: views.reportPage({
+          petition,
+          ips: await repo.trending(db.kysely, petition.id, 'ip', TRENDING_ROWS),
+          domains: await repo.trending(db.kysely, petition.id, 'email_domain', TRENDING_ROWS),
+          csrf: reply.generateCsrf(),
+        }),
+      }),
+    ),
+  );
+
+  app.post('/admin/petitions/:id/invalidate', { config: { role: 'moderator' } }, (req, reply) =>
+    withPetition(req, reply, async (petition) => {
+      const ip = field(req.body, 'ip').trim();
+      const domain = field(req.body, 'domain').trim().toLowerCase();
+      if ((!ip && !domain) || (ip && domain) || ip.length > 100 || domain.length > 254) {
+        setFlash(reply, {
+          kind: 'error',
+          message: 'Choose one IP address or one domain to invalidate.',
+        });
+        return reply.redirect(`${views.adminBase(petition)}/report`, 303);
+      }
+      const result = await service.invalidateSignatures(
+        ctx,
+        petition,
+        ip ? { ip } : { domain },
+        requireStaff(req).id,
+      );
+      rt.counts.invalidate(petition.id);
+      rt.cache.forget(petition.slug);
+      setFlash(reply, {
+        kind: 'success',
+        message: `Invalidated ${result.invalidated} signatures from ${ip || domain}; ${result.uncounted} left the count.`,
+      });
+      return reply.redirect(`${views.adminBase(petition)}/report`, 303);
+    }),
+  );
+
+  app.get('/admin/petitions/:id/signatures.csv', { config: { role: 'organiser' } }, (req, reply) =>
+    withPetition(req, reply, async (petition) => {
+      const rows = await repo.signaturesForExport(db.kysely, petition.id);
+      const header = [
+        'name',
+        'email',
+        'postcode',
+        'constituency',
+        'status',
+        'verified',
+        'email_consent',
+        'signed_at',
+        'confirmed_at',
+      ];
+      if (petition.custom_question) header.push('answer');
+      const csv = stringify(
+        [
+          header,
+          ...rows.map((r) => {
+            // Emails and answers may be used only by those who agreed to hear more.
+            const consented = r.consent_email === 1;
+            const line = [
+              r.name,
+              consented ? r.email : '',
+              r.postcode,
+              r.constituency_name ?? '',
+              r.status,
+              r.verified === null ? '' : r.verified ? 'yes' : 'no',
+              consented ? 'yes' : 'no',
+              r.created_at,
+              r.confirmed_at ?? '',
+            ];
+            if (petition.custom_question) line.push(r.answer ?? '');
+            return line;
+          }),
+        ],
+        { escape_formulas: true },
+      );
+      await services.audit.record({
+        actorUserId: requireStaff(req).id,
+        action: 'petitions.export',
+        subjectType: 'petition',
+        subjectId: petition.id,
+        details: { rows: rows.length },
+      });
+      return reply
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="${petition.slug}-signatures.csv"`)
+        .type('text/csv; charset=utf-8')
+        .send(csv);
+    }),
+  );
+
+  app.get('/admin/petitions/:id/delivery', { config: { role: 'viewer' } }, (req, reply) =>
+    withPetition(req, reply, async (petition) => {
+      const names =
+        petition.kind === 'open_letter'
+          ? (await repo.recentConsentingSigners(db.kysely, petition.id, 100_000))
+              .map((r) => r.name)
+              .reverse()
+          : [];
+      return renderAdmin(req, reply, {
+        title: `Delivery: ${petition.title}`,
+        body: views.deliveryPage({
+          petition,
+          targets: await service.targetsOf(db, petition),
+          byConstituency: await repo.byConstituency(db.kysely, petition.id),
+          names,
+        }),
+      });
+    }),
+  );
+
+  app.post('/admin/petitions/:id/email-targets', { config: { role: 'organiser' } }, (req, reply) =>
+    withPetition(req, reply, async (petition) => {
+      const targets = (await service.targetsOf(db, petition)).filter((t) => t.email);
+      const link = `${services.config.baseUrl}/p/${petition.slug}`;
+      await db.kysely.transaction().execute(async (trx) => {
+        for (const t of targets)
+          await services.mailer.send(
+            {
+              to: t.email as string,
+              subject: `${petition.signature_count.toLocaleString('en-GB')} people signed: ${petition.title}`,
+              text: [
+                `Dear ${t.name},`,
+                '',
+                `${petition.signature_count.toLocaleString('en-GB')} people have signed the ${petition.kind === 'open_letter' ? 'open letter' : 'petition'} "${petition.title}", each confirming their email address.`,
+                '',
+                `Read it, with the signatures by constituency, at ${link}`,
+              ].join('\n'),
+              category: 'petitions.hand-in',
+            },
+            trx,
+          );
+        await services.audit.record(
+          {
+            actorUserId: requireStaff(req).id,
+            action: 'petitions.email-targets',
+            subjectType: 'petition',
+            subjectId: petition.id,
+            details: { targets: targets.length },
+          },
+          trx,
+        );
+      });
+      setFlash(reply, {
+        kind: 'success',
+        message: `Emailed ${targets.length} target${targets.length === 1 ? '' : 's'}.`,
+      });
+      return reply.redirect(views.adminBase(petition), 303);
+    }),
+  );
+}

@@ -1,0 +1,23 @@
+import type { Feature } from '../../infra/services.js';
+import { petitionsAdminRoutes } from './petitions.admin.routes.js';
+import { petitionsCli } from './petitions.cli.js';
+import { petitionsPublicRoutes } from './petitions.public.routes.js';
+import { createRuntime } from './petitions.runtime.js';
+import { seedPetitionsDemo } from './petitions.seed.js';
+import { PROCESS_BATCH_JOB, processBatchHandler } from './signing.service.js';
+
+export const petitionsFeature: Feature = {
+  name: 'petitions',
+  nav: [{ href: '/admin/petitions', label: 'Petitions', role: 'viewer' }],
+  publicLinks: [
+    { href: '/petitions', label: 'Petitions and open letters', description: 'Sign and share.' },
+  ],
+  routes: async (app, services) => {
+    const rt = await createRuntime(app, services);
+    await petitionsPublicRoutes(app, services, rt);
+    await petitionsAdminRoutes(app, services, rt);
+  },
+  jobs: (services) => ({ [PROCESS_BATCH_JOB]: processBatchHandler(services) }),
+  seedDemo: seedPetitionsDemo,
+  cli: petitionsCli,
+};

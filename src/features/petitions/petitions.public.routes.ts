@@ -1,0 +1,363 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type SafeHtml, html } from '../../infra/html/html.js';
+import { messagePage, publicLayout } from '../../infra/html/layout.js';
+import type { Services } from '../../infra/services.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
+import { checkFormToken, issueFormToken } from './form-token.js';
+import { isDisposableDomain } from './disposable-domains.js';
+import { plainSummary } from './petition-markdown.js';
+import * as repo from './petitions.repository.js';
+import { eligibilityKey, validateSignature, type Errors } from './petitions.rules.js';
+import { isSignable } from './petitions.service.js';
+import {
+  CONSENT_WORDING,
+  HONEYPOT_FIELD,
+  type PublicSnapshot,
+  type SignValues,
+  checkEmailPage,
+  closedMessage,
+  petitionIndex,
+  petitionPage,
+  signForm,
+  thankYouPage,
+} from './petitions.public.views.js';
+import type { PetitionsRuntime } from './petitions.runtime.js';
+import { confirmSignature } from './signing.service.js';
+import { emailDomain } from './signature-email.js';
+
+/** The sign form's body: generous for the fields, small enough that junk is refused early. */
+export const SIGN_BODY_LIMIT = 16 * 1024;
+/** Anonymous readers and shared caches may reuse the page and counts this long. */
+export const PAGE_MAX_AGE_S = 5;
+export const COUNT_MAX_AGE_S = 1;
+
+type Form = Record<string, unknown>;
+
+function str(body: unknown, name: string): string {
+  const v = (body as Form | undefined)?.[name];
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
+  return '';
+}
+
+function page(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  body: SafeHtml,
+  opts: { cache?: string; description?: string } = {},
+) {
+  return reply
+    .code(status)
+    .header('cache-control', opts.cache ?? 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(
+      publicLayout({
+        title,
+        body,
+        scripts: ['petition-live.js'],
+        ...(opts.description ? { description: opts.description } : {}),
+      }).value,
+    );
+}
+
+function notice(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+  extra?: SafeHtml,
+) {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(messagePage(title, message, extra).value);
+}
+
+/** Browsers send Origin with every cross-site POST; when present it must be ours. */
+function originAllowed(req: FastifyRequest, baseUrl: string): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  if (origin === new URL(baseUrl).origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export async function petitionsPublicRoutes(
+  app: FastifyInstance,
+  services: Services,
+  rt: PetitionsRuntime,
+) {
+  const { db, config } = services;
+  const slugOf = (req: FastifyRequest) => (req.params as { slug: string }).slug;
+  // The same for every signer of a petition: rendered once, not thousands of times a second.
+  const checkEmailPages = new Map<string, string>();
+  const sendCheckEmail = (reply: FastifyReply, petition: PublicSnapshot['petition']) => {
+    const key = `${petition.id}:${petition.updated_at}`;
+    let text = checkEmailPages.get(key);
+    if (!text) {
+      if (checkEmailPages.size > 1000) checkEmailPages.clear();
+      text = publicLayout({ title: 'Check your email', body: checkEmailPage(petition) }).value;
+      checkEmailPages.set(key, text);
+    }
+    return reply
+      .code(200)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(text);
+  };
+
+  const renderPetition = async (
+    reply: FastifyReply,
+    snapshot: PublicSnapshot,
+    opts: { status?: number; values?: SignValues; errors?: Errors; formToken?: string } = {},
+  ) => {
+    const { petition } = snapshot;
+    const count = await rt.counts.get(petition.id);
+    const formToken = opts.formToken ?? issueFormToken(rt.formSecret, petition.id);
+    const body = petitionPage({
+      snapshot,
+      count,
+      baseUrl: config.baseUrl,
+      signable: isSignable(petition),
+      form: signForm({
+        petition,
+        formToken,
+        ...(opts.values ? { values: opts.values } : {}),
+        ...(opts.errors ? { errors: opts.errors } : {}),
+      }),
+    });
+    return publicLayout({
+      title: petition.title,
+      body,
+      description: plainSummary(petition.body),
+      scripts: ['petition-live.js'],
+    }).value;
+  };
+
+  app.get('/petitions', async (_req, reply) => {
+    const rows = await repo.listPetitions(db.kysely, ['open']);
+    const items = await Promise.all(
+      rows.map(async (petition) => ({ petition, count: await rt.counts.get(petition.id) })),
+    );
+    return page(reply, 200, 'Petitions and open letters', petitionIndex(items), {
+      cache: `public, max-age=${PAGE_MAX_AGE_S}`,
+    });
+  });
+
+  app.get('/petitions.json', async (_req, reply) => {
+    const rows = await repo.listPetitions(db.kysely, ['open']);
+    const petitions = await Promise.all(
+      rows.map(async (p) => ({
+        slug: p.slug,
+        kind: p.kind,
+        title: p.title,
+        url: `${config.baseUrl}/p/${p.slug}`,
+        count: await rt.counts.get(p.id),
+        goal: p.goal,
+        deadline: p.deadline,
+      })),
+    );
+    return reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`).send({ petitions });
+  });
+
+  app.get('/p/:slug', async (req, reply) => {
+    const raw = slugOf(req);
+    if (raw.endsWith('.json')) {
+      const snapshot = await rt.cache.snapshot(raw.slice(0, -'.json'.length));
+      if (!snapshot)
+        return reply
+          .code(404)
+          .send({ statusCode: 404, error: 'Not Found', message: 'No such petition.' });
+      const { petition } = snapshot;
+      return reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`).send({
+        slug: petition.slug,
+        kind: petition.kind,
+        title: petition.title,
+        status: petition.status,
+        goal: petition.goal,
+        deadline: petition.deadline,
+        count: await rt.counts.get(petition.id),
+        by_constituency: await repo.byConstituency(db.kysely, petition.id),
+      });
+    }
+    const cached = rt.cache.page(raw);
+    if (cached)
+      return reply
+        .header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`)
+        .type('text/html; charset=utf-8')
+        .send(cached);
+    const snapshot = await rt.cache.snapshot(raw);
+    if (!snapshot)
+      return notice(
+        reply,
+        404,
+        'Petition not found',
+        'There is no petition at this address. It may have been moved or not published yet.',
+      );
+    const text = await renderPetition(reply, snapshot);
+    rt.cache.storePage(raw, text);
+    return reply
+      .header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`)
+      .type('text/html; charset=utf-8')
+      .send(text);
+  });
+
+  app.get('/p/:slug/count.json', async (req, reply) => {
+    const snapshot = await rt.cache.snapshot(slugOf(req));
+    if (!snapshot)
+      return reply
+        .code(404)
+        .send({ statusCode: 404, error: 'Not Found', message: 'No such petition.' });
+    const count = await rt.counts.get(snapshot.petition.id);
+    return reply
+      .header('cache-control', `public, max-age=${COUNT_MAX_AGE_S}`)
+      .type('application/json; charset=utf-8')
+      .send(`{"count":${count},"goal":${snapshot.petition.goal}}`);
+  });
+
+  app.get('/p/:slug/events', async (req, reply) => {
+    const snapshot = await rt.cache.snapshot(slugOf(req));
+    if (!snapshot)
+      return reply
+        .code(404)
+        .send({ statusCode: 404, error: 'Not Found', message: 'No such petition.' });
+    if (!(await rt.streams.attach(snapshot.petition.id, reply)))
+      return reply
+        .code(503)
+        .header('retry-after', '30')
+        .send({ statusCode: 503, error: 'Busy', message: 'Poll count.json instead.' });
+    return reply;
+  });
+
+  app.post(
+    '/p/:slug/sign',
+    { config: { csrf: false }, bodyLimit: SIGN_BODY_LIMIT },
+    async (req, reply) => {
+      if (!originAllowed(req, config.baseUrl))
+        return notice(
+          reply,
+          403,
+          'Form expired',
+          'This form was sent from another site. Open the petition page and sign there.',
+        );
+      const snapshot = await rt.cache.snapshot(slugOf(req));
+      if (!snapshot)
+        return notice(reply, 404, 'Petition not found', 'There is no petition at this address.');
+      const { petition } = snapshot;
+      if (!isSignable(petition))
+        return notice(reply, 410, 'Signing has closed', closedMessage(petition));
+      const body = req.body;
+      if (typeof body !== 'object' || body === null)
+        return notice(reply, 400, 'Form not understood', 'Send the form from the petition page.');
+      // Bots fill every field; people never see this one. They get the usual answer, and nothing is stored.
+      if (str(body, HONEYPOT_FIELD)) return sendCheckEmail(reply, petition);
+      const values: SignValues = {
+        name: str(body, 'name').slice(0, 1000),
+        email: str(body, 'email').slice(0, 1000),
+        postcode: str(body, 'postcode').slice(0, 100),
+        answer: str(body, 'answer').slice(0, 5000),
+        membershipNumber: str(body, 'membershipNumber').slice(0, 1000),
+        consent: str(body, 'consent') === '1',
+        showName: str(body, 'showName') === '1',
+      };
+      const ft = str(body, 'ft');
+      const token = checkFormToken(rt.formSecret, petition.id, ft);
+      if (!token.ok && token.reason !== 'too-fast')
+        return notice(
+          reply,
+          403,
+          'Form expired',
+          'This form has expired or was not sent from the petition page. Open the page again and sign.',
+          html`<p><a href="/p/${petition.slug}">Back to the petition</a></p>`,
+        );
+      const checked = validateSignature(
+        {
+          name: str(body, 'name'),
+          email: str(body, 'email'),
+          postcode: str(body, 'postcode'),
+          answer: str(body, 'answer'),
+          membershipNumber: str(body, 'membershipNumber'),
+          consent: values.consent ?? false,
+          showName: values.showName ?? false,
+        },
+        { askMembershipNumber: petition.eligibility === 'membership_number' },
+      );
+      const errors: Errors = checked.ok ? {} : { ...checked.errors };
+      if (!token.ok)
+        errors.form =
+          'That was quicker than anyone can read the page: check your details and send the form again.';
+      if (!checked.ok || !token.ok) {
+        const text = await renderPetition(reply, snapshot, { values, errors, formToken: ft });
+        return reply
+          .code(422)
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(text);
+      }
+      const sig = checked.value;
+      const domain = emailDomain(sig.emailKey);
+      const limit = rt.limits.check(petition.id, req.ip, domain);
+      if (limit !== 'ok')
+        return notice(
+          reply,
+          429,
+          'Too many signatures',
+          limit === 'ip'
+            ? 'Too many signatures have come from your network in the last few minutes. Please try again later.'
+            : 'Too many signatures have come from your email provider in the last few minutes. Please try again later.',
+        );
+      const directory = await getConstituencyDirectory(db);
+      const lookup = directory.lookupPostcode(sig.postcode);
+      const top = lookup.status === 'found' ? lookup.candidates[0] : undefined;
+      await rt.writer.write({
+        petitionId: petition.id,
+        eligibility: petition.eligibility,
+        name: sig.name,
+        email: sig.email,
+        emailKey: sig.emailKey,
+        emailDomain: domain,
+        postcode: sig.postcode,
+        constituencyCode: top?.code ?? null,
+        constituencyName: top?.name ?? null,
+        answer: petition.custom_question ? sig.answer : null,
+        membershipNumber:
+          petition.eligibility === 'membership_number' && sig.membershipNumber
+            ? (eligibilityKey('membership_number', sig.membershipNumber) ?? sig.membershipNumber)
+            : null,
+        consentWording: values.consent ? CONSENT_WORDING : null,
+        showName: values.showName ?? false,
+        ip: req.ip,
+        disposable: isDisposableDomain(domain),
+      });
+      return sendCheckEmail(reply, petition);
+    },
+  );
+
+  app.get('/p/:slug/confirm/:token', async (req, reply) => {
+    const { slug, token } = req.params as { slug: string; token: string };
+    const petition = await repo.findPetitionBySlug(db.kysely, slug);
+    if (!petition)
+      return notice(reply, 404, 'Petition not found', 'There is no petition at this address.');
+    const outcome = await confirmSignature(db, petition.id, token);
+    if (outcome.status === 'invalid')
+      return notice(
+        reply,
+        404,
+        'Link not recognised',
+        'This confirmation link is not valid. If you signed more than once, use the link in the latest email.',
+        html`<p><a href="/p/${petition.slug}">Go to the petition</a></p>`,
+      );
+    if (outcome.status === 'confirmed') rt.counts.invalidate(petition.id);
+    return page(
+      reply,
+      200,
+      'Thank you',
+      thankYouPage(petition, config.baseUrl, outcome.status === 'already'),
+    );
+  });
+}

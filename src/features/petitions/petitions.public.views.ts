@@ -1,0 +1,355 @@
+import { type SafeHtml, html } from '../../infra/html/html.js';
+import type { Target } from '../targets/targets.service.js';
+import { renderPetitionMarkdown } from './petition-markdown.js';
+import type { PetitionRow } from './petitions.repository.js';
+import {
+  ANSWER_MAX_LENGTH,
+  type Errors,
+  MEMBERSHIP_NUMBER_MAX_LENGTH,
+  SIGNER_NAME_MAX_LENGTH,
+  firstNameOf,
+} from './petitions.rules.js';
+
+export const CONSENT_WORDING =
+  'Keep me updated by email about this campaign. I can unsubscribe at any time.';
+export const HONEYPOT_FIELD = 'website';
+
+export interface PublicSnapshot {
+  petition: PetitionRow;
+  targets: Target[];
+  byConstituency: { code: string | null; name: string | null; count: number }[];
+  recent: { name: string; constituency_name: string | null }[];
+}
+
+export interface SignValues {
+  name?: string;
+  email?: string;
+  postcode?: string;
+  answer?: string;
+  membershipNumber?: string;
+  consent?: boolean;
+  showName?: boolean;
+}
+
+export function kindLabel(petition: Pick<PetitionRow, 'kind'>): string {
+  return petition.kind === 'open_letter' ? 'open letter' : 'petition';
+}
+
+export function petitionPath(petition: Pick<PetitionRow, 'slug'>): string {
+  return `/p/${encodeURIComponent(petition.slug)}`;
+}
+
+function fieldError(errors: Errors, key: string): SafeHtml | '' {
+  return errors[key] ? html`<p class="error-message" id="${key}-error">${errors[key]}</p>` : '';
+}
+
+function fieldClass(errors: Errors, key: string): string {
+  return errors[key] ? 'field field-error' : 'field';
+}
+
+function progress(count: number, goal: number): SafeHtml {
+  return html`<section class="pt-progress" aria-label="Signatures">
+    <p class="pt-count">
+      <strong data-live-count>${count.toLocaleString('en-GB')}</strong>
+      <span>signatures of a ${goal.toLocaleString('en-GB')} goal</span>
+    </p>
+    <progress max="${goal}" value="${Math.min(count, goal)}" data-live-progress>
+      ${Math.floor((Math.min(count, goal) / goal) * 100)}%
+    </progress>
+  </section>`;
+}
+
+export function signForm(opts: {
+  petition: PetitionRow;
+  formToken: string;
+  values?: SignValues;
+  errors?: Errors;
+}): SafeHtml {
+  const { petition } = opts;
+  const v = opts.values ?? {};
+  const errors = opts.errors ?? {};
+  const messages = Object.values(errors);
+  const describedBy = (key: string) =>
+    errors[key] ? html`aria-describedby="${key}-error" aria-invalid="true"` : '';
+  return html`<form
+    method="post"
+    action="${petitionPath(petition)}/sign"
+    class="stack pt-sign"
+    id="sign"
+  >
+    <h2>Sign this ${kindLabel(petition)}</h2>
+    ${
+      messages.length
+        ? html`<div class="flash flash-error" role="alert">
+            <p>Please correct the following:</p>
+            <ul>
+              ${messages.map((m) => html`<li>${m}</li>`)}
+            </ul>
+          </div>`
+        : ''
+    }
+    <input type="hidden" name="ft" value="${opts.formToken}" />
+    <div class="pt-hp" aria-hidden="true">
+      <label for="${HONEYPOT_FIELD}">Leave this empty</label>
+      <input
+        id="${HONEYPOT_FIELD}"
+        name="${HONEYPOT_FIELD}"
+        type="text"
+        tabindex="-1"
+        autocomplete="off"
+      />
+    </div>
+    <div class="${fieldClass(errors, 'name')}">
+      <label for="pt-name">Your name</label>
+      <input
+        id="pt-name"
+        name="name"
+        type="text"
+        autocomplete="name"
+        required
+        maxlength="${SIGNER_NAME_MAX_LENGTH}"
+        value="${v.name ?? ''}"
+        ${describedBy('name')}
+      />
+      ${fieldError(errors, 'name')}
+    </div>
+    <div class="${fieldClass(errors, 'email')}">
+      <label for="pt-email">Email</label>
+      <input
+        id="pt-email"
+        name="email"
+        type="email"
+        autocomplete="email"
+        required
+        maxlength="254"
+        value="${v.email ?? ''}"
+        ${describedBy('email')}
+      />
+      <span class="hint">We send you a link to confirm your signature.</span>
+      ${fieldError(errors, 'email')}
+    </div>
+    <div class="${fieldClass(errors, 'postcode')}">
+      <label for="pt-postcode">Postcode</label>
+      <input
+        id="pt-postcode"
+        name="postcode"
+        type="text"
+        autocomplete="postal-code"
+        autocapitalize="characters"
+        required
+        maxlength="16"
+        value="${v.postcode ?? ''}"
+        ${describedBy('postcode')}
+      />
+      ${fieldError(errors, 'postcode')}
+    </div>
+    ${
+      petition.eligibility === 'membership_number'
+        ? html`<div class="${fieldClass(errors, 'membershipNumber')}">
+            <label for="pt-member">Membership number</label>
+            ${petition.eligibility_label ? html`<span class="hint">${petition.eligibility_label}</span>` : ''}
+            <input
+              id="pt-member"
+              name="membershipNumber"
+              type="text"
+              required
+              maxlength="${MEMBERSHIP_NUMBER_MAX_LENGTH}"
+              value="${v.membershipNumber ?? ''}"
+              ${describedBy('membershipNumber')}
+            />
+            ${fieldError(errors, 'membershipNumber')}
+          </div>`
+        : petition.eligibility === 'email' && petition.eligibility_label
+          ? html`<p class="hint">${petition.eligibility_label}</p>`
+          : ''
+    }
+    ${
+      petition.custom_question
+        ? html`<div class="${fieldClass(errors, 'answer')}">
+            <label for="pt-answer">${petition.custom_question} <small>(optional)</small></label>
+            <textarea
+              id="pt-answer"
+              name="answer"
+              rows="3"
+              maxlength="${ANSWER_MAX_LENGTH}"
+              ${describedBy('answer')}
+            >
+${v.answer ?? ''}</textarea>
+            ${fieldError(errors, 'answer')}
+          </div>`
+        : ''
+    }
+    <label class="pt-check"
+      ><input type="checkbox" name="showName" value="1" ${v.showName ? 'checked' : ''} /> ${
+        petition.kind === 'open_letter'
+          ? 'Show my name as a signatory of this letter'
+          : 'Show my first name and constituency on this page'
+      }</label
+    >
+    <label class="pt-check"
+      ><input type="checkbox" name="consent" value="1" ${v.consent ? 'checked' : ''} />
+      ${CONSENT_WORDING}</label
+    >
+    <button type="submit">Sign</button>
+  </form>`;
+}
+
+function shareLinks(url: string, text: string): SafeHtml {
+  const u = encodeURIComponent(url);
+  const t = encodeURIComponent(text);
+  const both = encodeURIComponent(`${text} ${url}`);
+  const links = [
+    ['X', `https://x.com/intent/post?text=${t}&url=${u}`],
+    ['Facebook', `https://www.facebook.com/sharer/sharer.php?u=${u}`],
+    ['WhatsApp', `https://wa.me/?text=${both}`],
+    ['Bluesky', `https://bsky.app/intent/compose?text=${both}`],
+    ['Email', `mailto:?subject=${t}&body=${both}`],
+  ];
+  return html`<section class="pt-share">
+    <h2>Share</h2>
+    <ul class="pt-share-links">
+      ${links.map(([label, href]) => html`<li><a href="${href}" rel="noopener" target="_blank">${label}</a></li>`)}
+    </ul>
+  </section>`;
+}
+
+function embedSnippet(url: string, title: string): SafeHtml {
+  const snippet = `<a href="${url}">Sign: ${title.replace(/[<>&"]/g, '')}</a>`;
+  return html`<details class="pt-embed">
+    <summary>Put a link on your website</summary>
+    <label for="pt-embed-code">Copy this HTML</label>
+    <textarea id="pt-embed-code" rows="2" readonly>${snippet}</textarea>
+    <p class="hint">The live count is also at <code>${url}/count.json</code>.</p>
+  </details>`;
+}
+
+export function petitionPage(opts: {
+  snapshot: PublicSnapshot;
+  count: number;
+  baseUrl: string;
+  signable: boolean;
+  form: SafeHtml;
+}): SafeHtml {
+  const { petition, targets, byConstituency, recent } = opts.snapshot;
+  const url = `${opts.baseUrl}${petitionPath(petition)}`;
+  const letter = petition.kind === 'open_letter';
+  return html`<article class="pt-page" data-count-src="${petitionPath(petition)}">
+    <p class="pt-kind">${letter ? 'Open letter' : 'Petition'}</p>
+    <h1>${petition.title}</h1>
+    ${
+      targets.length
+        ? html`<p class="pt-targets">
+            To:
+            ${targets.map((t, i) => html`${i > 0 ? ', ' : ''}<span>${t.name}${t.role ? html` <small>(${t.role})</small>` : ''}</span>`)}
+          </p>`
+        : ''
+    }
+    ${progress(opts.count, petition.goal)}
+    ${
+      opts.signable
+        ? html`<p><a class="button pt-jump" href="#sign">Sign now</a></p>`
+        : html`<p class="flash flash-info" role="status">${closedMessage(petition)}</p>`
+    }
+    <div class="pt-body">${renderPetitionMarkdown(petition.body)}</div>
+    ${petition.deadline ? html`<p class="hint">Signing closes on ${petition.deadline.slice(0, 10)}.</p>` : ''}
+    ${opts.signable ? opts.form : ''}
+    ${
+      recent.length
+        ? html`<section class="pt-recent">
+            <h2>${letter ? 'Signed by' : 'Recent signers'}</h2>
+            <ul>
+              ${recent.map(
+                (r) =>
+                  html`<li>
+                    ${letter ? r.name : firstNameOf(r.name)}${r.constituency_name ? html` <small>${r.constituency_name}</small>` : ''}
+                  </li>`,
+              )}
+            </ul>
+          </section>`
+        : ''
+    }
+    ${
+      byConstituency.length
+        ? html`<section class="pt-constituencies">
+            <h2>Signatures by constituency</h2>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Constituency</th>
+                    <th scope="col" class="num">Signatures</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${byConstituency.map(
+                    (c) =>
+                      html`<tr>
+                        <td>${c.name ?? 'Unknown'}</td>
+                        <td class="num">${c.count.toLocaleString('en-GB')}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>
+            <p class="hint">
+              Top constituencies, estimated from postcode districts. Full figures:
+              <a href="${petitionPath(petition)}.json">open data (JSON)</a>.
+            </p>
+          </section>`
+        : ''
+    }
+    ${shareLinks(url, petition.share_text)} ${embedSnippet(url, petition.title)}
+  </article>`;
+}
+
+export function closedMessage(petition: Pick<PetitionRow, 'status' | 'kind' | 'deadline'>): string {
+  const what = kindLabel(petition);
+  if (petition.status === 'handed_in')
+    return `This ${what} has been handed in. Thank you to everyone who signed.`;
+  if (petition.status === 'draft') return `This ${what} is not published yet.`;
+  return `This ${what} is closed: it no longer takes signatures.`;
+}
+
+export function checkEmailPage(petition: PetitionRow): SafeHtml {
+  return html`<section class="notice pt-check-email">
+    <h1>Check your email</h1>
+    <p>
+      We have sent a link to your email address. Your signature counts once you open it. If nothing
+      arrives in a few minutes, look in your spam folder.
+    </p>
+    <p><a href="${petitionPath(petition)}">Back to the ${kindLabel(petition)}</a></p>
+  </section>`;
+}
+
+export function thankYouPage(petition: PetitionRow, baseUrl: string, already: boolean): SafeHtml {
+  const url = `${baseUrl}${petitionPath(petition)}`;
+  return html`<section class="notice pt-thanks">
+    <h1>${already ? 'You have already confirmed' : 'Your signature is confirmed'}</h1>
+    <p>
+      ${already ? 'This link has been used: your signature is counted once.' : petition.thank_you}
+    </p>
+    <p><a href="${petitionPath(petition)}">See the ${kindLabel(petition)}</a></p>
+    ${shareLinks(url, petition.share_text)}
+  </section>`;
+}
+
+export function petitionIndex(petitions: { petition: PetitionRow; count: number }[]): SafeHtml {
+  return html`<h1>Petitions and open letters</h1>
+    ${
+      petitions.length
+        ? html`<ul class="pt-index">
+            ${petitions.map(
+              ({ petition, count }) =>
+                html`<li>
+                  <a href="${petitionPath(petition)}">${petition.title}</a>
+                  <small
+                    >${petition.kind === 'open_letter' ? 'Open letter' : 'Petition'} ·
+                    ${count.toLocaleString('en-GB')} signatures</small
+                  >
+                </li>`,
+            )}
+          </ul>`
+        : html`<p class="empty">There are no open petitions right now.</p>`
+    }
+    <p class="hint"><a href="/petitions.json">Open data (JSON)</a></p>`;
+}

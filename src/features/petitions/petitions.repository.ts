@@ -1,0 +1,179 @@
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import type { Db } from '../../infra/db/database.js';
+import type { Database } from '../../infra/db/schema.js';
+import type { PetitionStatus, PetitionTables, SignatureStatus } from './petitions.tables.js';
+
+export type PetitionRow = Selectable<PetitionTables['petitions']>;
+export type SignatureRow = Selectable<PetitionTables['petition_signatures']>;
+export type NewPetitionRow = Omit<PetitionTables['petitions'], 'id'>;
+export type NewSignatureRow = Omit<PetitionTables['petition_signatures'], 'id'>;
+type Executor = Kysely<Database>;
+
+export function findPetitionBySlug(db: Executor, slug: string) {
+  return db.selectFrom('petitions').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export function findPetition(db: Executor, id: number) {
+  return db.selectFrom('petitions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listPetitions(db: Executor, statuses?: readonly PetitionStatus[]) {
+  let q = db.selectFrom('petitions').selectAll();
+  if (statuses) q = q.where('status', 'in', statuses);
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+export async function insertPetition(db: Executor, row: NewPetitionRow): Promise<PetitionRow> {
+  return db.insertInto('petitions').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function updatePetition(
+  db: Executor,
+  id: number,
+  patch: Partial<NewPetitionRow>,
+): Promise<void> {
+  await db.updateTable('petitions').set(patch).where('id', '=', id).execute();
+}
+
+export async function replaceEligibility(
+  trx: Transaction<Database>,
+  petitionId: number,
+  keys: string[],
+) {
+  await trx.deleteFrom('petition_eligibility').where('petition_id', '=', petitionId).execute();
+  const CHUNK = 5_000;
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    await trx
+      .insertInto('petition_eligibility')
+      .values(keys.slice(i, i + CHUNK).map((key) => ({ petition_id: petitionId, key })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+export async function countEligibility(db: Executor, petitionId: number): Promise<number> {
+  const row = await db
+    .selectFrom('petition_eligibility')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('petition_id', '=', petitionId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function signatureCount(db: Executor, petitionId: number): Promise<number> {
+  const row = await db
+    .selectFrom('petitions')
+    .select('signature_count')
+    .where('id', '=', petitionId)
+    .executeTakeFirst();
+  return row?.signature_count ?? 0;
+}
+
+export async function countsByStatus(db: Executor, petitionId: number) {
+  const rows = await db
+    .selectFrom('petition_signatures')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('petition_id', '=', petitionId)
+    .groupBy('status')
+    .execute();
+  const out: Record<SignatureStatus, number> = { pending: 0, confirmed: 0, invalidated: 0 };
+  for (const r of rows) out[r.status] = Number(r.n);
+  return out;
+}
+
+export async function byConstituency(db: Executor, petitionId: number, limit?: number) {
+  let q = db
+    .selectFrom('petition_signatures')
+    .select(['constituency_code', 'constituency_name', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('petition_id', '=', petitionId)
+    .where('status', '=', 'confirmed')
+    .groupBy(['constituency_code', 'constituency_name'])
+    .orderBy('n', 'desc')
+    .orderBy('constituency_name');
+  if (limit) q = q.limit(limit);
+  return (await q.execute()).map((r) => ({
+    code: r.constituency_code,
+    name: r.constituency_name,
+    count: Number(r.n),
+  }));
+}
+
+export function recentConsentingSigners(db: Executor, petitionId: number, limit: number) {
+  return db
+    .selectFrom('petition_signatures')
+    .select(['name', 'constituency_name', 'confirmed_at'])
+    .where('petition_id', '=', petitionId)
+    .where('status', '=', 'confirmed')
+    .where('show_name', '=', 1)
+    .orderBy('confirmed_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export function findSignatureByTokenHash(db: Executor, tokenHash: string) {
+  return db
+    .selectFrom('petition_signatures')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+export function confirmedCounts(db: Db) {
+  return db.kysely
+    .selectFrom('petitions as p')
+    .select([
+      'p.id',
+      'p.slug',
+      'p.signature_count',
+      (eb) =>
+        eb
+          .selectFrom('petition_signatures as s')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('s.petition_id', '=', 'p.id')
+          .where('s.status', '=', 'confirmed')
+          .as('actual'),
+    ])
+    .orderBy('p.id')
+    .execute();
+}
+
+export async function trending(
+  db: Executor,
+  petitionId: number,
+  column: 'ip' | 'email_domain',
+  limit: number,
+) {
+  const rows = await db
+    .selectFrom('petition_signatures')
+    .select([
+      sql<string>`${sql.ref(column)}`.as('value'),
+      (eb) => eb.fn.countAll<number>().as('total'),
+      sql<number>`sum(case when status = 'confirmed' then 1 else 0 end)`.as('confirmed'),
+      sql<number>`sum(case when status = 'invalidated' then 1 else 0 end)`.as('invalidated'),
+      sql<number>`max(disposable)`.as('disposable'),
+      sql<string>`max(created_at)`.as('latest'),
+    ])
+    .where('petition_id', '=', petitionId)
+    .groupBy(column)
+    .orderBy('total', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    value: r.value,
+    total: Number(r.total),
+    confirmed: Number(r.confirmed),
+    invalidated: Number(r.invalidated),
+    disposable: Number(r.disposable) === 1,
+    latest: r.latest,
+  }));
+}
+
+export function signaturesForExport(db: Executor, petitionId: number) {
+  return db
+    .selectFrom('petition_signatures')
+    .selectAll()
+    .where('petition_id', '=', petitionId)
+    .orderBy('id')
+    .execute();
+}

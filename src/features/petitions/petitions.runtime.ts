@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { getOrCreateSecret } from '../../infra/db/settings.js';
+import type { Services } from '../../infra/services.js';
+import { SigningLimits } from './fraud-limits.js';
+import { FORM_SECRET_SETTING } from './form-token.js';
+import { CountStreams, LiveCounts } from './live-counts.js';
+import { PublicCache } from './public-cache.js';
+import { createSignatureWriter } from './signing.service.js';
+
+/** The per-process state of the petitions feature: caches, limits and the signature writer. */
+export interface PetitionsRuntime {
+  formSecret: string;
+  counts: LiveCounts;
+  streams: CountStreams;
+  cache: PublicCache;
+  limits: SigningLimits;
+  writer: ReturnType<typeof createSignatureWriter>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    petitions: PetitionsRuntime;
+  }
+}
+
+export async function createRuntime(
+  app: FastifyInstance,
+  services: Services,
+): Promise<PetitionsRuntime> {
+  const counts = new LiveCounts(services.db);
+  const rt: PetitionsRuntime = {
+    formSecret: await getOrCreateSecret(services.db, FORM_SECRET_SETTING),
+    counts,
+    streams: new CountStreams(counts),
+    cache: new PublicCache(services.db),
+    limits: new SigningLimits(),
+    writer: createSignatureWriter(services.db),
+  };
+  app.decorate('petitions', rt);
+  // Streams never end by themselves, so they must be closed before the server waits for them.
+  app.addHook('preClose', async () => rt.streams.close());
+  // Signatures already accepted are written before the database closes.
+  app.addHook('onClose', async () => rt.writer.close());
+  return rt;
+}

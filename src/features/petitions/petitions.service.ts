@@ -1,0 +1,357 @@
+import type { AuditLog } from '../../infra/audit/audit-log.js';
+import { type Db, nowIso } from '../../infra/db/database.js';
+import { getTarget, listTargetLists } from '../targets/targets.service.js';
+import type { Target } from '../targets/targets.service.js';
+import * as repo from './petitions.repository.js';
+import type { PetitionRow } from './petitions.repository.js';
+import {
+  type Errors,
+  type PetitionFields,
+  type PetitionForm,
+  parseEligibilityList,
+  validatePetition,
+} from './petitions.rules.js';
+import type { PetitionStatus } from './petitions.tables.js';
+
+export type { PetitionRow };
+
+export interface PetitionsContext {
+  db: Db;
+  audit: AuditLog;
+}
+
+export type SaveResult = { ok: true; petition: PetitionRow } | { ok: false; errors: Errors };
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}
+
+async function checkTargets(db: Db, fields: PetitionFields): Promise<Errors> {
+  if (!fields.targetListId) return {};
+  const lists = await listTargetLists(db);
+  if (!lists.some((l) => l.id === fields.targetListId))
+    return { targetListId: 'Choose a target list that exists.' };
+  for (const id of fields.targetIds)
+    if (!(await getTarget(db, fields.targetListId, id)))
+      return { targetIds: 'One of the chosen targets is no longer in that list.' };
+  return {};
+}
+
+function columns(fields: PetitionFields) {
+  return {
+    slug: fields.slug,
+    kind: fields.kind,
+    title: fields.title,
+    body: fields.body,
+    target_list_id: fields.targetListId,
+    target_ids: JSON.stringify(fields.targetIds),
+    goal: fields.goal,
+    deadline: fields.deadline,
+    custom_question: fields.customQuestion,
+    eligibility: fields.eligibility,
+    eligibility_label: fields.eligibilityLabel,
+    thank_you: fields.thankYou,
+    share_text: fields.shareText,
+  };
+}
+
+const slugTaken = (slug: string): Errors => ({
+  slug: `Another petition already uses the address /p/${slug}.`,
+});
+
+export async function createPetition(
+  ctx: PetitionsContext,
+  form: PetitionForm,
+  actorUserId: number | null,
+): Promise<SaveResult> {
+  const checked = validatePetition(form);
+  if (!checked.ok) return checked;
+  const targetErrors = await checkTargets(ctx.db, checked.value);
+  if (Object.keys(targetErrors).length) return { ok: false, errors: targetErrors };
+  if (await repo.findPetitionBySlug(ctx.db.kysely, checked.value.slug))
+    return { ok: false, errors: slugTaken(checked.value.slug) };
+  try {
+    const petition = await ctx.db.kysely.transaction().execute(async (trx) => {
+      const now = nowIso();
+      const row = await repo.insertPetition(trx, {
+        ...columns(checked.value),
+        status: 'draft',
+        signature_count: 0,
+        created_by: actorUserId,
+        created_at: now,
+        updated_at: now,
+        published_at: null,
+        closed_at: null,
+        handed_in_at: null,
+      });
+      await ctx.audit.record(
+        {
+          actorUserId,
+          action: 'petitions.create',
+          subjectType: 'petition',
+          subjectId: row.id,
+          details: { slug: row.slug },
+        },
+        trx,
+      );
+      return row;
+    });
+    return { ok: true, petition };
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false, errors: slugTaken(checked.value.slug) };
+    throw err;
+  }
+}
+
+export async function updatePetition(
+  ctx: PetitionsContext,
+  petition: PetitionRow,
+  form: PetitionForm,
+  actorUserId: number | null,
+): Promise<SaveResult> {
+  const checked = validatePetition(form);
+  if (!checked.ok) return checked;
+  const targetErrors = await checkTargets(ctx.db, checked.value);
+  if (Object.keys(targetErrors).length) return { ok: false, errors: targetErrors };
+  // Links to a published petition are out in the world: its address stays.
+  if (petition.status !== 'draft' && checked.value.slug !== petition.slug)
+    return {
+      ok: false,
+      errors: { slug: 'The address of a published petition cannot change: people have shared it.' },
+    };
+  const other = await repo.findPetitionBySlug(ctx.db.kysely, checked.value.slug);
+  if (other && other.id !== petition.id)
+    return { ok: false, errors: slugTaken(checked.value.slug) };
+  try {
+    await ctx.db.kysely.transaction().execute(async (trx) => {
+      await repo.updatePetition(trx, petition.id, {
+        ...columns(checked.value),
+        updated_at: nowIso(),
+      });
+      await ctx.audit.record(
+        {
+          actorUserId,
+          action: 'petitions.update',
+          subjectType: 'petition',
+          subjectId: petition.id,
+        },
+        trx,
+      );
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false, errors: slugTaken(checked.value.slug) };
+    throw err;
+  }
+  return {
+    ok: true,
+    petition: (await repo.findPetition(ctx.db.kysely, petition.id)) as PetitionRow,
+  };
+}
+
+export const STATUS_ACTIONS = {
+  publish: { from: ['draft', 'closed'], to: 'open', label: 'Publish' },
+  close: { from: ['open'], to: 'closed', label: 'Close signing' },
+  'hand-in': { from: ['open', 'closed'], to: 'handed_in', label: 'Mark handed in' },
+} as const satisfies Record<
+  string,
+  { from: readonly PetitionStatus[]; to: PetitionStatus; label: string }
+>;
+export type StatusAction = keyof typeof STATUS_ACTIONS;
+
+export async function changeStatus(
+  ctx: PetitionsContext,
+  petition: PetitionRow,
+  action: StatusAction,
+  actorUserId: number | null,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const rule = STATUS_ACTIONS[action];
+  if (!(rule.from as readonly string[]).includes(petition.status))
+    return {
+      ok: false,
+      message: `A ${petition.status.replace('_', ' ')} petition cannot be changed that way.`,
+    };
+  const now = nowIso();
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    await repo.updatePetition(trx, petition.id, {
+      status: rule.to,
+      updated_at: now,
+      ...(rule.to === 'open'
+        ? { published_at: petition.published_at ?? now, closed_at: null }
+        : {}),
+      ...(rule.to === 'closed' ? { closed_at: now } : {}),
+      ...(rule.to === 'handed_in'
+        ? { handed_in_at: now, closed_at: petition.closed_at ?? now }
+        : {}),
+    });
+    await ctx.audit.record(
+      {
+        actorUserId,
+        action: `petitions.${action}`,
+        subjectType: 'petition',
+        subjectId: petition.id,
+      },
+      trx,
+    );
+  });
+  return { ok: true };
+}
+
+export async function replaceEligibilityList(
+  ctx: PetitionsContext,
+  petition: PetitionRow,
+  text: string,
+  actorUserId: number | null,
+): Promise<{ ok: true; stored: number; rejected: number } | { ok: false; error: string }> {
+  if (petition.eligibility === 'none')
+    return {
+      ok: false,
+      error: 'Choose who may sign (by email or membership number) before uploading a list.',
+    };
+  const parsed = parseEligibilityList(petition.eligibility, text);
+  if (!parsed.ok) return parsed;
+  if (parsed.keys.length === 0) return { ok: false, error: 'The list has no valid entries.' };
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    await repo.replaceEligibility(trx, petition.id, parsed.keys);
+    await ctx.audit.record(
+      {
+        actorUserId,
+        action: 'petitions.eligibility',
+        subjectType: 'petition',
+        subjectId: petition.id,
+        details: { entries: parsed.keys.length },
+      },
+      trx,
+    );
+  });
+  return { ok: true, stored: parsed.keys.length, rejected: parsed.rejected };
+}
+
+export function targetIdsOf(petition: PetitionRow): number[] {
+  try {
+    const ids = JSON.parse(petition.target_ids) as unknown;
+    return Array.isArray(ids) ? ids.filter((i): i is number => typeof i === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function targetsOf(db: Db, petition: PetitionRow): Promise<Target[]> {
+  if (!petition.target_list_id) return [];
+  const out: Target[] = [];
+  for (const id of targetIdsOf(petition)) {
+    const t = await getTarget(db, petition.target_list_id, id);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+/** Whether the petition takes signatures now (open and before any deadline). */
+export function isSignable(
+  petition: Pick<PetitionRow, 'status' | 'deadline'>,
+  now = new Date(),
+): boolean {
+  return petition.status === 'open' && (!petition.deadline || new Date(petition.deadline) > now);
+}
+
+export interface Reconciliation {
+  id: number;
+  slug: string;
+  cached: number;
+  actual: number;
+}
+
+/** Every petition whose cached count differs from COUNT(*) of its confirmed signatures. */
+export async function reconcile(
+  db: Db,
+  opts: { fix?: boolean } = {},
+): Promise<{ checked: number; mismatches: Reconciliation[] }> {
+  const rows = await repo.confirmedCounts(db);
+  const mismatches = rows
+    .map((r) => ({
+      id: r.id,
+      slug: r.slug,
+      cached: Number(r.signature_count),
+      actual: Number(r.actual),
+    }))
+    .filter((r) => r.cached !== r.actual);
+  if (opts.fix) {
+    for (const m of mismatches)
+      await db.kysely
+        .updateTable('petitions')
+        .set((eb) => ({
+          signature_count: eb
+            .selectFrom('petition_signatures')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .where('petition_id', '=', m.id)
+            .where('status', '=', 'confirmed'),
+        }))
+        .where('id', '=', m.id)
+        .execute();
+  }
+  return { checked: rows.length, mismatches };
+}
+
+/**
+ * Invalidates every live signature from one IP or email domain; confirmed ones leave the count
+ * in the same transaction, so the count stays exact.
+ */
+export async function invalidateSignatures(
+  ctx: PetitionsContext,
+  petition: PetitionRow,
+  by: { ip: string } | { domain: string },
+  actorUserId: number | null,
+): Promise<{ invalidated: number; uncounted: number }> {
+  return ctx.db.kysely.transaction().execute(async (trx) => {
+    const base = trx
+      .selectFrom('petition_signatures')
+      .select(['id', 'status'])
+      .where('petition_id', '=', petition.id)
+      .where('status', '!=', 'invalidated');
+    const rows = await (
+      'ip' in by ? base.where('ip', '=', by.ip) : base.where('email_domain', '=', by.domain)
+    ).execute();
+    if (rows.length === 0) return { invalidated: 0, uncounted: 0 };
+    const ids = rows.map((r) => r.id);
+    const now = nowIso();
+    let uncounted = 0;
+    const CHUNK = 1_000;
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const changed = await trx
+        .updateTable('petition_signatures')
+        .set({ status: 'invalidated', invalidated_at: now })
+        .where('id', 'in', chunk)
+        .where('status', '=', 'confirmed')
+        .executeTakeFirst();
+      uncounted += Number(changed.numUpdatedRows);
+      await trx
+        .updateTable('petition_signatures')
+        .set({ status: 'invalidated', invalidated_at: now })
+        .where('id', 'in', chunk)
+        .where('status', '=', 'pending')
+        .execute();
+    }
+    if (uncounted > 0)
+      await trx
+        .updateTable('petitions')
+        .set((eb) => ({ signature_count: eb('signature_count', '-', uncounted) }))
+        .where('id', '=', petition.id)
+        .execute();
+    await ctx.audit.record(
+      {
+        actorUserId,
+        action: 'petitions.invalidate',
+        subjectType: 'petition',
+        subjectId: petition.id,
+        details: { ...by, invalidated: ids.length, uncounted },
+      },
+      trx,
+    );
+    return { invalidated: ids.length, uncounted };
+  });
+}

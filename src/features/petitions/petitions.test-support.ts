@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { TestClient } from '../../../test/helpers/test-client.js';
+import { getOrCreateSecret } from '../../infra/db/settings.js';
+import { Worker } from '../../infra/jobs/worker.js';
+import { FORM_SECRET_SETTING, MIN_FILL_MS, issueFormToken } from './form-token.js';
+
+let ipCounter = 0;
+
+/** A distinct visitor (own IP) for each signer, so per-IP limits do not interfere. */
+export function visitor(app: FastifyInstance): TestClient {
+  ipCounter++;
+  return new TestClient(app, {
+    remoteAddress: `203.0.${(ipCounter >> 8) & 255}.${ipCounter & 255}`,
+  });
+}
+
+/** A form token issued long enough ago to pass the minimum-time check, as a real reader's is. */
+export async function readerToken(app: FastifyInstance, petitionId: number): Promise<string> {
+  const secret = await getOrCreateSecret(app.services.db, FORM_SECRET_SETTING);
+  return issueFormToken(secret, petitionId, Date.now() - MIN_FILL_MS - 1000);
+}
+
+export async function runJobs(app: FastifyInstance): Promise<number> {
+  return new Worker(app.services.jobs).runUntilIdle();
+}
+
+export async function signatureForm(
+  app: FastifyInstance,
+  petitionId: number,
+  fields: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  return {
+    ft: await readerToken(app, petitionId),
+    name: 'Ada Lovelace',
+    email: 'ada@example.org',
+    postcode: 'LS28 5AB',
+    ...fields,
+  };
+}
+
+/** The confirmation link of the latest mail to this address, from the outbox. */
+export async function confirmationLink(
+  app: FastifyInstance,
+  to: string,
+): Promise<string | undefined> {
+  const row = await app.services.db.kysely
+    .selectFrom('mail_outbox')
+    .select('text_body')
+    .where('to_address', '=', to)
+    .where('category', '=', 'petitions.confirm')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const match = row ? /https?:\/\/\S+\/confirm\/\S+/.exec(row.text_body) : null;
+  return match?.[0];
+}

@@ -1,0 +1,504 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { createTestApp } from '../../../test/helpers/app.js';
+import { describeEachDatabase } from '../../../test/helpers/databases.js';
+import { loginAs } from '../../../test/helpers/staff.js';
+import type { TestClient } from '../../../test/helpers/test-client.js';
+import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
+import { currentConsent, findPersonByEmail, listActivities } from '../people/people.service.js';
+import { checkFormToken, issueFormToken } from './form-token.js';
+import { renderPetitionMarkdown } from './petition-markdown.js';
+import { SIGNER_NAME_MAX_LENGTH } from './petitions.rules.js';
+import { reconcile } from './petitions.service.js';
+import { seedPetitionsDemo } from './petitions.seed.js';
+import { signatureEmailKey } from './signature-email.js';
+import {
+  confirmationLink,
+  readerToken,
+  runJobs,
+  signatureForm,
+  visitor,
+} from './petitions.test-support.js';
+
+describe('signature email key', () => {
+  it('folds case, +tags, and dots for Gmail-style domains only', () => {
+    assert.equal(signatureEmailKey(' A.Da+news@GMail.com '), 'ada@gmail.com');
+    assert.equal(signatureEmailKey('a.d.a@googlemail.com'), 'ada@gmail.com');
+    assert.equal(signatureEmailKey('a.da+x@example.org'), 'a.da@example.org');
+    assert.equal(signatureEmailKey('not an email'), null);
+  });
+});
+
+describe('petition markdown', () => {
+  it('keeps the safe subset and turns HTML and script links into text', () => {
+    const out = renderPetitionMarkdown(
+      '**Save** it\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) https://example.org',
+    ).value;
+    assert.match(out, /<strong>Save<\/strong>/);
+    assert.doesNotMatch(out, /<script/);
+    assert.doesNotMatch(out, /href="javascript/);
+    assert.match(out, /<a href="https:\/\/example.org" rel="nofollow noopener">/);
+  });
+});
+
+describe('form token', () => {
+  it('is refused when forged, too fresh or too old', () => {
+    const now = Date.now();
+    const good = issueFormToken('s', 1, now - 10_000);
+    assert.equal(checkFormToken('s', 1, good, now).ok, true);
+    assert.deepEqual(checkFormToken('s', 2, good, now), { ok: false, reason: 'invalid' });
+    assert.deepEqual(checkFormToken('other', 1, good, now), { ok: false, reason: 'invalid' });
+    assert.deepEqual(checkFormToken('s', 1, issueFormToken('s', 1, now), now), {
+      ok: false,
+      reason: 'too-fast',
+    });
+    assert.deepEqual(checkFormToken('s', 1, issueFormToken('s', 1, now - 2 * 86_400_000), now), {
+      ok: false,
+      reason: 'expired',
+    });
+  });
+});
+
+interface Created {
+  id: number;
+  slug: string;
+}
+
+async function createPetition(
+  organiser: TestClient,
+  fields: Record<string, string> = {},
+  publish = true,
+): Promise<Created> {
+  await organiser.get('/admin/petitions/new');
+  const res = await organiser.post('/admin/petitions', {
+    kind: 'petition',
+    title: 'Save the library',
+    body: 'We ask the council to **keep it open**.',
+    goal: '100',
+    ...fields,
+  });
+  assert.equal(res.statusCode, 303, res.body.slice(0, 500));
+  const id = Number(/\/admin\/petitions\/(\d+)/.exec(String(res.headers.location))?.[1]);
+  await organiser.get(`/admin/petitions/${id}`);
+  if (publish) {
+    const pub = await organiser.post(`/admin/petitions/${id}/status`, { action: 'publish' });
+    assert.equal(pub.statusCode, 303);
+  }
+  const row = await organiser.get(`/admin/petitions/${id}`);
+  const slug = /\/p\/([a-z0-9-]+)/.exec(row.body)?.[1] ?? '';
+  return { id, slug };
+}
+
+describeEachDatabase('petitions', (ctx) => {
+  let app: FastifyInstance;
+  let organiser: TestClient;
+  let slugCounter = 0;
+  const fresh = (fields: Record<string, string> = {}, publish = true) =>
+    createPetition(organiser, { slug: `petition-${++slugCounter}`, ...fields }, publish);
+
+  before(async () => {
+    await loadUkConstituencies(ctx.db);
+    app = await createTestApp(ctx.db);
+    organiser = await loginAs(app, 'organiser');
+  });
+  after(() => app.close());
+
+  async function count(slug: string): Promise<number> {
+    app.petitions.counts.invalidate((await app.petitions.cache.snapshot(slug))?.petition.id ?? 0);
+    const res = await app.inject(`/p/${slug}/count.json`);
+    assert.equal(res.statusCode, 200);
+    return res.json<{ count: number }>().count;
+  }
+
+  it('validates the organiser form and shows an empty state', async () => {
+    const viewer = await loginAs(app, 'viewer');
+    const list = await viewer.get('/admin/petitions');
+    assert.equal(list.statusCode, 200);
+    await organiser.get('/admin/petitions/new');
+    const res = await organiser.post('/admin/petitions', {
+      kind: 'petition',
+      title: '',
+      body: '',
+      goal: 'lots',
+    });
+    assert.equal(res.statusCode, 422);
+    assert.match(res.body, /Give it a title/);
+    assert.match(res.body, /Write what you are asking for/);
+    assert.match(res.body, /whole number of signatures/);
+    const long = await organiser.post('/admin/petitions', {
+      kind: 'petition',
+      title: 'x'.repeat(151),
+      body: 'b',
+      goal: '5',
+    });
+    assert.equal(long.statusCode, 422);
+    assert.match(long.body, /at most 150 characters/);
+  });
+
+  it('keeps drafts private and serves a published petition as a cacheable page', async () => {
+    const draft = await fresh({ title: 'Draft one' }, false);
+    assert.equal((await app.inject(`/p/${draft.slug}`)).statusCode, 404);
+    const p = await fresh({ title: 'Fix the buses', body: 'Run the **number 9** again.' });
+    const res = await app.inject(`/p/${p.slug}`);
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['cache-control']), /public, max-age=\d/);
+    assert.equal(res.headers['set-cookie'], undefined, 'no cookies on the cached page');
+    assert.match(res.body, /Fix the buses/);
+    assert.match(res.body, /<strong>number 9<\/strong>/);
+    assert.match(res.body, /<progress max="100" value="0"/);
+    assert.match(res.body, /x\.com\/intent\/post/);
+    assert.match(res.body, /wa\.me/);
+    assert.match(res.body, /bsky\.app\/intent\/compose/);
+    assert.match(res.body, /name="ft" value="\d{13}\./);
+  });
+
+  it('signs as pending, confirms through the mailed link and counts once', async () => {
+    const p = await fresh();
+    const signer = visitor(app);
+    const res = await signer.post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { email: 'Ada.Lovelace@gmail.com' }),
+    );
+    assert.equal(res.statusCode, 200, res.body.slice(0, 400));
+    assert.match(res.body, /Check your email/);
+    assert.equal(await count(p.slug), 0, 'pending signatures are not counted');
+
+    await runJobs(app);
+    const link = await confirmationLink(app, 'ada.lovelace@gmail.com');
+    assert.ok(link, 'a confirmation mail with a link is in the outbox');
+    const path = new URL(link).pathname;
+    const confirmed = await signer.get(path);
+    assert.equal(confirmed.statusCode, 200);
+    assert.match(confirmed.body, /Your signature is confirmed/);
+    assert.equal(await count(p.slug), 1);
+
+    const again = await signer.get(path);
+    assert.equal(again.statusCode, 200);
+    assert.match(again.body, /already confirmed/);
+    assert.equal(await count(p.slug), 1, 'a used link does not count again');
+
+    // Gmail dot and +tag variants are the same person.
+    for (const email of [
+      'adalovelace@gmail.com',
+      'a.d.a.lovelace+petition@googlemail.com',
+      'ADA.LOVELACE@GMAIL.COM',
+    ]) {
+      const r = await visitor(app).post(
+        `/p/${p.slug}/sign`,
+        await signatureForm(app, p.id, { email }),
+      );
+      assert.equal(r.statusCode, 200);
+    }
+    await runJobs(app);
+    assert.equal(await count(p.slug), 1);
+    const rows = await ctx.db.kysely
+      .selectFrom('petition_signatures')
+      .select('id')
+      .where('petition_id', '=', p.id)
+      .execute();
+    assert.equal(rows.length, 1, 'one row per person');
+
+    const bad = await signer.get(`/p/${p.slug}/confirm/not-a-real-token-at-all-xyz`);
+    assert.equal(bad.statusCode, 404);
+    assert.match(bad.body, /not valid/);
+  });
+
+  it('resends the confirmation to a pending signer, at most once per interval', async () => {
+    const p = await fresh();
+    const form = await signatureForm(app, p.id, { email: 'resend@example.org' });
+    await visitor(app).post(`/p/${p.slug}/sign`, form);
+    await visitor(app).post(`/p/${p.slug}/sign`, form);
+    await runJobs(app);
+    const mails = () =>
+      ctx.db.kysely
+        .selectFrom('mail_outbox')
+        .select('id')
+        .where('to_address', '=', 'resend@example.org')
+        .execute();
+    assert.equal((await mails()).length, 1, 'a second sign straight away sends nothing more');
+    await ctx.db.kysely
+      .updateTable('petition_signatures')
+      .set({ last_mail_at: new Date(Date.now() - 11 * 60_000).toISOString() })
+      .where('petition_id', '=', p.id)
+      .execute();
+    await visitor(app).post(`/p/${p.slug}/sign`, form);
+    await runJobs(app);
+    assert.equal((await mails()).length, 2);
+    // Only the latest link works.
+    const link = await confirmationLink(app, 'resend@example.org');
+    assert.equal((await visitor(app).get(new URL(link ?? '').pathname)).statusCode, 200);
+    assert.equal(await count(p.slug), 1);
+  });
+
+  it('files the signer as a person, with consent only when ticked, and on their timeline', async () => {
+    const p = await fresh({ title: 'Timeline petition' });
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, {
+        name: 'Grace Hopper',
+        email: 'grace@example.org',
+        consent: '1',
+      }),
+    );
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { name: 'Alan Turing', email: 'alan@example.org' }),
+    );
+    await runJobs(app);
+    const grace = await findPersonByEmail(ctx.db, 'grace@example.org');
+    const alan = await findPersonByEmail(ctx.db, 'alan@example.org');
+    assert.ok(grace && alan);
+    assert.equal(grace.firstName, 'Grace');
+    assert.equal(grace.lastName, 'Hopper');
+    assert.equal(await currentConsent(ctx.db, grace.id, 'email'), 'granted');
+    assert.equal(await currentConsent(ctx.db, alan.id, 'email'), null);
+    const timeline = await listActivities(ctx.db, alan.id);
+    assert.ok(timeline.some((a) => a.kind === 'signed' && /Timeline petition/.test(a.summary)));
+  });
+
+  it('answers every bad input with a 4xx and a message, never a 5xx', async () => {
+    const p = await fresh();
+    const post = async (form: Record<string, string>, headers: Record<string, string> = {}) =>
+      visitor(app).post(`/p/${p.slug}/sign`, form, headers);
+    const base = await signatureForm(app, p.id, { email: 'bad-input@example.org' });
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [
+        'empty fields',
+        { ft: base.ft as string, name: '', email: '', postcode: '' },
+        /Enter your name[\s\S]*Enter your email[\s\S]*Enter your postcode/,
+      ],
+      [
+        'a 10 KB name',
+        { ...base, name: 'x'.repeat(10_240) },
+        new RegExp(`at most ${SIGNER_NAME_MAX_LENGTH} characters`),
+      ],
+      ['a URL in the name', { ...base, name: 'Buy now https://spam.example' }, /web address/],
+      ['a formula name', { ...base, name: '=HYPERLINK("x")' }, /cannot start with/],
+      ['a name starting with @', { ...base, name: '@someone' }, /cannot start with/],
+      ['an invalid email', { ...base, email: 'not-an-email' }, /valid email address/],
+      ['an invalid postcode', { ...base, postcode: 'ZZZZZZZZ' }, /UK postcode/],
+    ];
+    for (const [label, form, message] of cases) {
+      const res = await post(form);
+      assert.equal(res.statusCode, 422, `${label}: ${res.statusCode}`);
+      assert.match(res.body, message, label);
+    }
+    const noToken = await post({ ...base, ft: '' });
+    assert.equal(noToken.statusCode, 403);
+    assert.match(noToken.body, /expired/);
+    const wrongToken = await post({ ...base, ft: `${Date.now() - 10_000}.${'A'.repeat(32)}` });
+    assert.equal(wrongToken.statusCode, 403);
+    const otherSite = await post(base, { origin: 'https://evil.example' });
+    assert.equal(otherSite.statusCode, 403);
+    assert.match(otherSite.body, /another site/);
+    const tooFast = await post({ ...base, ft: issueFormToken(app.petitions.formSecret, p.id) });
+    assert.equal(tooFast.statusCode, 422);
+    assert.match(tooFast.body, /quicker than anyone/);
+    const malformed = await app.inject({
+      method: 'POST',
+      url: `/p/${p.slug}/sign`,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    assert.equal(malformed.statusCode, 400);
+    const huge = await post({ ...base, answer: 'y'.repeat(20_000) });
+    assert.equal(huge.statusCode, 413);
+    const rows = await ctx.db.kysely
+      .selectFrom('petition_signatures')
+      .select('id')
+      .where('petition_id', '=', p.id)
+      .execute();
+    assert.equal(rows.length, 0, 'nothing was stored');
+
+    await organiser.get(`/admin/petitions/${p.id}`);
+    await organiser.post(`/admin/petitions/${p.id}/status`, { action: 'close' });
+    const closed = await post(await signatureForm(app, p.id));
+    assert.equal(closed.statusCode, 410);
+    assert.match(closed.body, /closed/);
+  });
+
+  it('drops honeypot submissions silently and flags disposable domains', async () => {
+    const p = await fresh();
+    const bot = await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { website: 'http://x', email: 'bot@example.org' }),
+    );
+    assert.equal(bot.statusCode, 200);
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { email: 'throw@mailinator.com' }),
+    );
+    const rows = await ctx.db.kysely
+      .selectFrom('petition_signatures')
+      .select(['email', 'disposable'])
+      .where('petition_id', '=', p.id)
+      .execute();
+    assert.deepEqual(rows, [{ email: 'throw@mailinator.com', disposable: 1 }]);
+  });
+
+  it('limits signatures per IP address', async () => {
+    const p = await fresh();
+    const same = visitor(app);
+    let last = 0;
+    for (let i = 0; i < 51; i++)
+      last = (
+        await same.post(
+          `/p/${p.slug}/sign`,
+          await signatureForm(app, p.id, { email: `ip${i}@example.org` }),
+        )
+      ).statusCode;
+    assert.equal(last, 429);
+  });
+
+  it('lets moderators invalidate a trending domain, keeping the count exact', async () => {
+    const p = await fresh();
+    for (const email of ['a@spam.example', 'b@spam.example', 'c@good.example']) {
+      await visitor(app).post(`/p/${p.slug}/sign`, await signatureForm(app, p.id, { email }));
+    }
+    await runJobs(app);
+    for (const email of ['a@spam.example', 'c@good.example'])
+      await visitor(app).get(new URL((await confirmationLink(app, email)) ?? '').pathname);
+    assert.equal(await count(p.slug), 2);
+    const moderator = await loginAs(app, 'moderator');
+    const report = await moderator.get(`/admin/petitions/${p.id}/report`);
+    assert.equal(report.statusCode, 200);
+    assert.match(report.body, /spam\.example/);
+    const res = await moderator.post(`/admin/petitions/${p.id}/invalidate`, {
+      domain: 'spam.example',
+    });
+    assert.equal(res.statusCode, 303);
+    assert.equal(await count(p.slug), 1);
+    assert.deepEqual((await reconcile(ctx.db)).mismatches, []);
+  });
+
+  it('serves open data and the live count', async () => {
+    const p = await fresh({ title: 'Open data petition' });
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { email: 'od@example.org', postcode: 'LS28 5AB' }),
+    );
+    await runJobs(app);
+    await visitor(app).get(new URL((await confirmationLink(app, 'od@example.org')) ?? '').pathname);
+    app.petitions.counts.invalidate(p.id);
+    const data = await app.inject(`/p/${p.slug}.json`);
+    assert.equal(data.statusCode, 200);
+    const body = data.json<{
+      count: number;
+      by_constituency: { name: string; count: number }[];
+    }>();
+    assert.equal(body.count, 1);
+    assert.equal(body.by_constituency[0]?.name, 'Pudsey');
+    const all = (await app.inject('/petitions.json')).json<{ petitions: { slug: string }[] }>();
+    assert.ok(all.petitions.some((x) => x.slug === p.slug));
+    assert.equal((await app.inject('/p/no-such-thing.json')).statusCode, 404);
+    const index = await app.inject('/petitions');
+    assert.match(index.body, /Open data petition/);
+  });
+
+  it('reads the count from the database at most once a second however many ask', async () => {
+    const p = await fresh();
+    const before = app.petitions.counts.queries;
+    await app.inject(`/p/${p.slug}/count.json`);
+    await Promise.all(Array.from({ length: 50 }, () => app.inject(`/p/${p.slug}/count.json`)));
+    assert.ok(app.petitions.counts.queries - before <= 1);
+  });
+
+  it('exports consent-aware, formula-safe CSV and a delivery page without emails', async () => {
+    const p = await fresh({ customQuestion: 'Why?' });
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, {
+        name: 'Keen Person',
+        email: 'keen@example.org',
+        consent: '1',
+        answer: '=1+2',
+      }),
+    );
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { name: 'Quiet Person', email: 'quiet@example.org' }),
+    );
+    const csv = await organiser.get(`/admin/petitions/${p.id}/signatures.csv`);
+    assert.equal(csv.statusCode, 200);
+    assert.match(csv.body, /keen@example\.org/);
+    assert.doesNotMatch(csv.body, /quiet@example\.org/, 'no email without consent');
+    assert.match(csv.body, /'=1\+2/);
+    const delivery = await organiser.get(`/admin/petitions/${p.id}/delivery`);
+    assert.equal(delivery.statusCode, 200);
+    assert.doesNotMatch(delivery.body, /@example\.org/);
+  });
+
+  it('checks eligibility against an uploaded list and marks signatures verified', async () => {
+    const p = await fresh({ eligibility: 'membership_number', eligibilityLabel: 'Members only' });
+    await organiser.get(`/admin/petitions/${p.id}`);
+    const up = await organiser.post(`/admin/petitions/${p.id}/eligibility`, {
+      list: 'M-1001\nm-1002\n',
+    });
+    assert.equal(up.statusCode, 303);
+    const missing = await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { email: 'm0@example.org' }),
+    );
+    assert.equal(missing.statusCode, 422);
+    assert.match(missing.body, /membership number/);
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { email: 'm1@example.org', membershipNumber: 'm-1002' }),
+    );
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { email: 'm2@example.org', membershipNumber: 'X-9' }),
+    );
+    const rows = await ctx.db.kysely
+      .selectFrom('petition_signatures')
+      .select(['email', 'verified'])
+      .where('petition_id', '=', p.id)
+      .orderBy('email')
+      .execute();
+    assert.deepEqual(rows, [
+      { email: 'm1@example.org', verified: 1 },
+      { email: 'm2@example.org', verified: 0 },
+    ]);
+  });
+
+  it('guards the admin pages by role', async () => {
+    const p = await fresh();
+    const viewer = await loginAs(app, 'viewer');
+    assert.equal((await viewer.get(`/admin/petitions/${p.id}`)).statusCode, 200);
+    assert.equal((await viewer.get('/admin/petitions/new')).statusCode, 403);
+    assert.equal((await viewer.get(`/admin/petitions/${p.id}/report`)).statusCode, 403);
+    assert.equal((await viewer.get(`/admin/petitions/${p.id}/signatures.csv`)).statusCode, 403);
+    const anon = await app.inject({ url: '/admin/petitions', headers: { accept: 'text/html' } });
+    assert.equal(anon.statusCode, 302);
+    assert.equal((await organiser.get('/admin/petitions/999999')).statusCode, 404);
+    const rec = await organiser.post('/admin/petitions/reconcile', {});
+    assert.equal(rec.statusCode, 200);
+    assert.match(rec.body, /counts match/);
+  });
+
+  it('tells a reader a token issued by this app is accepted', async () => {
+    const p = await fresh();
+    const t = await readerToken(app, p.id);
+    assert.equal(checkFormToken(app.petitions.formSecret, p.id, t).ok, true);
+  });
+});
+
+describeEachDatabase('petitions demo seed', (ctx) => {
+  let app: FastifyInstance;
+  before(async () => {
+    app = await createTestApp(ctx.db);
+  });
+  after(() => app.close());
+
+  it('seeds an open petition with confirmed signatures and an open letter', async () => {
+    await seedPetitionsDemo(app.services);
+    const page = await app.inject('/p/keep-our-libraries-open');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /data-live-count>8</);
+    assert.equal((await app.inject('/p/safe-routes-to-school')).statusCode, 200);
+    const all = (await app.inject('/petitions.json')).json<{ petitions: unknown[] }>();
+    assert.equal(all.petitions.length, 2);
+    assert.deepEqual((await reconcile(ctx.db)).mismatches, []);
+  });
+});

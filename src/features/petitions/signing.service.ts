@@ -1,0 +1,357 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { type Db, nowIso } from '../../infra/db/database.js';
+import { GroupCommitWriter } from '../../infra/db/group-commit.js';
+import type { Database } from '../../infra/db/schema.js';
+import type { Services } from '../../infra/services.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
+import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
+import * as repo from './petitions.repository.js';
+import { splitName } from './petitions.rules.js';
+import type { EligibilityMode } from './petitions.tables.js';
+
+export const PROCESS_BATCH_JOB = 'petitions.process-batch';
+/** A second "sign" for a still-unconfirmed signature resends the mail at most this often. */
+export const RESEND_INTERVAL_MS = 10 * 60 * 1000;
+/** Signatures per group-commit transaction, and the longest a signature waits for its batch. */
+export const SIGN_BATCH_MAX = 500;
+export const SIGN_BATCH_DELAY_MS = 4;
+
+export interface SignItem {
+  petitionId: number;
+  eligibility: EligibilityMode;
+  name: string;
+  email: string;
+  emailKey: string;
+  emailDomain: string;
+  postcode: string;
+  constituencyCode: string | null;
+  constituencyName: string | null;
+  answer: string | null;
+  membershipNumber: string | null;
+  consentWording: string | null;
+  showName: boolean;
+  ip: string;
+  disposable: boolean;
+}
+
+/** created: a new pending signature; resent: pending again, mail resent; unchanged: nothing to do. */
+export type SignOutcome = 'created' | 'resent' | 'unchanged';
+
+export interface BatchPayload {
+  items: { id: number; token: string; resend: boolean }[];
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/**
+ * Writes a batch of signatures in one transaction: all rows with ON CONFLICT DO NOTHING (the
+ * unique (petition, email key) index makes a second signature a no-op), eligibility marks, and
+ * one job that mails and files them all. The caller's promise settles after the commit.
+ */
+export async function flushSignatures(db: Db, batch: SignItem[]): Promise<SignOutcome[]> {
+  const now = nowIso();
+  const tokens = batch.map(() => newToken());
+  const hashes = tokens.map(hashToken);
+  return db.kysely.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('petition_signatures')
+      .values(
+        batch.map((s, i) => ({
+          petition_id: s.petitionId,
+          email: s.email,
+          email_key: s.emailKey,
+          email_domain: s.emailDomain,
+          name: s.name,
+          postcode: s.postcode,
+          constituency_code: s.constituencyCode,
+          constituency_name: s.constituencyName,
+          answer: s.answer,
+          membership_number: s.membershipNumber,
+          verified: s.eligibility === 'none' ? null : 0,
+          consent_email: s.consentWording ? 1 : 0,
+          consent_wording: s.consentWording,
+          show_name: s.showName ? 1 : 0,
+          status: 'pending' as const,
+          token_hash: hashes[i] as string,
+          mailed_token_hash: null,
+          ip: s.ip,
+          disposable: s.disposable ? 1 : 0,
+          person_id: null,
+          created_at: now,
+          confirmed_at: null,
+          last_mail_at: now,
+          invalidated_at: null,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['petition_id', 'email_key']).doNothing())
+      .returning(['id', 'token_hash'])
+      .execute();
+    const idByHash = new Map(inserted.map((r) => [r.token_hash, r.id]));
+    const outcomes: SignOutcome[] = batch.map((_, i) =>
+      idByHash.has(hashes[i] as string) ? 'created' : 'unchanged',
+    );
+    const jobItems: BatchPayload['items'] = [];
+    batch.forEach((_, i) => {
+      const id = idByHash.get(hashes[i] as string);
+      if (id !== undefined) jobItems.push({ id, token: tokens[i] as string, resend: false });
+    });
+
+    await markEligible(trx, batch, idByHash, hashes);
+    await resendForDuplicates(trx, batch, outcomes, tokens, hashes, jobItems, now);
+
+    if (jobItems.length > 0) {
+      // One job per batch, not per signature: the hot path writes two statements per batch.
+      const now2 = nowIso();
+      await trx
+        .insertInto('jobs')
+        .values({
+          type: PROCESS_BATCH_JOB,
+          payload: JSON.stringify({ items: jobItems } satisfies BatchPayload),
+          status: 'pending',
+          attempts: 0,
+          max_attempts: 5,
+          run_at: now2,
+          created_at: now2,
+          updated_at: now2,
+        })
+        .execute();
+    }
+    return outcomes;
+  });
+}
+
+async function markEligible(
+  trx: Transaction<Database>,
+  batch: SignItem[],
+  idByHash: Map<string, number>,
+  hashes: string[],
+) {
+  for (const mode of ['email', 'membership_number'] as const) {
+    const ids = batch
+      .map((s, i) => (s.eligibility === mode ? idByHash.get(hashes[i] as string) : undefined))
+      .filter((id): id is number => id !== undefined);
+    if (ids.length === 0) continue;
+    await trx
+      .updateTable('petition_signatures as s')
+      .set({ verified: 1 })
+      .where('s.id', 'in', ids)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('petition_eligibility as e')
+            .select('e.key')
+            .whereRef('e.petition_id', '=', 's.petition_id')
+            .whereRef('e.key', '=', mode === 'email' ? 's.email_key' : 's.membership_number'),
+        ),
+      )
+      .execute();
+  }
+}
+
+async function resendForDuplicates(
+  trx: Transaction<Database>,
+  batch: SignItem[],
+  outcomes: SignOutcome[],
+  tokens: string[],
+  hashes: string[],
+  jobItems: BatchPayload['items'],
+  now: string,
+) {
+  const seen = new Set<string>();
+  const resendBefore = new Date(Date.now() - RESEND_INTERVAL_MS).toISOString();
+  for (let i = 0; i < batch.length; i++) {
+    if (outcomes[i] !== 'unchanged') continue;
+    const s = batch[i] as SignItem;
+    const key = `${s.petitionId}|${s.emailKey}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // Conditional update: the rate limit holds across processes and concurrent batches.
+    const row = await trx
+      .updateTable('petition_signatures')
+      .set({ token_hash: hashes[i] as string, last_mail_at: now })
+      .where('petition_id', '=', s.petitionId)
+      .where('email_key', '=', s.emailKey)
+      .where('status', '=', 'pending')
+      .where('last_mail_at', '<', resendBefore)
+      .returning('id')
+      .executeTakeFirst();
+    if (row) {
+      outcomes[i] = 'resent';
+      jobItems.push({ id: row.id, token: tokens[i] as string, resend: true });
+    }
+  }
+}
+
+export function createSignatureWriter(db: Db) {
+  return new GroupCommitWriter<SignItem, SignOutcome>({
+    flush: (batch) => flushSignatures(db, batch),
+    maxBatch: SIGN_BATCH_MAX,
+    maxDelayMs: SIGN_BATCH_DELAY_MS,
+  });
+}
+
+export type ConfirmOutcome =
+  | { status: 'confirmed'; petitionId: number }
+  | { status: 'already'; petitionId: number }
+  | { status: 'invalid' };
+
+/** Confirms the signature the token belongs to; the count moves in the same transaction. */
+export async function confirmSignature(
+  db: Db,
+  petitionId: number,
+  token: string,
+): Promise<ConfirmOutcome> {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return { status: 'invalid' };
+  const hash = hashToken(token);
+  return db.kysely.transaction().execute(async (trx) => {
+    const row = await repo.findSignatureByTokenHash(trx, hash);
+    if (!row || row.petition_id !== petitionId) return { status: 'invalid' as const };
+    if (row.status !== 'pending') return { status: 'already' as const, petitionId };
+    const changed = await trx
+      .updateTable('petition_signatures')
+      .set({ status: 'confirmed', confirmed_at: nowIso() })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) !== 1) return { status: 'already' as const, petitionId };
+    await trx
+      .updateTable('petitions')
+      .set((eb) => ({ signature_count: eb('signature_count', '+', 1) }))
+      .where('id', '=', petitionId)
+      .execute();
+    return { status: 'confirmed' as const, petitionId };
+  });
+}
+
+export function confirmationMail(
+  petition: { title: string; slug: string; kind: string },
+  name: string,
+  link: string,
+): { subject: string; text: string } {
+  const what = petition.kind === 'open_letter' ? 'open letter' : 'petition';
+  return {
+    subject: `Please confirm your signature: ${petition.title}`,
+    text: [
+      `Hello ${name},`,
+      '',
+      `Thank you for signing the ${what} "${petition.title}".`,
+      'Your signature only counts once you confirm your email address. Open this link to confirm:',
+      '',
+      link,
+      '',
+      'If you did not sign, ignore this message and nothing more will happen.',
+    ].join('\n'),
+  };
+}
+
+/** Signatures filed per transaction by the batch job: small, so signing never waits long. */
+export const PROCESS_CHUNK = 25;
+
+/**
+ * The job for one committed batch: a confirmation mail per signature, and (first time only) the
+ * person upserted, consent recorded if ticked, and "signed" on their timeline. It works in small
+ * transactions (on SQLite a long one would hold up the signature writer); each records what it
+ * did (mailed_token_hash, person_id), so a retry after a failure never mails or files twice.
+ */
+export function processBatchHandler(services: Services) {
+  return async (payload: unknown) => {
+    const { items } = payload as BatchPayload;
+    if (!Array.isArray(items) || items.length === 0) return;
+    const directory = await getConstituencyDirectory(services.db);
+    for (let i = 0; i < items.length; i += PROCESS_CHUNK)
+      await processChunk(services, directory, items.slice(i, i + PROCESS_CHUNK));
+  };
+}
+
+async function processChunk(
+  services: Services,
+  directory: Awaited<ReturnType<typeof getConstituencyDirectory>>,
+  items: BatchPayload['items'],
+) {
+  const { db, config, mailer } = services;
+  await db.kysely.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('petition_signatures as s')
+      .innerJoin('petitions as p', 'p.id', 's.petition_id')
+      .select([
+        's.id',
+        's.name',
+        's.email',
+        's.postcode',
+        's.token_hash',
+        's.mailed_token_hash',
+        's.person_id',
+        's.status',
+        's.consent_wording',
+        'p.id as petition_id',
+        'p.slug',
+        'p.title',
+        'p.kind',
+      ])
+      .where(
+        's.id',
+        'in',
+        items.map((i) => i.id),
+      )
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const item of items) {
+      const row = byId.get(item.id);
+      const hash = hashToken(item.token);
+      // A later resend replaced the token, a moderator invalidated it, or it went out already.
+      if (!row || row.status !== 'pending' || row.token_hash !== hash) continue;
+      if (row.mailed_token_hash !== hash) {
+        const link = `${config.baseUrl}/p/${row.slug}/confirm/${item.token}`;
+        const mail = confirmationMail(row, row.name, link);
+        await mailer.send({ to: row.email, ...mail, category: 'petitions.confirm' }, trx);
+      }
+      let personId = row.person_id;
+      if (personId === null) {
+        const source = `petition:${row.slug}`;
+        personId = (
+          await upsertPerson(
+            db,
+            { email: row.email, ...splitName(row.name), postcode: row.postcode, source },
+            { trx, directory },
+          )
+        ).id;
+        if (row.consent_wording)
+          await recordConsent(
+            db,
+            personId,
+            {
+              channel: 'email',
+              status: 'granted',
+              method: 'form',
+              wording: row.consent_wording,
+              source,
+            },
+            { trx },
+          );
+        await recordActivity(
+          db,
+          personId,
+          {
+            kind: 'signed',
+            summary: `Signed ${row.kind === 'open_letter' ? 'the open letter' : 'the petition'} "${row.title}"`,
+            refType: 'petition',
+            refId: row.petition_id,
+          },
+          { trx },
+        );
+      }
+      await trx
+        .updateTable('petition_signatures')
+        .set({ person_id: personId, mailed_token_hash: hash })
+        .where('id', '=', row.id)
+        .execute();
+    }
+  });
+}

@@ -1,0 +1,229 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { renderPublic, setFlash } from '../../infra/http/render.js';
+import type { Services } from '../../infra/services.js';
+import { endSession, safeNext, startSession } from './session-cookie.js';
+import {
+  EMAIL_MAX_LENGTH,
+  LOGIN_FAILED_MESSAGE,
+  LOGIN_IP_LIMIT,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_RESET_IP_LIMIT,
+  RESET_REQUESTED_MESSAGE,
+  firstIssue,
+  newPasswordForm,
+} from './staff.rules.js';
+import { StaffService } from './staff.service.js';
+import * as views from './staff.views.js';
+
+type Form = Record<string, unknown>;
+
+function field(body: unknown, name: string): string {
+  const value = (body as Form | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** Token from a reset link: only the characters newToken() produces, at a sane length. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
+
+function tooManyLoginsFromIp(_req: FastifyRequest, context: { after: string }) {
+  return {
+    statusCode: 429,
+    error: 'Too Many Requests',
+    message: `Too many login attempts from your network. Try again in ${context.after}.`,
+  };
+}
+
+function tooManyResetsFromIp(_req: FastifyRequest, context: { after: string }) {
+  return {
+    statusCode: 429,
+    error: 'Too Many Requests',
+    message: `Too many password reset requests from your network. Try again in ${context.after}.`,
+  };
+}
+
+/** Login, logout and password reset: the public side of staff accounts. */
+export async function loginRoutes(app: FastifyInstance, services: Services) {
+  const staff = new StaffService(services);
+
+  const renderLogin = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    opts: { email?: string; next?: string | undefined; error?: string; status?: number },
+  ) =>
+    renderPublic(req, reply, {
+      title: 'Staff login',
+      status: opts.status ?? 200,
+      body: views.loginForm({ csrf: reply.generateCsrf(), ...opts }),
+    });
+
+  app.get('/login', { config: { staffOptional: true } }, async (req, reply) => {
+    const next = (req.query as Form).next;
+    if (req.staff) return reply.redirect(safeNext(next));
+    reply.header('cache-control', 'no-store');
+    return renderLogin(req, reply, { next: typeof next === 'string' ? safeNext(next) : undefined });
+  });
+
+  app.post(
+    '/login',
+    {
+      config: {
+        rateLimit: {
+          max: LOGIN_IP_LIMIT.max,
+          timeWindow: LOGIN_IP_LIMIT.timeWindowMs,
+          errorResponseBuilder: tooManyLoginsFromIp,
+        },
+      },
+    },
+    async (req, reply) => {
+      const email = field(req.body, 'email').trim().slice(0, EMAIL_MAX_LENGTH);
+      const password = field(req.body, 'password');
+      const rawNext = field(req.body, 'next');
+      const next = rawNext ? safeNext(rawNext) : undefined;
+      if (!email || !password) {
+        return renderLogin(req, reply, {
+          email,
+          next,
+          status: 400,
+          error: 'Enter your email and your password.',
+        });
+      }
+      if (password.length > PASSWORD_MAX_LENGTH) {
+        return renderLogin(req, reply, { email, next, status: 401, error: LOGIN_FAILED_MESSAGE });
+      }
+      const result = await staff.login(email, password, req.ip);
+      if (result.kind === 'locked') {
+        const minutes = result.retryAfterMinutes;
+        reply.header('retry-after', String(minutes * 60));
+        return renderLogin(req, reply, {
+          email,
+          next,
+          status: 429,
+          error: `Too many attempts for this account. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        });
+      }
+      if (result.kind === 'invalid') {
+        return renderLogin(req, reply, { email, next, status: 401, error: LOGIN_FAILED_MESSAGE });
+      }
+      await startSession(services, req, reply, result.user.id);
+      return reply.redirect(next ?? '/admin', 303);
+    },
+  );
+
+  app.post('/logout', async (req, reply) => {
+    await endSession(services, req, reply);
+    setFlash(reply, { kind: 'success', message: 'You have logged out.' });
+    return reply.redirect('/login', 303);
+  });
+
+  app.get('/password-reset', async (req, reply) =>
+    renderPublic(req, reply, {
+      title: 'Forgot your password?',
+      body: views.resetRequestForm({ csrf: reply.generateCsrf() }),
+    }),
+  );
+
+  app.post(
+    '/password-reset',
+    {
+      config: {
+        rateLimit: {
+          max: PASSWORD_RESET_IP_LIMIT.max,
+          timeWindow: PASSWORD_RESET_IP_LIMIT.timeWindowMs,
+          errorResponseBuilder: tooManyResetsFromIp,
+        },
+      },
+    },
+    async (req, reply) => {
+      const email = field(req.body, 'email').trim();
+      if (!email || email.length > EMAIL_MAX_LENGTH || !email.includes('@')) {
+        return renderPublic(req, reply, {
+          title: 'Forgot your password?',
+          status: 400,
+          body: views.resetRequestForm({
+            csrf: reply.generateCsrf(),
+            email: email.slice(0, EMAIL_MAX_LENGTH),
+            error: 'Enter the email address of your staff account.',
+          }),
+        });
+      }
+      await staff.requestPasswordReset(email);
+      return renderPublic(req, reply, {
+        title: 'Check your email',
+        body: views.resetRequestedNotice(RESET_REQUESTED_MESSAGE),
+      });
+    },
+  );
+
+  const badLink = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    kind: 'unknown' | 'expired' | 'used',
+  ) => {
+    const pages = {
+      unknown: [
+        400,
+        'Link not valid',
+        'This password link is not valid. Check that you copied all of it, or ask for a new one.',
+      ],
+      expired: [410, 'Link expired', 'This password link has expired. Ask for a new one below.'],
+      used: [
+        410,
+        'Link already used',
+        'This password link has already been used. If you need to, ask for a new one.',
+      ],
+    } as const;
+    const [status, title, message] = pages[kind];
+    return renderPublic(req, reply, {
+      title,
+      status,
+      body: views.resetLinkProblem(title, message),
+    });
+  };
+
+  app.get('/password-reset/:token', async (req, reply) => {
+    const { token } = req.params as { token: string };
+    reply.header('cache-control', 'no-store');
+    if (!TOKEN_PATTERN.test(token)) return badLink(req, reply, 'unknown');
+    const state = await staff.checkResetToken(token);
+    if (state.kind !== 'valid') return badLink(req, reply, state.kind);
+    return renderPublic(req, reply, {
+      title: 'Choose a new password',
+      body: views.newPasswordForm({
+        csrf: reply.generateCsrf(),
+        action: `/password-reset/${token}`,
+        email: state.email,
+      }),
+    });
+  });
+
+  app.post('/password-reset/:token', async (req, reply) => {
+    const { token } = req.params as { token: string };
+    if (!TOKEN_PATTERN.test(token)) return badLink(req, reply, 'unknown');
+    const state = await staff.checkResetToken(token);
+    if (state.kind !== 'valid') return badLink(req, reply, state.kind);
+    const parsed = newPasswordForm.safeParse({
+      password: field(req.body, 'password'),
+      confirm: field(req.body, 'confirm'),
+    });
+    if (!parsed.success) {
+      return renderPublic(req, reply, {
+        title: 'Choose a new password',
+        status: 400,
+        body: views.newPasswordForm({
+          csrf: reply.generateCsrf(),
+          action: `/password-reset/${token}`,
+          email: state.email,
+          error: firstIssue(parsed.error),
+        }),
+      });
+    }
+    const result = await staff.resetPassword(token, parsed.data.password);
+    if (result.kind !== 'done') return badLink(req, reply, result.kind);
+    await startSession(services, req, reply, result.user.id);
+    setFlash(reply, {
+      kind: 'success',
+      message: 'Your new password is set. You are logged in, and logged out everywhere else.',
+    });
+    return reply.redirect('/admin', 303);
+  });
+}

@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { createTestApp } from '../../../test/helpers/app.js';
+import { describeEachDatabase } from '../../../test/helpers/databases.js';
+import { createStaff, logIn } from '../../../test/helpers/staff.js';
+import { TestClient } from '../../../test/helpers/test-client.js';
+import { SESSION_COOKIE, SESSION_TTL_MS } from '../../infra/auth/sessions.js';
+import { ACCOUNT_LOCKOUT, LOGIN_FAILED_MESSAGE, LOGIN_IP_LIMIT } from './staff.rules.js';
+
+let ipCounter = 0;
+/** A client with an IP of its own, so tests don't share the per-IP login budget. */
+function visitor(app: FastifyInstance): TestClient {
+  ipCounter += 1;
+  return new TestClient(app, { remoteAddress: `192.0.2.${ipCounter}` });
+}
+
+describeEachDatabase('staff login', (ctx) => {
+  let app: FastifyInstance;
+  before(async () => {
+    app = await createTestApp(ctx.db);
+  });
+  after(() => app.close());
+
+  it('logs in with the right password and shows the dashboard with their name', async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer', name: 'Vera Viewer' });
+    const client = visitor(app);
+    await client.get('/login');
+    const res = await client.post('/login', { email: user.email, password: user.password });
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/admin');
+    const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
+    assert.ok(cookie, 'session cookie set');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Lax');
+    assert.equal(cookie.path, '/');
+    assert.equal(cookie.maxAge, SESSION_TTL_MS / 1000);
+    assert.notEqual(cookie.secure, true, 'plain http base URL: cookie must work without TLS');
+    const dashboard = await client.get('/admin');
+    assert.equal(dashboard.statusCode, 200);
+    assert.match(dashboard.body, /Welcome, Vera Viewer/);
+  });
+
+  it('accepts the email in any case and with spaces around it', async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer', email: 'mixed.case@example.org' });
+    const client = visitor(app);
+    await client.get('/login');
+    const res = await client.post('/login', {
+      email: '  Mixed.Case@Example.ORG ',
+      password: user.password,
+    });
+    assert.equal(res.statusCode, 303);
+  });
+
+  it('sends a logged-in visitor from /login to the dashboard', async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    const client = await logIn(app, user, visitor(app));
+    const res = await client.get('/login');
+    assert.equal(res.statusCode, 302);
+    assert.equal(res.headers.location, '/admin');
+  });
+
+  it('refuses a wrong password or unknown email with the same 401 message, keeping the email', async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    const client = visitor(app);
+    await client.get('/login');
+    const wrongPassword = await client.post('/login', {
+      email: user.email,
+      password: 'not the password',
+    });
+    assert.equal(wrongPassword.statusCode, 401);
+    assert.ok(wrongPassword.body.includes(LOGIN_FAILED_MESSAGE));
+    assert.ok(wrongPassword.body.includes(`value="${user.email}"`), 'typed email kept');
+    assert.equal(client.hasCookie(SESSION_COOKIE), false);
+
+    const unknown = await client.post('/login', {
+      email: 'nobody@example.org',
+      password: user.password,
+    });
+    assert.equal(unknown.statusCode, 401);
+    assert.ok(unknown.body.includes(LOGIN_FAILED_MESSAGE));
+  });
+
+  it('asks for both fields when one is empty', async () => {
+    const client = visitor(app);
+    await client.get('/login');
+    const res = await client.post('/login', { email: 'x@example.org', password: '' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /Enter your email and your password/);
+  });
+
+  it('does not let a disabled account log in', async () => {
+    const user = await createStaff(ctx.db, { role: 'owner' });
+    await ctx.db.kysely
+      .updateTable('staff_users')
+      .set({ disabled_at: new Date().toISOString() })
+      .where('id', '=', user.id)
+      .execute();
+    const client = visitor(app);
+    await client.get('/login');
+    const res = await client.post('/login', { email: user.email, password: user.password });
+    assert.equal(res.statusCode, 401);
+    assert.ok(res.body.includes(LOGIN_FAILED_MESSAGE));
+  });
+
+  it('logs out: the session ends and /admin sends back to the login page', async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    const client = await logIn(app, user, visitor(app));
+    assert.equal((await client.get('/admin')).statusCode, 200);
+    const out = await client.post('/logout');
+    assert.equal(out.statusCode, 303);
+    assert.equal(out.headers.location, '/login');
+    const login = await client.get('/login');
+    assert.match(login.body, /You have logged out/);
+    const admin = await client.get('/admin');
+    assert.equal(admin.statusCode, 302);
+    assert.match(String(admin.headers.location), /^\/login\?next=%2Fadmin/);
+    const rows = await ctx.db.kysely
+      .selectFrom('staff_sessions')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .execute();
+    assert.equal(rows.length, 0, 'session row deleted');
+  });
+
+  it('refuses a login form without a valid CSRF token with 403', async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    const fresh = visitor(app);
+    const noToken = await fresh.post('/login', { email: user.email, password: user.password });
+    assert.equal(noToken.statusCode, 403);
+    assert.equal(fresh.hasCookie(SESSION_COOKIE), false);
+
+    const client = visitor(app);
+    await client.get('/login');
+    const wrong = await client.post('/login', {
+      email: user.email,
+      password: user.password,
+      _csrf: 'forged-token',
+    });
+    assert.equal(wrong.statusCode, 403);
+    assert.match(wrong.body, /Form expired/);
+    assert.equal(client.hasCookie(SESSION_COOKIE), false);
+  });
+
+  it('goes to a local `next` after login and refuses other sites', async () => {
+    const user = await createStaff(ctx.db, { role: 'owner' });
+    const anonymous = visitor(app);
+    const bounced = await anonymous.get('/admin/users');
+    assert.equal(bounced.statusCode, 302);
+    const loginPage = await anonymous.get(String(bounced.headers.location));
+    assert.match(loginPage.body, /name="next" value="\/admin\/users"/);
+    const ok = await anonymous.post('/login', {
+      email: user.email,
+      password: user.password,
+      next: '/admin/users',
+    });
+    assert.equal(ok.headers.location, '/admin/users');
+
+    for (const next of [
+      '//evil.example/',
+      'https://evil.example/',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '/\t/evil.example',
+    ]) {
+      const client = visitor(app);
+      await client.get('/login');
+      const res = await client.post('/login', { email: user.email, password: user.password, next });
+      assert.equal(res.statusCode, 303);
+      assert.equal(res.headers.location, '/admin', `next=${next}`);
+    }
+  });
+
+  it(`locks an account for ${ACCOUNT_LOCKOUT.windowMs / 60000} minutes after ${ACCOUNT_LOCKOUT.maxFailures} failed attempts`, async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    const other = await createStaff(ctx.db, { role: 'viewer' });
+    const client = visitor(app);
+    await client.get('/login');
+    for (let i = 0; i < ACCOUNT_LOCKOUT.maxFailures; i++) {
+      const res = await client.post('/login', { email: user.email, password: `wrong ${i}` });
+      assert.equal(res.statusCode, 401, `attempt ${i + 1}`);
+    }
+    // Even the right password is refused now, from any IP.
+    const attacker = visitor(app);
+    await attacker.get('/login');
+    const res = await attacker.post('/login', { email: user.email, password: user.password });
+    assert.equal(res.statusCode, 429);
+    assert.match(res.body, /Too many attempts for this account\. Try again in 15 minutes\./);
+    assert.equal(res.headers['retry-after'], String(15 * 60));
+    assert.equal(attacker.hasCookie(SESSION_COOKIE), false);
+
+    // Other accounts are not affected.
+    const otherClient = visitor(app);
+    await otherClient.get('/login');
+    const otherRes = await otherClient.post('/login', {
+      email: other.email,
+      password: other.password,
+    });
+    assert.equal(otherRes.statusCode, 303);
+
+    // Every attempt was recorded.
+    const attempts = await ctx.db.kysely
+      .selectFrom('login_attempts')
+      .select(['succeeded', 'ip'])
+      .where('email', '=', user.email)
+      .execute();
+    assert.equal(attempts.length, ACCOUNT_LOCKOUT.maxFailures + 1);
+    assert.ok(attempts.every((a) => a.succeeded === 0));
+
+    // Once the failures are older than the window, the account opens again.
+    const longAgo = new Date(Date.now() - ACCOUNT_LOCKOUT.windowMs - 1000).toISOString();
+    await ctx.db.kysely
+      .updateTable('login_attempts')
+      .set({ created_at: longAgo })
+      .where('email', '=', user.email)
+      .execute();
+    const later = visitor(app);
+    await later.get('/login');
+    const after = await later.post('/login', { email: user.email, password: user.password });
+    assert.equal(after.statusCode, 303);
+  });
+
+  it('a successful login clears earlier failures', async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    const client = visitor(app);
+    await client.get('/login');
+    for (let i = 0; i < ACCOUNT_LOCKOUT.maxFailures - 1; i++)
+      await client.post('/login', { email: user.email, password: 'wrong password' });
+    assert.equal(
+      (await client.post('/login', { email: user.email, password: user.password })).statusCode,
+      303,
+    );
+    const next = visitor(app);
+    await next.get('/login');
+    for (let i = 0; i < ACCOUNT_LOCKOUT.maxFailures - 1; i++)
+      await next.post('/login', { email: user.email, password: 'wrong password' });
+    const res = await next.post('/login', { email: user.email, password: user.password });
+    assert.equal(res.statusCode, 303);
+  });
+
+  it(`limits one IP to ${LOGIN_IP_LIMIT.max} login attempts a minute`, async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    const client = visitor(app);
+    await client.get('/login');
+    // Every POST counts, even one the form rejects before checking a password.
+    for (let i = 0; i < LOGIN_IP_LIMIT.max; i++) {
+      const res = await client.post('/login', { email: `guess-${i}@example.org`, password: '' });
+      assert.equal(res.statusCode, 400, `attempt ${i + 1}`);
+    }
+    const blocked = await client.post('/login', { email: user.email, password: user.password });
+    assert.equal(blocked.statusCode, 429);
+    assert.match(blocked.headers['content-type'] as string, /text\/html/);
+    assert.match(blocked.body, /Too many login attempts from your network/);
+    assert.equal(client.hasCookie(SESSION_COOKIE), false);
+
+    const elsewhere = visitor(app);
+    await elsewhere.get('/login');
+    const ok = await elsewhere.post('/login', { email: user.email, password: user.password });
+    assert.equal(ok.statusCode, 303, 'another IP is not limited');
+  });
+});
+
+describeEachDatabase('staff login over https', (ctx) => {
+  let app: FastifyInstance;
+  before(async () => {
+    app = await createTestApp(ctx.db, { baseUrl: 'https://rally.example' });
+  });
+  after(() => app.close());
+
+  it('marks the session cookie Secure when the base URL is https', async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    const client = new TestClient(app);
+    await client.get('/login');
+    const res = await client.post('/login', { email: user.email, password: user.password });
+    const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
+    assert.equal(cookie?.secure, true);
+  });
+});

@@ -1,0 +1,15 @@
+import type { Feature } from '../../infra/services.js';
+import { targetsCli } from './targets.cli.js';
+import { targetsRoutes } from './targets.routes.js';
+import { loadUkCommons } from './uk-commons.loader.js';
+
+export const targetsFeature: Feature = {
+  name: 'targets',
+  nav: [{ href: '/admin/targets', label: 'Targets', role: 'viewer' }],
+  routes: targetsRoutes,
+  // The demo campaign asks supporters to write to their MP, so it needs the MPs.
+  seedDemo: async ({ db, audit }) => {
+    await loadUkCommons({ db, audit });
+  },
+  cli: targetsCli,
+};

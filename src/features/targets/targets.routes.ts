@@ -1,0 +1,324 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireStaff } from '../../infra/auth/guard.js';
+import { roleAtLeast } from '../../infra/html/layout.js';
+import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import type { Services } from '../../infra/services.js';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseTargetsCsv } from './targets.csv.js';
+import {
+  type ListErrors,
+  TARGET_FIELDS,
+  type TargetInput,
+  type TargetListInput,
+} from './targets.rules.js';
+import * as targets from './targets.service.js';
+import type { TargetList } from './targets.service.js';
+import * as views from './targets.views.js';
+import { checkUploadForgery } from '../../infra/http/security.js';
+
+type Form = Record<string, unknown>;
+
+/** Longest filter text kept from the query string. */
+const MAX_FILTER_LENGTH = 200;
+
+function field(source: unknown, name: string, max = Number.POSITIVE_INFINITY): string {
+  const value = (source as Form | undefined)?.[name];
+  return typeof value === 'string' ? value.slice(0, max) : '';
+}
+
+function targetInput(body: unknown): TargetInput {
+  return Object.fromEntries(TARGET_FIELDS.map((f) => [f, field(body, f)]));
+}
+
+function idParam(req: FastifyRequest): number | null {
+  const raw = (req.params as { id?: string }).id ?? '';
+  return /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : null;
+}
+
+function canEdit(req: FastifyRequest): boolean {
+  return roleAtLeast(requireStaff(req).role, 'organiser');
+}
+
+function notFound(req: FastifyRequest, reply: FastifyReply, what: string) {
+  return renderAdmin(req, reply, {
+    title: 'Not found',
+    status: 404,
+    body: views.notFound(what),
+  });
+}
+
+/** Admin pages for target lists: browse (viewer), edit and import (organiser). */
+export async function targetsRoutes(app: FastifyInstance, services: Services) {
+  const { db } = services;
+  const ctx: targets.TargetsContext = { db, audit: services.audit };
+
+  async function withList(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    then: (list: TargetList) => Promise<FastifyReply> | FastifyReply,
+  ) {
+    const slug = (req.params as { slug: string }).slug;
+    const list = await targets.getTargetList(db, slug);
+    if (!list) return notFound(req, reply, 'There is no target list at this address.');
+    return then(list);
+  }
+
+  async function withTarget(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    then: (list: TargetList, target: targets.Target) => Promise<FastifyReply>,
+  ) {
+    return withList(req, reply, async (list) => {
+      const id = idParam(req);
+      const target = id === null ? undefined : await targets.getTarget(db, list.id, id);
+      if (!target) return notFound(req, reply, `There is no such target in ${list.name}.`);
+      return then(list, target);
+    });
+  }
+
+  const renderLists = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    opts: { status?: number; form?: TargetListInput; errors?: ListErrors } = {},
+  ) =>
+    renderAdmin(req, reply, {
+      title: 'Targets',
+      status: opts.status ?? 200,
+      body: views.listsPage({
+        lists: await targets.listTargetLists(db),
+        canEdit: canEdit(req),
+        csrf: reply.generateCsrf(),
+        ...(opts.form ? { form: opts.form } : {}),
+        ...(opts.errors ? { errors: opts.errors } : {}),
+      }),
+    });
+
+  app.get('/admin/targets', { config: { role: 'viewer' } }, (req, reply) =>
+    renderLists(req, reply),
+  );
+
+  app.post('/admin/targets', { config: { role: 'organiser' } }, async (req, reply) => {
+    const form = {
+      name: field(req.body, 'name'),
+      slug: field(req.body, 'slug'),
+      description: field(req.body, 'description'),
+    };
+    const result = await targets.createTargetList(ctx, form, requireStaff(req).id);
+    if (!result.ok) return renderLists(req, reply, { status: 400, form, errors: result.errors });
+    setFlash(reply, { kind: 'success', message: `Created the list ${result.list.name}.` });
+    return reply.redirect(`/admin/targets/${result.list.slug}`, 303);
+  });
+
+  app.get('/admin/targets/:slug', { config: { role: 'viewer' } }, (req, reply) =>
+    withList(req, reply, async (list) => {
+      const query = req.query as Form;
+      const filters = {
+        q: field(query, 'q', MAX_FILTER_LENGTH).trim(),
+        party: field(query, 'party', MAX_FILTER_LENGTH).trim(),
+        division: field(query, 'division', MAX_FILTER_LENGTH).trim(),
+      };
+      const pageNumber = Number.parseInt(field(query, 'page', 9), 10);
+      const page = await targets.listTargets(db, list.id, {
+        q: filters.q || undefined,
+        party: filters.party || undefined,
+        division: filters.division || undefined,
+        page: Number.isFinite(pageNumber) ? pageNumber : 1,
+      });
+      return renderAdmin(req, reply, {
+        title: list.name,
+        body: views.listPage({
+          list,
+          page,
+          filters,
+          parties: await targets.listParties(db, list.id),
+          canEdit: canEdit(req),
+        }),
+      });
+    }),
+  );
+
+  app.get('/admin/targets/:slug/new', { config: { role: 'organiser' } }, (req, reply) =>
+    withList(req, reply, async (list) =>
+      renderAdmin(req, reply, {
+        title: `Add a target to ${list.name}`,
+        body: views.newTargetPage({ list, csrf: reply.generateCsrf() }),
+      }),
+    ),
+  );
+
+  app.post('/admin/targets/:slug/new', { config: { role: 'organiser' } }, (req, reply) =>
+    withList(req, reply, async (list) => {
+      const input = targetInput(req.body);
+      const result = await targets.createTarget(ctx, list.id, input, requireStaff(req).id);
+      if (!result.ok)
+        return renderAdmin(req, reply, {
+          title: `Add a target to ${list.name}`,
+          status: 400,
+          body: views.newTargetPage({
+            list,
+            csrf: reply.generateCsrf(),
+            values: input,
+            errors: 'errors' in result ? result.errors : {},
+          }),
+        });
+      setFlash(reply, { kind: 'success', message: `Added ${result.target.name}.` });
+      return reply.redirect(`/admin/targets/${list.slug}/${result.target.id}`, 303);
+    }),
+  );
+
+  app.get('/admin/targets/:slug/:id', { config: { role: 'viewer' } }, (req, reply) =>
+    withTarget(req, reply, async (list, target) =>
+      renderAdmin(req, reply, {
+        title: target.name,
+        body: views.targetPage({ list, target, canEdit: canEdit(req), csrf: reply.generateCsrf() }),
+      }),
+    ),
+  );
+
+  app.post('/admin/targets/:slug/:id', { config: { role: 'organiser' } }, (req, reply) =>
+    withTarget(req, reply, async (list, target) => {
+      const input = targetInput(req.body);
+      const result = await targets.updateTarget(
+        ctx,
+        list.id,
+        target.id,
+        input,
+        requireStaff(req).id,
+      );
+      if (result.ok) {
+        setFlash(reply, { kind: 'success', message: `Saved ${result.target.name}.` });
+        return reply.redirect(`/admin/targets/${list.slug}/${target.id}`, 303);
+      }
+      if ('notFound' in result) return notFound(req, reply, 'This target was just deleted.');
+      return renderAdmin(req, reply, {
+        title: target.name,
+        status: 400,
+        body: views.targetPage({
+          list,
+          target,
+          canEdit: true,
+          csrf: reply.generateCsrf(),
+          values: input,
+          errors: result.errors,
+        }),
+      });
+    }),
+  );
+
+  app.get('/admin/targets/:slug/:id/delete', { config: { role: 'organiser' } }, (req, reply) =>
+    withTarget(req, reply, async (list, target) =>
+      renderAdmin(req, reply, {
+        title: `Delete ${target.name}?`,
+        body: views.deleteConfirmPage({ list, target, csrf: reply.generateCsrf() }),
+      }),
+    ),
+  );
+
+  app.post('/admin/targets/:slug/:id/delete', { config: { role: 'organiser' } }, (req, reply) =>
+    withTarget(req, reply, async (list, target) => {
+      // The confirmation page sends confirm=yes; anything else goes back to that page.
+      if (field(req.body, 'confirm') !== 'yes')
+        return renderAdmin(req, reply, {
+          title: `Delete ${target.name}?`,
+          status: 400,
+          body: views.deleteConfirmPage({ list, target, csrf: reply.generateCsrf() }),
+        });
+      await targets.deleteTarget(ctx, list.id, target.id, requireStaff(req).id);
+      setFlash(reply, { kind: 'success', message: `Deleted ${target.name}.` });
+      return reply.redirect(`/admin/targets/${list.slug}`, 303);
+    }),
+  );
+
+  const renderImport = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    list: TargetList,
+    opts: { status?: number; error?: string } = {},
+  ) =>
+    renderAdmin(req, reply, {
+      title: `Import into ${list.name}`,
+      status: opts.status ?? 200,
+      body: views.importPage({
+        list,
+        csrf: reply.generateCsrf(),
+        ...(opts.error ? { error: opts.error } : {}),
+      }),
+    });
+
+  app.get('/admin/targets/:slug/import', { config: { role: 'organiser' } }, (req, reply) =>
+    withList(req, reply, (list) => renderImport(req, reply, list)),
+  );
+
+  // Multipart is registered only in this scope: the people import registers its own.
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
+    });
+    scope.post(
+      '/admin/targets/:slug/import',
+      { config: { role: 'organiser', csrf: false } },
+      (req, reply) =>
+        withList(req, reply, async (list) => {
+          if (!req.isMultipart())
+            return renderImport(req, reply, list, {
+              status: 400,
+              error: 'Choose a CSV file to upload.',
+            });
+          let token: string | undefined;
+          let file: { name: string; bytes: Buffer } | undefined;
+          try {
+            for await (const part of req.parts()) {
+              if (part.type === 'file') {
+                const bytes = await part.toBuffer();
+                if (part.fieldname === 'file') file = { name: part.filename, bytes };
+              } else if (part.fieldname === '_csrf' && typeof part.value === 'string') {
+                token = part.value;
+              }
+            }
+          } catch (err) {
+            const status = (err as { statusCode?: number }).statusCode ?? 500;
+            if (status !== 413 && status !== 400 && status !== 406) throw err;
+            return renderImport(req, reply, list, {
+              status,
+              error:
+                status === 413
+                  ? `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files (at most ${MAX_IMPORT_ROWS.toLocaleString('en-GB')} rows each) and import each.`
+                  : 'The upload could not be read. Choose the file again and retry.',
+            });
+          }
+          if (!checkUploadForgery(req, reply, token, services.config.baseUrl)) return reply;
+          if (!file || file.bytes.length === 0)
+            return renderImport(req, reply, list, {
+              status: 400,
+              error: file ? 'The file is empty.' : 'Choose a CSV file to upload.',
+            });
+          const parsed = parseTargetsCsv(file.bytes);
+          if (!parsed.ok)
+            return renderImport(req, reply, list, { status: parsed.status, error: parsed.message });
+          let report: targets.ImportReport;
+          try {
+            report = await targets.importTargets(
+              ctx,
+              list.id,
+              parsed.rows,
+              requireStaff(req).id,
+              `csv:${file.name}`,
+            );
+          } catch (err) {
+            if (!(err instanceof targets.ImportConflictError)) throw err;
+            return renderImport(req, reply, list, { status: 409, error: err.message });
+          }
+          return renderAdmin(req, reply, {
+            title: `Imported into ${list.name}`,
+            body: views.importResultPage({
+              list,
+              filename: file.name,
+              report,
+              columns: parsed.columns,
+              ignoredColumns: parsed.ignoredColumns,
+            }),
+          });
+        }),
+    );
+  });
+}
