@@ -20,38 +20,53 @@ function skipReason(dialect: DialectName): string | false {
 
 export interface TestDatabase {
   db: Db;
+  /** A DATABASE_URL another process (a spawned CLI or worker) can open to reach it. */
+  url: string;
   dispose(): Promise<void>;
 }
 
-/** A fresh, migrated database: a temp SQLite file, or a PostgreSQL schema of its own. */
+async function adminQuery(query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fresh, migrated database: a temp SQLite file, or a PostgreSQL database of its own. (Not a
+ * schema per suite: Kysely's migrator introspects every schema of the database, and fails when
+ * a parallel suite drops its schema mid-query.)
+ */
 export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'rally-test-'));
-    const db = openDatabase(`sqlite:${join(dir, 'test.db')}`);
+    const url = `sqlite:${join(dir, 'test.db')}`;
+    const db = openDatabase(url);
     await migrateToLatest(db);
     return {
       db,
+      url,
       dispose: async () => {
         await db.destroy();
         rmSync(dir, { recursive: true, force: true });
       },
     };
   }
-  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const db = openDatabase(TEST_POSTGRES_URL, { pgSchema: schema, pgPoolSize: 4 });
+  const name = `rally_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const db = openDatabase(url.toString(), { pgPoolSize: 4 });
   await migrateToLatest(db);
   return {
     db,
+    url: url.toString(),
     dispose: async () => {
       await db.destroy();
-      const c = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
+      await adminQuery(`drop database if exists ${name} with (force)`);
     },
   };
 }
@@ -60,6 +75,8 @@ export interface DatabaseContext {
   /** Set before the suite's tests run. */
   db: Db;
   dialect: DialectName;
+  /** A DATABASE_URL another process can open to reach the suite's database. */
+  url: string;
 }
 
 /**
@@ -74,6 +91,7 @@ export function describeEachDatabase(title: string, body: (ctx: DatabaseContext)
       before(async () => {
         handle = await createTestDatabase(dialect);
         ctx.db = handle.db;
+        ctx.url = handle.url;
       });
       after(async () => {
         await handle?.dispose();

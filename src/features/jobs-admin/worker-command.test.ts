@@ -5,26 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { createTestApp } from '../../../test/helpers/app.js';
-import {
-  type DatabaseContext,
-  TEST_POSTGRES_URL,
-  describeEachDatabase,
-} from '../../../test/helpers/databases.js';
+import { describeEachDatabase } from '../../../test/helpers/databases.js';
 
 const RALLY = fileURLToPath(new URL('../../../bin/rally.js', import.meta.url));
-
-/** A DATABASE_URL another process can open to reach this suite's database. */
-async function databaseUrlOf(ctx: DatabaseContext): Promise<string> {
-  if (ctx.dialect === 'sqlite') return ctx.db.describe;
-  const { rows } = await sql<{ name: string }>`select current_schema() as name`.execute(
-    ctx.db.kysely,
-  );
-  const url = new URL(TEST_POSTGRES_URL);
-  url.searchParams.set('options', `-c search_path=${rows[0]!.name}`);
-  return url.toString();
-}
 
 describeEachDatabase('rally worker', (ctx) => {
   let app: FastifyInstance;
@@ -48,7 +32,7 @@ describeEachDatabase('rally worker', (ctx) => {
     child = spawn(process.execPath, [RALLY, 'worker'], {
       env: {
         ...process.env,
-        DATABASE_URL: await databaseUrlOf(ctx),
+        DATABASE_URL: ctx.url,
         LOG_LEVEL: 'info',
         SMTP_URL: '',
       },

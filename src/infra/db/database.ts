@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -10,8 +11,6 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
-  /** PostgreSQL schema when not the default (each test suite has its own). */
-  pgSchema?: string;
   /** Human-readable target, with no password, for logs. */
   describe: string;
   destroy(): Promise<void>;
@@ -25,25 +24,21 @@ pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOSt
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(`${v}Z`).toISOString());
 
 export interface OpenOptions {
-  /** PostgreSQL schema to use (tests isolate each suite in its own). */
-  pgSchema?: string;
   pgPoolSize?: number;
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({
-      connectionString: url,
+      connectionString: withDefaultUser(url),
       max: options.pgPoolSize ?? 10,
-      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const u = new URL(url);
     return {
       kysely,
       dialect: 'postgres',
-      ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
-      describe: `postgres://${u.host}${u.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
+      describe: `postgres://${u.host}${u.pathname}`,
       destroy: () => kysely.destroy(),
     };
   }
@@ -69,6 +64,17 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
   throw new Error(
     `DATABASE_URL must start with sqlite: or postgres:// (got "${url.split(':')[0]}:")`,
   );
+}
+
+/**
+ * libpq falls back to the OS account when the URL names no user; pg only reads $USER, which
+ * services and CI often leave unset, so `postgres://127.0.0.1:5432/test` would fail there.
+ */
+function withDefaultUser(url: string): string {
+  const u = new URL(url);
+  if (u.username || process.env.PGUSER) return url;
+  u.username = process.env.USER || userInfo().username;
+  return u.toString();
 }
 
 /** Current time as the ISO-8601 string both dialects store and return. */
