@@ -1,34 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../infra/db/database.js';
 import { migrateToLatest } from '../../infra/db/migrator.js';
 import { loadUkConstituencies } from './uk-data.loader.js';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-function rally(
-  args: string[],
-  databaseUrl: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/rally.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runRally } from '../../../test/helpers/cli.js';
 
 /** The command's whole stdout must be exactly one JSON line. */
 function oneJsonLine(stdout: string): unknown {
@@ -55,7 +33,7 @@ describe('rally mp', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints the constituencies and MPs of a postcode as one JSON line', async () => {
-    const res = await rally(['mp', 'LS28 5AB'], loadedUrl);
+    const res = await runRally(['mp', 'LS28 5AB'], loadedUrl);
     assert.equal(res.code, 0, res.stderr);
     assert.deepEqual(oneJsonLine(res.stdout), {
       postcode: 'LS28 5AB',
@@ -79,13 +57,13 @@ describe('rally mp', () => {
   });
 
   it('answers an invalid or unknown postcode with an error and exit code 1', async () => {
-    const invalid = await rally(['mp', 'not a postcode'], loadedUrl);
+    const invalid = await runRally(['mp', 'not a postcode'], loadedUrl);
     assert.equal(invalid.code, 1);
     const line = oneJsonLine(invalid.stdout) as { candidates: unknown[]; error: string };
     assert.deepEqual(line.candidates, []);
     assert.match(line.error, /does not look like a UK postcode/);
 
-    const unknown = await rally(['mp', 'zz99 9zz'], loadedUrl);
+    const unknown = await runRally(['mp', 'zz99 9zz'], loadedUrl);
     assert.equal(unknown.code, 1);
     assert.deepEqual(oneJsonLine(unknown.stdout), {
       postcode: 'ZZ99 9ZZ',
@@ -96,7 +74,7 @@ describe('rally mp', () => {
   });
 
   it('tells the user to load the data when it is not loaded', async () => {
-    const res = await rally(['mp', 'LS28 5AB'], `sqlite:${join(dir, 'empty.db')}`);
+    const res = await runRally(['mp', 'LS28 5AB'], `sqlite:${join(dir, 'empty.db')}`);
     assert.equal(res.code, 1);
     const line = oneJsonLine(res.stdout) as { candidates: unknown[]; error: string };
     assert.deepEqual(line.candidates, []);

@@ -1,30 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../infra/db/database.js';
 import { findTargetsByDivision } from './targets.service.js';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-function rally(args: string[], databaseUrl: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/rally.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runRally } from '../../../test/helpers/cli.js';
 
 // The commands run as their own processes on the configured database; one SQLite file is enough
 // to test the command line (the load and import themselves are tested on both dialects).
@@ -38,19 +19,19 @@ describe('rally targets commands', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads uk-commons, imports emails into it and lists it with its count', async () => {
-    const load = await rally(['targets', 'load', 'uk-commons'], url);
+    const load = await runRally(['targets', 'load', 'uk-commons'], url);
     assert.equal(load.code, 0, load.stderr);
     assert.match(load.stdout, /Constituencies: 650\. MPs: 650\./);
     assert.match(load.stdout, /Created: 650\./);
 
     const csv = join(dir, 'emails.csv');
     writeFileSync(csv, 'id,email\n4032,stuart.andrew.mp@parliament.uk\n415,bad-email\n');
-    const imported = await rally(['targets', 'import', 'uk-commons', csv], url);
+    const imported = await runRally(['targets', 'import', 'uk-commons', csv], url);
     assert.equal(imported.code, 0, imported.stderr);
     assert.match(imported.stdout, /Updated: 1\. Unchanged: 0\. Rejected: 1\./);
     assert.match(imported.stdout, /line 3: "bad-email" is not an email address/);
 
-    const lists = await rally(['targets', 'lists'], url);
+    const lists = await runRally(['targets', 'lists'], url);
     assert.match(lists.stdout, /^uk-commons\t650\tUK House of Commons$/m);
 
     const db = openDatabase(url);
@@ -65,7 +46,7 @@ describe('rally targets commands', () => {
   it('says so when the list does not exist', async () => {
     const csv = join(dir, 'one.csv');
     writeFileSync(csv, 'name\nSomeone\n');
-    const noList = await rally(['targets', 'import', 'no-such-list', csv], url);
+    const noList = await runRally(['targets', 'import', 'no-such-list', csv], url);
     assert.equal(noList.code, 1);
     assert.match(noList.stderr, /No target list "no-such-list"/);
   });

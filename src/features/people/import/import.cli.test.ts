@@ -1,35 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { type Db, openDatabase } from '../../../infra/db/database.js';
 import { findPersonByEmail, listConsentHistory } from '../people.service.js';
 import { messyCsv } from './fixtures/messy-fixtures.js';
-
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-
-function rally(
-  args: string[],
-  databaseUrl: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/rally.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runRally } from '../../../../test/helpers/cli.js';
 
 // `rally import people` runs as its own process against a SQLite file, as an operator runs it.
 describe('rally import people', () => {
@@ -52,7 +30,7 @@ describe('rally import people', () => {
   const args = ['import', 'people', '--map', 'Email opt-in=consent:email'];
 
   it('dry run: counts what it would do and writes nothing', async () => {
-    const res = await rally([...args, file, '--dry-run', '--map', 'Internal ID=ignore'], url);
+    const res = await runRally([...args, file, '--dry-run', '--map', 'Internal ID=ignore'], url);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /Dry run: nothing was written/);
     assert.match(
@@ -63,7 +41,7 @@ describe('rally import people', () => {
   });
 
   it('imports, prints the reasons and writes FILE.rejected.csv', async () => {
-    const res = await rally([...args, file, '--map', 'Internal ID=ignore'], url);
+    const res = await runRally([...args, file, '--map', 'Internal ID=ignore'], url);
     assert.equal(res.code, 0, res.stderr);
     assert.match(
       res.stdout,
@@ -96,7 +74,7 @@ describe('rally import people', () => {
   });
 
   it('a second run finds everyone unchanged', async () => {
-    const res = await rally([...args, file, '--map', 'Internal ID=ignore'], url);
+    const res = await runRally([...args, file, '--map', 'Internal ID=ignore'], url);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /Created 0, updated 0, unchanged 6, rejected 7/);
   });
@@ -104,7 +82,7 @@ describe('rally import people', () => {
   it('takes no consent from a column it only guessed', async () => {
     const plain = join(dir, 'plain.csv');
     writeFileSync(plain, 'Email,Email opt-in\nnew@example.org,yes\n');
-    const res = await rally(['import', 'people', plain], url);
+    const res = await runRally(['import', 'people', plain], url);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /Email opt-in → Custom field/);
     const person = await findPersonByEmail(db, 'new@example.org');
@@ -116,13 +94,13 @@ describe('rally import people', () => {
   it('exits 1 when nothing could be imported, 2 on a bad mapping', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'Email,Name\nnope,A\n,B\n');
-    const res = await rally(['import', 'people', bad], url);
+    const res = await runRally(['import', 'people', bad], url);
     assert.equal(res.code, 1, res.stdout);
     assert.match(res.stdout, /rejected 2 \(of 2 rows\)/);
-    const unmapped = await rally(['import', 'people', bad, '--map', 'Email=ignore'], url);
+    const unmapped = await runRally(['import', 'people', bad, '--map', 'Email=ignore'], url);
     assert.equal(unmapped.code, 2);
     assert.match(unmapped.stderr, /Choose the column that holds email addresses/);
-    const missing = await rally(['import', 'people', join(dir, 'nope.csv')], url);
+    const missing = await runRally(['import', 'people', join(dir, 'nope.csv')], url);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /No such file/);
   });
