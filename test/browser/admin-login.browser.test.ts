@@ -5,6 +5,7 @@ import {
   type LiveServer,
   browserSkip,
   launchBrowser,
+  logInThroughForm,
   startLiveServer,
   watchConsole,
 } from '../helpers/browser.js';
@@ -57,11 +58,7 @@ describe('staff login in Chromium', { skip: browserSkip }, () => {
     const staff = await createStaff(server.app.services.db, { role: 'viewer' });
     const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('Email').fill(staff.email);
-    await page.getByLabel('Password').fill(staff.password);
-    await page.getByRole('button', { name: /log in/i }).click();
-    await page.waitForURL(/\/admin$/);
+    await logInThroughForm(page, server.baseUrl, staff);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth > window.innerWidth,
     );

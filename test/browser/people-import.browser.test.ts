@@ -11,16 +11,9 @@ import {
   launchBrowser,
   startLiveServer,
   watchConsole,
+  logInThroughForm,
 } from '../helpers/browser.js';
 import { createStaff } from '../helpers/staff.js';
-
-async function logIn(page: Page, baseUrl: string, staff: { email: string; password: string }) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Email').fill(staff.email);
-  await page.getByLabel('Password').fill(staff.password);
-  await page.getByRole('button', { name: /log in/i }).click();
-  await page.waitForURL(/\/admin$/);
-}
 
 function count(page: Page, name: string) {
   return page.locator(`[data-count="${name}"]`).innerText();
@@ -65,7 +58,7 @@ describe('people import in Chromium', { skip: browserSkip }, () => {
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const problems = watchConsole(page);
-    await logIn(page, server.baseUrl, staff);
+    await logInThroughForm(page, server.baseUrl, staff);
     await toDryRun(page, 'members.csv', { created: '6' });
 
     // Hold the worker so the progress page is seen before the job runs.
@@ -114,7 +107,7 @@ describe('people import in Chromium', { skip: browserSkip }, () => {
     const staff = await createStaff(server.app.services.db, { role: 'organiser' });
     const context: BrowserContext = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await logIn(page, server.baseUrl, staff);
+    await logInThroughForm(page, server.baseUrl, staff);
     await toDryRun(page, 'again.csv', { created: '0' });
     await server.worker.stop();
     await page.getByRole('button', { name: 'Import 6 rows' }).click();

@@ -75,3 +75,16 @@ export function watchConsole(page: Page): string[] {
   });
   return problems;
 }
+
+/** Logs in through the real login form, as staff do, and waits for the dashboard. */
+export async function logInThroughForm(
+  page: Page,
+  baseUrl: string,
+  staff: { email: string; password: string },
+): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email').fill(staff.email);
+  await page.getByLabel('Password').fill(staff.password);
+  await page.getByRole('button', { name: /log in/i }).click();
+  await page.waitForURL(/\/admin$/);
+}

@@ -6,6 +6,7 @@ import {
   browserSkip,
   launchBrowser,
   startLiveServer,
+  logInThroughForm,
 } from '../../../test/helpers/browser.js';
 import { createStaff } from '../../../test/helpers/staff.js';
 
@@ -36,11 +37,7 @@ describe('outbox message in Chromium', { skip: browserSkip }, () => {
       if (/frame-ancestors|X-Frame-Options|Refused to (display|frame)/i.test(msg.text()))
         blocked.push(msg.text());
     });
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('Email').fill(staff.email);
-    await page.getByLabel('Password').fill(staff.password);
-    await page.getByRole('button', { name: /log in/i }).click();
-    await page.waitForURL(/\/admin$/);
+    await logInThroughForm(page, server.baseUrl, staff);
 
     await page.goto(`${server.baseUrl}/admin/outbox/${id}`);
     assert.equal(
