@@ -37,6 +37,7 @@ export function renderPetitionMarkdown(source: string): SafeHtml {
 export function plainSummary(source: string, max = 200): string {
   const text = md
     .render(source)
+    .replace(/<\/?(?:strong|em|a|code)\b[^>]*>/g, '')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')

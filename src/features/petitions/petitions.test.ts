@@ -6,6 +6,7 @@ import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
+import { createTarget, createTargetList } from '../targets/targets.service.js';
 import { currentConsent, findPersonByEmail, listActivities } from '../people/people.service.js';
 import { checkFormToken, issueFormToken } from './form-token.js';
 import { renderPetitionMarkdown } from './petition-markdown.js';
@@ -460,6 +461,40 @@ describeEachDatabase('petitions', (ctx) => {
       { email: 'm1@example.org', verified: 1 },
       { email: 'm2@example.org', verified: 0 },
     ]);
+  });
+
+  it('shows targets from a target list and emails them the count and link', async () => {
+    const tctx = { db: ctx.db, audit: app.services.audit };
+    const list = await createTargetList(
+      tctx,
+      { name: 'Council', slug: 'council-pt', description: '' },
+      null,
+    );
+    assert.ok(list.ok);
+    const target = await createTarget(
+      tctx,
+      list.list.id,
+      { name: 'Cllr Jane Doe', role: 'Leader', email: 'jane.doe@council.example' },
+      null,
+    );
+    assert.ok(target.ok);
+    const p = await fresh({
+      title: 'Targeted petition',
+      targetListId: String(list.list.id),
+      targetIds: String(target.target.id),
+    });
+    const page = await app.inject(`/p/${p.slug}`);
+    assert.match(page.body, /To:\s*<span>\s*Cllr Jane Doe/);
+    await organiser.get(`/admin/petitions/${p.id}`);
+    const sent = await organiser.post(`/admin/petitions/${p.id}/email-targets`, {});
+    assert.equal(sent.statusCode, 303);
+    const mail = await ctx.db.kysely
+      .selectFrom('mail_outbox')
+      .select(['subject', 'text_body'])
+      .where('to_address', '=', 'jane.doe@council.example')
+      .executeTakeFirstOrThrow();
+    assert.match(mail.subject, /^0 people signed: Targeted petition/);
+    assert.match(mail.text_body, new RegExp(`/p/${p.slug}`));
   });
 
   it('guards the admin pages by role', async () => {

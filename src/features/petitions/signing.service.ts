@@ -265,8 +265,11 @@ export function processBatchHandler(services: Services) {
     const { items } = payload as BatchPayload;
     if (!Array.isArray(items) || items.length === 0) return;
     const directory = await getConstituencyDirectory(services.db);
-    for (let i = 0; i < items.length; i += PROCESS_CHUNK)
+    for (let i = 0; i < items.length; i += PROCESS_CHUNK) {
       await processChunk(services, directory, items.slice(i, i + PROCESS_CHUNK));
+      // Let requests in between chunks (SQLite queries complete without reaching the event loop).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   };
 }
 

@@ -75,6 +75,9 @@ export class Worker {
       if (!job) break;
       await this.run(job);
       ran++;
+      // better-sqlite3 answers synchronously, so a loop of awaited queries never reaches the
+      // event loop's I/O phase: without this yield a long queue would starve HTTP requests.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return ran;
   }
