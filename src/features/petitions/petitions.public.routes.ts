@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { messagePage, publicLayout } from '../../infra/html/layout.js';
+import { originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
 import { checkFormToken, issueFormToken } from './form-token.js';
@@ -75,24 +76,13 @@ function notice(
     .send(messagePage(title, message, extra).value);
 }
 
-/** Browsers send Origin with every cross-site POST; when present it must be ours. */
-function originAllowed(req: FastifyRequest, baseUrl: string): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  if (origin === new URL(baseUrl).origin) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
-
 export async function petitionsPublicRoutes(
   app: FastifyInstance,
   services: Services,
   rt: PetitionsRuntime,
 ) {
   const { db, config } = services;
+  const allowedOrigin = new URL(config.baseUrl).origin;
   const slugOf = (req: FastifyRequest) => (req.params as { slug: string }).slug;
   // The same for every signer of a petition: rendered once, not thousands of times a second.
   const checkEmailPages = new Map<string, string>();
@@ -238,7 +228,7 @@ export async function petitionsPublicRoutes(
     '/p/:slug/sign',
     { config: { csrf: false }, bodyLimit: SIGN_BODY_LIMIT },
     async (req, reply) => {
-      if (!originAllowed(req, config.baseUrl))
+      if (!originAllowed(req, allowedOrigin))
         return notice(
           reply,
           403,

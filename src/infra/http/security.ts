@@ -105,7 +105,7 @@ function securityHeaders(https: boolean): Record<string, string> {
  * Browsers send Origin on every cross-site POST; when present it must be ours (the configured
  * base URL or the Host the request came to, which differs behind test harnesses and proxies).
  */
-function originAllowed(req: FastifyRequest, allowedOrigin: string): boolean {
+export function originAllowed(req: FastifyRequest, allowedOrigin: string): boolean {
   const origin = req.headers.origin;
   if (!origin || origin === 'null') return origin !== 'null';
   if (origin === allowedOrigin) return true;
