@@ -1,4 +1,5 @@
 import type { Feature } from '../infra/services.js';
+import { civilityFeature } from './civility/civility.feature.js';
 import { constituenciesFeature } from './constituencies/constituencies.feature.js';
 import { dashboardFeature } from './dashboard/dashboard.feature.js';
 import { healthFeature } from './health/health.feature.js';
@@ -21,6 +22,7 @@ export const FEATURES: Feature[] = [
   targetsFeature,
   peopleFeature,
   peopleImportFeature,
+  civilityFeature,
   petitionsFeature,
   outboxFeature,
   jobsAdminFeature,

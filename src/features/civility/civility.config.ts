@@ -1,0 +1,51 @@
+/**
+ * The one place a campaign tunes the civility guard. Scores at or above `review` are held for a
+ * moderator; at or above `block` the writer is asked to rephrase. A per-campaign override stored
+ * in the settings table can later be merged over this object; nothing else reads thresholds.
+ */
+export interface CivilityThresholds {
+  review: number;
+  block: number;
+}
+
+export interface CivilityConfig {
+  thresholds: CivilityThresholds;
+  /** The score each rule gives text it matches (the final score is the highest of all). */
+  ruleScores: {
+    threat: number;
+    selfHarm: number;
+    dehumanising: number;
+    slur: number;
+    directedInsult: number;
+    negatedPraise: number;
+    insult: number;
+  };
+  /** The model's probability is multiplied by this, kept below `block` (see civility.service.ts). */
+  modelWeight: number;
+  /** How many words to highlight when only the model objects to a text. */
+  modelSpans: number;
+}
+
+export const CIVILITY_CONFIG: CivilityConfig = {
+  thresholds: { review: 0.6, block: 0.9 },
+  ruleScores: {
+    threat: 0.97,
+    selfHarm: 0.97,
+    dehumanising: 0.94,
+    slur: 0.92,
+    directedInsult: 0.92,
+    negatedPraise: 0.75,
+    insult: 0.7,
+  },
+  modelWeight: 0.88,
+  modelSpans: 3,
+};
+
+/** A copy with some thresholds replaced, validated so review ≤ block within 0..1. */
+export function withThresholds(overrides: Partial<CivilityThresholds>): CivilityConfig {
+  const thresholds = { ...CIVILITY_CONFIG.thresholds, ...overrides };
+  const ok = (n: number) => Number.isFinite(n) && n >= 0 && n <= 1;
+  if (!ok(thresholds.review) || !ok(thresholds.block) || thresholds.review > thresholds.block)
+    throw new Error('civility thresholds must satisfy 0 ≤ review ≤ block ≤ 1');
+  return { ...CIVILITY_CONFIG, thresholds };
+}

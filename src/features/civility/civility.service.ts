@@ -1,0 +1,123 @@
+/**
+ * The civility guard: one synchronous, local call that other features make before publishing or
+ * sending text. It combines a small trained model (model.ts) with a lexicon and rules (rules.ts)
+ * and says which characters made it object.
+ */
+import { CIVILITY_CONFIG, type CivilityConfig } from './civility.config.js';
+import { tokenPositions, wordFeature } from './features.js';
+import { CivilityModel } from './model.js';
+import { normalise, originalRange } from './normalise.js';
+import { type CivilityLabel, allZones, findHits, isMention, mentionZones } from './rules.js';
+
+export type CivilityDecision = 'allow' | 'review' | 'block';
+
+export interface CivilitySpan {
+  start: number;
+  end: number;
+  label: string;
+  text: string;
+}
+
+export interface CivilityAssessment {
+  score: number;
+  labels: CivilityLabel[];
+  spans: CivilitySpan[];
+  decision: CivilityDecision;
+}
+
+/** Longer texts are assessed on their first MAX_ASSESSED_CHARS characters (keeps cost bounded). */
+export const MAX_ASSESSED_CHARS = 10_000;
+
+const LABEL_ORDER: CivilityLabel[] = ['threat', 'hate', 'abuse', 'profanity'];
+
+export interface CivilityGuard {
+  readonly config: CivilityConfig;
+  assess(text: string): CivilityAssessment;
+}
+
+export function createCivilityGuard(
+  options: { config?: CivilityConfig; model?: CivilityModel } = {},
+): CivilityGuard {
+  const config = options.config ?? CIVILITY_CONFIG;
+  const model = options.model ?? CivilityModel.load();
+
+  function decide(score: number): CivilityDecision {
+    if (score >= config.thresholds.block) return 'block';
+    if (score >= config.thresholds.review) return 'review';
+    return 'allow';
+  }
+
+  /** Blanks mentioned ranges so the model does not score the abuse a text is condemning. */
+  function withoutMentions(folded: string, ranges: [number, number][]): string {
+    if (ranges.length === 0) return folded;
+    const chars = folded.split('');
+    for (const [start, end] of ranges) for (let i = start; i < end; i++) chars[i] = ' ';
+    return chars.join('');
+  }
+
+  function assess(input: string): CivilityAssessment {
+    const text = input.length > MAX_ASSESSED_CHARS ? input.slice(0, MAX_ASSESSED_CHARS) : input;
+    const norm = normalise(text);
+    const folded = norm.text;
+    let hits = findHits(folded);
+    const zones = mentionZones(folded);
+    let mentioned: [number, number][] = [];
+    if (zones) {
+      hits = hits.filter((h) => !isMention(h, zones));
+      mentioned = allZones(zones);
+    }
+    // The model alone can hold a text for review but not block it: blocking needs a rule or a
+    // lexicon hit the writer can be shown. Scaling keeps the model's ranking intact.
+    const modelScore = model.score(withoutMentions(folded, mentioned)) * config.modelWeight;
+
+    let score = modelScore;
+    const labels = new Set<CivilityLabel>();
+    for (const hit of hits) {
+      if (hit.kind !== 'profanity') score = Math.max(score, config.ruleScores[hit.kind]);
+      labels.add(hit.label);
+    }
+    const ruleSpans = hits.map((h) => ({ label: h.label, start: h.start, end: h.end }));
+    if (modelScore >= config.thresholds.review && !hits.some((h) => h.kind !== 'profanity')) {
+      labels.add('abuse');
+      ruleSpans.push(...modelSpans(folded, mentioned));
+    }
+
+    const seen = new Set<string>();
+    const spans: CivilitySpan[] = [];
+    for (const s of ruleSpans.sort((a, b) => a.start - b.start || b.end - a.end)) {
+      const [start, end] = originalRange(norm, s.start, s.end);
+      const key = `${start}:${end}:${s.label}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      spans.push({ start, end, label: s.label, text: text.slice(start, end) });
+    }
+    score = Math.round(score * 10000) / 10000;
+    return {
+      score,
+      labels: LABEL_ORDER.filter((l) => labels.has(l)),
+      spans,
+      decision: decide(score),
+    };
+  }
+
+  /** The words with the largest positive model weight, so a model-only decision is explained. */
+  function modelSpans(folded: string, mentioned: [number, number][]) {
+    const candidates = tokenPositions(folded)
+      .filter((t) => !mentioned.some(([s, e]) => t.start >= s && t.end <= e))
+      .map((t) => ({ ...t, weight: model.weightOf(wordFeature(t.token, model.bits)) }))
+      .filter((t) => t.weight > 0)
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, config.modelSpans);
+    return candidates.map((t) => ({ label: 'abuse' as const, start: t.start, end: t.end }));
+  }
+
+  return { config, assess };
+}
+
+let defaultGuard: CivilityGuard | undefined;
+
+/** The guard with the committed model and CIVILITY_CONFIG, loaded on first use. */
+export function assess(text: string): CivilityAssessment {
+  defaultGuard ??= createCivilityGuard();
+  return defaultGuard.assess(text);
+}

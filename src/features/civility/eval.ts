@@ -1,0 +1,110 @@
+/**
+ * `npm run eval:civility`: scores the held-out split (never trained on: a seeded 10% of Davidson,
+ * the official OLID test set, and ETHOS, which is GPL-3.0 and so used for evaluation only) and
+ * the functional cases. Last line: one JSON object.
+ */
+import { CIVILITY_CONFIG } from './civility.config.js';
+import { createCivilityGuard } from './civility.service.js';
+import { loadSplit } from './datasets.js';
+import { FUNCTIONAL_CASES, passes } from './functional-cases.js';
+
+export function rocAuc(points: { score: number; label: 0 | 1 }[]): number {
+  const sorted = points.slice().sort((a, b) => a.score - b.score);
+  let rankSum = 0;
+  let positives = 0;
+  // Tied scores share their average rank.
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.score === sorted[i]!.score) j++;
+    const rank = (i + 1 + j) / 2;
+    for (let k = i; k < j; k++) {
+      if (!sorted[k]!.label) continue;
+      rankSum += rank;
+      positives++;
+    }
+    i = j;
+  }
+  const negatives = sorted.length - positives;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+function prf(points: { flagged: boolean; label: 0 | 1 }[]) {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const p of points) {
+    if (p.flagged && p.label) tp++;
+    else if (p.flagged) fp++;
+    else if (p.label) fn++;
+  }
+  const precision = tp / Math.max(1, tp + fp);
+  const recall = tp / Math.max(1, tp + fn);
+  const f1 = (2 * precision * recall) / Math.max(1e-12, precision + recall);
+  return { precision, recall, f1 };
+}
+
+const r3 = (n: number) => Math.round(n * 1000) / 1000;
+
+function main(): void {
+  const guard = createCivilityGuard();
+  const { heldOut } = loadSplit();
+  const scored = heldOut.map((row) => {
+    const a = guard.assess(row.text);
+    return { ...row, score: a.score, flagged: a.decision !== 'allow' };
+  });
+
+  console.log(`Held-out split: ${scored.length} texts (never trained on)\n`);
+  console.log('source     rows   pos   ROC-AUC  precision  recall  F1');
+  const line = (name: string, rows: typeof scored) => {
+    const m = prf(rows);
+    const pos = rows.filter((r) => r.label).length;
+    console.log(
+      `${name.padEnd(9)} ${String(rows.length).padStart(5)} ${String(pos).padStart(5)}   ${rocAuc(rows).toFixed(3)}    ${m.precision.toFixed(3)}      ${m.recall.toFixed(3)}   ${m.f1.toFixed(3)}`,
+    );
+  };
+  for (const source of ['davidson', 'olid', 'ethos'] as const)
+    line(
+      source,
+      scored.filter((r) => r.source === source),
+    );
+  line('all', scored);
+
+  const overall = prf(scored);
+  const auc = rocAuc(scored);
+  const { review, block } = CIVILITY_CONFIG.thresholds;
+  console.log(`\nFlagged = decision review or block (review ≥ ${review}, block ≥ ${block}).`);
+  const blocked = prf(scored.map((r) => ({ ...r, flagged: r.score >= block })));
+  console.log(
+    `At the block threshold alone: precision ${blocked.precision.toFixed(3)}, recall ${blocked.recall.toFixed(3)}.`,
+  );
+
+  const functional: Record<string, { passed: number; total: number }> = {};
+  console.log('\nFunctional cases');
+  for (const [category, cases] of Object.entries(FUNCTIONAL_CASES)) {
+    const failures: string[] = [];
+    for (const c of cases) {
+      const a = guard.assess(c.text);
+      if (!passes(c, a))
+        failures.push(
+          `    ✗ ${JSON.stringify(c.text)} → ${a.decision} ${a.score} [${a.labels.join(',')}]`,
+        );
+    }
+    functional[category] = { passed: cases.length - failures.length, total: cases.length };
+    console.log(`  ${category.padEnd(15)} ${cases.length - failures.length}/${cases.length}`);
+    for (const f of failures) console.log(f);
+  }
+
+  console.log(
+    JSON.stringify({
+      name: 'civility',
+      roc_auc: r3(auc),
+      precision: r3(overall.precision),
+      recall: r3(overall.recall),
+      f1: r3(overall.f1),
+      thresholds: CIVILITY_CONFIG.thresholds,
+      functional,
+    }),
+  );
+}
+
+main();

@@ -1,0 +1,320 @@
+/**
+ * Rules and lexicon over folded text (see normalise.ts): slurs and profanity through the
+ * `obscenity` matcher, and patterns for abuse aimed at someone (insults, threats, incitement to
+ * self-harm, dehumanising comparisons of groups). Each hit carries its range in the folded text.
+ */
+import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import { IDENTITY_TERMS } from './features.js';
+
+export type CivilityLabel = 'abuse' | 'threat' | 'hate' | 'profanity';
+
+export type RuleKind =
+  | 'threat'
+  | 'selfHarm'
+  | 'dehumanising'
+  | 'slur'
+  | 'directedInsult'
+  | 'negatedPraise'
+  | 'insult'
+  | 'profanity';
+
+export interface RuleHit {
+  kind: RuleKind;
+  label: CivilityLabel;
+  start: number;
+  end: number;
+  /** Aimed at the reader ("you …"): never a mere mention, unless inside quotation marks. */
+  directed: boolean;
+}
+
+/** Words for bodies, sex and health: neutral in a health or policy debate, so not flagged alone. */
+const NEUTRAL_WORDS = new Set([
+  'anal',
+  'anus',
+  'bestiality',
+  'ejaculate',
+  'incest',
+  'masturbate',
+  'orgasm',
+  'penis',
+  'porn',
+  'rape',
+  'semen',
+  'sex',
+  'vagina',
+  'boob',
+  'negro',
+  // reclaimed by many who are called it; an attack with it is still caught by the model and rules
+  'dyke',
+]);
+
+const SLURS = new Set([
+  'abo',
+  'abeed',
+  'africoon',
+  'arabush',
+  'boonga',
+  'chingchong',
+  'chink',
+  'fag',
+  'kike',
+  'nigger',
+  'retard',
+  'spastic',
+  'tranny',
+]);
+
+const dataset = englishDataset.removePhrasesIf((p) =>
+  NEUTRAL_WORDS.has(p.metadata?.originalWord ?? ''),
+);
+const matcher = new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTransformers });
+
+/** "stuupid" and "iddiot" still match: every letter may repeat. */
+function stretchy(words: string[]): string {
+  return words
+    .map((w) =>
+      w
+        .split('')
+        .map((ch) =>
+          // a vowel may also be starred out ("c*nt")
+          'aeiou'.includes(ch)
+            ? `[${ch}*]+`
+            : /[a-z]/.test(ch)
+              ? `${ch}+`
+              : ch === ' '
+                ? '\\s+'
+                : ch,
+        )
+        .join(''),
+    )
+    .join('|');
+}
+
+const INSULTS = stretchy([
+  'idiot',
+  'idiots',
+  'moron',
+  'morons',
+  'imbecile',
+  'cretin',
+  'stupid',
+  'dumb',
+  'dumbass',
+  'loser',
+  'scum',
+  'scumbag',
+  'pathetic',
+  'worthless',
+  'useless',
+  'trash',
+  'garbage',
+  'clown',
+  'fool',
+  'retard',
+  'retarded',
+  'bitch',
+  'cunt',
+  'asshole',
+  'arsehole',
+  'dickhead',
+  'dick',
+  'twat',
+  'prick',
+  'wanker',
+  'bastard',
+  'slut',
+  'whore',
+  'pig',
+  'waste of space',
+  'waste of oxygen',
+  'piece of shit',
+  'piece of crap',
+  'freak',
+  'creep',
+  'halfwit',
+  'dimwit',
+  'nitwit',
+  'numpty',
+  'muppet',
+  'tosser',
+  'bellend',
+  'jerk',
+  'douche',
+  'douchebag',
+  'disgrace',
+  'ugly',
+  'brainless',
+  'clueless',
+  'hypocrite',
+  'liar',
+]);
+
+const MODIFIERS =
+  '(?:f+[uv]+c+k+i+n+g?|such|a|an|the|so|just|really|truly|total|complete|absolute|utter|fucking|fuckin|effing|bloody|little|big|massive|fat|ugly|stupid|dumb|pathetic|worthless|sad|lying|useless|old)';
+const YOU_ARE = "(?:you|u|ya)(?:'re|re| are| r|'r)?|ur|youre";
+
+const DIRECTED_INSULT = new RegExp(
+  `\\b(?:${YOU_ARE})\\s+(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b` +
+    `|\\b(?:are|r)\\s+(?:you|u)\\s+(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b` +
+    `|\\b(?:${INSULTS})\\s+like\\s+(?:you|u)\\b` +
+    `|\\bshut\\s+(?:up|it)\\W+(?:you\\s+)?(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b` +
+    `|\\bf+u+c+k+(?:ing)?\\s+(?:you|u|ya|off|yourself|urself)\\b` +
+    `|\\bscrew\\s+(?:you|u)\\b|\\bsuck\\s+my\\b|\\bstfu\\b`,
+  'g',
+);
+
+const THIRD_PARTY_INSULT = new RegExp(
+  `\\b(?:he|she|they|this guy|that guy|this woman|that woman|this man|that man)(?:'s|'re| is| are)\\s+(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b` +
+    `|\\bwhat\\s+(?:an?\\s+)?(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b`,
+  'g',
+);
+
+const NEGATED_PRAISE = new RegExp(
+  `\\b(?:${YOU_ARE})\\s+(?:not|no|never|hardly|far from)\\s+(?:(?:a|an|the|very|even|remotely|exactly|that|particularly|at all)\\s+)*` +
+    '(?:smart|clever|intelligent|bright|genius|wise|good|decent|nice|competent|sane|human|worth|talented|capable|real\\s+\\w+|sharpest)\\b',
+  'g',
+);
+
+const SELF_HARM = new RegExp(
+  '\\b(?:go\\s+)?(?:kill|hang|shoot|off)\\s+(?:yourself|yourselves|urself|your\\s*self)\\b|\\bkys\\b' +
+    '|\\b(?:go\\s+)?(?:die|burn)\\s+in\\s+a\\s+(?:fire|hole|ditch)\\b|\\bdrink\\s+bleach\\b' +
+    '|\\b(?:i\\s+)?hope\\s+(?:you|u)\\s+(?:die|get\\s+cancer|get\\s+raped|rot|suffer|choke)\\b' +
+    '|\\bnobody\\s+would\\s+miss\\s+you\\b|\\bthe\\s+world\\s+would\\s+be\\s+better\\s+without\\s+you\\b',
+  'g',
+);
+
+const THREAT = new RegExp(
+  "\\bi(?:'ll|ll| will| shall|'m going to| am going to|'m gonna| am gonna| gonna| wanna| want to)\\s+(?:\\w+\\s+)?" +
+    '(?:kill|hurt|shoot|stab|beat|murder|rape|burn|strangle|punch|smash|slap|gut|hunt|end|bury|get)\\s+(?:you|u|ya|your|yo|him|her|them|every\\s+one\\s+of\\s+you)\\b' +
+    // "I'll find you" threatens; "I'll find you a seat" does not
+    "|\\bi(?:'ll|ll| will|'m going to| am going to|'m gonna| am gonna| gonna)\\s+find\\s+(?:you|u|ya)\\b(?!\\s+(?:a|an|some|the|one|another|two|more)\\b)" +
+    "|\\b(?:you|u)(?:'ll| will|'re going to| are going to|'re gonna| are gonna)\\s+(?:die|pay|regret|be\\s+dead|be\\s+sorry|get\\s+what'?s\\s+coming)\\b" +
+    "|\\b(?:you|u)(?:'re| are)\\s+(?:dead|a\\s+dead\\s+(?:man|woman))\\b|\\bi\\s+know\\s+where\\s+(?:you|u)\\s+live\\b|\\bwatch\\s+your\\s+back\\b" +
+    '|\\b(?:should|deserves?\\s+to|ought\\s+to|needs?\\s+to)\\s+(?:be\\s+)?(?:shot|hanged|hung|killed|executed|lynched|murdered|die|burn)\\b' +
+    '|\\bsomeone\\s+should\\s+(?:kill|shoot|stab|hurt)\\s+(?:you|him|her|them)\\b',
+  'g',
+);
+
+const GROUP_WORDS = [
+  ...IDENTITY_TERMS,
+  'people',
+  'travellers',
+  'gypsies',
+  'roma',
+  'foreigners',
+  'liberals',
+  'conservatives',
+  'tories',
+  'leftists',
+]
+  .filter((w) => w.length > 2)
+  .join('|');
+const GROUP = `(?:they|them|those\\s+people|these\\s+people|(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS}))`;
+const VERMIN =
+  '(?:animals|vermin|rats|parasites|cockroaches|roaches|insects|subhuman|sub-human|savages|filth|scum|pests|leeches|monkeys|apes|dogs|pigs|trash|garbage|diseased|a\\s+disease|a\\s+plague|a\\s+cancer|a\\s+virus|cancer|disease|plague|an\\s+infestation|not\\s+human)';
+const DEHUMANISING = new RegExp(
+  `\\b${GROUP}\\s+(?:are|r|is)\\s+(?:(?:just|nothing\\s+but|all|like|literally|no\\s+better\\s+than|worse\\s+than|basically|simply)\\s+)*${VERMIN}\\b` +
+    `|\\b${GROUP}\\s+(?:should|must|need\\s+to)\\s+be\\s+(?:exterminated|wiped\\s+out|eradicated|gassed|purged|eliminated|culled|sterilised|sterilized)\\b` +
+    `|\\b(?:exterminate|eradicate|wipe\\s+out|gas|purge|cull)\\s+(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS})\\b`,
+  'g',
+);
+
+function collect(
+  text: string,
+  pattern: RegExp,
+  kind: RuleKind,
+  label: CivilityLabel,
+  directed: boolean,
+): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const m of text.matchAll(pattern))
+    hits.push({ kind, label, start: m.index, end: m.index + m[0].length, directed });
+  return hits;
+}
+
+/** Widens a lexicon match ("ass" in "asshole") to the whole word it sits in. */
+function wholeWord(text: string, start: number, end: number): [number, number] {
+  const wordChar = /[a-z0-9'*]/;
+  while (start > 0 && wordChar.test(text[start - 1]!)) start--;
+  while (end < text.length && wordChar.test(text[end]!)) end++;
+  return [start, end];
+}
+
+function lexicon(text: string): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const match of matcher.getAllMatches(text, true)) {
+    const word = dataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord ?? '';
+    const [start, end] = wholeWord(text, match.startIndex, match.endIndex + 1);
+    const slur = SLURS.has(word);
+    hits.push({
+      kind: slur ? 'slur' : 'profanity',
+      label: slur ? 'hate' : 'profanity',
+      start,
+      end,
+      directed: false,
+    });
+  }
+  return hits;
+}
+
+export function findHits(folded: string): RuleHit[] {
+  return [
+    ...lexicon(folded),
+    ...collect(folded, THREAT, 'threat', 'threat', true),
+    ...collect(folded, SELF_HARM, 'selfHarm', 'threat', true),
+    ...collect(folded, DEHUMANISING, 'dehumanising', 'hate', false),
+    ...collect(folded, DIRECTED_INSULT, 'directedInsult', 'abuse', true),
+    ...collect(folded, NEGATED_PRAISE, 'negatedPraise', 'abuse', true),
+    ...collect(folded, THIRD_PARTY_INSULT, 'insult', 'abuse', false),
+  ];
+}
+
+/**
+ * Counter-speech and reported abuse: "calling someone a … is never ok", "he called her a '…' and
+ * that's disgusting". Words quoted or reported in a text that also condemns them are mentions,
+ * not uses; this returns those mention ranges (empty when the text condemns nothing).
+ */
+const CONDEMNATION = new RegExp(
+  "\\b(?:is|are|was|were|it's|that's|its|thats)\\s+(?:never|not|n't)\\s+(?:ok|okay|acceptable|fine|alright|cool|right|funny|banter)\\b" +
+    "|\\b(?:isn't|aren't|wasn't|is\\s+not|are\\s+not)\\s+(?:ok|okay|acceptable|fine|alright|cool|funny|banter)\\b" +
+    '|\\b(?:disgusting|unacceptable|shameful|appalling|abhorrent|vile|hateful|racist|sexist|homophobic|transphobic|misogynistic|misogynist|bigoted|bigotry|dehumanising|dehumanizing|wrong|out\\s+of\\s+line|no\\s+place|condemn|condemns|condemned|reported|harassment|hurtful|cruel)\\b' +
+    "|\\b(?:no\\s+one|nobody)\\s+should\\b|\\b(?:don't|do\\s+not|never|shouldn't|should\\s+not|stop)\\s+(?:call(?:ing)?|say(?:ing)?|us(?:e|ing))\\b",
+);
+const REPORTING =
+  /\b(?:call(?:ed|ing|s)?|say(?:ing|s)?|said|shout(?:ed|ing|s)?|yell(?:ed|ing|s)?|scream(?:ed|ing)?|wrote|writ(?:ing|es)|tweet(?:ed|ing)?|post(?:ed|ing)|us(?:e|ed|es|ing)\s+the\s+words?|the\s+words?|slurs?\s+like|names?\s+like|tell(?:ing|s)?|told(?:\s+(?:me|him|her|them|us))?(?:\s+to)?)\b/g;
+const QUOTED = /"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![a-z0-9])'[^'\n]{1,300}'(?![a-z0-9])/g;
+
+export interface MentionZones {
+  /** quotation-mark ranges */
+  quoted: [number, number][];
+  /** from a reporting verb ("called", "saying") to the end of its sentence */
+  reported: [number, number][];
+}
+
+export function mentionZones(folded: string): MentionZones | null {
+  if (!CONDEMNATION.test(folded)) return null;
+  const quoted: [number, number][] = [];
+  for (const m of folded.matchAll(QUOTED)) quoted.push([m.index, m.index + m[0].length]);
+  const reported: [number, number][] = [];
+  for (const m of folded.matchAll(REPORTING)) {
+    const from = m.index + m[0].length;
+    const rest = folded.slice(from);
+    const stop = rest.search(/[.!?\n]/);
+    reported.push([from, stop < 0 ? folded.length : from + stop]);
+  }
+  if (quoted.length === 0 && reported.length === 0) return null;
+  return { quoted, reported };
+}
+
+/** Every mention range, directed or not, for blanking before the model scores a text. */
+export function allZones(zones: MentionZones): [number, number][] {
+  return [...zones.quoted, ...zones.reported];
+}
+
+export function isMention(hit: RuleHit, zones: MentionZones): boolean {
+  const inside = ([s, e]: [number, number]) => hit.start >= s && hit.end <= e;
+  if (zones.quoted.some(inside)) return true;
+  // Words aimed at "you" are a mention only right after the reporting verb ("told to kill yourself").
+  const reportedRightBefore = ([s, e]: [number, number]) => inside([s, e]) && hit.start - s <= 2;
+  return zones.reported.some(hit.directed ? reportedRightBefore : inside);
+}
