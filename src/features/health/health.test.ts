@@ -36,13 +36,20 @@ describeEachDatabase('health and metrics', (ctx) => {
     assert.match(res.body, /route="unmatched",status_code="404"/);
   });
 
-  it('sends security headers with a CSP that forbids inline script', async () => {
-    const res = await app.inject('/healthz');
+  it('sends pages security headers with a CSP that forbids inline script', async () => {
+    const res = await app.inject({ url: '/', headers: { accept: 'text/html' } });
     const csp = res.headers['content-security-policy'] as string;
     assert.match(csp, /script-src 'self'/);
     assert.doesNotMatch(csp, /unsafe-inline/);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.match(String(res.headers['x-frame-options']), /SAMEORIGIN|DENY/);
+  });
+
+  it('lets any site read open-data endpoints, without page-only headers', async () => {
+    const res = await app.inject('/healthz');
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['content-security-policy'], undefined);
   });
 
   it('answers an unknown page with a 404 page', async () => {

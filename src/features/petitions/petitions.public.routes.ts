@@ -76,6 +76,8 @@ function notice(
     .send(messagePage(title, message, extra).value);
 }
 
+const OPEN_DATA = { config: { securityHeaders: 'open-data' as const } };
+
 export async function petitionsPublicRoutes(
   app: FastifyInstance,
   services: Services,
@@ -139,7 +141,7 @@ export async function petitionsPublicRoutes(
     });
   });
 
-  app.get('/petitions.json', async (_req, reply) => {
+  app.get('/petitions.json', OPEN_DATA, async (_req, reply) => {
     const rows = await repo.listPetitions(db.kysely, ['open']);
     const petitions = await Promise.all(
       rows.map(async (p) => ({
@@ -197,7 +199,7 @@ export async function petitionsPublicRoutes(
       .send(text);
   });
 
-  app.get('/p/:slug/count.json', async (req, reply) => {
+  app.get('/p/:slug/count.json', OPEN_DATA, async (req, reply) => {
     const snapshot = await rt.cache.snapshot(slugOf(req));
     if (!snapshot)
       return reply
@@ -210,7 +212,7 @@ export async function petitionsPublicRoutes(
       .send(`{"count":${count},"goal":${snapshot.petition.goal}}`);
   });
 
-  app.get('/p/:slug/events', async (req, reply) => {
+  app.get('/p/:slug/events', OPEN_DATA, async (req, reply) => {
     const snapshot = await rt.cache.snapshot(slugOf(req));
     if (!snapshot)
       return reply

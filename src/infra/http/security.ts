@@ -20,6 +20,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** false for endpoints that accept no cookies and need no CSRF token (e.g. signed links). */
     csrf?: boolean;
+    /**
+     * 'open-data' for machine-readable public endpoints (counts, JSON feeds, health): readable
+     * from any site (CORS), and without the page-only headers (CSP, framing), which would be
+     * most of each tiny response.
+     */
+    securityHeaders?: 'page' | 'open-data';
   }
 }
 
@@ -27,8 +33,10 @@ export async function registerSecurity(app: FastifyInstance, opts: SecurityOptio
   // The security headers never vary per request, so they are built once (helmet's plugin
   // recomputed them on every request: ~6% of CPU at 10k req/s) and set in one call.
   const headers = securityHeaders(opts.secureCookies);
-  app.addHook('onRequest', (_req, reply, done) => {
-    reply.headers(headers);
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.headers(
+      req.routeOptions.config.securityHeaders === 'open-data' ? OPEN_DATA_HEADERS : headers,
+    );
     done();
   });
   await app.register(cookie, { secret: opts.cookieSecret });
@@ -82,6 +90,12 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "object-src 'none'",
 ].join('; ');
+
+const OPEN_DATA_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'cross-origin-resource-policy': 'cross-origin',
+  'x-content-type-options': 'nosniff',
+};
 
 /** The headers helmet's defaults would send, with a CSP that allows no inline script or style. */
 function securityHeaders(https: boolean): Record<string, string> {
