@@ -119,6 +119,15 @@ export function findSignatureByTokenHash(db: Executor, tokenHash: string) {
     .executeTakeFirst();
 }
 
+export async function petitionSlug(db: Executor, petitionId: number): Promise<string> {
+  const row = await db
+    .selectFrom('petitions')
+    .select('slug')
+    .where('id', '=', petitionId)
+    .executeTakeFirstOrThrow();
+  return row.slug;
+}
+
 export function confirmedCounts(db: Db) {
   return db.kysely
     .selectFrom('petitions as p')

@@ -232,7 +232,7 @@ describeEachDatabase('petitions', (ctx) => {
     assert.equal(await count(p.slug), 1);
   });
 
-  it('files the signer as a person, with consent only when ticked, and on their timeline', async () => {
+  it('files the signer as a person and on their timeline, with consent only when ticked and confirmed', async () => {
     const p = await fresh({ title: 'Timeline petition' });
     await visitor(app).post(
       `/p/${p.slug}/sign`,
@@ -252,6 +252,15 @@ describeEachDatabase('petitions', (ctx) => {
     assert.ok(grace && alan);
     assert.equal(grace.firstName, 'Grace');
     assert.equal(grace.lastName, 'Hopper');
+    assert.equal(
+      await currentConsent(ctx.db, grace.id, 'email'),
+      null,
+      'a ticked box is not consent until the address is confirmed',
+    );
+    for (const email of ['grace@example.org', 'alan@example.org']) {
+      const link = await confirmationLink(app, email);
+      assert.equal((await visitor(app).get(new URL(link ?? '').pathname)).statusCode, 200);
+    }
     assert.equal(await currentConsent(ctx.db, grace.id, 'email'), 'granted');
     assert.equal(await currentConsent(ctx.db, alan.id, 'email'), null);
     const timeline = await listActivities(ctx.db, alan.id);

@@ -226,6 +226,23 @@ export async function confirmSignature(
       .set((eb) => ({ signature_count: eb('signature_count', '+', 1) }))
       .where('id', '=', petitionId)
       .execute();
+    // Double opt-in: the tick only becomes consent once the address's owner has confirmed, so
+    // nobody can subscribe someone else by typing their email. person_id is set by the batch job
+    // that mailed this link, so it is there whenever the link is.
+    if (row.consent_wording && row.person_id !== null) {
+      await recordConsent(
+        db,
+        row.person_id,
+        {
+          channel: 'email',
+          status: 'granted',
+          method: 'form',
+          wording: row.consent_wording,
+          source: `petition:${await repo.petitionSlug(trx, petitionId)}`,
+        },
+        { trx },
+      );
+    }
     return { status: 'confirmed' as const, petitionId };
   });
 }
@@ -256,7 +273,7 @@ export const PROCESS_CHUNK = 25;
 
 /**
  * The job for one committed batch: a confirmation mail per signature, and (first time only) the
- * person upserted, consent recorded if ticked, and "signed" on their timeline. It works in small
+ * person upserted and "signed" on their timeline (consent waits for the confirmation). It works in small
  * transactions (on SQLite a long one would hold up the signature writer); each records what it
  * did (mailed_token_hash, person_id), so a retry after a failure never mails or files twice.
  */
@@ -325,19 +342,6 @@ async function processChunk(
             { trx, directory },
           )
         ).id;
-        if (row.consent_wording)
-          await recordConsent(
-            db,
-            personId,
-            {
-              channel: 'email',
-              status: 'granted',
-              method: 'form',
-              wording: row.consent_wording,
-              source,
-            },
-            { trx },
-          );
         await recordActivity(
           db,
           personId,
