@@ -13,6 +13,7 @@ import * as service from './petitions.service.js';
 import { STATUS_ACTIONS, type StatusAction } from './petitions.service.js';
 import * as views from './petitions.admin.views.js';
 import type { PetitionsRuntime } from './petitions.runtime.js';
+import { formField } from '../../infra/http/form-fields.js';
 
 type Form = Record<string, unknown>;
 /** Targets offered in the picker: enough for every MP. */
@@ -22,11 +23,6 @@ const TRENDING_ROWS = 25;
 /** The eligibility list is pasted into a form, so this route takes a larger body. */
 const ELIGIBILITY_BODY_LIMIT = 9 * 1024 * 1024;
 
-function field(body: unknown, name: string): string {
-  const v = (body as Form | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
-}
-
 function fieldList(body: unknown, name: string): string[] {
   const v = (body as Form | undefined)?.[name];
   if (typeof v === 'string') return [v];
@@ -35,18 +31,18 @@ function fieldList(body: unknown, name: string): string[] {
 
 function formFromBody(body: unknown): PetitionForm {
   return {
-    kind: field(body, 'kind'),
-    title: field(body, 'title'),
-    slug: field(body, 'slug'),
-    body: field(body, 'body'),
-    goal: field(body, 'goal'),
-    deadline: field(body, 'deadline'),
-    customQuestion: field(body, 'customQuestion'),
-    eligibility: field(body, 'eligibility'),
-    eligibilityLabel: field(body, 'eligibilityLabel'),
-    thankYou: field(body, 'thankYou'),
-    shareText: field(body, 'shareText'),
-    targetListId: field(body, 'targetListId'),
+    kind: formField(body, 'kind'),
+    title: formField(body, 'title'),
+    slug: formField(body, 'slug'),
+    body: formField(body, 'body'),
+    goal: formField(body, 'goal'),
+    deadline: formField(body, 'deadline'),
+    customQuestion: formField(body, 'customQuestion'),
+    eligibility: formField(body, 'eligibility'),
+    eligibilityLabel: formField(body, 'eligibilityLabel'),
+    thankYou: formField(body, 'thankYou'),
+    shareText: formField(body, 'shareText'),
+    targetListId: formField(body, 'targetListId'),
     targetIds: fieldList(body, 'targetIds'),
   };
 }
@@ -215,7 +211,7 @@ export async function petitionsAdminRoutes(
 
   app.post('/admin/petitions/:id/status', { config: { role: 'organiser' } }, (req, reply) =>
     withPetition(req, reply, async (petition) => {
-      const action = field(req.body, 'action');
+      const action = formField(req.body, 'action');
       if (!(action in STATUS_ACTIONS)) {
         setFlash(reply, { kind: 'error', message: 'Unknown action.' });
         return reply.code(303).redirect(views.adminBase(petition), 303);
@@ -245,7 +241,7 @@ export async function petitionsAdminRoutes(
         const result = await service.replaceEligibilityList(
           ctx,
           petition,
-          field(req.body, 'list'),
+          formField(req.body, 'list'),
           requireStaff(req).id,
         );
         if (!result.ok) {
@@ -288,8 +284,8 @@ export async function petitionsAdminRoutes(
 
   app.post('/admin/petitions/:id/invalidate', { config: { role: 'moderator' } }, (req, reply) =>
     withPetition(req, reply, async (petition) => {
-      const ip = field(req.body, 'ip').trim();
-      const domain = field(req.body, 'domain').trim().toLowerCase();
+      const ip = formField(req.body, 'ip').trim();
+      const domain = formField(req.body, 'domain').trim().toLowerCase();
       if ((!ip && !domain) || (ip && domain) || ip.length > 100 || domain.length > 254) {
         setFlash(reply, {
           kind: 'error',

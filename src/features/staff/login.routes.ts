@@ -14,13 +14,9 @@ import {
 } from './staff.rules.js';
 import { StaffService } from './staff.service.js';
 import * as views from './staff.views.js';
+import { formField } from '../../infra/http/form-fields.js';
 
 type Form = Record<string, unknown>;
-
-function field(body: unknown, name: string): string {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
 
 /** Token from a reset link: only the characters newToken() produces, at a sane length. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
@@ -75,9 +71,9 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
       },
     },
     async (req, reply) => {
-      const email = field(req.body, 'email').trim().slice(0, EMAIL_MAX_LENGTH);
-      const password = field(req.body, 'password');
-      const rawNext = field(req.body, 'next');
+      const email = formField(req.body, 'email').trim().slice(0, EMAIL_MAX_LENGTH);
+      const password = formField(req.body, 'password');
+      const rawNext = formField(req.body, 'next');
       const next = rawNext ? safeNext(rawNext) : undefined;
       if (!email || !password) {
         return renderLogin(req, reply, {
@@ -134,7 +130,7 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
       },
     },
     async (req, reply) => {
-      const email = field(req.body, 'email').trim();
+      const email = formField(req.body, 'email').trim();
       if (!email || email.length > EMAIL_MAX_LENGTH || !email.includes('@')) {
         return renderPublic(req, reply, {
           title: 'Forgot your password?',
@@ -202,8 +198,8 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
     const state = await staff.checkResetToken(token);
     if (state.kind !== 'valid') return badLink(req, reply, state.kind);
     const parsed = newPasswordForm.safeParse({
-      password: field(req.body, 'password'),
-      confirm: field(req.body, 'confirm'),
+      password: formField(req.body, 'password'),
+      confirm: formField(req.body, 'confirm'),
     });
     if (!parsed.success) {
       return renderPublic(req, reply, {

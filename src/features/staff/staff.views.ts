@@ -1,5 +1,5 @@
 import { ROLES, type Role } from '../../infra/auth/auth.tables.js';
-import { type SafeHtml, html } from '../../infra/html/html.js';
+import { type SafeHtml, html, csrfField } from '../../infra/html/html.js';
 import type { StaffSummary } from './staff.repository.js';
 import {
   EMAIL_MAX_LENGTH,
@@ -7,10 +7,6 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
 } from './staff.rules.js';
-
-function csrfField(token: string): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${token}" />`;
-}
 
 function errorBlock(error: string | undefined): SafeHtml | '' {
   return error ? html`<p class="flash flash-error" role="alert">${error}</p>` : '';

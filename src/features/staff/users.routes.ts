@@ -7,13 +7,7 @@ import { startSession } from './session-cookie.js';
 import { StaffInputError, firstIssue, newPasswordForm } from './staff.rules.js';
 import { StaffService } from './staff.service.js';
 import * as views from './staff.views.js';
-
-type Form = Record<string, unknown>;
-
-function field(body: unknown, name: string): string {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
+import { formField } from '../../infra/http/form-fields.js';
 
 function userId(req: FastifyRequest): number | null {
   const raw = (req.params as { id: string }).id;
@@ -47,10 +41,10 @@ export async function usersRoutes(app: FastifyInstance, services: Services) {
   app.post('/admin/users', { config: { role: 'owner' } }, async (req, reply) => {
     const actor = requireStaff(req);
     const form = {
-      email: field(req.body, 'email'),
-      name: field(req.body, 'name'),
-      role: field(req.body, 'role'),
-      sendLink: field(req.body, 'send_link') === '1',
+      email: formField(req.body, 'email'),
+      name: formField(req.body, 'name'),
+      role: formField(req.body, 'role'),
+      sendLink: formField(req.body, 'send_link') === '1',
     };
     try {
       const created = await staff.create(
@@ -103,7 +97,7 @@ export async function usersRoutes(app: FastifyInstance, services: Services) {
     });
 
   userAction('/admin/users/:id/role', async (actorId, id, body) => {
-    const user = await staff.changeRole(actorId, id, field(body, 'role'));
+    const user = await staff.changeRole(actorId, id, formField(body, 'role'));
     return `${user.name} is now ${user.role === 'owner' ? 'an' : 'a'} ${user.role}.`;
   });
   userAction('/admin/users/:id/disable', async (actorId, id) => {
@@ -145,13 +139,13 @@ export async function usersRoutes(app: FastifyInstance, services: Services) {
   app.post('/admin/account/password', { config: { role: 'viewer' } }, async (req, reply) => {
     const me = requireStaff(req);
     const parsed = newPasswordForm.safeParse({
-      password: field(req.body, 'password'),
-      confirm: field(req.body, 'confirm'),
+      password: formField(req.body, 'password'),
+      confirm: formField(req.body, 'confirm'),
     });
     if (!parsed.success)
       return renderAccount(req, reply, { status: 400, error: firstIssue(parsed.error) });
     try {
-      await staff.changeOwnPassword(me.id, field(req.body, 'current'), parsed.data.password);
+      await staff.changeOwnPassword(me.id, formField(req.body, 'current'), parsed.data.password);
     } catch (err) {
       if (!(err instanceof StaffInputError)) throw err;
       return renderAccount(req, reply, { status: err.status, error: err.message });

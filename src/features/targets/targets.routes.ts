@@ -15,19 +15,15 @@ import * as targets from './targets.service.js';
 import type { TargetList } from './targets.service.js';
 import * as views from './targets.views.js';
 import { checkUploadForgery } from '../../infra/http/security.js';
+import { formField } from '../../infra/http/form-fields.js';
 
 type Form = Record<string, unknown>;
 
 /** Longest filter text kept from the query string. */
 const MAX_FILTER_LENGTH = 200;
 
-function field(source: unknown, name: string, max = Number.POSITIVE_INFINITY): string {
-  const value = (source as Form | undefined)?.[name];
-  return typeof value === 'string' ? value.slice(0, max) : '';
-}
-
 function targetInput(body: unknown): TargetInput {
-  return Object.fromEntries(TARGET_FIELDS.map((f) => [f, field(body, f)]));
+  return Object.fromEntries(TARGET_FIELDS.map((f) => [f, formField(body, f)]));
 }
 
 function idParam(req: FastifyRequest): number | null {
@@ -99,9 +95,9 @@ export async function targetsRoutes(app: FastifyInstance, services: Services) {
 
   app.post('/admin/targets', { config: { role: 'organiser' } }, async (req, reply) => {
     const form = {
-      name: field(req.body, 'name'),
-      slug: field(req.body, 'slug'),
-      description: field(req.body, 'description'),
+      name: formField(req.body, 'name'),
+      slug: formField(req.body, 'slug'),
+      description: formField(req.body, 'description'),
     };
     const result = await targets.createTargetList(ctx, form, requireStaff(req).id);
     if (!result.ok) return renderLists(req, reply, { status: 400, form, errors: result.errors });
@@ -113,11 +109,11 @@ export async function targetsRoutes(app: FastifyInstance, services: Services) {
     withList(req, reply, async (list) => {
       const query = req.query as Form;
       const filters = {
-        q: field(query, 'q', MAX_FILTER_LENGTH).trim(),
-        party: field(query, 'party', MAX_FILTER_LENGTH).trim(),
-        division: field(query, 'division', MAX_FILTER_LENGTH).trim(),
+        q: formField(query, 'q', MAX_FILTER_LENGTH).trim(),
+        party: formField(query, 'party', MAX_FILTER_LENGTH).trim(),
+        division: formField(query, 'division', MAX_FILTER_LENGTH).trim(),
       };
-      const pageNumber = Number.parseInt(field(query, 'page', 9), 10);
+      const pageNumber = Number.parseInt(formField(query, 'page', 9), 10);
       const page = await targets.listTargets(db, list.id, {
         q: filters.q || undefined,
         party: filters.party || undefined,
@@ -217,7 +213,7 @@ export async function targetsRoutes(app: FastifyInstance, services: Services) {
   app.post('/admin/targets/:slug/:id/delete', { config: { role: 'organiser' } }, (req, reply) =>
     withTarget(req, reply, async (list, target) => {
       // The confirmation page sends confirm=yes; anything else goes back to that page.
-      if (field(req.body, 'confirm') !== 'yes')
+      if (formField(req.body, 'confirm') !== 'yes')
         return renderAdmin(req, reply, {
           title: `Delete ${target.name}?`,
           status: 400,

@@ -1,4 +1,4 @@
-import { type SafeHtml, html } from '../../infra/html/html.js';
+import { type SafeHtml, html, csrfField } from '../../infra/html/html.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './targets.csv.js';
 import type { Target, TargetList, TargetListSummary, TargetPage } from './targets.service.js';
 import {
@@ -19,10 +19,6 @@ import {
   fieldLabel,
 } from './targets.rules.js';
 import type { ImportReport } from './targets.service.js';
-
-function csrfField(token: string): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${token}" />`;
-}
 
 function errorSummary(errors: Record<string, string | undefined>): SafeHtml | '' {
   const messages = Object.values(errors).filter((m): m is string => Boolean(m));

@@ -45,3 +45,8 @@ export function raw(markup: string): SafeHtml {
 export function when(condition: unknown, then: () => SafeHtml): SafeHtml | '' {
   return condition ? then() : '';
 }
+
+/** The hidden CSRF field every state-changing form carries (token from reply.generateCsrf()). */
+export function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${token}" />`;
+}

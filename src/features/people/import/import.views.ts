@@ -1,4 +1,4 @@
-import { type SafeHtml, html } from '../../../infra/html/html.js';
+import { type SafeHtml, html, csrfField } from '../../../infra/html/html.js';
 import { COLUMN_TARGETS, type ColumnMapping, TARGET_LABELS } from './column-mapping.js';
 import type { ImportCounts } from './import-runner.js';
 import { MAX_UPLOAD_BYTES, PREVIEW_ROWS } from './import.limits.js';
@@ -27,10 +27,6 @@ const STATUS_BADGES: Record<ImportStatus, string> = {
   done: 'badge-ok',
   failed: 'badge-bad',
 };
-
-function csrfField(csrf: string): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${csrf}" />`;
-}
 
 function errorBlock(messages: readonly string[]): SafeHtml | '' {
   if (messages.length === 0) return '';
