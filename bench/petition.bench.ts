@@ -16,12 +16,13 @@ import {
   reconcile,
 } from '../src/features/petitions/petitions.service.js';
 import { hashToken } from '../src/features/petitions/signing.service.js';
-import { ROOT, runAutocannon, startServerProcess } from './lib.js';
+import { ROOT, medianRun, runAutocannon, startServerProcess } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const KILL_SECONDS = Number(process.env.BENCH_KILL_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 10);
+const READ_RUNS = Number(process.env.BENCH_READ_RUNS ?? 3);
 const PORT = Number(process.env.BENCH_PORT ?? 3931);
 
 const dir = mkdtempSync(join(tmpdir(), 'rally-petition-bench-'));
@@ -184,14 +185,17 @@ try {
     `sign: ${result.sign_per_s}/s acked, p50 ${sign.p50_ms} ms, p99 ${sign.p99_ms} ms, errors ${sign.errors}`,
   );
 
-  const count = await runAutocannon(`${server.baseUrl}/p/${slug}/count.json`, {
-    seconds: READ_SECONDS,
-  });
+  // Reads: a short warm-up, then the median of READ_RUNS runs (the machine is noisy).
+  const read = async (url: string) => {
+    await runAutocannon(url, { seconds: 2 });
+    return medianRun(READ_RUNS, () => runAutocannon(url, { seconds: READ_SECONDS }));
+  };
+  const count = await read(`${server.baseUrl}/p/${slug}/count.json`);
   result.count_req_per_s = count.req_per_s;
   console.log(
     `count.json: ${count.req_per_s} req/s, p99 ${count.p99_ms} ms, errors ${count.errors}`,
   );
-  const page = await runAutocannon(`${server.baseUrl}/p/${slug}`, { seconds: READ_SECONDS });
+  const page = await read(`${server.baseUrl}/p/${slug}`);
   result.page_req_per_s = page.req_per_s;
   console.log(`page: ${page.req_per_s} req/s, p99 ${page.p99_ms} ms, errors ${page.errors}`);
 
