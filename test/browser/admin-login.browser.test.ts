@@ -1,37 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import {
-  type LiveServer,
   browserSkip,
-  launchBrowser,
+  useBrowserSuite,
   logInThroughForm,
-  startLiveServer,
   watchConsole,
 } from '../helpers/browser.js';
 import { createStaff } from '../helpers/staff.js';
 
 describe('staff login in Chromium', { skip: browserSkip }, () => {
-  let server: LiveServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startLiveServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useBrowserSuite();
 
   it('refuses a wrong password with a message, then logs in, shows the dashboard and logs out', async () => {
-    const staff = await createStaff(server.app.services.db, {
+    const staff = await createStaff(suite.server.app.services.db, {
       role: 'organiser',
       name: 'Olu Organiser',
     });
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const problems = watchConsole(page);
 
-    await page.goto(`${server.baseUrl}/admin`);
+    await page.goto(`${suite.server.baseUrl}/admin`);
     assert.match(page.url(), /\/login/, 'anonymous visitors are sent to the login page');
 
     await page.getByLabel('Email').fill(staff.email);
@@ -49,16 +37,16 @@ describe('staff login in Chromium', { skip: browserSkip }, () => {
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(/\/login/);
-    await page.goto(`${server.baseUrl}/admin`);
+    await page.goto(`${suite.server.baseUrl}/admin`);
     assert.match(page.url(), /\/login/, 'the session is gone after logging out');
     assert.deepEqual(problems, [], 'no script errors or CSP violations');
   });
 
   it('lays out the admin shell for a phone', async () => {
-    const staff = await createStaff(server.app.services.db, { role: 'viewer' });
-    const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
+    const staff = await createStaff(suite.server.app.services.db, { role: 'viewer' });
+    const context = await suite.browser.newContext({ viewport: { width: 375, height: 740 } });
     const page = await context.newPage();
-    await logInThroughForm(page, server.baseUrl, staff);
+    await logInThroughForm(page, suite.server.baseUrl, staff);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth > window.innerWidth,
     );

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { messyCsv } from '../../src/features/people/import/fixtures/messy-fixtures.js';
 import { findPersonByEmail } from '../../src/features/people/people.service.js';
 import {
-  type LiveServer,
   browserSkip,
-  launchBrowser,
-  startLiveServer,
+  useBrowserSuite,
   watchConsole,
   logInThroughForm,
 } from '../helpers/browser.js';
@@ -20,20 +18,11 @@ function count(page: Page, name: string) {
 }
 
 describe('people import in Chromium', { skip: browserSkip }, () => {
-  let server: LiveServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startLiveServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useBrowserSuite();
 
   /** Upload → preview → mapping → dry run, up to the "Import" button. */
   async function toDryRun(page: Page, filename: string, expected: { created: string }) {
-    await page.goto(`${server.baseUrl}/admin/people/import`);
+    await page.goto(`${suite.server.baseUrl}/admin/people/import`);
     await page
       .getByLabel('Spreadsheet')
       .setInputFiles({ name: filename, mimeType: 'text/csv', buffer: messyCsv() });
@@ -54,28 +43,28 @@ describe('people import in Chromium', { skip: browserSkip }, () => {
   }
 
   it('uploads, maps, dry-runs, imports with a live progress bar and downloads rejected rows', async () => {
-    const staff = await createStaff(server.app.services.db, { role: 'organiser' });
-    const context = await browser.newContext({ acceptDownloads: true });
+    const staff = await createStaff(suite.server.app.services.db, { role: 'organiser' });
+    const context = await suite.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const problems = watchConsole(page);
-    await logInThroughForm(page, server.baseUrl, staff);
+    await logInThroughForm(page, suite.server.baseUrl, staff);
     await toDryRun(page, 'members.csv', { created: '6' });
 
     // Hold the worker so the progress page is seen before the job runs.
-    await server.worker.stop();
+    await suite.server.worker.stop();
     await page.getByRole('button', { name: 'Import 6 rows' }).click();
     await page.waitForURL(/\/admin\/people\/import\/\d+$/);
     const bar = page.locator('progress#import-progress');
     assert.equal(await bar.getAttribute('value'), '0');
     assert.match(await page.locator('#import-status').innerText(), /Waiting to start/);
-    server.worker.start();
+    suite.server.worker.start();
 
     // The script polls the status and shows the result when the job is done.
     await page.locator('.flash-success').waitFor({ timeout: 30_000 });
     assert.equal(await bar.evaluate((el) => (el as HTMLProgressElement).value), 100);
     assert.equal(await count(page, 'created'), '6');
     assert.equal(await count(page, 'consents'), '3');
-    assert.ok(await findPersonByEmail(server.app.services.db, 'kim@example.org'));
+    assert.ok(await findPersonByEmail(suite.server.app.services.db, 'kim@example.org'));
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -104,16 +93,16 @@ describe('people import in Chromium', { skip: browserSkip }, () => {
   });
 
   it('works without JavaScript: the progress page refreshes itself until done', async () => {
-    const staff = await createStaff(server.app.services.db, { role: 'organiser' });
-    const context: BrowserContext = await browser.newContext({ javaScriptEnabled: false });
+    const staff = await createStaff(suite.server.app.services.db, { role: 'organiser' });
+    const context: BrowserContext = await suite.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await logInThroughForm(page, server.baseUrl, staff);
+    await logInThroughForm(page, suite.server.baseUrl, staff);
     await toDryRun(page, 'again.csv', { created: '0' });
-    await server.worker.stop();
+    await suite.server.worker.stop();
     await page.getByRole('button', { name: 'Import 6 rows' }).click();
     await page.waitForURL(/\/admin\/people\/import\/\d+$/);
     assert.match(await page.locator('#import-status').innerText(), /Waiting to start/);
-    server.worker.start();
+    suite.server.worker.start();
     await page.locator('.flash-success').waitFor({ timeout: 30_000 });
     // Everyone was imported by the first test: this run changes nobody.
     assert.equal(await count(page, 'unchanged'), '6');

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { after, before } from 'node:test';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { buildApp } from '../../src/app.js';
 import { type Config, testConfig } from '../../src/config.js';
@@ -87,4 +88,24 @@ export async function logInThroughForm(
   await page.getByLabel('Password').fill(staff.password);
   await page.getByRole('button', { name: /log in/i }).click();
   await page.waitForURL(/\/admin$/);
+}
+
+export interface BrowserSuite {
+  /** Set once the suite's before hook has run. */
+  server: LiveServer;
+  browser: Browser;
+}
+
+/** Inside a describe: one live server and one Chromium for the suite, closed after it. */
+export function useBrowserSuite(overrides: Partial<Config> = {}): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  before(async () => {
+    suite.server = await startLiveServer(overrides);
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }

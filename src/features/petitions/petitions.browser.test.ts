@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   type LiveServer,
   browserSkip,
-  launchBrowser,
-  startLiveServer,
+  useBrowserSuite,
   watchConsole,
 } from '../../../test/helpers/browser.js';
 import { MIN_FILL_MS } from './form-token.js';
@@ -38,19 +37,10 @@ async function signOnPage(page: Page, url: string, email: string) {
 }
 
 describe('signing a petition in Chromium', { skip: browserSkip }, () => {
-  let server: LiveServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startLiveServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useBrowserSuite();
 
   it('signs, confirms from the outbox link, counts once, and not again when signing twice', async () => {
-    const ctx = { db: server.app.services.db, audit: server.app.services.audit };
+    const ctx = { db: suite.server.app.services.db, audit: suite.server.app.services.audit };
     const created = await createPetition(
       ctx,
       {
@@ -72,15 +62,15 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
     );
     assert.ok(created.ok);
     await changeStatus(ctx, created.petition, 'publish', null);
-    const url = `${server.baseUrl}/p/plant-more-trees`;
+    const url = `${suite.server.baseUrl}/p/plant-more-trees`;
 
-    const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
+    const context = await suite.browser.newContext({ viewport: { width: 375, height: 740 } });
     const page = await context.newPage();
     const problems = watchConsole(page);
     await signOnPage(page, url, 'rosa@example.org');
     assert.match(await page.locator('h1').innerText(), /Check your email/);
 
-    await page.goto(await outboxLink(server, 'rosa@example.org'));
+    await page.goto(await outboxLink(suite.server, 'rosa@example.org'));
     assert.match(await page.locator('h1').innerText(), /confirmed/);
     assert.match(await page.locator('main').innerText(), /Thanks for planting with us/);
 

@@ -1,10 +1,4 @@
-import {
-  type ColumnDefinitionBuilder,
-  type CreateTableBuilder,
-  type Kysely,
-  PostgresAdapter,
-  sql,
-} from 'kysely';
+import { type CreateTableBuilder, type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { DialectName } from './database.js';
 
 /** Migrations receive a bare Kysely; the adapter tells which dialect runs them. */
@@ -26,6 +20,3 @@ export function withId<T extends string>(
 export function timestampType(db: Kysely<unknown>) {
   return dialectOf(db) === 'postgres' ? sql`timestamptz` : sql`text`;
 }
-
-export type ColumnBuilder = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
-export const notNull: ColumnBuilder = (c) => c.notNull();

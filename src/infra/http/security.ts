@@ -174,7 +174,3 @@ export function acceptsHtml(req: FastifyRequest): boolean {
       req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') === true)
   );
 }
-
-export function csrfToken(reply: FastifyReply): string {
-  return reply.generateCsrf();
-}
