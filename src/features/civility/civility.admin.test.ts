@@ -7,6 +7,7 @@ import { loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { CIVILITY_CONFIG } from './civility.config.js';
 import { MAX_TRY_CHARS } from './civility.routes.js';
+import { campaignGuard } from './campaign-guard.js';
 
 describeEachDatabase('civility admin page', (ctx) => {
   let app: FastifyInstance;
@@ -62,5 +63,59 @@ describeEachDatabase('civility admin page', (ctx) => {
     assert.ok(long.body.includes(`longer than ${MAX_TRY_CHARS} characters`));
     const atLimit = await moderator.post('/admin/civility', { text: 'a'.repeat(MAX_TRY_CHARS) });
     assert.equal(atLimit.statusCode, 200);
+  });
+
+  it('lets an organiser change the campaign thresholds, which every caller then uses', async () => {
+    const organiser = await loginAs(app, 'organiser');
+    const text = 'you are an idiot';
+    assert.equal((await campaignGuard(ctx.db)).assess(text).decision, 'block');
+
+    assert.ok(!(await moderator.get('/admin/civility')).body.includes('Save thresholds'));
+    assert.equal(
+      (await moderator.post('/admin/civility/thresholds', { review: '0.5', block: '0.99' }))
+        .statusCode,
+      403,
+    );
+
+    const form = await organiser.get('/admin/civility');
+    assert.ok(form.body.includes('Save thresholds'));
+    const saved = await organiser.post('/admin/civility/thresholds', {
+      review: '0.5',
+      block: '0.99',
+    });
+    assert.equal(saved.statusCode, 303);
+    const after = await organiser.get('/admin/civility');
+    assert.ok(after.body.includes('Thresholds saved: review at 0.5, block at 0.99.'));
+    assert.ok(after.body.includes('>0.99</strong>'));
+    assert.equal((await campaignGuard(ctx.db)).assess(text).decision, 'review');
+
+    // A restarted app reads the stored thresholds.
+    const restarted = await createTestApp(ctx.db);
+    try {
+      const client = await loginAs(restarted, 'moderator');
+      assert.ok((await client.get('/admin/civility')).body.includes('>0.99</strong>'));
+    } finally {
+      await restarted.close();
+    }
+    await organiser.post('/admin/civility/thresholds', {
+      review: String(CIVILITY_CONFIG.thresholds.review),
+      block: String(CIVILITY_CONFIG.thresholds.block),
+    });
+  });
+
+  it('refuses thresholds out of range or in the wrong order with a 400', async () => {
+    const organiser = await loginAs(app, 'organiser');
+    await organiser.get('/admin/civility');
+    for (const [review, block, message] of [
+      ['1.5', '0.9', 'Each threshold is a number from 0 to 1'],
+      ['', '0.9', 'Each threshold is a number from 0 to 1'],
+      ['abc', '0.9', 'Each threshold is a number from 0 to 1'],
+      ['0.95', '0.9', 'cannot be above the block threshold'],
+    ] as const) {
+      const res = await organiser.post('/admin/civility/thresholds', { review, block });
+      assert.equal(res.statusCode, 400, `${review}/${block}`);
+      assert.ok(res.body.includes(message), `${review}/${block}`);
+    }
+    assert.deepEqual((await campaignGuard(ctx.db)).config.thresholds, CIVILITY_CONFIG.thresholds);
   });
 });

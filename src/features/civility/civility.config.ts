@@ -1,7 +1,8 @@
 /**
  * The one place a campaign tunes the civility guard. Scores at or above `review` are held for a
- * moderator; at or above `block` the writer is asked to rephrase. A per-campaign override stored
- * in the settings table can later be merged over this object; nothing else reads thresholds.
+ * moderator; at or above `block` the writer is asked to rephrase. These are the defaults: an
+ * organiser's own thresholds (settings table, /admin/civility) replace them through
+ * campaign-guard.ts, which every feature calls; nothing else reads thresholds.
  */
 export interface CivilityThresholds {
   review: number;

@@ -1,36 +1,50 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { renderAdmin } from '../../infra/http/render.js';
-import { type CivilityAssessment, createCivilityGuard } from './civility.service.js';
+import { roleAtLeast } from '../../infra/html/layout.js';
+import { formField } from '../../infra/http/form-fields.js';
+import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import type { Services } from '../../infra/services.js';
+import { campaignGuard, saveCampaignThresholds } from './campaign-guard.js';
+import type { CivilityThresholds } from './civility.config.js';
+import type { CivilityAssessment } from './civility.service.js';
 import { civilityPage } from './civility.views.js';
 
 /** Longest text the "Try the guard" form accepts. */
 export const MAX_TRY_CHARS = 5_000;
 
-export async function civilityRoutes(app: FastifyInstance) {
-  const guard = createCivilityGuard();
+export async function civilityRoutes(app: FastifyInstance, { db, audit }: Services) {
   const moderator = { config: { role: 'moderator' as const } };
+  const organiser = { config: { role: 'organiser' as const } };
 
-  const page = (
+  const page = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    extra: { text?: string; error?: string; status?: number; result?: CivilityAssessment },
-  ) =>
-    renderAdmin(req, reply, {
+    extra: {
+      text?: string;
+      error?: string;
+      status?: number;
+      result?: CivilityAssessment;
+      thresholdsError?: string;
+      thresholdsInput?: { review: string; block: string };
+    },
+  ) => {
+    const guard = await campaignGuard(db);
+    return renderAdmin(req, reply, {
       title: 'Civility guard',
       status: extra.status,
       body: civilityPage({
         csrfToken: reply.generateCsrf(),
         thresholds: guard.config.thresholds,
         maxChars: MAX_TRY_CHARS,
+        canEditThresholds: roleAtLeast(req.staff?.role ?? 'viewer', 'organiser'),
         ...extra,
       }),
     });
+  };
 
   app.get('/admin/civility', moderator, (req, reply) => page(req, reply, {}));
 
-  app.post('/admin/civility', moderator, (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const text = typeof body.text === 'string' ? body.text : '';
+  app.post('/admin/civility', moderator, async (req, reply) => {
+    const text = formField(req.body, 'text');
     if (!text.trim())
       return page(req, reply, { text, status: 400, error: 'Enter some text to assess.' });
     if (text.length > MAX_TRY_CHARS)
@@ -39,6 +53,39 @@ export async function civilityRoutes(app: FastifyInstance) {
         status: 400,
         error: `The text is longer than ${MAX_TRY_CHARS} characters; try a shorter one.`,
       });
-    return page(req, reply, { text, result: guard.assess(text) });
+    return page(req, reply, { text, result: (await campaignGuard(db)).assess(text) });
   });
+
+  app.post('/admin/civility/thresholds', organiser, async (req, reply) => {
+    const input = {
+      review: formField(req.body, 'review', 20).trim(),
+      block: formField(req.body, 'block', 20).trim(),
+    };
+    const parsed = parseThresholds(input);
+    if (typeof parsed === 'string')
+      return page(req, reply, { status: 400, thresholdsError: parsed, thresholdsInput: input });
+    const before = (await campaignGuard(db)).config.thresholds;
+    const saved = await saveCampaignThresholds(db, parsed);
+    await audit.record({
+      actorUserId: req.staff?.id ?? null,
+      action: 'civility.thresholds',
+      subjectType: 'civility',
+      details: { before, after: saved },
+    });
+    setFlash(reply, {
+      kind: 'success',
+      message: `Thresholds saved: review at ${saved.review}, block at ${saved.block}.`,
+    });
+    return reply.redirect('/admin/civility', 303);
+  });
+}
+
+function parseThresholds(input: { review: string; block: string }): CivilityThresholds | string {
+  const review = Number(input.review);
+  const block = Number(input.block);
+  const inRange = (s: string, n: number) => s !== '' && Number.isFinite(n) && n >= 0 && n <= 1;
+  if (!inRange(input.review, review) || !inRange(input.block, block))
+    return 'Each threshold is a number from 0 to 1, such as 0.6.';
+  if (review > block) return 'The review threshold cannot be above the block threshold.';
+  return { review, block };
 }

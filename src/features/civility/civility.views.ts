@@ -29,6 +29,9 @@ export function civilityPage(opts: {
   csrfToken: string;
   thresholds: CivilityThresholds;
   maxChars: number;
+  canEditThresholds: boolean;
+  thresholdsError?: string;
+  thresholdsInput?: { review: string; block: string };
   text?: string;
   error?: string;
   result?: CivilityAssessment;
@@ -39,6 +42,7 @@ export function civilityPage(opts: {
       review at <strong class="civility-threshold-review">${opts.thresholds.review}</strong>,
       blocked at <strong class="civility-threshold-block">${opts.thresholds.block}</strong>.
     </p>
+    ${when(opts.canEditThresholds, () => thresholdsForm(opts))}
     <form method="post" action="/admin/civility" class="civility-try">
       <input type="hidden" name="_csrf" value="${opts.csrfToken}" />
       <label for="civility-text">Try the guard</label>
@@ -62,4 +66,51 @@ ${text}</textarea>
           <p class="civility-highlighted">${highlight(text, result!.spans)}</p>
         </section>`,
     )}`;
+}
+
+/** The campaign's own thresholds: the one place they are changed (organisers only). */
+function thresholdsForm(opts: {
+  csrfToken: string;
+  thresholds: CivilityThresholds;
+  thresholdsError?: string;
+  thresholdsInput?: { review: string; block: string };
+}): SafeHtml {
+  const value = opts.thresholdsInput ?? {
+    review: String(opts.thresholds.review),
+    block: String(opts.thresholds.block),
+  };
+  return html`<form method="post" action="/admin/civility/thresholds" class="civility-thresholds">
+    <input type="hidden" name="_csrf" value="${opts.csrfToken}" />
+    <fieldset>
+      <legend>This campaign's thresholds</legend>
+      <p class="hint">
+        Lower numbers are stricter. Comments, letters, storm posts and outreach emails all use
+        these.
+      </p>
+      <label for="civility-review">Hold for review at</label>
+      <input
+        id="civility-review"
+        name="review"
+        type="number"
+        min="0"
+        max="1"
+        step="0.01"
+        value="${value.review}"
+        required
+      />
+      <label for="civility-block">Block at</label>
+      <input
+        id="civility-block"
+        name="block"
+        type="number"
+        min="0"
+        max="1"
+        step="0.01"
+        value="${value.block}"
+        required
+      />
+      ${when(opts.thresholdsError, () => html`<p class="error" role="alert">${opts.thresholdsError}</p>`)}
+      <button type="submit">Save thresholds</button>
+    </fieldset>
+  </form>`;
 }

@@ -1,7 +1,7 @@
 import { type SafeHtml, html, when } from '../../infra/html/html.js';
 import { MAIL_STATUSES, type MailStatus } from '../../infra/mail/mail.tables.js';
 import type { OutboxRow, OutboxSummary } from '../../infra/mail/outbox.repository.js';
-import { linkifyText } from './linkify.js';
+import { linkifyText } from '../../infra/html/linkify.js';
 
 export const OUTBOX_EMPTY_MESSAGE =
   'No mail yet. With no SMTP_URL set, Rally keeps every message here.';

@@ -1,4 +1,4 @@
-import { type SafeHtml, html } from '../../infra/html/html.js';
+import { type SafeHtml, html } from './html.js';
 
 // Stops at whitespace, quotes and angle brackets, which never belong to a URL in plain text.
 const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/g;

@@ -1,0 +1,55 @@
+/**
+ * The guard a campaign runs with: the committed model and rules, with the thresholds the
+ * campaign chose (kept in the settings table, edited on /admin/civility). Every feature that
+ * publishes or sends text calls `campaignGuard(db)` and nothing else reads thresholds.
+ */
+import { getSetting, setSetting } from '../../infra/db/settings.js';
+import type { Db } from '../../infra/db/database.js';
+import { CIVILITY_CONFIG, type CivilityThresholds, withThresholds } from './civility.config.js';
+import { type CivilityGuard, createCivilityGuard } from './civility.service.js';
+import { CivilityModel } from './model.js';
+
+const THRESHOLDS_KEY = 'civility.thresholds';
+
+let model: CivilityModel | undefined;
+/** Other processes (a separate worker, a second server) pick up changed thresholds this soon. */
+export const THRESHOLDS_REFRESH_MS = 30_000;
+const guards = new WeakMap<Db, { guard: Promise<CivilityGuard>; loadedAt: number }>();
+
+function guardWith(thresholds: CivilityThresholds): CivilityGuard {
+  model ??= CivilityModel.load();
+  return createCivilityGuard({ config: withThresholds(thresholds), model });
+}
+
+async function loadGuard(db: Db): Promise<CivilityGuard> {
+  const stored = await getSetting(db, THRESHOLDS_KEY);
+  let thresholds = CIVILITY_CONFIG.thresholds;
+  if (stored) {
+    try {
+      thresholds = withThresholds(JSON.parse(stored) as Partial<CivilityThresholds>).thresholds;
+    } catch {
+      // A hand-edited, invalid setting falls back to the defaults rather than stopping the site.
+    }
+  }
+  return guardWith(thresholds);
+}
+
+/** The campaign's guard: loaded per database, re-read every THRESHOLDS_REFRESH_MS. */
+export function campaignGuard(db: Db): Promise<CivilityGuard> {
+  const cached = guards.get(db);
+  if (cached && Date.now() - cached.loadedAt < THRESHOLDS_REFRESH_MS) return cached.guard;
+  const guard = loadGuard(db);
+  guards.set(db, { guard, loadedAt: Date.now() });
+  return guard;
+}
+
+/** Validates (0 ≤ review ≤ block ≤ 1), stores and applies new thresholds at once. */
+export async function saveCampaignThresholds(
+  db: Db,
+  thresholds: CivilityThresholds,
+): Promise<CivilityThresholds> {
+  const valid = withThresholds(thresholds).thresholds;
+  await setSetting(db, THRESHOLDS_KEY, JSON.stringify(valid));
+  guards.set(db, { guard: Promise.resolve(guardWith(valid)), loadedAt: Date.now() });
+  return valid;
+}
