@@ -26,7 +26,8 @@ export class TestClient {
     for (const c of res.cookies) {
       const expired = c.expires instanceof Date && c.expires.getTime() <= Date.now();
       if (c.value === '' || expired || c.maxAge === 0) this.cookies.delete(c.name);
-      else this.cookies.set(c.name, c.value);
+      // light-my-request hands the value decoded; a browser sends back the encoded form it was set in.
+      else this.cookies.set(c.name, encodeURIComponent(c.value));
     }
     const match = /name="_csrf" value="([^"]+)"/.exec(res.body);
     if (match) this.lastCsrf = match[1];

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
@@ -14,8 +15,14 @@ import { STATUS_ACTIONS, type StatusAction } from './petitions.service.js';
 import * as views from './petitions.admin.views.js';
 import type { PetitionsRuntime } from './petitions.runtime.js';
 import { formField } from '../../infra/http/form-fields.js';
+import { checkUploadForgery } from '../../infra/http/security.js';
+import { eligibilityEntriesFromFile } from './eligibility-file.js';
+import { ELIGIBILITY_MAX_BYTES } from './petitions.rules.js';
 
 type Form = Record<string, unknown>;
+
+const plural = (n: number, one: string, many: string) =>
+  `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
 /** Targets offered in the picker: enough for every MP. */
 const TARGET_PICKER_MAX = 1_000;
 /** Rows in each trending table. */
@@ -233,40 +240,111 @@ export async function petitionsAdminRoutes(
     }),
   );
 
-  app.post(
-    '/admin/petitions/:id/eligibility',
-    { config: { role: 'organiser' }, bodyLimit: ELIGIBILITY_BODY_LIMIT },
-    (req, reply) =>
-      withPetition(req, reply, async (petition) => {
-        const result = await service.replaceEligibilityList(
-          ctx,
-          petition,
-          formField(req.body, 'list'),
-          requireStaff(req).id,
-        );
-        if (!result.ok) {
-          return renderAdmin(req, reply, {
-            title: petition.title,
-            status: 422,
-            body: views.detailPage({
-              petition,
-              counts: await repo.countsByStatus(db.kysely, petition.id),
-              eligibilityEntries: await repo.countEligibility(db.kysely, petition.id),
-              targets: await service.targetsOf(db, petition),
-              canEdit: true,
-              canModerate: true,
-              csrf: reply.generateCsrf(),
-              eligibilityError: result.error,
-            }),
-          });
+  /** The list arrives pasted (urlencoded) or as a file with an optional pasted part (multipart). */
+  async function readEligibilityUpload(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    petition: PetitionRow,
+  ): Promise<{ list: string } | { error: string } | 'refused'> {
+    if (!req.isMultipart()) {
+      const list = formField(req.body, 'list');
+      return checkUploadForgery(req, reply, formField(req.body, '_csrf'), services.config.baseUrl)
+        ? { list }
+        : 'refused';
+    }
+    let token: string | undefined;
+    let pasted = '';
+    let file: string | undefined;
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'field') {
+          if (typeof part.value !== 'string') continue;
+          if (part.fieldname === '_csrf') token = part.value;
+          if (part.fieldname === 'list') pasted = part.value;
+          continue;
         }
-        setFlash(reply, {
-          kind: 'success',
-          message: `Stored ${result.stored} entries${result.rejected ? `; ${result.rejected} lines were not valid and were skipped` : ''}. New signatures are checked against them.`,
-        });
-        return reply.redirect(views.adminBase(petition), 303);
-      }),
-  );
+        // The token field comes first in the form: a forged upload is refused before it is read.
+        if (!checkUploadForgery(req, reply, token, services.config.baseUrl)) {
+          part.file.resume();
+          return 'refused';
+        }
+        const bytes = await part.toBuffer();
+        if (part.fieldname === 'file' && part.filename && bytes.length > 0)
+          file = bytes.toString('utf8');
+      }
+    } catch (err) {
+      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+        return {
+          error: `The file is too large: at most ${ELIGIBILITY_MAX_BYTES / 1024 / 1024} MB.`,
+        };
+      if (
+        (err as { code?: string }).code === 'FST_PARTS_LIMIT' ||
+        (err as { code?: string }).code === 'FST_FILES_LIMIT'
+      )
+        return { error: 'Send one file at a time.' };
+      throw err;
+    }
+    if (file === undefined && !checkUploadForgery(req, reply, token, services.config.baseUrl))
+      return 'refused';
+    if (file === undefined) return { list: pasted };
+    if (petition.eligibility === 'none') return { list: '' };
+    const fromFile = eligibilityEntriesFromFile(petition.eligibility, file);
+    if (!fromFile.ok) return { error: fromFile.error };
+    return { list: `${pasted}\n${fromFile.text}` };
+  }
+
+  // Multipart only in this scope, with the list's own limits; CSRF is checked once the token
+  // field is read (checkUploadForgery), as for every upload.
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      limits: {
+        fileSize: ELIGIBILITY_MAX_BYTES,
+        files: 1,
+        fields: 2,
+        fieldSize: ELIGIBILITY_MAX_BYTES,
+        parts: 3,
+      },
+    });
+    scope.post(
+      '/admin/petitions/:id/eligibility',
+      { config: { role: 'organiser', csrf: false }, bodyLimit: ELIGIBILITY_BODY_LIMIT },
+      (req, reply) =>
+        withPetition(req, reply, async (petition) => {
+          const upload = await readEligibilityUpload(req, reply, petition);
+          if (upload === 'refused') return reply;
+          const result =
+            'error' in upload
+              ? ({ ok: false, error: upload.error } as const)
+              : await service.replaceEligibilityList(
+                  ctx,
+                  petition,
+                  upload.list,
+                  requireStaff(req).id,
+                );
+          if (!result.ok) {
+            return renderAdmin(req, reply, {
+              title: petition.title,
+              status: 422,
+              body: views.detailPage({
+                petition,
+                counts: await repo.countsByStatus(db.kysely, petition.id),
+                eligibilityEntries: await repo.countEligibility(db.kysely, petition.id),
+                targets: await service.targetsOf(db, petition),
+                canEdit: true,
+                canModerate: true,
+                csrf: reply.generateCsrf(),
+                eligibilityError: result.error,
+              }),
+            });
+          }
+          setFlash(reply, {
+            kind: 'success',
+            message: `Stored ${plural(result.stored, 'entry', 'entries')}${result.rejected ? `; ${plural(result.rejected, 'line was', 'lines were')} not valid and skipped` : ''}. New signatures are checked against them.`,
+          });
+          return reply.redirect(views.adminBase(petition), 303);
+        }),
+    );
+  });
 
   app.get('/admin/petitions/:id/report', { config: { role: 'moderator' } }, (req, reply) =>
     withPetition(req, reply, async (petition) =>

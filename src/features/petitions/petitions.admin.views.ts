@@ -1,9 +1,10 @@
-import { type SafeHtml, html } from '../../infra/html/html.js';
+import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
 import type { Target, TargetListSummary } from '../targets/targets.service.js';
 import type { PetitionRow } from './petitions.repository.js';
 import {
   BODY_MAX_LENGTH,
   ELIGIBILITY_LABEL_MAX_LENGTH,
+  ELIGIBILITY_MAX_BYTES,
   type Errors,
   type PetitionForm,
   QUESTION_MAX_LENGTH,
@@ -15,8 +16,6 @@ import {
 import { STATUS_ACTIONS, type StatusAction, targetIdsOf } from './petitions.service.js';
 import { kindLabel, petitionPath } from './petitions.public.views.js';
 import type { Reconciliation } from './petitions.service.js';
-
-const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}" />`;
 
 function errorSummary(errors: Errors): SafeHtml | '' {
   const messages = Object.values(errors);
@@ -349,13 +348,30 @@ export function detailPage(opts: {
       opts.canEdit && p.eligibility !== 'none'
         ? html`<h2>Eligibility list</h2>
             ${opts.eligibilityError ? html`<p class="flash flash-error" role="alert">${opts.eligibilityError}</p>` : ''}
-            <form method="post" action="${adminBase(p)}/eligibility" class="stack">
+            <form
+              method="post"
+              action="${adminBase(p)}/eligibility"
+              enctype="multipart/form-data"
+              class="stack"
+            >
               ${csrfField(opts.csrf)}
-              <label for="pt-elig"
-                >${p.eligibility === 'email' ? 'Email addresses' : 'Membership numbers'}, one per
-                line (replaces the current list)</label
+              <p class="hint">The new list replaces the current one.</p>
+              <label for="pt-elig-file"
+                >A file (.csv or .txt, up to ${ELIGIBILITY_MAX_BYTES / 1024 / 1024} MB): one entry
+                per line, or a spreadsheet saved as CSV with a column headed
+                “${p.eligibility === 'email' ? 'email' : 'membership number'}”</label
               >
-              <textarea id="pt-elig" name="list" rows="8"></textarea>
+              <input
+                id="pt-elig-file"
+                name="file"
+                type="file"
+                accept=".csv,.txt,text/csv,text/plain"
+              />
+              <label for="pt-elig"
+                >Or paste ${p.eligibility === 'email' ? 'email addresses' : 'membership numbers'},
+                one per line</label
+              >
+              <textarea id="pt-elig" name="list" rows="6"></textarea>
               <button type="submit">Replace the list</button>
             </form>`
         : ''

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { type AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
@@ -96,6 +98,74 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
       'signing twice does not count twice',
     );
     assert.deepEqual(problems, [], 'no script errors or CSP violations');
+    await context.close();
+  });
+
+  it('frames the embed widget on another site, live count and all, but never the full page', async () => {
+    const ctx = { db: suite.server.app.services.db, audit: suite.server.app.services.audit };
+    const created = await createPetition(
+      ctx,
+      {
+        kind: 'petition',
+        title: 'Fix the buses',
+        slug: 'fix-the-buses',
+        body: 'Buses every ten minutes.',
+        goal: '100',
+        deadline: '',
+        customQuestion: '',
+        eligibility: 'none',
+        eligibilityLabel: '',
+        thankYou: 'Thanks.',
+        shareText: '',
+        targetListId: '',
+        targetIds: [],
+      },
+      null,
+    );
+    assert.ok(created.ok);
+    await changeStatus(ctx, created.petition, 'publish', null);
+    const url = `${suite.server.baseUrl}/p/fix-the-buses`;
+    const context = await suite.browser.newContext();
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(url);
+    const snippet = await page.locator('#pt-embed-code').inputValue();
+    assert.match(snippet, /<iframe src="http:\/\/127\.0\.0\.1:\d+\/p\/fix-the-buses\/embed"/);
+
+    // Another site (another origin: localhost, not 127.0.0.1) pastes the snippet, and someone
+    // tries to frame the full page too.
+    const other = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(
+        `<!doctype html><title>Blog</title>${snippet}<iframe id="full" src="${url}"></iframe>`,
+      );
+    });
+    await new Promise<void>((resolve) => other.listen(0, 'localhost', resolve));
+    try {
+      const port = (other.address() as AddressInfo).port;
+      await page.goto(`http://localhost:${port}/`);
+      const widget = page.frameLocator('iframe[title="Fix the buses"]');
+      await widget.getByRole('link', { name: 'Sign now' }).waitFor({ timeout: 5000 });
+      assert.equal(await widget.locator('[data-live-count]').innerText(), '0');
+      assert.equal(
+        await widget.getByRole('link', { name: 'Sign now' }).getAttribute('target'),
+        '_blank',
+        'signing opens the full page, never inside the other site',
+      );
+      const framed = await (await page.locator('#full').elementHandle())?.contentFrame();
+      assert.ok(framed);
+      assert.equal(
+        await framed.locator('text=Buses every ten minutes').count(),
+        0,
+        `the full page refuses to be framed (frame at ${framed.url()})`,
+      );
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+    assert.ok(
+      problems.every((p) => /frame-ancestors|Refused to (display|frame)/.test(p)),
+      problems.join('\n'),
+    );
     await context.close();
   });
 });

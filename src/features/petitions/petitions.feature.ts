@@ -1,10 +1,14 @@
 import type { Feature } from '../../infra/services.js';
+import { registerPersonDataHandler } from '../people/data-rights.service.js';
+import { petitionsPersonData } from './petitions.person-data.js';
 import { petitionsAdminRoutes } from './petitions.admin.routes.js';
 import { petitionsCli } from './petitions.cli.js';
 import { petitionsPublicRoutes } from './petitions.public.routes.js';
 import { createRuntime } from './petitions.runtime.js';
 import { seedPetitionsDemo } from './petitions.seed.js';
 import { PROCESS_BATCH_JOB, processBatchHandler } from './signing.service.js';
+
+registerPersonDataHandler(petitionsPersonData);
 
 export const petitionsFeature: Feature = {
   name: 'petitions',

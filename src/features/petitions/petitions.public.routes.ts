@@ -16,9 +16,11 @@ import {
   type PublicSnapshot,
   type SignValues,
   checkEmailPage,
+  embedWidget,
   closedMessage,
   petitionIndex,
   petitionPage,
+  petitionPath,
   signForm,
   thankYouPage,
 } from './petitions.public.views.js';
@@ -197,6 +199,24 @@ export async function petitionsPublicRoutes(
       .header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`)
       .type('text/html; charset=utf-8')
       .send(text);
+  });
+
+  app.get('/p/:slug/embed', { config: { securityHeaders: 'embed' } }, async (req, reply) => {
+    const snapshot = await rt.cache.snapshot(slugOf(req));
+    if (!snapshot)
+      return notice(reply, 404, 'Petition not found', 'There is no petition at this address.');
+    const { petition } = snapshot;
+    return reply
+      .header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`)
+      .type('text/html; charset=utf-8')
+      .send(
+        embedWidget({
+          petition,
+          count: await rt.counts.get(petition.id),
+          url: `${config.baseUrl}${petitionPath(petition)}`,
+          signable: isSignable(petition),
+        }).value,
+      );
   });
 
   app.get('/p/:slug/count.json', OPEN_DATA, async (req, reply) => {

@@ -214,13 +214,58 @@ function shareLinks(url: string, text: string): SafeHtml {
 }
 
 function embedSnippet(url: string, title: string): SafeHtml {
-  const snippet = `<a href="${url}">Sign: ${title.replace(/[<>&"]/g, '')}</a>`;
+  const safeTitle = title.replace(/[<>&"]/g, '');
+  const widget = `<iframe src="${url}/embed" title="${safeTitle}" width="100%" height="190" style="border:0;max-width:26rem" loading="lazy"></iframe>`;
+  const link = `<a href="${url}">Sign: ${safeTitle}</a>`;
   return html`<details class="pt-embed">
-    <summary>Put a link on your website</summary>
-    <label for="pt-embed-code">Copy this HTML</label>
-    <textarea id="pt-embed-code" rows="2" readonly>${snippet}</textarea>
+    <summary>Put this on your website</summary>
+    <label for="pt-embed-code"
+      >A live widget (count, progress and a sign button): copy this HTML</label
+    >
+    <textarea id="pt-embed-code" rows="3" readonly>${widget}</textarea>
+    <label for="pt-embed-link">Or a plain link</label>
+    <textarea id="pt-embed-link" rows="2" readonly>${link}</textarea>
     <p class="hint">The live count is also at <code>${url}/count.json</code>.</p>
   </details>`;
+}
+
+/**
+ * The widget other sites frame: title, live count, progress and a button that opens the full page
+ * (signing happens there, never inside someone else's page). No cookies are read or set.
+ */
+export function embedWidget(opts: {
+  petition: PetitionRow;
+  count: number;
+  url: string;
+  signable: boolean;
+}): SafeHtml {
+  const { petition } = opts;
+  return html`<!doctype html>
+    <html lang="en-GB">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${petition.title}</title>
+        <link rel="stylesheet" href="/assets/css/rally.css" />
+        <script src="/assets/js/petition-live.js" defer></script>
+      </head>
+      <body class="pt-embed-body">
+        <article class="pt-widget" data-count-src="${petitionPath(petition)}">
+          <p class="pt-kind">${petition.kind === 'open_letter' ? 'Open letter' : 'Petition'}</p>
+          <h1><a href="${opts.url}" target="_blank" rel="noopener">${petition.title}</a></h1>
+          ${progress(opts.count, petition.goal)}
+          ${
+            opts.signable
+              ? html`<p>
+                  <a class="button" href="${opts.url}#sign" target="_blank" rel="noopener"
+                    >Sign now</a
+                  >
+                </p>`
+              : html`<p class="hint">${closedMessage(petition)}</p>`
+          }
+        </article>
+      </body>
+    </html>`;
 }
 
 export function petitionPage(opts: {

@@ -186,3 +186,59 @@ export function signaturesForExport(db: Executor, petitionId: number) {
     .orderBy('id')
     .execute();
 }
+
+/** A person's signatures: linked to them on confirmation, or still pending under their email. */
+export function signaturesOfPerson(db: Executor, personId: number, emailKey: string | null) {
+  return db
+    .selectFrom('petition_signatures')
+    .innerJoin('petitions', 'petitions.id', 'petition_signatures.petition_id')
+    .select([
+      'petition_signatures.id',
+      'petitions.slug',
+      'petitions.title',
+      'petition_signatures.status',
+      'petition_signatures.name',
+      'petition_signatures.email',
+      'petition_signatures.postcode',
+      'petition_signatures.constituency_name',
+      'petition_signatures.answer',
+      'petition_signatures.membership_number',
+      'petition_signatures.consent_email',
+      'petition_signatures.show_name',
+      'petition_signatures.created_at',
+      'petition_signatures.confirmed_at',
+    ])
+    .where((eb) =>
+      emailKey === null
+        ? eb('petition_signatures.person_id', '=', personId)
+        : eb.or([
+            eb('petition_signatures.person_id', '=', personId),
+            eb('petition_signatures.email_key', '=', emailKey),
+          ]),
+    )
+    .orderBy('petition_signatures.id')
+    .execute();
+}
+
+/**
+ * Erasure keeps the row (the petition's count stays true) and removes all that identifies the
+ * signer. The email key becomes unique per row, so the one-per-person index still holds.
+ */
+export async function anonymiseSignature(db: Executor, id: number): Promise<void> {
+  await db
+    .updateTable('petition_signatures')
+    .set({
+      email: `erased-signature-${id}@erased.invalid`,
+      email_key: `erased-signature-${id}`,
+      email_domain: 'erased.invalid',
+      name: '[erased]',
+      postcode: '',
+      answer: null,
+      membership_number: null,
+      consent_wording: null,
+      show_name: 0,
+      ip: '',
+    })
+    .where('id', '=', id)
+    .execute();
+}

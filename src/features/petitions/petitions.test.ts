@@ -3,14 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { loginAs } from '../../../test/helpers/staff.js';
+import { createStaff, loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
 import { createTarget, createTargetList } from '../targets/targets.service.js';
 import { currentConsent, findPersonByEmail, listActivities } from '../people/people.service.js';
+import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
 import { checkFormToken, issueFormToken } from './form-token.js';
 import { renderPetitionMarkdown } from './petition-markdown.js';
-import { SIGNER_NAME_MAX_LENGTH } from './petitions.rules.js';
+import { ELIGIBILITY_MAX_BYTES, SIGNER_NAME_MAX_LENGTH } from './petitions.rules.js';
 import { reconcile } from './petitions.service.js';
 import { seedPetitionsDemo } from './petitions.seed.js';
 import { signatureEmailKey } from './signature-email.js';
@@ -404,6 +405,17 @@ describeEachDatabase('petitions', (ctx) => {
     assert.equal((await app.inject('/p/no-such-thing.json')).statusCode, 404);
     const index = await app.inject('/petitions');
     assert.match(index.body, /Open data petition/);
+
+    const embed = await app.inject(`/p/${p.slug}/embed`);
+    assert.equal(embed.statusCode, 200);
+    assert.match(embed.body, /data-live-count>1</);
+    assert.match(String(embed.headers['content-security-policy']), /frame-ancestors \*/);
+    assert.equal(embed.headers['x-frame-options'], undefined);
+    assert.equal(embed.headers['set-cookie'], undefined);
+    const page = await app.inject(`/p/${p.slug}`);
+    assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
+    assert.equal(page.headers['x-frame-options'], 'DENY');
+    assert.equal((await app.inject('/p/no-such-thing/embed')).statusCode, 404);
   });
 
   it('reads the count from the database at most once a second however many ask', async () => {
@@ -470,6 +482,108 @@ describeEachDatabase('petitions', (ctx) => {
       { email: 'm1@example.org', verified: 1 },
       { email: 'm2@example.org', verified: 0 },
     ]);
+  });
+
+  it('takes the eligibility list as an uploaded CSV file, reading the named column', async () => {
+    const p = await fresh({ eligibility: 'email', eligibilityLabel: 'Members only' });
+    await organiser.get(`/admin/petitions/${p.id}`);
+    const csv =
+      '\uFEFFName;E-mail;Joined\nAda;Ada@Example.org;2020\nAlan;alan@example.org;2021\nBad;not-an-email;2022\n';
+    const up = await organiser.postMultipart(
+      `/admin/petitions/${p.id}/eligibility`,
+      { list: 'grace@example.org' },
+      { file: { filename: 'members.csv', content: csv } },
+    );
+    assert.equal(up.statusCode, 303, up.body.slice(0, 500));
+    const page = await organiser.get(`/admin/petitions/${p.id}`);
+    assert.ok(page.body.includes('Stored 3 entries; 1 line was not valid and skipped'));
+    assert.ok(page.body.includes('against 3 entries'));
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { email: 'ada@example.org' }),
+    );
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { email: 'mallory@example.org' }),
+    );
+    const rows = await ctx.db.kysely
+      .selectFrom('petition_signatures')
+      .select(['email', 'verified'])
+      .where('petition_id', '=', p.id)
+      .orderBy('email')
+      .execute();
+    assert.deepEqual(rows, [
+      { email: 'ada@example.org', verified: 1 },
+      { email: 'mallory@example.org', verified: 0 },
+    ]);
+
+    await organiser.get(`/admin/petitions/${p.id}`);
+    const unnamed = await organiser.postMultipart(
+      `/admin/petitions/${p.id}/eligibility`,
+      {},
+      {
+        file: { filename: 'members.csv', content: 'Ada,ada@example.org\nAlan,alan@example.org\n' },
+      },
+    );
+    assert.equal(unnamed.statusCode, 422);
+    assert.match(
+      unnamed.body,
+      /name the one to use (&quot;|&#34;)email(&quot;|&#34;) in its first row/,
+    );
+    const forged = await organiser.postMultipart(
+      `/admin/petitions/${p.id}/eligibility`,
+      { _csrf: 'forged' },
+      { file: { filename: 'members.csv', content: 'email\nx@example.org\n' } },
+    );
+    assert.equal(forged.statusCode, 403);
+    await organiser.get(`/admin/petitions/${p.id}`);
+    const tooBig = await organiser.postMultipart(
+      `/admin/petitions/${p.id}/eligibility`,
+      {},
+      { file: { filename: 'big.csv', content: Buffer.alloc(ELIGIBILITY_MAX_BYTES + 10, 'a') } },
+    );
+    assert.equal(tooBig.statusCode, 422);
+    assert.ok(tooBig.body.includes('The file is too large'));
+    assert.ok(
+      (await organiser.get(`/admin/petitions/${p.id}`)).body.includes('against 3 entries'),
+      'a refused upload leaves the list as it was',
+    );
+  });
+
+  it("reaches signatures in a person's data export and erasure, keeping the count", async () => {
+    const p = await fresh({ title: 'Erasure petition' });
+    const email = 'erase.me@example.org';
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { name: 'Ursula Erasable', email, answer: '' }),
+    );
+    await runJobs(app);
+    const link = await confirmationLink(app, email);
+    await visitor(app).get(new URL(link ?? '').pathname);
+    const person = await findPersonByEmail(ctx.db, email);
+    assert.ok(person);
+    const owner = await createStaff(ctx.db, { role: 'owner' });
+    const exported = await exportPersonData(app.services, person.id, owner.id);
+    assert.deepEqual(
+      (exported.other.petitions as { petition: string; status: string; name: string }[]).map(
+        (s) => [s.petition, s.status, s.name],
+      ),
+      [[p.slug, 'confirmed', 'Ursula Erasable']],
+    );
+    assert.equal(await count(p.slug), 1);
+
+    await erasePerson(app.services, person.id, owner.id);
+    const left = await ctx.db.kysely
+      .selectFrom('petition_signatures')
+      .selectAll()
+      .where('petition_id', '=', p.id)
+      .execute();
+    assert.equal(left.length, 1);
+    const text = JSON.stringify(left);
+    assert.ok(!/erase\.me|Ursula|Erasable/i.test(text), text);
+    assert.equal(left[0]?.status, 'confirmed');
+    assert.equal(await count(p.slug), 1, 'the count is unchanged');
+    assert.deepEqual((await reconcile(app.services.db)).mismatches, []);
   });
 
   it('shows targets from a target list and emails them the count and link', async () => {

@@ -23,20 +23,23 @@ declare module 'fastify' {
     /**
      * 'open-data' for machine-readable public endpoints (counts, JSON feeds, health): readable
      * from any site (CORS), and without the page-only headers (CSP, framing), which would be
-     * most of each tiny response.
+     * most of each tiny response. 'embed' for widgets other sites put in an iframe: the page
+     * headers, but framing allowed from anywhere.
      */
-    securityHeaders?: 'page' | 'open-data';
+    securityHeaders?: 'page' | 'open-data' | 'embed';
   }
 }
 
 export async function registerSecurity(app: FastifyInstance, opts: SecurityOptions) {
   // The security headers never vary per request, so they are built once (helmet's plugin
   // recomputed them on every request: ~6% of CPU at 10k req/s) and set in one call.
-  const headers = securityHeaders(opts.secureCookies);
+  const byKind = {
+    page: securityHeaders(opts.secureCookies),
+    embed: embedHeaders(securityHeaders(opts.secureCookies)),
+    'open-data': OPEN_DATA_HEADERS,
+  };
   app.addHook('onRequest', (req, reply, done) => {
-    reply.headers(
-      req.routeOptions.config.securityHeaders === 'open-data' ? OPEN_DATA_HEADERS : headers,
-    );
+    reply.headers(byKind[req.routeOptions.config.securityHeaders ?? 'page']);
     done();
   });
   await app.register(cookie, { secret: opts.cookieSecret });
@@ -112,6 +115,20 @@ function securityHeaders(https: boolean): Record<string, string> {
     'x-permitted-cross-domain-policies': 'none',
     'x-xss-protection': '0',
     ...(https ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
+
+/** Page headers for a widget framed by any site; everything else stays as strict. */
+function embedHeaders(page: Record<string, string>): Record<string, string> {
+  const rest = { ...page };
+  delete rest['x-frame-options'];
+  return {
+    ...rest,
+    'content-security-policy': CONTENT_SECURITY_POLICY.replace(
+      "frame-ancestors 'none'",
+      'frame-ancestors *',
+    ),
+    'cross-origin-resource-policy': 'cross-origin',
   };
 }
 
