@@ -1,6 +1,6 @@
 // npm run bench:http — throughput and latency of /healthz and a public page, server and load
 // generator in separate processes. Last line: one JSON object.
-import { medianRun, runAutocannon, startServerProcess } from './lib.js';
+import { LOAD_GENERATOR, medianRun, runLoad, startServerProcess } from './lib.js';
 
 const PATHS = (process.env.BENCH_PATHS ?? '/healthz,/find-your-mp').split(',');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -11,16 +11,22 @@ const server = await startServerProcess(PORT);
 try {
   const results = [];
   for (const path of PATHS) {
-    await runAutocannon(server.baseUrl + path, { seconds: 2 }); // warm-up
-    const r = await medianRun(RUNS, () =>
-      runAutocannon(server.baseUrl + path, { seconds: SECONDS }),
-    );
+    await runLoad(server.baseUrl + path, { seconds: 2 }); // warm-up
+    const r = await medianRun(RUNS, () => runLoad(server.baseUrl + path, { seconds: SECONDS }));
     console.log(
       `${path}: ${r.req_per_s} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, errors ${r.errors}`,
     );
     results.push({ path, ...r });
   }
-  console.log(JSON.stringify({ name: 'http', runs: RUNS, seconds: SECONDS, results }));
+  console.log(
+    JSON.stringify({
+      name: 'http',
+      load_generator: LOAD_GENERATOR,
+      runs: RUNS,
+      seconds: SECONDS,
+      results,
+    }),
+  );
 } finally {
   await server.stop();
 }

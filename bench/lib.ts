@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,58 @@ export interface LoadResult {
   p99_ms: number;
   errors: number;
 }
+
+/**
+ * wrk, Debian's C load generator (`apt-get install wrk`), when installed: on two cores the load
+ * generator shares the CPU with the server, and wrk needs a fraction of what autocannon's
+ * JavaScript does, so more of the machine measures the server.
+ */
+export const WRK_AVAILABLE = spawnSync('wrk', ['--version']).error === undefined;
+
+/** One wrk thread in a separate process; `script` may define request() (see petition-sign.lua). */
+export async function runWrk(
+  url: string,
+  { connections = 50, seconds = 10, script = join(ROOT, 'bench/wrk-report.lua'), env = {} } = {},
+): Promise<LoadResult & { acked: number }> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env, WRK_REPORT: join(ROOT, 'bench/wrk-report.lua') },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`wrk exited ${code}`)),
+    );
+  });
+  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+    requests: number;
+    non2xx: number;
+    socket_errors: number;
+    p50_ms: number;
+    p99_ms: number;
+    duration_s: number;
+  };
+  const acked = r.requests - r.non2xx;
+  return {
+    acked,
+    req_per_s: Math.round(acked / r.duration_s),
+    p50_ms: r.p50_ms,
+    p99_ms: r.p99_ms,
+    errors: r.non2xx + r.socket_errors,
+  };
+}
+
+/** The load generator for GETs: wrk when installed, autocannon otherwise. */
+export function runLoad(
+  url: string,
+  opts: { connections?: number; seconds?: number } = {},
+): Promise<LoadResult> {
+  return WRK_AVAILABLE ? runWrk(url, opts) : runAutocannon(url, opts);
+}
+
+export const LOAD_GENERATOR = WRK_AVAILABLE ? 'wrk' : 'autocannon';
 
 /** autocannon in a separate process, so the load generator never shares the server's event loop. */
 export async function runAutocannon(

@@ -11,6 +11,7 @@ import { migrateToLatest } from './infra/db/migrator.js';
 import { getOrCreateSecret } from './infra/db/settings.js';
 import { registerErrorHandlers } from './infra/http/errors.js';
 import { registerMetrics } from './infra/http/metrics.js';
+import { type SurgeGauge, registerSurgeGauge } from './infra/http/surge-gauge.js';
 import { DEFAULT_BODY_LIMIT, registerSecurity } from './infra/http/security.js';
 import { JobQueue } from './infra/jobs/job-queue.js';
 import { Mailer } from './infra/mail/mailer.js';
@@ -20,6 +21,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
     guardedRoutes: GuardedRoute[];
+    /** Whether HTTP is surging: the in-process job worker steps aside while it is. */
+    surge: SurgeGauge;
   }
 }
 
@@ -71,6 +74,7 @@ export async function buildApp(
   });
   registerErrorHandlers(app);
   registerMetrics(app, { processMetrics: options.processMetrics ?? false });
+  app.decorate('surge', registerSurgeGauge(app));
   registerGuard(app, new SessionStore(db), app.guardedRoutes);
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,

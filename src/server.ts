@@ -23,7 +23,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info({ address, database: app.services.db.describe }, 'Rally is listening');
   if (firstOwner) console.log(`\n${firstOwnerBanner(config.baseUrl, firstOwner)}\n`);
-  const worker = config.runWorker ? new Worker(app.services.jobs, { logger: app.log }) : undefined;
+  // In the server process the worker shares the CPU with HTTP: it steps aside during surges.
+  const worker = config.runWorker
+    ? new Worker(app.services.jobs, { logger: app.log, shouldYield: () => app.surge.surging() })
+    : undefined;
   worker?.start();
   return {
     app,

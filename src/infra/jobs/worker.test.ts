@@ -140,4 +140,37 @@ describeEachDatabase('job worker', (ctx) => {
     assert.equal(finished, true);
     assert.equal((await job(id)).status, 'done');
   });
+
+  it('steps aside while HTTP surges, and runs the job once the surge ends', async () => {
+    const order: string[] = [];
+    queue.register('test.batch', async () => {
+      order.push('job');
+    });
+    await queue.enqueue('test.batch', null);
+    let surgeChecks = 3;
+    const worker = new Worker(queue, {
+      shouldYield: () => {
+        const surging = surgeChecks-- > 0;
+        order.push(surging ? 'surging' : 'calm');
+        return surging;
+      },
+    });
+    assert.equal(await worker.runUntilIdle(), 1);
+    assert.deepEqual(order.slice(0, 5), ['surging', 'surging', 'surging', 'calm', 'job']);
+    assert.equal(worker.yields, 3);
+  });
+
+  it('still runs jobs during an endless surge, one per yield budget, so the queue moves', async () => {
+    let ran = 0;
+    queue.register('test.batch', async () => {
+      ran++;
+    });
+    await queue.enqueue('test.batch', null);
+    await queue.enqueue('test.batch', null);
+    const worker = new Worker(queue, { shouldYield: () => true, maxYieldMs: 100 });
+    assert.equal(await worker.runUntilIdle(), 2);
+    assert.equal(ran, 2);
+    // Two jobs plus the empty check after them, each after a full budget of 100 ms / 50 ms steps.
+    assert.equal(worker.yields, 6);
+  });
 });

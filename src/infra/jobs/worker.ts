@@ -11,7 +11,16 @@ export interface WorkerOptions {
   logger?: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
   /** For tests: a fixed clock. */
   now?: () => Date;
+  /**
+   * Asked before each job: true means "the process is needed elsewhere" (an HTTP surge), and the
+   * worker waits in YIELD_STEP_MS steps, at most maxYieldMs per job so the queue still moves.
+   */
+  shouldYield?: () => boolean;
+  maxYieldMs?: number;
 }
+
+export const YIELD_STEP_MS = 50;
+export const DEFAULT_MAX_YIELD_MS = 2_000;
 
 /** Delay before retry n (1-based): 10 s, 40 s, 2.5 min… capped at one hour. */
 export function backoffMs(attempt: number): number {
@@ -36,6 +45,8 @@ export class Worker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  /** Set by stop(): a worker waiting out a surge stops waiting. */
+  private stopRequested = false;
 
   constructor(
     private readonly queue: JobQueue,
@@ -49,6 +60,7 @@ export class Worker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopRequested = false;
     const tick = async () => {
       if (this.stopped) return;
       this.running = this.runUntilIdle().catch((err: unknown) =>
@@ -63,6 +75,7 @@ export class Worker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopRequested = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }
@@ -71,6 +84,7 @@ export class Worker {
   async runUntilIdle(limit = Number.POSITIVE_INFINITY): Promise<number> {
     let ran = 0;
     while (ran < limit) {
+      await this.yieldToSurge();
       const job = await this.claimNext();
       if (!job) break;
       await this.run(job);
@@ -80,6 +94,20 @@ export class Worker {
       await new Promise((resolve) => setImmediate(resolve));
     }
     return ran;
+  }
+
+  /** How many times this worker has stepped aside for a surge (shown in tests and metrics). */
+  yields = 0;
+
+  private async yieldToSurge(): Promise<void> {
+    const { shouldYield } = this.options;
+    if (!shouldYield) return;
+    const maxYieldMs = this.options.maxYieldMs ?? DEFAULT_MAX_YIELD_MS;
+    for (let waited = 0; waited < maxYieldMs && !this.stopRequested && shouldYield();) {
+      this.yields++;
+      await new Promise((resolve) => setTimeout(resolve, YIELD_STEP_MS));
+      waited += YIELD_STEP_MS;
+    }
   }
 
   private async claimNext(): Promise<ClaimedJob | undefined> {
