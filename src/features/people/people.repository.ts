@@ -364,6 +364,7 @@ export async function deleteSegment(ex: Executor, id: number): Promise<boolean> 
 }
 
 export type PersonPatch = Updateable<PeopleTables['people']>;
+export type NewPersonRow = Insertable<PeopleTables['people']>;
 
 /** Current consent on one channel for each of `personIds` (absent: never recorded). */
 export async function latestConsentStatuses(

@@ -190,60 +190,97 @@ export async function upsertPerson(
   const clean = cleanInput(input);
   const directory = opts.directory ?? (await directoryFor(db, opts.trx));
   const derived = clean.postcode ? postcodeFields(directory, clean.postcode) : null;
-  const addedTags = mergeTags([], input.tags);
-  const addedFields = mergeCustomFields({}, input.customFields);
+
+  const changes: PersonChanges = {
+    email: clean.email,
+    firstName: clean.firstName,
+    lastName: clean.lastName,
+    phone: clean.phone,
+    source: clean.source,
+    derived,
+    tags: mergeTags([], input.tags),
+    customFields: mergeCustomFields({}, input.customFields),
+  };
 
   return inTransaction(db, opts.trx, async (trx) => {
     const lock = { forUpdate: true, dialect: db.dialect };
     let existing = await repo.findPersonByEmail(trx, clean.email, lock);
     if (!existing) {
-      const now = nowIso();
-      const id = await repo.insertPersonIfNew(trx, {
-        email: clean.email,
-        first_name: clean.firstName,
-        last_name: clean.lastName,
-        postcode: derived?.postcode ?? null,
-        constituency_code: derived?.constituency_code ?? null,
-        constituency_name: derived?.constituency_name ?? null,
-        region: derived?.region ?? null,
-        phone: clean.phone,
-        tags: JSON.stringify(addedTags),
-        custom_fields: JSON.stringify(addedFields),
-        source: clean.source,
-        search_text: searchTextOf(clean.email, clean.firstName, clean.lastName),
-        created_at: now,
-        updated_at: now,
-      });
+      const id = await repo.insertPersonIfNew(trx, newPersonRow(changes, nowIso()));
       if (id !== undefined) return { id, outcome: 'created' as const };
       // Someone else created them between our read and our insert: merge into theirs.
       existing = await repo.findPersonByEmail(trx, clean.email, lock);
       if (!existing) throw new Error(`person ${clean.email} vanished during upsert`);
     }
-
-    const patch: repo.PersonPatch = {};
-    if (clean.firstName && clean.firstName !== existing.first_name)
-      patch.first_name = clean.firstName;
-    if (clean.lastName && clean.lastName !== existing.last_name) patch.last_name = clean.lastName;
-    if (clean.phone && clean.phone !== existing.phone) patch.phone = clean.phone;
-    // Constituency follows the postcode: a new postcode re-derives it, even to "unknown".
-    if (derived && derived.postcode !== existing.postcode) Object.assign(patch, derived);
-    const tags = mergeTags(parseJsonArray(existing.tags), addedTags);
-    if (tags.length !== parseJsonArray(existing.tags).length) patch.tags = JSON.stringify(tags);
-    const storedFields = parseJsonObject(existing.custom_fields);
-    const fields = mergeCustomFields(storedFields, addedFields);
-    if (JSON.stringify(fields) !== JSON.stringify(storedFields))
-      patch.custom_fields = JSON.stringify(fields);
-    if (Object.keys(patch).length === 0) return { id: existing.id, outcome: 'unchanged' as const };
-
-    patch.search_text = searchTextOf(
-      existing.email,
-      patch.first_name ?? existing.first_name,
-      patch.last_name ?? existing.last_name,
-    );
-    patch.updated_at = nowIso();
+    const patch = personPatch(existing, changes, nowIso());
+    if (!patch) return { id: existing.id, outcome: 'unchanged' as const };
     await repo.updatePerson(trx, existing.id, patch);
     return { id: existing.id, outcome: 'updated' as const };
   });
+}
+
+/** What one upsert brings, cleaned: the input to the rules below (also used by bulk import). */
+export interface PersonChanges {
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  source: string;
+  /** The postcode and the constituency it implies, when a postcode was given. */
+  derived: PostcodeFields | null;
+  tags: string[];
+  customFields: Record<string, string>;
+}
+
+export function newPersonRow(c: PersonChanges, now: string): repo.NewPersonRow {
+  return {
+    email: c.email,
+    first_name: c.firstName,
+    last_name: c.lastName,
+    postcode: c.derived?.postcode ?? null,
+    constituency_code: c.derived?.constituency_code ?? null,
+    constituency_name: c.derived?.constituency_name ?? null,
+    region: c.derived?.region ?? null,
+    phone: c.phone,
+    tags: JSON.stringify(c.tags),
+    custom_fields: JSON.stringify(c.customFields),
+    source: c.source,
+    search_text: searchTextOf(c.email, c.firstName, c.lastName),
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/**
+ * The update an upsert makes to a stored person, or null when nothing changes. Given values fill
+ * in or replace stored ones, an empty value never erases one, tags and custom fields are merged.
+ */
+export function personPatch(
+  existing: repo.PersonRow,
+  c: PersonChanges,
+  now: string,
+): repo.PersonPatch | null {
+  const patch: repo.PersonPatch = {};
+  if (c.firstName && c.firstName !== existing.first_name) patch.first_name = c.firstName;
+  if (c.lastName && c.lastName !== existing.last_name) patch.last_name = c.lastName;
+  if (c.phone && c.phone !== existing.phone) patch.phone = c.phone;
+  // Constituency follows the postcode: a new postcode re-derives it, even to "unknown".
+  if (c.derived && c.derived.postcode !== existing.postcode) Object.assign(patch, c.derived);
+  const storedTags = parseJsonArray(existing.tags);
+  const tags = mergeTags(storedTags, c.tags);
+  if (tags.length !== storedTags.length) patch.tags = JSON.stringify(tags);
+  const storedFields = parseJsonObject(existing.custom_fields);
+  const fields = mergeCustomFields(storedFields, c.customFields);
+  if (JSON.stringify(fields) !== JSON.stringify(storedFields))
+    patch.custom_fields = JSON.stringify(fields);
+  if (Object.keys(patch).length === 0) return null;
+  patch.search_text = searchTextOf(
+    existing.email,
+    patch.first_name ?? existing.first_name,
+    patch.last_name ?? existing.last_name,
+  );
+  patch.updated_at = now;
+  return patch;
 }
 
 export async function findPersonByEmail(db: Db, email: string): Promise<Person | undefined> {
@@ -278,6 +315,14 @@ export interface ConsentRecord {
   wording: string;
   source: string;
   createdAt: string;
+}
+
+/** How a consent record reads on the timeline (also written by bulk import). */
+export function consentActivitySummary(
+  consent: { channel: ConsentChannel; status: ConsentStatus; method: ConsentMethod },
+  source: string,
+): string {
+  return `${CHANNEL_LABELS[consent.channel]} consent ${consent.status} (${consent.method}, ${source})`;
 }
 
 const CHANNEL_LABELS: Record<ConsentChannel, string> = {
@@ -323,7 +368,7 @@ export async function recordConsent(
     await repo.insertActivity(trx, {
       person_id: personId,
       kind: 'consent',
-      summary: `${CHANNEL_LABELS[consent.channel]} consent ${consent.status} (${consent.method}, ${source})`,
+      summary: consentActivitySummary(consent, source),
       ref_type: 'consent',
       ref_id: String(id),
       data: null,

@@ -3,9 +3,17 @@ import { type Db, nowIso } from '../../../infra/db/database.js';
 import type { Database } from '../../../infra/db/schema.js';
 import type { ConstituencyDirectory } from '../../constituencies/constituency-directory.js';
 import * as repo from '../people.repository.js';
-import { PersonInputError, postcodeFields, searchTextOf, upsertPerson } from '../people.service.js';
+import {
+  type PersonChanges,
+  consentActivitySummary,
+  PersonInputError,
+  newPersonRow,
+  personPatch,
+  postcodeFields,
+  upsertPerson,
+} from '../people.service.js';
 import type { ConsentChannel, PeopleTables } from '../people.tables.js';
-import { mergeCustomFields, mergeTags, parseJsonArray, parseJsonObject } from '../person-input.js';
+import { mergeCustomFields, mergeTags } from '../person-input.js';
 import { insertMany } from './bulk-insert.js';
 import type { ImportedPerson } from './row-to-person.js';
 
@@ -75,11 +83,7 @@ type Plan =
 
 export const IMPORT_REF_TYPE = 'people_import';
 
-/**
- * What upsertPerson (people.service.ts) would do with this row, worked out without writing, with
- * the same rules: given values fill in or replace stored ones, an empty value never erases one,
- * tags and custom fields are merged, a new postcode re-derives the constituency.
- */
+/** What upsertPerson would do with this row, worked out without writing, by the same rules. */
 function plan(
   row: BatchRow,
   existing: repo.PersonRow | undefined,
@@ -88,51 +92,19 @@ function plan(
 ): Plan {
   const p = row.person;
   try {
-    const derived = p.postcode ? postcodeFields(opts.directory, p.postcode) : null;
-    const addedTags = mergeTags([], p.tags);
-    const addedFields = mergeCustomFields({}, p.customFields);
-    if (!existing) {
-      return {
-        row,
-        kind: 'create',
-        values: {
-          email: p.email,
-          first_name: p.firstName,
-          last_name: p.lastName,
-          postcode: derived?.postcode ?? null,
-          constituency_code: derived?.constituency_code ?? null,
-          constituency_name: derived?.constituency_name ?? null,
-          region: derived?.region ?? null,
-          phone: p.phone,
-          tags: JSON.stringify(addedTags),
-          custom_fields: JSON.stringify(addedFields),
-          source: opts.source,
-          search_text: searchTextOf(p.email, p.firstName, p.lastName),
-          created_at: now,
-          updated_at: now,
-        },
-      };
-    }
-    const patch: repo.PersonPatch = {};
-    if (p.firstName && p.firstName !== existing.first_name) patch.first_name = p.firstName;
-    if (p.lastName && p.lastName !== existing.last_name) patch.last_name = p.lastName;
-    if (p.phone && p.phone !== existing.phone) patch.phone = p.phone;
-    if (derived && derived.postcode !== existing.postcode) Object.assign(patch, derived);
-    const storedTags = parseJsonArray(existing.tags);
-    const tags = mergeTags(storedTags, addedTags);
-    if (tags.length !== storedTags.length) patch.tags = JSON.stringify(tags);
-    const storedFields = parseJsonObject(existing.custom_fields);
-    const fields = mergeCustomFields(storedFields, addedFields);
-    if (JSON.stringify(fields) !== JSON.stringify(storedFields))
-      patch.custom_fields = JSON.stringify(fields);
-    if (Object.keys(patch).length === 0) return { row, kind: 'unchanged', existing };
-    patch.search_text = searchTextOf(
-      existing.email,
-      patch.first_name ?? existing.first_name,
-      patch.last_name ?? existing.last_name,
-    );
-    patch.updated_at = now;
-    return { row, kind: 'update', existing, patch };
+    const changes: PersonChanges = {
+      email: p.email,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      phone: p.phone,
+      source: opts.source,
+      derived: p.postcode ? postcodeFields(opts.directory, p.postcode) : null,
+      tags: mergeTags([], p.tags),
+      customFields: mergeCustomFields({}, p.customFields),
+    };
+    if (!existing) return { row, kind: 'create', values: newPersonRow(changes, now) };
+    const patch = personPatch(existing, changes, now);
+    return patch ? { row, kind: 'update', existing, patch } : { row, kind: 'unchanged', existing };
   } catch (err) {
     if (err instanceof PersonInputError) return { row, kind: 'rejected', reason: err.message };
     throw err;
@@ -202,14 +174,6 @@ async function alreadyNoted(ex: repo.Executor, importId: number, ids: number[], 
 export function consentWording(filename: string, header: string): string {
   return `Imported from ${filename} column ${header}`;
 }
-
-/** As people.service.ts words the timeline entry of a consent record. */
-const CHANNEL_LABELS: Record<ConsentChannel, string> = {
-  email: 'Email',
-  sms: 'SMS',
-  phone: 'Phone',
-  post: 'Post',
-};
 
 interface Written {
   row: BatchRow;
@@ -375,7 +339,10 @@ async function recordImportConsents(
       timeline.push({
         person_id: r.person_id,
         kind: 'consent',
-        summary: `${CHANNEL_LABELS[r.channel]} consent granted (import, ${opts.source})`,
+        summary: consentActivitySummary(
+          { channel: r.channel, status: 'granted', method: 'import' },
+          opts.source,
+        ),
         ref_type: 'consent',
         ref_id: String(r.id),
         data: null,
