@@ -73,7 +73,10 @@ export async function buildApp(
     baseUrl: config.baseUrl,
   });
   registerErrorHandlers(app);
-  registerMetrics(app, { processMetrics: options.processMetrics ?? false });
+  registerMetrics(app, {
+    processMetrics: options.processMetrics ?? false,
+    metricsToken: config.metricsToken,
+  });
   app.decorate('surge', registerSurgeGauge(app));
   registerGuard(app, new SessionStore(db), app.guardedRoutes);
   await app.register(fastifyStatic, {

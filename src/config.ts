@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   ADMIN_EMAIL: z.email().optional(),
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
 });
 
 /** Names of every environment variable Rally reads. */
@@ -33,6 +34,8 @@ export interface Config {
   seedDemo: boolean;
   /** Email of the owner account created on first start (default admin@rally.local). */
   adminEmail: string | undefined;
+  /** Bearer token for /metrics from other hosts; without it only local scrapers are answered. */
+  metricsToken: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -54,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === 'true',
     seedDemo: e.SEED_DEMO === 'true',
     adminEmail: e.ADMIN_EMAIL || undefined,
+    metricsToken: e.METRICS_TOKEN || undefined,
   };
 }
 

@@ -36,6 +36,38 @@ describeEachDatabase('health and metrics', (ctx) => {
     assert.match(res.body, /route="unmatched",status_code="404"/);
   });
 
+  it('answers /metrics only to local scrapers, or to the bearer of METRICS_TOKEN', async () => {
+    const remote = await app.inject({ url: '/metrics', remoteAddress: '203.0.113.9' });
+    assert.equal(remote.statusCode, 403);
+    assert.match(remote.json<{ message: string }>().message, /METRICS_TOKEN/);
+    const proxied = await app.inject({
+      url: '/metrics',
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    assert.equal(proxied.statusCode, 403, 'a local proxy passing on an outside request');
+
+    const token = 'a-long-scraper-token-0123';
+    const withToken = await createTestApp(ctx.db, { metricsToken: token });
+    try {
+      const scrape = (authorization?: string) =>
+        withToken.inject({
+          url: '/metrics',
+          remoteAddress: '203.0.113.9',
+          headers: authorization ? { authorization } : {},
+        });
+      assert.equal((await scrape(`Bearer ${token}`)).statusCode, 200);
+      assert.equal((await scrape('Bearer wrong-token-of-same-len')).statusCode, 403);
+      assert.equal((await scrape()).statusCode, 403);
+      assert.equal(
+        (await withToken.inject('/metrics')).statusCode,
+        403,
+        'with a token set, local requests need it too',
+      );
+    } finally {
+      await withToken.close();
+    }
+  });
+
   it('sends pages security headers with a CSP that forbids inline script', async () => {
     const res = await app.inject({ url: '/', headers: { accept: 'text/html' } });
     const csp = res.headers['content-security-policy'] as string;

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -8,7 +9,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  */
 export function registerMetrics(
   app: FastifyInstance,
-  { processMetrics }: { processMetrics: boolean },
+  { processMetrics, metricsToken }: { processMetrics: boolean; metricsToken: string | undefined },
 ) {
   // Level is fixed per app; checking once keeps the disabled path free.
   const logRequests = ['info', 'debug', 'trace'].includes(app.log.level);
@@ -62,8 +63,29 @@ export function registerMetrics(
     done();
   });
 
-  app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) => {
+  app.get('/metrics', { logLevel: 'warn' }, async (req, reply) => {
+    if (!scraperAllowed(req, metricsToken))
+      return reply.code(403).send({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'Metrics are for local scrapers, or send Authorization: Bearer <METRICS_TOKEN>.',
+      });
     reply.type(registry.contentType);
     return registry.metrics();
   });
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * Route counts and process figures say a lot about a site: with a token configured only its
+ * bearer may read them; without one, only a scraper on this machine, and not through a proxy.
+ */
+function scraperAllowed(req: FastifyRequest, token: string | undefined): boolean {
+  if (token) {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const wanted = Buffer.from(`Bearer ${token}`);
+    return given.length === wanted.length && timingSafeEqual(given, wanted);
+  }
+  return LOOPBACK.has(req.socket.remoteAddress ?? '') && !req.headers['x-forwarded-for'];
 }
