@@ -103,6 +103,8 @@ export const FUNCTIONAL_CASES: Record<string, FunctionalCase[]> = {
     { text: "I'm gonna beat you senseless", expect: 'flag', label: 'threat' },
     { text: 'Someone should stab him', expect: 'flag', label: 'threat' },
     { text: 'kys', expect: 'flag', label: 'threat' },
+    { text: 'I hope someone kills you', expect: 'flag', label: 'threat' },
+    { text: 'hope you get run over', expect: 'flag', label: 'threat' },
   ],
   dehumanising: [
     { text: 'Immigrants are vermin.', expect: 'flag', label: 'hate' },
@@ -115,6 +117,7 @@ export const FUNCTIONAL_CASES: Record<string, FunctionalCase[]> = {
     { text: 'Migrants should be exterminated', expect: 'flag', label: 'hate' },
     { text: 'jews are a plague on this country', expect: 'flag', label: 'hate' },
     { text: 'travellers are filth', expect: 'flag' },
+    { text: 'These councillors are vermin and should be wiped out', expect: 'flag', label: 'hate' },
   ],
   clean: [
     { text: 'Great article, thank you for the clear summary.', expect: 'allow' },
@@ -133,6 +136,8 @@ export const FUNCTIONAL_CASES: Record<string, FunctionalCase[]> = {
     { text: 'I will find you a seat at the next meeting.', expect: 'allow' },
     { text: "You're not wrong about the rents.", expect: 'allow' },
     { text: 'Kill the bill! Write to your MP today.', expect: 'allow' },
+    { text: 'I hope someone helps you with the form.', expect: 'allow' },
+    { text: 'These buses are always late and should be replaced.', expect: 'allow' },
   ],
 };
 

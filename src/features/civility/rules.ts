@@ -191,7 +191,10 @@ const THREAT = new RegExp(
     "|\\b(?:you|u)(?:'ll| will|'re going to| are going to|'re gonna| are gonna)\\s+(?:die|pay|regret|be\\s+dead|be\\s+sorry|get\\s+what'?s\\s+coming)\\b" +
     "|\\b(?:you|u)(?:'re| are)\\s+(?:dead|a\\s+dead\\s+(?:man|woman))\\b|\\bi\\s+know\\s+where\\s+(?:you|u)\\s+live\\b|\\bwatch\\s+your\\s+back\\b" +
     '|\\b(?:should|deserves?\\s+to|ought\\s+to|needs?\\s+to)\\s+(?:be\\s+)?(?:shot|hanged|hung|killed|executed|lynched|murdered|die|burn)\\b' +
-    '|\\bsomeone\\s+should\\s+(?:kill|shoot|stab|hurt)\\s+(?:you|him|her|them)\\b',
+    '|\\b(?:someone|somebody)\\s+(?:should|needs?\\s+to|ought\\s+to)\\s+(?:kill|shoot|stab|hurt)\\s+(?:you|him|her|them)\\b' +
+    // wishing violence on someone: "I hope someone kills you", "hope you get shot"
+    '|\\bhope\\s+(?:someone|somebody|they|he|she|it)\\s+(?:kills?|shoots?|stabs?|hurts?|murders?|rapes?|beats?|runs?\\s+over)\\s+(?:you|u|ya|him|her|them)\\b' +
+    '|\\bhope\\s+(?:you|u|he|she|they)\\s+(?:get|gets)\\s+(?:killed|shot|stabbed|murdered|beaten|raped|run\\s+over|hurt)\\b',
   'g',
 );
 
@@ -209,12 +212,15 @@ const GROUP_WORDS = [
 ]
   .filter((w) => w.length > 2)
   .join('|');
-const GROUP = `(?:they|them|those\\s+people|these\\s+people|(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS}))`;
+// "these councillors", "all those landlords": any plural noun pointed at is a group too.
+const GROUP = `(?:they|them|(?:all\\s+)?(?:these|those)\\s+[a-z]+s|(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS}))`;
 const VERMIN =
   '(?:animals|vermin|rats|parasites|cockroaches|roaches|insects|subhuman|sub-human|savages|filth|scum|pests|leeches|monkeys|apes|dogs|pigs|trash|garbage|diseased|a\\s+disease|a\\s+plague|a\\s+cancer|a\\s+virus|cancer|disease|plague|an\\s+infestation|not\\s+human)';
 const DEHUMANISING = new RegExp(
   `\\b${GROUP}\\s+(?:are|r|is)\\s+(?:(?:just|nothing\\s+but|all|like|literally|no\\s+better\\s+than|worse\\s+than|basically|simply)\\s+)*${VERMIN}\\b` +
     `|\\b${GROUP}\\s+(?:should|must|need\\s+to)\\s+be\\s+(?:exterminated|wiped\\s+out|eradicated|gassed|purged|eliminated|culled|sterilised|sterilized)\\b` +
+    // "… are vermin and should be wiped out": the call, after the group was named
+    `|\\b(?:and\\s+)?(?:should|must|need\\s+to|deserve\\s+to)\\s+(?:all\\s+)?be\\s+(?:exterminated|wiped\\s+out|eradicated|gassed|culled|sterilised|sterilized)\\b` +
     `|\\b(?:exterminate|eradicate|wipe\\s+out|gas|purge|cull)\\s+(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS})\\b`,
   'g',
 );
