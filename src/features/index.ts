@@ -1,4 +1,9 @@
 import type { Feature } from '../infra/services.js';
+import { commentsFeature } from './comments/comments.feature.js';
+import { lettersFeature } from './letters/letters.feature.js';
+import { outreachFeature } from './outreach/outreach.feature.js';
+import { stormsFeature } from './storms/storms.feature.js';
+import { trackersFeature } from './trackers/trackers.feature.js';
 import { civilityFeature } from './civility/civility.feature.js';
 import { constituenciesFeature } from './constituencies/constituencies.feature.js';
 import { dashboardFeature } from './dashboard/dashboard.feature.js';
@@ -24,6 +29,11 @@ export const FEATURES: Feature[] = [
   peopleImportFeature,
   civilityFeature,
   petitionsFeature,
+  commentsFeature,
+  lettersFeature,
+  trackersFeature,
+  stormsFeature,
+  outreachFeature,
   outboxFeature,
   jobsAdminFeature,
   staffFeature,

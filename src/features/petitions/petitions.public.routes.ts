@@ -9,7 +9,8 @@ import { isDisposableDomain } from './disposable-domains.js';
 import { plainSummary } from './petition-markdown.js';
 import * as repo from './petitions.repository.js';
 import { eligibilityKey, validateSignature, type Errors } from './petitions.rules.js';
-import { isSignable } from './petitions.service.js';
+import { commentsPreview } from '../comments/comments.service.js';
+import { discussionKey, isSignable } from './petitions.service.js';
 import {
   CONSENT_WORDING,
   HONEYPOT_FIELD,
@@ -118,6 +119,7 @@ export async function petitionsPublicRoutes(
       count,
       baseUrl: config.baseUrl,
       signable: isSignable(petition),
+      discussion: await commentsPreview(db, discussionKey(petition)),
       form: signForm({
         petition,
         formToken,

@@ -274,6 +274,8 @@ export function petitionPage(opts: {
   baseUrl: string;
   signable: boolean;
   form: SafeHtml;
+  /** The comments section (from the comments feature), the same for every visitor. */
+  discussion: SafeHtml;
 }): SafeHtml {
   const { petition, targets, byConstituency, recent } = opts.snapshot;
   const url = `${opts.baseUrl}${petitionPath(petition)}`;
@@ -343,7 +345,7 @@ export function petitionPage(opts: {
           </section>`
         : ''
     }
-    ${shareLinks(url, petition.share_text)} ${embedSnippet(url, petition.title)}
+    ${shareLinks(url, petition.share_text)} ${embedSnippet(url, petition.title)} ${opts.discussion}
   </article>`;
 }
 

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../../infra/audit/audit-log.js';
 import { type Db, nowIso } from '../../infra/db/database.js';
+import { registerCommentThread } from '../comments/comments.service.js';
 import { getTarget, listTargetLists } from '../targets/targets.service.js';
 import type { Target } from '../targets/targets.service.js';
 import * as repo from './petitions.repository.js';
@@ -147,10 +148,22 @@ export async function updatePetition(
     if (isUniqueViolation(err)) return { ok: false, errors: slugTaken(checked.value.slug) };
     throw err;
   }
-  return {
-    ok: true,
-    petition: (await repo.findPetition(ctx.db.kysely, petition.id)) as PetitionRow,
-  };
+  const updated = (await repo.findPetition(ctx.db.kysely, petition.id)) as PetitionRow;
+  if (updated.status !== 'draft') await registerDiscussion(ctx.db, updated);
+  return { ok: true, petition: updated };
+}
+
+/** The comment thread under a published petition: its key, and what the thread page links to. */
+export function discussionKey(petition: Pick<PetitionRow, 'id'>): string {
+  return `petition:${petition.id}`;
+}
+
+async function registerDiscussion(db: Db, petition: PetitionRow): Promise<void> {
+  await registerCommentThread(db, {
+    key: discussionKey(petition),
+    title: petition.title,
+    url: `/p/${petition.slug}`,
+  });
 }
 
 export const STATUS_ACTIONS = {
@@ -198,6 +211,7 @@ export async function changeStatus(
       trx,
     );
   });
+  if (rule.to === 'open') await registerDiscussion(ctx.db, petition);
   return { ok: true };
 }
 

@@ -13,6 +13,7 @@ import { checkFormToken, issueFormToken } from './form-token.js';
 import { renderPetitionMarkdown } from './petition-markdown.js';
 import { ELIGIBILITY_MAX_BYTES, SIGNER_NAME_MAX_LENGTH } from './petitions.rules.js';
 import { reconcile } from './petitions.service.js';
+import { findCommentThread } from '../comments/comments.service.js';
 import { seedPetitionsDemo } from './petitions.seed.js';
 import { signatureEmailKey } from './signature-email.js';
 import {
@@ -584,6 +585,23 @@ describeEachDatabase('petitions', (ctx) => {
     assert.equal(left[0]?.status, 'confirmed');
     assert.equal(await count(p.slug), 1, 'the count is unchanged');
     assert.deepEqual((await reconcile(app.services.db)).mismatches, []);
+  });
+
+  it('opens a discussion under a published petition, linked from its page', async () => {
+    const draft = await fresh({ title: 'Discussed petition' }, false);
+    assert.equal(await findCommentThread(ctx.db, `petition:${draft.id}`), undefined);
+    await organiser.get(`/admin/petitions/${draft.id}`);
+    await organiser.post(`/admin/petitions/${draft.id}/status`, { action: 'publish' });
+    const thread = await findCommentThread(ctx.db, `petition:${draft.id}`);
+    assert.ok(thread, 'publishing opens the thread');
+    assert.equal(thread.title, 'Discussed petition');
+    assert.equal(thread.url, `/p/${draft.slug}`);
+    const page = await visitor(app).get(`/p/${draft.slug}`);
+    assert.match(page.body, /<h2[^>]*>Discussion<\/h2>/);
+    assert.ok(page.body.includes(`href="${thread.path}#form"`));
+    const threadPage = await visitor(app).get(thread.path);
+    assert.equal(threadPage.statusCode, 200);
+    assert.ok(threadPage.body.includes(`href="/p/${draft.slug}"`), 'the thread links back');
   });
 
   it('shows targets from a target list and emails them the count and link', async () => {

@@ -14,6 +14,11 @@ import * as people from '../../features/people/migrations/006-people.js';
 import * as peopleImport from '../../features/people/import/migrations/007-people-import.js';
 import * as constituencies from '../../features/constituencies/migrations/008-constituencies.js';
 import * as petitions from '../../features/petitions/migrations/010-petitions.js';
+import * as comments from '../../features/comments/migrations/011-comments.js';
+import * as outreach from '../../features/outreach/migrations/012-outreach.js';
+import * as letters from '../../features/letters/migrations/013-letters.js';
+import * as trackers from '../../features/trackers/migrations/014-trackers.js';
+import * as storms from '../../features/storms/migrations/015-storms.js';
 
 /**
  * Every migration, in order. Names sort lexically, so a new one takes the next number; features
@@ -28,6 +33,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '008-constituencies': constituencies,
   '009-targets': targets,
   '010-petitions': petitions,
+  '011-comments': comments,
+  '012-outreach': outreach,
+  '013-letters': letters,
+  '014-trackers': trackers,
+  '015-storms': storms,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

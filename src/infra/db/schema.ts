@@ -7,6 +7,11 @@ import type { PeopleImportTables } from '../../features/people/import/import.tab
 import type { ConstituencyTables } from '../../features/constituencies/constituencies.tables.js';
 import type { MailTables } from '../mail/mail.tables.js';
 import type { PetitionTables } from '../../features/petitions/petitions.tables.js';
+import type { CommentTables } from '../../features/comments/comments.tables.js';
+import type { OutreachTables } from '../../features/outreach/outreach.tables.js';
+import type { LetterTables } from '../../features/letters/letters.tables.js';
+import type { TrackerTables } from '../../features/trackers/trackers.tables.js';
+import type { StormTables } from '../../features/storms/storms.tables.js';
 
 /**
  * The whole database as Kysely sees it. Each table belongs to one module; only that module's
@@ -22,7 +27,12 @@ export interface Database
     PeopleTables,
     PeopleImportTables,
     ConstituencyTables,
-    PetitionTables {}
+    PetitionTables,
+    CommentTables,
+    OutreachTables,
+    LetterTables,
+    TrackerTables,
+    StormTables {}
 
 export interface CoreTables {
   settings: { key: string; value: string };

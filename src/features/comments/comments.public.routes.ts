@@ -1,0 +1,430 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type SafeHtml, html } from '../../infra/html/html.js';
+import { messagePage, publicLayout } from '../../infra/html/layout.js';
+import { formField } from '../../infra/http/form-fields.js';
+import { renderPublic, setFlash } from '../../infra/http/render.js';
+import type { Services } from '../../infra/services.js';
+import { campaignGuard } from '../civility/campaign-guard.js';
+import type { CivilityAssessment } from '../civility/civility.service.js';
+import { cleanCommentText, parseId } from './comment-input.js';
+import {
+  clearCommenterCookie,
+  commenterIdFromCookie,
+  setCommenterCookie,
+} from './commenter-cookie.js';
+import {
+  COMMENT_MAX_LENGTH,
+  DISPLAY_NAME_MAX_LENGTH,
+  REPORT_NOTE_MAX_LENGTH,
+} from './comments.limits.js';
+import * as repo from './comments.repository.js';
+import type { CommentRow, CommenterRow } from './comments.repository.js';
+import {
+  type FormState,
+  HONEYPOT_FIELD,
+  checkEmailPage,
+  editPage,
+  policyPage,
+  reportPage,
+  threadIndexPage,
+  threadPage,
+} from './comments.public.views.js';
+import { type CommentThread, toThread } from './comment-thread.js';
+import {
+  canEdit,
+  confirmComment,
+  editComment,
+  recognisedCommenter,
+  reportComment,
+  submitComment,
+} from './posting.service.js';
+import { loadThreadPage } from './thread-page.service.js';
+
+type Params = { threadId?: string; commentId?: string; token?: string };
+
+const NO_STORE = 'no-store';
+/** The list of discussions is the same for everyone: shared caches may keep it briefly. */
+export const INDEX_MAX_AGE_S = 30;
+
+function notice(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+  extra?: SafeHtml,
+) {
+  return reply
+    .code(status)
+    .header('cache-control', NO_STORE)
+    .type('text/html; charset=utf-8')
+    .send(messagePage(title, message, extra).value);
+}
+
+/** A page the same for every visitor: no flash message, no cookie, cacheable for a while. */
+function sharedPage(reply: FastifyReply, title: string, body: SafeHtml, maxAgeS: number) {
+  return reply
+    .header('cache-control', `public, max-age=${maxAgeS}`)
+    .type('text/html; charset=utf-8')
+    .send(publicLayout({ title, body }).value);
+}
+
+const threadNotFound = (reply: FastifyReply) =>
+  notice(
+    reply,
+    404,
+    'Discussion not found',
+    'There is no discussion at this address. It may have been removed.',
+  );
+
+const AWAITING_MESSAGES: Partial<Record<CommentRow['status'], string>> = {
+  held: 'Your comment awaits moderation: our civility guard asked a moderator to look at it before it appears.',
+  pending: 'Your comment awaits moderation: this discussion is moderated before publication.',
+};
+
+/** Tells the writer where their comment went: published, or waiting for a moderator and why. */
+function postedFlash(reply: FastifyReply, comment: CommentRow, prefix: string, verb = 'published') {
+  if (comment.status === 'approved')
+    setFlash(reply, { kind: 'success', message: `${prefix}Your comment is ${verb}.` });
+  else
+    setFlash(reply, {
+      kind: 'info',
+      message: `${prefix}${AWAITING_MESSAGES[comment.status] ?? 'Your comment awaits moderation.'}`,
+    });
+}
+
+function anchorFor(threadPath: string, comment: CommentRow): string {
+  return comment.status === 'approved'
+    ? `${threadPath}#comment-${comment.id}`
+    : `${threadPath}#form`;
+}
+
+export async function commentsPublicRoutes(app: FastifyInstance, services: Services) {
+  const { db } = services;
+  const secureCookies = services.config.baseUrl.startsWith('https://');
+
+  /** The commenter the cookie names, or none (and the cookie goes if it no longer names one). */
+  async function commenterOf(req: FastifyRequest, reply: FastifyReply) {
+    const id = commenterIdFromCookie(req);
+    const commenter = await recognisedCommenter(db, id);
+    if (id !== null && !commenter) clearCommenterCookie(reply);
+    return commenter;
+  }
+
+  async function renderThread(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    opts: {
+      threadId: number;
+      page?: number;
+      replyId?: number | null;
+      commenter: CommenterRow | undefined;
+      form?: FormState;
+      status?: number;
+    },
+  ) {
+    const data = await loadThreadPage(db, opts.threadId, {
+      page: opts.page ?? 1,
+      commenter: opts.commenter,
+      replyId: opts.replyId ?? null,
+    });
+    if (!data) return threadNotFound(reply);
+    const form: FormState = { ...opts.form };
+    if (data.replyGone && !form.errors?.parent)
+      form.errors = {
+        ...form.errors,
+        parent: 'The comment you wanted to reply to is not available any more.',
+      };
+    const now = new Date();
+    reply.header('cache-control', NO_STORE);
+    return renderPublic(req, reply, {
+      title: `Discussion: ${data.thread.title}`,
+      status: opts.status ?? (opts.page && opts.page > data.pageCount ? 404 : 200),
+      body: threadPage({
+        ...data,
+        commenter: opts.commenter,
+        form,
+        csrf: reply.generateCsrf(),
+        canEdit: (c) => canEdit(c, opts.commenter?.id, now),
+      }),
+    });
+  }
+
+  app.get('/comments', async (_req, reply) =>
+    sharedPage(
+      reply,
+      'Discussions',
+      threadIndexPage(await repo.listThreadsWithCounts(db.kysely)),
+      INDEX_MAX_AGE_S,
+    ),
+  );
+
+  app.get('/comments/:threadId', async (req, reply) => {
+    const threadId = parseId((req.params as Params).threadId);
+    if (threadId === null) return threadNotFound(reply);
+    const query = req.query as Record<string, unknown>;
+    const rawPage = typeof query.page === 'string' ? query.page : undefined;
+    const page = rawPage === undefined ? 1 : parseId(rawPage);
+    if (page === null)
+      return notice(reply, 400, 'Page not found', 'Pages of comments are numbered 1, 2, 3…');
+    const replyId = typeof query.reply === 'string' ? parseId(query.reply) : null;
+    return renderThread(req, reply, {
+      threadId,
+      page,
+      replyId,
+      commenter: await commenterOf(req, reply),
+    });
+  });
+
+  app.post('/comments/:threadId', async (req, reply) => {
+    const threadId = parseId((req.params as Params).threadId);
+    if (threadId === null) return threadNotFound(reply);
+    const commenter = await commenterOf(req, reply);
+    const body = req.body;
+    const parentRaw = formField(body, 'parent', 20);
+    const parentId = parentRaw ? parseId(parentRaw) : null;
+    const values = {
+      body: formField(body, 'body', COMMENT_MAX_LENGTH * 2),
+      name: formField(body, 'name', DISPLAY_NAME_MAX_LENGTH * 4),
+      email: formField(body, 'email', 1000),
+      consent: formField(body, 'consent') === '1',
+    };
+    if (formField(body, HONEYPOT_FIELD)) {
+      // Bots fill every field; people never see this one. They get the usual answer, nothing more.
+      const row = await repo.findThread(db.kysely, threadId);
+      if (!row) return threadNotFound(reply);
+      return renderPublic(req, reply.header('cache-control', NO_STORE), {
+        title: 'Check your email',
+        body: checkEmailPage(toThread(row), values.email),
+      });
+    }
+    const rerender = (status: number, form: FormState) =>
+      renderThread(req, reply, {
+        threadId,
+        replyId: parentId,
+        commenter,
+        status,
+        form: { ...values, ...form },
+      });
+    if (parentRaw && parentId === null)
+      return rerender(422, {
+        errors: { parent: 'The comment you are replying to is not available any more.' },
+      });
+
+    const result = await submitComment(services, {
+      threadId,
+      parentId,
+      ...values,
+      ip: req.ip,
+      commenter,
+    });
+    switch (result.kind) {
+      case 'not-found':
+        return threadNotFound(reply);
+      case 'closed':
+        return notice(
+          reply,
+          403,
+          'Comments are closed',
+          'This discussion no longer takes new comments.',
+          html`<p><a href="${result.thread.path}">Back to the discussion</a></p>`,
+        );
+      case 'invalid':
+        return rerender(422, { errors: result.errors });
+      case 'blocked':
+        return rerender(422, {
+          blocked: { text: cleanCommentText(values.body), assessment: result.assessment },
+        });
+      case 'refused':
+        return notice(
+          reply,
+          result.status,
+          result.title,
+          result.message,
+          html`<p>
+            <a href="/moderation-policy">Moderation policy</a> ·
+            <a href="${result.thread.path}">Back to the discussion</a>
+          </p>`,
+        );
+      case 'check-email':
+        return renderPublic(req, reply.header('cache-control', NO_STORE), {
+          title: 'Check your email',
+          body: checkEmailPage(result.thread, result.email),
+        });
+      case 'posted':
+        postedFlash(reply, result.comment, 'Thank you. ');
+        return reply.redirect(anchorFor(result.thread.path, result.comment), 303);
+    }
+  });
+
+  app.get('/comments/confirm/:token', async (req, reply) => {
+    const result = await confirmComment(services, (req.params as Params).token ?? '');
+    switch (result.kind) {
+      case 'invalid':
+        return notice(
+          reply,
+          404,
+          'Link not recognised',
+          'This confirmation link is not valid or has already been used. If you have just confirmed, your comment is on its way.',
+        );
+      case 'expired':
+        return notice(
+          reply,
+          410,
+          'Link expired',
+          'This confirmation link has expired. Please post your comment again.',
+          html`<p><a href="${result.thread.path}">Back to the discussion</a></p>`,
+        );
+      case 'refused':
+        return notice(reply, 403, 'You cannot comment', result.message);
+      case 'confirmed':
+        setCommenterCookie(reply, result.commenterId, secureCookies);
+        postedFlash(reply, result.comment, 'Thank you for confirming your email. ');
+        return reply.redirect(anchorFor(result.thread.path, result.comment), 303);
+    }
+  });
+
+  app.post('/comments/forget', async (req, reply) => {
+    clearCommenterCookie(reply);
+    const threadId = parseId(formField(req.body, 'thread', 20));
+    setFlash(reply, {
+      kind: 'info',
+      message: 'This browser no longer posts as you. Give your name and email to comment.',
+    });
+    return reply.redirect(threadId === null ? '/' : `/comments/${threadId}#form`, 303);
+  });
+
+  // ---- editing -----------------------------------------------------------------------------------
+
+  async function editable(req: FastifyRequest, reply: FastifyReply) {
+    const params = req.params as Params;
+    const threadId = parseId(params.threadId);
+    const commentId = parseId(params.commentId);
+    const threadRow = threadId === null ? undefined : await repo.findThread(db.kysely, threadId);
+    const comment = commentId === null ? undefined : await repo.findComment(db.kysely, commentId);
+    if (!threadRow || !comment || comment.thread_id !== threadRow.id) return undefined;
+    return { thread: toThread(threadRow), comment, commenter: await commenterOf(req, reply) };
+  }
+
+  const commentNotFound = (reply: FastifyReply) =>
+    notice(reply, 404, 'Comment not found', 'There is no such comment in this discussion.');
+
+  app.get('/comments/:threadId/c/:commentId/edit', async (req, reply) => {
+    const found = await editable(req, reply);
+    if (!found) return commentNotFound(reply);
+    if (!canEdit(found.comment, found.commenter?.id, new Date()))
+      return notice(
+        reply,
+        403,
+        'You cannot edit this comment',
+        'Only the author can edit a comment, from the browser they confirmed it in, for a short time after posting.',
+        html`<p><a href="${found.thread.path}">Back to the discussion</a></p>`,
+      );
+    return renderPublic(req, reply.header('cache-control', NO_STORE), {
+      title: 'Edit your comment',
+      body: editPage({ thread: found.thread, comment: found.comment, csrf: reply.generateCsrf() }),
+    });
+  });
+
+  app.post('/comments/:threadId/c/:commentId/edit', async (req, reply) => {
+    const params = req.params as Params;
+    const threadId = parseId(params.threadId);
+    const commentId = parseId(params.commentId);
+    if (threadId === null || commentId === null) return commentNotFound(reply);
+    const result = await editComment(services, {
+      threadId,
+      commentId,
+      commenter: await commenterOf(req, reply),
+      body: formField(req.body, 'body', COMMENT_MAX_LENGTH * 2),
+    });
+    const again = (
+      thread: CommentThread,
+      comment: CommentRow,
+      extra: { error?: string; blocked?: CivilityAssessment },
+    ) =>
+      renderPublic(req, reply.header('cache-control', NO_STORE), {
+        title: 'Edit your comment',
+        status: 422,
+        body: editPage({ thread, comment, csrf: reply.generateCsrf(), ...extra }),
+      });
+    switch (result.kind) {
+      case 'not-found':
+        return commentNotFound(reply);
+      case 'forbidden':
+        return notice(
+          reply,
+          403,
+          'You cannot edit this comment',
+          result.message,
+          html`<p><a href="${result.thread.path}">Back to the discussion</a></p>`,
+        );
+      case 'invalid':
+        return again(result.thread, result.comment, { error: result.error });
+      case 'blocked':
+        return again(result.thread, result.comment, { blocked: result.assessment });
+      case 'edited':
+        postedFlash(reply, result.comment, '', 'updated');
+        return reply.redirect(anchorFor(result.thread.path, result.comment), 303);
+    }
+  });
+
+  // ---- reporting ---------------------------------------------------------------------------------
+
+  app.get('/comments/:threadId/c/:commentId/report', async (req, reply) => {
+    const found = await editable(req, reply);
+    if (!found || found.comment.status !== 'approved') return commentNotFound(reply);
+    return renderPublic(req, reply.header('cache-control', NO_STORE), {
+      title: 'Report a comment',
+      body: reportPage({
+        thread: found.thread,
+        comment: found.comment,
+        csrf: reply.generateCsrf(),
+      }),
+    });
+  });
+
+  app.post('/comments/:threadId/c/:commentId/report', async (req, reply) => {
+    const params = req.params as Params;
+    const threadId = parseId(params.threadId);
+    const commentId = parseId(params.commentId);
+    if (threadId === null || commentId === null) return commentNotFound(reply);
+    const reason = formField(req.body, 'reason', 50);
+    const note = formField(req.body, 'note', REPORT_NOTE_MAX_LENGTH * 2);
+    const result = await reportComment(db, { threadId, commentId, reason, note, ip: req.ip });
+    switch (result.kind) {
+      case 'not-found':
+        return commentNotFound(reply);
+      case 'invalid':
+        return renderPublic(req, reply.header('cache-control', NO_STORE), {
+          title: 'Report a comment',
+          status: 422,
+          body: reportPage({
+            thread: result.thread,
+            comment: result.comment,
+            csrf: reply.generateCsrf(),
+            reason,
+            note,
+            error: result.error,
+          }),
+        });
+      case 'rate-limited':
+        return notice(
+          reply,
+          429,
+          'Too many reports',
+          result.message,
+          html`<p><a href="${result.thread.path}">Back to the discussion</a></p>`,
+        );
+      case 'reported':
+        setFlash(reply, {
+          kind: 'success',
+          message: 'Thank you for your report. A moderator will look at the comment.',
+        });
+        return reply.redirect(`${result.thread.path}#comment-${result.comment.id}`, 303);
+    }
+  });
+
+  app.get('/moderation-policy', async (_req, reply) => {
+    const { thresholds } = (await campaignGuard(db)).config;
+    return sharedPage(reply, 'Moderation policy', policyPage(thresholds), INDEX_MAX_AGE_S);
+  });
+}

@@ -1,0 +1,529 @@
+import { type SafeHtml, html, when } from '../../infra/html/html.js';
+import type { CivilitySpan } from '../civility/civility.service.js';
+import { highlight } from '../civility/civility.views.js';
+import { commentThreadPath } from './comment-thread.js';
+import { SANCTION_REASON_MAX_LENGTH } from './comments.limits.js';
+import type {
+  CommentRow,
+  CommenterRow,
+  LogRow,
+  QueueRow,
+  QueueTab,
+  ReportRow,
+} from './comments.repository.js';
+import { QUEUE_TABS } from './comments.repository.js';
+import { REPORT_REASON_LABELS, excerpt, timeTag } from './comments.public.views.js';
+
+export const TAB_LABELS: Record<QueueTab, string> = {
+  held: 'Held by guard',
+  reported: 'Reported',
+  pending: 'Pending',
+  approved: 'Approved',
+  rejected: 'Rejected',
+};
+
+const STATUS_BADGES: Record<string, SafeHtml> = {
+  held: html`<span class="badge badge-warn">held by guard</span>`,
+  pending: html`<span class="badge badge-warn">pending</span>`,
+  approved: html`<span class="badge badge-ok">approved</span>`,
+  rejected: html`<span class="badge badge-bad">rejected</span>`,
+  unconfirmed: html`<span class="badge">email not confirmed</span>`,
+};
+
+export function statusBadge(status: string): SafeHtml {
+  return STATUS_BADGES[status] ?? html`<span class="badge">${status}</span>`;
+}
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function commenterPath(id: number): string {
+  return `/admin/moderation/commenters/${id}`;
+}
+
+function sanctionBadge(c: {
+  banned_at: string | null;
+  suspended_until: string | null;
+}): SafeHtml | '' {
+  if (c.banned_at) return html`<span class="badge badge-bad">banned</span>`;
+  if (c.suspended_until && c.suspended_until > new Date().toISOString())
+    return html`<span class="badge badge-warn"
+      >suspended until ${c.suspended_until.slice(0, 10)}</span
+    >`;
+  return '';
+}
+
+function pager(base: string, page: number, pageCount: number): SafeHtml | '' {
+  if (pageCount <= 1) return '';
+  const join = base.includes('?') ? '&' : '?';
+  return html`<nav class="pagination" aria-label="Pages">
+    ${when(page > 1, () => html`<a href="${base}${join}page=${page - 1}" rel="prev">Previous</a>`)}
+    <span>Page ${page} of ${pageCount}</span>
+    ${when(
+      page < pageCount,
+      () => html`<a href="${base}${join}page=${page + 1}" rel="next">Next</a>`,
+    )}
+  </nav>`;
+}
+
+function subnav(): SafeHtml {
+  return html`<p class="cm-subnav">
+    <a href="/admin/moderation">Queue</a> · <a href="/admin/moderation/log">Moderation log</a> ·
+    <a href="/admin/moderation/threads">Discussions</a> ·
+    <a href="/moderation-policy">Public moderation policy</a>
+  </p>`;
+}
+
+/** "Spam or advertising: “the note”" */
+function reportLine(r: ReportRow): string {
+  const reason = REPORT_REASON_LABELS[r.reason] ?? r.reason;
+  return r.note ? `${reason}: “${r.note}”` : reason;
+}
+
+function reportList(reports: ReportRow[]): SafeHtml | '' {
+  if (reports.length === 0) return '';
+  return html`<div class="cm-reports">
+    <p><strong>Reports (${reports.length})</strong></p>
+    <ul>
+      ${reports.map(
+        (r) =>
+          html`<li class="${r.resolved_at ? 'muted' : ''}">
+            ${reportLine(r)} · ${timeTag(r.created_at)}
+            ${when(r.resolved_at, () => html` · resolved`)}
+          </li>`,
+      )}
+    </ul>
+  </div>`;
+}
+
+function queueItem(item: QueueRow, reports: ReportRow[], canModerate: boolean): SafeHtml {
+  const spans = parseJson<CivilitySpan[]>(item.guard_spans, []);
+  const labels = parseJson<string[]>(item.guard_labels, []);
+  return html`<li class="cm-item" id="item-${item.id}">
+    ${when(
+      canModerate,
+      () =>
+        html`<div class="cm-pick">
+          <input type="checkbox" name="ids" value="${item.id}" id="cm-pick-${item.id}" />
+          <label for="cm-pick-${item.id}"
+            ><span class="cm-vh">Select the comment by ${item.author_name}</span></label
+          >
+        </div>`,
+    )}
+    <div class="cm-item-main">
+      <p class="cm-item-meta">
+        <strong>${item.author_name}</strong>
+        <a href="${commenterPath(item.commenter_id)}">${item.commenter_email}</a>
+        ${sanctionBadge({
+          banned_at: item.commenter_banned_at,
+          suspended_until: item.commenter_suspended_until,
+        })}
+        on <a href="${commentThreadPath(item.thread_id)}">${item.thread_title}</a> ·
+        ${timeTag(item.created_at)} ${statusBadge(item.status)}
+        ${when(item.edited_at, () => html`<span class="badge">edited</span>`)}
+      </p>
+      <p class="civility-highlighted cm-item-text">${highlight(item.body, spans)}</p>
+      <p class="cm-guard">
+        Guard: ${item.guard_decision === 'review' ? 'review' : 'allow'}, score
+        ${item.guard_score.toFixed(2)}${labels.length ? html`, labels: ${labels.join(', ')}` : ''}
+      </p>
+      ${reportList(reports)}
+      ${when(
+        canModerate,
+        () =>
+          html`<p class="cm-item-actions">
+            ${when(
+              item.status !== 'approved' || reports.some((r) => !r.resolved_at),
+              () =>
+                html`<button type="submit" name="one" value="approve:${item.id}" class="secondary">
+                  ${item.status === 'approved' ? 'Keep' : 'Approve'}<span class="cm-vh">
+                    the comment by ${item.author_name}</span
+                  >
+                </button>`,
+            )}
+            ${when(
+              item.status !== 'rejected',
+              () =>
+                html`<button type="submit" name="one" value="reject:${item.id}" class="danger">
+                  Reject<span class="cm-vh"> the comment by ${item.author_name}</span>
+                </button>`,
+            )}
+            <a href="${commenterPath(item.commenter_id)}">Suspend or ban the commenter</a>
+          </p>`,
+      )}
+    </div>
+  </li>`;
+}
+
+export function queuePage(opts: {
+  tab: QueueTab;
+  counts: Record<QueueTab, number>;
+  items: QueueRow[];
+  reports: ReportRow[];
+  page: number;
+  pageCount: number;
+  canModerate: boolean;
+  csrf: string;
+}): SafeHtml {
+  const { tab } = opts;
+  return html`${subnav()}
+    <nav class="cm-tabs" aria-label="Moderation queue">
+      <ul>
+        ${QUEUE_TABS.map(
+          (t) =>
+            html`<li>
+              <a href="/admin/moderation?tab=${t}" ${t === tab ? html`aria-current="page"` : ''}
+                >${TAB_LABELS[t]} <span class="badge">${opts.counts[t]}</span></a
+              >
+            </li>`,
+        )}
+      </ul>
+    </nav>
+    <h2>${TAB_LABELS[tab]}</h2>
+    ${
+      opts.items.length === 0
+        ? html`<p class="empty">Nothing here.</p>`
+        : html`<form method="post" action="/admin/moderation" class="cm-queue-form">
+            <input type="hidden" name="_csrf" value="${opts.csrf}" />
+            <input type="hidden" name="tab" value="${tab}" />
+            ${when(
+              opts.canModerate,
+              () =>
+                html`<div class="cm-bulk" role="group" aria-label="Bulk actions">
+                  <button type="submit" name="action" value="approve">Approve ticked</button>
+                  <button type="submit" name="action" value="reject" class="danger">
+                    Reject ticked
+                  </button>
+                </div>`,
+            )}
+            <ol class="cm-queue">
+              ${opts.items.map((item) =>
+                queueItem(
+                  item,
+                  opts.reports.filter((r) => r.comment_id === item.id),
+                  opts.canModerate,
+                ),
+              )}
+            </ol>
+          </form>`
+    }
+    ${pager(`/admin/moderation?tab=${tab}`, opts.page, opts.pageCount)}`;
+}
+
+export interface SanctionFormState {
+  kind?: 'suspend' | 'ban';
+  until?: string;
+  reason?: string;
+  removeComments?: boolean;
+  errors?: Record<string, string>;
+}
+
+function sanctionForms(c: CommenterRow, csrf: string, state: SanctionFormState): SafeHtml {
+  const errors = state.errors ?? {};
+  const err = (kind: 'suspend' | 'ban', key: string) =>
+    state.kind === kind && errors[key]
+      ? html`<p class="error-message" role="alert">${errors[key]}</p>`
+      : '';
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  return html`<div class="cm-sanctions">
+    <form method="post" action="${commenterPath(c.id)}/suspend" class="stack">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <h2>Suspend</h2>
+      <div class="field">
+        <label for="cm-until">Suspended until</label>
+        <input
+          id="cm-until"
+          name="until"
+          type="date"
+          min="${tomorrow}"
+          required
+          value="${state.kind === 'suspend' ? (state.until ?? '') : ''}"
+        />
+        ${err('suspend', 'until')}
+      </div>
+      <div class="field">
+        <label for="cm-suspend-reason">Reason (emailed to them)</label>
+        <textarea
+          id="cm-suspend-reason"
+          name="reason"
+          rows="3"
+          maxlength="${SANCTION_REASON_MAX_LENGTH}"
+          required
+        >
+${state.kind === 'suspend' ? (state.reason ?? '') : ''}</textarea>
+        ${err('suspend', 'reason')}
+      </div>
+      <button type="submit">Suspend and notify</button>
+    </form>
+    <form method="post" action="${commenterPath(c.id)}/ban" class="stack">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <h2>Ban</h2>
+      <div class="field">
+        <label for="cm-ban-reason">Reason (emailed to them)</label>
+        <textarea
+          id="cm-ban-reason"
+          name="reason"
+          rows="3"
+          maxlength="${SANCTION_REASON_MAX_LENGTH}"
+          required
+        >
+${state.kind === 'ban' ? (state.reason ?? '') : ''}</textarea>
+        ${err('ban', 'reason')}
+      </div>
+      <label class="cm-check"
+        ><input
+          type="checkbox"
+          name="removeComments"
+          value="1"
+          ${state.kind === 'ban' && state.removeComments ? 'checked' : ''}
+        />
+        Also reject everything they have posted</label
+      >
+      <button type="submit" class="danger">Ban and notify</button>
+    </form>
+  </div>`;
+}
+
+export function commenterPage(opts: {
+  commenter: CommenterRow;
+  comments: (CommentRow & { thread_title: string })[];
+  log: LogRow[];
+  canModerate: boolean;
+  csrf: string;
+  form?: SanctionFormState;
+}): SafeHtml {
+  const c = opts.commenter;
+  const now = new Date().toISOString();
+  const sanctioned = !!c.banned_at || (!!c.suspended_until && c.suspended_until > now);
+  return html`${subnav()}
+    <dl class="details">
+      <dt>Name</dt>
+      <dd>${c.display_name}</dd>
+      <dt>Email</dt>
+      <dd>${c.email}</dd>
+      <dt>Email confirmed</dt>
+      <dd>${c.confirmed_at ? timeTag(c.confirmed_at) : 'not yet'}</dd>
+      <dt>Standing</dt>
+      <dd>
+        ${
+          c.banned_at
+            ? html`Banned since ${timeTag(c.banned_at)}`
+            : sanctioned
+              ? html`Suspended until ${timeTag(c.suspended_until as string)}`
+              : 'May comment'
+        }
+        ${when(sanctioned && c.sanction_reason, () => html` — “${c.sanction_reason}”`)}
+      </dd>
+    </dl>
+    ${when(
+      opts.canModerate && sanctioned,
+      () =>
+        html`<form method="post" action="${commenterPath(c.id)}/reinstate">
+          <input type="hidden" name="_csrf" value="${opts.csrf}" />
+          <button type="submit" class="secondary">
+            Lift the ${c.banned_at ? 'ban' : 'suspension'}
+          </button>
+        </form>`,
+    )}
+    ${when(opts.canModerate && !c.banned_at && !c.erased_at, () =>
+      sanctionForms(c, opts.csrf, opts.form ?? {}),
+    )}
+    <h2>Comments (${opts.comments.length})</h2>
+    ${
+      opts.comments.length === 0
+        ? html`<p class="empty">No comments.</p>`
+        : html`<div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>Discussion</th>
+                  <th>Comment</th>
+                  <th>Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${opts.comments.map(
+                  (x) =>
+                    html`<tr>
+                      <td>${timeTag(x.created_at)}</td>
+                      <td><a href="${commentThreadPath(x.thread_id)}">${x.thread_title}</a></td>
+                      <td>${excerpt(x.body, 160)}</td>
+                      <td>${statusBadge(x.status)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+    }
+    <h2>Moderation history</h2>
+    ${
+      opts.log.length === 0
+        ? html`<p class="empty">No moderation yet.</p>`
+        : html`<ul>
+            ${opts.log.map(
+              (l) =>
+                html`<li>
+                  ${timeTag(l.created_at)} · ${l.actor_name} · ${l.action}: ${l.details}
+                </li>`,
+            )}
+          </ul>`
+    }`;
+}
+
+export function logPage(opts: {
+  entries: (LogRow & { thread_title: string | null; commenter_name: string | null })[];
+  page: number;
+  pageCount: number;
+}): SafeHtml {
+  return html`${subnav()}
+  ${
+    opts.entries.length === 0
+      ? html`<p class="empty">No moderation yet.</p>`
+      : html`<div class="table-wrap">
+          <table class="cm-log">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Who</th>
+                <th>Action</th>
+                <th>About</th>
+                <th>Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${opts.entries.map(
+                (l) =>
+                  html`<tr>
+                    <td>${timeTag(l.created_at)}</td>
+                    <td>${l.actor_name}</td>
+                    <td>${l.action}</td>
+                    <td>
+                      ${when(
+                        l.comment_id !== null,
+                        () =>
+                          html`comment
+                            <a href="${commentThreadPath(l.thread_id ?? 0)}#comment-${l.comment_id}"
+                              >#${l.comment_id}</a
+                            > `,
+                      )}
+                      ${when(
+                        l.commenter_id !== null,
+                        () =>
+                          html`by
+                            <a href="${commenterPath(l.commenter_id as number)}"
+                              >${l.commenter_name ?? 'commenter'}</a
+                            > `,
+                      )}
+                      ${when(
+                        l.thread_id !== null,
+                        () =>
+                          html`on
+                            <a href="${commentThreadPath(l.thread_id as number)}"
+                              >${l.thread_title ?? 'a discussion'}</a
+                            >`,
+                      )}
+                    </td>
+                    <td>${l.details}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>`
+  }
+  ${pager('/admin/moderation/log', opts.page, opts.pageCount)}`;
+}
+
+export function threadsPage(opts: {
+  threads: {
+    id: number;
+    key: string;
+    title: string;
+    url: string;
+    mode: string;
+    open: number;
+    visible: number;
+    waiting: number;
+  }[];
+  canEdit: boolean;
+  csrf: string;
+}): SafeHtml {
+  return html`${subnav()}
+    <p class="hint">
+      Post-moderation publishes comments the guard allows at once; pre-moderation holds every
+      comment for a moderator. Closing a discussion keeps its comments readable.
+      ${opts.canEdit ? '' : 'Organisers can change these settings.'}
+    </p>
+    ${
+      opts.threads.length === 0
+        ? html`<p class="empty">
+            No discussions yet: they start when a page that takes comments is published.
+          </p>`
+        : html`<div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Discussion</th>
+                  <th class="num">Visible</th>
+                  <th class="num">Waiting</th>
+                  <th>Settings</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${opts.threads.map(
+                  (t) =>
+                    html`<tr>
+                      <td>
+                        <a href="${commentThreadPath(t.id)}">${t.title}</a><br /><small
+                          >${t.key} · <a href="${t.url}">page</a></small
+                        >
+                      </td>
+                      <td class="num">${t.visible}</td>
+                      <td class="num">${t.waiting}</td>
+                      <td>
+                        ${
+                          opts.canEdit
+                            ? html`<form
+                                method="post"
+                                action="/admin/moderation/threads/${t.id}"
+                                class="cm-thread-settings"
+                              >
+                                <input type="hidden" name="_csrf" value="${opts.csrf}" />
+                                <label for="cm-mode-${t.id}">Moderation</label>
+                                <select id="cm-mode-${t.id}" name="mode">
+                                  <option value="post" ${t.mode === 'post' ? 'selected' : ''}>
+                                    Post-moderation
+                                  </option>
+                                  <option value="pre" ${t.mode === 'pre' ? 'selected' : ''}>
+                                    Pre-moderation
+                                  </option>
+                                </select>
+                                <label class="cm-check"
+                                  ><input
+                                    type="checkbox"
+                                    name="open"
+                                    value="1"
+                                    ${t.open === 1 ? 'checked' : ''}
+                                  />
+                                  Open for comments</label
+                                >
+                                <button type="submit" class="secondary">
+                                  Save<span class="cm-vh"> ${t.title}</span>
+                                </button>
+                              </form>`
+                            : html`${t.mode === 'pre' ? 'Pre-moderation' : 'Post-moderation'},
+                              ${t.open === 1 ? 'open' : 'comments closed'}`
+                        }
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+    }`;
+}

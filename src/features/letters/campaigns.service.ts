@@ -1,0 +1,200 @@
+import type { AuditLog } from '../../infra/audit/audit-log.js';
+import { type Db, nowIso } from '../../infra/db/database.js';
+import { type TargetListSummary, listTargetLists } from '../targets/targets.service.js';
+import * as repo from './letters.repository.js';
+import type { CampaignRow } from './letters.repository.js';
+import {
+  type CampaignFields,
+  type CampaignForm,
+  type Errors,
+  validateCampaign,
+} from './letters.rules.js';
+import type { CampaignStatus } from './letters.tables.js';
+
+export interface CampaignsContext {
+  db: Db;
+  audit: AuditLog;
+}
+
+export type SaveResult = { ok: true; campaign: CampaignRow } | { ok: false; errors: Errors };
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+const slugTaken = (slug: string): Errors => ({
+  slug: `Another letter campaign already uses the address /letters/${slug}.`,
+});
+
+function columns(f: CampaignFields) {
+  return {
+    slug: f.slug,
+    title: f.title,
+    target_list_id: f.targetListId,
+    brief: f.brief,
+    points: JSON.stringify(f.points),
+    subject: f.subject,
+    min_own_words: f.minOwnWords,
+    min_own_percent: f.minOwnPercent,
+    review_policy: f.reviewPolicy,
+    delivery_mode: f.deliveryMode,
+    hourly_limit: f.hourlyLimit,
+    follow_up: f.followUp ? 1 : 0,
+  };
+}
+
+async function check(
+  db: Db,
+  form: CampaignForm,
+): Promise<{ ok: true; value: CampaignFields } | { ok: false; errors: Errors }> {
+  const checked = validateCampaign(form);
+  if (!checked.ok) return checked;
+  const lists = await listTargetLists(db);
+  if (!lists.some((l) => l.id === checked.value.targetListId))
+    return { ok: false, errors: { targetListId: 'Choose a target list that exists.' } };
+  return checked;
+}
+
+export async function createCampaign(
+  ctx: CampaignsContext,
+  form: CampaignForm,
+  actorUserId: number | null,
+): Promise<SaveResult> {
+  const checked = await check(ctx.db, form);
+  if (!checked.ok) return checked;
+  if (await repo.findCampaignBySlug(ctx.db.kysely, checked.value.slug))
+    return { ok: false, errors: slugTaken(checked.value.slug) };
+  try {
+    const campaign = await ctx.db.kysely.transaction().execute(async (trx) => {
+      const now = nowIso();
+      const row = await repo.insertCampaign(trx, {
+        ...columns(checked.value),
+        status: 'draft',
+        created_by: actorUserId,
+        created_at: now,
+        updated_at: now,
+        opened_at: null,
+        closed_at: null,
+      });
+      await ctx.audit.record(
+        {
+          actorUserId,
+          action: 'letters.campaign.create',
+          subjectType: 'letter_campaign',
+          subjectId: row.id,
+          details: { slug: row.slug },
+        },
+        trx,
+      );
+      return row;
+    });
+    return { ok: true, campaign };
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false, errors: slugTaken(checked.value.slug) };
+    throw err;
+  }
+}
+
+export async function updateCampaign(
+  ctx: CampaignsContext,
+  campaign: CampaignRow,
+  form: CampaignForm,
+  actorUserId: number | null,
+): Promise<SaveResult> {
+  const checked = await check(ctx.db, form);
+  if (!checked.ok) return checked;
+  const f = checked.value;
+  // Links to a campaign that has taken letters are in people's mailboxes.
+  if (campaign.status !== 'draft' && f.slug !== campaign.slug)
+    return {
+      ok: false,
+      errors: { slug: 'The address of an opened campaign cannot change: links to it are out.' },
+    };
+  if (campaign.status !== 'draft' && f.targetListId !== campaign.target_list_id)
+    return {
+      ok: false,
+      errors: { targetListId: 'The target list of an opened campaign cannot change.' },
+    };
+  const other = await repo.findCampaignBySlug(ctx.db.kysely, f.slug);
+  if (other && other.id !== campaign.id) return { ok: false, errors: slugTaken(f.slug) };
+  try {
+    await ctx.db.kysely.transaction().execute(async (trx) => {
+      await repo.updateCampaign(trx, campaign.id, { ...columns(f), updated_at: nowIso() });
+      await ctx.audit.record(
+        {
+          actorUserId,
+          action: 'letters.campaign.update',
+          subjectType: 'letter_campaign',
+          subjectId: campaign.id,
+        },
+        trx,
+      );
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false, errors: slugTaken(f.slug) };
+    throw err;
+  }
+  const saved = await repo.findCampaign(ctx.db.kysely, campaign.id);
+  if (!saved) throw new Error(`letter campaign ${campaign.id} vanished`);
+  return { ok: true, campaign: saved };
+}
+
+export const STATUS_ACTIONS = {
+  open: { from: ['draft', 'closed'], to: 'open', label: 'Open for letters' },
+  close: { from: ['open'], to: 'closed', label: 'Close' },
+} as const satisfies Record<
+  string,
+  { from: readonly CampaignStatus[]; to: CampaignStatus; label: string }
+>;
+export type StatusAction = keyof typeof STATUS_ACTIONS;
+
+export function isStatusAction(action: string): action is StatusAction {
+  return Object.hasOwn(STATUS_ACTIONS, action);
+}
+
+export async function changeCampaignStatus(
+  ctx: CampaignsContext,
+  campaign: CampaignRow,
+  action: StatusAction,
+  actorUserId: number | null,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const rule = STATUS_ACTIONS[action];
+  if (!(rule.from as readonly string[]).includes(campaign.status))
+    return { ok: false, message: `A ${campaign.status} campaign cannot be changed that way.` };
+  const now = nowIso();
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    await repo.updateCampaign(trx, campaign.id, {
+      status: rule.to,
+      updated_at: now,
+      ...(rule.to === 'open' ? { opened_at: campaign.opened_at ?? now, closed_at: null } : {}),
+      ...(rule.to === 'closed' ? { closed_at: now } : {}),
+    });
+    await ctx.audit.record(
+      {
+        actorUserId,
+        action: `letters.campaign.${action}`,
+        subjectType: 'letter_campaign',
+        subjectId: campaign.id,
+      },
+      trx,
+    );
+  });
+  return { ok: true };
+}
+
+export function pointsOf(campaign: Pick<CampaignRow, 'points'>): string[] {
+  try {
+    const points = JSON.parse(campaign.points) as unknown;
+    return Array.isArray(points) ? points.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function targetListOf(
+  db: Db,
+  campaign: Pick<CampaignRow, 'target_list_id'>,
+): Promise<TargetListSummary | undefined> {
+  return (await listTargetLists(db)).find((l) => l.id === campaign.target_list_id);
+}

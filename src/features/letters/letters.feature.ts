@@ -1,0 +1,42 @@
+import type { Feature } from '../../infra/services.js';
+import { registerPersonDataHandler } from '../people/data-rights.service.js';
+import {
+  DELIVER_JOB,
+  DIGEST_JOB,
+  FOLLOW_UP_JOB,
+  TRACK_JOB,
+  deliverHandler,
+  digestHandler,
+  followUpHandler,
+  trackHandler,
+} from './delivery.service.js';
+import { lettersAdminRoutes } from './letters.admin.routes.js';
+import { lettersPersonData } from './letters.person-data.js';
+import { lettersPublicRoutes } from './letters.public.routes.js';
+import { seedLettersDemo } from './letters.seed.js';
+
+registerPersonDataHandler(lettersPersonData);
+
+/** Letter campaigns: supporters write to their representative in their own words. */
+export const lettersFeature: Feature = {
+  name: 'letters',
+  nav: [{ href: '/admin/letters', label: 'Letters', role: 'viewer' }],
+  publicLinks: [
+    {
+      href: '/letters',
+      label: 'Write to your MP',
+      description: 'Find your MP from your postcode and write to them in your own words.',
+    },
+  ],
+  routes: async (app, services) => {
+    await lettersPublicRoutes(app, services);
+    await lettersAdminRoutes(app, services);
+  },
+  jobs: (services) => ({
+    [DELIVER_JOB]: deliverHandler(services),
+    [DIGEST_JOB]: digestHandler(services),
+    [TRACK_JOB]: trackHandler(services),
+    [FOLLOW_UP_JOB]: followUpHandler(services),
+  }),
+  seedDemo: seedLettersDemo,
+};

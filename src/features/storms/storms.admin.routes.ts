@@ -1,0 +1,277 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireStaff } from '../../infra/auth/guard.js';
+import { html } from '../../infra/html/html.js';
+import { roleAtLeast } from '../../infra/html/layout.js';
+import { formField } from '../../infra/http/form-fields.js';
+import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import type { Services } from '../../infra/services.js';
+import {
+  type Target,
+  getTarget,
+  listTargetLists,
+  listTargets,
+} from '../targets/targets.service.js';
+import * as repo from './storms.repository.js';
+import type { StormRow } from './storms.repository.js';
+import { stormReport } from './storms.report.js';
+import { type Errors, MAX_TARGETS, type StormForm, nonEmptyVariants } from './storms.rules.js';
+import type { StormsRuntime } from './storms.runtime.js';
+import * as service from './storms.service.js';
+import { STATUS_ACTIONS, type StatusAction } from './storms.service.js';
+import * as views from './storms.admin.views.js';
+
+/** Search results offered in the target picker at once. */
+export const TARGET_SEARCH_RESULTS = 30;
+/** Admin forms carry up to ten suggestions of 500 characters and a few fields. */
+const FORM_BODY_LIMIT = 64 * 1024;
+
+type Form = Record<string, unknown>;
+
+function fieldList(body: unknown, name: string): string[] {
+  const v = (body as Form | undefined)?.[name];
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function formFromBody(body: unknown): StormForm {
+  return {
+    title: formField(body, 'title'),
+    slug: formField(body, 'slug'),
+    description: formField(body, 'description'),
+    startsAt: formField(body, 'startsAt'),
+    endsAt: formField(body, 'endsAt'),
+    hashtag: formField(body, 'hashtag'),
+    linkUrl: formField(body, 'linkUrl'),
+    targetListId: formField(body, 'targetListId'),
+    targetIds: fieldList(body, 'targetIds').slice(0, MAX_TARGETS * 5),
+    handles: formField(body, 'handles', 10_000),
+    variants: nonEmptyVariants(fieldList(body, 'variants').slice(0, 50)),
+  };
+}
+
+export async function stormsAdminRoutes(
+  app: FastifyInstance,
+  services: Services,
+  rt: StormsRuntime,
+) {
+  const { db } = services;
+  const ctx: service.StormsContext = { db, audit: services.audit };
+
+  const notFound = (req: FastifyRequest, reply: FastifyReply) =>
+    renderAdmin(req, reply, {
+      title: 'Not found',
+      status: 404,
+      body: html`<p>There is no such storm.</p>
+        <p><a href="/admin/storms">All storms</a></p>`,
+    });
+
+  async function withStorm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    then: (s: StormRow) => Promise<FastifyReply> | FastifyReply,
+  ) {
+    const raw = (req.params as { id?: string }).id ?? '';
+    const storm = /^[1-9]\d{0,9}$/.test(raw)
+      ? await repo.findStorm(db.kysely, Number(raw))
+      : undefined;
+    if (!storm) return notFound(req, reply);
+    return then(storm);
+  }
+
+  /** The chosen targets, then the search's other results, to tick. */
+  async function pickableTargets(form: StormForm, query: string): Promise<Target[]> {
+    const listId = Number(form.targetListId);
+    if (!Number.isInteger(listId) || listId <= 0) return [];
+    const chosen: Target[] = [];
+    for (const raw of form.targetIds) {
+      const t = /^[1-9]\d{0,9}$/.test(raw) ? await getTarget(db, listId, Number(raw)) : undefined;
+      if (t) chosen.push(t);
+    }
+    const found = query.trim()
+      ? (await listTargets(db, listId, { q: query.trim(), pageSize: TARGET_SEARCH_RESULTS }))
+          .targets
+      : [];
+    return [...chosen, ...found.filter((t) => !chosen.some((c) => c.id === t.id))];
+  }
+
+  const renderForm = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    opts: {
+      title: string;
+      action: string;
+      form: StormForm;
+      errors?: Errors;
+      flagged?: service.FlaggedText[];
+      status?: number;
+      submitLabel: string;
+      targetQuery?: string;
+    },
+  ) =>
+    renderAdmin(req, reply, {
+      title: opts.title,
+      status: opts.status ?? 200,
+      body: views.stormForm({
+        action: opts.action,
+        form: opts.form,
+        errors: opts.errors ?? {},
+        flagged: opts.flagged ?? [],
+        csrf: reply.generateCsrf(),
+        lists: await listTargetLists(db),
+        pickable: await pickableTargets(opts.form, opts.targetQuery ?? ''),
+        targetQuery: opts.targetQuery ?? '',
+        submitLabel: opts.submitLabel,
+      }),
+    });
+
+  app.get('/admin/storms', { config: { role: 'viewer' } }, async (req, reply) => {
+    const storms = await repo.listStorms(db.kysely);
+    const counts = new Map<number, number>();
+    for (const s of storms) counts.set(s.id, await repo.countPosts(db.kysely, s.id));
+    return renderAdmin(req, reply, {
+      title: 'Storms',
+      body: views.listPage({
+        storms,
+        counts,
+        canEdit: roleAtLeast(requireStaff(req).role, 'organiser'),
+      }),
+    });
+  });
+
+  app.get('/admin/storms/new', { config: { role: 'organiser' } }, async (req, reply) => {
+    const form = views.emptyForm();
+    // Campaigns mostly address MPs: start from the first list when there is one.
+    const lists = await listTargetLists(db);
+    if (lists[0]) form.targetListId = String(lists[0].id);
+    return renderForm(req, reply, {
+      title: 'New storm',
+      action: '/admin/storms',
+      form,
+      submitLabel: 'Create draft',
+    });
+  });
+
+  app.post(
+    '/admin/storms',
+    { config: { role: 'organiser' }, bodyLimit: FORM_BODY_LIMIT },
+    async (req, reply) => {
+      const form = formFromBody(req.body);
+      const page = { title: 'New storm', action: '/admin/storms', submitLabel: 'Create draft' };
+      if (formField(req.body, 'op') === 'find')
+        return renderForm(req, reply, {
+          ...page,
+          form,
+          targetQuery: formField(req.body, 'targetQuery', 100),
+        });
+      const result = await service.createStorm(ctx, form, requireStaff(req).id);
+      if (!result.ok)
+        return renderForm(req, reply, {
+          ...page,
+          form,
+          errors: result.errors,
+          flagged: result.flagged,
+          status: 422,
+        });
+      setFlash(reply, {
+        kind: 'success',
+        message: `Created the draft storm "${result.storm.title}". Publish it when it is ready.`,
+      });
+      return reply.redirect(views.adminBase(result.storm), 303);
+    },
+  );
+
+  app.get('/admin/storms/:id', { config: { role: 'viewer' } }, (req, reply) =>
+    withStorm(req, reply, async (storm) =>
+      renderAdmin(req, reply, {
+        title: storm.title,
+        body: views.detailPage({
+          storm,
+          targets: await service.stormTargets(db, storm),
+          posts: await repo.countPosts(db.kysely, storm.id),
+          canEdit: roleAtLeast(requireStaff(req).role, 'organiser'),
+          csrf: reply.generateCsrf(),
+        }),
+      }),
+    ),
+  );
+
+  app.get('/admin/storms/:id/edit', { config: { role: 'organiser' } }, (req, reply) =>
+    withStorm(req, reply, (storm) =>
+      renderForm(req, reply, {
+        title: `Edit: ${storm.title}`,
+        action: views.adminBase(storm),
+        form: views.formOf(storm),
+        submitLabel: 'Save',
+      }),
+    ),
+  );
+
+  app.post(
+    '/admin/storms/:id',
+    { config: { role: 'organiser' }, bodyLimit: FORM_BODY_LIMIT },
+    (req, reply) =>
+      withStorm(req, reply, async (storm) => {
+        const form = formFromBody(req.body);
+        const page = {
+          title: `Edit: ${storm.title}`,
+          action: views.adminBase(storm),
+          submitLabel: 'Save',
+        };
+        if (formField(req.body, 'op') === 'find')
+          return renderForm(req, reply, {
+            ...page,
+            form,
+            targetQuery: formField(req.body, 'targetQuery', 100),
+          });
+        const result = await service.updateStorm(ctx, storm, form, requireStaff(req).id);
+        if (!result.ok)
+          return renderForm(req, reply, {
+            ...page,
+            form,
+            errors: result.errors,
+            flagged: result.flagged,
+            status: 422,
+          });
+        rt.cache.forget(storm.slug);
+        rt.cache.forget(result.storm.slug);
+        setFlash(reply, { kind: 'success', message: 'Saved.' });
+        return reply.redirect(views.adminBase(storm), 303);
+      }),
+  );
+
+  app.post('/admin/storms/:id/status', { config: { role: 'organiser' } }, (req, reply) =>
+    withStorm(req, reply, async (storm) => {
+      const action = formField(req.body, 'action');
+      if (!(action in STATUS_ACTIONS)) {
+        setFlash(reply, { kind: 'error', message: 'Unknown action.' });
+        return reply.redirect(views.adminBase(storm), 303);
+      }
+      const result = await service.changeStatus(
+        ctx,
+        storm,
+        action as StatusAction,
+        requireStaff(req).id,
+      );
+      rt.cache.forget(storm.slug);
+      setFlash(
+        reply,
+        result.ok
+          ? {
+              kind: 'success',
+              message: `${STATUS_ACTIONS[action as StatusAction].label}: done.`,
+            }
+          : { kind: 'error', message: result.message },
+      );
+      return reply.redirect(views.adminBase(storm), 303);
+    }),
+  );
+
+  app.get('/admin/storms/:id/report', { config: { role: 'viewer' } }, (req, reply) =>
+    withStorm(req, reply, async (storm) =>
+      renderAdmin(req, reply, {
+        title: `Report: ${storm.title}`,
+        body: views.reportPage({ storm, report: await stormReport(db, storm), now: Date.now() }),
+      }),
+    ),
+  );
+}

@@ -1,0 +1,27 @@
+import type { Feature } from '../../infra/services.js';
+import { registerPersonDataHandler } from '../people/data-rights.service.js';
+import { stormsAdminRoutes } from './storms.admin.routes.js';
+import { stormsPersonData } from './storms.person-data.js';
+import { stormsPublicRoutes } from './storms.public.routes.js';
+import { createStormsRuntime } from './storms.runtime.js';
+import { seedStormsDemo } from './storms.seed.js';
+
+registerPersonDataHandler(stormsPersonData);
+
+export const stormsFeature: Feature = {
+  name: 'storms',
+  nav: [{ href: '/admin/storms', label: 'Storms', role: 'viewer' }],
+  publicLinks: [
+    {
+      href: '/storms',
+      label: 'Social media storms',
+      description: 'Post together, at the same time, with one hashtag.',
+    },
+  ],
+  routes: async (app, services) => {
+    const rt = await createStormsRuntime(app, services);
+    await stormsPublicRoutes(app, services, rt);
+    await stormsAdminRoutes(app, services, rt);
+  },
+  seedDemo: seedStormsDemo,
+};

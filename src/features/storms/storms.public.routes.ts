@@ -1,0 +1,392 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type SafeHtml, html } from '../../infra/html/html.js';
+import { messagePage, publicLayout } from '../../infra/html/layout.js';
+import { formField } from '../../infra/http/form-fields.js';
+import { originAllowed } from '../../infra/http/security.js';
+import type { Services } from '../../infra/services.js';
+import { acceptsPosts, confirmPost, recordPost, stormPath } from './posting.service.js';
+import * as repo from './storms.repository.js';
+import { VARIANT_MAX_LENGTH } from './storms.rules.js';
+import type { StormSnapshot, StormsRuntime } from './storms.runtime.js';
+import { assessText, phaseOf } from './storms.service.js';
+import {
+  civilityRefusal,
+  confirmedPage,
+  mastodonInterstitial,
+  postedPage,
+  stormIndex,
+  stormPage,
+} from './storms.public.views.js';
+import {
+  PLATFORM_LIMITS,
+  TEXT_PLATFORMS,
+  composePost,
+  mastodonShareUrl,
+  normaliseInstance,
+  postLength,
+} from './storm-text.js';
+import {
+  checkConfirmToken,
+  checkFormToken,
+  issueFormToken,
+  participantKey,
+} from './storm-tokens.js';
+
+/** Readers and shared caches may reuse a storm page this long. */
+export const PAGE_MAX_AGE_S = 2;
+export const COUNT_MAX_AGE_S = 1;
+/** The "I posted" form and the civility check take small bodies only. */
+export const POSTED_BODY_LIMIT = 8 * 1024;
+/** Past storms listed on /storms. */
+export const PAST_STORMS_LISTED = 10;
+
+const SCRIPTS = ['storms.js'];
+
+function sendHtml(reply: FastifyReply, status: number, text: string, cache = 'no-store') {
+  return reply
+    .code(status)
+    .header('cache-control', cache)
+    .type('text/html; charset=utf-8')
+    .send(text);
+}
+
+function notice(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+  extra?: SafeHtml,
+) {
+  return sendHtml(reply, status, messagePage(title, message, extra).value);
+}
+
+function wantsJson(req: FastifyRequest): boolean {
+  return (req.headers.accept ?? '').includes('application/json');
+}
+
+const OPEN_DATA = { config: { securityHeaders: 'open-data' as const } };
+
+export async function stormsPublicRoutes(
+  app: FastifyInstance,
+  services: Services,
+  rt: StormsRuntime,
+) {
+  const { db, config } = services;
+  const allowedOrigin = new URL(config.baseUrl).origin;
+  const slugOf = (req: FastifyRequest) => (req.params as { slug: string }).slug;
+  const notFound = (reply: FastifyReply) =>
+    notice(
+      reply,
+      404,
+      'Storm not found',
+      'There is no storm at this address. It may have been moved or not published yet.',
+      html`<p><a href="/storms">All storms</a></p>`,
+    );
+
+  /** JSON answers for the page's script, HTML pages otherwise. */
+  const answer = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    message: string,
+    extra?: SafeHtml,
+    data: Record<string, unknown> = {},
+  ) =>
+    wantsJson(req)
+      ? reply
+          .code(status)
+          .header('cache-control', 'no-store')
+          .send({ error: message, ...data })
+      : notice(reply, status, title, message, extra);
+
+  const renderStorm = async (snapshot: StormSnapshot, variant: number, now: number) => {
+    const { storm } = snapshot;
+    const body = stormPage({
+      snapshot,
+      phase: phaseOf(storm, now),
+      now,
+      count: await rt.counts.get(storm.id),
+      variant,
+      formToken: issueFormToken(rt.secret, storm.id, now),
+      baseUrl: config.baseUrl,
+    });
+    return publicLayout({
+      title: storm.title,
+      body,
+      description: `#${storm.hashtag}: ${storm.description || storm.title}`.slice(0, 300),
+      scripts: SCRIPTS,
+    }).value;
+  };
+
+  app.get('/storms', async (_req, reply) => {
+    const now = Date.now();
+    const storms = await repo.listStorms(db.kysely, ['published']);
+    const by = (phase: string) => storms.filter((s) => phaseOf(s, now) === phase);
+    const body = stormIndex({
+      live: by('live'),
+      upcoming: by('upcoming').reverse(),
+      past: by('ended').slice(0, PAST_STORMS_LISTED),
+    });
+    return sendHtml(
+      reply,
+      200,
+      publicLayout({ title: 'Social media storms', body }).value,
+      `public, max-age=${PAGE_MAX_AGE_S}`,
+    );
+  });
+
+  app.get('/storms/:slug', async (req, reply) => {
+    const slug = slugOf(req);
+    const snapshot = await rt.cache.snapshot(slug);
+    if (!snapshot) return notFound(reply);
+    const asked = (req.query as { variant?: unknown }).variant;
+    const count = snapshot.variants.length;
+    let variant: number;
+    if (asked === undefined) variant = 1 + Math.floor(Math.random() * count);
+    else if (typeof asked === 'string' && /^\d{1,2}$/.test(asked) && +asked >= 1 && +asked <= count)
+      variant = Number(asked);
+    else
+      return notice(
+        reply,
+        404,
+        'Suggestion not found',
+        `This storm has ${count} suggested ${count === 1 ? 'post' : 'posts'}.`,
+        html`<p><a href="${stormPath(snapshot.storm)}">Back to the storm</a></p>`,
+      );
+    const key = String(variant);
+    let text = rt.cache.page(slug, key);
+    if (!text) {
+      text = await renderStorm(snapshot, variant, Date.now());
+      rt.cache.storePage(slug, key, text);
+    }
+    return sendHtml(reply, 200, text, `public, max-age=${PAGE_MAX_AGE_S}`);
+  });
+
+  app.get('/storms/:slug/count.json', OPEN_DATA, async (req, reply) => {
+    const snapshot = await rt.cache.snapshot(slugOf(req));
+    if (!snapshot)
+      return reply
+        .code(404)
+        .send({ statusCode: 404, error: 'Not Found', message: 'No such storm.' });
+    const count = await rt.counts.get(snapshot.storm.id);
+    return reply
+      .header('cache-control', `public, max-age=${COUNT_MAX_AGE_S}`)
+      .type('application/json; charset=utf-8')
+      .send(`{"count":${count}}`);
+  });
+
+  /**
+   * Mastodon has no central share address: the page's form names the person's server, and this
+   * checks the server name and the words, then sends them on.
+   */
+  app.get('/storms/:slug/mastodon', async (req, reply) => {
+    const snapshot = await rt.cache.snapshot(slugOf(req));
+    if (!snapshot) return notFound(reply);
+    const { storm } = snapshot;
+    const query = req.query as Record<string, unknown>;
+    const back = html`<p><a href="${stormPath(storm)}">Back to the storm</a></p>`;
+    const instance = normaliseInstance(typeof query.instance === 'string' ? query.instance : '');
+    if (!instance)
+      return notice(
+        reply,
+        400,
+        'Mastodon server not recognised',
+        'Give the address of your Mastodon server, like mastodon.social.',
+        back,
+      );
+    const raw = typeof query.text === 'string' ? query.text.replace(/\r\n/g, '\n').trim() : '';
+    const variantIndex = typeof query.variant === 'string' ? Number(query.variant) : Number.NaN;
+    const words = raw || snapshot.variants[variantIndex - 1] || snapshot.variants[0] || '';
+    if (words.length > VARIANT_MAX_LENGTH)
+      return notice(
+        reply,
+        422,
+        'Post too long',
+        `Your words are ${words.length} characters: at most ${VARIANT_MAX_LENGTH}.`,
+        back,
+      );
+    if (!snapshot.variants.includes(words)) {
+      const assessment = await assessText(db, words);
+      if (assessment.decision !== 'allow')
+        return notice(
+          reply,
+          422,
+          'Please reword your post',
+          'Your words did not pass our civility check. Reword the highlighted part and try again.',
+          html`${civilityRefusal(words, assessment.spans)}${back}`,
+        );
+    }
+    const post = composePost(words, snapshot.parts, 'mastodon');
+    const length = postLength(post, 'mastodon');
+    if (length > PLATFORM_LIMITS.mastodon)
+      return notice(
+        reply,
+        422,
+        'Post too long',
+        `With the handles, hashtag and link your post is ${length} characters; Mastodon takes ${PLATFORM_LIMITS.mastodon}.`,
+        back,
+      );
+    const shareUrl = mastodonShareUrl(instance, post);
+    // Only our own page's form goes straight on; a link from elsewhere shows where it leads.
+    if (req.headers['sec-fetch-site'] === 'same-origin')
+      return reply.header('cache-control', 'no-store').redirect(shareUrl, 303);
+    return sendHtml(
+      reply,
+      200,
+      publicLayout({
+        title: 'Continue to Mastodon',
+        body: mastodonInterstitial(instance, shareUrl),
+      }).value,
+    );
+  });
+
+  /** Live civility feedback while someone edits their words (the page's script calls it). */
+  app.post(
+    '/storms/:slug/check',
+    { config: { csrf: false }, bodyLimit: POSTED_BODY_LIMIT },
+    async (req, reply) => {
+      if (!originAllowed(req, allowedOrigin))
+        return reply.code(403).send({ error: 'This request came from another site.' });
+      const snapshot = await rt.cache.snapshot(slugOf(req));
+      if (!snapshot) return reply.code(404).send({ error: 'No such storm.' });
+      if (!rt.checkLimit.hit(req.ip))
+        return reply
+          .code(429)
+          .header('retry-after', '600')
+          .send({ error: 'Too many checks from your network. Please wait a few minutes.' });
+      const text = formField(req.body, 'text').replace(/\r\n/g, '\n').trim();
+      if (text.length > VARIANT_MAX_LENGTH)
+        return reply.code(422).send({
+          error: `Your words are ${text.length} characters: at most ${VARIANT_MAX_LENGTH}.`,
+        });
+      const assessment = snapshot.variants.includes(text)
+        ? { decision: 'allow' as const, labels: [], spans: [] }
+        : await assessText(db, text);
+      const lengths = Object.fromEntries(
+        TEXT_PLATFORMS.map((p) => [p, postLength(composePost(text, snapshot.parts, p), p)]),
+      );
+      return reply.header('cache-control', 'no-store').send({
+        allowed: assessment.decision === 'allow',
+        decision: assessment.decision,
+        labels: assessment.labels,
+        spans: assessment.spans,
+        lengths,
+      });
+    },
+  );
+
+  app.post(
+    '/storms/:slug/posted',
+    { config: { csrf: false }, bodyLimit: POSTED_BODY_LIMIT },
+    async (req, reply) => {
+      if (!originAllowed(req, allowedOrigin))
+        return answer(
+          req,
+          reply,
+          403,
+          'Form expired',
+          'This form was sent from another site. Open the storm page and try again.',
+        );
+      const snapshot = await rt.cache.snapshot(slugOf(req));
+      if (!snapshot) return answer(req, reply, 404, 'Storm not found', 'There is no such storm.');
+      const { storm } = snapshot;
+      const back = html`<p><a href="${stormPath(storm)}">Back to the storm</a></p>`;
+      const now = Date.now();
+      if (!acceptsPosts(storm, now))
+        return answer(
+          req,
+          reply,
+          409,
+          'Not now',
+          phaseOf(storm, now) === 'upcoming'
+            ? 'The storm has not started yet: posts count from its start.'
+            : 'The storm is over, so posts no longer count. Thank you!',
+          back,
+        );
+      const body = req.body;
+      const token = checkFormToken(rt.secret, storm.id, formField(body, 'ft'), now);
+      if (!token.ok)
+        return answer(
+          req,
+          reply,
+          token.reason === 'too-fast' ? 422 : 403,
+          token.reason === 'too-fast' ? 'Too quick' : 'Form expired',
+          token.reason === 'too-fast'
+            ? 'That was quicker than anyone can post. Post first, then tell us.'
+            : 'This form has expired or was not sent from the storm page. Open the page again.',
+          back,
+        );
+      if (!rt.postLimit.hit(`${storm.id}|${req.ip}`))
+        return answer(
+          req,
+          reply,
+          429,
+          'Too many posts',
+          'Too many posts have been counted from your network in the last few minutes. Please try again later.',
+          back,
+        );
+      const variant = formField(body, 'variant', 10);
+      const outcome = await recordPost(
+        services,
+        storm,
+        {
+          variant,
+          platform: formField(body, 'platform', 20),
+          text: formField(body, 'text', VARIANT_MAX_LENGTH * 2 + 1),
+          email: formField(body, 'email', 1000),
+          consent: formField(body, 'consent') === '1',
+          participantKey: participantKey(rt.secret, storm.id, {
+            browserId: formField(body, 'browser', 100),
+            ip: req.ip,
+            userAgent: req.headers['user-agent'] ?? '',
+          }),
+        },
+        rt.secret,
+        now,
+      );
+      if (!outcome.ok)
+        return answer(
+          req,
+          reply,
+          422,
+          'Not counted',
+          outcome.message,
+          html`${outcome.assessment && outcome.text ? civilityRefusal(outcome.text, outcome.assessment.spans) : ''}${back}`,
+          outcome.assessment ? { spans: outcome.assessment.spans } : {},
+        );
+      rt.counts.bump(storm.id);
+      const count = await rt.counts.get(storm.id);
+      if (wantsJson(req))
+        return reply.header('cache-control', 'no-store').send({ count, mailed: outcome.mailed });
+      return sendHtml(
+        reply,
+        200,
+        publicLayout({
+          title: 'Thank you for posting',
+          body: postedPage({ storm, count, mailed: outcome.mailed, variant }),
+        }).value,
+      );
+    },
+  );
+
+  app.get('/storms/:slug/confirm/:token', async (req, reply) => {
+    const { slug, token } = req.params as { slug: string; token: string };
+    const storm = await repo.findStormBySlug(db.kysely, slug);
+    const postId = checkConfirmToken(rt.secret, token);
+    const outcome =
+      storm && postId !== null ? await confirmPost(services, storm, postId) : 'invalid';
+    if (!storm || outcome === 'invalid')
+      return notice(
+        reply,
+        404,
+        'Link not recognised',
+        'This confirmation link is not valid. Check that you copied all of it from the email.',
+      );
+    return sendHtml(
+      reply,
+      200,
+      publicLayout({ title: 'Thank you', body: confirmedPage(storm, outcome) }).value,
+    );
+  });
+}

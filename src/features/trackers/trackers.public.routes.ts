@@ -1,0 +1,103 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { messagePage, publicLayout } from '../../infra/html/layout.js';
+import { formField } from '../../infra/http/form-fields.js';
+import type { Services } from '../../infra/services.js';
+import type { BoardCache } from './board-cache.js';
+import {
+  type Board,
+  type BoardFilters,
+  filterEntries,
+  listAllTrackers,
+} from './trackers.service.js';
+import { boardJson, boardPage, trackerIndex } from './trackers.public.views.js';
+
+/** Readers and shared caches may reuse a board this long; the live script polls for changes. */
+export const BOARD_MAX_AGE_S = 2;
+/** Longest filter value read from the query string. */
+const MAX_FILTER_LENGTH = 100;
+
+const OPEN_DATA = { config: { securityHeaders: 'open-data' as const } };
+
+function filtersOf(query: unknown): BoardFilters {
+  return {
+    party: formField(query, 'party', MAX_FILTER_LENGTH).trim(),
+    region: formField(query, 'region', MAX_FILTER_LENGTH).trim(),
+    status: formField(query, 'status', MAX_FILTER_LENGTH).trim(),
+  };
+}
+
+function description(board: Board): string {
+  const text = board.tracker.description.replace(/\s+/g, ' ').trim();
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+function renderBoard(board: Board, filters: BoardFilters): string {
+  const desc = description(board);
+  return publicLayout({
+    title: board.tracker.title,
+    body: boardPage({ board, entries: filterEntries(board, filters), filters }),
+    scripts: ['trackers.js'],
+    ...(desc ? { description: desc } : {}),
+  }).value;
+}
+
+function sendHtml(reply: FastifyReply, text: string) {
+  return reply
+    .header('cache-control', `public, max-age=${BOARD_MAX_AGE_S}`)
+    .type('text/html; charset=utf-8')
+    .send(text);
+}
+
+/** The public boards and their open data. */
+export async function trackersPublicRoutes(
+  app: FastifyInstance,
+  services: Services,
+  cache: BoardCache,
+) {
+  const { db, config } = services;
+
+  app.get('/trackers', async (_req, reply) => {
+    const trackers = await listAllTrackers(db, { publishedOnly: true });
+    const boards = (await Promise.all(trackers.map((t) => cache.board(t.slug)))).filter(
+      (b): b is Board => b !== undefined,
+    );
+    return sendHtml(reply, publicLayout({ title: 'Trackers', body: trackerIndex(boards) }).value);
+  });
+
+  app.get('/trackers/:slug.json', OPEN_DATA, async (req, reply) => {
+    const { slug } = req.params as { slug: string };
+    const text = await cache.rendered(slug, 'json', (board) =>
+      JSON.stringify(boardJson(board, config.baseUrl)),
+    );
+    if (!text)
+      return reply
+        .code(404)
+        .header('cache-control', 'no-store')
+        .send({ statusCode: 404, error: 'Not Found', message: 'No such tracker.' });
+    return reply
+      .header('cache-control', `public, max-age=${BOARD_MAX_AGE_S}`)
+      .type('application/json; charset=utf-8')
+      .send(text);
+  });
+
+  app.get('/trackers/:slug', async (req, reply) => {
+    const { slug } = req.params as { slug: string };
+    const filters = filtersOf(req.query);
+    const unfiltered = !filters.party && !filters.region && !filters.status;
+    const text = unfiltered
+      ? await cache.rendered(slug, 'page', (board) => renderBoard(board, filters))
+      : await cache.board(slug).then((board) => board && renderBoard(board, filters));
+    if (!text)
+      return reply
+        .code(404)
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(
+          messagePage(
+            'Tracker not found',
+            'There is no tracker at this address. It may have been moved or not published yet.',
+          ).value,
+        );
+    return sendHtml(reply, text);
+  });
+}

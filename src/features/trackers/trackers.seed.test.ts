@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { createTestApp } from '../../../test/helpers/app.js';
+import { describeEachDatabase } from '../../../test/helpers/databases.js';
+import { AuditLog } from '../../infra/audit/audit-log.js';
+import { loadUkCommons } from '../targets/uk-commons.loader.js';
+import { DEMO_TRACKER_SLUG, seedTrackersDemo } from './trackers.seed.js';
+import { getTrackerBySlug, loadBoard, trackerHistory } from './trackers.service.js';
+
+describeEachDatabase('trackers demo', (ctx) => {
+  let app: FastifyInstance;
+  before(async () => {
+    await loadUkCommons({ db: ctx.db, audit: new AuditLog(ctx.db) });
+    app = await createTestApp(ctx.db);
+    await seedTrackersDemo(app.services);
+  });
+  after(() => app.close());
+
+  it('runs a nomination drive over the Labour MPs, with twenty changes and evidence', async () => {
+    const tracker = await getTrackerBySlug(ctx.db, DEMO_TRACKER_SLUG);
+    assert.ok(tracker?.published);
+    assert.equal(tracker.threshold, 35);
+    const board = await loadBoard(ctx.db, tracker);
+    assert.ok(board.entries.length > 150, `${board.entries.length} Labour MPs`);
+    assert.ok(board.entries.every((e) => e.party?.startsWith('Labour')));
+    assert.equal(board.count, 12);
+    const history = await trackerHistory(ctx.db, tracker, board, 1);
+    assert.equal(history.total, 20);
+    assert.ok(history.entries.every((h) => h.evidenceUrl?.startsWith('https://example.org/')));
+    assert.ok(board.regions.length > 5, 'MPs from many regions');
+
+    const page = await app.inject(`/trackers/${DEMO_TRACKER_SLUG}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Nominate a libraries champion/);
+    const json = await app.inject(`/trackers/${DEMO_TRACKER_SLUG}.json`);
+    assert.equal(json.json<{ count: number }>().count, 12);
+  });
+});
