@@ -31,8 +31,9 @@ export const FEATURES: Feature[] = [
   petitionsFeature,
   commentsFeature,
   lettersFeature,
-  trackersFeature,
+  // Storms before trackers: the demo tracker's "contact them" links to the demo storm.
   stormsFeature,
+  trackersFeature,
   outreachFeature,
   outboxFeature,
   jobsAdminFeature,

@@ -33,6 +33,8 @@ describeEachDatabase('trackers demo', (ctx) => {
     const page = await app.inject(`/trackers/${DEMO_TRACKER_SLUG}`);
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Nominate a libraries champion/);
+    assert.ok(page.body.includes('href="/storms/save-our-libraries"'), 'contact them: the storm');
+    assert.match(page.body, /href="\/letters\/fund-our-libraries\?target=\d+"/);
     const json = await app.inject(`/trackers/${DEMO_TRACKER_SLUG}.json`);
     assert.equal(json.json<{ count: number }>().count, 12);
   });

@@ -9,6 +9,7 @@ export const DEMO_TRACKER_SLUG = 'libraries-champion-nominations';
  * there with the MP chosen.
  */
 const DEMO_LETTER_SLUG = 'fund-our-libraries';
+const DEMO_STORM_SLUG = 'save-our-libraries';
 /** One party's MPs: the demo's nomination drive. */
 const DEMO_PARTIES = ['Labour', 'Labour (Co-op)'];
 const DEMO_THRESHOLD = 35;
@@ -50,7 +51,7 @@ export async function seedTrackersDemo(services: Services): Promise<void> {
       countNoun: 'nominations',
       threshold: String(DEMO_THRESHOLD),
       letterSlug: DEMO_LETTER_SLUG,
-      stormSlug: '',
+      stormSlug: DEMO_STORM_SLUG,
       published: true,
     },
     { id: null, name: null },
