@@ -15,7 +15,7 @@ import {
   createPetition,
   reconcile,
 } from '../src/features/petitions/petitions.service.js';
-import { hashToken } from '../src/features/petitions/signing.service.js';
+import { hashLinkToken } from '../src/infra/crypto/tokens.js';
 import {
   LOAD_GENERATOR,
   ROOT,
@@ -183,7 +183,7 @@ async function countConfirmed(db: Db, tokens: string[]): Promise<number> {
     const row = await db.kysely
       .selectFrom('petition_signatures')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('token_hash', 'in', tokens.slice(i, i + 500).map(hashToken))
+      .where('token_hash', 'in', tokens.slice(i, i + 500).map(hashLinkToken))
       .where('status', '=', 'confirmed')
       .executeTakeFirst();
     found += Number(row?.n ?? 0);

@@ -1,3 +1,4 @@
+import { errorMessage, textAreaField, textField } from '../../infra/html/form-controls.js';
 import { type SafeHtml, html, when } from '../../infra/html/html.js';
 import type { CivilityThresholds } from './civility.config.js';
 import type { CivilityAssessment, CivilitySpan } from './civility.service.js';
@@ -45,10 +46,17 @@ export function civilityPage(opts: {
     ${when(opts.canEditThresholds, () => thresholdsForm(opts))}
     <form method="post" action="/admin/civility" class="civility-try">
       <input type="hidden" name="_csrf" value="${opts.csrfToken}" />
-      <label for="civility-text">Try the guard</label>
-      <textarea id="civility-text" name="text" rows="5" maxlength="${opts.maxChars}" required>
-${text}</textarea>
-      ${when(opts.error, () => html`<p class="error" role="alert">${opts.error}</p>`)}
+      ${textAreaField({
+        id: 'civility-text',
+        name: 'text',
+        label: 'Try the guard',
+        rows: 5,
+        maxLength: opts.maxChars,
+        required: true,
+        value: text,
+        error: opts.error,
+        alertError: true,
+      })}
       <button type="submit">Assess</button>
     </form>
     ${when(
@@ -79,6 +87,16 @@ function thresholdsForm(opts: {
     review: String(opts.thresholds.review),
     block: String(opts.thresholds.block),
   };
+  // Both thresholds are scores between 0 and 1; their error is about the pair.
+  const threshold = {
+    type: 'number',
+    min: 0,
+    max: 1,
+    step: '0.01',
+    required: true,
+    invalid: Boolean(opts.thresholdsError),
+    describedBy: opts.thresholdsError ? 'civility-thresholds-error' : undefined,
+  };
   return html`<form method="post" action="/admin/civility/thresholds" class="civility-thresholds">
     <input type="hidden" name="_csrf" value="${opts.csrfToken}" />
     <fieldset>
@@ -87,29 +105,9 @@ function thresholdsForm(opts: {
         Lower numbers are stricter. Comments, letters, storm posts and outreach emails all use
         these.
       </p>
-      <label for="civility-review">Hold for review at</label>
-      <input
-        id="civility-review"
-        name="review"
-        type="number"
-        min="0"
-        max="1"
-        step="0.01"
-        value="${value.review}"
-        required
-      />
-      <label for="civility-block">Block at</label>
-      <input
-        id="civility-block"
-        name="block"
-        type="number"
-        min="0"
-        max="1"
-        step="0.01"
-        value="${value.block}"
-        required
-      />
-      ${when(opts.thresholdsError, () => html`<p class="error" role="alert">${opts.thresholdsError}</p>`)}
+      ${textField({ ...threshold, id: 'civility-review', name: 'review', label: 'Hold for review at', value: value.review })}
+      ${textField({ ...threshold, id: 'civility-block', name: 'block', label: 'Block at', value: value.block })}
+      ${errorMessage('civility-thresholds', opts.thresholdsError, { alert: true })}
       <button type="submit">Save thresholds</button>
     </fieldset>
   </form>`;

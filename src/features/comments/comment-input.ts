@@ -35,8 +35,3 @@ export function emailOrError(input: string): { email: string } | { error: string
   const email = normaliseEmail(input);
   return email ? { email } : { error: 'Enter a valid email address, like name@example.org.' };
 }
-
-/** A positive integer id from a form field or URL, or null. */
-export function parseId(raw: string | undefined): number | null {
-  return raw !== undefined && /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : null;
-}

@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SafeHtml, html } from '../../infra/html/html.js';
-import { messagePage, publicLayout } from '../../infra/html/layout.js';
+import { publicLayout } from '../../infra/html/layout.js';
+import { sendHtml, sendNotice } from '../../infra/http/public-notice.js';
 import { formField } from '../../infra/http/form-fields.js';
 import { renderPublic, setFlash } from '../../infra/http/render.js';
+import { positiveIntParam } from '../../infra/http/route-params.js';
+import { parsePositiveId } from '../../infra/validation/ids.js';
 import type { Services } from '../../infra/services.js';
 import { campaignGuard } from '../civility/campaign-guard.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
-import { cleanCommentText, parseId } from './comment-input.js';
+import { cleanCommentText } from './comment-input.js';
 import {
   clearCommenterCookie,
   commenterIdFromCookie,
@@ -46,30 +49,25 @@ const NO_STORE = 'no-store';
 /** The list of discussions is the same for everyone: shared caches may keep it briefly. */
 export const INDEX_MAX_AGE_S = 30;
 
-function notice(
-  reply: FastifyReply,
-  status: number,
-  title: string,
-  message: string,
-  extra?: SafeHtml,
-) {
-  return reply
-    .code(status)
-    .header('cache-control', NO_STORE)
-    .type('text/html; charset=utf-8')
-    .send(messagePage(title, message, extra).value);
-}
-
 /** A page the same for every visitor: no flash message, no cookie, cacheable for a while. */
 function sharedPage(reply: FastifyReply, title: string, body: SafeHtml, maxAgeS: number) {
-  return reply
-    .header('cache-control', `public, max-age=${maxAgeS}`)
-    .type('text/html; charset=utf-8')
-    .send(publicLayout({ title, body }).value);
+  return sendHtml(reply, 200, publicLayout({ title, body }).value, `public, max-age=${maxAgeS}`);
 }
 
+/** A page for this reader only (their form, their comment): never kept by shared caches. */
+function privatePage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  page: Parameters<typeof renderPublic>[2],
+) {
+  return renderPublic(req, reply.header('cache-control', NO_STORE), page);
+}
+
+const backTo = (thread: CommentThread) =>
+  html`<p><a href="${thread.path}">Back to the discussion</a></p>`;
+
 const threadNotFound = (reply: FastifyReply) =>
-  notice(
+  sendNotice(
     reply,
     404,
     'Discussion not found',
@@ -159,14 +157,14 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
   );
 
   app.get('/comments/:threadId', async (req, reply) => {
-    const threadId = parseId((req.params as Params).threadId);
+    const threadId = positiveIntParam(req, 'threadId');
     if (threadId === null) return threadNotFound(reply);
     const query = req.query as Record<string, unknown>;
     const rawPage = typeof query.page === 'string' ? query.page : undefined;
-    const page = rawPage === undefined ? 1 : parseId(rawPage);
+    const page = rawPage === undefined ? 1 : parsePositiveId(rawPage);
     if (page === null)
-      return notice(reply, 400, 'Page not found', 'Pages of comments are numbered 1, 2, 3…');
-    const replyId = typeof query.reply === 'string' ? parseId(query.reply) : null;
+      return sendNotice(reply, 400, 'Page not found', 'Pages of comments are numbered 1, 2, 3…');
+    const replyId = typeof query.reply === 'string' ? parsePositiveId(query.reply) : null;
     return renderThread(req, reply, {
       threadId,
       page,
@@ -176,12 +174,12 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
   });
 
   app.post('/comments/:threadId', async (req, reply) => {
-    const threadId = parseId((req.params as Params).threadId);
+    const threadId = positiveIntParam(req, 'threadId');
     if (threadId === null) return threadNotFound(reply);
     const commenter = await commenterOf(req, reply);
     const body = req.body;
     const parentRaw = formField(body, 'parent', 20);
-    const parentId = parentRaw ? parseId(parentRaw) : null;
+    const parentId = parentRaw ? parsePositiveId(parentRaw) : null;
     const values = {
       body: formField(body, 'body', COMMENT_MAX_LENGTH * 2),
       name: formField(body, 'name', DISPLAY_NAME_MAX_LENGTH * 4),
@@ -192,7 +190,7 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
       // Bots fill every field; people never see this one. They get the usual answer, nothing more.
       const row = await repo.findThread(db.kysely, threadId);
       if (!row) return threadNotFound(reply);
-      return renderPublic(req, reply.header('cache-control', NO_STORE), {
+      return privatePage(req, reply, {
         title: 'Check your email',
         body: checkEmailPage(toThread(row), values.email),
       });
@@ -221,12 +219,12 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
       case 'not-found':
         return threadNotFound(reply);
       case 'closed':
-        return notice(
+        return sendNotice(
           reply,
           403,
           'Comments are closed',
           'This discussion no longer takes new comments.',
-          html`<p><a href="${result.thread.path}">Back to the discussion</a></p>`,
+          backTo(result.thread),
         );
       case 'invalid':
         return rerender(422, { errors: result.errors });
@@ -235,7 +233,7 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
           blocked: { text: cleanCommentText(values.body), assessment: result.assessment },
         });
       case 'refused':
-        return notice(
+        return sendNotice(
           reply,
           result.status,
           result.title,
@@ -246,7 +244,7 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
           </p>`,
         );
       case 'check-email':
-        return renderPublic(req, reply.header('cache-control', NO_STORE), {
+        return privatePage(req, reply, {
           title: 'Check your email',
           body: checkEmailPage(result.thread, result.email),
         });
@@ -260,22 +258,22 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
     const result = await confirmComment(services, (req.params as Params).token ?? '');
     switch (result.kind) {
       case 'invalid':
-        return notice(
+        return sendNotice(
           reply,
           404,
           'Link not recognised',
           'This confirmation link is not valid or has already been used. If you have just confirmed, your comment is on its way.',
         );
       case 'expired':
-        return notice(
+        return sendNotice(
           reply,
           410,
           'Link expired',
           'This confirmation link has expired. Please post your comment again.',
-          html`<p><a href="${result.thread.path}">Back to the discussion</a></p>`,
+          backTo(result.thread),
         );
       case 'refused':
-        return notice(reply, 403, 'You cannot comment', result.message);
+        return sendNotice(reply, 403, 'You cannot comment', result.message);
       case 'confirmed':
         setCommenterCookie(reply, result.commenterId, secureCookies);
         postedFlash(reply, result.comment, 'Thank you for confirming your email. ');
@@ -285,7 +283,7 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
 
   app.post('/comments/forget', async (req, reply) => {
     clearCommenterCookie(reply);
-    const threadId = parseId(formField(req.body, 'thread', 20));
+    const threadId = parsePositiveId(formField(req.body, 'thread', 20));
     setFlash(reply, {
       kind: 'info',
       message: 'This browser no longer posts as you. Give your name and email to comment.',
@@ -296,9 +294,8 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
   // ---- editing -----------------------------------------------------------------------------------
 
   async function editable(req: FastifyRequest, reply: FastifyReply) {
-    const params = req.params as Params;
-    const threadId = parseId(params.threadId);
-    const commentId = parseId(params.commentId);
+    const threadId = positiveIntParam(req, 'threadId');
+    const commentId = positiveIntParam(req, 'commentId');
     const threadRow = threadId === null ? undefined : await repo.findThread(db.kysely, threadId);
     const comment = commentId === null ? undefined : await repo.findComment(db.kysely, commentId);
     if (!threadRow || !comment || comment.thread_id !== threadRow.id) return undefined;
@@ -306,29 +303,28 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
   }
 
   const commentNotFound = (reply: FastifyReply) =>
-    notice(reply, 404, 'Comment not found', 'There is no such comment in this discussion.');
+    sendNotice(reply, 404, 'Comment not found', 'There is no such comment in this discussion.');
 
   app.get('/comments/:threadId/c/:commentId/edit', async (req, reply) => {
     const found = await editable(req, reply);
     if (!found) return commentNotFound(reply);
     if (!canEdit(found.comment, found.commenter?.id, new Date()))
-      return notice(
+      return sendNotice(
         reply,
         403,
         'You cannot edit this comment',
         'Only the author can edit a comment, from the browser they confirmed it in, for a short time after posting.',
-        html`<p><a href="${found.thread.path}">Back to the discussion</a></p>`,
+        backTo(found.thread),
       );
-    return renderPublic(req, reply.header('cache-control', NO_STORE), {
+    return privatePage(req, reply, {
       title: 'Edit your comment',
       body: editPage({ thread: found.thread, comment: found.comment, csrf: reply.generateCsrf() }),
     });
   });
 
   app.post('/comments/:threadId/c/:commentId/edit', async (req, reply) => {
-    const params = req.params as Params;
-    const threadId = parseId(params.threadId);
-    const commentId = parseId(params.commentId);
+    const threadId = positiveIntParam(req, 'threadId');
+    const commentId = positiveIntParam(req, 'commentId');
     if (threadId === null || commentId === null) return commentNotFound(reply);
     const result = await editComment(services, {
       threadId,
@@ -341,7 +337,7 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
       comment: CommentRow,
       extra: { error?: string; blocked?: CivilityAssessment },
     ) =>
-      renderPublic(req, reply.header('cache-control', NO_STORE), {
+      privatePage(req, reply, {
         title: 'Edit your comment',
         status: 422,
         body: editPage({ thread, comment, csrf: reply.generateCsrf(), ...extra }),
@@ -350,12 +346,12 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
       case 'not-found':
         return commentNotFound(reply);
       case 'forbidden':
-        return notice(
+        return sendNotice(
           reply,
           403,
           'You cannot edit this comment',
           result.message,
-          html`<p><a href="${result.thread.path}">Back to the discussion</a></p>`,
+          backTo(result.thread),
         );
       case 'invalid':
         return again(result.thread, result.comment, { error: result.error });
@@ -372,7 +368,7 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
   app.get('/comments/:threadId/c/:commentId/report', async (req, reply) => {
     const found = await editable(req, reply);
     if (!found || found.comment.status !== 'approved') return commentNotFound(reply);
-    return renderPublic(req, reply.header('cache-control', NO_STORE), {
+    return privatePage(req, reply, {
       title: 'Report a comment',
       body: reportPage({
         thread: found.thread,
@@ -383,9 +379,8 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
   });
 
   app.post('/comments/:threadId/c/:commentId/report', async (req, reply) => {
-    const params = req.params as Params;
-    const threadId = parseId(params.threadId);
-    const commentId = parseId(params.commentId);
+    const threadId = positiveIntParam(req, 'threadId');
+    const commentId = positiveIntParam(req, 'commentId');
     if (threadId === null || commentId === null) return commentNotFound(reply);
     const reason = formField(req.body, 'reason', 50);
     const note = formField(req.body, 'note', REPORT_NOTE_MAX_LENGTH * 2);
@@ -394,7 +389,7 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
       case 'not-found':
         return commentNotFound(reply);
       case 'invalid':
-        return renderPublic(req, reply.header('cache-control', NO_STORE), {
+        return privatePage(req, reply, {
           title: 'Report a comment',
           status: 422,
           body: reportPage({
@@ -407,13 +402,7 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
           }),
         });
       case 'rate-limited':
-        return notice(
-          reply,
-          429,
-          'Too many reports',
-          result.message,
-          html`<p><a href="${result.thread.path}">Back to the discussion</a></p>`,
-        );
+        return sendNotice(reply, 429, 'Too many reports', result.message, backTo(result.thread));
       case 'reported':
         setFlash(reply, {
           kind: 'success',

@@ -1,4 +1,13 @@
+import {
+  checkboxField,
+  errorNotice,
+  errorSummary,
+  radioGroup,
+  textAreaField,
+  textField,
+} from '../../infra/html/form-controls.js';
 import { type SafeHtml, html, when } from '../../infra/html/html.js';
+import { pagination } from '../../infra/html/pagination.js';
 import { linkifyText } from '../../infra/html/linkify.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import { highlight } from '../civility/civility.views.js';
@@ -188,17 +197,6 @@ function nodeList(m: ThreadPageModel, nodes: CommentNode[], cls: string): SafeHt
   </ol>`;
 }
 
-function errorSummary(errors: FormErrors): SafeHtml | '' {
-  const messages = Object.values(errors).filter(Boolean);
-  if (messages.length === 0) return '';
-  return html`<div class="flash flash-error" role="alert">
-    <p>Your comment was not posted:</p>
-    <ul>
-      ${messages.map((msg) => html`<li>${msg}</li>`)}
-    </ul>
-  </div>`;
-}
-
 /** Why the guard refused a text, with the words it objected to marked, inviting a rewrite. */
 export function blockedNotice(text: string, assessment: CivilityAssessment): SafeHtml {
   const labels = assessment.labels.length ? assessment.labels.join(', ') : 'incivility';
@@ -213,14 +211,6 @@ export function blockedNotice(text: string, assessment: CivilityAssessment): Saf
       Nothing was saved. See the <a href="/moderation-policy">moderation policy</a>.
     </p>
   </div>`;
-}
-
-function fieldError(errors: FormErrors, key: keyof FormErrors): SafeHtml | '' {
-  return errors[key] ? html`<p class="error-message" id="cm-${key}-error">${errors[key]}</p>` : '';
-}
-
-function invalid(errors: FormErrors, key: keyof FormErrors): SafeHtml | '' {
-  return errors[key] ? html`aria-invalid="true" aria-describedby="cm-${key}-error"` : '';
 }
 
 function postForm(m: ThreadPageModel): SafeHtml {
@@ -245,56 +235,47 @@ function postForm(m: ThreadPageModel): SafeHtml {
             Posting as <strong>${commenter.display_name}</strong>.
             <button type="submit" class="link" form="cm-forget">Not you?</button>
           </p>`
-        : html`<div class="${errors.name ? 'field field-error' : 'field'}">
-              <label for="cm-name">Your name</label>
-              <span class="hint">Shown with your comment.</span>
-              <input
-                id="cm-name"
-                name="name"
-                type="text"
-                autocomplete="name"
-                required
-                maxlength="${DISPLAY_NAME_MAX_LENGTH}"
-                value="${form.name ?? ''}"
-                ${invalid(errors, 'name')}
-              />
-              ${fieldError(errors, 'name')}
-            </div>
-            <div class="${errors.email ? 'field field-error' : 'field'}">
-              <label for="cm-email">Email</label>
-              <span class="hint"
-                >Never shown. We email you a link to confirm your first comment.</span
-              >
-              <input
-                id="cm-email"
-                name="email"
-                type="email"
-                autocomplete="email"
-                required
-                maxlength="254"
-                value="${form.email ?? ''}"
-                ${invalid(errors, 'email')}
-              />
-              ${fieldError(errors, 'email')}
-            </div>`
+        : html`${textField({
+            id: 'cm-name',
+            name: 'name',
+            label: 'Your name',
+            hint: 'Shown with your comment.',
+            autocomplete: 'name',
+            required: true,
+            maxLength: DISPLAY_NAME_MAX_LENGTH,
+            value: form.name,
+            error: errors.name,
+          })}
+          ${textField({
+            id: 'cm-email',
+            name: 'email',
+            label: 'Email',
+            hint: 'Never shown. We email you a link to confirm your first comment.',
+            type: 'email',
+            autocomplete: 'email',
+            required: true,
+            maxLength: 254,
+            value: form.email,
+            error: errors.email,
+          })}`
     }
-    <div class="${errors.body ? 'field field-error' : 'field'}">
-      <label for="cm-body">${replyTo ? 'Your reply' : 'Your comment'}</label>
-      <span class="hint"
-        >Plain text; web addresses become links. Up to ${COMMENT_MAX_LENGTH.toLocaleString('en-GB')}
-        characters.</span
-      >
-      <textarea id="cm-body" name="body" rows="5" required ${invalid(errors, 'body')}>
-${form.body ?? ''}</textarea>
-      ${fieldError(errors, 'body')}
-    </div>
-    ${when(
-      !commenter,
-      () =>
-        html`<label class="cm-check"
-          ><input type="checkbox" name="consent" value="1" ${form.consent ? 'checked' : ''} />
-          ${CONSENT_WORDING}</label
-        >`,
+    ${textAreaField({
+      id: 'cm-body',
+      name: 'body',
+      label: replyTo ? 'Your reply' : 'Your comment',
+      hint: `Plain text; web addresses become links. Up to ${COMMENT_MAX_LENGTH.toLocaleString('en-GB')} characters.`,
+      rows: 5,
+      required: true,
+      value: form.body,
+      error: errors.body,
+    })}
+    ${when(!commenter, () =>
+      checkboxField({
+        name: 'consent',
+        label: CONSENT_WORDING,
+        checked: Boolean(form.consent),
+        className: 'cm-check',
+      }),
     )}
     <button type="submit">${replyTo ? 'Post reply' : 'Post comment'}</button>
   </form>`;
@@ -323,7 +304,7 @@ function formSection(m: ThreadPageModel): SafeHtml {
           approved them.
         </p>`,
     )}
-    ${errorSummary(form.errors ?? {})}
+    ${errorSummary(form.errors ?? {}, { intro: 'Your comment was not posted:' })}
     ${when(form.blocked, () => blockedNotice(form.blocked!.text, form.blocked!.assessment))}
     ${postForm(m)}
     ${when(
@@ -356,18 +337,6 @@ function formSection(m: ThreadPageModel): SafeHtml {
   </section>`;
 }
 
-function pagination(m: ThreadPageModel): SafeHtml | '' {
-  if (m.pageCount <= 1) return '';
-  return html`<nav class="pagination" aria-label="Comment pages">
-    ${when(m.page > 1, () => html`<a href="${pageHref(m.thread, m.page - 1)}" rel="prev">Newer comments</a>`)}
-    <span>Page ${m.page} of ${m.pageCount}</span>
-    ${when(
-      m.page < m.pageCount,
-      () => html`<a href="${pageHref(m.thread, m.page + 1)}" rel="next">Older comments</a>`,
-    )}
-  </nav>`;
-}
-
 export function threadPage(m: ThreadPageModel): SafeHtml {
   const { thread } = m;
   return html`<p class="cm-back"><a href="${thread.url}">← Back to “${thread.title}”</a></p>
@@ -386,7 +355,14 @@ export function threadPage(m: ThreadPageModel): SafeHtml {
             </p>`
           : nodeList(m, m.nodes, 'cm-thread')
       }
-      ${pagination(m)}
+      ${pagination({
+        page: m.page,
+        pageCount: m.pageCount,
+        href: (page) => pageHref(m.thread, page),
+        label: 'Comment pages',
+        previous: 'Newer comments',
+        next: 'Older comments',
+      })}
     </section>`;
 }
 
@@ -453,18 +429,16 @@ export function editPage(opts: {
     ${when(opts.blocked, () => blockedNotice(comment.body, opts.blocked!))}
     <form method="post" action="${thread.path}/c/${comment.id}/edit" class="stack cm-form">
       <input type="hidden" name="_csrf" value="${opts.csrf}" />
-      <div class="${opts.error ? 'field field-error' : 'field'}">
-        <label for="cm-body">Your comment</label>
-        <textarea
-          id="cm-body"
-          name="body"
-          rows="6"
-          required
-          ${opts.error ? html`aria-invalid="true" aria-describedby="cm-body-error"` : ''}
-        >
-${comment.body}</textarea>
-        ${when(opts.error, () => html`<p class="error-message" id="cm-body-error" role="alert">${opts.error}</p>`)}
-      </div>
+      ${textAreaField({
+        id: 'cm-body',
+        name: 'body',
+        label: 'Your comment',
+        rows: 6,
+        required: true,
+        value: comment.body,
+        error: opts.error,
+        alertError: true,
+      })}
       <button type="submit">Save changes</button>
     </form>`;
 }
@@ -488,31 +462,23 @@ export function reportPage(opts: {
     </article>
     <form method="post" action="${thread.path}/c/${comment.id}/report" class="stack cm-report">
       <input type="hidden" name="_csrf" value="${opts.csrf}" />
-      ${when(opts.error, () => html`<p class="flash flash-error" role="alert">${opts.error}</p>`)}
-      <fieldset>
-        <legend>Why should a moderator look at it?</legend>
-        ${REPORT_REASONS.map(
-          (r) =>
-            html`<label class="cm-check"
-              ><input
-                type="radio"
-                name="reason"
-                value="${r}"
-                required
-                ${opts.reason === r ? 'checked' : ''}
-              />
-              ${REPORT_REASON_LABELS[r]}</label
-            >`,
-        )}
-      </fieldset>
-      <div class="field">
-        <label for="cm-note">Anything a moderator should know? <small>(optional)</small></label>
-        <textarea id="cm-note" name="note" rows="3">${opts.note ?? ''}</textarea>
-        <span class="hint"
-          >Up to ${REPORT_NOTE_MAX_LENGTH.toLocaleString('en-GB')} characters. Reports are
-          anonymous.</span
-        >
-      </div>
+      ${errorNotice(opts.error)}
+      ${radioGroup({
+        name: 'reason',
+        legend: 'Why should a moderator look at it?',
+        className: 'cm-check',
+        required: true,
+        value: opts.reason,
+        options: REPORT_REASONS.map((r) => ({ value: r, label: REPORT_REASON_LABELS[r] })),
+      })}
+      ${textAreaField({
+        id: 'cm-note',
+        name: 'note',
+        label: html`Anything a moderator should know? <small>(optional)</small>`,
+        hint: `Up to ${REPORT_NOTE_MAX_LENGTH.toLocaleString('en-GB')} characters. Reports are anonymous.`,
+        rows: 3,
+        value: opts.note,
+      })}
       <button type="submit">Send report</button>
     </form>`;
 }

@@ -5,6 +5,7 @@
  */
 import { type Db, nowIso } from '../../infra/db/database.js';
 import type { SafeHtml } from '../../infra/html/html.js';
+import { parseWebUrl } from '../../infra/validation/text-rules.js';
 import * as repo from './comments.repository.js';
 import { type CommentThread, toThread } from './comment-thread.js';
 import { previewSection } from './comments.public.views.js';
@@ -24,12 +25,7 @@ export function isSafePageUrl(url: string): boolean {
   if (url.length === 0 || url.length > THREAD_URL_MAX_LENGTH) return false;
   if ([...url].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\x7f' || ch === '\\')) return false;
   if (url.startsWith('/')) return !url.startsWith('//');
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  } catch {
-    return false;
-  }
+  return parseWebUrl(url) !== null;
 }
 
 /**

@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { html } from '../../infra/html/html.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
-import { formField } from '../../infra/http/form-fields.js';
+import { formField, formFieldList } from '../../infra/http/form-fields.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import { positiveIntParam } from '../../infra/http/route-params.js';
+import { parsePositiveId } from '../../infra/validation/ids.js';
 import type { Services } from '../../infra/services.js';
-import { parseId } from './comment-input.js';
 import {
   BULK_MAX,
   LOG_PAGE_SIZE,
@@ -40,12 +41,6 @@ function isTab(value: unknown): value is QueueTab {
 }
 
 /** Every value of a repeated form field (checkboxes), ignoring anything that is not text. */
-function fieldList(body: unknown, name: string): string[] {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  if (typeof v === 'string') return [v];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
 function actorOf(req: FastifyRequest): Moderator {
   const staff = requireStaff(req);
   return { id: staff.id, name: staff.name };
@@ -53,7 +48,7 @@ function actorOf(req: FastifyRequest): Moderator {
 
 function pageParam(req: FastifyRequest): number | null {
   const raw = (req.query as Record<string, unknown>).page;
-  return raw === undefined ? 1 : parseId(typeof raw === 'string' ? raw : undefined);
+  return raw === undefined ? 1 : parsePositiveId(raw);
 }
 
 export async function moderationRoutes(app: FastifyInstance, services: Services) {
@@ -114,10 +109,10 @@ export async function moderationRoutes(app: FastifyInstance, services: Services)
     const action = one ? one[1] : formField(body, 'action', 20);
     if (action !== 'approve' && action !== 'reject')
       return badRequest(req, reply, 'Choose Approve or Reject.');
-    const rawIds = one ? [one[2] as string] : fieldList(body, 'ids');
+    const rawIds = one ? [one[2] as string] : formFieldList(body, 'ids');
     if (rawIds.length > BULK_MAX)
       return badRequest(req, reply, `At most ${BULK_MAX} comments can be changed at once.`, 413);
-    const ids = rawIds.map((r) => parseId(r));
+    const ids = rawIds.map((r) => parsePositiveId(r));
     if (ids.some((id) => id === null))
       return badRequest(req, reply, 'Some ticked items were not comments.');
     const result = await moderateComments(services, actorOf(req), ids as number[], action);
@@ -140,7 +135,7 @@ export async function moderationRoutes(app: FastifyInstance, services: Services)
     reply: FastifyReply,
     form?: SanctionFormState,
   ) => {
-    const id = parseId((req.params as { id?: string }).id);
+    const id = positiveIntParam(req, 'id');
     const commenter = id === null ? undefined : await repo.findCommenter(db.kysely, id);
     if (!commenter) return badRequest(req, reply, 'There is no such commenter.', 404);
     return renderAdmin(req, reply, {
@@ -161,7 +156,7 @@ export async function moderationRoutes(app: FastifyInstance, services: Services)
 
   const sanctionRoute =
     (kind: 'suspend' | 'ban') => async (req: FastifyRequest, reply: FastifyReply) => {
-      const id = parseId((req.params as { id?: string }).id);
+      const id = positiveIntParam(req, 'id');
       if (id === null) return badRequest(req, reply, 'There is no such commenter.', 404);
       const reason = formField(req.body, 'reason', SANCTION_REASON_MAX_LENGTH * 2);
       const until = formField(req.body, 'until', 20);
@@ -196,7 +191,7 @@ export async function moderationRoutes(app: FastifyInstance, services: Services)
   app.post('/admin/moderation/commenters/:id/ban', moderator, sanctionRoute('ban'));
 
   app.post('/admin/moderation/commenters/:id/reinstate', moderator, async (req, reply) => {
-    const id = parseId((req.params as { id?: string }).id);
+    const id = positiveIntParam(req, 'id');
     if (id === null) return badRequest(req, reply, 'There is no such commenter.', 404);
     const lifted = await reinstateCommenter(services, actorOf(req), id);
     setFlash(reply, {
@@ -234,7 +229,7 @@ export async function moderationRoutes(app: FastifyInstance, services: Services)
   );
 
   app.post('/admin/moderation/threads/:id', organiser, async (req, reply) => {
-    const id = parseId((req.params as { id?: string }).id);
+    const id = positiveIntParam(req, 'id');
     const mode = formField(req.body, 'mode', 10);
     if (!isModerationMode(mode))
       return badRequest(req, reply, 'Choose post-moderation or pre-moderation.');

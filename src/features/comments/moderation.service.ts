@@ -6,6 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../infra/db/schema.js';
 import type { Services } from '../../infra/services.js';
+import { parseDateInput } from '../../infra/validation/text-rules.js';
 import { BULK_MAX, SANCTION_REASON_MAX_LENGTH } from './comments.limits.js';
 import * as repo from './comments.repository.js';
 import { MODERATION_MODES, type ModerationMode } from './comments.tables.js';
@@ -165,12 +166,9 @@ export async function sanctionCommenter(
     errors.reason = `The reason can be at most ${SANCTION_REASON_MAX_LENGTH.toLocaleString('en-GB')} characters.`;
   let until: string | undefined;
   if (input.kind === 'suspend') {
-    const day = /^\d{4}-\d{2}-\d{2}$/.test(input.until)
-      ? new Date(`${input.until}T00:00:00.000Z`)
-      : undefined;
+    const day = parseDateInput(input.until, '00:00:00.000');
     const latest = now.getTime() + SUSPENSION_MAX_DAYS * 86_400_000;
-    if (!day || Number.isNaN(day.getTime()) || day.getTime() <= now.getTime())
-      errors.until = 'Choose a date after today.';
+    if (!day || day.getTime() <= now.getTime()) errors.until = 'Choose a date after today.';
     else if (day.getTime() > latest)
       errors.until = `A suspension lasts at most ${SUSPENSION_MAX_DAYS} days; ban the commenter instead.`;
     else until = day.toISOString();

@@ -1,4 +1,13 @@
+import {
+  checkboxField,
+  selectOptions,
+  textAreaField,
+  textField,
+} from '../../infra/html/form-controls.js';
+import { type BadgeTone, badge } from '../../infra/html/format.js';
 import { type SafeHtml, html, when } from '../../infra/html/html.js';
+import { pagination } from '../../infra/html/pagination.js';
+import { dataTable } from '../../infra/html/tables.js';
 import type { CivilitySpan } from '../civility/civility.service.js';
 import { highlight } from '../civility/civility.views.js';
 import { commentThreadPath } from './comment-thread.js';
@@ -22,16 +31,17 @@ export const TAB_LABELS: Record<QueueTab, string> = {
   rejected: 'Rejected',
 };
 
-const STATUS_BADGES: Record<string, SafeHtml> = {
-  held: html`<span class="badge badge-warn">held by guard</span>`,
-  pending: html`<span class="badge badge-warn">pending</span>`,
-  approved: html`<span class="badge badge-ok">approved</span>`,
-  rejected: html`<span class="badge badge-bad">rejected</span>`,
-  unconfirmed: html`<span class="badge">email not confirmed</span>`,
+const STATUS_BADGES: Record<string, [string, BadgeTone]> = {
+  held: ['held by guard', 'warn'],
+  pending: ['pending', 'warn'],
+  approved: ['approved', 'ok'],
+  rejected: ['rejected', 'bad'],
+  unconfirmed: ['email not confirmed', 'plain'],
 };
 
 export function statusBadge(status: string): SafeHtml {
-  return STATUS_BADGES[status] ?? html`<span class="badge">${status}</span>`;
+  const [label, tone] = STATUS_BADGES[status] ?? [status, 'plain'];
+  return badge(label, tone);
 }
 
 function parseJson<T>(text: string, fallback: T): T {
@@ -50,25 +60,15 @@ function sanctionBadge(c: {
   banned_at: string | null;
   suspended_until: string | null;
 }): SafeHtml | '' {
-  if (c.banned_at) return html`<span class="badge badge-bad">banned</span>`;
+  if (c.banned_at) return badge('banned', 'bad');
   if (c.suspended_until && c.suspended_until > new Date().toISOString())
-    return html`<span class="badge badge-warn"
-      >suspended until ${c.suspended_until.slice(0, 10)}</span
-    >`;
+    return badge(`suspended until ${c.suspended_until.slice(0, 10)}`, 'warn');
   return '';
 }
 
 function pager(base: string, page: number, pageCount: number): SafeHtml | '' {
-  if (pageCount <= 1) return '';
   const join = base.includes('?') ? '&' : '?';
-  return html`<nav class="pagination" aria-label="Pages">
-    ${when(page > 1, () => html`<a href="${base}${join}page=${page - 1}" rel="prev">Previous</a>`)}
-    <span>Page ${page} of ${pageCount}</span>
-    ${when(
-      page < pageCount,
-      () => html`<a href="${base}${join}page=${page + 1}" rel="next">Next</a>`,
-    )}
-  </nav>`;
+  return pagination({ page, pageCount, href: (n) => `${base}${join}page=${n}` });
 }
 
 function subnav(): SafeHtml {
@@ -125,7 +125,7 @@ function queueItem(item: QueueRow, reports: ReportRow[], canModerate: boolean): 
         })}
         on <a href="${commentThreadPath(item.thread_id)}">${item.thread_title}</a> ·
         ${timeTag(item.created_at)} ${statusBadge(item.status)}
-        ${when(item.edited_at, () => html`<span class="badge">edited</span>`)}
+        ${when(item.edited_at, () => badge('edited'))}
       </p>
       <p class="civility-highlighted cm-item-text">${highlight(item.body, spans)}</p>
       <p class="cm-guard">
@@ -178,7 +178,7 @@ export function queuePage(opts: {
           (t) =>
             html`<li>
               <a href="/admin/moderation?tab=${t}" ${t === tab ? html`aria-current="page"` : ''}
-                >${TAB_LABELS[t]} <span class="badge">${opts.counts[t]}</span></a
+                >${TAB_LABELS[t]} ${badge(opts.counts[t])}</a
               >
             </li>`,
         )}
@@ -225,65 +225,58 @@ export interface SanctionFormState {
 
 function sanctionForms(c: CommenterRow, csrf: string, state: SanctionFormState): SafeHtml {
   const errors = state.errors ?? {};
+  /** Each form shows only its own errors (both take a reason). */
   const err = (kind: 'suspend' | 'ban', key: string) =>
-    state.kind === kind && errors[key]
-      ? html`<p class="error-message" role="alert">${errors[key]}</p>`
-      : '';
+    state.kind === kind ? errors[key] : undefined;
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   return html`<div class="cm-sanctions">
     <form method="post" action="${commenterPath(c.id)}/suspend" class="stack">
       <input type="hidden" name="_csrf" value="${csrf}" />
       <h2>Suspend</h2>
-      <div class="field">
-        <label for="cm-until">Suspended until</label>
-        <input
-          id="cm-until"
-          name="until"
-          type="date"
-          min="${tomorrow}"
-          required
-          value="${state.kind === 'suspend' ? (state.until ?? '') : ''}"
-        />
-        ${err('suspend', 'until')}
-      </div>
-      <div class="field">
-        <label for="cm-suspend-reason">Reason (emailed to them)</label>
-        <textarea
-          id="cm-suspend-reason"
-          name="reason"
-          rows="3"
-          maxlength="${SANCTION_REASON_MAX_LENGTH}"
-          required
-        >
-${state.kind === 'suspend' ? (state.reason ?? '') : ''}</textarea>
-        ${err('suspend', 'reason')}
-      </div>
+      ${textField({
+        id: 'cm-until',
+        name: 'until',
+        label: 'Suspended until',
+        type: 'date',
+        min: tomorrow,
+        required: true,
+        value: state.kind === 'suspend' ? state.until : '',
+        error: err('suspend', 'until'),
+        alertError: true,
+      })}
+      ${textAreaField({
+        id: 'cm-suspend-reason',
+        name: 'reason',
+        label: 'Reason (emailed to them)',
+        rows: 3,
+        maxLength: SANCTION_REASON_MAX_LENGTH,
+        required: true,
+        value: state.kind === 'suspend' ? state.reason : '',
+        error: err('suspend', 'reason'),
+        alertError: true,
+      })}
       <button type="submit">Suspend and notify</button>
     </form>
     <form method="post" action="${commenterPath(c.id)}/ban" class="stack">
       <input type="hidden" name="_csrf" value="${csrf}" />
       <h2>Ban</h2>
-      <div class="field">
-        <label for="cm-ban-reason">Reason (emailed to them)</label>
-        <textarea
-          id="cm-ban-reason"
-          name="reason"
-          rows="3"
-          maxlength="${SANCTION_REASON_MAX_LENGTH}"
-          required
-        >
-${state.kind === 'ban' ? (state.reason ?? '') : ''}</textarea>
-        ${err('ban', 'reason')}
-      </div>
-      <label class="cm-check"
-        ><input
-          type="checkbox"
-          name="removeComments"
-          value="1"
-          ${state.kind === 'ban' && state.removeComments ? 'checked' : ''}
-        />
-        Also reject everything they have posted</label
-      >
+      ${textAreaField({
+        id: 'cm-ban-reason',
+        name: 'reason',
+        label: 'Reason (emailed to them)',
+        rows: 3,
+        maxLength: SANCTION_REASON_MAX_LENGTH,
+        required: true,
+        value: state.kind === 'ban' ? state.reason : '',
+        error: err('ban', 'reason'),
+        alertError: true,
+      })}
+      ${checkboxField({
+        name: 'removeComments',
+        label: 'Also reject everything they have posted',
+        checked: state.kind === 'ban' && Boolean(state.removeComments),
+        className: 'cm-check',
+      })}
       <button type="submit" class="danger">Ban and notify</button>
     </form>
   </div>`;
@@ -334,33 +327,19 @@ export function commenterPage(opts: {
       sanctionForms(c, opts.csrf, opts.form ?? {}),
     )}
     <h2>Comments (${opts.comments.length})</h2>
-    ${
-      opts.comments.length === 0
-        ? html`<p class="empty">No comments.</p>`
-        : html`<div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Discussion</th>
-                  <th>Comment</th>
-                  <th>Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${opts.comments.map(
-                  (x) =>
-                    html`<tr>
-                      <td>${timeTag(x.created_at)}</td>
-                      <td><a href="${commentThreadPath(x.thread_id)}">${x.thread_title}</a></td>
-                      <td>${excerpt(x.body, 160)}</td>
-                      <td>${statusBadge(x.status)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
-    }
+    ${dataTable({
+      columns: [
+        { label: 'When', cell: (x) => timeTag(x.created_at) },
+        {
+          label: 'Discussion',
+          cell: (x) => html`<a href="${commentThreadPath(x.thread_id)}">${x.thread_title}</a>`,
+        },
+        { label: 'Comment', cell: (x) => excerpt(x.body, 160) },
+        { label: 'Status', cell: (x) => statusBadge(x.status) },
+      ],
+      rows: opts.comments,
+      empty: 'No comments.',
+    })}
     <h2>Moderation history</h2>
     ${
       opts.log.length === 0
@@ -382,60 +361,45 @@ export function logPage(opts: {
   pageCount: number;
 }): SafeHtml {
   return html`${subnav()}
-  ${
-    opts.entries.length === 0
-      ? html`<p class="empty">No moderation yet.</p>`
-      : html`<div class="table-wrap">
-          <table class="cm-log">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Who</th>
-                <th>Action</th>
-                <th>About</th>
-                <th>Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${opts.entries.map(
-                (l) =>
-                  html`<tr>
-                    <td>${timeTag(l.created_at)}</td>
-                    <td>${l.actor_name}</td>
-                    <td>${l.action}</td>
-                    <td>
-                      ${when(
-                        l.comment_id !== null,
-                        () =>
-                          html`comment
-                            <a href="${commentThreadPath(l.thread_id ?? 0)}#comment-${l.comment_id}"
-                              >#${l.comment_id}</a
-                            > `,
-                      )}
-                      ${when(
-                        l.commenter_id !== null,
-                        () =>
-                          html`by
-                            <a href="${commenterPath(l.commenter_id as number)}"
-                              >${l.commenter_name ?? 'commenter'}</a
-                            > `,
-                      )}
-                      ${when(
-                        l.thread_id !== null,
-                        () =>
-                          html`on
-                            <a href="${commentThreadPath(l.thread_id as number)}"
-                              >${l.thread_title ?? 'a discussion'}</a
-                            >`,
-                      )}
-                    </td>
-                    <td>${l.details}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`
-  }
+  ${dataTable({
+    className: 'cm-log',
+    columns: [
+      { label: 'When', cell: (l) => timeTag(l.created_at) },
+      { label: 'Who', cell: (l) => l.actor_name },
+      { label: 'Action', cell: (l) => l.action },
+      {
+        label: 'About',
+        cell: (l) =>
+          html`${when(
+            l.comment_id !== null,
+            () =>
+              html`comment
+                <a href="${commentThreadPath(l.thread_id ?? 0)}#comment-${l.comment_id}"
+                  >#${l.comment_id}</a
+                > `,
+          )}
+          ${when(
+            l.commenter_id !== null,
+            () =>
+              html`by
+                <a href="${commenterPath(l.commenter_id as number)}"
+                  >${l.commenter_name ?? 'commenter'}</a
+                > `,
+          )}
+          ${when(
+            l.thread_id !== null,
+            () =>
+              html`on
+                <a href="${commentThreadPath(l.thread_id as number)}"
+                  >${l.thread_title ?? 'a discussion'}</a
+                >`,
+          )}`,
+      },
+      { label: 'Details', cell: (l) => l.details },
+    ],
+    rows: opts.entries,
+    empty: 'No moderation yet.',
+  })}
   ${pager('/admin/moderation/log', opts.page, opts.pageCount)}`;
 }
 
@@ -459,71 +423,52 @@ export function threadsPage(opts: {
       comment for a moderator. Closing a discussion keeps its comments readable.
       ${opts.canEdit ? '' : 'Organisers can change these settings.'}
     </p>
-    ${
-      opts.threads.length === 0
-        ? html`<p class="empty">
-            No discussions yet: they start when a page that takes comments is published.
-          </p>`
-        : html`<div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Discussion</th>
-                  <th class="num">Visible</th>
-                  <th class="num">Waiting</th>
-                  <th>Settings</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${opts.threads.map(
-                  (t) =>
-                    html`<tr>
-                      <td>
-                        <a href="${commentThreadPath(t.id)}">${t.title}</a><br /><small
-                          >${t.key} · <a href="${t.url}">page</a></small
-                        >
-                      </td>
-                      <td class="num">${t.visible}</td>
-                      <td class="num">${t.waiting}</td>
-                      <td>
-                        ${
-                          opts.canEdit
-                            ? html`<form
-                                method="post"
-                                action="/admin/moderation/threads/${t.id}"
-                                class="cm-thread-settings"
-                              >
-                                <input type="hidden" name="_csrf" value="${opts.csrf}" />
-                                <label for="cm-mode-${t.id}">Moderation</label>
-                                <select id="cm-mode-${t.id}" name="mode">
-                                  <option value="post" ${t.mode === 'post' ? 'selected' : ''}>
-                                    Post-moderation
-                                  </option>
-                                  <option value="pre" ${t.mode === 'pre' ? 'selected' : ''}>
-                                    Pre-moderation
-                                  </option>
-                                </select>
-                                <label class="cm-check"
-                                  ><input
-                                    type="checkbox"
-                                    name="open"
-                                    value="1"
-                                    ${t.open === 1 ? 'checked' : ''}
-                                  />
-                                  Open for comments</label
-                                >
-                                <button type="submit" class="secondary">
-                                  Save<span class="cm-vh"> ${t.title}</span>
-                                </button>
-                              </form>`
-                            : html`${t.mode === 'pre' ? 'Pre-moderation' : 'Post-moderation'},
-                              ${t.open === 1 ? 'open' : 'comments closed'}`
-                        }
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
-    }`;
+    ${dataTable({
+      columns: [
+        {
+          label: 'Discussion',
+          cell: (t) =>
+            html`<a href="${commentThreadPath(t.id)}">${t.title}</a><br /><small
+                >${t.key} · <a href="${t.url}">page</a></small
+              >`,
+        },
+        { label: 'Visible', numeric: true, cell: (t) => t.visible },
+        { label: 'Waiting', numeric: true, cell: (t) => t.waiting },
+        {
+          label: 'Settings',
+          cell: (t) =>
+            opts.canEdit
+              ? html`<form
+                  method="post"
+                  action="/admin/moderation/threads/${t.id}"
+                  class="cm-thread-settings"
+                >
+                  <input type="hidden" name="_csrf" value="${opts.csrf}" />
+                  <label for="cm-mode-${t.id}">Moderation</label>
+                  <select id="cm-mode-${t.id}" name="mode">
+                    ${selectOptions(
+                      [
+                        { value: 'post', label: 'Post-moderation' },
+                        { value: 'pre', label: 'Pre-moderation' },
+                      ],
+                      t.mode,
+                    )}
+                  </select>
+                  ${checkboxField({
+                    name: 'open',
+                    label: 'Open for comments',
+                    checked: t.open === 1,
+                    className: 'cm-check',
+                  })}
+                  <button type="submit" class="secondary">
+                    Save<span class="cm-vh"> ${t.title}</span>
+                  </button>
+                </form>`
+              : html`${t.mode === 'pre' ? 'Pre-moderation' : 'Post-moderation'},
+                ${t.open === 1 ? 'open' : 'comments closed'}`,
+        },
+      ],
+      rows: opts.threads,
+      empty: 'No discussions yet: they start when a page that takes comments is published.',
+    })}`;
 }

@@ -2,7 +2,7 @@
  * Writing comments: the double opt-in of a new commenter, posting as a recognised one, editing
  * within the window, and reporting. Every text goes through the campaign's civility guard.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
 import type { Db } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
@@ -41,10 +41,6 @@ import {
 export const CONFIRM_MAIL_CATEGORY = 'comments.confirm';
 export const CONSENT_WORDING =
   'Keep me updated by email about this campaign. I can unsubscribe at any time.';
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
 
 /** Where an allowed or reviewed comment goes: the guard's review holds it in every mode. */
 export function statusFor(decision: 'allow' | 'review', mode: ModerationMode): CommentStatus {
@@ -276,7 +272,7 @@ export async function submitComment(
   }
 
   const who = identity as { email: string; name: string };
-  const token = randomBytes(24).toString('base64url');
+  const token = newLinkToken();
   await db.kysely.transaction().execute(async (trx) => {
     const commenter = await repo.ensureCommenter(trx, who.email, who.name, at);
     await repo.insertComment(trx, {
@@ -284,7 +280,7 @@ export async function submitComment(
       commenter_id: commenter.id,
       author_name: who.name,
       status: 'unconfirmed',
-      confirm_token_hash: hashToken(token),
+      confirm_token_hash: hashLinkToken(token),
       consent_wording: sub.consent ? CONSENT_WORDING : null,
       published_at: null,
     });
@@ -320,7 +316,7 @@ export async function confirmComment(
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return { kind: 'invalid' };
   const { db } = services;
   return db.kysely.transaction().execute(async (trx): Promise<ConfirmResult> => {
-    const comment = await repo.findCommentByTokenHash(trx, hashToken(token));
+    const comment = await repo.findCommentByTokenHash(trx, hashLinkToken(token));
     if (!comment || comment.status !== 'unconfirmed') return { kind: 'invalid' };
     const threadRow = await repo.findThread(trx, comment.thread_id);
     const commenter = await repo.findCommenter(trx, comment.commenter_id);

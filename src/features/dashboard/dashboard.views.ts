@@ -1,4 +1,6 @@
+import { utcTime } from '../../infra/html/format.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
+import { dataTable } from '../../infra/html/tables.js';
 import type { NavItem } from '../../infra/html/layout.js';
 
 export interface AuditRow {
@@ -7,11 +9,6 @@ export interface AuditRow {
   actor: string;
   subject: string | null;
   created_at: string;
-}
-
-function when(iso: string): SafeHtml {
-  const label = iso.slice(0, 16).replace('T', ' ');
-  return html`<time datetime="${iso}">${label} UTC</time>`;
 }
 
 export function dashboardBody(opts: {
@@ -25,15 +22,6 @@ export function dashboardBody(opts: {
         <h2><a href="${s.href}">${s.label}</a></h2>
       </li>`,
   );
-  const events = opts.events.map(
-    (e) =>
-      html`<tr>
-        <td>${when(e.created_at)}</td>
-        <td>${e.actor}</td>
-        <td><code>${e.action}</code></td>
-        <td>${e.subject ?? ''}</td>
-      </tr>`,
-  );
   return html`<p>Welcome, ${opts.name}.</p>
     ${
       opts.sections.length
@@ -43,23 +31,14 @@ export function dashboardBody(opts: {
         : ''
     }
     <h2>Recent activity</h2>
-    ${
-      opts.events.length
-        ? html`<div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">What</th>
-                  <th scope="col">About</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${events}
-              </tbody>
-            </table>
-          </div>`
-        : html`<p class="empty">Nothing has happened yet.</p>`
-    }`;
+    ${dataTable({
+      columns: [
+        { label: 'When', cell: (e) => utcTime(e.created_at) },
+        { label: 'Who', cell: (e) => e.actor },
+        { label: 'What', cell: (e) => html`<code>${e.action}</code>` },
+        { label: 'About', cell: (e) => e.subject ?? '' },
+      ],
+      rows: opts.events,
+      empty: 'Nothing has happened yet.',
+    })}`;
 }

@@ -1,4 +1,7 @@
+import { postButton } from '../../infra/html/form-controls.js';
+import { utcTime } from '../../infra/html/format.js';
 import { type SafeHtml, html, when } from '../../infra/html/html.js';
+import { dataTable } from '../../infra/html/tables.js';
 import type { JobRow } from '../../infra/jobs/job-queue.js';
 import { JOB_STATUSES, type JobStatus } from '../../infra/jobs/jobs.tables.js';
 
@@ -10,8 +13,7 @@ export interface JobsOverview {
 }
 
 function timeTag(iso: string | null): SafeHtml | '' {
-  if (!iso) return '';
-  return html`<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')} UTC</time>`;
+  return utcTime(iso, 'second');
 }
 
 /** The first line of a stack trace is the message; the rest is on the detail page. */
@@ -20,55 +22,21 @@ export function firstLine(text: string | null): string {
 }
 
 function retryForm(job: JobRow, csrfToken: string): SafeHtml {
-  return html`<form method="post" action="/admin/jobs/${job.id}/retry" class="inline-form">
-    <input type="hidden" name="_csrf" value="${csrfToken}" />
-    <button type="submit">Retry</button>
-  </form>`;
+  return postButton({ action: `/admin/jobs/${job.id}/retry`, csrf: csrfToken, label: 'Retry' });
 }
 
 function moreNote(count: number, shown: number): SafeHtml | '' {
   return when(count > shown, () => html`<p>Showing ${shown} of ${count}.</p>`);
 }
 
-function jobTable(headings: string[], rows: SafeHtml[]): SafeHtml {
-  return html`<div class="table-wrap">
-    <table>
-      <thead>
-        <tr>
-          ${headings.map((h) => html`<th scope="col">${h}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
-}
-
 export function jobsOverviewBody(view: JobsOverview): SafeHtml {
   const { counts, dead, active, csrfToken } = view;
-  const deadRows = dead.map(
-    (job) =>
-      html`<tr>
-        <td><a href="/admin/jobs/${job.id}">#${job.id}</a></td>
-        <td>${job.type}</td>
-        <td>${job.attempts}</td>
-        <td>${firstLine(job.last_error)}</td>
-        <td>${timeTag(job.finished_at)}</td>
-        <td>${retryForm(job, csrfToken)}</td>
-      </tr>`,
-  );
-  const activeRows = active.map(
-    (job) =>
-      html`<tr>
-        <td><a href="/admin/jobs/${job.id}">#${job.id}</a></td>
-        <td>${job.type}</td>
-        <td>${job.status}${when(job.progress !== null, () => html` (${job.progress}%)`)}</td>
-        <td>${job.attempts} of ${job.max_attempts}</td>
-        <td>${timeTag(job.run_at)}</td>
-        <td>${firstLine(job.last_error)}</td>
-      </tr>`,
-  );
+  const jobLink = {
+    label: 'Job',
+    cell: (job: JobRow) => html`<a href="/admin/jobs/${job.id}">#${job.id}</a>`,
+  };
+  const type = { label: 'Type', cell: (job: JobRow) => job.type };
+  const lastError = { label: 'Last error', cell: (job: JobRow) => firstLine(job.last_error) };
   return html`<dl class="details job-counts">
       ${JOB_STATUSES.map(
         (s) =>
@@ -80,14 +48,38 @@ export function jobsOverviewBody(view: JobsOverview): SafeHtml {
     ${
       dead.length === 0
         ? html`<p class="empty">No dead jobs.</p>`
-        : html`${jobTable(['Job', 'Type', 'Attempts', 'Last error', 'Died', 'Action'], deadRows)}
+        : html`${dataTable({
+            columns: [
+              jobLink,
+              type,
+              { label: 'Attempts', cell: (job) => job.attempts },
+              lastError,
+              { label: 'Died', cell: (job) => timeTag(job.finished_at) },
+              { label: 'Action', cell: (job) => retryForm(job, csrfToken) },
+            ],
+            rows: dead,
+          })}
           ${moreNote(counts.dead, dead.length)}`
     }
     <h2>Waiting and running</h2>
     ${
       active.length === 0
         ? html`<p class="empty">The queue is empty.</p>`
-        : html`${jobTable(['Job', 'Type', 'Status', 'Attempts', 'Runs at', 'Last error'], activeRows)}
+        : html`${dataTable({
+            columns: [
+              jobLink,
+              type,
+              {
+                label: 'Status',
+                cell: (job) =>
+                  html`${job.status}${when(job.progress !== null, () => html` (${job.progress}%)`)}`,
+              },
+              { label: 'Attempts', cell: (job) => `${job.attempts} of ${job.max_attempts}` },
+              { label: 'Runs at', cell: (job) => timeTag(job.run_at) },
+              lastError,
+            ],
+            rows: active,
+          })}
           ${moreNote(counts.pending + counts.running, active.length)}`
     }`;
 }

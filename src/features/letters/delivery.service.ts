@@ -5,6 +5,7 @@
  * verdict (sent, or failed after SMTP retries) onto the letter. Two weeks after delivery a
  * follow-up job may ask the sender whether they had a reply.
  */
+import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
 import { type Db, nowIso } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
@@ -21,7 +22,6 @@ import {
   formatAddress,
   letterText,
 } from './letters.mail.js';
-import { hashToken, newToken } from './tokens.js';
 
 export const DELIVER_JOB = 'letters.deliver';
 export const DIGEST_JOB = 'letters.digest';
@@ -275,11 +275,11 @@ export function followUpHandler(services: Services) {
     const campaign = await repo.findCampaign(db.kysely, letter.campaign_id);
     // The organiser may have turned follow-ups off since.
     if (!campaign || campaign.follow_up !== 1) return;
-    const token = newToken();
+    const token = newLinkToken();
     await db.kysely.transaction().execute(async (trx) => {
       const changed = await trx
         .updateTable('letters')
-        .set({ follow_up_token_hash: hashToken(token), follow_up_sent_at: nowIso() })
+        .set({ follow_up_token_hash: hashLinkToken(token), follow_up_sent_at: nowIso() })
         .where('id', '=', letter.id)
         .where('follow_up_sent_at', 'is', null)
         .executeTakeFirst();

@@ -3,6 +3,7 @@ import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
 import { formField } from '../../infra/http/form-fields.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import { withRecordById } from '../../infra/http/route-params.js';
 import type { Services } from '../../infra/services.js';
 import { campaignGuard } from '../civility/campaign-guard.js';
 import { listTargetLists } from '../targets/targets.service.js';
@@ -15,7 +16,7 @@ import {
   updateCampaign,
 } from './campaigns.service.js';
 import * as repo from './letters.repository.js';
-import type { CampaignRow, LetterRow } from './letters.repository.js';
+import type { LetterRow } from './letters.repository.js';
 import type { CampaignForm, Errors } from './letters.rules.js';
 import { markBounced, moderateLetter, retryLetter } from './letters.service.js';
 import { LETTER_STATUSES } from './letters.tables.js';
@@ -42,11 +43,6 @@ function formFromBody(body: unknown): CampaignForm {
   };
 }
 
-function idParam(req: FastifyRequest, name: string): number | undefined {
-  const raw = (req.params as Record<string, string>)[name] ?? '';
-  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
-}
-
 function guardText(letter: Pick<LetterRow, 'subject' | 'body'>): string {
   return `${letter.subject}\n\n${letter.body}`;
 }
@@ -62,25 +58,16 @@ export async function lettersAdminRoutes(app: FastifyInstance, services: Service
       body: views.notFound(what),
     });
 
-  const withCampaign = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    work: (campaign: CampaignRow) => Promise<unknown>,
-  ) => {
-    const id = idParam(req, 'id');
-    const campaign = id ? await repo.findCampaign(db.kysely, id) : undefined;
-    return campaign ? work(campaign) : notFound(req, reply);
-  };
+  const withCampaign = withRecordById({
+    load: (id) => repo.findCampaign(db.kysely, id),
+    notFound: (req, reply) => notFound(req, reply),
+  });
 
-  const withLetter = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    work: (letter: LetterRow) => Promise<unknown>,
-  ) => {
-    const id = idParam(req, 'letterId');
-    const letter = id ? await repo.findLetter(db.kysely, id) : undefined;
-    return letter ? work(letter) : notFound(req, reply, 'letter');
-  };
+  const withLetter = withRecordById({
+    load: (id) => repo.findLetter(db.kysely, id),
+    notFound: (req, reply) => notFound(req, reply, 'letter'),
+    param: 'letterId',
+  });
 
   const renderForm = async (
     req: FastifyRequest,

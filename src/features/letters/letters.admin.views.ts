@@ -1,4 +1,15 @@
+import {
+  checkboxField,
+  errorSummary,
+  formFields,
+  postButton,
+  radioGroup,
+  selectField,
+} from '../../infra/html/form-controls.js';
+import { type BadgeTone, badge, percent } from '../../infra/html/format.js';
 import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
+import { pagination } from '../../infra/html/pagination.js';
+import { dataTable } from '../../infra/html/tables.js';
 import { highlight } from '../civility/civility.views.js';
 import type { CivilitySpan } from '../civility/civility.service.js';
 import type { TargetListSummary } from '../targets/targets.service.js';
@@ -59,15 +70,17 @@ function date(iso: string | null): string {
   return iso ? iso.slice(0, 16).replace('T', ' ') : '';
 }
 
-function badge(status: LetterStatus): SafeHtml {
-  const kind = ['sent', 'mailto'].includes(status)
-    ? 'badge-ok'
-    : ['failed', 'bounced', 'rejected'].includes(status)
-      ? 'badge-bad'
-      : status === 'held'
-        ? 'badge-warn'
-        : '';
-  return html`<span class="badge ${kind}">${STATUS_LABELS[status]}</span>`;
+const STATUS_TONES: Partial<Record<LetterStatus, BadgeTone>> = {
+  sent: 'ok',
+  mailto: 'ok',
+  failed: 'bad',
+  bounced: 'bad',
+  rejected: 'bad',
+  held: 'warn',
+};
+
+function statusBadge(status: LetterStatus): SafeHtml {
+  return badge(STATUS_LABELS[status], STATUS_TONES[status]);
 }
 
 export function listPage(opts: {
@@ -89,46 +102,25 @@ export function listPage(opts: {
           : ''
       }
     </div>
-    ${
-      opts.campaigns.length
-        ? html`<div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Campaign</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Delivery</th>
-                  <th scope="col" class="num">Awaiting confirmation</th>
-                  <th scope="col" class="num">Held</th>
-                  <th scope="col" class="num">Queued</th>
-                  <th scope="col" class="num">Delivered</th>
-                  <th scope="col" class="num">Failed</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${opts.campaigns.map(
-                  (c) =>
-                    html`<tr>
-                      <td>
-                        <a href="${adminBase(c)}">${c.title}</a>
-                        <span class="hint">/letters/${c.slug}</span>
-                      </td>
-                      <td>${CAMPAIGN_STATUS_LABELS[c.status]}</td>
-                      <td>${DELIVERY_LABELS[c.delivery_mode]}</td>
-                      <td class="num">${n(c.id, 'unconfirmed')}</td>
-                      <td class="num">${n(c.id, 'held')}</td>
-                      <td class="num">${n(c.id, 'queued', 'sending')}</td>
-                      <td class="num">${n(c.id, 'sent', 'mailto')}</td>
-                      <td class="num">${n(c.id, 'failed', 'bounced')}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
-        : html`<p class="empty">
-            No letter campaigns yet.${opts.canEdit ? ' Start one with the button above.' : ''}
-          </p>`
-    }`;
+    ${dataTable({
+      columns: [
+        {
+          label: 'Campaign',
+          cell: (c) =>
+            html`<a href="${adminBase(c)}">${c.title}</a>
+              <span class="hint">/letters/${c.slug}</span>`,
+        },
+        { label: 'Status', cell: (c) => CAMPAIGN_STATUS_LABELS[c.status] },
+        { label: 'Delivery', cell: (c) => DELIVERY_LABELS[c.delivery_mode] },
+        { label: 'Awaiting confirmation', numeric: true, cell: (c) => n(c.id, 'unconfirmed') },
+        { label: 'Held', numeric: true, cell: (c) => n(c.id, 'held') },
+        { label: 'Queued', numeric: true, cell: (c) => n(c.id, 'queued', 'sending') },
+        { label: 'Delivered', numeric: true, cell: (c) => n(c.id, 'sent', 'mailto') },
+        { label: 'Failed', numeric: true, cell: (c) => n(c.id, 'failed', 'bounced') },
+      ],
+      rows: opts.campaigns,
+      empty: `No letter campaigns yet.${opts.canEdit ? ' Start one with the button above.' : ''}`,
+    })}`;
 }
 
 export function emptyForm(): CampaignForm {
@@ -165,38 +157,6 @@ export function formOf(c: CampaignRow): CampaignForm {
   };
 }
 
-function errorSummary(errors: Errors): SafeHtml | '' {
-  const messages = Object.values(errors);
-  if (!messages.length) return '';
-  return html`<div class="flash flash-error" role="alert">
-    <p>Please correct the following:</p>
-    <ul>
-      ${messages.map((m) => html`<li>${m}</li>`)}
-    </ul>
-  </div>`;
-}
-
-function field(
-  name: keyof CampaignForm,
-  label: string,
-  control: SafeHtml,
-  errors: Errors,
-  hint?: string,
-): SafeHtml {
-  return html`<div class="${errors[name] ? 'field field-error' : 'field'}">
-    <label for="lc-${name}">${label}</label>
-    ${hint ? html`<span class="hint">${hint}</span>` : ''} ${control}
-    ${errors[name] ? html`<p class="error-message">${errors[name]}</p>` : ''}
-  </div>`;
-}
-
-function radio(name: string, value: string, current: string, label: string): SafeHtml {
-  return html`<label class="pt-check"
-    ><input type="radio" name="${name}" value="${value}" ${current === value ? 'checked' : ''} />
-    ${label}</label
-  >`;
-}
-
 export function campaignForm(opts: {
   action: string;
   form: CampaignForm;
@@ -207,87 +167,86 @@ export function campaignForm(opts: {
 }): SafeHtml {
   const f = opts.form;
   const e = opts.errors;
+  const field = formFields('lc', f, e);
   return html`${errorSummary(e)}
     <form method="post" action="${opts.action}" class="stack lt-admin-form">
       ${csrfField(opts.csrf)}
-      ${field('title', 'Title', html`<input id="lc-title" name="title" type="text" required maxlength="${TITLE_MAX_LENGTH}" value="${f.title}" />`, e)}
-      ${field('slug', 'Web address', html`<input id="lc-slug" name="slug" type="text" maxlength="${SLUG_MAX_LENGTH}" value="${f.slug}" />`, e, 'The end of /letters/… Leave empty to make one from the title.')}
-      ${field(
-        'targetListId',
-        'Write to',
-        html`<select id="lc-targetListId" name="targetListId">
-          <option value="">Choose a target list</option>
-          ${opts.lists.map((l) => html`<option value="${l.id}" ${String(l.id) === f.targetListId ? 'selected' : ''}>${l.name} (${l.targetCount})</option>`)}
-        </select>`,
-        e,
-        'Supporters find their own target in it from their postcode (or choose one, for lists without places).',
-      )}
-      ${field('brief', 'Brief', html`<textarea id="lc-brief" name="brief" rows="8" maxlength="${BRIEF_MAX_LENGTH}">${f.brief}</textarea>`, e, 'Why supporters should write and what to ask for. Blank lines separate paragraphs.')}
-      ${field('points', 'Suggested points', html`<textarea id="lc-points" name="points" rows="6">${f.points}</textarea>`, e, `One per line, at most ${POINTS_MAX}. Shown as guidance beside the editor, never as text to paste.`)}
-      ${field('subject', 'Suggested subject (optional)', html`<input id="lc-subject" name="subject" type="text" maxlength="${SUBJECT_MAX_LENGTH}" value="${f.subject}" />`, e)}
+      ${field.text('title', 'Title', { required: true, maxLength: TITLE_MAX_LENGTH })}
+      ${field.text('slug', 'Web address', { maxLength: SLUG_MAX_LENGTH, hint: 'The end of /letters/… Leave empty to make one from the title.' })}
+      ${selectField({
+        id: 'lc-targetListId',
+        name: 'targetListId',
+        label: 'Write to',
+        hint: 'Supporters find their own target in it from their postcode (or choose one, for lists without places).',
+        emptyOption: 'Choose a target list',
+        options: opts.lists.map((l) => ({ value: l.id, label: `${l.name} (${l.targetCount})` })),
+        value: f.targetListId,
+        error: e.targetListId,
+      })}
+      ${field.textArea('brief', 'Brief', { rows: 8, maxLength: BRIEF_MAX_LENGTH, hint: 'Why supporters should write and what to ask for. Blank lines separate paragraphs.' })}
+      ${field.textArea('points', 'Suggested points', { rows: 6, hint: `One per line, at most ${POINTS_MAX}. Shown as guidance beside the editor, never as text to paste.` })}
+      ${field.text('subject', 'Suggested subject (optional)', { maxLength: SUBJECT_MAX_LENGTH })}
       <fieldset>
         <legend>Own words</legend>
         <p class="hint">
           Words that repeat the brief, the points or other letters to the same person do not count.
         </p>
-        ${field('minOwnWords', 'At least this many words of their own', html`<input id="lc-minOwnWords" name="minOwnWords" type="number" min="0" max="${MIN_OWN_WORDS_MAX}" value="${f.minOwnWords}" required />`, e)}
-        ${field('minOwnPercent', 'And at least this share of the letter (%)', html`<input id="lc-minOwnPercent" name="minOwnPercent" type="number" min="0" max="100" value="${f.minOwnPercent}" required />`, e)}
+        ${field.text('minOwnWords', 'At least this many words of their own', { type: 'number', min: 0, max: MIN_OWN_WORDS_MAX, required: true })}
+        ${field.text('minOwnPercent', 'And at least this share of the letter (%)', { type: 'number', min: 0, max: 100, required: true })}
       </fieldset>
-      <fieldset class="${e.reviewPolicy ? 'field-error' : ''}">
-        <legend>Letters the civility guard would hold for review</legend>
-        ${radio('reviewPolicy', 'hold', f.reviewPolicy, 'Hold them for a moderator to read')}
-        ${radio('reviewPolicy', 'block', f.reviewPolicy, 'Refuse them: ask the writer to rephrase')}
-        ${e.reviewPolicy ? html`<p class="error-message">${e.reviewPolicy}</p>` : ''}
-      </fieldset>
-      <fieldset class="${e.deliveryMode ? 'field-error' : ''}">
-        <legend>Delivery</legend>
-        ${radio('deliveryMode', 'email', f.deliveryMode, 'Email each letter, at most N an hour to each target (below)')}
-        ${radio('deliveryMode', 'digest', f.deliveryMode, 'One email a day to each target with that day’s letters')}
-        ${radio('deliveryMode', 'mailto', f.deliveryMode, 'Supporters send it from their own email (mailto link)')}
-        ${e.deliveryMode ? html`<p class="error-message">${e.deliveryMode}</p>` : ''}
-        ${field('hourlyLimit', 'Letters per target per hour (N)', html`<input id="lc-hourlyLimit" name="hourlyLimit" type="number" min="1" max="${HOURLY_LIMIT_MAX}" value="${f.hourlyLimit}" required />`, e)}
-      </fieldset>
-      <label class="pt-check"
-        ><input type="checkbox" name="followUp" value="1" ${f.followUp ? 'checked' : ''} /> Two
-        weeks after delivery, ask senders whether they had a reply</label
-      >
+      ${radioGroup({
+        name: 'reviewPolicy',
+        legend: 'Letters the civility guard would hold for review',
+        className: 'pt-check',
+        value: f.reviewPolicy,
+        error: e.reviewPolicy,
+        options: [
+          { value: 'hold', label: 'Hold them for a moderator to read' },
+          { value: 'block', label: 'Refuse them: ask the writer to rephrase' },
+        ],
+      })}
+      ${radioGroup({
+        name: 'deliveryMode',
+        legend: 'Delivery',
+        className: 'pt-check',
+        value: f.deliveryMode,
+        error: e.deliveryMode,
+        options: [
+          { value: 'email', label: 'Email each letter, at most N an hour to each target (below)' },
+          { value: 'digest', label: 'One email a day to each target with that day’s letters' },
+          { value: 'mailto', label: 'Supporters send it from their own email (mailto link)' },
+        ],
+        after: field.text('hourlyLimit', 'Letters per target per hour (N)', {
+          type: 'number',
+          min: 1,
+          max: HOURLY_LIMIT_MAX,
+          required: true,
+        }),
+      })}
+      ${checkboxField({
+        name: 'followUp',
+        label: 'Two weeks after delivery, ask senders whether they had a reply',
+        checked: f.followUp,
+        className: 'pt-check',
+      })}
       <button type="submit">${opts.submitLabel}</button>
     </form>`;
 }
 
-function percent(part: number, whole: number): string {
-  return whole ? `${Math.round((part * 100) / whole)}%` : '—';
-}
-
 export function responseTable(rows: ResponseRow[]): SafeHtml {
-  if (!rows.length) return html`<p class="empty">No letters delivered yet.</p>`;
-  return html`<div class="table-wrap">
-    <table class="lt-responses">
-      <thead>
-        <tr>
-          <th scope="col">Target</th>
-          <th scope="col" class="num">Letters delivered</th>
-          <th scope="col" class="num">Senders asked</th>
-          <th scope="col" class="num">Had a reply</th>
-          <th scope="col" class="num">No reply</th>
-          <th scope="col" class="num">Reply rate</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map(
-          (r) =>
-            html`<tr>
-              <td>${r.targetName}</td>
-              <td class="num">${r.delivered}</td>
-              <td class="num">${r.asked}</td>
-              <td class="num">${r.yes}</td>
-              <td class="num">${r.no}</td>
-              <td class="num">${percent(r.yes, r.yes + r.no)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    className: 'lt-responses',
+    columns: [
+      { label: 'Target', cell: (r) => r.targetName },
+      { label: 'Letters delivered', numeric: true, cell: (r) => r.delivered },
+      { label: 'Senders asked', numeric: true, cell: (r) => r.asked },
+      { label: 'Had a reply', numeric: true, cell: (r) => r.yes },
+      { label: 'No reply', numeric: true, cell: (r) => r.no },
+      { label: 'Reply rate', numeric: true, cell: (r) => percent(r.yes, r.yes + r.no) },
+    ],
+    rows,
+    empty: 'No letters delivered yet.',
+  });
 }
 
 export function detailPage(opts: {
@@ -339,15 +298,13 @@ export function detailPage(opts: {
       opts.canEdit
         ? html`<div class="pt-actions">
             <a class="button secondary" href="${adminBase(c)}/edit">Edit</a>
-            ${actions.map(
-              ([action, rule]) =>
-                html`<form method="post" action="${adminBase(c)}/status" class="inline-form">
-                  ${csrfField(opts.csrf)}<input
-                    type="hidden"
-                    name="action"
-                    value="${action}"
-                  /><button type="submit">${rule.label}</button>
-                </form>`,
+            ${actions.map(([action, rule]) =>
+              postButton({
+                action: `${adminBase(c)}/status`,
+                csrf: opts.csrf,
+                fields: { action },
+                label: rule.label,
+              }),
             )}
           </div>`
         : ''
@@ -380,57 +337,43 @@ export function detailPage(opts: {
     }
     <h2 id="letters">Letters${opts.statusFilter ? `: ${STATUS_LABELS[opts.statusFilter]}` : ''}</h2>
     ${opts.statusFilter ? html`<p><a href="${adminBase(c)}">Show every letter</a></p>` : ''}
+    ${dataTable({
+      columns: [
+        {
+          label: 'Written',
+          cell: (l) =>
+            opts.canModerate
+              ? html`<a href="${letterBase(l)}">${date(l.created_at)}</a>`
+              : date(l.created_at),
+        },
+        {
+          label: 'From',
+          cell: (l) => html`${l.sender_name} <span class="hint">${l.sender_postcode}</span>`,
+        },
+        { label: 'To', cell: (l) => l.target_name },
+        {
+          label: 'Status',
+          cell: (l) =>
+            html`${statusBadge(l.status)}${l.delivery_error ? html`<span class="hint">${l.delivery_error}</span>` : ''}`,
+        },
+        { label: 'Own words', numeric: true, cell: (l) => `${l.own_percent}%` },
+        {
+          label: 'Reply',
+          cell: (l) => (l.reply === 'yes' ? 'Yes' : l.reply === 'no' ? 'No' : ''),
+        },
+      ],
+      rows: opts.letters,
+      empty: `No letters${opts.statusFilter ? ' with this status' : ' yet'}.`,
+    })}
     ${
       opts.letters.length
-        ? html`<div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Written</th>
-                    <th scope="col">From</th>
-                    <th scope="col">To</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" class="num">Own words</th>
-                    <th scope="col">Reply</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${opts.letters.map(
-                    (l) =>
-                      html`<tr>
-                        <td>
-                          ${
-                            opts.canModerate
-                              ? html`<a href="${letterBase(l)}">${date(l.created_at)}</a>`
-                              : date(l.created_at)
-                          }
-                        </td>
-                        <td>${l.sender_name} <span class="hint">${l.sender_postcode}</span></td>
-                        <td>${l.target_name}</td>
-                        <td>
-                          ${badge(l.status)}${
-                            l.delivery_error
-                              ? html`<span class="hint">${l.delivery_error}</span>`
-                              : ''
-                          }
-                        </td>
-                        <td class="num">${l.own_percent}%</td>
-                        <td>${l.reply === 'yes' ? 'Yes' : l.reply === 'no' ? 'No' : ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>
-            ${
-              opts.pages > 1
-                ? html`<nav class="pagination" aria-label="Pages">
-                    ${opts.page > 1 ? html`<a href="${pageLink(opts.page - 1)}">Previous</a>` : ''}
-                    <span>Page ${opts.page} of ${opts.pages} (${opts.total} letters)</span>
-                    ${opts.page < opts.pages ? html`<a href="${pageLink(opts.page + 1)}">Next</a>` : ''}
-                  </nav>`
-                : ''
-            }`
-        : html`<p class="empty">No letters${opts.statusFilter ? ' with this status' : ' yet'}.</p>`
+        ? pagination({
+            page: opts.page,
+            pageCount: opts.pages,
+            href: pageLink,
+            note: `${opts.total} letters`,
+          })
+        : ''
     }`;
 }
 
@@ -491,7 +434,7 @@ export function letterPage(opts: {
     <dl class="details">
       <dt>Status</dt>
       <dd>
-        ${badge(l.status)}${l.delivery_error ? html` <span class="hint">${l.delivery_error}</span>` : ''}
+        ${statusBadge(l.status)}${l.delivery_error ? html` <span class="hint">${l.delivery_error}</span>` : ''}
       </dd>
       <dt>From</dt>
       <dd>
@@ -556,9 +499,7 @@ export function letterPage(opts: {
     }
     ${
       opts.canEdit && l.status === 'failed'
-        ? html`<form method="post" action="${letterBase(l)}/retry" class="inline-form">
-            ${csrfField(opts.csrf)}<button type="submit">Send again</button>
-          </form>`
+        ? postButton({ action: `${letterBase(l)}/retry`, csrf: opts.csrf, label: 'Send again' })
         : ''
     }`;
 }

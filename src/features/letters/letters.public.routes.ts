@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SafeHtml, html } from '../../infra/html/html.js';
-import { messagePage } from '../../infra/html/layout.js';
+import { sendNotice } from '../../infra/http/public-notice.js';
 import { formField } from '../../infra/http/form-fields.js';
 import { renderPublic } from '../../infra/http/render.js';
+import { parsePositiveId } from '../../infra/validation/ids.js';
 import type { Services } from '../../infra/services.js';
 import {
   type ChooserOptions,
@@ -50,18 +51,9 @@ function param(query: unknown, name: string): { value?: string; error?: string }
   return { value: v };
 }
 
-function notice(
-  reply: FastifyReply,
-  status: number,
-  title: string,
-  message: string,
-  extra?: SafeHtml,
-) {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(messagePage(title, message, extra).value);
+/** A postcode typed into the form goes back into it only when it could be one. */
+function keptPostcode(postcode: string): string {
+  return postcode.length <= 16 ? postcode : '';
 }
 
 function emptyForm(campaign: CampaignRow, targetId: number, postcode: string): LetterForm {
@@ -102,11 +94,47 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
     });
   };
 
+  /** A page for this reader only (their letter, their link): never kept by shared caches. */
+  const privatePage = (req: FastifyRequest, reply: FastifyReply, title: string, body: SafeHtml) => {
+    reply.header('cache-control', 'no-store');
+    return renderPublic(req, reply, { title, body });
+  };
+
+  /** The postcode form, with what to show under it (a problem, a chooser, search results). */
+  const postcodeStep = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    campaign: CampaignRow,
+    opts: { postcode?: string; below?: SafeHtml; status?: number } = {},
+  ) =>
+    page(
+      req,
+      reply,
+      campaign,
+      views.postcodeStep(campaign, opts.postcode, opts.below),
+      opts.status,
+    );
+
+  /** The postcode step again, with what went wrong under the form. */
+  const postcodeProblem = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    campaign: CampaignRow,
+    problem: SafeHtml | string,
+    status: number,
+    postcode = '',
+  ) =>
+    postcodeStep(req, reply, campaign, {
+      postcode,
+      below: html`<p class="flash flash-error" role="alert">${problem}</p>`,
+      status,
+    });
+
   const openCampaign = async (req: FastifyRequest, reply: FastifyReply) => {
     const slug = (req.params as { slug: string }).slug;
     const campaign = await repo.findCampaignBySlug(db.kysely, slug);
     if (!campaign || campaign.status === 'draft') {
-      void notice(
+      void sendNotice(
         reply,
         404,
         'Campaign not found',
@@ -142,15 +170,16 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
       result?.status ?? 200,
     );
 
-  /** One target: the form. Several: a choice. None: say so. */
-  const showTargets = (
+  /** Who on the campaign's list represents the place. One: the form. Several: a choice. */
+  const showTargets = async (
     req: FastifyRequest,
     reply: FastifyReply,
     campaign: CampaignRow,
-    targets: TargetContact[],
+    listSlug: string,
+    place: { code: string; name: string },
     postcode: string,
-    placeName: string,
   ) => {
+    const targets = await findTargetsByDivision(db, listSlug, place.code);
     const [only] = targets;
     if (targets.length === 1 && only)
       return writeTo(req, reply, campaign, only, emptyForm(campaign, only.id, postcode));
@@ -159,20 +188,15 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
         req,
         reply,
         campaign,
-        views.targetChoice(campaign, targets, postcode, `Whom to write to in ${placeName}`),
+        views.targetChoice(campaign, targets, postcode, `Whom to write to in ${place.name}`),
       );
-    return page(
+    return postcodeProblem(
       req,
       reply,
       campaign,
-      views.postcodeStep(
-        campaign,
-        postcode,
-        html`<p class="flash flash-error" role="alert">
-          No one on this campaign's list represents ${placeName}.
-        </p>`,
-      ),
+      `No one on this campaign's list represents ${place.name}.`,
       404,
+      postcode,
     );
   };
 
@@ -200,22 +224,11 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
       ['postcode', 'constituency', 'target', 'q'].map((n) => [n, param(req.query, n)]),
     );
     const badParam = Object.values(q).find((p) => p.error)?.error;
-    if (badParam)
-      return page(
-        req,
-        reply,
-        campaign,
-        views.postcodeStep(
-          campaign,
-          '',
-          html`<p class="flash flash-error" role="alert">${badParam}</p>`,
-        ),
-        400,
-      );
+    if (badParam) return postcodeProblem(req, reply, campaign, badParam, 400);
     const postcode = q.postcode?.value?.trim() ?? '';
     const list = await targetListOf(db, campaign);
     if (!list)
-      return notice(
+      return sendNotice(
         reply,
         404,
         'Campaign not available',
@@ -224,28 +237,23 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
 
     const targetParam = q.target?.value;
     if (targetParam !== undefined) {
-      const id = /^\d{1,12}$/.test(targetParam) ? Number(targetParam) : 0;
-      const target = id ? await getTarget(db, list.id, id) : undefined;
+      const id = parsePositiveId(targetParam);
+      const target = id === null ? undefined : await getTarget(db, list.id, id);
       if (!target)
-        return page(
+        return postcodeProblem(
           req,
           reply,
           campaign,
-          views.postcodeStep(
-            campaign,
-            postcode,
-            html`<p class="flash flash-error" role="alert">
-              That person is not on this campaign's list. Find whom to write to from your postcode.
-            </p>`,
-          ),
+          "That person is not on this campaign's list. Find whom to write to from your postcode.",
           404,
+          postcode,
         );
       return writeTo(
         req,
         reply,
         campaign,
         target,
-        emptyForm(campaign, target.id, postcode.length <= 16 ? postcode : ''),
+        emptyForm(campaign, target.id, keptPostcode(postcode)),
       );
     }
 
@@ -259,85 +267,43 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
     if (constituency) {
       const place = directory.get(constituency);
       if (!place)
-        return page(
-          req,
-          reply,
-          campaign,
-          views.postcodeStep(
-            campaign,
-            '',
-            renderConstituencyChooser(
-              {
-                status: 'unknown',
-                postcode: constituency,
-                message: 'We do not know that constituency. Find yours by postcode or by name.',
-              },
-              chooser,
-            ),
+        return postcodeStep(req, reply, campaign, {
+          below: renderConstituencyChooser(
+            {
+              status: 'unknown',
+              postcode: constituency,
+              message: 'We do not know that constituency. Find yours by postcode or by name.',
+            },
+            chooser,
           ),
-          404,
-        );
-      return showTargets(
-        req,
-        reply,
-        campaign,
-        await findTargetsByDivision(db, list.slug, place.code),
-        postcode.length <= 16 ? postcode : '',
-        place.name,
-      );
+          status: 404,
+        });
+      return showTargets(req, reply, campaign, list.slug, place, keptPostcode(postcode));
     }
     if (postcode) {
       if (!directory.isLoaded())
-        return page(
+        return postcodeProblem(
           req,
           reply,
           campaign,
-          views.postcodeStep(
-            campaign,
-            '',
-            html`<p class="flash flash-error" role="alert">
-              The postcode finder is not set up yet. Please try again later.
-            </p>`,
-          ),
+          'The postcode finder is not set up yet. Please try again later.',
           503,
         );
       const lookup = directory.lookupPostcode(postcode);
       if (lookup.status === 'found' && lookup.candidates.length === 1) {
-        const place = lookup.candidates[0]!;
-        return showTargets(
-          req,
-          reply,
-          campaign,
-          await findTargetsByDivision(db, list.slug, place.code),
-          lookup.postcode,
-          place.name,
-        );
+        return showTargets(req, reply, campaign, list.slug, lookup.candidates[0]!, lookup.postcode);
       }
-      const status = lookup.status === 'invalid' ? 400 : lookup.status === 'unknown' ? 404 : 200;
-      return page(
-        req,
-        reply,
-        campaign,
-        views.postcodeStep(
-          campaign,
-          lookup.status === 'invalid' ? '' : lookup.postcode,
-          renderConstituencyChooser(lookup, chooser),
-        ),
-        status,
-      );
+      return postcodeStep(req, reply, campaign, {
+        postcode: lookup.status === 'invalid' ? '' : lookup.postcode,
+        below: renderConstituencyChooser(lookup, chooser),
+        status: lookup.status === 'invalid' ? 400 : lookup.status === 'unknown' ? 404 : 200,
+      });
     }
     const search = q.q?.value;
     if (search !== undefined)
-      return page(
-        req,
-        reply,
-        campaign,
-        views.postcodeStep(
-          campaign,
-          '',
-          renderConstituencySearchResults(search, directory.search(search), chooser),
-        ),
-      );
+      return postcodeStep(req, reply, campaign, {
+        below: renderConstituencySearchResults(search, directory.search(search), chooser),
+      });
 
     // A list without places (a company's board, say): choose from it directly.
     const first = await listTargets(db, list.id, { pageSize: TARGET_CHOICE_MAX });
@@ -348,7 +314,7 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
         campaign,
         views.targetChoice(campaign, first.targets, '', 'Whom to write to'),
       );
-    return page(req, reply, campaign, views.postcodeStep(campaign));
+    return postcodeStep(req, reply, campaign);
   });
 
   app.post(
@@ -361,30 +327,25 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
       const campaign = await openCampaign(req, reply);
       if (!campaign) return reply;
       if (campaign.status !== 'open')
-        return notice(reply, 410, 'Campaign closed', 'This campaign no longer takes letters.');
+        return sendNotice(reply, 410, 'Campaign closed', 'This campaign no longer takes letters.');
       const form = formFromBody((name) => formField(req.body, name));
       const result = await submitLetter(services, campaign, form);
-      if (result.ok) {
-        reply.header('cache-control', 'no-store');
-        return renderPublic(req, reply, {
-          title: 'Check your email',
-          body: views.checkEmailPage(result.letter, result.resent),
-        });
-      }
-      const targetId = /^\d{1,12}$/.test(form.targetId) ? Number(form.targetId) : 0;
-      const target = targetId ? await getTarget(db, campaign.target_list_id, targetId) : undefined;
+      if (result.ok)
+        return privatePage(
+          req,
+          reply,
+          'Check your email',
+          views.checkEmailPage(result.letter, result.resent),
+        );
+      const targetId = parsePositiveId(form.targetId);
+      const target =
+        targetId === null ? undefined : await getTarget(db, campaign.target_list_id, targetId);
       if (!target)
-        return page(
+        return postcodeProblem(
           req,
           reply,
           campaign,
-          views.postcodeStep(
-            campaign,
-            '',
-            html`<p class="flash flash-error" role="alert">
-              ${Object.values(result.errors).join(' ')}
-            </p>`,
-          ),
+          Object.values(result.errors).join(' '),
           result.status,
         );
       // Echo what was typed, cut to the limits so an oversized field is not sent back whole.
@@ -404,7 +365,7 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
   const confirmAction = (slug: string, token: string) =>
     `/letters/${encodeURIComponent(slug)}/confirm/${encodeURIComponent(token)}`;
   const invalidLink = (reply: FastifyReply) =>
-    notice(
+    sendNotice(
       reply,
       404,
       'Link not recognised',
@@ -419,21 +380,19 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
     const found = await letterForToken(services, token);
     if (!found || found.campaign.slug !== slug) return invalidLink(reply);
     const { letter, campaign } = found;
-    reply.header('cache-control', 'no-store');
     if (letter.status === 'unconfirmed')
-      return renderPublic(req, reply, {
-        title: 'Confirm your letter',
-        body: views.confirmPage(campaign, letter, confirmAction(slug, token), reply.generateCsrf()),
-      });
-    return renderPublic(req, reply, {
-      title: 'Your letter',
-      body: views.confirmedPage(
-        campaign,
-        letter,
-        true,
-        await currentEmail(campaign, letter.target_id),
-      ),
-    });
+      return privatePage(
+        req,
+        reply,
+        'Confirm your letter',
+        views.confirmPage(campaign, letter, confirmAction(slug, token), reply.generateCsrf()),
+      );
+    return privatePage(
+      req,
+      reply,
+      'Your letter',
+      views.confirmedPage(campaign, letter, true, await currentEmail(campaign, letter.target_id)),
+    );
   });
 
   app.post('/letters/:slug/confirm/:token', async (req, reply) => {
@@ -443,55 +402,54 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
     const outcome = await confirmLetter(services, token);
     if (outcome.status === 'invalid') return invalidLink(reply);
     if (outcome.status === 'closed')
-      return notice(
+      return sendNotice(
         reply,
         410,
         'Campaign closed',
         'This campaign closed before you confirmed, so your letter was not sent.',
       );
-    reply.header('cache-control', 'no-store');
-    return renderPublic(req, reply, {
-      title: outcome.letter.status === 'mailto' ? 'Send your letter' : 'Thank you',
-      body: views.confirmedPage(
+    return privatePage(
+      req,
+      reply,
+      outcome.letter.status === 'mailto' ? 'Send your letter' : 'Thank you',
+      views.confirmedPage(
         outcome.campaign,
         outcome.letter,
         outcome.status === 'already',
         await currentEmail(outcome.campaign, outcome.letter.target_id),
       ),
-    });
+    );
   });
 
   const followUpAction = (token: string) => `/letters/follow-up/${encodeURIComponent(token)}`;
   const invalidFollowUp = (reply: FastifyReply) =>
-    notice(reply, 404, 'Link not recognised', 'This link is not valid.');
+    sendNotice(reply, 404, 'Link not recognised', 'This link is not valid.');
 
   app.get('/letters/follow-up/:token', async (req, reply) => {
     const { token } = req.params as { token: string };
     const found = await followUpFor(services, token);
     if (found.status === 'invalid') return invalidFollowUp(reply);
-    reply.header('cache-control', 'no-store');
     if (found.status === 'answered')
-      return renderPublic(req, reply, {
-        title: 'Thank you',
-        body: views.followUpThanks(found.letter, true),
-      });
+      return privatePage(req, reply, 'Thank you', views.followUpThanks(found.letter, true));
     const answer = param(req.query, 'answer').value;
-    return renderPublic(req, reply, {
-      title: 'Did you have a reply?',
-      body: views.followUpPage(
+    return privatePage(
+      req,
+      reply,
+      'Did you have a reply?',
+      views.followUpPage(
         found.letter,
         followUpAction(token),
         reply.generateCsrf(),
         answer === 'yes' || answer === 'no' ? answer : undefined,
       ),
-    });
+    );
   });
 
   app.post('/letters/follow-up/:token', async (req, reply) => {
     const { token } = req.params as { token: string };
     const answer = formField(req.body, 'answer');
     if (answer !== 'yes' && answer !== 'no')
-      return notice(
+      return sendNotice(
         reply,
         400,
         'Answer not understood',
@@ -499,10 +457,11 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
       );
     const result = await answerFollowUp(services, token, answer);
     if (result.status === 'invalid') return invalidFollowUp(reply);
-    reply.header('cache-control', 'no-store');
-    return renderPublic(req, reply, {
-      title: 'Thank you',
-      body: views.followUpThanks(result.letter, result.status === 'answered'),
-    });
+    return privatePage(
+      req,
+      reply,
+      'Thank you',
+      views.followUpThanks(result.letter, result.status === 'answered'),
+    );
   });
 }

@@ -1,3 +1,9 @@
+import {
+  checkboxField,
+  errorSummary,
+  textAreaField,
+  textField,
+} from '../../infra/html/form-controls.js';
 import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
 import { linkifyText } from '../../infra/html/linkify.js';
 import { highlight } from '../civility/civility.views.js';
@@ -112,20 +118,6 @@ export function targetChoice(
   </section>`;
 }
 
-function fieldError(errors: Errors, key: string): SafeHtml | '' {
-  return errors[key] ? html`<p class="error-message" id="lt-${key}-error">${errors[key]}</p>` : '';
-}
-
-function fieldClass(errors: Errors, key: string): string {
-  return errors[key] ? 'field field-error' : 'field';
-}
-
-function describedBy(errors: Errors, key: string, hint?: string) {
-  const ids = [hint, errors[key] ? `lt-${key}-error` : undefined].filter(Boolean).join(' ');
-  return html`${ids ? html`aria-describedby="${ids}"` : ''}
-  ${errors[key] ? html`aria-invalid="true"` : ''}`;
-}
-
 function deliveryNote(campaign: CampaignRow, target: TargetContact): SafeHtml {
   if (!target.email)
     return html`<p class="flash flash-info" role="status">
@@ -169,21 +161,14 @@ export interface LetterFormView {
 
 export function letterForm(v: LetterFormView): SafeHtml {
   const { campaign, target, values, errors } = v;
-  const messages = Object.values(errors);
   return html`<section class="lt-step" aria-labelledby="lt-write-h">
     <h2 id="lt-write-h">Your letter to ${target.name}</h2>
     <p class="lt-target">${[target.role, target.party].filter(Boolean).join(', ')}</p>
     ${deliveryNote(campaign, target)}
-    ${
-      messages.length
-        ? html`<div class="flash flash-error" role="alert" id="lt-errors">
-            <p>Your letter has not been sent yet. Please correct the following:</p>
-            <ul>
-              ${messages.map((m) => html`<li>${m}</li>`)}
-            </ul>
-          </div>`
-        : ''
-    }
+    ${errorSummary(errors, {
+      id: 'lt-errors',
+      intro: 'Your letter has not been sent yet. Please correct the following:',
+    })}
     ${
       v.civility
         ? html`<div class="lt-marked" aria-label="Parts the civility guard objected to">
@@ -210,118 +195,89 @@ export function letterForm(v: LetterFormView): SafeHtml {
     >
       ${csrfField(v.csrf)}
       <input type="hidden" name="targetId" value="${values.targetId}" />
-      <div class="${fieldClass(errors, 'name')}">
-        <label for="lt-name">Your name</label>
-        <input
-          id="lt-name"
-          name="name"
-          type="text"
-          autocomplete="name"
-          required
-          maxlength="${SENDER_NAME_MAX_LENGTH}"
-          value="${values.name}"
-          ${describedBy(errors, 'name')}
-        />
-        ${fieldError(errors, 'name')}
-      </div>
-      <div class="${fieldClass(errors, 'email')}">
-        <label for="lt-email">Email</label>
-        <span class="hint" id="lt-email-hint"
-          >We email you a link to confirm before anything is sent. Replies come to this
-          address.</span
-        >
-        <input
-          id="lt-email"
-          name="email"
-          type="email"
-          autocomplete="email"
-          required
-          maxlength="254"
-          value="${values.email}"
-          ${describedBy(errors, 'email', 'lt-email-hint')}
-        />
-        ${fieldError(errors, 'email')}
-      </div>
-      <div class="${fieldClass(errors, 'address')}">
-        <label for="lt-address">Address (optional)</label>
-        <span class="hint" id="lt-address-hint"
-          >The first line of your address: offices check that you live in the area.</span
-        >
-        <input
-          id="lt-address"
-          name="address"
-          type="text"
-          autocomplete="address-line1"
-          maxlength="${ADDRESS_MAX_LENGTH}"
-          value="${values.address}"
-          ${describedBy(errors, 'address', 'lt-address-hint')}
-        />
-        ${fieldError(errors, 'address')}
-      </div>
-      <div class="${fieldClass(errors, 'postcode')}">
-        <label for="lt-postcode">Postcode</label>
-        <input
-          id="lt-postcode"
-          name="postcode"
-          type="text"
-          autocomplete="postal-code"
-          autocapitalize="characters"
-          required
-          maxlength="16"
-          value="${values.postcode}"
-          ${describedBy(errors, 'postcode')}
-        />
-        ${fieldError(errors, 'postcode')}
-      </div>
-      <div class="${fieldClass(errors, 'subject')}">
-        <label for="lt-subject">Subject</label>
-        <input
-          id="lt-subject"
-          name="subject"
-          type="text"
-          required
-          maxlength="${SUBJECT_MAX_LENGTH}"
-          value="${values.subject}"
-          ${describedBy(errors, 'subject')}
-        />
-        ${fieldError(errors, 'subject')}
-      </div>
-      <div class="${errors.body || errors.civility ? 'field field-error' : 'field'}">
-        <label for="lt-body">Your letter</label>
-        <span class="hint" id="lt-body-hint"
-          >Start after "Dear ${target.name}," and stop before signing off: we add both. Say why this
-          matters to you. At least ${campaign.min_own_words} words of your own, at most
-          ${LETTER_MAX_LENGTH.toLocaleString('en-GB')} characters.</span
-        >
-        <textarea
-          id="lt-body"
-          name="body"
-          rows="14"
-          required
-          maxlength="${LETTER_MAX_LENGTH}"
-          ${describedBy(errors, 'body', 'lt-body-hint lt-meter')}
-        >
-${values.body}</textarea>
-        <p class="lt-meter" id="lt-meter" data-letters-meter aria-live="polite"></p>
-        ${fieldError(errors, 'body')}
-      </div>
+      ${textField({
+        id: 'lt-name',
+        name: 'name',
+        label: 'Your name',
+        autocomplete: 'name',
+        required: true,
+        maxLength: SENDER_NAME_MAX_LENGTH,
+        value: values.name,
+        error: errors.name,
+      })}
+      ${textField({
+        id: 'lt-email',
+        name: 'email',
+        label: 'Email',
+        hint: 'We email you a link to confirm before anything is sent. Replies come to this address.',
+        type: 'email',
+        autocomplete: 'email',
+        required: true,
+        maxLength: 254,
+        value: values.email,
+        error: errors.email,
+      })}
+      ${textField({
+        id: 'lt-address',
+        name: 'address',
+        label: 'Address (optional)',
+        hint: 'The first line of your address: offices check that you live in the area.',
+        autocomplete: 'address-line1',
+        maxLength: ADDRESS_MAX_LENGTH,
+        value: values.address,
+        error: errors.address,
+      })}
+      ${textField({
+        id: 'lt-postcode',
+        name: 'postcode',
+        label: 'Postcode',
+        autocomplete: 'postal-code',
+        autocapitalize: 'characters',
+        required: true,
+        maxLength: 16,
+        value: values.postcode,
+        error: errors.postcode,
+      })}
+      ${textField({
+        id: 'lt-subject',
+        name: 'subject',
+        label: 'Subject',
+        required: true,
+        maxLength: SUBJECT_MAX_LENGTH,
+        value: values.subject,
+        error: errors.subject,
+      })}
+      ${textAreaField({
+        id: 'lt-body',
+        name: 'body',
+        label: 'Your letter',
+        hint: `Start after "Dear ${target.name}," and stop before signing off: we add both. Say why this matters to you. At least ${campaign.min_own_words} words of your own, at most ${LETTER_MAX_LENGTH.toLocaleString('en-GB')} characters.`,
+        rows: 14,
+        required: true,
+        maxLength: LETTER_MAX_LENGTH,
+        value: values.body,
+        error: errors.body,
+        // The civility guard's objection is shown above the form, with the words marked.
+        invalid: Boolean(errors.civility),
+        describedBy: 'lt-meter',
+        after: html`<p class="lt-meter" id="lt-meter" data-letters-meter aria-live="polite"></p>`,
+      })}
       ${
         campaign.follow_up === 1
-          ? html`<label class="pt-check"
-              ><input
-                type="checkbox"
-                name="followUp"
-                value="1"
-                ${values.followUp ? 'checked' : ''}
-              />
-              Email me in two weeks to ask whether ${target.name} replied.</label
-            >`
+          ? checkboxField({
+              name: 'followUp',
+              label: `Email me in two weeks to ask whether ${target.name} replied.`,
+              checked: values.followUp,
+              className: 'pt-check',
+            })
           : ''
       }
-      <label class="pt-check"
-        ><input type="checkbox" name="consent" value="1" ${values.consent ? 'checked' : ''} />
-        ${CONSENT_WORDING}</label
-      >
+      ${checkboxField({
+        name: 'consent',
+        label: CONSENT_WORDING,
+        checked: values.consent,
+        className: 'pt-check',
+      })}
       <button type="submit">Check and send my letter</button>
     </form>
   </section>`;

@@ -113,7 +113,7 @@ describeEachDatabase('letters over HTTP', (ctx) => {
       assert.ok(preview.body.includes(`Dear ${mps.manchester.name},`));
       const letter = await repo.findLetterByConfirmHash(
         ctx.db.kysely,
-        (await import('./tokens.js')).hashToken(token),
+        (await import('../../infra/crypto/tokens.js')).hashLinkToken(token),
       );
       assert.equal(letter?.status, 'unconfirmed', 'opening the link alone sends nothing');
       const confirmed = await client.post(`${path()}/confirm/${token}`);

@@ -1,3 +1,5 @@
+import { parsePositiveId } from '../../infra/validation/ids.js';
+import { isSlug, requiredText, slugOrTitle, tooLong } from '../../infra/validation/text-rules.js';
 import { normalisePostcode } from '../constituencies/postcode.js';
 import { EMAIL_MAX_LENGTH, normaliseEmail } from '../people/email.js';
 import {
@@ -21,7 +23,6 @@ export const DEFAULT_MIN_OWN_WORDS = 50;
 export const DEFAULT_MIN_OWN_PERCENT = 60;
 export const DEFAULT_HOURLY_LIMIT = 5;
 
-const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Addresses under /letters/ that belong to the feature itself. */
 const RESERVED_SLUGS = new Set(['follow-up']);
 
@@ -58,23 +59,6 @@ export interface CampaignFields {
   followUp: boolean;
 }
 
-export function slugify(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, SLUG_MAX_LENGTH)
-    .replace(/-+$/, '');
-}
-
-function tooLong(label: string, value: string, max: number): string | undefined {
-  return value.length > max
-    ? `${label} must be at most ${max} characters (it has ${value.length}).`
-    : undefined;
-}
-
 function wholeNumber(text: string, min: number, max: number): number | undefined {
   if (!/^\d{1,6}$/.test(text.trim())) return undefined;
   const n = Number(text.trim());
@@ -98,25 +82,29 @@ export function validateCampaign(
 ): { ok: true; value: CampaignFields } | { ok: false; errors: Errors } {
   const errors: Errors = {};
   const title = oneLine(form.title);
-  if (!title) errors.title = 'Give the campaign a title.';
-  else {
-    const e = tooLong('The title', title, TITLE_MAX_LENGTH);
-    if (e) errors.title = e;
-  }
-  const slug = form.slug.trim() ? form.slug.trim().toLowerCase() : slugify(title);
+  const titleError = requiredText(
+    title,
+    'Give the campaign a title.',
+    'The title',
+    TITLE_MAX_LENGTH,
+  );
+  if (titleError) errors.title = titleError;
+  const slug = slugOrTitle(form.slug, title, SLUG_MAX_LENGTH);
   if (!slug) errors.slug = 'Give the campaign a web address (letters, digits and dashes).';
-  else if (slug.length > SLUG_MAX_LENGTH || !SLUG_PATTERN.test(slug))
+  else if (!isSlug(slug, SLUG_MAX_LENGTH))
     errors.slug = `The web address may use lower-case letters, digits and single dashes, at most ${SLUG_MAX_LENGTH} characters.`;
   else if (RESERVED_SLUGS.has(slug))
     errors.slug = `The address /letters/${slug} is taken by Rally.`;
   const targetListId = wholeNumber(form.targetListId, 1, Number.MAX_SAFE_INTEGER);
   if (targetListId === undefined) errors.targetListId = 'Choose the list of targets to write to.';
   const brief = form.brief.trim();
-  if (!brief) errors.brief = 'Write a brief: why supporters should write, and what to ask for.';
-  else {
-    const e = tooLong('The brief', brief, BRIEF_MAX_LENGTH);
-    if (e) errors.brief = e;
-  }
+  const briefError = requiredText(
+    brief,
+    'Write a brief: why supporters should write, and what to ask for.',
+    'The brief',
+    BRIEF_MAX_LENGTH,
+  );
+  if (briefError) errors.brief = briefError;
   const points = parsePoints(form.points);
   if (points.length > POINTS_MAX) errors.points = `At most ${POINTS_MAX} suggested points.`;
   else if (points.some((p) => p.length > POINT_MAX_LENGTH))
@@ -198,11 +186,13 @@ export function validateLetter(
 ): { ok: true; value: LetterFields } | { ok: false; errors: Errors } {
   const errors: Errors = {};
   const name = oneLine(form.name);
-  if (!name) errors.name = 'Enter your name: letters are signed.';
-  else {
-    const e = tooLong('Your name', name, SENDER_NAME_MAX_LENGTH);
-    if (e) errors.name = e;
-  }
+  const nameError = requiredText(
+    name,
+    'Enter your name: letters are signed.',
+    'Your name',
+    SENDER_NAME_MAX_LENGTH,
+  );
+  if (nameError) errors.name = nameError;
   const email = form.email.length <= EMAIL_MAX_LENGTH ? normaliseEmail(form.email) : null;
   if (!email) errors.email = 'Enter a valid email address, like name@example.org.';
   const postcode = normalisePostcode(form.postcode.slice(0, 100));
@@ -213,18 +203,17 @@ export function validateLetter(
   const addressError = tooLong('The address', address, ADDRESS_MAX_LENGTH);
   if (addressError) errors.address = addressError;
   const subject = oneLine(form.subject);
-  if (!subject) errors.subject = 'Give your letter a subject.';
-  else {
-    const e = tooLong('The subject', subject, SUBJECT_MAX_LENGTH);
-    if (e) errors.subject = e;
-  }
+  const subjectError = requiredText(
+    subject,
+    'Give your letter a subject.',
+    'The subject',
+    SUBJECT_MAX_LENGTH,
+  );
+  if (subjectError) errors.subject = subjectError;
   const body = form.body.replace(/\r\n/g, '\n').trim();
-  if (!body) errors.body = 'Write your letter.';
-  else {
-    const e = tooLong('Your letter', body, LETTER_MAX_LENGTH);
-    if (e) errors.body = e;
-  }
-  const targetId = /^\d{1,12}$/.test(form.targetId) ? Number(form.targetId) : undefined;
+  const bodyError = requiredText(body, 'Write your letter.', 'Your letter', LETTER_MAX_LENGTH);
+  if (bodyError) errors.body = bodyError;
+  const targetId = parsePositiveId(form.targetId);
   if (!targetId) errors.targetId = 'Choose whom to write to.';
   if (Object.keys(errors).length) return { ok: false, errors };
   return {

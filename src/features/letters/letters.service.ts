@@ -4,6 +4,7 @@
  * the address's owner confirms; then the letter is held for a moderator, handed to the sender
  * (mailto), or given its delivery slot (delivery.service.ts).
  */
+import { hashLinkToken, isLinkTokenShape, newLinkToken } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
 import { nowIso } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
@@ -34,7 +35,6 @@ import {
   encodeFingerprint,
   fingerprintOf,
 } from './similarity.js';
-import { hashToken, isTokenShape, newToken } from './tokens.js';
 
 /** Earlier letters to the same target a new one is compared with: the most recent this many. */
 export const COMPARED_LETTERS_MAX = 200;
@@ -176,7 +176,7 @@ export async function submitLetter(
       },
     };
 
-  const token = newToken();
+  const token = newLinkToken();
   const row = letterRow(campaign, target, fields, originality, verdict, {
     token,
     constituencyCode: place.constituencyCode,
@@ -245,7 +245,7 @@ function letterRow(
     needs_review: verdict.decision === 'review' ? 1 : 0,
     consent_wording: f.consent ? CONSENT_WORDING : null,
     follow_up_wanted: f.followUp && campaign.follow_up === 1 ? 1 : 0,
-    confirm_token_hash: hashToken(extra.token),
+    confirm_token_hash: hashLinkToken(extra.token),
     last_mail_at: extra.now,
     person_id: null,
     scheduled_for: null,
@@ -269,8 +269,8 @@ export async function letterForToken(
   services: Services,
   token: string,
 ): Promise<{ letter: LetterRow; campaign: CampaignRow } | undefined> {
-  if (!isTokenShape(token)) return undefined;
-  const letter = await repo.findLetterByConfirmHash(services.db.kysely, hashToken(token));
+  if (!isLinkTokenShape(token)) return undefined;
+  const letter = await repo.findLetterByConfirmHash(services.db.kysely, hashLinkToken(token));
   if (!letter) return undefined;
   const campaign = await repo.findCampaign(services.db.kysely, letter.campaign_id);
   return campaign ? { letter, campaign } : undefined;
@@ -409,8 +409,8 @@ export async function moderateLetter(
       await route(services, trx, campaign, letter, 'held', now, { skipReview: true });
       // A letter the sender sends themselves needs its mailto link again: a fresh link to it.
       if (letter.delivery === 'mailto') {
-        const token = newToken();
-        await repo.updateLetter(trx, letter.id, { confirm_token_hash: hashToken(token) });
+        const token = newLinkToken();
+        await repo.updateLetter(trx, letter.id, { confirm_token_hash: hashLinkToken(token) });
         const link = `${services.config.baseUrl}/letters/${campaign.slug}/confirm/${token}`;
         await services.mailer.send(
           {
@@ -523,8 +523,8 @@ export type FollowUpLookup =
   { status: 'open' | 'answered'; letter: LetterRow } | { status: 'invalid' };
 
 export async function followUpFor(services: Services, token: string): Promise<FollowUpLookup> {
-  if (!isTokenShape(token)) return { status: 'invalid' };
-  const letter = await repo.findLetterByFollowUpHash(services.db.kysely, hashToken(token));
+  if (!isLinkTokenShape(token)) return { status: 'invalid' };
+  const letter = await repo.findLetterByFollowUpHash(services.db.kysely, hashLinkToken(token));
   if (!letter) return { status: 'invalid' };
   return { status: letter.reply === null ? 'open' : 'answered', letter };
 }

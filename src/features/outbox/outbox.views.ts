@@ -1,16 +1,20 @@
+import { errorNotice, selectOptions } from '../../infra/html/form-controls.js';
+import { type BadgeTone, badge, utcTime } from '../../infra/html/format.js';
 import { type SafeHtml, html, when } from '../../infra/html/html.js';
 import { MAIL_STATUSES, type MailStatus } from '../../infra/mail/mail.tables.js';
 import type { OutboxRow, OutboxSummary } from '../../infra/mail/outbox.repository.js';
 import { linkifyText } from '../../infra/html/linkify.js';
+import { pagination } from '../../infra/html/pagination.js';
+import { dataTable } from '../../infra/html/tables.js';
 
 export const OUTBOX_EMPTY_MESSAGE =
   'No mail yet. With no SMTP_URL set, Rally keeps every message here.';
 
-const STATUS_BADGE: Record<MailStatus, string> = {
-  queued: 'badge-warn',
-  sent: 'badge-ok',
-  stored: 'badge-ok',
-  failed: 'badge-bad',
+const STATUS_TONES: Record<MailStatus, BadgeTone> = {
+  queued: 'warn',
+  sent: 'ok',
+  stored: 'ok',
+  failed: 'bad',
 };
 
 export interface OutboxListView {
@@ -25,10 +29,7 @@ export interface OutboxListView {
 }
 
 /** Minute precision, UTC: the outbox is an audit trail, not a calendar. */
-export function formatWhen(iso: string | null): SafeHtml | '' {
-  if (!iso) return '';
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
-}
+export const formatWhen = utcTime;
 
 function pageHref(view: OutboxListView, page: number): string {
   const params = new URLSearchParams();
@@ -45,11 +46,9 @@ function filterForm(view: OutboxListView): SafeHtml {
       >Status
       <select name="status">
         <option value="">Any</option>
-        ${MAIL_STATUSES.map(
-          (s) =>
-            html`<option value="${s}" ${when(view.status === s, () => html`selected`)}>
-              ${s}
-            </option>`,
+        ${selectOptions(
+          MAIL_STATUSES.map((s) => ({ value: s, label: s })),
+          view.status,
         )}
       </select>
     </label>
@@ -67,51 +66,33 @@ function filterForm(view: OutboxListView): SafeHtml {
   </form>`;
 }
 
-function pager(view: OutboxListView): SafeHtml | '' {
-  if (view.pageCount <= 1) return '';
-  return html`<nav class="pagination" aria-label="Pages">
-    ${when(view.page > 1, () => html`<a href="${pageHref(view, view.page - 1)}" rel="prev">Newer</a>`)}
-    <span>Page ${view.page} of ${view.pageCount}</span>
-    ${when(
-      view.page < view.pageCount,
-      () => html`<a href="${pageHref(view, view.page + 1)}" rel="next">Older</a>`,
-    )}
-  </nav>`;
-}
-
 export function outboxListBody(view: OutboxListView): SafeHtml {
   const filtered = Boolean(view.status || view.recipient);
-  const table = html`<div class="table-wrap">
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">To</th>
-          <th scope="col">Subject</th>
-          <th scope="col">Category</th>
-          <th scope="col">Status</th>
-          <th scope="col">Created</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${view.items.map(
-          (m) =>
-            html`<tr>
-              <td>${m.to_address}</td>
-              <td><a href="/admin/outbox/${m.id}">${m.subject || '(no subject)'}</a></td>
-              <td>${m.category}</td>
-              <td><span class="badge ${STATUS_BADGE[m.status]}">${m.status}</span></td>
-              <td>${formatWhen(m.created_at)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
-  return html`${when(view.error, () => html`<p class="flash flash-error" role="alert">${view.error}</p>`)}
-  ${filterForm(view)}
+  const table = dataTable({
+    columns: [
+      { label: 'To', cell: (m) => m.to_address },
+      {
+        label: 'Subject',
+        cell: (m) => html`<a href="/admin/outbox/${m.id}">${m.subject || '(no subject)'}</a>`,
+      },
+      { label: 'Category', cell: (m) => m.category },
+      { label: 'Status', cell: (m) => badge(m.status, STATUS_TONES[m.status]) },
+      { label: 'Created', cell: (m) => formatWhen(m.created_at) },
+    ],
+    rows: view.items,
+  });
+  const pager = pagination({
+    page: view.page,
+    pageCount: view.pageCount,
+    href: (page) => pageHref(view, page),
+    previous: 'Newer',
+    next: 'Older',
+  });
+  return html`${errorNotice(view.error)} ${filterForm(view)}
   ${
     view.items.length > 0
       ? html`<p>${view.total} message${view.total === 1 ? '' : 's'}</p>
-          ${table} ${pager(view)}`
+          ${table} ${pager}`
       : html`<p class="empty">
           ${filtered ? 'No messages match these filters.' : OUTBOX_EMPTY_MESSAGE}
         </p>`

@@ -1,4 +1,4 @@
-import { CsvError, parse } from 'csv-parse/sync';
+import { type CsvFailure, headerKey, readCsv } from '../../infra/csv/read-csv.js';
 import { stringify } from 'csv-stringify/sync';
 import type { CaseForm } from './outreach.rules.js';
 
@@ -56,52 +56,19 @@ export interface CsvRow {
   form: CaseForm;
 }
 
-export type ParsedCsv =
-  { ok: true; rows: CsvRow[] } | { ok: false; status: 400 | 413; message: string };
-
-/** Excel on Windows still saves "CSV" as Windows-1252; anything not valid UTF-8 is read as that. */
-function decode(bytes: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
-  }
-}
-
-function headerKey(header: string): string {
-  return header.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-/** Spreadsheets save with commas, semicolons or tabs: the header row says which. */
-function delimiterOf(text: string): string {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const counts = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const);
-  return counts.reduce((best, c) => (c[1] > best[1] ? c : best))[0];
-}
+export type ParsedCsv = { ok: true; rows: CsvRow[] } | CsvFailure;
 
 /** Reads an uploaded file of posts; the first row names the columns (see CSV_COLUMNS). */
 export function parseCasesCsv(bytes: Buffer): ParsedCsv {
-  if (bytes.length > CSV_MAX_BYTES)
-    return {
-      ok: false,
-      status: 413,
-      message: `The file is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB. Split it into smaller files.`,
-    };
-  const text = decode(bytes).replace(/^\uFEFF/, '');
-  if (text.trim() === '') return { ok: false, status: 400, message: 'The file is empty.' };
-  let records: { record: string[]; info: { records: number } }[];
-  try {
-    records = parse(text, {
-      info: true,
-      delimiter: delimiterOf(text),
-      relax_column_count: true,
-      trim: true,
-    }) as unknown as typeof records;
-  } catch (err) {
-    const message = err instanceof CsvError ? err.message : String(err);
-    return { ok: false, status: 400, message: `The file could not be read as CSV: ${message}` };
-  }
-  const header = records[0]?.record ?? [];
+  // Every row is read (the file is small) so that the cap counts posts, not blank lines, and
+  // blank lines are kept so that row numbers match the spreadsheet's.
+  const read = readCsv(bytes, {
+    maxBytes: CSV_MAX_BYTES,
+    tooLargeMessage: `The file is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB. Split it into smaller files.`,
+    keepBlankLines: true,
+  });
+  if (!read.ok) return read;
+  const { header, rows: body } = read;
   const positions = new Map<keyof CaseForm, number>();
   header.forEach((h, i) => {
     const field = FIELD_BY_HEADER.get(headerKey(h));
@@ -113,7 +80,6 @@ export function parseCasesCsv(bytes: Buffer): ParsedCsv {
       status: 400,
       message: `The first row must name the columns, with at least post_url and post_text (the template has ${CSV_COLUMNS.join(', ')}).`,
     };
-  const body = records.slice(1).filter((r) => r.record.some((cell) => cell !== ''));
   if (body.length > CSV_MAX_ROWS)
     return {
       ok: false,
@@ -128,15 +94,15 @@ export function parseCasesCsv(bytes: Buffer): ParsedCsv {
   };
   return {
     ok: true,
-    rows: body.map(({ record, info }) => ({
-      row: info.records,
+    rows: body.map(({ cells, row }) => ({
+      row,
       form: {
-        postUrl: cell(record, 'postUrl'),
-        platform: cell(record, 'platform'),
-        handle: cell(record, 'handle'),
-        email: cell(record, 'email'),
-        postText: cell(record, 'postText'),
-        postedOn: cell(record, 'postedOn'),
+        postUrl: cell(cells, 'postUrl'),
+        platform: cell(cells, 'platform'),
+        handle: cell(cells, 'handle'),
+        email: cell(cells, 'email'),
+        postText: cell(cells, 'postText'),
+        postedOn: cell(cells, 'postedOn'),
       },
     })),
   };

@@ -1,4 +1,6 @@
+import { csvFileField, errorNotice } from '../../infra/html/form-controls.js';
 import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
+import { dataTable } from '../../infra/html/tables.js';
 import { CSV_COLUMNS, CSV_MAX_BYTES, CSV_MAX_ROWS } from './outreach.csv.js';
 import type { ImportReport } from './outreach.import.js';
 import { BASE, caseHref, statusBadge, subNav } from './outreach.views.js';
@@ -11,8 +13,7 @@ export function importPage(opts: {
   report?: ImportReport | undefined;
 }): SafeHtml {
   const r = opts.report;
-  return html`${subNav('')}
-    ${opts.error ? html`<div class="flash flash-error" role="alert">${opts.error}</div>` : ''}
+  return html`${subNav('')} ${errorNotice(opts.error)}
     ${
       r
         ? html`<section aria-labelledby="import-result">
@@ -38,28 +39,14 @@ export function importPage(opts: {
             }
             ${
               r.rejected.length
-                ? html`<div class="table-wrap">
-                    <table>
-                      <caption>
-                        Rows not recorded
-                      </caption>
-                      <thead>
-                        <tr>
-                          <th scope="col" class="num">Row</th>
-                          <th scope="col">Problem</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        ${r.rejected.map(
-                          (x) =>
-                            html`<tr>
-                              <td class="num">${x.row}</td>
-                              <td>${x.messages.join(' ')}</td>
-                            </tr>`,
-                        )}
-                      </tbody>
-                    </table>
-                  </div>`
+                ? dataTable({
+                    caption: 'Rows not recorded',
+                    columns: [
+                      { label: 'Row', numeric: true, cell: (x) => x.row },
+                      { label: 'Problem', cell: (x) => x.messages.join(' ') },
+                    ],
+                    rows: r.rejected,
+                  })
                 : ''
             }
           </section>`
@@ -76,11 +63,7 @@ export function importPage(opts: {
       </p>
       <p><a href="${BASE}/import/template.csv" download>Download the template</a></p>
       <form method="post" action="${BASE}/import" enctype="multipart/form-data" class="stack">
-        ${csrfField(opts.csrf)}
-        <div class="field">
-          <label for="oc-file">CSV file</label>
-          <input id="oc-file" name="file" type="file" accept=".csv,text/csv" required />
-        </div>
+        ${csrfField(opts.csrf)} ${csvFileField('oc-file')}
         <p><button type="submit">Import</button></p>
       </form>
     </section>`;

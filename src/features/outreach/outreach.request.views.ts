@@ -1,3 +1,9 @@
+import {
+  errorNotice,
+  errorSummary,
+  textAreaField,
+  textField,
+} from '../../infra/html/form-controls.js';
 import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import { highlight } from '../civility/civility.views.js';
@@ -11,14 +17,7 @@ import {
   SUBJECT_MAX_LENGTH,
   TEMPLATE_BODY_MAX_LENGTH,
 } from './outreach.template.js';
-import {
-  BASE,
-  SERVICE_MESSAGE_NOTE,
-  caseHref,
-  errorSummary,
-  formatWhen,
-  subNav,
-} from './outreach.views.js';
+import { BASE, SERVICE_MESSAGE_NOTE, caseHref, formatWhen, subNav } from './outreach.views.js';
 
 // ---- preview -----------------------------------------------------------------------------------
 
@@ -36,7 +35,7 @@ export function previewPage(opts: {
       : request.emailConsent === 'withdrawn'
         ? 'has withdrawn consent to campaign emails'
         : 'has never given consent to campaign emails';
-  return html`${opts.error ? html`<div class="flash flash-error" role="alert">${opts.error}</div>` : ''}
+  return html`${errorNotice(opts.error)}
     <p><a href="${caseHref(opts.caseId)}">Back to case #${opts.caseId}</a></p>
     <dl class="details outreach-details">
       <dt>To</dt>
@@ -115,43 +114,36 @@ export function templatePage(opts: {
     }
     <form method="post" action="${BASE}/template" class="stack">
       ${csrfField(opts.csrf)}
-      <div class="${e.campaignName ? 'field field-error' : 'field'}">
-        <label for="ot-campaignName">Campaign name</label>
-        <input
-          id="ot-campaignName"
-          name="campaignName"
-          required
-          maxlength="${CAMPAIGN_NAME_MAX_LENGTH}"
-          value="${t.campaignName}"
-        />
-      </div>
-      <div class="${e.subject ? 'field field-error' : 'field'}">
-        <label for="ot-subject">Subject</label>
-        <input
-          id="ot-subject"
-          name="subject"
-          required
-          maxlength="${SUBJECT_MAX_LENGTH}"
-          value="${t.subject}"
-        />
-      </div>
-      <div class="${e.body || e.placeholders ? 'field field-error' : 'field'}">
-        <label for="ot-body">Request</label>
-        <span class="hint" id="ot-body-hint"
-          >Placeholders filled in for each case (the post excerpt has the words the guard flagged
-          left out):</span
-        >
-        ${placeholderList}
-        <textarea
-          id="ot-body"
-          name="body"
-          rows="18"
-          required
-          maxlength="${TEMPLATE_BODY_MAX_LENGTH}"
-          aria-describedby="ot-body-hint"
-        >
-${t.body}</textarea>
-      </div>
+      ${textField({
+        id: 'ot-campaignName',
+        name: 'campaignName',
+        label: 'Campaign name',
+        required: true,
+        maxLength: CAMPAIGN_NAME_MAX_LENGTH,
+        value: t.campaignName,
+        error: e.campaignName,
+      })}
+      ${textField({
+        id: 'ot-subject',
+        name: 'subject',
+        label: 'Subject',
+        required: true,
+        maxLength: SUBJECT_MAX_LENGTH,
+        value: t.subject,
+        error: e.subject,
+      })}
+      ${textAreaField({
+        id: 'ot-body',
+        name: 'body',
+        label: 'Request',
+        hint: 'Placeholders filled in for each case (the post excerpt has the words the guard flagged left out):',
+        afterHint: placeholderList,
+        rows: 18,
+        required: true,
+        maxLength: TEMPLATE_BODY_MAX_LENGTH,
+        value: t.body,
+        error: e.body ?? e.placeholders,
+      })}
       <p><button type="submit">Save the template</button></p>
     </form>`;
 }

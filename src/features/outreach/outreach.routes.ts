@@ -1,10 +1,10 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
-import { html } from '../../infra/html/html.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
 import { formField } from '../../infra/http/form-fields.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import { positiveIntParam, renderAdminNotFound } from '../../infra/http/route-params.js';
 import { checkUploadForgery } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
 import { getPerson, type Person } from '../people/people.service.js';
@@ -56,17 +56,8 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
   const canModerate = (req: FastifyRequest) => roleAtLeast(requireStaff(req).role, 'moderator');
 
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    renderAdmin(req, reply, {
-      title: 'Not found',
-      status: 404,
-      body: html`<p>There is no such case.</p>
-        <p><a href="${BASE}">All cases</a></p>`,
-    });
-
-  function caseIdOf(req: FastifyRequest): number | undefined {
-    const raw = (req.params as { id?: string }).id ?? '';
-    return /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : undefined;
-  }
+    renderAdminNotFound(req, reply, 'There is no such case.', { href: BASE, label: 'All cases' });
+  const caseIdOf = (req: FastifyRequest) => positiveIntParam(req, 'id');
 
   const renderCase = async (
     req: FastifyRequest,
@@ -74,7 +65,7 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
     opts: { status?: number; matchError?: string; error?: string } = {},
   ) => {
     const id = caseIdOf(req);
-    const view = id === undefined ? undefined : await service.getCase(services, id);
+    const view = id === null ? undefined : await service.getCase(services, id);
     if (!view) return notFound(req, reply);
     return renderAdmin(req, reply, {
       title: `Case #${view.row.id}`,
@@ -291,7 +282,7 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
 
   app.post(`${BASE}/:id/match`, moderator, async (req, reply) => {
     const id = caseIdOf(req);
-    if (id === undefined) return notFound(req, reply);
+    if (id === null) return notFound(req, reply);
     const result = await service.matchCaseByEmail(
       services,
       id,
@@ -311,7 +302,7 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
 
   app.get(`${BASE}/:id/preview`, moderator, async (req, reply) => {
     const id = caseIdOf(req);
-    const row = id === undefined ? undefined : await repo.findCase(db.kysely, id);
+    const row = id === null ? undefined : await repo.findCase(db.kysely, id);
     if (!row) return notFound(req, reply);
     const rendered = await request.renderRequest(services, row, requireStaff(req).name);
     if (!rendered.ok) {
@@ -330,7 +321,7 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
 
   app.post(`${BASE}/:id/send`, moderator, async (req, reply) => {
     const id = caseIdOf(req);
-    if (id === undefined) return notFound(req, reply);
+    if (id === null) return notFound(req, reply);
     const result = await request.sendRequest(services, id, actorOf(req));
     if (!result.ok) {
       if (result.status === 404) return notFound(req, reply);
@@ -342,7 +333,7 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
 
   app.post(`${BASE}/:id/status`, moderator, async (req, reply) => {
     const id = caseIdOf(req);
-    if (id === undefined) return notFound(req, reply);
+    if (id === null) return notFound(req, reply);
     const action = formField(req.body, 'action', 50);
     if (!Object.hasOwn(CLOSING_ACTIONS, action))
       return renderCase(req, reply, { status: 400, error: 'Unknown action.' });

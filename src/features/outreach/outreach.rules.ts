@@ -1,3 +1,4 @@
+import { parseWebUrl } from '../../infra/validation/text-rules.js';
 import { EMAIL_MAX_LENGTH, normaliseEmail } from '../people/email.js';
 import { handleFromPostUrl, normaliseHandle } from '../people/handles.js';
 import { type CaseStatus, PLATFORMS, type Platform } from './outreach.tables.js';
@@ -84,15 +85,10 @@ export function platformOfUrl(url: URL): Platform {
   return HOST_PLATFORMS[host] ?? (url.pathname.startsWith('/@') ? 'mastodon' : 'other');
 }
 
+/** A post's address: a web address on a named host (with a dot), not localhost or a bare IP. */
 function parseHttpUrl(text: string): URL | null {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.')
-      ? url
-      : null;
-  } catch {
-    return null;
-  }
+  const url = parseWebUrl(text);
+  return url?.hostname.includes('.') ? url : null;
 }
 
 function validDay(y: number, m: number, d: number): string | null {

@@ -1,4 +1,14 @@
+import {
+  errorSummary,
+  postButton,
+  selectField,
+  textAreaField,
+  textField,
+} from '../../infra/html/form-controls.js';
+import { type BadgeTone, badge, utcTime } from '../../infra/html/format.js';
 import { type SafeHtml, csrfField, html, when } from '../../infra/html/html.js';
+import { pagination } from '../../infra/html/pagination.js';
+import { dataTable } from '../../infra/html/tables.js';
 import { highlight } from '../civility/civility.views.js';
 import type { Person } from '../people/people.service.js';
 import type { CaseSummary } from './outreach.repository.js';
@@ -28,34 +38,22 @@ export function caseHref(id: number): string {
 }
 
 /** Minute precision, UTC. */
-export function formatWhen(iso: string | null): SafeHtml | '' {
-  if (!iso) return '';
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
-}
+export const formatWhen = utcTime;
 
-const STATUS_BADGES: Record<CaseStatus, string> = {
-  unmatched: 'badge badge-warn',
-  new: 'badge',
-  repeat: 'badge badge-bad',
-  sent: 'badge',
-  removed: 'badge badge-ok',
-  no_response: 'badge badge-warn',
+const STATUS_TONES: Record<CaseStatus, BadgeTone> = {
+  unmatched: 'warn',
+  new: 'plain',
+  repeat: 'bad',
+  sent: 'plain',
+  removed: 'ok',
+  no_response: 'warn',
 };
 
 export function statusBadge(status: CaseStatus): SafeHtml {
-  return html`<span class="${STATUS_BADGES[status]}">${STATUS_LABELS[status]}</span>`;
+  return badge(STATUS_LABELS[status], STATUS_TONES[status]);
 }
 
-export function errorSummary(errors: Errors): SafeHtml | '' {
-  const messages = Object.values(errors);
-  if (!messages.length) return '';
-  return html`<div class="flash flash-error" role="alert">
-    <p>Please correct the following:</p>
-    <ul>
-      ${messages.map((m) => html`<li>${m}</li>`)}
-    </ul>
-  </div>`;
-}
+export { errorSummary };
 
 export function subNav(current: string): SafeHtml {
   const links: [string, string][] = [
@@ -122,80 +120,40 @@ export function listPage(opts: {
       <button type="submit" class="secondary">Show</button>
     </form>
     <p class="results-summary">${opts.total} case${opts.total === 1 ? '' : 's'}</p>
-    ${
-      opts.items.length
-        ? html`<div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Case</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Platform</th>
-                  <th scope="col">Supporter</th>
-                  <th scope="col" class="num">Guard score</th>
-                  <th scope="col">Recorded</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${opts.items.map((c) => {
-                  const person = c.person_id === null ? undefined : opts.people.get(c.person_id);
-                  return html`<tr>
-                    <td><a href="${caseHref(c.id)}">#${c.id}</a></td>
-                    <td>
-                      ${statusBadge(c.status)}
-                      ${
-                        c.repeat_of !== null && c.status !== 'repeat'
-                          ? html` <span class="badge badge-bad">Repeat</span>`
-                          : ''
-                      }
-                    </td>
-                    <td>
-                      ${PLATFORM_LABELS[c.platform]}${c.handle_key ? html` <span class="hint">@${c.handle_key}</span>` : ''}
-                    </td>
-                    <td>
-                      ${person ? personLabel(person) : html`<span class="muted">Not matched</span>`}
-                    </td>
-                    <td class="num">${c.score.toFixed(2)}</td>
-                    <td>${formatWhen(c.created_at)}</td>
-                  </tr>`;
-                })}
-              </tbody>
-            </table>
-          </div>`
-        : html`<p class="empty">No cases${opts.status ? ' with this status' : ' yet'}.</p>`
-    }
-    ${when(
-      opts.pageCount > 1,
-      () =>
-        html`<nav class="pagination" aria-label="Pages">
-          ${when(opts.page > 1, () => html`<a href="${href(opts.page - 1)}" rel="prev">Previous</a>`)}
-          <span>Page ${opts.page} of ${opts.pageCount}</span>
-          ${when(
-            opts.page < opts.pageCount,
-            () => html`<a href="${href(opts.page + 1)}" rel="next">Next</a>`,
-          )}
-        </nav>`,
-    )}`;
+    ${dataTable({
+      columns: [
+        { label: 'Case', cell: (c) => html`<a href="${caseHref(c.id)}">#${c.id}</a>` },
+        {
+          label: 'Status',
+          cell: (c) =>
+            html`${statusBadge(c.status)}
+            ${c.repeat_of !== null && c.status !== 'repeat' ? html` ${badge('Repeat', 'bad')}` : ''}`,
+        },
+        {
+          label: 'Platform',
+          cell: (c) =>
+            html`${PLATFORM_LABELS[c.platform]}${c.handle_key ? html` <span class="hint">@${c.handle_key}</span>` : ''}`,
+        },
+        {
+          label: 'Supporter',
+          cell: (c) => {
+            const person = c.person_id === null ? undefined : opts.people.get(c.person_id);
+            return person ? personLabel(person) : html`<span class="muted">Not matched</span>`;
+          },
+        },
+        { label: 'Guard score', numeric: true, cell: (c) => c.score.toFixed(2) },
+        { label: 'Recorded', cell: (c) => formatWhen(c.created_at) },
+      ],
+      rows: opts.items,
+      empty: `No cases${opts.status ? ' with this status' : ' yet'}.`,
+    })}
+    ${pagination({ page: opts.page, pageCount: opts.pageCount, href })}`;
 }
 
 // ---- new case ----------------------------------------------------------------------------------
 
 export function emptyCaseForm(): CaseForm {
   return { postUrl: '', platform: '', handle: '', email: '', postText: '', postedOn: '' };
-}
-
-function field(
-  name: keyof CaseForm,
-  label: string,
-  control: SafeHtml,
-  errors: Errors,
-  hint?: string,
-): SafeHtml {
-  return html`<div class="${errors[name] ? 'field field-error' : 'field'}">
-    <label for="oc-${name}">${label}</label>
-    ${hint ? html`<span class="hint" id="oc-${name}-hint">${hint}</span>` : ''} ${control}
-    ${errors[name] ? html`<p class="error-message">${errors[name]}</p>` : ''}
-  </div>`;
 }
 
 export function caseFormPage(opts: {
@@ -219,80 +177,63 @@ export function caseFormPage(opts: {
     </p>
     <form method="post" action="${BASE}" class="stack">
       ${csrfField(opts.csrf)}
-      ${field(
-        'postUrl',
-        'Address of the post',
-        html`<input
-          id="oc-postUrl"
-          name="postUrl"
-          type="url"
-          required
-          maxlength="${POST_URL_MAX_LENGTH}"
-          value="${f.postUrl}"
-          aria-describedby="oc-postUrl-hint"
-        />`,
-        e,
-        'https://… — the link to the post itself.',
-      )}
-      ${field(
-        'platform',
-        'Platform',
-        html`<select id="oc-platform" name="platform">
-          <option value="">Work it out from the address</option>
-          ${PLATFORMS.map(
-            (p) =>
-              html`<option value="${p}" ${p === f.platform ? 'selected' : ''}>
-                ${PLATFORM_LABELS[p]}
-              </option>`,
-          )}
-        </select>`,
-        e,
-      )}
-      ${field(
-        'handle',
-        'Handle (optional)',
-        html`<input
-          id="oc-handle"
-          name="handle"
-          value="${f.handle}"
-          maxlength="${HANDLE_INPUT_MAX_LENGTH}"
-          aria-describedby="oc-handle-hint"
-        />`,
-        e,
-        '@name, name@instance for Mastodon, or a profile address. Left empty, it is read from the post address when the address has one.',
-      )}
-      ${field(
-        'email',
-        'Email address (optional)',
-        html`<input
-          id="oc-email"
-          name="email"
-          type="email"
-          value="${f.email}"
-          maxlength="254"
-          autocomplete="off"
-        />`,
-        e,
-      )}
-      ${field(
-        'postText',
-        'Text of the post',
-        html`<textarea
-          id="oc-postText"
-          name="postText"
-          rows="6"
-          required
-          maxlength="${POST_TEXT_MAX_LENGTH}"
-        >
-${f.postText}</textarea>`,
-        e,
-      )}
-      ${field(
-        'postedOn',
-        'Date posted (optional)',
-        html`<input id="oc-postedOn" name="postedOn" type="date" value="${f.postedOn}" />`,
-        e,
-      )}
+      ${textField({
+        id: 'oc-postUrl',
+        name: 'postUrl',
+        label: 'Address of the post',
+        hint: 'https://… — the link to the post itself.',
+        type: 'url',
+        required: true,
+        maxLength: POST_URL_MAX_LENGTH,
+        value: f.postUrl,
+        error: e.postUrl,
+      })}
+      ${selectField({
+        id: 'oc-platform',
+        name: 'platform',
+        label: 'Platform',
+        emptyOption: 'Work it out from the address',
+        options: PLATFORMS.map((p) => ({ value: p, label: PLATFORM_LABELS[p] })),
+        value: f.platform,
+        error: e.platform,
+      })}
+      ${textField({
+        id: 'oc-handle',
+        name: 'handle',
+        label: 'Handle (optional)',
+        hint: '@name, name@instance for Mastodon, or a profile address. Left empty, it is read from the post address when the address has one.',
+        maxLength: HANDLE_INPUT_MAX_LENGTH,
+        value: f.handle,
+        error: e.handle,
+      })}
+      ${textField({
+        id: 'oc-email',
+        name: 'email',
+        label: 'Email address (optional)',
+        type: 'email',
+        maxLength: 254,
+        autocomplete: 'off',
+        value: f.email,
+        error: e.email,
+      })}
+      ${textAreaField({
+        id: 'oc-postText',
+        name: 'postText',
+        label: 'Text of the post',
+        rows: 6,
+        required: true,
+        maxLength: POST_TEXT_MAX_LENGTH,
+        value: f.postText,
+        error: e.postText,
+      })}
+      ${textField({
+        id: 'oc-postedOn',
+        name: 'postedOn',
+        label: 'Date posted (optional)',
+        type: 'date',
+        value: f.postedOn,
+        error: e.postedOn,
+      })}
       <p><button type="submit">Record the post</button></p>
     </form>`;
 }
@@ -342,13 +283,16 @@ function supporterBlock(view: CaseView, canModerate: boolean, csrf: string, matc
       canMatch
         ? html`<form method="post" action="${caseHref(row.id)}/match" class="filters">
             ${csrfField(csrf)}
-            <div class="${matchError ? 'field field-error' : 'field'}">
-              <label for="oc-match-email"
-                >${person ? 'Wrong person? Choose by email' : 'Choose the supporter by email'}</label
-              >
-              <input id="oc-match-email" name="email" type="email" required maxlength="254" />
-              ${matchError ? html`<p class="error-message" role="alert">${matchError}</p>` : ''}
-            </div>
+            ${textField({
+              id: 'oc-match-email',
+              name: 'email',
+              label: person ? 'Wrong person? Choose by email' : 'Choose the supporter by email',
+              type: 'email',
+              required: true,
+              maxLength: 254,
+              error: matchError,
+              alertError: true,
+            })}
             <button type="submit" class="secondary">Match</button>
           </form>`
         : ''
@@ -396,14 +340,14 @@ function requestBlock(view: CaseView, canModerate: boolean, csrf: string): SafeH
     ${
       canModerate && closing.length
         ? html`<div class="outreach-actions">
-            ${closing.map(
-              (action) =>
-                html`<form method="post" action="${caseHref(row.id)}/status" class="inline-form">
-                  ${csrfField(csrf)}<input type="hidden" name="action" value="${action}" />
-                  <button type="submit" class="secondary">
-                    ${action === 'removed' ? 'Post removed (checked)' : 'No response'}
-                  </button>
-                </form>`,
+            ${closing.map((action) =>
+              postButton({
+                action: `${caseHref(row.id)}/status`,
+                csrf,
+                fields: { action },
+                label: action === 'removed' ? 'Post removed (checked)' : 'No response',
+                buttonClass: 'secondary',
+              }),
             )}
           </div>`
         : ''
@@ -423,8 +367,8 @@ export function casePage(opts: {
       ${statusBadge(row.status)}
       ${
         row.repeat_of !== null
-          ? html`${row.status === 'repeat' ? '' : html` <span class="badge badge-bad">Repeat</span>`}
-              — an earlier case: <a href="${caseHref(row.repeat_of)}">#${row.repeat_of}</a>`
+          ? html`${row.status === 'repeat' ? '' : badge('Repeat', 'bad')} — an earlier case:
+              <a href="${caseHref(row.repeat_of)}">#${row.repeat_of}</a>`
           : ''
       }
     </p>
@@ -462,37 +406,22 @@ export function casePage(opts: {
       person
         ? html`<section aria-labelledby="case-history">
             <h2 id="case-history">This supporter's cases</h2>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Case</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Platform</th>
-                    <th scope="col">Recorded</th>
-                    <th scope="col">Request sent</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${history.map(
-                    (c) =>
-                      html`<tr>
-                        <td>
-                          ${
-                            c.id === row.id
-                              ? html`<span aria-current="page">#${c.id} (this case)</span>`
-                              : html`<a href="${caseHref(c.id)}">#${c.id}</a>`
-                          }
-                        </td>
-                        <td>${statusBadge(c.status)}</td>
-                        <td>${PLATFORM_LABELS[c.platform]}</td>
-                        <td>${formatWhen(c.created_at)}</td>
-                        <td>${formatWhen(c.sent_at)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>
+            ${dataTable({
+              columns: [
+                {
+                  label: 'Case',
+                  cell: (c) =>
+                    c.id === row.id
+                      ? html`<span aria-current="page">#${c.id} (this case)</span>`
+                      : html`<a href="${caseHref(c.id)}">#${c.id}</a>`,
+                },
+                { label: 'Status', cell: (c) => statusBadge(c.status) },
+                { label: 'Platform', cell: (c) => PLATFORM_LABELS[c.platform] },
+                { label: 'Recorded', cell: (c) => formatWhen(c.created_at) },
+                { label: 'Request sent', cell: (c) => formatWhen(c.sent_at) },
+              ],
+              rows: history,
+            })}
           </section>`
         : ''
     }

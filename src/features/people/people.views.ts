@@ -1,4 +1,14 @@
+import {
+  postButton,
+  selectField,
+  selectOptions,
+  textAreaField,
+  textField,
+} from '../../infra/html/form-controls.js';
+import { badge, utcTime } from '../../infra/html/format.js';
 import { type SafeHtml, html, when } from '../../infra/html/html.js';
+import { pagination } from '../../infra/html/pagination.js';
+import { dataTable } from '../../infra/html/tables.js';
 import {
   CONSENT_FILTERS,
   type PeopleFilters,
@@ -32,23 +42,10 @@ const CONSENT_LABELS: Record<(typeof CONSENT_FILTERS)[number], string> = {
   none: 'No email consent recorded',
 };
 
-function when_(iso: string): SafeHtml {
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
-}
-
 function consentBadge(status: ConsentStatus | null): SafeHtml {
-  if (status === 'granted') return html`<span class="badge badge-ok">granted</span>`;
-  if (status === 'withdrawn') return html`<span class="badge badge-bad">withdrawn</span>`;
-  return html`<span class="badge">none</span>`;
-}
-
-function options(values: { value: string; label: string }[], selected: string | undefined) {
-  return values.map(
-    (o) =>
-      html`<option value="${o.value}" ${when(o.value === selected, () => html`selected`)}>
-        ${o.label}
-      </option>`,
-  );
+  if (status === 'granted') return badge('granted', 'ok');
+  if (status === 'withdrawn') return badge('withdrawn', 'bad');
+  return badge('none');
 }
 
 export interface FilterChoices {
@@ -77,7 +74,7 @@ function filterForm(filters: PeopleFilters, choices: FilterChoices): SafeHtml {
       >Constituency
       <select name="constituency">
         <option value="">Any</option>
-        ${options(
+        ${selectOptions(
           choices.constituencies.map((c) => ({ value: c.code, label: c.name })),
           filters.constituency,
         )}
@@ -87,7 +84,7 @@ function filterForm(filters: PeopleFilters, choices: FilterChoices): SafeHtml {
       >Region
       <select name="region">
         <option value="">Any</option>
-        ${options(
+        ${selectOptions(
           choices.regions.map((r) => ({ value: r, label: r })),
           filters.region,
         )}
@@ -97,7 +94,7 @@ function filterForm(filters: PeopleFilters, choices: FilterChoices): SafeHtml {
       >Consent
       <select name="consent">
         <option value="">Any</option>
-        ${options(
+        ${selectOptions(
           CONSENT_FILTERS.map((c) => ({ value: c, label: CONSENT_LABELS[c] })),
           filters.consent,
         )}
@@ -107,7 +104,7 @@ function filterForm(filters: PeopleFilters, choices: FilterChoices): SafeHtml {
       >Action taken
       <select name="action">
         <option value="">Any</option>
-        ${options(
+        ${selectOptions(
           choices.actions.map((a) => ({ value: a, label: a })),
           filters.action,
         )}
@@ -154,10 +151,13 @@ function saveSegmentForm(view: PeopleListView): SafeHtml {
       ${Object.entries(view.filters).map(
         ([k, v]) => html`<input type="hidden" name="${k}" value="${String(v)}" />`,
       )}
-      <label
-        >Segment name
-        <input type="text" name="name" required maxlength="${SEGMENT_NAME_MAX_LENGTH}" />
-      </label>
+      ${textField({
+        id: 'segment-name',
+        name: 'name',
+        label: 'Segment name',
+        required: true,
+        maxLength: SEGMENT_NAME_MAX_LENGTH,
+      })}
       <button type="submit">Save segment</button>
     </form>
   </details>`;
@@ -198,54 +198,25 @@ function resultsBlock(view: PeopleListView, result: PeoplePage): SafeHtml {
   return html`<p class="people-count" role="status">
       ${result.total === 1 ? '1 person' : `${result.total.toLocaleString('en-GB')} people`}
     </p>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Constituency</th>
-            <th scope="col">Tags</th>
-            <th scope="col">Email consent</th>
-            <th scope="col">Joined</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${result.people.map(
-            (p) =>
-              html`<tr>
-                <td><a href="/admin/people/${p.id}">${displayName(p)}</a></td>
-                <td>${p.email}</td>
-                <td>${p.constituencyName ?? ''}</td>
-                <td>${p.tags.join(', ')}</td>
-                <td>${consentBadge(p.emailConsent)}</td>
-                <td>${when_(p.createdAt)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
-    ${when(
-      result.pageCount > 1,
-      () =>
-        html`<nav class="pagination" aria-label="Pages">
-          ${when(
-            result.page > 1,
-            () =>
-              html`<a href="${pageLink(view.filters, segmentId, result.page - 1)}" rel="prev"
-                >Previous</a
-              >`,
-          )}
-          <span>Page ${result.page} of ${result.pageCount}</span>
-          ${when(
-            result.page < result.pageCount,
-            () =>
-              html`<a href="${pageLink(view.filters, segmentId, result.page + 1)}" rel="next"
-                >Next</a
-              >`,
-          )}
-        </nav>`,
-    )}`;
+    ${dataTable({
+      columns: [
+        {
+          label: 'Name',
+          cell: (p) => html`<a href="/admin/people/${p.id}">${displayName(p)}</a>`,
+        },
+        { label: 'Email', cell: (p) => p.email },
+        { label: 'Constituency', cell: (p) => p.constituencyName ?? '' },
+        { label: 'Tags', cell: (p) => p.tags.join(', ') },
+        { label: 'Email consent', cell: (p) => consentBadge(p.emailConsent) },
+        { label: 'Joined', cell: (p) => utcTime(p.createdAt) },
+      ],
+      rows: result.people,
+    })}
+    ${pagination({
+      page: result.page,
+      pageCount: result.pageCount,
+      href: (page) => pageLink(view.filters, segmentId, page),
+    })}`;
 }
 
 // ---- person page -------------------------------------------------------------------------------
@@ -283,57 +254,54 @@ function editForm(view: PersonView): SafeHtml {
     ${when(view.editError, () => html`<p class="error-message" role="alert">${view.editError ?? ''}</p>`)}
     <form method="post" action="/admin/people/${p.id}" class="stack">
       <input type="hidden" name="_csrf" value="${view.csrfToken}" />
-      <label
-        >Email
-        <input
-          type="email"
-          name="email"
-          value="${v.email ?? ''}"
-          required
-          maxlength="${EMAIL_MAX_LENGTH}"
-        />
-      </label>
-      <label
-        >First name
-        <input
-          type="text"
-          name="firstName"
-          value="${v.firstName ?? ''}"
-          maxlength="${NAME_MAX_LENGTH}"
-        />
-      </label>
-      <label
-        >Last name
-        <input
-          type="text"
-          name="lastName"
-          value="${v.lastName ?? ''}"
-          maxlength="${NAME_MAX_LENGTH}"
-        />
-      </label>
-      <label
-        >Postcode
-        <input
-          type="text"
-          name="postcode"
-          value="${v.postcode ?? ''}"
-          maxlength="${POSTCODE_MAX_LENGTH}"
-          autocomplete="off"
-        />
-        <span class="hint">The constituency is worked out from the postcode.</span>
-      </label>
-      <label
-        >Phone
-        <input type="tel" name="phone" value="${v.phone ?? ''}" maxlength="${PHONE_MAX_LENGTH}" />
-      </label>
-      <label
-        >Custom fields
-        <textarea name="customFields">${v.customFields ?? ''}</textarea>
-        <span class="hint"
-          >One per line, as <code>name: value</code> (names up to ${CUSTOM_FIELD_KEY_MAX_LENGTH}
-          characters).</span
-        >
-      </label>
+      ${textField({
+        id: 'person-email',
+        name: 'email',
+        label: 'Email',
+        type: 'email',
+        required: true,
+        maxLength: EMAIL_MAX_LENGTH,
+        value: v.email,
+      })}
+      ${textField({
+        id: 'person-firstName',
+        name: 'firstName',
+        label: 'First name',
+        maxLength: NAME_MAX_LENGTH,
+        value: v.firstName,
+      })}
+      ${textField({
+        id: 'person-lastName',
+        name: 'lastName',
+        label: 'Last name',
+        maxLength: NAME_MAX_LENGTH,
+        value: v.lastName,
+      })}
+      ${textField({
+        id: 'person-postcode',
+        name: 'postcode',
+        label: 'Postcode',
+        hint: 'The constituency is worked out from the postcode.',
+        maxLength: POSTCODE_MAX_LENGTH,
+        autocomplete: 'off',
+        value: v.postcode,
+      })}
+      ${textField({
+        id: 'person-phone',
+        name: 'phone',
+        label: 'Phone',
+        type: 'tel',
+        maxLength: PHONE_MAX_LENGTH,
+        value: v.phone,
+      })}
+      ${textAreaField({
+        id: 'person-customFields',
+        name: 'customFields',
+        label: 'Custom fields',
+        hint: html`One per line, as <code>name: value</code> (names up to
+          ${CUSTOM_FIELD_KEY_MAX_LENGTH} characters).`,
+        value: v.customFields,
+      })}
       <button type="submit">Save changes</button>
     </form>
   </section>`;
@@ -351,20 +319,15 @@ function tagsSection(view: PersonView): SafeHtml {
               (t) =>
                 html`<li>
                   <a class="badge" href="/admin/people?${filtersToQuery({ tag: t })}">${t}</a>
-                  ${when(
-                    view.canEdit,
-                    () =>
-                      html`<form
-                        method="post"
-                        action="/admin/people/${p.id}/tags/remove"
-                        class="inline-form"
-                      >
-                        <input type="hidden" name="_csrf" value="${view.csrfToken}" />
-                        <input type="hidden" name="tag" value="${t}" />
-                        <button type="submit" class="link" aria-label="Remove tag ${t}">
-                          remove
-                        </button>
-                      </form>`,
+                  ${when(view.canEdit, () =>
+                    postButton({
+                      action: `/admin/people/${p.id}/tags/remove`,
+                      csrf: view.csrfToken,
+                      fields: { tag: t },
+                      label: 'remove',
+                      buttonClass: 'link',
+                      ariaLabel: `Remove tag ${t}`,
+                    }),
                   )}
                 </li>`,
             )}
@@ -392,33 +355,17 @@ function consentSection(view: PersonView): SafeHtml {
     ${
       view.consents.length === 0
         ? html`<p class="muted">No consent recorded.</p>`
-        : html`<div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Channel</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">How</th>
-                  <th scope="col">Wording shown</th>
-                  <th scope="col">Source</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${view.consents.map(
-                  (c) =>
-                    html`<tr>
-                      <td>${when_(c.createdAt)}</td>
-                      <td>${c.channel}</td>
-                      <td>${consentBadge(c.status)}</td>
-                      <td>${c.method}</td>
-                      <td>${c.wording}</td>
-                      <td>${c.source}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
+        : dataTable({
+            columns: [
+              { label: 'When', cell: (c) => utcTime(c.createdAt) },
+              { label: 'Channel', cell: (c) => c.channel },
+              { label: 'Status', cell: (c) => consentBadge(c.status) },
+              { label: 'How', cell: (c) => c.method },
+              { label: 'Wording shown', cell: (c) => c.wording },
+              { label: 'Source', cell: (c) => c.source },
+            ],
+            rows: view.consents,
+          })
     }
     ${when(
       view.canEdit && !p.erasedAt,
@@ -427,24 +374,29 @@ function consentSection(view: PersonView): SafeHtml {
           <summary>Record a consent change</summary>
           <form method="post" action="/admin/people/${p.id}/consents" class="stack">
             <input type="hidden" name="_csrf" value="${view.csrfToken}" />
-            <label
-              >Channel
-              <select name="channel">
-                ${CONSENT_CHANNELS.map((c) => html`<option value="${c}">${c}</option>`)}
-              </select>
-            </label>
-            <label
-              >Status
-              <select name="status">
-                <option value="withdrawn">withdrawn</option>
-                <option value="granted">granted</option>
-              </select>
-            </label>
-            <label
-              >How they told us
-              <textarea name="note" required maxlength="${WORDING_MAX_LENGTH}"></textarea>
-              <span class="hint">e.g. "Phoned on 3 May asking to stop emails".</span>
-            </label>
+            ${selectField({
+              id: 'consent-channel',
+              name: 'channel',
+              label: 'Channel',
+              options: CONSENT_CHANNELS.map((c) => ({ value: c, label: c })),
+            })}
+            ${selectField({
+              id: 'consent-status',
+              name: 'status',
+              label: 'Status',
+              options: [
+                { value: 'withdrawn', label: 'withdrawn' },
+                { value: 'granted', label: 'granted' },
+              ],
+            })}
+            ${textAreaField({
+              id: 'consent-note',
+              name: 'note',
+              label: 'How they told us',
+              hint: 'e.g. "Phoned on 3 May asking to stop emails".',
+              required: true,
+              maxLength: WORDING_MAX_LENGTH,
+            })}
             <button type="submit">Record</button>
           </form>
         </details>`,
@@ -462,7 +414,7 @@ function timelineSection(view: PersonView): SafeHtml {
             ${view.activities.map(
               (a) =>
                 html`<li>
-                  ${when_(a.createdAt)} <span class="badge">${a.kind}</span> ${a.summary}
+                  ${utcTime(a.createdAt)} <span class="badge">${a.kind}</span> ${a.summary}
                 </li>`,
             )}
           </ol>`
@@ -501,7 +453,7 @@ export function personBody(view: PersonView): SafeHtml {
       p.erasedAt,
       () =>
         html`<p class="flash flash-info">
-          This person was erased on ${when_(p.erasedAt ?? '')}. Their activity still counts in
+          This person was erased on ${utcTime(p.erasedAt ?? '')}. Their activity still counts in
           totals but nothing identifies them.
         </p>`,
     )}
@@ -519,7 +471,7 @@ export function personBody(view: PersonView): SafeHtml {
       <dt>Source</dt>
       <dd>${p.source}</dd>
       <dt>Joined</dt>
-      <dd>${when_(p.createdAt)}</dd>
+      <dd>${utcTime(p.createdAt)}</dd>
       ${Object.entries(p.customFields).map(
         ([k, v]) =>
           html`<dt>${k}</dt>
@@ -540,10 +492,13 @@ export function eraseBody(person: Person, csrfToken: string, error?: string): Sa
     ${when(error, () => html`<p class="error-message" role="alert">${error ?? ''}</p>`)}
     <form method="post" action="/admin/people/${person.id}/erase" class="stack">
       <input type="hidden" name="_csrf" value="${csrfToken}" />
-      <label
-        >Type the person's email address (<code>${person.email}</code>) to confirm
-        <input type="text" name="confirm" required autocomplete="off" />
-      </label>
+      ${textField({
+        id: 'erase-confirm',
+        name: 'confirm',
+        label: html`Type the person's email address (<code>${person.email}</code>) to confirm`,
+        required: true,
+        autocomplete: 'off',
+      })}
       <button type="submit" class="danger">Erase this person</button>
     </form>
     <p><a href="/admin/people/${person.id}">Cancel</a></p>`;
@@ -570,37 +525,23 @@ export function segmentsBody(
   csrfToken: string,
 ): SafeHtml {
   if (segments.length === 0) return html`<p class="empty">${NO_SEGMENTS_MESSAGE}</p>`;
-  return html`<div class="table-wrap people-segments">
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Segment</th>
-          <th scope="col">Filters</th>
-          <th scope="col" class="num">People</th>
-          ${when(canEdit, () => html`<th scope="col">Actions</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${segments.map(
-          (s) =>
-            html`<tr>
-              <td><a href="/admin/segments/${s.id}">${s.name}</a></td>
-              <td>${describeFilters(s.filters)}</td>
-              <td class="num">${s.count}</td>
-              ${when(
-                canEdit,
-                () =>
-                  html`<td>
-                    <a href="/admin/segments/${s.id}/export.csv" download>CSV</a>
-                    <form method="post" action="/admin/segments/${s.id}/delete" class="inline-form">
-                      <input type="hidden" name="_csrf" value="${csrfToken}" />
-                      <button type="submit" class="link">Delete</button>
-                    </form>
-                  </td>`,
-              )}
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    wrapClass: 'people-segments',
+    columns: [
+      { label: 'Segment', cell: (s) => html`<a href="/admin/segments/${s.id}">${s.name}</a>` },
+      { label: 'Filters', cell: (s) => describeFilters(s.filters) },
+      { label: 'People', numeric: true, cell: (s) => s.count },
+      canEdit && {
+        label: 'Actions',
+        cell: (s) =>
+          html`<a href="/admin/segments/${s.id}/export.csv" download>CSV</a> ${postButton({
+              action: `/admin/segments/${s.id}/delete`,
+              csrf: csrfToken,
+              label: 'Delete',
+              buttonClass: 'link',
+            })}`,
+      },
+    ],
+    rows: segments,
+  });
 }

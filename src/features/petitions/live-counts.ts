@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { CountCache } from '../../infra/cache/count-cache.js';
 import type { Db } from '../../infra/db/database.js';
 import * as repo from './petitions.repository.js';
 
@@ -8,54 +9,13 @@ export const COUNT_REFRESH_MS = 1_000;
 export const MAX_STREAM_WATCHERS = 100_000;
 const KEEPALIVE_MS = 25_000;
 
-interface Entry {
-  count: number;
-  fetchedAt: number;
-  pending: Promise<number> | undefined;
-}
-
 /**
  * Petition counts served from memory: readers get the cached value, and at most one query per
  * petition per COUNT_REFRESH_MS goes to the database however many people watch.
  */
-export class LiveCounts {
-  private entries = new Map<number, Entry>();
-  /** Database reads so far (the benchmark and tests check the one-per-second promise). */
-  queries = 0;
-
-  constructor(private readonly db: Db) {}
-
-  async get(petitionId: number, now = Date.now()): Promise<number> {
-    let entry = this.entries.get(petitionId);
-    if (!entry) {
-      entry = { count: 0, fetchedAt: 0, pending: undefined };
-      this.entries.set(petitionId, entry);
-    }
-    if (now - entry.fetchedAt < COUNT_REFRESH_MS) return entry.count;
-    let pending = entry.pending;
-    if (!pending) {
-      const e = entry;
-      this.queries++;
-      pending = repo
-        .signatureCount(this.db.kysely, petitionId)
-        .then((n) => {
-          e.count = n;
-          e.fetchedAt = Date.now();
-          return n;
-        })
-        .finally(() => {
-          e.pending = undefined;
-        });
-      e.pending = pending;
-    }
-    // Once a value exists, watchers never wait for the refresh.
-    return entry.fetchedAt > 0 ? entry.count : pending;
-  }
-
-  /** After a change in this process, the next read fetches afresh. */
-  invalidate(petitionId: number): void {
-    const entry = this.entries.get(petitionId);
-    if (entry) entry.fetchedAt = 0;
+export class LiveCounts extends CountCache {
+  constructor(db: Db) {
+    super(COUNT_REFRESH_MS, (petitionId) => repo.signatureCount(db.kysely, petitionId));
   }
 }
 

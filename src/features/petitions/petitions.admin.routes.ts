@@ -2,9 +2,9 @@ import multipart from '@fastify/multipart';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
-import { html } from '../../infra/html/html.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import { renderAdminNotFound, withRecordById } from '../../infra/http/route-params.js';
 import type { Services } from '../../infra/services.js';
 import { listTargetLists, listTargets } from '../targets/targets.service.js';
 import * as repo from './petitions.repository.js';
@@ -14,12 +14,10 @@ import * as service from './petitions.service.js';
 import { STATUS_ACTIONS, type StatusAction } from './petitions.service.js';
 import * as views from './petitions.admin.views.js';
 import type { PetitionsRuntime } from './petitions.runtime.js';
-import { formField } from '../../infra/http/form-fields.js';
+import { formField, formFieldList } from '../../infra/http/form-fields.js';
 import { checkUploadForgery } from '../../infra/http/security.js';
 import { eligibilityEntriesFromFile } from './eligibility-file.js';
 import { ELIGIBILITY_MAX_BYTES } from './petitions.rules.js';
-
-type Form = Record<string, unknown>;
 
 const plural = (n: number, one: string, many: string) =>
   `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
@@ -29,12 +27,6 @@ const TARGET_PICKER_MAX = 1_000;
 const TRENDING_ROWS = 25;
 /** The eligibility list is pasted into a form, so this route takes a larger body. */
 const ELIGIBILITY_BODY_LIMIT = 9 * 1024 * 1024;
-
-function fieldList(body: unknown, name: string): string[] {
-  const v = (body as Form | undefined)?.[name];
-  if (typeof v === 'string') return [v];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
 
 function formFromBody(body: unknown): PetitionForm {
   return {
@@ -50,7 +42,7 @@ function formFromBody(body: unknown): PetitionForm {
     thankYou: formField(body, 'thankYou'),
     shareText: formField(body, 'shareText'),
     targetListId: formField(body, 'targetListId'),
-    targetIds: fieldList(body, 'targetIds'),
+    targetIds: formFieldList(body, 'targetIds'),
   };
 }
 
@@ -62,26 +54,14 @@ export async function petitionsAdminRoutes(
   const { db } = services;
   const ctx: service.PetitionsContext = { db, audit: services.audit };
 
-  const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    renderAdmin(req, reply, {
-      title: 'Not found',
-      status: 404,
-      body: html`<p>There is no such petition.</p>
-        <p><a href="/admin/petitions">All petitions</a></p>`,
-    });
-
-  async function withPetition(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    then: (p: PetitionRow) => Promise<FastifyReply> | FastifyReply,
-  ) {
-    const raw = (req.params as { id?: string }).id ?? '';
-    const petition = /^[1-9]\d{0,9}$/.test(raw)
-      ? await repo.findPetition(db.kysely, Number(raw))
-      : undefined;
-    if (!petition) return notFound(req, reply);
-    return then(petition);
-  }
+  const withPetition = withRecordById({
+    load: (id) => repo.findPetition(db.kysely, id),
+    notFound: (req, reply) =>
+      renderAdminNotFound(req, reply, 'There is no such petition.', {
+        href: '/admin/petitions',
+        label: 'All petitions',
+      }),
+  });
 
   const renderForm = async (
     req: FastifyRequest,

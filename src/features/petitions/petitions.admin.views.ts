@@ -1,4 +1,13 @@
+import {
+  errorNotice,
+  errorSummary,
+  formFields,
+  postButton,
+  radioGroup,
+  selectField,
+} from '../../infra/html/form-controls.js';
 import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
+import { dataTable } from '../../infra/html/tables.js';
 import type { Target, TargetListSummary } from '../targets/targets.service.js';
 import type { PetitionRow } from './petitions.repository.js';
 import {
@@ -14,19 +23,8 @@ import {
   TITLE_MAX_LENGTH,
 } from './petitions.rules.js';
 import { STATUS_ACTIONS, type StatusAction, targetIdsOf } from './petitions.service.js';
-import { kindLabel, petitionPath } from './petitions.public.views.js';
+import { constituencyTable, kindLabel, petitionPath } from './petitions.public.views.js';
 import type { Reconciliation } from './petitions.service.js';
-
-function errorSummary(errors: Errors): SafeHtml | '' {
-  const messages = Object.values(errors);
-  if (!messages.length) return '';
-  return html`<div class="flash flash-error" role="alert">
-    <p>Please correct the following:</p>
-    <ul>
-      ${messages.map((m) => html`<li>${m}</li>`)}
-    </ul>
-  </div>`;
-}
 
 const STATUS_LABELS: Record<string, string> = {
   draft: 'Draft',
@@ -47,41 +45,25 @@ export function listPage(opts: {
 }): SafeHtml {
   const rec = opts.reconciliation;
   return html`${opts.canEdit ? html`<p><a class="button" href="/admin/petitions/new">New petition or open letter</a></p>` : ''}
-  ${
-    opts.petitions.length
-      ? html`<div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">Signatures</th>
-                <th scope="col" class="num">Goal</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${opts.petitions.map(
-                (p) =>
-                  html`<tr>
-                    <td>
-                      <a href="${adminBase(p)}">${p.title}</a>
-                      <span class="hint">/p/${p.slug}</span>
-                    </td>
-                    <td>${p.kind === 'open_letter' ? 'Open letter' : 'Petition'}</td>
-                    <td>${STATUS_LABELS[p.status]}</td>
-                    <td class="num">${p.signature_count.toLocaleString('en-GB')}</td>
-                    <td class="num">${p.goal.toLocaleString('en-GB')}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`
-      : html`<p class="empty">
-          No petitions or open letters
-          yet.${opts.canEdit ? ' Start one with the button above.' : ''}
-        </p>`
-  }
+  ${dataTable({
+    columns: [
+      {
+        label: 'Title',
+        cell: (p) =>
+          html`<a href="${adminBase(p)}">${p.title}</a> <span class="hint">/p/${p.slug}</span>`,
+      },
+      { label: 'Kind', cell: (p) => (p.kind === 'open_letter' ? 'Open letter' : 'Petition') },
+      { label: 'Status', cell: (p) => STATUS_LABELS[p.status] },
+      {
+        label: 'Signatures',
+        numeric: true,
+        cell: (p) => p.signature_count.toLocaleString('en-GB'),
+      },
+      { label: 'Goal', numeric: true, cell: (p) => p.goal.toLocaleString('en-GB') },
+    ],
+    rows: opts.petitions,
+    empty: `No petitions or open letters yet.${opts.canEdit ? ' Start one with the button above.' : ''}`,
+  })}
   ${
     opts.canEdit
       ? html`<section>
@@ -103,53 +85,15 @@ export function listPage(opts: {
                   </p>`
               : ''
           }
-          <form method="post" action="/admin/petitions/reconcile" class="inline-form">
-            ${csrfField(opts.csrf)}<button type="submit" class="secondary">Check counts now</button>
-          </form>
+          ${postButton({
+            action: '/admin/petitions/reconcile',
+            csrf: opts.csrf,
+            label: 'Check counts now',
+            buttonClass: 'secondary',
+          })}
         </section>`
       : ''
   }`;
-}
-
-function input(
-  name: keyof PetitionForm,
-  label: string,
-  value: string,
-  errors: Errors,
-  attrs: { max?: number; type?: string; hint?: string; required?: boolean } = {},
-) {
-  const id = `pf-${name}`;
-  return html`<div class="${errors[name] ? 'field field-error' : 'field'}">
-    <label for="${id}">${label}</label>
-    ${attrs.hint ? html`<span class="hint">${attrs.hint}</span>` : ''}
-    <input
-      id="${id}"
-      name="${name}"
-      type="${attrs.type ?? 'text'}"
-      value="${value}"
-      ${attrs.max ? html`maxlength="${attrs.max}"` : ''}
-      ${attrs.required ? 'required' : ''}
-    />
-    ${errors[name] ? html`<p class="error-message">${errors[name]}</p>` : ''}
-  </div>`;
-}
-
-function textarea(
-  name: keyof PetitionForm,
-  label: string,
-  value: string,
-  errors: Errors,
-  max: number,
-  rows: number,
-  hint?: string,
-) {
-  const id = `pf-${name}`;
-  return html`<div class="${errors[name] ? 'field field-error' : 'field'}">
-    <label for="${id}">${label}</label>
-    ${hint ? html`<span class="hint">${hint}</span>` : ''}
-    <textarea id="${id}" name="${name}" rows="${rows}" maxlength="${max}">${value}</textarea>
-    ${errors[name] ? html`<p class="error-message">${errors[name]}</p>` : ''}
-  </div>`;
 }
 
 export function emptyForm(): PetitionForm {
@@ -188,6 +132,10 @@ export function formOf(p: PetitionRow): PetitionForm {
   };
 }
 
+function targetLabel(t: Target): string {
+  return `${t.name}${t.role ? ` (${t.role})` : ''}${t.division_name ? ` — ${t.division_name}` : ''}`;
+}
+
 export function petitionForm(opts: {
   action: string;
   form: PetitionForm;
@@ -200,80 +148,72 @@ export function petitionForm(opts: {
 }): SafeHtml {
   const f = opts.form;
   const e = opts.errors;
-  const chosen = new Set(f.targetIds);
+  const field = formFields('pf', f, e);
   return html`${errorSummary(e)}
     <form method="post" action="${opts.action}" class="stack">
       ${csrfField(opts.csrf)}
-      <fieldset>
-        <legend>Kind</legend>
-        <label
-          ><input
-            type="radio"
-            name="kind"
-            value="petition"
-            ${f.kind !== 'open_letter' ? 'checked' : ''}
-          />
-          Petition (shows counts)</label
-        >
-        <label
-          ><input
-            type="radio"
-            name="kind"
-            value="open_letter"
-            ${f.kind === 'open_letter' ? 'checked' : ''}
-          />
-          Open letter (also shows signers' names, with their consent)</label
-        >
-      </fieldset>
-      ${input('title', 'Title', f.title, e, { max: TITLE_MAX_LENGTH, required: true })}
-      ${input('slug', 'Web address', f.slug, e, { max: SLUG_MAX_LENGTH, hint: 'The end of /p/… Leave empty to make one from the title.' })}
-      ${textarea('body', 'Text', f.body, e, BODY_MAX_LENGTH, 12, 'Markdown: paragraphs, **bold**, *italic*, lists, headings, > quotes and links. No HTML or images.')}
-      ${input('goal', 'Goal (signatures)', f.goal, e, { type: 'number', required: true })}
-      ${input('deadline', 'Deadline (optional)', f.deadline, e, { type: 'date' })}
-      <div class="${e.targetListId ? 'field field-error' : 'field'}">
-        <label for="pf-targetListId">Target list</label>
-        <select id="pf-targetListId" name="targetListId">
-          <option value="">No targets</option>
-          ${opts.lists.map((l) => html`<option value="${l.id}" ${String(l.id) === f.targetListId ? 'selected' : ''}>${l.name} (${l.targetCount})</option>`)}
-        </select>
-        ${e.targetListId ? html`<p class="error-message">${e.targetListId}</p>` : ''}
-      </div>
+      ${radioGroup({
+        name: 'kind',
+        legend: 'Kind',
+        value: f.kind === 'open_letter' ? 'open_letter' : 'petition',
+        options: [
+          { value: 'petition', label: 'Petition (shows counts)' },
+          {
+            value: 'open_letter',
+            label: "Open letter (also shows signers' names, with their consent)",
+          },
+        ],
+      })}
+      ${field.text('title', 'Title', { maxLength: TITLE_MAX_LENGTH, required: true })}
+      ${field.text('slug', 'Web address', { maxLength: SLUG_MAX_LENGTH, hint: 'The end of /p/… Leave empty to make one from the title.' })}
+      ${field.textArea('body', 'Text', { maxLength: BODY_MAX_LENGTH, rows: 12, hint: 'Markdown: paragraphs, **bold**, *italic*, lists, headings, > quotes and links. No HTML or images.' })}
+      ${field.text('goal', 'Goal (signatures)', { type: 'number', required: true })}
+      ${field.text('deadline', 'Deadline (optional)', { type: 'date' })}
+      ${selectField({
+        id: 'pf-targetListId',
+        name: 'targetListId',
+        label: 'Target list',
+        emptyOption: 'No targets',
+        options: opts.lists.map((l) => ({ value: l.id, label: `${l.name} (${l.targetCount})` })),
+        value: f.targetListId,
+        error: e.targetListId,
+      })}
       ${
         opts.listTargets.length
-          ? html`<div class="${e.targetIds ? 'field field-error' : 'field'}">
-              <label for="pf-targetIds">Targets</label>
-              <span class="hint"
-                >Hold Ctrl (or ⌘) to choose several. Save after changing the list to see its
-                targets.</span
-              >
-              <select id="pf-targetIds" name="targetIds" multiple size="8">
-                ${opts.listTargets.map((t) => html`<option value="${t.id}" ${chosen.has(String(t.id)) ? 'selected' : ''}>${t.name}${t.role ? ` (${t.role})` : ''}${t.division_name ? ` — ${t.division_name}` : ''}</option>`)}
-              </select>
-              ${e.targetIds ? html`<p class="error-message">${e.targetIds}</p>` : ''}
-            </div>`
+          ? selectField({
+              id: 'pf-targetIds',
+              name: 'targetIds',
+              label: 'Targets',
+              hint: 'Hold Ctrl (or ⌘) to choose several. Save after changing the list to see its targets.',
+              multiple: true,
+              size: 8,
+              options: opts.listTargets.map((t) => ({ value: t.id, label: targetLabel(t) })),
+              value: f.targetIds,
+              error: e.targetIds,
+            })
           : f.targetListId
             ? html`<p class="hint">Save to choose targets from this list.</p>`
             : ''
       }
-      ${input('customQuestion', 'Extra question for signers (optional)', f.customQuestion, e, { max: QUESTION_MAX_LENGTH })}
-      <div class="field">
-        <label for="pf-eligibility">Who may sign</label>
-        <select id="pf-eligibility" name="eligibility">
-          <option value="none" ${f.eligibility === 'none' ? 'selected' : ''}>Anyone</option>
-          <option value="email" ${f.eligibility === 'email' ? 'selected' : ''}>
-            Check emails against a list (marks signatures verified)
-          </option>
-          <option
-            value="membership_number"
-            ${f.eligibility === 'membership_number' ? 'selected' : ''}
-          >
-            Ask for a membership number and check it against a list
-          </option>
-        </select>
-      </div>
-      ${input('eligibilityLabel', 'Note on who may sign (optional)', f.eligibilityLabel, e, { max: ELIGIBILITY_LABEL_MAX_LENGTH, hint: 'e.g. "Members only: your number is on your card."' })}
-      ${textarea('thankYou', 'Thank-you text', f.thankYou, e, THANK_YOU_MAX_LENGTH, 3, 'Shown after someone confirms.')}
-      ${input('shareText', 'Share text', f.shareText, e, { max: SHARE_TEXT_MAX_LENGTH, hint: 'Suggested words for social media; the title if empty.' })}
+      ${field.text('customQuestion', 'Extra question for signers (optional)', { maxLength: QUESTION_MAX_LENGTH })}
+      ${selectField({
+        id: 'pf-eligibility',
+        name: 'eligibility',
+        label: 'Who may sign',
+        options: [
+          { value: 'none', label: 'Anyone' },
+          { value: 'email', label: 'Check emails against a list (marks signatures verified)' },
+          {
+            value: 'membership_number',
+            label: 'Ask for a membership number and check it against a list',
+          },
+        ],
+        value: f.eligibility,
+        error: e.eligibility,
+      })}
+      ${field.text('eligibilityLabel', 'Note on who may sign (optional)', { maxLength: ELIGIBILITY_LABEL_MAX_LENGTH, hint: 'e.g. "Members only: your number is on your card."' })}
+      ${field.textArea('thankYou', 'Thank-you text', { maxLength: THANK_YOU_MAX_LENGTH, rows: 3, hint: 'Shown after someone confirms.' })}
+      ${field.text('shareText', 'Share text', { maxLength: SHARE_TEXT_MAX_LENGTH, hint: 'Suggested words for social media; the title if empty.' })}
       <button type="submit">${opts.submitLabel}</button>
     </form>`;
 }
@@ -316,15 +256,13 @@ export function detailPage(opts: {
       opts.canEdit
         ? html`<p><a class="button secondary" href="${adminBase(p)}/edit">Edit</a></p>
             <div class="pt-actions">
-              ${actions.map(
-                ([action, rule]) =>
-                  html`<form method="post" action="${adminBase(p)}/status" class="inline-form">
-                    ${csrfField(opts.csrf)}<input
-                      type="hidden"
-                      name="action"
-                      value="${action}"
-                    /><button type="submit">${rule.label}</button>
-                  </form>`,
+              ${actions.map(([action, rule]) =>
+                postButton({
+                  action: `${adminBase(p)}/status`,
+                  csrf: opts.csrf,
+                  fields: { action },
+                  label: rule.label,
+                }),
               )}
             </div>`
         : ''
@@ -337,17 +275,18 @@ export function detailPage(opts: {
     </ul>
     ${
       opts.canEdit && opts.targets.some((t) => t.email)
-        ? html`<form method="post" action="${adminBase(p)}/email-targets" class="inline-form">
-            ${csrfField(opts.csrf)}<button type="submit" class="secondary">
-              Email the targets the count and link
-            </button>
-          </form>`
+        ? postButton({
+            action: `${adminBase(p)}/email-targets`,
+            csrf: opts.csrf,
+            label: 'Email the targets the count and link',
+            buttonClass: 'secondary',
+          })
         : ''
     }
     ${
       opts.canEdit && p.eligibility !== 'none'
         ? html`<h2>Eligibility list</h2>
-            ${opts.eligibilityError ? html`<p class="flash flash-error" role="alert">${opts.eligibilityError}</p>` : ''}
+            ${errorNotice(opts.eligibilityError)}
             <form
               method="post"
               action="${adminBase(p)}/eligibility"
@@ -386,57 +325,35 @@ export function reportPage(opts: {
 }): SafeHtml {
   const table = (title: string, field: 'ip' | 'domain', rows: Trend[]) =>
     html`<h2>${title}</h2>
-      ${
-        rows.length
-          ? html`<div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">${field === 'ip' ? 'IP address' : 'Email domain'}</th>
-                    <th class="num" scope="col">Signatures</th>
-                    <th class="num" scope="col">Confirmed</th>
-                    <th class="num" scope="col">Invalidated</th>
-                    <th scope="col">Latest</th>
-                    <th scope="col"></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows.map(
-                    (r) =>
-                      html`<tr>
-                        <td>
-                          <code>${r.value}</code
-                          >${r.disposable ? html` <strong class="pt-flag">disposable</strong>` : ''}
-                        </td>
-                        <td class="num">${r.total}</td>
-                        <td class="num">${r.confirmed}</td>
-                        <td class="num">${r.invalidated}</td>
-                        <td>${r.latest.slice(0, 16).replace('T', ' ')}</td>
-                        <td>
-                          ${
-                            r.total > r.invalidated
-                              ? html`<form
-                                  method="post"
-                                  action="${adminBase(opts.petition)}/invalidate"
-                                  class="inline-form"
-                                >
-                                  ${csrfField(opts.csrf)}<input
-                                    type="hidden"
-                                    name="${field}"
-                                    value="${r.value}"
-                                  />
-                                  <button type="submit" class="danger">Invalidate all</button>
-                                </form>`
-                              : ''
-                          }
-                        </td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-          : html`<p class="empty">No signatures yet.</p>`
-      }`;
+      ${dataTable({
+        columns: [
+          {
+            label: field === 'ip' ? 'IP address' : 'Email domain',
+            cell: (r) =>
+              html`<code>${r.value}</code
+                >${r.disposable ? html` <strong class="pt-flag">disposable</strong>` : ''}`,
+          },
+          { label: 'Signatures', numeric: true, cell: (r) => r.total },
+          { label: 'Confirmed', numeric: true, cell: (r) => r.confirmed },
+          { label: 'Invalidated', numeric: true, cell: (r) => r.invalidated },
+          { label: 'Latest', cell: (r) => r.latest.slice(0, 16).replace('T', ' ') },
+          {
+            label: '',
+            cell: (r) =>
+              r.total > r.invalidated
+                ? postButton({
+                    action: `${adminBase(opts.petition)}/invalidate`,
+                    csrf: opts.csrf,
+                    fields: { [field]: r.value },
+                    label: 'Invalidate all',
+                    buttonClass: 'danger',
+                  })
+                : '',
+          },
+        ],
+        rows,
+        empty: 'No signatures yet.',
+      })}`;
   return html`<p><a href="${adminBase(opts.petition)}">Back to ${opts.petition.title}</a></p>
     <p class="hint">
       Invalidated signatures leave the public count at once. Disposable domains are flagged, not
@@ -471,23 +388,7 @@ export function deliveryPage(opts: {
       their email address.
     </p>
     <h2>Signatures by constituency</h2>
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Constituency</th>
-          <th class="num" scope="col">Signatures</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${opts.byConstituency.map(
-          (c) =>
-            html`<tr>
-              <td>${c.name ?? 'Unknown'}</td>
-              <td class="num">${c.count.toLocaleString('en-GB')}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${constituencyTable(opts.byConstituency)}
     ${
       p.kind === 'open_letter'
         ? html`<h2>Signed by</h2>

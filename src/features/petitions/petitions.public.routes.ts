@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SafeHtml, html } from '../../infra/html/html.js';
-import { messagePage, publicLayout } from '../../infra/html/layout.js';
+import { publicLayout } from '../../infra/html/layout.js';
+import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
 import { originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
@@ -51,33 +52,17 @@ function page(
   body: SafeHtml,
   opts: { cache?: string; description?: string } = {},
 ) {
-  return reply
-    .code(status)
-    .header('cache-control', opts.cache ?? 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(
-      publicLayout({
-        title,
-        body,
-        scripts: ['petition-live.js'],
-        ...(opts.description ? { description: opts.description } : {}),
-      }).value,
-    );
+  const text = publicLayout({
+    title,
+    body,
+    scripts: ['petition-live.js'],
+    ...(opts.description ? { description: opts.description } : {}),
+  }).value;
+  return sendHtml(reply, status, text, opts.cache);
 }
 
-function notice(
-  reply: FastifyReply,
-  status: number,
-  title: string,
-  message: string,
-  extra?: SafeHtml,
-) {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(messagePage(title, message, extra).value);
-}
+const petitionNotFound = (reply: FastifyReply) =>
+  sendNotice(reply, 404, 'Petition not found', 'There is no petition at this address.');
 
 const OPEN_DATA = { config: { securityHeaders: 'open-data' as const } };
 
@@ -99,11 +84,7 @@ export async function petitionsPublicRoutes(
       text = publicLayout({ title: 'Check your email', body: checkEmailPage(petition) }).value;
       checkEmailPages.set(key, text);
     }
-    return reply
-      .code(200)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(text);
+    return sendHtml(reply, 200, text);
   };
 
   const renderPetition = async (
@@ -165,10 +146,7 @@ export async function petitionsPublicRoutes(
     const raw = slugOf(req);
     if (raw.endsWith('.json')) {
       const snapshot = await rt.cache.snapshot(raw.slice(0, -'.json'.length));
-      if (!snapshot)
-        return reply
-          .code(404)
-          .send({ statusCode: 404, error: 'Not Found', message: 'No such petition.' });
+      if (!snapshot) return sendJsonNotFound(reply, 'No such petition.');
       const { petition } = snapshot;
       return reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`).send({
         slug: petition.slug,
@@ -182,14 +160,10 @@ export async function petitionsPublicRoutes(
       });
     }
     const cached = rt.cache.page(raw);
-    if (cached)
-      return reply
-        .header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`)
-        .type('text/html; charset=utf-8')
-        .send(cached);
+    if (cached) return sendHtml(reply, 200, cached, `public, max-age=${PAGE_MAX_AGE_S}`);
     const snapshot = await rt.cache.snapshot(raw);
     if (!snapshot)
-      return notice(
+      return sendNotice(
         reply,
         404,
         'Petition not found',
@@ -197,16 +171,12 @@ export async function petitionsPublicRoutes(
       );
     const text = await renderPetition(reply, snapshot);
     rt.cache.storePage(raw, text);
-    return reply
-      .header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`)
-      .type('text/html; charset=utf-8')
-      .send(text);
+    return sendHtml(reply, 200, text, `public, max-age=${PAGE_MAX_AGE_S}`);
   });
 
   app.get('/p/:slug/embed', { config: { securityHeaders: 'embed' } }, async (req, reply) => {
     const snapshot = await rt.cache.snapshot(slugOf(req));
-    if (!snapshot)
-      return notice(reply, 404, 'Petition not found', 'There is no petition at this address.');
+    if (!snapshot) return petitionNotFound(reply);
     const { petition } = snapshot;
     return reply
       .header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`)
@@ -223,10 +193,7 @@ export async function petitionsPublicRoutes(
 
   app.get('/p/:slug/count.json', OPEN_DATA, async (req, reply) => {
     const snapshot = await rt.cache.snapshot(slugOf(req));
-    if (!snapshot)
-      return reply
-        .code(404)
-        .send({ statusCode: 404, error: 'Not Found', message: 'No such petition.' });
+    if (!snapshot) return sendJsonNotFound(reply, 'No such petition.');
     const count = await rt.counts.get(snapshot.petition.id);
     return reply
       .header('cache-control', `public, max-age=${COUNT_MAX_AGE_S}`)
@@ -236,10 +203,7 @@ export async function petitionsPublicRoutes(
 
   app.get('/p/:slug/events', OPEN_DATA, async (req, reply) => {
     const snapshot = await rt.cache.snapshot(slugOf(req));
-    if (!snapshot)
-      return reply
-        .code(404)
-        .send({ statusCode: 404, error: 'Not Found', message: 'No such petition.' });
+    if (!snapshot) return sendJsonNotFound(reply, 'No such petition.');
     if (!(await rt.streams.attach(snapshot.petition.id, reply)))
       return reply
         .code(503)
@@ -253,21 +217,25 @@ export async function petitionsPublicRoutes(
     { config: { csrf: false }, bodyLimit: SIGN_BODY_LIMIT },
     async (req, reply) => {
       if (!originAllowed(req, allowedOrigin))
-        return notice(
+        return sendNotice(
           reply,
           403,
           'Form expired',
           'This form was sent from another site. Open the petition page and sign there.',
         );
       const snapshot = await rt.cache.snapshot(slugOf(req));
-      if (!snapshot)
-        return notice(reply, 404, 'Petition not found', 'There is no petition at this address.');
+      if (!snapshot) return petitionNotFound(reply);
       const { petition } = snapshot;
       if (!isSignable(petition))
-        return notice(reply, 410, 'Signing has closed', closedMessage(petition));
+        return sendNotice(reply, 410, 'Signing has closed', closedMessage(petition));
       const body = req.body;
       if (typeof body !== 'object' || body === null)
-        return notice(reply, 400, 'Form not understood', 'Send the form from the petition page.');
+        return sendNotice(
+          reply,
+          400,
+          'Form not understood',
+          'Send the form from the petition page.',
+        );
       // Bots fill every field; people never see this one. They get the usual answer, and nothing is stored.
       if (str(body, HONEYPOT_FIELD)) return sendCheckEmail(reply, petition);
       const values: SignValues = {
@@ -282,7 +250,7 @@ export async function petitionsPublicRoutes(
       const ft = str(body, 'ft');
       const token = checkFormToken(rt.formSecret, petition.id, ft);
       if (!token.ok && token.reason !== 'too-fast')
-        return notice(
+        return sendNotice(
           reply,
           403,
           'Form expired',
@@ -307,17 +275,13 @@ export async function petitionsPublicRoutes(
           'That was quicker than anyone can read the page: check your details and send the form again.';
       if (!checked.ok || !token.ok) {
         const text = await renderPetition(reply, snapshot, { values, errors, formToken: ft });
-        return reply
-          .code(422)
-          .header('cache-control', 'no-store')
-          .type('text/html; charset=utf-8')
-          .send(text);
+        return sendHtml(reply, 422, text);
       }
       const sig = checked.value;
       const domain = emailDomain(sig.emailKey);
       const limit = rt.limits.check(petition.id, req.ip, domain);
       if (limit !== 'ok')
-        return notice(
+        return sendNotice(
           reply,
           429,
           'Too many signatures',
@@ -355,11 +319,10 @@ export async function petitionsPublicRoutes(
   app.get('/p/:slug/confirm/:token', async (req, reply) => {
     const { slug, token } = req.params as { slug: string; token: string };
     const petition = await repo.findPetitionBySlug(db.kysely, slug);
-    if (!petition)
-      return notice(reply, 404, 'Petition not found', 'There is no petition at this address.');
+    if (!petition) return petitionNotFound(reply);
     const outcome = await confirmSignature(db, petition.id, token);
     if (outcome.status === 'invalid')
-      return notice(
+      return sendNotice(
         reply,
         404,
         'Link not recognised',

@@ -1,4 +1,11 @@
+import {
+  checkboxField,
+  errorSummary,
+  textAreaField,
+  textField,
+} from '../../infra/html/form-controls.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
+import { dataTable } from '../../infra/html/tables.js';
 import type { Target } from '../targets/targets.service.js';
 import { renderPetitionMarkdown } from './petition-markdown.js';
 import type { PetitionRow } from './petitions.repository.js';
@@ -39,14 +46,6 @@ export function petitionPath(petition: Pick<PetitionRow, 'slug'>): string {
   return `/p/${encodeURIComponent(petition.slug)}`;
 }
 
-function fieldError(errors: Errors, key: string): SafeHtml | '' {
-  return errors[key] ? html`<p class="error-message" id="${key}-error">${errors[key]}</p>` : '';
-}
-
-function fieldClass(errors: Errors, key: string): string {
-  return errors[key] ? 'field field-error' : 'field';
-}
-
 function progress(count: number, goal: number): SafeHtml {
   return html`<section class="pt-progress" aria-label="Signatures">
     <p class="pt-count">
@@ -68,9 +67,6 @@ export function signForm(opts: {
   const { petition } = opts;
   const v = opts.values ?? {};
   const errors = opts.errors ?? {};
-  const messages = Object.values(errors);
-  const describedBy = (key: string) =>
-    errors[key] ? html`aria-describedby="${key}-error" aria-invalid="true"` : '';
   return html`<form
     method="post"
     action="${petitionPath(petition)}/sign"
@@ -78,16 +74,7 @@ export function signForm(opts: {
     id="sign"
   >
     <h2>Sign this ${kindLabel(petition)}</h2>
-    ${
-      messages.length
-        ? html`<div class="flash flash-error" role="alert">
-            <p>Please correct the following:</p>
-            <ul>
-              ${messages.map((m) => html`<li>${m}</li>`)}
-            </ul>
-          </div>`
-        : ''
-    }
+    ${errorSummary(errors)}
     <input type="hidden" name="ft" value="${opts.formToken}" />
     <div class="pt-hp" aria-hidden="true">
       <label for="${HONEYPOT_FIELD}">Leave this empty</label>
@@ -99,97 +86,83 @@ export function signForm(opts: {
         autocomplete="off"
       />
     </div>
-    <div class="${fieldClass(errors, 'name')}">
-      <label for="pt-name">Your name</label>
-      <input
-        id="pt-name"
-        name="name"
-        type="text"
-        autocomplete="name"
-        required
-        maxlength="${SIGNER_NAME_MAX_LENGTH}"
-        value="${v.name ?? ''}"
-        ${describedBy('name')}
-      />
-      ${fieldError(errors, 'name')}
-    </div>
-    <div class="${fieldClass(errors, 'email')}">
-      <label for="pt-email">Email</label>
-      <input
-        id="pt-email"
-        name="email"
-        type="email"
-        autocomplete="email"
-        required
-        maxlength="254"
-        value="${v.email ?? ''}"
-        ${describedBy('email')}
-      />
-      <span class="hint">We send you a link to confirm your signature.</span>
-      ${fieldError(errors, 'email')}
-    </div>
-    <div class="${fieldClass(errors, 'postcode')}">
-      <label for="pt-postcode">Postcode</label>
-      <input
-        id="pt-postcode"
-        name="postcode"
-        type="text"
-        autocomplete="postal-code"
-        autocapitalize="characters"
-        required
-        maxlength="16"
-        value="${v.postcode ?? ''}"
-        ${describedBy('postcode')}
-      />
-      ${fieldError(errors, 'postcode')}
-    </div>
+    ${textField({
+      id: 'pt-name',
+      name: 'name',
+      label: 'Your name',
+      autocomplete: 'name',
+      required: true,
+      maxLength: SIGNER_NAME_MAX_LENGTH,
+      value: v.name,
+      error: errors.name,
+    })}
+    ${textField({
+      id: 'pt-email',
+      name: 'email',
+      label: 'Email',
+      hint: 'We send you a link to confirm your signature.',
+      type: 'email',
+      autocomplete: 'email',
+      required: true,
+      maxLength: 254,
+      value: v.email,
+      error: errors.email,
+    })}
+    ${textField({
+      id: 'pt-postcode',
+      name: 'postcode',
+      label: 'Postcode',
+      autocomplete: 'postal-code',
+      autocapitalize: 'characters',
+      required: true,
+      maxLength: 16,
+      value: v.postcode,
+      error: errors.postcode,
+    })}
     ${
       petition.eligibility === 'membership_number'
-        ? html`<div class="${fieldClass(errors, 'membershipNumber')}">
-            <label for="pt-member">Membership number</label>
-            ${petition.eligibility_label ? html`<span class="hint">${petition.eligibility_label}</span>` : ''}
-            <input
-              id="pt-member"
-              name="membershipNumber"
-              type="text"
-              required
-              maxlength="${MEMBERSHIP_NUMBER_MAX_LENGTH}"
-              value="${v.membershipNumber ?? ''}"
-              ${describedBy('membershipNumber')}
-            />
-            ${fieldError(errors, 'membershipNumber')}
-          </div>`
+        ? textField({
+            id: 'pt-member',
+            name: 'membershipNumber',
+            label: 'Membership number',
+            hint: petition.eligibility_label ?? undefined,
+            required: true,
+            maxLength: MEMBERSHIP_NUMBER_MAX_LENGTH,
+            value: v.membershipNumber,
+            error: errors.membershipNumber,
+          })
         : petition.eligibility === 'email' && petition.eligibility_label
           ? html`<p class="hint">${petition.eligibility_label}</p>`
           : ''
     }
     ${
       petition.custom_question
-        ? html`<div class="${fieldClass(errors, 'answer')}">
-            <label for="pt-answer">${petition.custom_question} <small>(optional)</small></label>
-            <textarea
-              id="pt-answer"
-              name="answer"
-              rows="3"
-              maxlength="${ANSWER_MAX_LENGTH}"
-              ${describedBy('answer')}
-            >
-${v.answer ?? ''}</textarea>
-            ${fieldError(errors, 'answer')}
-          </div>`
+        ? textAreaField({
+            id: 'pt-answer',
+            name: 'answer',
+            label: html`${petition.custom_question} <small>(optional)</small>`,
+            rows: 3,
+            maxLength: ANSWER_MAX_LENGTH,
+            value: v.answer,
+            error: errors.answer,
+          })
         : ''
     }
-    <label class="pt-check"
-      ><input type="checkbox" name="showName" value="1" ${v.showName ? 'checked' : ''} /> ${
+    ${checkboxField({
+      name: 'showName',
+      label:
         petition.kind === 'open_letter'
           ? 'Show my name as a signatory of this letter'
-          : 'Show my first name and constituency on this page'
-      }</label
-    >
-    <label class="pt-check"
-      ><input type="checkbox" name="consent" value="1" ${v.consent ? 'checked' : ''} />
-      ${CONSENT_WORDING}</label
-    >
+          : 'Show my first name and constituency on this page',
+      checked: Boolean(v.showName),
+      className: 'pt-check',
+    })}
+    ${checkboxField({
+      name: 'consent',
+      label: CONSENT_WORDING,
+      checked: Boolean(v.consent),
+      className: 'pt-check',
+    })}
     <button type="submit">Sign</button>
   </form>`;
 }
@@ -319,25 +292,7 @@ export function petitionPage(opts: {
       byConstituency.length
         ? html`<section class="pt-constituencies">
             <h2>Signatures by constituency</h2>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Constituency</th>
-                    <th scope="col" class="num">Signatures</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${byConstituency.map(
-                    (c) =>
-                      html`<tr>
-                        <td>${c.name ?? 'Unknown'}</td>
-                        <td class="num">${c.count.toLocaleString('en-GB')}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>
+            ${constituencyTable(byConstituency)}
             <p class="hint">
               Top constituencies, estimated from postcode districts. Full figures:
               <a href="${petitionPath(petition)}.json">open data (JSON)</a>.
@@ -347,6 +302,17 @@ export function petitionPage(opts: {
     }
     ${shareLinks(url, petition.share_text)} ${embedSnippet(url, petition.title)} ${opts.discussion}
   </article>`;
+}
+
+/** Signatures per constituency (the public page's top ones, or all of them for handing in). */
+export function constituencyTable(rows: readonly { name: string | null; count: number }[]) {
+  return dataTable({
+    columns: [
+      { label: 'Constituency', cell: (c) => c.name ?? 'Unknown' },
+      { label: 'Signatures', numeric: true, cell: (c) => c.count.toLocaleString('en-GB') },
+    ],
+    rows,
+  });
 }
 
 export function closedMessage(petition: Pick<PetitionRow, 'status' | 'kind' | 'deadline'>): string {

@@ -1,3 +1,12 @@
+import { distinctPositiveIds, parsePositiveId } from '../../infra/validation/ids.js';
+import {
+  firstErrorSetter,
+  isSlug,
+  parseDateInput,
+  requiredText,
+  slugOrTitle,
+  tooLong,
+} from '../../infra/validation/text-rules.js';
 import { normalisePostcode } from '../constituencies/postcode.js';
 import { EMAIL_MAX_LENGTH } from '../people/email.js';
 import { signatureEmailKey } from './signature-email.js';
@@ -25,8 +34,6 @@ export const ELIGIBILITY_KEY_MAX_LENGTH = 254;
 export const SIGNER_NAME_MAX_LENGTH = 100;
 export const ANSWER_MAX_LENGTH = 500;
 export const MEMBERSHIP_NUMBER_MAX_LENGTH = 64;
-
-const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export type Errors = Record<string, string>;
 
@@ -62,45 +69,24 @@ export interface PetitionFields {
   targetIds: number[];
 }
 
-export function slugify(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, SLUG_MAX_LENGTH)
-    .replace(/-+$/, '');
-}
-
-function tooLong(label: string, value: string, max: number): string | undefined {
-  return value.length > max
-    ? `${label} must be at most ${max} characters (it has ${value.length}).`
-    : undefined;
-}
-
 export function validatePetition(
   form: PetitionForm,
 ): { ok: true; value: PetitionFields } | { ok: false; errors: Errors } {
   const errors: Errors = {};
-  const set = (key: string, message: string | undefined) => {
-    if (message && !errors[key]) errors[key] = message;
-  };
+  const set = firstErrorSetter(errors);
   const kind = PETITION_KINDS.find((k) => k === form.kind);
   if (!kind) set('kind', 'Choose whether this is a petition or an open letter.');
   const title = form.title.trim();
-  if (!title) set('title', 'Give it a title.');
-  set('title', tooLong('The title', title, TITLE_MAX_LENGTH));
-  const slug = (form.slug.trim() || slugify(title)).toLowerCase();
+  set('title', requiredText(title, 'Give it a title.', 'The title', TITLE_MAX_LENGTH));
+  const slug = slugOrTitle(form.slug, title, SLUG_MAX_LENGTH);
   if (!slug) set('slug', 'Give it a web address (slug), like save-the-library.');
-  else if (!SLUG_PATTERN.test(slug) || slug.length > SLUG_MAX_LENGTH)
+  else if (!isSlug(slug, SLUG_MAX_LENGTH))
     set(
       'slug',
       `The slug may use lower-case letters, digits and single dashes, up to ${SLUG_MAX_LENGTH} characters.`,
     );
   const body = form.body.replace(/\r\n/g, '\n').trim();
-  if (!body) set('body', 'Write what you are asking for.');
-  set('body', tooLong('The text', body, BODY_MAX_LENGTH));
+  set('body', requiredText(body, 'Write what you are asking for.', 'The text', BODY_MAX_LENGTH));
   const goalText = form.goal.trim();
   const goal = /^\d{1,9}$/.test(goalText) ? Number(goalText) : Number.NaN;
   if (!(goal >= 1 && goal <= GOAL_MAX))
@@ -111,11 +97,8 @@ export function validatePetition(
   let deadline: string | null = null;
   const deadlineText = form.deadline.trim();
   if (deadlineText) {
-    const parsed = /^\d{4}-\d{2}-\d{2}$/.test(deadlineText)
-      ? new Date(`${deadlineText}T23:59:59Z`)
-      : new Date(Number.NaN);
-    if (Number.isNaN(parsed.getTime()))
-      set('deadline', 'Give the deadline as a date, like 2026-12-31.');
+    const parsed = parseDateInput(deadlineText, '23:59:59');
+    if (!parsed) set('deadline', 'Give the deadline as a date, like 2026-12-31.');
     else deadline = parsed.toISOString();
   }
   const customQuestion = form.customQuestion.trim() || null;
@@ -134,15 +117,10 @@ export function validatePetition(
   set('thankYou', tooLong('The thank-you text', thankYou, THANK_YOU_MAX_LENGTH));
   const shareText = form.shareText.trim() || title;
   set('shareText', tooLong('The share text', shareText, SHARE_TEXT_MAX_LENGTH));
-  let targetListId: number | null = null;
-  if (form.targetListId.trim()) {
-    if (!/^[1-9]\d{0,9}$/.test(form.targetListId.trim()))
-      set('targetListId', 'Choose a target list.');
-    else targetListId = Number(form.targetListId.trim());
-  }
-  const targetIds = [
-    ...new Set(form.targetIds.filter((t) => /^[1-9]\d{0,9}$/.test(t)).map(Number)),
-  ];
+  const listText = form.targetListId.trim();
+  const targetListId = parsePositiveId(listText);
+  if (listText && targetListId === null) set('targetListId', 'Choose a target list.');
+  const targetIds = distinctPositiveIds(form.targetIds);
   if (targetIds.length > MAX_TARGETS) set('targetIds', `Choose at most ${MAX_TARGETS} targets.`);
   if (Object.keys(errors).length > 0 || !kind || !eligibility) return { ok: false, errors };
   return {

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
 import { nowIso } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
 import { getTargetList, listTargets } from '../targets/targets.service.js';
 import { signatureEmailKey } from './signature-email.js';
 import { changeStatus, createPetition } from './petitions.service.js';
-import { hashToken } from './signing.service.js';
 
 const DEMO_SIGNERS: [string, string][] = [
   ['Amara Okafor', 'LS28 5AB'],
@@ -91,7 +90,7 @@ export async function seedPetitionsDemo(services: Services): Promise<void> {
           consent_wording: null,
           show_name: i % 2,
           status: 'confirmed',
-          token_hash: hashToken(randomBytes(24).toString('base64url')),
+          token_hash: hashLinkToken(newLinkToken()),
           mailed_token_hash: null,
           ip: '192.0.2.1',
           disposable: 0,

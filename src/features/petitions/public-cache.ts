@@ -1,3 +1,4 @@
+import { LoadingCache, TtlMap } from '../../infra/cache/ttl-cache.js';
 import type { Db } from '../../infra/db/database.js';
 import * as repo from './petitions.repository.js';
 import { targetsOf } from './petitions.service.js';
@@ -8,32 +9,20 @@ export const SNAPSHOT_TTL_MS = 1_000;
 export const TOP_CONSTITUENCIES = 10;
 export const RECENT_SIGNERS = 10;
 
-interface Cached<T> {
-  value: T;
-  at: number;
-}
-
 /**
  * The public page's data per slug, rebuilt at most once per SNAPSHOT_TTL_MS, with the rendered
  * HTML beside it: a surge of readers costs a few queries a second, not a few per reader.
  */
 export class PublicCache {
-  private snapshots = new Map<string, Cached<Promise<PublicSnapshot | undefined>>>();
-  private pages = new Map<string, Cached<string>>();
+  private snapshots: LoadingCache<PublicSnapshot>;
+  private pages = new TtlMap<string>(SNAPSHOT_TTL_MS);
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.snapshots = new LoadingCache(SNAPSHOT_TTL_MS, (slug) => this.load(slug));
+  }
 
   snapshot(slug: string, now = Date.now()): Promise<PublicSnapshot | undefined> {
-    const hit = this.snapshots.get(slug);
-    if (hit && now - hit.at < SNAPSHOT_TTL_MS) return hit.value;
-    const value = this.load(slug);
-    this.snapshots.set(slug, { value, at: now });
-    value.catch(() => this.snapshots.delete(slug));
-    // Unknown slugs must not fill memory: keep only what exists.
-    void value.then((s) => {
-      if (!s) this.snapshots.delete(slug);
-    });
-    return value;
+    return this.snapshots.get(slug, now);
   }
 
   private async load(slug: string): Promise<PublicSnapshot | undefined> {
@@ -48,12 +37,11 @@ export class PublicCache {
   }
 
   page(slug: string, now = Date.now()): string | undefined {
-    const hit = this.pages.get(slug);
-    return hit && now - hit.at < SNAPSHOT_TTL_MS ? hit.value : undefined;
+    return this.pages.get(slug, now);
   }
 
   storePage(slug: string, htmlText: string, now = Date.now()): void {
-    this.pages.set(slug, { value: htmlText, at: now });
+    this.pages.set(slug, htmlText, now);
   }
 
   /** After an organiser's change in this process, show it at once. */

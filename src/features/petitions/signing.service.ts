@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
 import { type Db, nowIso } from '../../infra/db/database.js';
 import { GroupCommitWriter } from '../../infra/db/group-commit.js';
@@ -42,14 +42,6 @@ export interface BatchPayload {
   items: { id: number; token: string; resend: boolean }[];
 }
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
-
-function newToken(): string {
-  return randomBytes(24).toString('base64url');
-}
-
 /**
  * Writes a batch of signatures in one transaction: all rows with ON CONFLICT DO NOTHING (the
  * unique (petition, email key) index makes a second signature a no-op), eligibility marks, and
@@ -57,8 +49,8 @@ function newToken(): string {
  */
 export async function flushSignatures(db: Db, batch: SignItem[]): Promise<SignOutcome[]> {
   const now = nowIso();
-  const tokens = batch.map(() => newToken());
-  const hashes = tokens.map(hashToken);
+  const tokens = batch.map(() => newLinkToken());
+  const hashes = tokens.map(hashLinkToken);
   return db.kysely.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('petition_signatures')
@@ -209,7 +201,7 @@ export async function confirmSignature(
   token: string,
 ): Promise<ConfirmOutcome> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return { status: 'invalid' };
-  const hash = hashToken(token);
+  const hash = hashLinkToken(token);
   return db.kysely.transaction().execute(async (trx) => {
     const row = await repo.findSignatureByTokenHash(trx, hash);
     if (!row || row.petition_id !== petitionId) return { status: 'invalid' as const };
@@ -324,7 +316,7 @@ async function processChunk(
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const item of items) {
       const row = byId.get(item.id);
-      const hash = hashToken(item.token);
+      const hash = hashLinkToken(item.token);
       // A later resend replaced the token, a moderator invalidated it, or it went out already.
       if (!row || row.status !== 'pending' || row.token_hash !== hash) continue;
       if (row.mailed_token_hash !== hash) {

@@ -1,5 +1,15 @@
 import { ROLES, type Role } from '../../infra/auth/auth.tables.js';
+import {
+  checkboxField,
+  errorNotice,
+  postButton,
+  selectField,
+  selectOptions,
+  textField,
+} from '../../infra/html/form-controls.js';
+import { badge } from '../../infra/html/format.js';
 import { type SafeHtml, html, csrfField } from '../../infra/html/html.js';
+import { dataTable } from '../../infra/html/tables.js';
 import type { StaffSummary } from './staff.repository.js';
 import {
   EMAIL_MAX_LENGTH,
@@ -7,10 +17,6 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
 } from './staff.rules.js';
-
-function errorBlock(error: string | undefined): SafeHtml | '' {
-  return error ? html`<p class="flash flash-error" role="alert">${error}</p>` : '';
-}
 
 export function loginForm(opts: {
   csrf: string;
@@ -20,35 +26,31 @@ export function loginForm(opts: {
 }): SafeHtml {
   return html`<section class="notice">
     <h1>Staff login</h1>
-    ${errorBlock(opts.error)}
+    ${errorNotice(opts.error)}
     <form class="stack" method="post" action="/login">
       ${csrfField(opts.csrf)}
       ${opts.next ? html`<input type="hidden" name="next" value="${opts.next}" />` : ''}
-      <div>
-        <label for="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          required
-          autocomplete="username"
-          maxlength="${EMAIL_MAX_LENGTH}"
-          value="${opts.email ?? ''}"
-          ${opts.email ? '' : html`autofocus`}
-        />
-      </div>
-      <div>
-        <label for="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          required
-          autocomplete="current-password"
-          maxlength="${PASSWORD_MAX_LENGTH}"
-          ${opts.email ? html`autofocus` : ''}
-        />
-      </div>
+      ${textField({
+        id: 'email',
+        name: 'email',
+        label: 'Email',
+        type: 'email',
+        required: true,
+        autocomplete: 'username',
+        maxLength: EMAIL_MAX_LENGTH,
+        value: opts.email,
+        autofocus: !opts.email,
+      })}
+      ${textField({
+        id: 'password',
+        name: 'password',
+        label: 'Password',
+        type: 'password',
+        required: true,
+        autocomplete: 'current-password',
+        maxLength: PASSWORD_MAX_LENGTH,
+        autofocus: Boolean(opts.email),
+      })}
       <div><button type="submit">Log in</button></div>
     </form>
     <p><a href="/password-reset">Forgot your password?</a></p>
@@ -62,21 +64,19 @@ export function resetRequestForm(opts: { csrf: string; email?: string; error?: s
       Enter the email address of your staff account. We will send you a link to choose a new
       password.
     </p>
-    ${errorBlock(opts.error)}
+    ${errorNotice(opts.error)}
     <form class="stack" method="post" action="/password-reset">
       ${csrfField(opts.csrf)}
-      <div>
-        <label for="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          required
-          autocomplete="username"
-          maxlength="${EMAIL_MAX_LENGTH}"
-          value="${opts.email ?? ''}"
-        />
-      </div>
+      ${textField({
+        id: 'email',
+        name: 'email',
+        label: 'Email',
+        type: 'email',
+        required: true,
+        autocomplete: 'username',
+        maxLength: EMAIL_MAX_LENGTH,
+        value: opts.email,
+      })}
       <div><button type="submit">Send the link</button></div>
     </form>
     <p><a href="/login">Back to login</a></p>
@@ -91,49 +91,35 @@ export function resetRequestedNotice(message: string) {
   </section>`;
 }
 
+const newPassword = {
+  type: 'password',
+  required: true,
+  autocomplete: 'new-password',
+  minLength: PASSWORD_MIN_LENGTH,
+  maxLength: PASSWORD_MAX_LENGTH,
+};
+
 function newPasswordFields(autocompleteEmail?: string): SafeHtml {
   return html`${
-      autocompleteEmail
-        ? html`<input
-            type="email"
-            name="username"
-            autocomplete="username"
-            value="${autocompleteEmail}"
-            readonly
-            hidden
-          />`
-        : ''
-    }
-    <div>
-      <label for="password"
-        >New password
-        <span class="hint"
-          >At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong,
-          memorable password.</span
-        ></label
-      >
-      <input
-        id="password"
-        name="password"
-        type="password"
-        required
-        autocomplete="new-password"
-        minlength="${PASSWORD_MIN_LENGTH}"
-        maxlength="${PASSWORD_MAX_LENGTH}"
-      />
-    </div>
-    <div>
-      <label for="confirm">New password again</label>
-      <input
-        id="confirm"
-        name="confirm"
-        type="password"
-        required
-        autocomplete="new-password"
-        minlength="${PASSWORD_MIN_LENGTH}"
-        maxlength="${PASSWORD_MAX_LENGTH}"
-      />
-    </div>`;
+    autocompleteEmail
+      ? html`<input
+          type="email"
+          name="username"
+          autocomplete="username"
+          value="${autocompleteEmail}"
+          readonly
+          hidden
+        />`
+      : ''
+  }
+  ${textField({
+    ...newPassword,
+    id: 'password',
+    name: 'password',
+    label: 'New password',
+    hint: `At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong, memorable password.`,
+  })}
+  ${textField({ ...newPassword, id: 'confirm', name: 'confirm', label: 'New password again' })}`;
 }
 
 export function newPasswordForm(opts: {
@@ -145,7 +131,7 @@ export function newPasswordForm(opts: {
   return html`<section class="notice">
     <h1>Choose a new password</h1>
     <p>For the staff account <strong>${opts.email}</strong>.</p>
-    ${errorBlock(opts.error)}
+    ${errorNotice(opts.error)}
     <form class="stack" method="post" action="${opts.action}">
       ${csrfField(opts.csrf)} ${newPasswordFields(opts.email)}
       <div><button type="submit">Save the new password</button></div>
@@ -153,10 +139,11 @@ export function newPasswordForm(opts: {
   </section>`;
 }
 
-function roleSelect(name: string, id: string, selected: Role, ariaLabel?: string): SafeHtml {
-  return html`<select name="${name}" id="${id}" ${ariaLabel ? html`aria-label="${ariaLabel}"` : ''}>
-    ${ROLES.map(
-      (r) => html`<option value="${r}" ${r === selected ? html`selected` : ''}>${r}</option>`,
+function roleSelect(name: string, id: string, selected: Role, ariaLabel: string): SafeHtml {
+  return html`<select name="${name}" id="${id}" aria-label="${ariaLabel}">
+    ${selectOptions(
+      ROLES.map((r) => ({ value: r, label: r })),
+      selected,
     )}
   </select>`;
 }
@@ -175,6 +162,26 @@ export interface CreateFormValues {
   sendLink?: boolean;
 }
 
+function userActions(u: StaffSummary, csrf: string): SafeHtml {
+  const disabled = u.disabled_at !== null;
+  return html`${postButton({
+    action: `/admin/users/${u.id}/${disabled ? 'enable' : 'disable'}`,
+    csrf,
+    label: disabled ? 'Enable' : 'Disable',
+    buttonClass: disabled ? 'secondary' : 'danger',
+  })}
+  ${
+    disabled
+      ? ''
+      : postButton({
+          action: `/admin/users/${u.id}/send-link`,
+          csrf,
+          label: 'Email a password link',
+          buttonClass: 'secondary',
+        })
+  }`;
+}
+
 export function usersPage(opts: {
   csrf: string;
   users: StaffSummary[];
@@ -183,108 +190,66 @@ export function usersPage(opts: {
   error?: string;
 }): SafeHtml {
   const form = opts.form ?? {};
-  const rows = opts.users.map((u) => {
-    const disabled = u.disabled_at !== null;
-    const self = u.id === opts.viewerId;
-    return html`<tr>
-      <td>${u.name}${self ? html` <span class="badge">you</span>` : ''}</td>
-      <td>${u.email}</td>
-      <td>
-        <form class="inline-form" method="post" action="/admin/users/${u.id}/role">
-          ${csrfField(opts.csrf)}
-          ${roleSelect('role', `role-${u.id}`, u.role, `Role of ${u.email}`)}
-          <button type="submit" class="secondary">Change role</button>
-        </form>
-      </td>
-      <td>
-        ${
-          disabled
-            ? html`<span class="badge badge-bad">disabled</span>`
-            : html`<span class="badge badge-ok">active</span>`
-        }
-      </td>
-      <td>
-        <form
-          class="inline-form"
-          method="post"
-          action="/admin/users/${u.id}/${disabled ? 'enable' : 'disable'}"
-        >
-          ${csrfField(opts.csrf)}
-          <button type="submit" class="${disabled ? 'secondary' : 'danger'}">
-            ${disabled ? 'Enable' : 'Disable'}
-          </button>
-        </form>
-        ${
-          disabled
-            ? ''
-            : html`<form class="inline-form" method="post" action="/admin/users/${u.id}/send-link">
-                ${csrfField(opts.csrf)}
-                <button type="submit" class="secondary">Email a password link</button>
-              </form>`
-        }
-      </td>
-    </tr>`;
-  });
-  return html`${errorBlock(opts.error)}
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>
-    </div>
+  return html`${errorNotice(opts.error)}
+    ${dataTable({
+      columns: [
+        {
+          label: 'Name',
+          cell: (u) => html`${u.name}${u.id === opts.viewerId ? html` ${badge('you')}` : ''}`,
+        },
+        { label: 'Email', cell: (u) => u.email },
+        {
+          label: 'Role',
+          cell: (u) =>
+            html`<form class="inline-form" method="post" action="/admin/users/${u.id}/role">
+              ${csrfField(opts.csrf)}
+              ${roleSelect('role', `role-${u.id}`, u.role, `Role of ${u.email}`)}
+              <button type="submit" class="secondary">Change role</button>
+            </form>`,
+        },
+        {
+          label: 'Status',
+          cell: (u) => (u.disabled_at !== null ? badge('disabled', 'bad') : badge('active', 'ok')),
+        },
+        { label: 'Actions', cell: (u) => userActions(u, opts.csrf) },
+      ],
+      rows: opts.users,
+    })}
     <h2>Add a staff member</h2>
     <form class="stack" method="post" action="/admin/users">
       ${csrfField(opts.csrf)}
-      <div>
-        <label for="new-email">Email</label>
-        <input
-          id="new-email"
-          name="email"
-          type="email"
-          required
-          maxlength="${EMAIL_MAX_LENGTH}"
-          value="${form.email ?? ''}"
-        />
-      </div>
-      <div>
-        <label for="new-name">Name</label>
-        <input
-          id="new-name"
-          name="name"
-          type="text"
-          required
-          maxlength="${NAME_MAX_LENGTH}"
-          value="${form.name ?? ''}"
-        />
-      </div>
-      <div>
-        <label for="new-role">Role</label>
-        ${roleSelect('role', 'new-role', form.role ?? 'viewer')}
-        <ul class="hint">
+      ${textField({
+        id: 'new-email',
+        name: 'email',
+        label: 'Email',
+        type: 'email',
+        required: true,
+        maxLength: EMAIL_MAX_LENGTH,
+        value: form.email,
+      })}
+      ${textField({
+        id: 'new-name',
+        name: 'name',
+        label: 'Name',
+        required: true,
+        maxLength: NAME_MAX_LENGTH,
+        value: form.name,
+      })}
+      ${selectField({
+        id: 'new-role',
+        name: 'role',
+        label: 'Role',
+        options: ROLES.map((r) => ({ value: r, label: r })),
+        value: form.role ?? 'viewer',
+        after: html`<ul class="hint">
           ${ROLES.map((r) => html`<li><strong>${r}</strong>: ${ROLE_DESCRIPTIONS[r]}</li>`)}
-        </ul>
-      </div>
-      <div>
-        <label
-          ><input
-            type="checkbox"
-            name="send_link"
-            value="1"
-            ${form.sendLink ? html`checked` : ''}
-          />
-          Also email them a link to choose their own password</label
-        >
-      </div>
+        </ul>`,
+      })}
+      ${checkboxField({
+        name: 'send_link',
+        label: 'Also email them a link to choose their own password',
+        checked: Boolean(form.sendLink),
+      })}
       <div><button type="submit">Add staff member</button></div>
     </form>`;
 }
@@ -331,7 +296,7 @@ export function accountPage(opts: {
       <dd>${opts.role} (${ROLE_DESCRIPTIONS[opts.role]})</dd>
     </dl>
     <h2>Change your password</h2>
-    ${errorBlock(opts.error)}
+    ${errorNotice(opts.error)}
     <form class="stack" method="post" action="/admin/account/password">
       ${csrfField(opts.csrf)}
       <input
@@ -342,17 +307,15 @@ export function accountPage(opts: {
         readonly
         hidden
       />
-      <div>
-        <label for="current">Current password</label>
-        <input
-          id="current"
-          name="current"
-          type="password"
-          required
-          autocomplete="current-password"
-          maxlength="${PASSWORD_MAX_LENGTH}"
-        />
-      </div>
+      ${textField({
+        id: 'current',
+        name: 'current',
+        label: 'Current password',
+        type: 'password',
+        required: true,
+        autocomplete: 'current-password',
+        maxLength: PASSWORD_MAX_LENGTH,
+      })}
       ${newPasswordFields()}
       <div><button type="submit">Change password</button></div>
     </form>

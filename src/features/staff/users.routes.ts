@@ -8,11 +8,7 @@ import { StaffInputError, firstIssue, newPasswordForm } from './staff.rules.js';
 import { StaffService } from './staff.service.js';
 import * as views from './staff.views.js';
 import { formField } from '../../infra/http/form-fields.js';
-
-function userId(req: FastifyRequest): number | null {
-  const raw = (req.params as { id: string }).id;
-  return /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : null;
-}
+import { positiveIntParam } from '../../infra/http/route-params.js';
 
 /** Staff management for owners, and each staff member's own account page. */
 export async function usersRoutes(app: FastifyInstance, services: Services) {
@@ -84,7 +80,7 @@ export async function usersRoutes(app: FastifyInstance, services: Services) {
     act: (actorId: number, id: number, body: unknown) => Promise<string>,
   ) =>
     app.post(path, { config: { role: 'owner' } }, async (req, reply) => {
-      const id = userId(req);
+      const id = positiveIntParam(req, 'id');
       try {
         if (id === null) throw new StaffInputError('There is no such staff account.', 404);
         const message = await act(requireStaff(req).id, id, req.body);

@@ -3,7 +3,13 @@
  * every reader of one rendering (it carries the time it was issued), the link that confirms an
  * email given with "I posted", and the key that counts participants without storing who they are.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { keyedHash, sameText } from '../../infra/crypto/tokens.js';
+import {
+  type FormTokenCheck,
+  type FormTokenPolicy,
+  checkFormToken as checkToken,
+  issueFormToken as issueToken,
+} from '../../infra/http/form-token.js';
 
 export const STORM_SECRET_SETTING = 'storm_form_secret';
 /** Opening the page, posting elsewhere and coming back takes longer than this; scripts do not. */
@@ -11,25 +17,17 @@ export const MIN_FILL_MS = 2_000;
 /** A page left open longer than this must be reloaded before saying "I posted". */
 export const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
+const POLICY: FormTokenPolicy = { minFillMs: MIN_FILL_MS, maxAgeMs: FORM_TOKEN_MAX_AGE_MS };
+
+/** A keyed hash for one purpose, so a token made for one use is never good for another. */
 function mac(secret: string, purpose: string, message: string, length = 32): string {
-  return createHmac('sha256', secret)
-    .update(`${purpose}:${message}`)
-    .digest('base64url')
-    .slice(0, length);
+  return keyedHash(secret, `${purpose}:${message}`, length);
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
+/** The "I posted" form's token (see infra/http/form-token.ts), scoped "form:<stormId>". */
 export function issueFormToken(secret: string, stormId: number, issuedAt = Date.now()): string {
-  return `${issuedAt}.${mac(secret, 'form', `${stormId}.${issuedAt}`)}`;
+  return issueToken(secret, `form:${stormId}`, issuedAt);
 }
-
-export type FormTokenCheck =
-  { ok: true } | { ok: false; reason: 'invalid' | 'expired' | 'too-fast' };
 
 export function checkFormToken(
   secret: string,
@@ -37,15 +35,7 @@ export function checkFormToken(
   token: string,
   now = Date.now(),
 ): FormTokenCheck {
-  const match = /^(\d{13})\.([A-Za-z0-9_-]{32})$/.exec(token);
-  if (!match) return { ok: false, reason: 'invalid' };
-  const issuedAt = Number(match[1]);
-  if (!sameText(mac(secret, 'form', `${stormId}.${issuedAt}`), match[2] ?? ''))
-    return { ok: false, reason: 'invalid' };
-  if (now - issuedAt > FORM_TOKEN_MAX_AGE_MS || issuedAt - now > 60_000)
-    return { ok: false, reason: 'expired' };
-  if (now - issuedAt < MIN_FILL_MS) return { ok: false, reason: 'too-fast' };
-  return { ok: true };
+  return checkToken(secret, `form:${stormId}`, token, POLICY, now);
 }
 
 /** The token in the confirmation link mailed for one post: "<postId>.<mac>". */

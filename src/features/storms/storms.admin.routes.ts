@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
-import { html } from '../../infra/html/html.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
-import { formField } from '../../infra/http/form-fields.js';
+import { formField, formFieldList } from '../../infra/http/form-fields.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import { renderAdminNotFound, withRecordById } from '../../infra/http/route-params.js';
+import { parsePositiveId } from '../../infra/validation/ids.js';
 import type { Services } from '../../infra/services.js';
 import {
   type Target,
@@ -12,7 +13,6 @@ import {
   listTargets,
 } from '../targets/targets.service.js';
 import * as repo from './storms.repository.js';
-import type { StormRow } from './storms.repository.js';
 import { stormReport } from './storms.report.js';
 import { type Errors, MAX_TARGETS, type StormForm, nonEmptyVariants } from './storms.rules.js';
 import type { StormsRuntime } from './storms.runtime.js';
@@ -25,14 +25,6 @@ export const TARGET_SEARCH_RESULTS = 30;
 /** Admin forms carry up to ten suggestions of 500 characters and a few fields. */
 const FORM_BODY_LIMIT = 64 * 1024;
 
-type Form = Record<string, unknown>;
-
-function fieldList(body: unknown, name: string): string[] {
-  const v = (body as Form | undefined)?.[name];
-  if (typeof v === 'string') return [v];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
 function formFromBody(body: unknown): StormForm {
   return {
     title: formField(body, 'title'),
@@ -43,9 +35,9 @@ function formFromBody(body: unknown): StormForm {
     hashtag: formField(body, 'hashtag'),
     linkUrl: formField(body, 'linkUrl'),
     targetListId: formField(body, 'targetListId'),
-    targetIds: fieldList(body, 'targetIds').slice(0, MAX_TARGETS * 5),
+    targetIds: formFieldList(body, 'targetIds').slice(0, MAX_TARGETS * 5),
     handles: formField(body, 'handles', 10_000),
-    variants: nonEmptyVariants(fieldList(body, 'variants').slice(0, 50)),
+    variants: nonEmptyVariants(formFieldList(body, 'variants').slice(0, 50)),
   };
 }
 
@@ -57,26 +49,14 @@ export async function stormsAdminRoutes(
   const { db } = services;
   const ctx: service.StormsContext = { db, audit: services.audit };
 
-  const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    renderAdmin(req, reply, {
-      title: 'Not found',
-      status: 404,
-      body: html`<p>There is no such storm.</p>
-        <p><a href="/admin/storms">All storms</a></p>`,
-    });
-
-  async function withStorm(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    then: (s: StormRow) => Promise<FastifyReply> | FastifyReply,
-  ) {
-    const raw = (req.params as { id?: string }).id ?? '';
-    const storm = /^[1-9]\d{0,9}$/.test(raw)
-      ? await repo.findStorm(db.kysely, Number(raw))
-      : undefined;
-    if (!storm) return notFound(req, reply);
-    return then(storm);
-  }
+  const withStorm = withRecordById({
+    load: (id) => repo.findStorm(db.kysely, id),
+    notFound: (req, reply) =>
+      renderAdminNotFound(req, reply, 'There is no such storm.', {
+        href: '/admin/storms',
+        label: 'All storms',
+      }),
+  });
 
   /** The chosen targets, then the search's other results, to tick. */
   async function pickableTargets(form: StormForm, query: string): Promise<Target[]> {
@@ -84,7 +64,8 @@ export async function stormsAdminRoutes(
     if (!Number.isInteger(listId) || listId <= 0) return [];
     const chosen: Target[] = [];
     for (const raw of form.targetIds) {
-      const t = /^[1-9]\d{0,9}$/.test(raw) ? await getTarget(db, listId, Number(raw)) : undefined;
+      const id = parsePositiveId(raw);
+      const t = id === null ? undefined : await getTarget(db, listId, id);
       if (t) chosen.push(t);
     }
     const found = query.trim()

@@ -1,4 +1,15 @@
+import {
+  checkboxField,
+  errorMessage,
+  errorSummary,
+  formFields,
+  postButton,
+  selectField,
+  textAreaField,
+  textField,
+} from '../../infra/html/form-controls.js';
 import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
+import { dataTable } from '../../infra/html/tables.js';
 import { highlight } from '../civility/civility.views.js';
 import type { Target, TargetListSummary } from '../targets/targets.service.js';
 import { formatLondon, formatLondonRange, isoToLondonInput } from './london-time.js';
@@ -45,55 +56,31 @@ function statusLabel(storm: StormRow, now = Date.now()): string {
   return storm.status === 'draft' ? 'Draft' : PHASE_LABELS[phaseOf(storm, now)];
 }
 
-function errorSummary(errors: Errors): SafeHtml | '' {
-  const messages = Object.values(errors);
-  if (!messages.length) return '';
-  return html`<div class="flash flash-error" role="alert">
-    <p>Please correct the following:</p>
-    <ul>
-      ${messages.map((m) => html`<li>${m}</li>`)}
-    </ul>
-  </div>`;
-}
-
 export function listPage(opts: {
   storms: StormRow[];
   counts: Map<number, number>;
   canEdit: boolean;
 }): SafeHtml {
   return html`${opts.canEdit ? html`<p><a class="button" href="/admin/storms/new">New storm</a></p>` : ''}
-  ${
-    opts.storms.length
-      ? html`<div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Storm</th>
-                <th scope="col">When (UK time)</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">Posts</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${opts.storms.map(
-                (s) =>
-                  html`<tr>
-                    <td>
-                      <a href="${adminBase(s)}">${s.title}</a>
-                      <span class="hint">#${s.hashtag} · /storms/${s.slug}</span>
-                    </td>
-                    <td>${formatLondonRange(s.starts_at, s.ends_at)}</td>
-                    <td>${statusLabel(s)}</td>
-                    <td class="num">${(opts.counts.get(s.id) ?? 0).toLocaleString('en-GB')}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`
-      : html`<p class="empty">
-          No storms yet.${opts.canEdit ? ' Plan one with the button above.' : ''}
-        </p>`
-  }`;
+  ${dataTable({
+    columns: [
+      {
+        label: 'Storm',
+        cell: (s) =>
+          html`<a href="${adminBase(s)}">${s.title}</a>
+            <span class="hint">#${s.hashtag} · /storms/${s.slug}</span>`,
+      },
+      { label: 'When (UK time)', cell: (s) => formatLondonRange(s.starts_at, s.ends_at) },
+      { label: 'Status', cell: (s) => statusLabel(s) },
+      {
+        label: 'Posts',
+        numeric: true,
+        cell: (s) => (opts.counts.get(s.id) ?? 0).toLocaleString('en-GB'),
+      },
+    ],
+    rows: opts.storms,
+    empty: `No storms yet.${opts.canEdit ? ' Plan one with the button above.' : ''}`,
+  })}`;
 }
 
 export function emptyForm(now = Date.now()): StormForm {
@@ -132,12 +119,6 @@ export function formOf(storm: StormRow): StormForm {
   };
 }
 
-type FieldName = Exclude<keyof StormForm, 'targetIds' | 'variants'>;
-
-function fieldError(errors: Errors, key: string): SafeHtml | '' {
-  return errors[key] ? html`<p class="error-message" id="sf-${key}-error">${errors[key]}</p>` : '';
-}
-
 function flaggedBlock(flagged: FlaggedText[], field: string): SafeHtml | '' {
   const f = flagged.find((x) => x.field === field);
   if (!f) return '';
@@ -146,30 +127,6 @@ function flaggedBlock(flagged: FlaggedText[], field: string): SafeHtml | '' {
     aria-label="What the civility guard objected to"
   >
     ${highlight(f.text, f.assessment.spans)}
-  </div>`;
-}
-
-function input(
-  name: FieldName,
-  label: string,
-  value: string,
-  errors: Errors,
-  attrs: { max?: number; type?: string; hint?: string; required?: boolean } = {},
-) {
-  const id = `sf-${name}`;
-  return html`<div class="${errors[name] ? 'field field-error' : 'field'}">
-    <label for="${id}">${label}</label>
-    ${attrs.hint ? html`<span class="hint">${attrs.hint}</span>` : ''}
-    <input
-      id="${id}"
-      name="${name}"
-      type="${attrs.type ?? 'text'}"
-      value="${value}"
-      ${attrs.max ? html`maxlength="${attrs.max}"` : ''}
-      ${attrs.required ? 'required' : ''}
-      ${errors[name] ? html`aria-invalid="true" aria-describedby="sf-${name}-error"` : ''}
-    />
-    ${fieldError(errors, name)}
   </div>`;
 }
 
@@ -196,6 +153,7 @@ export function stormForm(opts: {
 }): SafeHtml {
   const f = opts.form;
   const e = opts.errors;
+  const field = formFields('sf', f, e);
   const chosen = new Set(f.targetIds);
   const slots = Math.min(MAX_VARIANTS, Math.max(3, f.variants.length + 1));
   const variants = Array.from({ length: slots }, (_, i) => f.variants[i] ?? '');
@@ -213,50 +171,41 @@ export function stormForm(opts: {
       >
         ${opts.submitLabel}
       </button>
-      ${input('title', 'Title', f.title, e, { max: TITLE_MAX_LENGTH, required: true })}
+      ${field.text('title', 'Title', { maxLength: TITLE_MAX_LENGTH, required: true })}
       ${flaggedBlock(opts.flagged, 'title')}
-      ${input('slug', 'Web address', f.slug, e, { max: SLUG_MAX_LENGTH, hint: 'The end of /storms/… Leave empty to make one from the title.' })}
-      <div class="${e.description ? 'field field-error' : 'field'}">
-        <label for="sf-description">Description <small>(optional)</small></label>
-        <span class="hint"
-          >Why we post, shown above the suggested posts. Plain text; links work.</span
-        >
-        <textarea
-          id="sf-description"
-          name="description"
-          rows="4"
-          maxlength="${DESCRIPTION_MAX_LENGTH}"
-        >
-${f.description}</textarea>
-        ${fieldError(e, 'description')} ${flaggedBlock(opts.flagged, 'description')}
-      </div>
-      ${input('startsAt', 'Starts (UK time)', f.startsAt, e, { type: 'datetime-local', required: true })}
-      ${input('endsAt', 'Ends (UK time)', f.endsAt, e, { type: 'datetime-local', required: true })}
-      ${input('hashtag', 'Hashtag', f.hashtag, e, { max: HASHTAG_MAX_LENGTH + 1, required: true, hint: 'Like #SaveOurLibraries: letters, digits and underscores.' })}
-      ${input('linkUrl', 'Link to include (optional)', f.linkUrl, e, { type: 'url', max: LINK_MAX_LENGTH, hint: 'Added to every post that does not have it, e.g. your petition.' })}
+      ${field.text('slug', 'Web address', { maxLength: SLUG_MAX_LENGTH, hint: 'The end of /storms/… Leave empty to make one from the title.' })}
+      ${field.textArea('description', html`Description <small>(optional)</small>`, {
+        hint: 'Why we post, shown above the suggested posts. Plain text; links work.',
+        rows: 4,
+        maxLength: DESCRIPTION_MAX_LENGTH,
+      })}
+      ${flaggedBlock(opts.flagged, 'description')}
+      ${field.text('startsAt', 'Starts (UK time)', { type: 'datetime-local', required: true })}
+      ${field.text('endsAt', 'Ends (UK time)', { type: 'datetime-local', required: true })}
+      ${field.text('hashtag', 'Hashtag', { maxLength: HASHTAG_MAX_LENGTH + 1, required: true, hint: 'Like #SaveOurLibraries: letters, digits and underscores.' })}
+      ${field.text('linkUrl', 'Link to include (optional)', { type: 'url', maxLength: LINK_MAX_LENGTH, hint: 'Added to every post that does not have it, e.g. your petition.' })}
       <fieldset class="storm-targets-picker">
         <legend>Targets</legend>
         <p class="hint">
           Their handles are added to each post on the platform they use. At most ${MAX_TARGETS}.
         </p>
-        <div class="${e.targetListId ? 'field field-error' : 'field'}">
-          <label for="sf-targetListId">Target list</label>
-          <select id="sf-targetListId" name="targetListId">
-            <option value="">No targets from a list</option>
-            ${opts.lists.map((l) => html`<option value="${l.id}" ${String(l.id) === f.targetListId ? 'selected' : ''}>${l.name} (${l.targetCount})</option>`)}
-          </select>
-          ${fieldError(e, 'targetListId')}
-        </div>
-        <div class="field">
-          <label for="sf-targetQuery">Find targets by name, constituency or role</label>
-          <input
-            id="sf-targetQuery"
-            name="targetQuery"
-            type="search"
-            value="${opts.targetQuery}"
-            maxlength="100"
-          />
-        </div>
+        ${selectField({
+          id: 'sf-targetListId',
+          name: 'targetListId',
+          label: 'Target list',
+          emptyOption: 'No targets from a list',
+          options: opts.lists.map((l) => ({ value: l.id, label: `${l.name} (${l.targetCount})` })),
+          value: f.targetListId,
+          error: e.targetListId,
+        })}
+        ${textField({
+          id: 'sf-targetQuery',
+          name: 'targetQuery',
+          label: 'Find targets by name, constituency or role',
+          type: 'search',
+          value: opts.targetQuery,
+          maxLength: 100,
+        })}
         <button type="submit" name="op" value="find" class="secondary" formnovalidate>
           Find targets
         </button>
@@ -268,33 +217,24 @@ ${f.description}</textarea>
                   ${opts.pickable.map(
                     (t) =>
                       html`<li>
-                        <label class="storm-check"
-                          ><input
-                            type="checkbox"
-                            name="targetIds"
-                            value="${t.id}"
-                            ${chosen.has(String(t.id)) ? 'checked' : ''}
-                          />
-                          ${targetLabel(t)}</label
-                        >
+                        ${checkboxField({
+                          name: 'targetIds',
+                          value: String(t.id),
+                          label: targetLabel(t),
+                          checked: chosen.has(String(t.id)),
+                          className: 'storm-check',
+                        })}
                       </li>`,
                   )}
                 </ul>
-                ${fieldError(e, 'targetIds')}
+                ${errorMessage('sf-targetIds', e.targetIds)}
               </div>`
-            : e.targetIds
-              ? fieldError(e, 'targetIds')
-              : ''
+            : errorMessage('sf-targetIds', e.targetIds)
         }
-        <div class="${e.handles ? 'field field-error' : 'field'}">
-          <label for="sf-handles">Other handles <small>(optional)</small></label>
-          <span class="hint"
-            >One per line: @name for X, name.bsky.social for Bluesky, @name@server for
-            Mastodon.</span
-          >
-          <textarea id="sf-handles" name="handles" rows="3">${f.handles}</textarea>
-          ${fieldError(e, 'handles')}
-        </div>
+        ${field.textArea('handles', html`Other handles <small>(optional)</small>`, {
+          hint: 'One per line: @name for X, name.bsky.social for Bluesky, @name@server for Mastodon.',
+          rows: 3,
+        })}
       </fieldset>
       <fieldset class="storm-variants">
         <legend>Suggested posts</legend>
@@ -303,15 +243,19 @@ ${f.description}</textarea>
           copies. Each must pass the civility guard and fit every platform once the handles, hashtag
           and link are added. Save to get more boxes (up to ${MAX_VARIANTS}).
         </p>
-        ${e.variants ? html`<p class="error-message">${e.variants}</p>` : ''}
+        ${errorMessage('sf-variants', e.variants)}
         ${variants.map((text, i) => {
           const key = variantKey(i + 1);
-          return html`<div class="${e[key] ? 'field field-error' : 'field'}">
-            <label for="sf-${key}">Suggestion ${i + 1}</label>
-            <textarea id="sf-${key}" name="variants" rows="3" maxlength="${VARIANT_MAX_LENGTH}">
-${text}</textarea>
-            ${fieldError(e, key)} ${flaggedBlock(opts.flagged, key)}
-          </div>`;
+          return html`${textAreaField({
+            id: `sf-${key}`,
+            name: 'variants',
+            label: `Suggestion ${i + 1}`,
+            rows: 3,
+            maxLength: VARIANT_MAX_LENGTH,
+            value: text,
+            error: e[key],
+          })}
+          ${flaggedBlock(opts.flagged, key)}`;
         })}
       </fieldset>
       <button type="submit" name="op" value="save">${opts.submitLabel}</button>
@@ -375,12 +319,13 @@ export function detailPage(opts: {
       opts.canEdit
         ? html`<p><a class="button secondary" href="${adminBase(s)}/edit">Edit</a></p>
             <div class="storm-actions">
-              ${actions.map(
-                ([action, rule]) =>
-                  html`<form method="post" action="${adminBase(s)}/status" class="inline-form">
-                    ${csrfField(opts.csrf)}<input type="hidden" name="action" value="${action}" />
-                    <button type="submit">${rule.label}</button>
-                  </form>`,
+              ${actions.map(([action, rule]) =>
+                postButton({
+                  action: `${adminBase(s)}/status`,
+                  csrf: opts.csrf,
+                  fields: { action },
+                  label: rule.label,
+                }),
               )}
             </div>`
         : ''
@@ -416,52 +361,26 @@ export function reportPage(opts: { storm: StormRow; report: StormReport; now: nu
     <h2>Over time</h2>
     ${timeCurveChart(report.curve)}
     <h2>By suggestion</h2>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Suggestion</th>
-            <th scope="col" class="num">Posts</th>
-            <th scope="col" class="num">Share</th>
-            <th scope="col" class="num">Edited first</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${report.byVariant.map(
-            (v) =>
-              html`<tr>
-                <td>
-                  <strong>${v.variant}.</strong>
-                  ${v.text ?? html`<em>(removed since)</em>`}
-                </td>
-                <td class="num">${v.posts.toLocaleString('en-GB')}</td>
-                <td class="num">${pct(v.posts)}</td>
-                <td class="num">${v.edited.toLocaleString('en-GB')}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${dataTable({
+      columns: [
+        {
+          label: 'Suggestion',
+          cell: (v) =>
+            html`<strong>${v.variant}.</strong> ${v.text ?? html`<em>(removed since)</em>`}`,
+        },
+        { label: 'Posts', numeric: true, cell: (v) => v.posts.toLocaleString('en-GB') },
+        { label: 'Share', numeric: true, cell: (v) => pct(v.posts) },
+        { label: 'Edited first', numeric: true, cell: (v) => v.edited.toLocaleString('en-GB') },
+      ],
+      rows: report.byVariant,
+    })}
     <h2>By platform</h2>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Platform</th>
-            <th scope="col" class="num">Posts</th>
-            <th scope="col" class="num">Share</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${report.byPlatform.map(
-            (p) =>
-              html`<tr>
-                <td>${PLATFORM_LABELS[p.platform]}</td>
-                <td class="num">${p.posts.toLocaleString('en-GB')}</td>
-                <td class="num">${pct(p.posts)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+    ${dataTable({
+      columns: [
+        { label: 'Platform', cell: (p) => PLATFORM_LABELS[p.platform] },
+        { label: 'Posts', numeric: true, cell: (p) => p.posts.toLocaleString('en-GB') },
+        { label: 'Share', numeric: true, cell: (p) => pct(p.posts) },
+      ],
+      rows: report.byPlatform,
+    })}`;
 }

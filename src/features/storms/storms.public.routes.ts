@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SafeHtml, html } from '../../infra/html/html.js';
-import { messagePage, publicLayout } from '../../infra/html/layout.js';
+import { publicLayout } from '../../infra/html/layout.js';
 import { formField } from '../../infra/http/form-fields.js';
+import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
 import { originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
 import { acceptsPosts, confirmPost, recordPost, stormPath } from './posting.service.js';
@@ -42,24 +43,6 @@ export const PAST_STORMS_LISTED = 10;
 
 const SCRIPTS = ['storms.js'];
 
-function sendHtml(reply: FastifyReply, status: number, text: string, cache = 'no-store') {
-  return reply
-    .code(status)
-    .header('cache-control', cache)
-    .type('text/html; charset=utf-8')
-    .send(text);
-}
-
-function notice(
-  reply: FastifyReply,
-  status: number,
-  title: string,
-  message: string,
-  extra?: SafeHtml,
-) {
-  return sendHtml(reply, status, messagePage(title, message, extra).value);
-}
-
 function wantsJson(req: FastifyRequest): boolean {
   return (req.headers.accept ?? '').includes('application/json');
 }
@@ -75,7 +58,7 @@ export async function stormsPublicRoutes(
   const allowedOrigin = new URL(config.baseUrl).origin;
   const slugOf = (req: FastifyRequest) => (req.params as { slug: string }).slug;
   const notFound = (reply: FastifyReply) =>
-    notice(
+    sendNotice(
       reply,
       404,
       'Storm not found',
@@ -98,7 +81,7 @@ export async function stormsPublicRoutes(
           .code(status)
           .header('cache-control', 'no-store')
           .send({ error: message, ...data })
-      : notice(reply, status, title, message, extra);
+      : sendNotice(reply, status, title, message, extra);
 
   const renderStorm = async (snapshot: StormSnapshot, variant: number, now: number) => {
     const { storm } = snapshot;
@@ -147,7 +130,7 @@ export async function stormsPublicRoutes(
     else if (typeof asked === 'string' && /^\d{1,2}$/.test(asked) && +asked >= 1 && +asked <= count)
       variant = Number(asked);
     else
-      return notice(
+      return sendNotice(
         reply,
         404,
         'Suggestion not found',
@@ -165,10 +148,7 @@ export async function stormsPublicRoutes(
 
   app.get('/storms/:slug/count.json', OPEN_DATA, async (req, reply) => {
     const snapshot = await rt.cache.snapshot(slugOf(req));
-    if (!snapshot)
-      return reply
-        .code(404)
-        .send({ statusCode: 404, error: 'Not Found', message: 'No such storm.' });
+    if (!snapshot) return sendJsonNotFound(reply, 'No such storm.');
     const count = await rt.counts.get(snapshot.storm.id);
     return reply
       .header('cache-control', `public, max-age=${COUNT_MAX_AGE_S}`)
@@ -188,7 +168,7 @@ export async function stormsPublicRoutes(
     const back = html`<p><a href="${stormPath(storm)}">Back to the storm</a></p>`;
     const instance = normaliseInstance(typeof query.instance === 'string' ? query.instance : '');
     if (!instance)
-      return notice(
+      return sendNotice(
         reply,
         400,
         'Mastodon server not recognised',
@@ -199,7 +179,7 @@ export async function stormsPublicRoutes(
     const variantIndex = typeof query.variant === 'string' ? Number(query.variant) : Number.NaN;
     const words = raw || snapshot.variants[variantIndex - 1] || snapshot.variants[0] || '';
     if (words.length > VARIANT_MAX_LENGTH)
-      return notice(
+      return sendNotice(
         reply,
         422,
         'Post too long',
@@ -209,7 +189,7 @@ export async function stormsPublicRoutes(
     if (!snapshot.variants.includes(words)) {
       const assessment = await assessText(db, words);
       if (assessment.decision !== 'allow')
-        return notice(
+        return sendNotice(
           reply,
           422,
           'Please reword your post',
@@ -220,7 +200,7 @@ export async function stormsPublicRoutes(
     const post = composePost(words, snapshot.parts, 'mastodon');
     const length = postLength(post, 'mastodon');
     if (length > PLATFORM_LIMITS.mastodon)
-      return notice(
+      return sendNotice(
         reply,
         422,
         'Post too long',
@@ -377,7 +357,7 @@ export async function stormsPublicRoutes(
     const outcome =
       storm && postId !== null ? await confirmPost(services, storm, postId) : 'invalid';
     if (!storm || outcome === 'invalid')
-      return notice(
+      return sendNotice(
         reply,
         404,
         'Link not recognised',

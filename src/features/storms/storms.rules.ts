@@ -1,3 +1,12 @@
+import { distinctPositiveIds, parsePositiveId } from '../../infra/validation/ids.js';
+import {
+  firstErrorSetter,
+  isSlug,
+  parseWebUrl,
+  requiredText,
+  slugOrTitle,
+  tooLong,
+} from '../../infra/validation/text-rules.js';
 import { londonInputToIso } from './london-time.js';
 import {
   HASHTAG_MAX_LENGTH,
@@ -24,8 +33,6 @@ export const MAX_TARGETS = 20;
 export const MAX_HANDLES = 20;
 /** The longest storm: its report's time curve stays readable. */
 export const MAX_DURATION_MS = 7 * 24 * 60 * 60 * 1000;
-
-const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export type Errors = Record<string, string>;
 
@@ -59,23 +66,6 @@ export interface StormFields {
   variants: string[];
 }
 
-export function slugify(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, SLUG_MAX_LENGTH)
-    .replace(/-+$/, '');
-}
-
-function tooLong(label: string, value: string, max: number): string | undefined {
-  return value.length > max
-    ? `${label} must be at most ${max} characters (it has ${value.length}).`
-    : undefined;
-}
-
 function parseTime(label: string, value: string): { iso?: string; error?: string } {
   if (!value.trim()) return { error: `Give the ${label} time.` };
   const parsed = londonInputToIso(value);
@@ -86,15 +76,6 @@ function parseTime(label: string, value: string): { iso?: string; error?: string
         ? `The ${label} time does not exist in the UK: the clocks go forward then. Choose another time.`
         : `Give the ${label} as a date and time, like 2025-06-12T19:00.`,
   };
-}
-
-function parseWebUrl(text: string): string | null {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The suggestions as typed, blank boxes dropped, so positions match what is stored. */
@@ -109,15 +90,12 @@ export function validateStorm(
   form: StormForm,
 ): { ok: true; value: StormFields } | { ok: false; errors: Errors } {
   const errors: Errors = {};
-  const set = (key: string, message: string | undefined) => {
-    if (message && !errors[key]) errors[key] = message;
-  };
+  const set = firstErrorSetter(errors);
   const title = form.title.trim();
-  if (!title) set('title', 'Give the storm a title.');
-  set('title', tooLong('The title', title, TITLE_MAX_LENGTH));
-  const slug = (form.slug.trim() || slugify(title)).toLowerCase();
+  set('title', requiredText(title, 'Give the storm a title.', 'The title', TITLE_MAX_LENGTH));
+  const slug = slugOrTitle(form.slug, title, SLUG_MAX_LENGTH);
   if (!slug) set('slug', 'Give it a web address (slug), like save-our-libraries.');
-  else if (!SLUG_PATTERN.test(slug) || slug.length > SLUG_MAX_LENGTH)
+  else if (!isSlug(slug, SLUG_MAX_LENGTH))
     set(
       'slug',
       `The slug may use lower-case letters, digits and single dashes, up to ${SLUG_MAX_LENGTH} characters.`,
@@ -149,17 +127,15 @@ export function validateStorm(
     if (linkText.length > LINK_MAX_LENGTH)
       set('linkUrl', `The link must be at most ${LINK_MAX_LENGTH} characters.`);
     else {
-      linkUrl = parseWebUrl(linkText);
+      linkUrl = parseWebUrl(linkText)?.toString() ?? null;
       if (!linkUrl) set('linkUrl', 'The link must be a web address starting with https://.');
     }
   }
 
   const listText = form.targetListId.trim();
-  const targetListId = /^[1-9]\d{0,9}$/.test(listText) ? Number(listText) : null;
+  const targetListId = parsePositiveId(listText);
   if (listText && targetListId === null) set('targetListId', 'Choose a target list.');
-  const targetIds = [
-    ...new Set(form.targetIds.filter((t) => /^[1-9]\d{0,9}$/.test(t)).map(Number)),
-  ];
+  const targetIds = distinctPositiveIds(form.targetIds);
   if (targetIds.length !== new Set(form.targetIds).size)
     set('targetIds', 'Choose targets from the list.');
   if (targetIds.length > 0 && targetListId === null)

@@ -1,4 +1,4 @@
-import { CsvError, parse } from 'csv-parse/sync';
+import { type CsvFailure, headerKey, readCsv } from '../../infra/csv/read-csv.js';
 import type { ImportRow } from './targets.service.js';
 import type { TargetField, TargetInput } from './targets.rules.js';
 
@@ -74,13 +74,6 @@ const FIELD_BY_HEADER = new Map<string, TargetField>(
   ),
 );
 
-function headerKey(header: string): string {
-  return header
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
-}
-
 export type ParsedCsv =
   | {
       ok: true;
@@ -89,58 +82,13 @@ export type ParsedCsv =
       columns: Partial<Record<TargetField, string>>;
       ignoredColumns: string[];
     }
-  | { ok: false; status: 400 | 413; message: string };
-
-/** Excel on Windows still saves "CSV" as Windows-1252; anything not valid UTF-8 is read as that. */
-function decode(bytes: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
-  }
-}
-
-function guessDelimiter(text: string): string {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const counts = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const);
-  return counts.reduce((best, c) => (c[1] > best[1] ? c : best))[0];
-}
-
-const tooLarge = (): ParsedCsv => ({
-  ok: false,
-  status: 413,
-  message: `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files and import each.`,
-});
+  | CsvFailure;
 
 /** Reads an uploaded CSV into import rows, matching its columns to target fields by header. */
 export function parseTargetsCsv(bytes: Buffer): ParsedCsv {
-  if (bytes.length > MAX_IMPORT_BYTES) return tooLarge();
-  const text = decode(bytes).replace(/^\uFEFF/, '');
-  if (text.trim() === '') return { ok: false, status: 400, message: 'The file is empty.' };
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    records = parse(text, {
-      info: true,
-      delimiter: guessDelimiter(text),
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-      // One past the limit, to tell "exactly at the limit" from "over it".
-      to: MAX_IMPORT_ROWS + 2,
-    }) as unknown as typeof records;
-  } catch (err) {
-    const message = err instanceof CsvError ? err.message : String(err);
-    return { ok: false, status: 400, message: `The file could not be read as CSV: ${message}` };
-  }
-  const header = records[0]?.record;
-  const body = records.slice(1);
-  if (!header) return { ok: false, status: 400, message: 'The file is empty.' };
-  if (body.length > MAX_IMPORT_ROWS)
-    return {
-      ok: false,
-      status: 413,
-      message: `The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en-GB')} rows. Split it into smaller files and import each.`,
-    };
+  const read = readCsv(bytes, { maxBytes: MAX_IMPORT_BYTES, maxRows: MAX_IMPORT_ROWS });
+  if (!read.ok) return read;
+  const { header, rows: body } = read;
 
   const columns: Partial<Record<TargetField, string>> = {};
   const positions: Array<[TargetField, number]> = [];
@@ -171,8 +119,7 @@ export function parseTargetsCsv(bytes: Buffer): ParsedCsv {
     };
 
   const rows: ImportRow[] = [];
-  for (const { record: cells, info } of body) {
-    if (cells.every((c) => c === '')) continue;
+  for (const { cells, line } of body) {
     const input: TargetInput = {};
     for (const [field, at] of positions) input[field] = cells[at] ?? '';
     if (nameFromParts)
@@ -180,7 +127,7 @@ export function parseTargetsCsv(bytes: Buffer): ParsedCsv {
         .map((at) => (at === undefined ? '' : (cells[at] ?? '')))
         .join(' ')
         .trim();
-    rows.push({ line: info.lines, input });
+    rows.push({ line, input });
   }
   return { ok: true, rows, columns, ignoredColumns };
 }

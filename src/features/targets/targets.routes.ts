@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import { readFileUpload } from '../../infra/http/file-upload.js';
+import { positiveIntParam } from '../../infra/http/route-params.js';
 import type { Services } from '../../infra/services.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseTargetsCsv } from './targets.csv.js';
 import {
@@ -24,11 +26,6 @@ const MAX_FILTER_LENGTH = 200;
 
 function targetInput(body: unknown): TargetInput {
   return Object.fromEntries(TARGET_FIELDS.map((f) => [f, formField(body, f)]));
-}
-
-function idParam(req: FastifyRequest): number | null {
-  const raw = (req.params as { id?: string }).id ?? '';
-  return /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : null;
 }
 
 function canEdit(req: FastifyRequest): boolean {
@@ -65,7 +62,7 @@ export async function targetsRoutes(app: FastifyInstance, services: Services) {
     then: (list: TargetList, target: targets.Target) => Promise<FastifyReply>,
   ) {
     return withList(req, reply, async (list) => {
-      const id = idParam(req);
+      const id = positiveIntParam(req, 'id');
       const target = id === null ? undefined : await targets.getTarget(db, list.id, id);
       if (!target) return notFound(req, reply, `There is no such target in ${list.name}.`);
       return then(list, target);
@@ -260,29 +257,17 @@ export async function targetsRoutes(app: FastifyInstance, services: Services) {
               status: 400,
               error: 'Choose a CSV file to upload.',
             });
-          let token: string | undefined;
-          let file: { name: string; bytes: Buffer } | undefined;
-          try {
-            for await (const part of req.parts()) {
-              if (part.type === 'file') {
-                const bytes = await part.toBuffer();
-                if (part.fieldname === 'file') file = { name: part.filename, bytes };
-              } else if (part.fieldname === '_csrf' && typeof part.value === 'string') {
-                token = part.value;
-              }
-            }
-          } catch (err) {
-            const status = (err as { statusCode?: number }).statusCode ?? 500;
-            if (status !== 413 && status !== 400 && status !== 406) throw err;
+          const upload = await readFileUpload(req);
+          if (!('fields' in upload))
             return renderImport(req, reply, list, {
-              status,
+              status: upload.status,
               error:
-                status === 413
+                upload.status === 413
                   ? `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files (at most ${MAX_IMPORT_ROWS.toLocaleString('en-GB')} rows each) and import each.`
                   : 'The upload could not be read. Choose the file again and retry.',
             });
-          }
-          if (!checkUploadForgery(req, reply, token, services.config.baseUrl)) return reply;
+          const { fields, file } = upload;
+          if (!checkUploadForgery(req, reply, fields._csrf, services.config.baseUrl)) return reply;
           if (!file || file.bytes.length === 0)
             return renderImport(req, reply, list, {
               status: 400,

@@ -1,4 +1,13 @@
+import {
+  csvFileField,
+  errorNotice,
+  errorSummary,
+  textAreaField,
+  textField,
+} from '../../infra/html/form-controls.js';
 import { type SafeHtml, html, csrfField } from '../../infra/html/html.js';
+import { pagination } from '../../infra/html/pagination.js';
+import { dataTable, rejectedRowsTable } from '../../infra/html/tables.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './targets.csv.js';
 import type { Target, TargetList, TargetListSummary, TargetPage } from './targets.service.js';
 import {
@@ -20,17 +29,6 @@ import {
 } from './targets.rules.js';
 import type { ImportReport } from './targets.service.js';
 
-function errorSummary(errors: Record<string, string | undefined>): SafeHtml | '' {
-  const messages = Object.values(errors).filter((m): m is string => Boolean(m));
-  if (messages.length === 0) return '';
-  return html`<div class="flash flash-error" role="alert">
-    <p>Please correct the following:</p>
-    <ul>
-      ${messages.map((m) => html`<li>${m}</li>`)}
-    </ul>
-  </div>`;
-}
-
 export function notFound(message: string): SafeHtml {
   return html`<p>${message}</p>
     <p><a href="/admin/targets">All target lists</a></p>`;
@@ -49,107 +47,58 @@ export function listsPage(opts: {
 }): SafeHtml {
   const form = opts.form ?? {};
   const errors = opts.errors ?? {};
-  const table = opts.lists.length
-    ? html`<div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">List</th>
-              <th scope="col">Slug</th>
-              <th scope="col" class="num">Targets</th>
-              <th scope="col">Last changed</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${opts.lists.map(
-              (l) =>
-                html`<tr>
-                  <td>
-                    <a href="${listBase(l)}">${l.name}</a>
-                    ${l.description ? html`<span class="hint">${l.description}</span>` : ''}
-                  </td>
-                  <td><code>${l.slug}</code></td>
-                  <td class="num">${l.targetCount.toLocaleString('en-GB')}</td>
-                  <td>${l.updatedAt.slice(0, 10)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>`
-    : html`<p class="empty">
-        No target lists yet. Create one below, or load the UK MPs with
-        <code>rally targets load uk-commons</code>.
-      </p>`;
+  const table = dataTable({
+    columns: [
+      {
+        label: 'List',
+        cell: (l) =>
+          html`<a href="${listBase(l)}">${l.name}</a>
+            ${l.description ? html`<span class="hint">${l.description}</span>` : ''}`,
+      },
+      { label: 'Slug', cell: (l) => html`<code>${l.slug}</code>` },
+      { label: 'Targets', numeric: true, cell: (l) => l.targetCount.toLocaleString('en-GB') },
+      { label: 'Last changed', cell: (l) => l.updatedAt.slice(0, 10) },
+    ],
+    rows: opts.lists,
+    empty: html`No target lists yet. Create one below, or load the UK MPs with
+      <code>rally targets load uk-commons</code>.`,
+  });
   const createForm = opts.canEdit
     ? html`<h2 id="new-list">Create a list</h2>
         ${errorSummary(errors)}
         <form class="stack" method="post" action="/admin/targets">
           ${csrfField(opts.csrf)}
-          ${textInput({
+          ${textField({
+            id: 'list-name',
             name: 'name',
             label: 'Name',
             value: form.name,
             error: errors.name,
-            max: MAX_LIST_NAME_LENGTH,
+            maxLength: MAX_LIST_NAME_LENGTH,
             required: true,
             hint: 'For example "Leeds City Council" or "Scottish Parliament".',
           })}
-          ${textInput({
+          ${textField({
+            id: 'list-slug',
             name: 'slug',
             label: 'Slug',
             value: form.slug,
             error: errors.slug,
-            max: MAX_SLUG_LENGTH,
+            maxLength: MAX_SLUG_LENGTH,
             hint: 'Used in addresses and the command line. Left blank, it is made from the name.',
           })}
-          <div class="${errors.description ? 'field-error' : ''}">
-            <label for="list-description">Description</label>
-            ${
-              errors.description
-                ? html`<span class="error-message" id="list-description-error"
-                    >${errors.description}</span
-                  >`
-                : ''
-            }
-            <textarea
-              id="list-description"
-              name="description"
-              maxlength="${MAX_DESCRIPTION_LENGTH}"
-            >
-${form.description ?? ''}</textarea>
-          </div>
+          ${textAreaField({
+            id: 'list-description',
+            name: 'description',
+            label: 'Description',
+            value: form.description,
+            error: errors.description,
+            maxLength: MAX_DESCRIPTION_LENGTH,
+          })}
           <div><button type="submit">Create list</button></div>
         </form>`
     : '';
   return html`${table} ${createForm}`;
-}
-
-function textInput(opts: {
-  name: string;
-  label: string;
-  value: string | null | undefined;
-  error?: string | undefined;
-  max: number;
-  type?: string;
-  required?: boolean;
-  hint?: string;
-  idPrefix?: string;
-}): SafeHtml {
-  const id = `${opts.idPrefix ?? 'list'}-${opts.name}`;
-  return html`<div class="${opts.error ? 'field-error' : ''}">
-    <label for="${id}">${opts.label}</label>
-    ${opts.hint ? html`<span class="hint" id="${id}-hint">${opts.hint}</span>` : ''}
-    ${opts.error ? html`<span class="error-message" id="${id}-error">${opts.error}</span>` : ''}
-    <input
-      id="${id}"
-      name="${opts.name}"
-      type="${opts.type ?? 'text'}"
-      maxlength="${opts.max}"
-      value="${opts.value ?? ''}"
-      ${opts.required ? html`required` : ''}
-      ${opts.error ? html`aria-invalid="true" aria-describedby="${id}-error"` : ''}
-    />
-  </div>`;
 }
 
 export interface ListFilters {
@@ -177,20 +126,6 @@ export function listPage(opts: {
 }): SafeHtml {
   const { list, page, filters } = opts;
   const base = listBase(list);
-  const rows = page.targets.map(
-    (t) =>
-      html`<tr>
-        <td><a href="${base}/${t.id}">${t.name}</a></td>
-        <td>${t.role ?? ''}</td>
-        <td>${t.party ?? ''}</td>
-        <td>
-          ${t.division_name ?? ''}
-          ${t.division_code ? html`<span class="hint">${t.division_code}</span>` : ''}
-        </td>
-        <td>${t.email ?? ''}</td>
-        <td>${t.twitter ? `@${t.twitter}` : ''}</td>
-      </tr>`,
-  );
   const filtered = Boolean(filters.q || filters.party || filters.division);
   const countSentence = `${page.total.toLocaleString('en-GB')} target${page.total === 1 ? '' : 's'}${filtered ? ' match' : ''}.`;
   return html`${list.description ? html`<p>${list.description}</p>` : ''}
@@ -225,76 +160,60 @@ export function listPage(opts: {
       ${filtered ? html`<a class="button secondary" href="${base}">Clear</a>` : ''}
     </form>
     <p>${countSentence}</p>
-    ${
-      page.targets.length
-        ? html`<div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Party</th>
-                  <th scope="col">Division</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Twitter/X</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>
-          </div>`
-        : html`<p class="empty">No targets${filtered ? ' match these filters' : ' yet'}.</p>`
-    }
-    ${
-      page.pages > 1
-        ? html`<nav class="pagination" aria-label="Pages">
-            ${
-              page.page > 1
-                ? html`<a href="${pageHref(list, filters, page.page - 1)}" rel="prev">Previous</a>`
-                : ''
-            }
-            <span>Page ${page.page} of ${page.pages}</span>
-            ${
-              page.page < page.pages
-                ? html`<a href="${pageHref(list, filters, page.page + 1)}" rel="next">Next</a>`
-                : ''
-            }
-          </nav>`
-        : ''
-    }
+    ${dataTable({
+      columns: [
+        { label: 'Name', cell: (t) => html`<a href="${base}/${t.id}">${t.name}</a>` },
+        { label: 'Role', cell: (t) => t.role ?? '' },
+        { label: 'Party', cell: (t) => t.party ?? '' },
+        {
+          label: 'Division',
+          cell: (t) =>
+            html`${t.division_name ?? ''}
+            ${t.division_code ? html`<span class="hint">${t.division_code}</span>` : ''}`,
+        },
+        { label: 'Email', cell: (t) => t.email ?? '' },
+        { label: 'Twitter/X', cell: (t) => (t.twitter ? `@${t.twitter}` : '') },
+      ],
+      rows: page.targets,
+      empty: `No targets${filtered ? ' match these filters' : ' yet'}.`,
+    })}
+    ${pagination({
+      page: page.page,
+      pageCount: page.pages,
+      href: (n) => pageHref(list, filters, n),
+    })}
     <p><a href="/admin/targets">All target lists</a></p>`;
 }
 
-const FIELD_INPUT: Record<TargetField, { type: string; max: number; hint?: string }> = {
-  name: { type: 'text', max: MAX_NAME_LENGTH },
-  role: { type: 'text', max: MAX_TEXT_LENGTH, hint: 'For example MP, Councillor, Minister.' },
-  party: { type: 'text', max: MAX_TEXT_LENGTH },
-  organisation: { type: 'text', max: MAX_TEXT_LENGTH },
+const FIELD_INPUT: Record<TargetField, { type: string; maxLength: number; hint?: string }> = {
+  name: { type: 'text', maxLength: MAX_NAME_LENGTH },
+  role: { type: 'text', maxLength: MAX_TEXT_LENGTH, hint: 'For example MP, Councillor, Minister.' },
+  party: { type: 'text', maxLength: MAX_TEXT_LENGTH },
+  organisation: { type: 'text', maxLength: MAX_TEXT_LENGTH },
   division_name: {
     type: 'text',
-    max: MAX_TEXT_LENGTH,
+    maxLength: MAX_TEXT_LENGTH,
     hint: 'The constituency, ward or area they represent.',
   },
   division_code: {
     type: 'text',
-    max: MAX_TEXT_LENGTH,
+    maxLength: MAX_TEXT_LENGTH,
     hint: 'For UK constituencies and wards, the ONS code (e.g. E14000886).',
   },
   division_type: {
     type: 'text',
-    max: MAX_TEXT_LENGTH,
+    maxLength: MAX_TEXT_LENGTH,
     hint: 'For example constituency or ward.',
   },
-  email: { type: 'email', max: MAX_EMAIL_LENGTH },
-  twitter: { type: 'text', max: MAX_URL_LENGTH, hint: 'A handle or an x.com profile link.' },
-  bluesky: { type: 'text', max: MAX_URL_LENGTH, hint: 'Like name.bsky.social.' },
-  mastodon: { type: 'text', max: MAX_URL_LENGTH, hint: 'Like @name@mastodon.social.' },
-  facebook: { type: 'text', max: MAX_URL_LENGTH, hint: 'A page name or facebook.com link.' },
-  phone: { type: 'tel', max: MAX_PHONE_LENGTH },
+  email: { type: 'email', maxLength: MAX_EMAIL_LENGTH },
+  twitter: { type: 'text', maxLength: MAX_URL_LENGTH, hint: 'A handle or an x.com profile link.' },
+  bluesky: { type: 'text', maxLength: MAX_URL_LENGTH, hint: 'Like name.bsky.social.' },
+  mastodon: { type: 'text', maxLength: MAX_URL_LENGTH, hint: 'Like @name@mastodon.social.' },
+  facebook: { type: 'text', maxLength: MAX_URL_LENGTH, hint: 'A page name or facebook.com link.' },
+  phone: { type: 'tel', maxLength: MAX_PHONE_LENGTH },
   external_id: {
     type: 'text',
-    max: MAX_EXTERNAL_ID_LENGTH,
+    maxLength: MAX_EXTERNAL_ID_LENGTH,
     hint: "The source's own id (for MPs, the Parliament member id); imports match on it.",
   },
 };
@@ -330,12 +249,12 @@ function targetForm(opts: {
     <form class="stack" method="post" action="${opts.action}" novalidate>
       ${csrfField(opts.csrf)}
       ${FORM_ORDER.map((field) =>
-        textInput({
+        textField({
+          id: `target-${field}`,
           name: field,
           label: fieldLabel(field),
           value: opts.values[field],
           error: opts.errors[field],
-          idPrefix: 'target',
           required: field === 'name',
           ...FIELD_INPUT[field],
         }),
@@ -415,9 +334,7 @@ export function deleteConfirmPage(opts: {
 
 export function importPage(opts: { list: TargetList; csrf: string; error?: string }): SafeHtml {
   const base = listBase(opts.list);
-  return html`${
-      opts.error ? html`<div class="flash flash-error" role="alert">${opts.error}</div>` : ''
-    }
+  return html`${errorNotice(opts.error)}
     <p>
       Upload a CSV file whose first line names the columns. Recognised columns (in any order, any
       case): <strong>name</strong> (or first name + surname), <strong>role</strong>,
@@ -437,11 +354,7 @@ export function importPage(opts: { list: TargetList; csrf: string; error?: strin
       rows per file.
     </p>
     <form class="stack" method="post" action="${base}/import" enctype="multipart/form-data">
-      ${csrfField(opts.csrf)}
-      <div>
-        <label for="import-file">CSV file</label>
-        <input id="import-file" name="file" type="file" accept=".csv,text/csv" required />
-      </div>
+      ${csrfField(opts.csrf)} ${csvFileField('import-file')}
       <div><button type="submit">Import</button></div>
     </form>
     <p><a href="${base}">Back to ${opts.list.name}</a></p>`;
@@ -485,25 +398,7 @@ export function importResultPage(opts: {
       report.rejected.length
         ? html`<h2>Rejected rows</h2>
             <p>Nothing from these rows was saved. Correct them and import the file again.</p>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col" class="num">Line</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${report.rejected.map(
-                    (r) =>
-                      html`<tr>
-                        <td class="num">${r.line}</td>
-                        <td>${r.reasons.join(' ')}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+            ${rejectedRowsTable(report.rejected)}`
         : ''
     }
     <p><a href="${base}">Back to ${opts.list.name}</a></p>`;

@@ -1,3 +1,4 @@
+import { LoadingCache } from '../../infra/cache/ttl-cache.js';
 import type { Db } from '../../infra/db/database.js';
 import { type Board, getTrackerBySlug, loadBoard } from './trackers.service.js';
 
@@ -5,8 +6,7 @@ import { type Board, getTrackerBySlug, loadBoard } from './trackers.service.js';
 export const BOARD_TTL_MS = 2_000;
 
 interface Entry {
-  at: number;
-  board: Promise<Board | undefined>;
+  board: Board;
   /** Rendered lazily from the board, kept as long as it. */
   json?: string;
   page?: string;
@@ -18,25 +18,13 @@ interface Entry {
  * in this process forget the slug, so they show at once.
  */
 export class BoardCache {
-  private entries = new Map<string, Entry>();
+  private entries: LoadingCache<Entry>;
 
-  constructor(private readonly db: Db) {}
-
-  private entry(slug: string, now: number): Entry {
-    const hit = this.entries.get(slug);
-    if (hit && now - hit.at < BOARD_TTL_MS) return hit;
-    const entry: Entry = { at: now, board: this.load(slug) };
-    this.entries.set(slug, entry);
-    entry.board.then(
-      // Unknown or unpublished slugs must not fill memory: keep only what exists.
-      (b) => {
-        if (!b && this.entries.get(slug) === entry) this.entries.delete(slug);
-      },
-      () => {
-        if (this.entries.get(slug) === entry) this.entries.delete(slug);
-      },
-    );
-    return entry;
+  constructor(private readonly db: Db) {
+    this.entries = new LoadingCache(BOARD_TTL_MS, async (slug) => {
+      const board = await this.load(slug);
+      return board && { board };
+    });
   }
 
   private async load(slug: string): Promise<Board | undefined> {
@@ -45,8 +33,8 @@ export class BoardCache {
     return loadBoard(this.db, tracker);
   }
 
-  board(slug: string, now = Date.now()): Promise<Board | undefined> {
-    return this.entry(slug, now).board;
+  async board(slug: string, now = Date.now()): Promise<Board | undefined> {
+    return (await this.entries.get(slug, now))?.board;
   }
 
   /** The board rendered by `render` (once per board), e.g. its JSON or its unfiltered page. */
@@ -56,10 +44,9 @@ export class BoardCache {
     render: (board: Board) => string,
     now = Date.now(),
   ): Promise<string | undefined> {
-    const entry = this.entry(slug, now);
-    const board = await entry.board;
-    if (!board) return undefined;
-    return (entry[kind] ??= render(board));
+    const entry = await this.entries.get(slug, now);
+    if (!entry) return undefined;
+    return (entry[kind] ??= render(entry.board));
   }
 
   forget(slug: string): void {

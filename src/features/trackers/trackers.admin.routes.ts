@@ -1,10 +1,15 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
-import { html } from '../../infra/html/html.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
-import { formField } from '../../infra/http/form-fields.js';
+import { readFileUpload } from '../../infra/http/file-upload.js';
+import { formField, formFieldList } from '../../infra/http/form-fields.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import {
+  positiveIntParam,
+  renderAdminNotFound,
+  withRecordById,
+} from '../../infra/http/route-params.js';
 import { checkUploadForgery } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
 import { listParties, listTargetLists } from '../targets/targets.service.js';
@@ -18,19 +23,13 @@ import * as views from './trackers.admin.views.js';
 /** Longest filter value read from the query string. */
 const MAX_FILTER_LENGTH = 100;
 
-function fieldList(body: unknown, name: string): string[] {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  if (typeof v === 'string') return [v];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
 function formFromBody(body: unknown): TrackerForm {
   return {
     title: formField(body, 'title'),
     slug: formField(body, 'slug'),
     description: formField(body, 'description'),
     targetListId: formField(body, 'targetListId'),
-    parties: fieldList(body, 'parties'),
+    parties: formFieldList(body, 'parties'),
     statuses: formField(body, 'statuses'),
     countingStatuses: formField(body, 'countingStatuses'),
     initialStatus: formField(body, 'initialStatus'),
@@ -48,10 +47,6 @@ function filtersOf(query: unknown): BoardFilters {
     region: formField(query, 'region', MAX_FILTER_LENGTH).trim(),
     status: formField(query, 'status', MAX_FILTER_LENGTH).trim(),
   };
-}
-
-function idParam(raw: string | undefined): number | null {
-  return raw && /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : null;
 }
 
 function actorOf(req: FastifyRequest): Actor {
@@ -73,23 +68,12 @@ export async function trackersAdminRoutes(
   const ctx: service.TrackersContext = { db, audit: services.audit };
 
   const notFound = (req: FastifyRequest, reply: FastifyReply, message: string) =>
-    renderAdmin(req, reply, {
-      title: 'Not found',
-      status: 404,
-      body: html`<p>${message}</p>
-        <p><a href="/admin/trackers">All trackers</a></p>`,
-    });
+    renderAdminNotFound(req, reply, message, { href: '/admin/trackers', label: 'All trackers' });
 
-  async function withTracker(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    then: (tracker: Tracker) => Promise<FastifyReply> | FastifyReply,
-  ) {
-    const id = idParam((req.params as { id?: string }).id);
-    const tracker = id === null ? undefined : await service.getTracker(db, id);
-    if (!tracker) return notFound(req, reply, 'There is no such tracker.');
-    return then(tracker);
-  }
+  const withTracker = withRecordById({
+    load: (id) => service.getTracker(db, id),
+    notFound: (req, reply) => notFound(req, reply, 'There is no such tracker.'),
+  });
 
   async function withEntry(
     req: FastifyRequest,
@@ -101,7 +85,7 @@ export async function trackersAdminRoutes(
     ) => Promise<FastifyReply> | FastifyReply,
   ) {
     return withTracker(req, reply, async (tracker) => {
-      const targetId = idParam((req.params as { targetId?: string }).targetId);
+      const targetId = positiveIntParam(req, 'targetId');
       const board = await service.loadBoard(db, tracker);
       const entry = board.entries.find((e) => e.targetId === targetId);
       if (!entry) return notFound(req, reply, `There is no such target in ${tracker.title}.`);
@@ -363,32 +347,18 @@ export async function trackersAdminRoutes(
               status: 400,
               error: 'Choose a CSV file to upload.',
             });
-          let token: string | undefined;
-          let dryRun = false;
-          let file: { name: string; bytes: Buffer } | undefined;
-          try {
-            for await (const part of req.parts()) {
-              if (part.type === 'file') {
-                const bytes = await part.toBuffer();
-                if (part.fieldname === 'file') file = { name: part.filename, bytes };
-              } else if (part.fieldname === '_csrf' && typeof part.value === 'string') {
-                token = part.value;
-              } else if (part.fieldname === 'dryRun') {
-                dryRun = part.value === '1';
-              }
-            }
-          } catch (err) {
-            const status = (err as { statusCode?: number }).statusCode ?? 500;
-            if (status !== 413 && status !== 400 && status !== 406) throw err;
+          const upload = await readFileUpload(req);
+          if (!('fields' in upload))
             return renderImport(req, reply, tracker, {
-              status,
+              status: upload.status,
               error:
-                status === 413
+                upload.status === 413
                   ? `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it and import each part.`
                   : 'The upload could not be read. Choose the file again and retry.',
             });
-          }
-          if (!checkUploadForgery(req, reply, token, services.config.baseUrl)) return reply;
+          const { fields, file } = upload;
+          const dryRun = fields.dryRun === '1';
+          if (!checkUploadForgery(req, reply, fields._csrf, services.config.baseUrl)) return reply;
           if (!file || file.bytes.length === 0)
             return renderImport(req, reply, tracker, {
               status: 400,

@@ -1,4 +1,18 @@
+import {
+  checkboxField,
+  csvFileField,
+  errorMessage,
+  errorNotice,
+  errorSummary,
+  formFields,
+  selectField,
+  textAreaField,
+  textField,
+} from '../../infra/html/form-controls.js';
+import { badge } from '../../infra/html/format.js';
 import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
+import { pagination } from '../../infra/html/pagination.js';
+import { dataTable, rejectedRowsTable } from '../../infra/html/tables.js';
 import type { TargetListSummary } from '../targets/targets.service.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './trackers.csv.js';
 import {
@@ -39,25 +53,6 @@ export function adminBase(tracker: Pick<Tracker, 'id'>): string {
   return `/admin/trackers/${tracker.id}`;
 }
 
-function errorSummary(errors: Errors): SafeHtml | '' {
-  const messages = Object.values(errors);
-  if (!messages.length) return '';
-  return html`<div class="flash flash-error" role="alert">
-    <p>Please correct the following:</p>
-    <ul>
-      ${messages.map((m) => html`<li>${m}</li>`)}
-    </ul>
-  </div>`;
-}
-
-function fieldError(errors: Errors, name: string): SafeHtml | '' {
-  return errors[name] ? html`<p class="error-message">${errors[name]}</p>` : '';
-}
-
-function fieldClass(errors: Errors, name: string): string {
-  return errors[name] ? 'field field-error' : 'field';
-}
-
 const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'short',
@@ -76,7 +71,7 @@ function evidenceLink(url: string | null): SafeHtml | string {
 }
 
 function statusBadge(status: string, counts: boolean): SafeHtml {
-  return html`<span class="${counts ? 'badge badge-ok' : 'badge'}">${status}</span>`;
+  return badge(status, counts ? 'ok' : 'plain');
 }
 
 /** Links between a tracker's admin pages. */
@@ -103,7 +98,7 @@ function trackerNav(tracker: Tracker, current: string, canEdit: boolean): SafeHt
         ${
           tracker.published
             ? html`<a href="${boardPath(tracker)}">Public board</a>`
-            : html`<span class="badge">Not published</span>`
+            : badge('Not published')
         }
       </li>
     </ul>
@@ -114,40 +109,22 @@ export function listPage(opts: { boards: Board[]; canEdit: boolean }): SafeHtml 
   return html`${
     opts.canEdit ? html`<p><a class="button" href="/admin/trackers/new">New tracker</a></p>` : ''
   }
-  ${
-    opts.boards.length
-      ? html`<div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Tracker</th>
-                <th scope="col" class="num">Count</th>
-                <th scope="col" class="num">Threshold</th>
-                <th scope="col" class="num">Targets</th>
-                <th scope="col">Public</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${opts.boards.map(
-                (b) =>
-                  html`<tr>
-                    <td>
-                      <a href="${adminBase(b.tracker)}">${b.tracker.title}</a>
-                      <span class="hint">${boardPath(b.tracker)}</span>
-                    </td>
-                    <td class="num">${b.count}</td>
-                    <td class="num">${b.tracker.threshold}</td>
-                    <td class="num">${b.entries.length}</td>
-                    <td>${b.tracker.published ? 'Yes' : 'No'}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>`
-      : html`<p class="empty">
-          No trackers yet.${opts.canEdit ? ' Start one with the button above.' : ''}
-        </p>`
-  }`;
+  ${dataTable({
+    columns: [
+      {
+        label: 'Tracker',
+        cell: (b) =>
+          html`<a href="${adminBase(b.tracker)}">${b.tracker.title}</a>
+            <span class="hint">${boardPath(b.tracker)}</span>`,
+      },
+      { label: 'Count', numeric: true, cell: (b) => b.count },
+      { label: 'Threshold', numeric: true, cell: (b) => b.tracker.threshold },
+      { label: 'Targets', numeric: true, cell: (b) => b.entries.length },
+      { label: 'Public', cell: (b) => (b.tracker.published ? 'Yes' : 'No') },
+    ],
+    rows: opts.boards,
+    empty: `No trackers yet.${opts.canEdit ? ' Start one with the button above.' : ''}`,
+  })}`;
 }
 
 export function emptyForm(): TrackerForm {
@@ -186,30 +163,6 @@ export function formOf(t: Tracker): TrackerForm {
   };
 }
 
-function textInput(
-  name: keyof TrackerForm,
-  label: string,
-  value: string,
-  errors: Errors,
-  attrs: { max?: number; type?: string; hint?: string; required?: boolean } = {},
-): SafeHtml {
-  const id = `tf-${name}`;
-  return html`<div class="${fieldClass(errors, name)}">
-    <label for="${id}">${label}</label>
-    ${attrs.hint ? html`<span class="hint" id="${id}-hint">${attrs.hint}</span>` : ''}
-    <input
-      id="${id}"
-      name="${name}"
-      type="${attrs.type ?? 'text'}"
-      value="${value}"
-      ${attrs.max ? html`maxlength="${attrs.max}"` : ''}
-      ${attrs.required ? html`required` : ''}
-      ${attrs.hint ? html`aria-describedby="${id}-hint"` : ''}
-    />
-    ${fieldError(errors, name)}
-  </div>`;
-}
-
 /** Create (with list and parties) or edit (list, parties and slug fixed) a tracker. */
 export function trackerForm(opts: {
   action: string;
@@ -224,36 +177,27 @@ export function trackerForm(opts: {
 }): SafeHtml {
   const { form, errors, editing } = opts;
   const chosenList = opts.lists.find((l) => String(l.id) === form.targetListId);
+  const field = formFields('tf', form, errors);
   const allParties = [...new Set([...opts.parties.values()].flat())].sort((a, b) =>
     a.localeCompare(b, 'en-GB'),
   );
   return html`${errorSummary(errors)}
     <form method="post" action="${opts.action}" class="stack tk-form" novalidate>
       ${csrfField(opts.csrf)}
-      ${textInput('title', 'Title', form.title, errors, { max: TITLE_MAX_LENGTH, required: true })}
+      ${field.text('title', 'Title', { maxLength: TITLE_MAX_LENGTH, required: true })}
       ${
         editing
           ? html`<p><strong>Web address:</strong> ${boardPath(editing)}</p>`
-          : textInput('slug', 'Web address (slug)', form.slug, errors, {
-              max: SLUG_MAX_LENGTH,
+          : field.text('slug', 'Web address (slug)', {
+              maxLength: SLUG_MAX_LENGTH,
               hint: 'The public board is at /trackers/<slug>. Leave blank to make one from the title.',
             })
       }
-      <div class="${fieldClass(errors, 'description')}">
-        <label for="tf-description">Description</label>
-        <span class="hint" id="tf-description-hint"
-          >Shown above the board. Plain text; links work; a blank line starts a paragraph.</span
-        >
-        <textarea
-          id="tf-description"
-          name="description"
-          rows="5"
-          maxlength="${DESCRIPTION_MAX_LENGTH}"
-          aria-describedby="tf-description-hint"
-        >
-${form.description}</textarea>
-        ${fieldError(errors, 'description')}
-      </div>
+      ${field.textArea('description', 'Description', {
+        hint: 'Shown above the board. Plain text; links work; a blank line starts a paragraph.',
+        rows: 5,
+        maxLength: DESCRIPTION_MAX_LENGTH,
+      })}
       ${
         editing
           ? html`<p>
@@ -264,90 +208,75 @@ ${form.description}</textarea>
                 >Saving also adds targets that have joined the list (or party) since.</span
               >
             </p>`
-          : html`<div class="${fieldClass(errors, 'targetListId')}">
-                <label for="tf-targetListId">Target list</label>
-                <select id="tf-targetListId" name="targetListId" required>
-                  <option value="">Choose a list</option>
-                  ${opts.lists.map(
-                    (l) =>
-                      html`<option
-                        value="${l.id}"
-                        ${String(l.id) === form.targetListId ? html`selected` : ''}
-                      >
-                        ${l.name} (${l.targetCount})
-                      </option>`,
-                  )}
-                </select>
-                ${fieldError(errors, 'targetListId')}
-              </div>
-              ${
-                allParties.length
-                  ? html`<fieldset class="${fieldClass(errors, 'parties')}">
-                      <legend>Only targets of these parties</legend>
-                      <span class="hint">Tick none to cover the whole list.</span>
-                      <div class="tk-checks">
-                        ${allParties.map(
-                          (p, i) =>
-                            html`<label class="tk-check" for="tf-party-${i}"
-                              ><input
-                                type="checkbox"
-                                id="tf-party-${i}"
-                                name="parties"
-                                value="${p}"
-                                ${form.parties.includes(p) ? html`checked` : ''}
-                              />
-                              ${p}</label
-                            >`,
-                        )}
-                      </div>
-                      ${fieldError(errors, 'parties')}
-                    </fieldset>`
-                  : ''
-              }`
+          : html`${selectField({
+              id: 'tf-targetListId',
+              name: 'targetListId',
+              label: 'Target list',
+              required: true,
+              emptyOption: 'Choose a list',
+              options: opts.lists.map((l) => ({
+                value: l.id,
+                label: `${l.name} (${l.targetCount})`,
+              })),
+              value: form.targetListId,
+              error: errors.targetListId,
+            })}
+            ${
+              allParties.length
+                ? html`<fieldset class="${errors.parties ? 'field field-error' : 'field'}">
+                    <legend>Only targets of these parties</legend>
+                    <span class="hint">Tick none to cover the whole list.</span>
+                    <div class="tk-checks">
+                      ${allParties.map((p, i) =>
+                        checkboxField({
+                          id: `tf-party-${i}`,
+                          name: 'parties',
+                          value: p,
+                          label: p,
+                          checked: form.parties.includes(p),
+                          className: 'tk-check',
+                        }),
+                      )}
+                    </div>
+                    ${errorMessage('tf-parties', errors.parties)}
+                  </fieldset>`
+                : ''
+            }`
       }
-      <div class="${fieldClass(errors, 'statuses')}">
-        <label for="tf-statuses">Statuses</label>
-        <span class="hint" id="tf-statuses-hint"
-          >One per line, in the order the board shows them (2 to ${MAX_STATUSES}, each up to
-          ${STATUS_MAX_LENGTH} characters).</span
-        >
-        <textarea id="tf-statuses" name="statuses" rows="6" aria-describedby="tf-statuses-hint">
-${form.statuses}</textarea>
-        ${fieldError(errors, 'statuses')}
-      </div>
-      ${textInput('countingStatuses', 'Statuses that count', form.countingStatuses, errors, {
+      ${field.textArea('statuses', 'Statuses', {
+        hint: `One per line, in the order the board shows them (2 to ${MAX_STATUSES}, each up to ${STATUS_MAX_LENGTH} characters).`,
+        rows: 6,
+      })}
+      ${field.text('countingStatuses', 'Statuses that count', {
         hint: 'Comma-separated, e.g. "nominated" or "nominated, pledged".',
       })}
-      ${textInput('initialStatus', 'Starting status', form.initialStatus, errors, {
+      ${field.text('initialStatus', 'Starting status', {
         hint: 'Every target starts with this status, e.g. "no reply".',
       })}
-      ${textInput('threshold', 'Threshold', form.threshold, errors, {
+      ${field.text('threshold', 'Threshold', {
         type: 'number',
         hint: `How many are needed, e.g. 35 (1 to ${THRESHOLD_MAX.toLocaleString('en-GB')}).`,
         required: true,
       })}
-      ${textInput('countNoun', 'What the count counts', form.countNoun, errors, {
-        max: COUNT_NOUN_MAX_LENGTH,
+      ${field.text('countNoun', 'What the count counts', {
+        maxLength: COUNT_NOUN_MAX_LENGTH,
         hint: 'Reads "12 nominations of the 35 needed".',
       })}
-      ${textInput('letterSlug', 'Letter campaign to contact them (slug)', form.letterSlug, errors, {
-        max: SLUG_MAX_LENGTH,
+      ${field.text('letterSlug', 'Letter campaign to contact them (slug)', {
+        maxLength: SLUG_MAX_LENGTH,
         hint: 'Optional. "Contact them" then leads to /letters/<slug>?target=<target>: a campaign that writes to this same target list.',
       })}
-      ${textInput('stormSlug', 'Storm to join (slug)', form.stormSlug, errors, {
-        max: SLUG_MAX_LENGTH,
+      ${field.text('stormSlug', 'Storm to join (slug)', {
+        maxLength: SLUG_MAX_LENGTH,
         hint: 'Optional. Adds a link to /storms/<slug>.',
       })}
-      <label class="tk-check" for="tf-published"
-        ><input
-          type="checkbox"
-          id="tf-published"
-          name="published"
-          value="1"
-          ${form.published ? html`checked` : ''}
-        />
-        Show the board on the public site</label
-      >
+      ${checkboxField({
+        id: 'tf-published',
+        name: 'published',
+        label: 'Show the board on the public site',
+        checked: form.published,
+        className: 'tk-check',
+      })}
       <p><button type="submit">${opts.submitLabel}</button></p>
     </form>`;
 }
@@ -405,84 +334,58 @@ export function boardAdminPage(opts: {
     <p>${board.statusCounts.map((s) => html`${statusBadge(s.status, s.counts)} ${s.targets} `)}</p>
     ${filterForm(board, opts.filters, adminBase(tracker))}
     <p role="status">Showing ${entries.length} of ${board.entries.length} targets.</p>
-    ${
-      entries.length
-        ? html`<div class="table-wrap">
-            <table class="tk-admin-board">
-              <thead>
-                <tr>
-                  <th scope="col">Target</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Evidence</th>
-                  ${canEdit ? html`<th scope="col">Change</th>` : ''}
-                </tr>
-              </thead>
-              <tbody>
-                ${entries.map(
-                  (e) =>
-                    html`<tr>
-                      <td>
-                        <a href="${adminBase(tracker)}/targets/${e.targetId}">${e.name}</a>
-                        <span class="hint">${describeTarget(e)}</span>
-                      </td>
-                      <td>${statusBadge(e.status, e.counts)}</td>
-                      <td>${e.changedAt ? formatDate(e.changedAt) : ''}</td>
-                      <td>${evidenceLink(e.evidenceUrl)}</td>
-                      ${canEdit ? html`<td>${inlineChange(tracker, e, opts.csrf, opts.back)}</td>` : ''}
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
-        : html`<p class="empty">No targets match these filters.</p>`
-    }`;
+    ${dataTable({
+      className: 'tk-admin-board',
+      columns: [
+        {
+          label: 'Target',
+          cell: (e) =>
+            html`<a href="${adminBase(tracker)}/targets/${e.targetId}">${e.name}</a>
+              <span class="hint">${describeTarget(e)}</span>`,
+        },
+        { label: 'Status', cell: (e) => statusBadge(e.status, e.counts) },
+        { label: 'Since', cell: (e) => (e.changedAt ? formatDate(e.changedAt) : '') },
+        { label: 'Evidence', cell: (e) => evidenceLink(e.evidenceUrl) },
+        canEdit && {
+          label: 'Change',
+          cell: (e) => inlineChange(tracker, e, opts.csrf, opts.back),
+        },
+      ],
+      rows: entries,
+      empty: 'No targets match these filters.',
+    })}`;
 }
 
 function historyTable(entries: HistoryEntry[], tracker: Tracker, withTarget: boolean): SafeHtml {
-  return html`<div class="table-wrap">
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          ${withTarget ? html`<th scope="col">Target</th>` : ''}
-          <th scope="col">Status</th>
-          <th scope="col">Evidence</th>
-          <th scope="col">Note</th>
-          <th scope="col">By</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${entries.map(
-          (h) =>
-            html`<tr>
-              <td>
-                ${when(h.changedAt)}
-                ${
-                  h.recordedAt.slice(0, 16) !== h.changedAt.slice(0, 16)
-                    ? html`<span class="hint">recorded ${when(h.recordedAt)}</span>`
-                    : ''
-                }
-              </td>
-              ${
-                withTarget
-                  ? html`<td>
-                      <a href="${adminBase(tracker)}/targets/${h.targetId}">${h.targetName}</a>
-                    </td>`
-                  : ''
-              }
-              <td>${h.status}</td>
-              <td>${evidenceLink(h.evidenceUrl)}</td>
-              <td>${h.note ?? ''}</td>
-              <td>
-                ${h.changedBy ?? (h.source === 'demo' ? 'Demo data' : '—')}
-                ${h.source === 'csv' ? html`<span class="hint">CSV import</span>` : ''}
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    columns: [
+      {
+        label: 'When',
+        cell: (h) =>
+          html`${when(h.changedAt)}
+          ${
+            h.recordedAt.slice(0, 16) !== h.changedAt.slice(0, 16)
+              ? html`<span class="hint">recorded ${when(h.recordedAt)}</span>`
+              : ''
+          }`,
+      },
+      withTarget && {
+        label: 'Target',
+        cell: (h) =>
+          html`<a href="${adminBase(tracker)}/targets/${h.targetId}">${h.targetName}</a>`,
+      },
+      { label: 'Status', cell: (h) => h.status },
+      { label: 'Evidence', cell: (h) => evidenceLink(h.evidenceUrl) },
+      { label: 'Note', cell: (h) => h.note ?? '' },
+      {
+        label: 'By',
+        cell: (h) =>
+          html`${h.changedBy ?? (h.source === 'demo' ? 'Demo data' : '—')}
+          ${h.source === 'csv' ? html`<span class="hint">CSV import</span>` : ''}`,
+      },
+    ],
+    rows: entries,
+  });
 }
 
 export function historyAdminPage(opts: {
@@ -499,15 +402,14 @@ export function historyAdminPage(opts: {
         ? historyTable(page.entries, tracker, true)
         : html`<p class="empty">No status has changed yet.</p>`
     }
-    ${
-      page.pages > 1
-        ? html`<nav class="pagination" aria-label="History pages">
-            ${page.page > 1 ? html`<a href="${link(page.page - 1)}">Newer</a>` : ''}
-            <span>Page ${page.page} of ${page.pages}</span>
-            ${page.page < page.pages ? html`<a href="${link(page.page + 1)}">Older</a>` : ''}
-          </nav>`
-        : ''
-    }`;
+    ${pagination({
+      page: page.page,
+      pageCount: page.pages,
+      href: link,
+      label: 'History pages',
+      previous: 'Newer',
+      next: 'Older',
+    })}`;
 }
 
 export interface ChangeValues {
@@ -570,62 +472,42 @@ export function targetAdminPage(opts: {
               novalidate
             >
               ${csrfField(opts.csrf)}
-              <div class="${fieldClass(errors, 'status')}">
-                <label for="tc-status">Status</label>
-                <select id="tc-status" name="status">
-                  ${tracker.statuses.map(
-                    (s) =>
-                      html`<option value="${s}" ${s === values.status ? html`selected` : ''}>
-                        ${s}
-                      </option>`,
-                  )}
-                </select>
-                ${fieldError(errors, 'status')}
-              </div>
-              <div class="${fieldClass(errors, 'evidenceUrl')}">
-                <label for="tc-evidence">Evidence link</label>
-                <span class="hint" id="tc-evidence-hint"
-                  >Where the public can check it: a post, a statement, a list. Shown on the
-                  board.</span
-                >
-                <input
-                  id="tc-evidence"
-                  name="evidenceUrl"
-                  type="url"
-                  maxlength="${EVIDENCE_URL_MAX_LENGTH}"
-                  value="${values.evidenceUrl}"
-                  aria-describedby="tc-evidence-hint"
-                />
-                ${fieldError(errors, 'evidenceUrl')}
-              </div>
-              <div class="${fieldClass(errors, 'note')}">
-                <label for="tc-note">Note</label>
-                <span class="hint" id="tc-note-hint">For organisers; not shown publicly.</span>
-                <textarea
-                  id="tc-note"
-                  name="note"
-                  rows="3"
-                  maxlength="${NOTE_MAX_LENGTH}"
-                  aria-describedby="tc-note-hint"
-                >
-${values.note}</textarea>
-                ${fieldError(errors, 'note')}
-              </div>
-              <div class="${fieldClass(errors, 'changedAt')}">
-                <label for="tc-changedAt">When it happened</label>
-                <span class="hint" id="tc-changedAt-hint"
-                  >Leave blank for now, or write a date like 2025-03-01 or 2025-03-01 14:30
-                  (UTC).</span
-                >
-                <input
-                  id="tc-changedAt"
-                  name="changedAt"
-                  type="text"
-                  value="${values.changedAt}"
-                  aria-describedby="tc-changedAt-hint"
-                />
-                ${fieldError(errors, 'changedAt')}
-              </div>
+              ${selectField({
+                id: 'tc-status',
+                name: 'status',
+                label: 'Status',
+                options: tracker.statuses.map((s) => ({ value: s, label: s })),
+                value: values.status,
+                error: errors.status,
+              })}
+              ${textField({
+                id: 'tc-evidence',
+                name: 'evidenceUrl',
+                label: 'Evidence link',
+                hint: 'Where the public can check it: a post, a statement, a list. Shown on the board.',
+                type: 'url',
+                maxLength: EVIDENCE_URL_MAX_LENGTH,
+                value: values.evidenceUrl,
+                error: errors.evidenceUrl,
+              })}
+              ${textAreaField({
+                id: 'tc-note',
+                name: 'note',
+                label: 'Note',
+                hint: 'For organisers; not shown publicly.',
+                rows: 3,
+                maxLength: NOTE_MAX_LENGTH,
+                value: values.note,
+                error: errors.note,
+              })}
+              ${textField({
+                id: 'tc-changedAt',
+                name: 'changedAt',
+                label: 'When it happened',
+                hint: 'Leave blank for now, or write a date like 2025-03-01 or 2025-03-01 14:30 (UTC).',
+                value: values.changedAt,
+                error: errors.changedAt,
+              })}
               <p><button type="submit">Save the change</button></p>
             </form>
           </section>`
@@ -645,8 +527,7 @@ ${values.note}</textarea>
 
 export function importPage(opts: { tracker: Tracker; csrf: string; error?: string }): SafeHtml {
   const { tracker } = opts;
-  return html`${trackerNav(tracker, 'Import CSV', true)}
-    ${opts.error ? html`<div class="flash flash-error" role="alert">${opts.error}</div>` : ''}
+  return html`${trackerNav(tracker, 'Import CSV', true)} ${errorNotice(opts.error)}
     <p>Upload a CSV file of status changes, one per row. The first line names the columns:</p>
     <ul>
       <li>
@@ -673,15 +554,14 @@ export function importPage(opts: { tracker: Tracker; csrf: string; error?: strin
       enctype="multipart/form-data"
       class="stack"
     >
-      ${csrfField(opts.csrf)}
-      <div class="field">
-        <label for="ti-file">CSV file</label>
-        <input id="ti-file" name="file" type="file" accept=".csv,text/csv" required />
-      </div>
-      <label class="tk-check" for="ti-dry"
-        ><input type="checkbox" id="ti-dry" name="dryRun" value="1" checked /> Dry run: show what
-        would change, save nothing</label
-      >
+      ${csrfField(opts.csrf)} ${csvFileField('ti-file')}
+      ${checkboxField({
+        id: 'ti-dry',
+        name: 'dryRun',
+        label: 'Dry run: show what would change, save nothing',
+        checked: true,
+        className: 'tk-check',
+      })}
       <p><button type="submit">Upload</button></p>
     </form>`;
 }
@@ -717,53 +597,21 @@ export function importResultPage(opts: {
     ${
       report.rejected.length
         ? html`<h2>Rejected rows</h2>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col" class="num">Line</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${report.rejected.map(
-                    (r) =>
-                      html`<tr>
-                        <td class="num">${r.line}</td>
-                        <td>${r.reasons.join(' ')}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+            ${rejectedRowsTable(report.rejected)}`
         : ''
     }
     ${
       report.changes.length
         ? html`<h2>Changes ${report.dryRun ? 'to make' : 'made'}</h2>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col" class="num">Line</th>
-                    <th scope="col">Target</th>
-                    <th scope="col">From</th>
-                    <th scope="col">To</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${report.changes.map(
-                    (c) =>
-                      html`<tr>
-                        <td class="num">${c.line}</td>
-                        <td>${c.name}</td>
-                        <td>${c.from}</td>
-                        <td>${c.to}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+            ${dataTable({
+              columns: [
+                { label: 'Line', numeric: true, cell: (c) => c.line },
+                { label: 'Target', cell: (c) => c.name },
+                { label: 'From', cell: (c) => c.from },
+                { label: 'To', cell: (c) => c.to },
+              ],
+              rows: report.changes,
+            })}`
         : ''
     }
     <p>

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { messagePage, publicLayout } from '../../infra/html/layout.js';
+import { publicLayout } from '../../infra/html/layout.js';
+import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
 import { formField } from '../../infra/http/form-fields.js';
 import type { Services } from '../../infra/services.js';
 import type { BoardCache } from './board-cache.js';
@@ -41,11 +42,9 @@ function renderBoard(board: Board, filters: BoardFilters): string {
   }).value;
 }
 
-function sendHtml(reply: FastifyReply, text: string) {
-  return reply
-    .header('cache-control', `public, max-age=${BOARD_MAX_AGE_S}`)
-    .type('text/html; charset=utf-8')
-    .send(text);
+/** Boards and the index are the same for every reader: shared caches may keep them briefly. */
+function sendShared(reply: FastifyReply, text: string) {
+  return sendHtml(reply, 200, text, `public, max-age=${BOARD_MAX_AGE_S}`);
 }
 
 /** The public boards and their open data. */
@@ -61,7 +60,7 @@ export async function trackersPublicRoutes(
     const boards = (await Promise.all(trackers.map((t) => cache.board(t.slug)))).filter(
       (b): b is Board => b !== undefined,
     );
-    return sendHtml(reply, publicLayout({ title: 'Trackers', body: trackerIndex(boards) }).value);
+    return sendShared(reply, publicLayout({ title: 'Trackers', body: trackerIndex(boards) }).value);
   });
 
   app.get('/trackers/:slug.json', OPEN_DATA, async (req, reply) => {
@@ -70,10 +69,7 @@ export async function trackersPublicRoutes(
       JSON.stringify(boardJson(board, config.baseUrl)),
     );
     if (!text)
-      return reply
-        .code(404)
-        .header('cache-control', 'no-store')
-        .send({ statusCode: 404, error: 'Not Found', message: 'No such tracker.' });
+      return sendJsonNotFound(reply.header('cache-control', 'no-store'), 'No such tracker.');
     return reply
       .header('cache-control', `public, max-age=${BOARD_MAX_AGE_S}`)
       .type('application/json; charset=utf-8')
@@ -88,16 +84,12 @@ export async function trackersPublicRoutes(
       ? await cache.rendered(slug, 'page', (board) => renderBoard(board, filters))
       : await cache.board(slug).then((board) => board && renderBoard(board, filters));
     if (!text)
-      return reply
-        .code(404)
-        .header('cache-control', 'no-store')
-        .type('text/html; charset=utf-8')
-        .send(
-          messagePage(
-            'Tracker not found',
-            'There is no tracker at this address. It may have been moved or not published yet.',
-          ).value,
-        );
-    return sendHtml(reply, text);
+      return sendNotice(
+        reply,
+        404,
+        'Tracker not found',
+        'There is no tracker at this address. It may have been moved or not published yet.',
+      );
+    return sendShared(reply, text);
   });
 }

@@ -1,3 +1,4 @@
+import { selectOptions } from '../../infra/html/form-controls.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { linkifyText } from '../../infra/html/linkify.js';
 import type { Board, BoardEntry, BoardFilters, Tracker } from './trackers.service.js';
@@ -108,8 +109,9 @@ function select(name: string, label: string, value: string, options: string[]): 
     <label for="tk-f-${name}">${label}</label>
     <select id="tk-f-${name}" name="${name}">
       <option value="">All</option>
-      ${options.map(
-        (o) => html`<option value="${o}" ${o === value ? html`selected` : ''}>${o}</option>`,
+      ${selectOptions(
+        options.map((o) => ({ value: o, label: o })),
+        value,
       )}
     </select>
   </div>`;

@@ -1,4 +1,6 @@
 /** What an organiser may type into a tracker, and how each field is checked. */
+import { parsePositiveId } from '../../infra/validation/ids.js';
+import { isSlug, requiredText, slugOrTitle, tooLong } from '../../infra/validation/text-rules.js';
 
 export const TITLE_MAX_LENGTH = 150;
 export const SLUG_MAX_LENGTH = 60;
@@ -20,8 +22,6 @@ export const DEFAULT_STATUSES = ['nominated', 'pledged', 'undecided', 'declined'
 export const DEFAULT_COUNTING_STATUSES = ['nominated'];
 export const DEFAULT_INITIAL_STATUS = 'no reply';
 export const DEFAULT_COUNT_NOUN = 'nominations';
-
-const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export type Errors = Record<string, string>;
 
@@ -60,17 +60,6 @@ export interface TrackerFields {
   published: boolean;
 }
 
-export function slugify(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, SLUG_MAX_LENGTH)
-    .replace(/-+$/, '');
-}
-
 /** Statuses compare without regard to case or surrounding spaces. */
 export function statusKey(status: string): string {
   return status.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -82,16 +71,10 @@ export function canonicalStatus(statuses: readonly string[], typed: string): str
   return statuses.find((s) => statusKey(s) === key);
 }
 
-function tooLong(label: string, value: string, max: number): string | undefined {
-  return value.length > max
-    ? `${label} must be at most ${max} characters (it has ${value.length}).`
-    : undefined;
-}
-
 function optionalSlug(label: string, raw: string, errors: Errors, field: string): string | null {
   const value = raw.trim().toLowerCase();
   if (!value) return null;
-  if (value.length > SLUG_MAX_LENGTH || !SLUG_PATTERN.test(value))
+  if (!isSlug(value, SLUG_MAX_LENGTH))
     errors[field] = `${label} must be a slug: lowercase letters, digits and hyphens.`;
   return value;
 }
@@ -126,21 +109,23 @@ export function validateTrackerForm(
 ): { ok: true; value: TrackerFields } | { ok: false; errors: Errors } {
   const errors: Errors = {};
   const title = form.title.trim();
-  if (!title) errors.title = 'Give the tracker a title.';
-  else {
-    const e = tooLong('The title', title, TITLE_MAX_LENGTH);
-    if (e) errors.title = e;
-  }
-  const slug = (form.slug.trim() || slugify(title)).toLowerCase();
+  const titleError = requiredText(
+    title,
+    'Give the tracker a title.',
+    'The title',
+    TITLE_MAX_LENGTH,
+  );
+  if (titleError) errors.title = titleError;
+  const slug = slugOrTitle(form.slug, title, SLUG_MAX_LENGTH);
   if (!slug) errors.slug ??= 'Give the tracker a web address (slug).';
-  else if (slug.length > SLUG_MAX_LENGTH || !SLUG_PATTERN.test(slug))
+  else if (!isSlug(slug, SLUG_MAX_LENGTH))
     errors.slug = `The slug must be lowercase letters, digits and hyphens, at most ${SLUG_MAX_LENGTH} characters.`;
   const description = form.description.trim().replace(/\r\n/g, '\n');
   const descriptionError = tooLong('The description', description, DESCRIPTION_MAX_LENGTH);
   if (descriptionError) errors.description = descriptionError;
 
   const listId = Number(form.targetListId);
-  if (!/^[1-9]\d{0,9}$/.test(form.targetListId.trim()))
+  if (parsePositiveId(form.targetListId.trim()) === null)
     errors.targetListId = 'Choose the target list the tracker covers.';
 
   const parties = [...new Set(form.parties.map((p) => p.trim()).filter(Boolean))];

@@ -33,6 +33,11 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
       connectionString: withDefaultUser(url),
       max: options.pgPoolSize ?? 10,
     });
+    // An idle connection the server ends (a restart, a dropped database) is an 'error' event on
+    // the pool; unhandled, it would crash the process. The pool replaces the client on next use.
+    pool.on('error', (err) => {
+      console.warn(`PostgreSQL connection lost while idle: ${err.message}`);
+    });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const u = new URL(url);
     return {

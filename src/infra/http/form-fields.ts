@@ -7,3 +7,10 @@ export function formField(body: unknown, name: string, max = Number.POSITIVE_INF
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value.slice(0, max) : '';
 }
+
+/** Every value of a field that may repeat (ticked boxes, a multi-select), strings only. */
+export function formFieldList(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
+}

@@ -1,4 +1,12 @@
+import {
+  errorNotice,
+  postButton,
+  selectField,
+  textField,
+} from '../../../infra/html/form-controls.js';
+import { type BadgeTone, badge } from '../../../infra/html/format.js';
 import { type SafeHtml, html, csrfField } from '../../../infra/html/html.js';
+import { dataTable } from '../../../infra/html/tables.js';
 import { COLUMN_TARGETS, type ColumnMapping, TARGET_LABELS } from './column-mapping.js';
 import type { ImportCounts } from './import-runner.js';
 import { MAX_UPLOAD_BYTES, PREVIEW_ROWS } from './import.limits.js';
@@ -20,25 +28,23 @@ const STATUS_LABELS: Record<ImportStatus, string> = {
   failed: 'Failed',
 };
 
-const STATUS_BADGES: Record<ImportStatus, string> = {
-  uploaded: '',
-  queued: 'badge-warn',
-  running: 'badge-warn',
-  done: 'badge-ok',
-  failed: 'badge-bad',
+const STATUS_TONES: Record<ImportStatus, BadgeTone> = {
+  uploaded: 'plain',
+  queued: 'warn',
+  running: 'warn',
+  done: 'ok',
+  failed: 'bad',
 };
 
 function errorBlock(messages: readonly string[]): SafeHtml | '' {
   if (messages.length === 0) return '';
-  return html`<div class="flash flash-error" role="alert">
-    ${
-      messages.length === 1
-        ? messages[0]
-        : html`<ul>
-            ${messages.map((m) => html`<li>${m}</li>`)}
-          </ul>`
-    }
-  </div>`;
+  return errorNotice(
+    messages.length === 1
+      ? messages[0]
+      : html`<ul>
+          ${messages.map((m) => html`<li>${m}</li>`)}
+        </ul>`,
+  );
 }
 
 function n(value: number): string {
@@ -62,55 +68,43 @@ export function uploadPage(opts: {
     </p>
     <form class="stack" method="post" action="${IMPORT_BASE}" enctype="multipart/form-data">
       ${csrfField(opts.csrf)}
-      <div>
-        <label for="import-file">Spreadsheet</label>
-        <span class="hint" id="import-file-hint"
-          >CSV (comma, semicolon or tab separated) or Excel .xlsx, at most
-          ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. The first row must name the columns.</span
-        >
-        <input
-          id="import-file"
-          name="file"
-          type="file"
-          accept=".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          aria-describedby="import-file-hint"
-          required
-        />
-      </div>
+      ${textField({
+        id: 'import-file',
+        name: 'file',
+        label: 'Spreadsheet',
+        hint: `CSV (comma, semicolon or tab separated) or Excel .xlsx, at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. The first row must name the columns.`,
+        type: 'file',
+        accept:
+          '.csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        required: true,
+      })}
       <div><button type="submit">Upload and preview</button></div>
     </form>
     ${
       opts.imports.length > 0
         ? html`<h2>Recent imports</h2>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">File</th>
-                    <th scope="col">Uploaded</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" class="num">Rows</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${opts.imports.map(
-                    (imp) =>
-                      html`<tr>
-                        <td><a href="${IMPORT_BASE}/${imp.id}">${imp.filename}</a></td>
-                        <td>${imp.createdAt.slice(0, 16).replace('T', ' ')}</td>
-                        <td>${statusBadge(imp.status)}</td>
-                        <td class="num">${imp.counts ? n(imp.counts.rows) : ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+            ${dataTable({
+              columns: [
+                {
+                  label: 'File',
+                  cell: (imp) => html`<a href="${IMPORT_BASE}/${imp.id}">${imp.filename}</a>`,
+                },
+                { label: 'Uploaded', cell: (imp) => imp.createdAt.slice(0, 16).replace('T', ' ') },
+                { label: 'Status', cell: (imp) => statusBadge(imp.status) },
+                {
+                  label: 'Rows',
+                  numeric: true,
+                  cell: (imp) => (imp.counts ? n(imp.counts.rows) : ''),
+                },
+              ],
+              rows: opts.imports,
+            })}`
         : ''
     }`;
 }
 
 function statusBadge(status: ImportStatus): SafeHtml {
-  return html`<span class="badge ${STATUS_BADGES[status]}">${STATUS_LABELS[status]}</span>`;
+  return badge(STATUS_LABELS[status], STATUS_TONES[status]);
 }
 
 export function mappingPage(opts: {
@@ -127,25 +121,17 @@ export function mappingPage(opts: {
       ${imp.headers.length} column${imp.headers.length === 1 ? '' : 's'}. The first ${PREVIEW_ROWS}
       rows:
     </p>
-    <div class="table-wrap import-preview">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col" class="num">Row</th>
-            ${imp.headers.map((h) => html`<th scope="col">${h}</th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${opts.preview.map(
-            (row) =>
-              html`<tr>
-                <td class="num">${row.number}</td>
-                ${imp.headers.map((_, i) => html`<td>${short(row.cells[i] ?? '')}</td>`)}
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${dataTable({
+      wrapClass: 'import-preview',
+      columns: [
+        { label: 'Row', numeric: true, cell: (row) => row.number },
+        ...imp.headers.map((header, i) => ({
+          label: header,
+          cell: (row: SheetRow) => short(row.cells[i] ?? ''),
+        })),
+      ],
+      rows: opts.preview,
+    })}
     <h2>What does each column hold?</h2>
     <p class="hint">
       Columns that are not email, name, postcode, phone, tags or consent can be kept as custom
@@ -155,19 +141,14 @@ export function mappingPage(opts: {
     </p>
     <form class="stack import-mapping" method="post" action="${IMPORT_BASE}/${imp.id}/dry-run">
       ${csrfField(opts.csrf)}
-      ${imp.headers.map(
-        (header, i) =>
-          html`<div>
-            <label for="map-${i}">${header}</label>
-            <select id="map-${i}" name="map_${i}">
-              ${COLUMN_TARGETS.map(
-                (t) =>
-                  html`<option value="${t}" ${opts.mapping[i] === t ? html`selected` : ''}>
-                    ${TARGET_LABELS[t]}
-                  </option>`,
-              )}
-            </select>
-          </div>`,
+      ${imp.headers.map((header, i) =>
+        selectField({
+          id: `map-${i}`,
+          name: `map_${i}`,
+          label: header,
+          options: COLUMN_TARGETS.map((t) => ({ value: t, label: TARGET_LABELS[t] })),
+          value: opts.mapping[i],
+        }),
       )}
       <div><button type="submit">Dry run</button></div>
     </form>
@@ -206,25 +187,14 @@ function rejectsTable(
       >
       with their original columns and the reason, to correct and import again.
     </p>
-    <div class="table-wrap">
-      <table class="import-rejects">
-        <thead>
-          <tr>
-            <th scope="col" class="num">Row</th>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rejects.map(
-            (r) =>
-              html`<tr>
-                <td class="num">${r.row_number}</td>
-                <td>${r.reason}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${dataTable({
+      className: 'import-rejects',
+      columns: [
+        { label: 'Row', numeric: true, cell: (r) => r.row_number },
+        { label: 'Reason', cell: (r) => r.reason },
+      ],
+      rows: rejects,
+    })}
     ${
       total > rejects.length
         ? html`<p class="hint">
@@ -249,11 +219,12 @@ export function dryRunPage(opts: {
     ${countsList(counts, true)}
     ${
       importable > 0
-        ? html`<form method="post" action="${IMPORT_BASE}/${imp.id}/start" class="inline-form">
-            ${csrfField(opts.csrf)}
-            <button type="submit">Import ${n(importable)} row${importable === 1 ? '' : 's'}</button>
-          </form>`
-        : html`<p class="flash flash-error" role="alert">No row can be imported as mapped.</p>`
+        ? postButton({
+            action: `${IMPORT_BASE}/${imp.id}/start`,
+            csrf: opts.csrf,
+            label: `Import ${n(importable)} row${importable === 1 ? '' : 's'}`,
+          })
+        : errorNotice('No row can be imported as mapped.')
     }
     <a class="button secondary" href="${IMPORT_BASE}/${imp.id}">Change the column mapping</a>
     ${rejectsTable(imp, opts.rejects, counts.rejected, 'dry-run')}`;
