@@ -53,10 +53,18 @@ describe('text rules', () => {
       '2026-12-31T23:59:59.000Z',
     );
     assert.equal(
-      parseDateInput('2026-02-31', '00:00:00')?.toISOString(),
-      '2026-03-03T00:00:00.000Z',
+      parseDateInput('2028-02-29', '00:00:00')?.toISOString(),
+      '2028-02-29T00:00:00.000Z',
     );
-    for (const bad of ['31/12/2026', '2026-1-1', '2026-13-01', '', 'tomorrow'])
+    for (const bad of [
+      '31/12/2026',
+      '2026-1-1',
+      '2026-13-01',
+      '2026-02-31',
+      '2026-02-29',
+      '',
+      'tomorrow',
+    ])
       assert.equal(parseDateInput(bad, '00:00:00'), null, bad);
   });
 

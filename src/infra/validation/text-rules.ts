@@ -61,7 +61,9 @@ export function parseWebUrl(text: string): URL | null {
 export function parseDateInput(text: string, timeOfDay: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
   const date = new Date(`${text}T${timeOfDay}Z`);
-  return Number.isNaN(date.getTime()) ? null : date;
+  // Date rolls 31 February over into March; a day that does not exist is a typing mistake.
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) return null;
+  return date;
 }
 
 /**
