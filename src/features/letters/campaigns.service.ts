@@ -10,6 +10,7 @@ import {
   validateCampaign,
 } from './letters.rules.js';
 import type { CampaignStatus } from './letters.tables.js';
+import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 
 export interface CampaignsContext {
   db: Db;
@@ -17,11 +18,6 @@ export interface CampaignsContext {
 }
 
 export type SaveResult = { ok: true; campaign: CampaignRow } | { ok: false; errors: Errors };
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 const slugTaken = (slug: string): Errors => ({
   slug: `Another letter campaign already uses the address /letters/${slug}.`,

@@ -13,6 +13,7 @@ import {
   validatePetition,
 } from './petitions.rules.js';
 import type { PetitionStatus } from './petitions.tables.js';
+import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 
 export type { PetitionRow };
 
@@ -22,15 +23,6 @@ export interface PetitionsContext {
 }
 
 export type SaveResult = { ok: true; petition: PetitionRow } | { ok: false; errors: Errors };
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return (
-    code === '23505' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
-}
 
 async function checkTargets(db: Db, fields: PetitionFields): Promise<Errors> {
   if (!fields.targetListId) return {};

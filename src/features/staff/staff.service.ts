@@ -22,6 +22,7 @@ import {
   normaliseEmail,
   roleField,
 } from './staff.rules.js';
+import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 
 export type LoginResult =
   | { kind: 'ok'; user: StaffUser }
@@ -44,11 +45,6 @@ export interface NewStaff {
 
 function toUser(row: StaffRecord): StaffUser {
   return { id: row.id, email: row.email, name: row.name, role: row.role };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Staff accounts: creating them, logging in, roles, passwords and reset links. */

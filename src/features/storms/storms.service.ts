@@ -20,6 +20,7 @@ import {
   TEXT_PLATFORMS,
   parseHandle,
 } from './storm-text.js';
+import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 
 export type { StormRow };
 
@@ -180,11 +181,6 @@ const failed = (errors: Errors, flagged: FlaggedText[] = []): SaveResult => ({
   errors,
   flagged,
 });
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 const slugTaken = (slug: string): Errors => ({
   slug: `Another storm already uses the address /storms/${slug}.`,

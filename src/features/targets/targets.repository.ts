@@ -200,9 +200,3 @@ export async function deleteTarget(db: Executor, listId: number, id: number): Pr
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
-
-/** A write lost a race with another one on a unique key (slug, or list + external id). */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}

@@ -14,6 +14,7 @@ import {
   validateTargetFields,
   validateTargetList,
 } from './targets.rules.js';
+import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 
 export type { TargetFilters, TargetListRow as TargetList, TargetRow as Target };
 
@@ -90,7 +91,7 @@ export async function createTargetList(
   try {
     return { ok: true, list: await insertListAudited(ctx, checked.value, actorUserId) };
   } catch (err) {
-    if (repo.isUniqueViolation(err)) return slugTaken;
+    if (isUniqueViolation(err)) return slugTaken;
     throw err;
   }
 }
@@ -186,7 +187,7 @@ async function externalIdGuard<T>(write: () => Promise<T>): Promise<T | undefine
   try {
     return await write();
   } catch (err) {
-    if (repo.isUniqueViolation(err)) return undefined;
+    if (isUniqueViolation(err)) return undefined;
     throw err;
   }
 }
@@ -354,7 +355,7 @@ export async function importTargets(
       return report;
     });
   } catch (err) {
-    if (repo.isUniqueViolation(err)) throw new ImportConflictError();
+    if (isUniqueViolation(err)) throw new ImportConflictError();
     throw err;
   }
 }

@@ -132,9 +132,3 @@ export async function countHistory(db: Executor, trackerId: number): Promise<num
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
-
-/** A write lost a race with another one on a unique key (the slug). */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}

@@ -19,6 +19,7 @@ import {
   validateStatusChange,
   validateTrackerForm,
 } from './trackers.rules.js';
+import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 
 /** A tracker covers at most this many targets (all 650 MPs fit several times over). */
 export const MAX_TRACKER_TARGETS = 2_000;
@@ -214,7 +215,7 @@ export async function createTracker(
     });
     return { ok: true, tracker, added: chosen.length };
   } catch (err) {
-    if (repo.isUniqueViolation(err)) return slugTaken;
+    if (isUniqueViolation(err)) return slugTaken;
     throw err;
   }
 }
