@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { getConstituencyDirectory } from '../src/features/constituencies/constituency-directory.js';
 import { loadUkConstituencies } from '../src/features/constituencies/uk-data.loader.js';
 import { openDatabase } from '../src/infra/db/database.js';
+import { MIGRATIONS } from '../src/features/index.js';
 import { migrateToLatest } from '../src/infra/db/migrator.js';
 
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 100_000);
@@ -25,7 +26,7 @@ const INPUTS = [
 const dir = mkdtempSync(join(tmpdir(), 'rally-bench-'));
 const db = openDatabase(`sqlite:${join(dir, 'bench.db')}`);
 try {
-  await migrateToLatest(db);
+  await migrateToLatest(db, MIGRATIONS);
   let t = performance.now();
   await loadUkConstituencies(db);
   const loadMs = performance.now() - t;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../src/infra/audit/audit-log.js';
 import { type Db, openDatabase } from '../src/infra/db/database.js';
+import { MIGRATIONS } from '../src/features/index.js';
 import { migrateToLatest } from '../src/infra/db/migrator.js';
 import { MIN_FILL_MS } from '../src/features/petitions/form-token.js';
 import {
@@ -40,7 +41,7 @@ const runId = Date.now().toString(36);
 const slug = `bench-${runId}`;
 
 async function preparePetition(db: Db): Promise<number> {
-  await migrateToLatest(db);
+  await migrateToLatest(db, MIGRATIONS);
   const created = await createPetition(
     { db, audit: new AuditLog(db) },
     {

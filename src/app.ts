@@ -2,20 +2,17 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config.js';
-import { FEATURES } from './features/index.js';
-import { AuditLog } from './infra/audit/audit-log.js';
+import { FEATURES, MIGRATIONS } from './features/index.js';
 import { type GuardedRoute, registerGuard } from './infra/auth/guard.js';
 import { SessionStore } from './infra/auth/sessions.js';
 import { type Db, openDatabase } from './infra/db/database.js';
-import { migrateToLatest } from './infra/db/migrator.js';
+import { allMigrations, migrateToLatest } from './infra/db/migrator.js';
 import { getOrCreateSecret } from './infra/db/settings.js';
 import { registerErrorHandlers } from './infra/http/errors.js';
 import { registerMetrics } from './infra/http/metrics.js';
 import { type SurgeGauge, registerSurgeGauge } from './infra/http/surge-gauge.js';
 import { DEFAULT_BODY_LIMIT, registerSecurity } from './infra/http/security.js';
-import { JobQueue } from './infra/jobs/job-queue.js';
-import { Mailer } from './infra/mail/mailer.js';
-import type { Services } from './infra/services.js';
+import { type Feature, type Services, createServices } from './infra/services.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,6 +28,8 @@ export interface BuildOptions {
   db?: Db;
   /** Register Node process metrics (once per process: the server does, tests don't). */
   processMetrics?: boolean;
+  /** The capabilities to assemble: every feature unless a test adds one of its own. */
+  features?: Feature[];
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -40,16 +39,18 @@ export async function buildApp(
   config: Config,
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {
+  const features = options.features ?? FEATURES;
   const db = options.db ?? openDatabase(config.databaseUrl);
-  await migrateToLatest(db);
-  const jobs = new JobQueue(db);
-  const services: Services = {
+  await migrateToLatest(
+    db,
+    features === FEATURES ? MIGRATIONS : allMigrations(features.map((f) => f.migrations)),
+  );
+  const services = createServices({
     config,
     db,
-    jobs,
-    mailer: new Mailer(db, jobs, config.mailFrom),
-    audit: new AuditLog(db),
-  };
+    personData: features.flatMap((f) => f.personData ?? []),
+  });
+  const { jobs } = services;
 
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -62,7 +63,7 @@ export async function buildApp(
   app.decorate('guardedRoutes', [] as GuardedRoute[]);
   app.decorate(
     'adminNav',
-    FEATURES.flatMap((f) => f.nav ?? []),
+    features.flatMap((f) => f.nav ?? []),
   );
   if (!options.db) app.addHook('onClose', () => db.destroy());
 
@@ -86,7 +87,7 @@ export async function buildApp(
     index: false,
   });
 
-  for (const feature of FEATURES) {
+  for (const feature of features) {
     if (feature.routes) await feature.routes(app, services);
     for (const [type, handler] of Object.entries(feature.jobs?.(services) ?? {}))
       jobs.register(type, handler);

@@ -1,12 +1,28 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { FEATURES } from '../features/index.js';
+import { FEATURES, MIGRATIONS } from '../features/index.js';
 import { openDatabase } from '../infra/db/database.js';
 import { migrateToLatest } from '../infra/db/migrator.js';
-import type { CliCommand } from '../infra/services.js';
+import { type CliCommand, type CliContext, createServices } from '../infra/services.js';
 import { buildApp } from '../app.js';
 import { seedDemo } from '../demo-seed.js';
 import { startServer, stopOnSignals } from '../server.js';
+
+/** Each command's database: the configured one, migrated, closed when the command ends. */
+const cliContext: CliContext = {
+  async withServices(run) {
+    const config = loadConfig();
+    const db = openDatabase(config.databaseUrl);
+    try {
+      await migrateToLatest(db, MIGRATIONS);
+      return await run(
+        createServices({ config, db, personData: FEATURES.flatMap((f) => f.personData ?? []) }),
+      );
+    } finally {
+      await db.destroy();
+    }
+  },
+};
 
 /** Commands of the infrastructure; features add theirs (e.g. "targets load") through Feature.cli. */
 const CORE_COMMANDS: Record<string, CliCommand> = {
@@ -38,7 +54,7 @@ const CORE_COMMANDS: Record<string, CliCommand> = {
       const config = loadConfig();
       const db = openDatabase(config.databaseUrl);
       try {
-        const result = await migrateToLatest(db);
+        const result = await migrateToLatest(db, MIGRATIONS);
         const applied = result.results?.filter((r) => r.status === 'Success') ?? [];
         console.log(
           applied.length
@@ -87,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
         allowPositionals: true,
         strict: true,
       });
-      return await command.run(parsed.values, parsed.positionals);
+      return await command.run(parsed.values, parsed.positionals, cliContext);
     } catch (err) {
       console.error(`rally ${name}: ${err instanceof Error ? err.message : String(err)}`);
       return 2;

@@ -1,3 +1,4 @@
+import { allMigrations } from '../infra/db/migrator.js';
 import type { Feature } from '../infra/services.js';
 import { commentsFeature } from './comments/comments.feature.js';
 import { lettersFeature } from './letters/letters.feature.js';
@@ -39,3 +40,6 @@ export const FEATURES: Feature[] = [
   jobsAdminFeature,
   staffFeature,
 ];
+
+/** Every table's migrations, the core's and each feature's, in one ordered set. */
+export const MIGRATIONS = allMigrations(FEATURES.map((f) => f.migrations));

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import type { Migration } from 'kysely';
 import type { Config } from '../config.js';
-import type { AuditLog } from './audit/audit-log.js';
+import { AuditLog } from './audit/audit-log.js';
+import { type Clock, systemClock } from './clock/clock.js';
 import type { Db } from './db/database.js';
 import type { NavItem } from './html/layout.js';
-import type { JobHandler, JobQueue } from './jobs/job-queue.js';
-import type { Mailer } from './mail/mailer.js';
+import { type JobHandler, JobQueue } from './jobs/job-queue.js';
+import { Mailer } from './mail/mailer.js';
+import type { PersonDataHandler } from './person-data.js';
 
 /** Shared infrastructure handed to every feature. Features talk to each other through services they export, never through each other's tables. */
 export interface Services {
@@ -13,9 +16,36 @@ export interface Services {
   jobs: JobQueue;
   mailer: Mailer;
   audit: AuditLog;
+  clock: Clock;
+  /** Every feature's person-data handler: export and erasure walk these. */
+  personData: readonly PersonDataHandler[];
+}
+
+/** The one way to assemble Services (the app, the CLI and tests that need no HTTP). */
+export function createServices(opts: {
+  config: Config;
+  db: Db;
+  personData?: readonly PersonDataHandler[];
+  clock?: Clock;
+}): Services {
+  const jobs = new JobQueue(opts.db);
+  return {
+    config: opts.config,
+    db: opts.db,
+    jobs,
+    mailer: new Mailer(opts.db, jobs, opts.config.mailFrom),
+    audit: new AuditLog(opts.db),
+    clock: opts.clock ?? systemClock,
+    personData: opts.personData ?? [],
+  };
 }
 
 export type CliValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** What the CLI hands each command: the configured database, migrated, with Services around it. */
+export interface CliContext {
+  withServices<T>(run: (services: Services) => Promise<T>): Promise<T>;
+}
 
 export interface CliCommand {
   summary: string;
@@ -23,12 +53,16 @@ export interface CliCommand {
   /** node:util parseArgs options */
   options?: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
   /** Returns the exit code. */
-  run(values: CliValues, positionals: string[]): Promise<number>;
+  run(values: CliValues, positionals: string[], cli: CliContext): Promise<number>;
 }
 
 /** One capability (people, petitions, comments…): what it adds to the app. */
 export interface Feature {
   name: string;
+  /** Its tables: migration name (globally numbered, e.g. "010-petitions") → migration. */
+  migrations?: Record<string, Migration>;
+  /** How "export everything" and "erase" on a person reach this feature's records. */
+  personData?: PersonDataHandler;
   /** Admin navigation entries, in the order shown. */
   nav?: NavItem[];
   routes?: (app: FastifyInstance, services: Services) => Promise<void>;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import pg from 'pg';
 import { type Db, type DialectName, openDatabase } from '../../src/infra/db/database.js';
+import { MIGRATIONS } from '../../src/features/index.js';
 import { migrateToLatest } from '../../src/infra/db/migrator.js';
 
 export const TEST_POSTGRES_URL =
@@ -45,7 +46,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     const dir = mkdtempSync(join(tmpdir(), 'rally-test-'));
     const url = `sqlite:${join(dir, 'test.db')}`;
     const db = openDatabase(url);
-    await migrateToLatest(db);
+    await migrateToLatest(db, MIGRATIONS);
     return {
       db,
       url,
@@ -60,7 +61,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   const url = new URL(TEST_POSTGRES_URL);
   url.pathname = `/${name}`;
   const db = openDatabase(url.toString(), { pgPoolSize: 4 });
-  await migrateToLatest(db);
+  await migrateToLatest(db, MIGRATIONS);
   return {
     db,
     url: url.toString(),

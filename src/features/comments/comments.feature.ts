@@ -1,14 +1,14 @@
 import type { Feature } from '../../infra/services.js';
-import { registerPersonDataHandler } from '../people/data-rights.service.js';
 import { commentsPersonData } from './comments.person-data.js';
 import { commentsPublicRoutes } from './comments.public.routes.js';
 import { seedCommentsDemo } from './comments.seed.js';
 import { moderationRoutes } from './moderation.routes.js';
-
-registerPersonDataHandler(commentsPersonData);
+import * as commentsMigration from './migrations/011-comments.js';
 
 export const commentsFeature: Feature = {
   name: 'comments',
+  migrations: { '011-comments': commentsMigration },
+  personData: commentsPersonData,
   nav: [{ href: '/admin/moderation', label: 'Moderation', role: 'viewer' }],
   publicLinks: [
     {

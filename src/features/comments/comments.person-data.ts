@@ -1,7 +1,7 @@
 import { type Transaction, sql } from 'kysely';
 import { nowIso } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
-import type { PersonDataHandler } from '../people/data-rights.service.js';
+import type { PersonDataHandler } from '../../infra/person-data.js';
 import * as repo from './comments.repository.js';
 
 const ERASED = '[erased]';

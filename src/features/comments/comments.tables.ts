@@ -115,3 +115,7 @@ export interface CommentTables {
   comment_reports: CommentReportsTable;
   comment_moderation_log: CommentModerationLogTable;
 }
+
+declare module '../../infra/db/schema.js' {
+  interface Database extends CommentTables {}
+}

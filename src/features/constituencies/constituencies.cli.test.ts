@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../infra/db/database.js';
 import { migrateToLatest } from '../../infra/db/migrator.js';
+import { MIGRATIONS } from '../index.js';
 import { loadUkConstituencies } from './uk-data.loader.js';
 import { runRally } from '../../../test/helpers/cli.js';
 
@@ -24,7 +25,7 @@ describe('rally mp', () => {
     loadedUrl = `sqlite:${join(dir, 'loaded.db')}`;
     const db = openDatabase(loadedUrl);
     try {
-      await migrateToLatest(db);
+      await migrateToLatest(db, MIGRATIONS);
       await loadUkConstituencies(db);
     } finally {
       await db.destroy();

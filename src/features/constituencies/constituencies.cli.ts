@@ -1,6 +1,3 @@
-import { loadConfig } from '../../config.js';
-import { openDatabase } from '../../infra/db/database.js';
-import { migrateToLatest } from '../../infra/db/migrator.js';
 import type { CliCommand } from '../../infra/services.js';
 import { getConstituencyDirectory } from './constituency-directory.js';
 import { NOT_LOADED_MESSAGE, findMp } from './constituencies.service.js';
@@ -21,12 +18,10 @@ interface MpLine {
 export const mpCommand: CliCommand = {
   summary: 'Show the constituency (or constituencies) and MP for a postcode, as one JSON line',
   usage: 'rally mp "LS28 5AB"',
-  run: async (_values, positionals) => {
+  run: async (_values, positionals, cli) => {
     const input = positionals.join(' ').trim();
     if (!input) throw new Error('give a postcode, e.g. rally mp "LS28 5AB"');
-    const db = openDatabase(loadConfig().databaseUrl);
-    try {
-      await migrateToLatest(db);
+    return cli.withServices(async ({ db }) => {
       const directory = await getConstituencyDirectory(db);
       const fail = (postcode: string, error: string) => {
         console.log(JSON.stringify({ postcode, candidates: [], error } satisfies MpLine));
@@ -50,8 +45,6 @@ export const mpCommand: CliCommand = {
       }
       console.log(JSON.stringify({ postcode: lookup.postcode, candidates } satisfies MpLine));
       return 0;
-    } finally {
-      await db.destroy();
-    }
+    });
   },
 };

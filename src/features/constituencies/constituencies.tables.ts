@@ -42,3 +42,7 @@ export interface ConstituencyTables {
     share: number;
   };
 }
+
+declare module '../../infra/db/schema.js' {
+  interface Database extends ConstituencyTables {}
+}

@@ -1,5 +1,4 @@
 import type { Feature } from '../../infra/services.js';
-import { registerPersonDataHandler } from '../people/data-rights.service.js';
 import {
   DELIVER_JOB,
   DIGEST_JOB,
@@ -14,12 +13,13 @@ import { lettersAdminRoutes } from './letters.admin.routes.js';
 import { lettersPersonData } from './letters.person-data.js';
 import { lettersPublicRoutes } from './letters.public.routes.js';
 import { seedLettersDemo } from './letters.seed.js';
-
-registerPersonDataHandler(lettersPersonData);
+import * as lettersMigration from './migrations/013-letters.js';
 
 /** Letter campaigns: supporters write to their representative in their own words. */
 export const lettersFeature: Feature = {
   name: 'letters',
+  migrations: { '013-letters': lettersMigration },
+  personData: lettersPersonData,
   nav: [{ href: '/admin/letters', label: 'Letters', role: 'viewer' }],
   publicLinks: [
     {

@@ -1,4 +1,4 @@
-import type { PersonDataHandler } from '../people/data-rights.service.js';
+import type { PersonDataHandler } from '../../infra/person-data.js';
 import { normaliseEmail } from '../people/email.js';
 import { anonymiseLetter, lettersOfPerson } from './letters.repository.js';
 

@@ -126,3 +126,7 @@ export interface LetterTables {
   letter_campaigns: LetterCampaignsTable;
   letters: LettersTable;
 }
+
+declare module '../../infra/db/schema.js' {
+  interface Database extends LetterTables {}
+}

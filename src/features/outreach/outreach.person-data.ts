@@ -1,13 +1,15 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../infra/db/schema.js';
-import type { PersonDataHandler } from '../people/data-rights.service.js';
-import type { Person } from '../people/people.service.js';
+import type { PersonDataHandler, PersonRecord } from '../../infra/person-data.js';
 import * as repo from './outreach.repository.js';
 
 const ERASED = '[erased]';
 
 /** The person's cases: matched to them, or naming their email address without a match yet. */
-async function casesAbout(trx: Transaction<Database>, person: Person): Promise<repo.CaseRow[]> {
+async function casesAbout(
+  trx: Transaction<Database>,
+  person: PersonRecord,
+): Promise<repo.CaseRow[]> {
   const matched = await repo.fullCasesOfPerson(trx, person.id);
   const byEmail = await repo.unmatchedCasesByEmail(trx, person.email);
   return [...matched, ...byEmail.filter((c) => !matched.some((m) => m.id === c.id))];

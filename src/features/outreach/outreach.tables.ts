@@ -89,3 +89,7 @@ export interface OutreachTables {
     created_at: string;
   };
 }
+
+declare module '../../infra/db/schema.js' {
+  interface Database extends OutreachTables {}
+}

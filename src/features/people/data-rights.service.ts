@@ -12,24 +12,6 @@ import {
 } from './people.service.js';
 import { PersonInputError } from './person-input.js';
 
-/**
- * What another feature stores about a person (a petition signature's comment, an import row),
- * so that "export everything" and "erase" reach it. Register once at module load, by name.
- */
-export interface PersonDataHandler {
-  name: string;
-  /** Everything this feature holds on the person, as plain JSON. */
-  export?(trx: Transaction<Database>, person: Person): Promise<unknown>;
-  /** Remove or anonymise it; `needles` are the strings (email, names) that must not survive. */
-  erase?(trx: Transaction<Database>, person: Person, needles: string[]): Promise<void>;
-}
-
-const handlers = new Map<string, PersonDataHandler>();
-
-export function registerPersonDataHandler(handler: PersonDataHandler): void {
-  handlers.set(handler.name, handler);
-}
-
 export interface PersonExport {
   exportedAt: string;
   person: Person;
@@ -50,7 +32,7 @@ export async function exportPersonData(
     if (!row) throw new PersonInputError('No such person.');
     const person = toPerson(row);
     const other: Record<string, unknown> = {};
-    for (const h of handlers.values()) if (h.export) other[h.name] = await h.export(trx, person);
+    for (const h of services.personData) if (h.export) other[h.name] = await h.export(trx, person);
     const data: PersonExport = {
       exportedAt: nowIso(),
       person,
@@ -147,7 +129,7 @@ export async function erasePerson(
         source: scrub(consent.source),
       });
     await scrubSegments(trx, scrub, now);
-    for (const h of handlers.values()) if (h.erase) await h.erase(trx, person, uniqueNeedles);
+    for (const h of services.personData) if (h.erase) await h.erase(trx, person, uniqueNeedles);
     await services.mailer.forgetRecipient(person.email, placeholder, uniqueNeedles.slice(1), trx);
     await services.audit.redact(uniqueNeedles, trx);
     await services.audit.record(

@@ -7,11 +7,9 @@ import { type DatabaseContext, describeEachDatabase } from '../../../test/helper
 import { loginAsNew } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
-import {
-  type PersonExport,
-  erasedEmail,
-  registerPersonDataHandler,
-} from './data-rights.service.js';
+import type { Feature } from '../../infra/services.js';
+import { FEATURES } from '../index.js';
+import { type PersonExport, erasedEmail } from './data-rights.service.js';
 import * as repo from './people.repository.js';
 import {
   findPersonByEmail,
@@ -76,15 +74,18 @@ describeEachDatabase('data rights: export and erase', (ctx) => {
   const erasedByHandler: { personId: number; needles: string[] }[] = [];
 
   before(async () => {
-    // Another feature's data about the person, reached through the handler registry.
-    registerPersonDataHandler({
+    // Another feature's data about the person, reached through its declared handler.
+    const testFeature: Feature = {
       name: 'test-feature',
-      export: async (_trx, person) => ({ note: `held for ${person.id}` }),
-      erase: async (_trx, person, needles) => {
-        erasedByHandler.push({ personId: person.id, needles });
+      personData: {
+        name: 'test-feature',
+        export: async (_trx, person) => ({ note: `held for ${person.id}` }),
+        erase: async (_trx, person, needles) => {
+          erasedByHandler.push({ personId: person.id, needles });
+        },
       },
-    });
-    app = await createTestApp(ctx.db);
+    };
+    app = await createTestApp(ctx.db, {}, { features: [...FEATURES, testFeature] });
     ({
       client: organiser,
       user: { id: organiserId },

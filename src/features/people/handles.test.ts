@@ -10,11 +10,8 @@ import {
   normaliseHandle,
 } from './handles.js';
 import { upsertPerson } from './people.service.js';
-import { AuditLog } from '../../infra/audit/audit-log.js';
-import { JobQueue } from '../../infra/jobs/job-queue.js';
-import { Mailer } from '../../infra/mail/mailer.js';
 import { testConfig } from '../../config.js';
-import type { Services } from '../../infra/services.js';
+import { createServices } from '../../infra/services.js';
 
 describe('normaliseHandle', () => {
   it('strips the @ and lower-cases', () => {
@@ -149,15 +146,7 @@ describeEachDatabase('findPeopleByHandle', (ctx) => {
       source: 'test',
     });
     assert.deepEqual(await found('gone_soon'), [id]);
-    const jobs = new JobQueue(ctx.db);
-    const services: Services = {
-      config: testConfig(),
-      db: ctx.db,
-      jobs,
-      mailer: new Mailer(ctx.db, jobs, 'test@example.org'),
-      audit: new AuditLog(ctx.db),
-    };
-    await erasePerson(services, id, 1);
+    await erasePerson(createServices({ config: testConfig(), db: ctx.db }), id, 1);
     assert.deepEqual(await found('gone_soon'), []);
   });
 

@@ -70,3 +70,7 @@ export interface PeopleTables {
     updated_at: string;
   };
 }
+
+declare module '../../infra/db/schema.js' {
+  interface Database extends PeopleTables {}
+}

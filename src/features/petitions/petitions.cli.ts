@@ -1,6 +1,3 @@
-import { loadConfig } from '../../config.js';
-import { openDatabase } from '../../infra/db/database.js';
-import { migrateToLatest } from '../../infra/db/migrator.js';
 import type { CliCommand } from '../../infra/services.js';
 import { reconcile } from './petitions.service.js';
 
@@ -9,10 +6,8 @@ export const petitionsCli: Record<string, CliCommand> = {
     summary: "Compare every petition's cached count with COUNT(*) of its confirmed signatures",
     usage: 'rally petitions reconcile [--fix]',
     options: { fix: { type: 'boolean' } },
-    run: async (values) => {
-      const db = openDatabase(loadConfig().databaseUrl);
-      try {
-        await migrateToLatest(db);
+    run: async (values, _positionals, cli) =>
+      cli.withServices(async ({ db }) => {
         const result = await reconcile(db, { fix: values.fix === true });
         for (const m of result.mismatches)
           console.log(
@@ -20,9 +15,6 @@ export const petitionsCli: Record<string, CliCommand> = {
           );
         console.log(`Checked ${result.checked} petitions: ${result.mismatches.length} mismatches.`);
         return result.mismatches.length && !values.fix ? 1 : 0;
-      } finally {
-        await db.destroy();
-      }
-    },
+      }),
   },
 };

@@ -1,5 +1,4 @@
 import type { Feature } from '../../infra/services.js';
-import { registerPersonDataHandler } from '../people/data-rights.service.js';
 import { petitionsPersonData } from './petitions.person-data.js';
 import { petitionsAdminRoutes } from './petitions.admin.routes.js';
 import { petitionsCli } from './petitions.cli.js';
@@ -7,11 +6,12 @@ import { petitionsPublicRoutes } from './petitions.public.routes.js';
 import { createRuntime } from './petitions.runtime.js';
 import { seedPetitionsDemo } from './petitions.seed.js';
 import { PROCESS_BATCH_JOB, processBatchHandler } from './signing.service.js';
-
-registerPersonDataHandler(petitionsPersonData);
+import * as petitionsMigration from './migrations/010-petitions.js';
 
 export const petitionsFeature: Feature = {
   name: 'petitions',
+  migrations: { '010-petitions': petitionsMigration },
+  personData: petitionsPersonData,
   nav: [{ href: '/admin/petitions', label: 'Petitions', role: 'viewer' }],
   publicLinks: [
     { href: '/petitions', label: 'Petitions and open letters', description: 'Sign and share.' },

@@ -1,4 +1,4 @@
-import type { PersonDataHandler } from '../people/data-rights.service.js';
+import type { PersonDataHandler } from '../../infra/person-data.js';
 import { anonymiseSignature, signaturesOfPerson } from './petitions.repository.js';
 import { signatureEmailKey } from './signature-email.js';
 

@@ -87,3 +87,7 @@ export interface PetitionTables {
   petition_eligibility: PetitionEligibilityTable;
   petition_signatures: PetitionSignaturesTable;
 }
+
+declare module '../../infra/db/schema.js' {
+  interface Database extends PetitionTables {}
+}

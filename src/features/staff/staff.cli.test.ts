@@ -27,7 +27,7 @@ describeEachDatabase('rally user add', (ctx) => {
   it('adds an account and prints the generated password once', async () => {
     const io = capture();
     const code = await addUserCommand(
-      ctx.db,
+      app.services,
       { email: 'cli@example.org', role: 'organiser', name: 'Cli Person' },
       io,
     );
@@ -41,7 +41,7 @@ describeEachDatabase('rally user add', (ctx) => {
   it('uses a given password and does not print it', async () => {
     const io = capture();
     const code = await addUserCommand(
-      ctx.db,
+      app.services,
       { email: 'given@example.org', role: 'viewer', password: 'a chosen password' },
       io,
     );
@@ -61,7 +61,7 @@ describeEachDatabase('rally user add', (ctx) => {
     ];
     for (const [values, message] of cases) {
       const io = capture();
-      assert.equal(await addUserCommand(ctx.db, values, io), 2, JSON.stringify(values));
+      assert.equal(await addUserCommand(app.services, values, io), 2, JSON.stringify(values));
       assert.match(io.errors.join('\n'), message);
     }
   });

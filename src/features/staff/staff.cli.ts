@@ -1,9 +1,3 @@
-import { loadConfig } from '../../config.js';
-import { AuditLog } from '../../infra/audit/audit-log.js';
-import { type Db, openDatabase } from '../../infra/db/database.js';
-import { migrateToLatest } from '../../infra/db/migrator.js';
-import { JobQueue } from '../../infra/jobs/job-queue.js';
-import { Mailer } from '../../infra/mail/mailer.js';
 import type { CliCommand, CliValues, Services } from '../../infra/services.js';
 import { StaffInputError } from './staff.rules.js';
 import { StaffService } from './staff.service.js';
@@ -25,7 +19,7 @@ function text(values: CliValues, name: string): string | undefined {
 
 /** `rally user add` against an open database; split out so tests run it on both dialects. */
 export async function addUserCommand(
-  db: Db,
+  services: Services,
   values: CliValues,
   io: CliOutput = consoleOutput,
 ): Promise<number> {
@@ -36,15 +30,6 @@ export async function addUserCommand(
     io.err('  e.g. rally user add --email sam@example.org --role organiser');
     return 2;
   }
-  const config = loadConfig();
-  const jobs = new JobQueue(db);
-  const services: Services = {
-    config,
-    db,
-    jobs,
-    mailer: new Mailer(db, jobs, config.mailFrom),
-    audit: new AuditLog(db),
-  };
   try {
     const created = await new StaffService(services).create(
       { email, role, name: text(values, 'name'), password: text(values, 'password') },
@@ -71,14 +56,7 @@ export const staffCli: Record<string, CliCommand> = {
       name: { type: 'string' },
       password: { type: 'string' },
     },
-    run: async (values) => {
-      const db = openDatabase(loadConfig().databaseUrl);
-      try {
-        await migrateToLatest(db);
-        return await addUserCommand(db, values);
-      } finally {
-        await db.destroy();
-      }
-    },
+    run: async (values, _positionals, cli) =>
+      cli.withServices((services) => addUserCommand(services, values)),
   },
 };

@@ -1,15 +1,15 @@
 import type { Feature } from '../../infra/services.js';
-import { registerPersonDataHandler } from '../people/data-rights.service.js';
 import { stormsAdminRoutes } from './storms.admin.routes.js';
 import { stormsPersonData } from './storms.person-data.js';
 import { stormsPublicRoutes } from './storms.public.routes.js';
 import { createStormsRuntime } from './storms.runtime.js';
 import { seedStormsDemo } from './storms.seed.js';
-
-registerPersonDataHandler(stormsPersonData);
+import * as stormsMigration from './migrations/015-storms.js';
 
 export const stormsFeature: Feature = {
   name: 'storms',
+  migrations: { '015-storms': stormsMigration },
+  personData: stormsPersonData,
   nav: [{ href: '/admin/storms', label: 'Storms', role: 'viewer' }],
   publicLinks: [
     {

@@ -1,4 +1,4 @@
-import type { PersonDataHandler } from '../people/data-rights.service.js';
+import type { PersonDataHandler } from '../../infra/person-data.js';
 import { anonymisePost, postsOfPerson } from './storms.repository.js';
 
 /** "I posted" records reach a person's data export and erasure (registered by storms.feature.ts). */

@@ -61,3 +61,7 @@ export interface StormTables {
   storms: StormsTable;
   storm_posts: StormPostsTable;
 }
+
+declare module '../../infra/db/schema.js' {
+  interface Database extends StormTables {}
+}

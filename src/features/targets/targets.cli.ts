@@ -1,8 +1,4 @@
 import { readFile, stat } from 'node:fs/promises';
-import { loadConfig } from '../../config.js';
-import { AuditLog } from '../../infra/audit/audit-log.js';
-import { type Db, openDatabase } from '../../infra/db/database.js';
-import { migrateToLatest } from '../../infra/db/migrator.js';
 import type { CliCommand } from '../../infra/services.js';
 import { MAX_IMPORT_BYTES, parseTargetsCsv } from './targets.csv.js';
 import {
@@ -13,17 +9,6 @@ import {
   listTargetLists,
 } from './targets.service.js';
 import { UK_COMMONS_SLUG, loadUkCommons } from './uk-commons.loader.js';
-
-/** Opens and migrates the configured database for one command, as `rally migrate` does. */
-async function withDatabase(run: (ctx: TargetsContext) => Promise<number>): Promise<number> {
-  const db: Db = openDatabase(loadConfig().databaseUrl);
-  try {
-    await migrateToLatest(db);
-    return await run({ db, audit: new AuditLog(db) });
-  } finally {
-    await db.destroy();
-  }
-}
 
 function printReport(report: ImportReport): void {
   console.log(
@@ -45,18 +30,18 @@ export const targetsCli: Record<string, CliCommand> = {
   'targets load': {
     summary: 'Load or update a bundled target list (uk-commons: constituencies and MPs)',
     usage: 'rally targets load uk-commons',
-    run: async (_values, positionals) => {
+    run: async (_values, positionals, cli) => {
       const name = positionals[0] ?? '';
       const load = LOADERS[name];
       if (!load || positionals.length !== 1)
         throw new Error(`give one of: ${Object.keys(LOADERS).join(', ')}`);
-      return withDatabase(load);
+      return cli.withServices(load);
     },
   },
   'targets import': {
     summary: 'Create or update targets in a list from a CSV file (columns matched by header)',
     usage: 'rally targets import LIST_SLUG FILE.csv',
-    run: async (_values, positionals) => {
+    run: async (_values, positionals, cli) => {
       const [slug, file] = positionals;
       if (!slug || !file || positionals.length !== 2)
         throw new Error('usage: rally targets import LIST_SLUG FILE.csv');
@@ -64,7 +49,7 @@ export const targetsCli: Record<string, CliCommand> = {
         throw new Error(`${file} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it`);
       const parsed = parseTargetsCsv(await readFile(file));
       if (!parsed.ok) throw new Error(parsed.message);
-      return withDatabase(async (ctx) => {
+      return cli.withServices(async (ctx) => {
         const list = await getTargetList(ctx.db, slug);
         if (!list) {
           console.error(`No target list "${slug}". Lists: rally targets lists`);
@@ -77,8 +62,8 @@ export const targetsCli: Record<string, CliCommand> = {
   },
   'targets lists': {
     summary: 'List the target lists with how many targets each holds',
-    run: async () =>
-      withDatabase(async ({ db }) => {
+    run: async (_values, _positionals, cli) =>
+      cli.withServices(async ({ db }) => {
         const lists = await listTargetLists(db);
         if (lists.length === 0) console.log('No target lists yet.');
         for (const l of lists) console.log(`${l.slug}\t${l.targetCount}\t${l.name}`);

@@ -39,3 +39,7 @@ export interface TargetTables {
   target_lists: TargetListsTable;
   targets: TargetsTable;
 }
+
+declare module '../../infra/db/schema.js' {
+  interface Database extends TargetTables {}
+}

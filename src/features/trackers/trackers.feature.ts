@@ -3,6 +3,7 @@ import { BoardCache } from './board-cache.js';
 import { trackersAdminRoutes } from './trackers.admin.routes.js';
 import { trackersPublicRoutes } from './trackers.public.routes.js';
 import { seedTrackersDemo } from './trackers.seed.js';
+import * as trackersMigration from './migrations/014-trackers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -13,6 +14,7 @@ declare module 'fastify' {
 
 export const trackersFeature: Feature = {
   name: 'trackers',
+  migrations: { '014-trackers': trackersMigration },
   nav: [{ href: '/admin/trackers', label: 'Trackers', role: 'viewer' }],
   publicLinks: [
     {

@@ -70,3 +70,7 @@ export interface TrackerTables {
   tracker_targets: TrackerTargetsTable;
   tracker_status_changes: TrackerStatusChangesTable;
 }
+
+declare module '../../infra/db/schema.js' {
+  interface Database extends TrackerTables {}
+}

@@ -3,9 +3,6 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
-import { loadConfig } from '../../../config.js';
-import { openDatabase } from '../../../infra/db/database.js';
-import { migrateToLatest } from '../../../infra/db/migrator.js';
 import type { CliCommand } from '../../../infra/services.js';
 import {
   TARGET_LABELS,
@@ -55,7 +52,7 @@ export const importPeopleCommand: CliCommand = {
     map: { type: 'string', multiple: true },
     'dry-run': { type: 'boolean' },
   },
-  async run(values, positionals) {
+  async run(values, positionals, cli) {
     const file = positionals[0];
     if (!file || positionals.length > 1) {
       console.error(`Usage: ${importPeopleCommand.usage}`);
@@ -70,71 +67,71 @@ export const importPeopleCommand: CliCommand = {
     const filename = basename(file);
     const rejectedPath = `${file}.rejected.csv`;
 
-    const config = loadConfig();
-    const db = openDatabase(config.databaseUrl);
     let out: WriteStream | undefined;
-    try {
-      await migrateToLatest(db);
-      const kind = detectKind(filename, await readHead(file));
-      const sheet = await openSheet(kind, createReadStream(file));
-      // Nobody confirms a guessed mapping here, so consent comes only from columns named
-      // with --map; a guessed consent column is kept as a custom field instead.
-      const guessed = guessMapping(sheet.headers).map((t) => (consentChannelOf(t) ? 'custom' : t));
-      const mapping = applyOverrides(sheet.headers, guessed, overrides);
-      const problems = mappingProblems(sheet.headers, mapping);
-      if (problems.length > 0) {
-        console.error(problems.join('\n'));
-        console.error(`Columns: ${sheet.headers.join(', ')}`);
-        return 2;
-      }
-      console.log(
-        `Columns: ${sheet.headers.map((h, i) => `${h} → ${TARGET_LABELS[mapping[i] ?? 'ignore']}`).join('; ')}`,
-      );
-
-      if (existsSync(rejectedPath)) rmSync(rejectedPath);
-      const byKind = new Map<string, number>();
-      const printed: RejectedRow[] = [];
-      const onRejected = async (rows: RejectedRow[]) => {
-        if (!out) {
-          out = createWriteStream(rejectedPath);
-          out.write(rejectedHeaderLine(sheet.headers));
+    return cli.withServices(async ({ db }) => {
+      try {
+        const kind = detectKind(filename, await readHead(file));
+        const sheet = await openSheet(kind, createReadStream(file));
+        // Nobody confirms a guessed mapping here, so consent comes only from columns named
+        // with --map; a guessed consent column is kept as a custom field instead.
+        const guessed = guessMapping(sheet.headers).map((t) =>
+          consentChannelOf(t) ? 'custom' : t,
+        );
+        const mapping = applyOverrides(sheet.headers, guessed, overrides);
+        const problems = mappingProblems(sheet.headers, mapping);
+        if (problems.length > 0) {
+          console.error(problems.join('\n'));
+          console.error(`Columns: ${sheet.headers.join(', ')}`);
+          return 2;
         }
-        for (const row of rows) {
-          const kindOf = reasonKind(row.reason);
-          byKind.set(kindOf, (byKind.get(kindOf) ?? 0) + 1);
-          if (printed.length < REJECTS_PRINTED) printed.push(row);
-          if (!out.write(rejectedLine(sheet.headers.length, row.cells, row.reason)))
-            await once(out, 'drain');
-        }
-      };
-      const counts = await runImport({ db, sheet, mapping, filename, dryRun, onRejected });
-      if (out) {
-        out.end();
-        await once(out, 'finish');
-      }
+        console.log(
+          `Columns: ${sheet.headers.map((h, i) => `${h} → ${TARGET_LABELS[mapping[i] ?? 'ignore']}`).join('; ')}`,
+        );
 
-      if (dryRun) console.log('Dry run: nothing was written to the database.');
-      printCounts(counts, dryRun);
-      if (counts.rejected > 0) {
-        console.log('Rejected rows by reason:');
-        for (const [reason, n] of [...byKind].sort((a, b) => b[1] - a[1]))
-          console.log(`  ${String(n).padStart(7)}  ${reason}`);
-        for (const row of printed) console.log(`  row ${row.number}: ${row.reason}`);
-        if (counts.rejected > printed.length)
-          console.log(`  … and ${counts.rejected - printed.length} more`);
-        console.log(`Rejected rows written to ${rejectedPath}`);
+        if (existsSync(rejectedPath)) rmSync(rejectedPath);
+        const byKind = new Map<string, number>();
+        const printed: RejectedRow[] = [];
+        const onRejected = async (rows: RejectedRow[]) => {
+          if (!out) {
+            out = createWriteStream(rejectedPath);
+            out.write(rejectedHeaderLine(sheet.headers));
+          }
+          for (const row of rows) {
+            const kindOf = reasonKind(row.reason);
+            byKind.set(kindOf, (byKind.get(kindOf) ?? 0) + 1);
+            if (printed.length < REJECTS_PRINTED) printed.push(row);
+            if (!out.write(rejectedLine(sheet.headers.length, row.cells, row.reason)))
+              await once(out, 'drain');
+          }
+        };
+        const counts = await runImport({ db, sheet, mapping, filename, dryRun, onRejected });
+        if (out) {
+          out.end();
+          await once(out, 'finish');
+        }
+
+        if (dryRun) console.log('Dry run: nothing was written to the database.');
+        printCounts(counts, dryRun);
+        if (counts.rejected > 0) {
+          console.log('Rejected rows by reason:');
+          for (const [reason, n] of [...byKind].sort((a, b) => b[1] - a[1]))
+            console.log(`  ${String(n).padStart(7)}  ${reason}`);
+          for (const row of printed) console.log(`  row ${row.number}: ${row.reason}`);
+          if (counts.rejected > printed.length)
+            console.log(`  … and ${counts.rejected - printed.length} more`);
+          console.log(`Rejected rows written to ${rejectedPath}`);
+        }
+        const imported = counts.created + counts.updated + counts.unchanged;
+        return imported === 0 && counts.rejected > 0 ? 1 : 0;
+      } catch (err) {
+        if (err instanceof SpreadsheetError) {
+          console.error(`${filename}: ${err.message}`);
+          return 1;
+        }
+        throw err;
+      } finally {
+        out?.destroy();
       }
-      const imported = counts.created + counts.updated + counts.unchanged;
-      return imported === 0 && counts.rejected > 0 ? 1 : 0;
-    } catch (err) {
-      if (err instanceof SpreadsheetError) {
-        console.error(`${filename}: ${err.message}`);
-        return 1;
-      }
-      throw err;
-    } finally {
-      out?.destroy();
-      await db.destroy();
-    }
+    });
   },
 };

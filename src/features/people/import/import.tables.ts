@@ -53,3 +53,7 @@ export interface PeopleImportTables {
     cells: string;
   };
 }
+
+declare module '../../../infra/db/schema.js' {
+  interface Database extends PeopleImportTables {}
+}

@@ -1,0 +1,26 @@
+/**
+ * Where "now" comes from. Services, caches and tokens read the time through a Clock so tests can
+ * move it forward instead of sleeping.
+ */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock that only moves when told: for tests (and benchmarks that replay a day). */
+export class ManualClock implements Clock {
+  private ms: number;
+  constructor(start: Date | string = '2026-01-01T00:00:00.000Z') {
+    this.ms = new Date(start).getTime();
+  }
+  now(): Date {
+    return new Date(this.ms);
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+  set(to: Date | string): void {
+    this.ms = new Date(to).getTime();
+  }
+}
