@@ -31,6 +31,8 @@ export interface BuildOptions {
   db?: Db;
   /** Register Node process metrics (once per process: the server does, tests don't). */
   processMetrics?: boolean;
+  /** Time source for services (tests move it forward); defaults to the wall clock. */
+  clock?: () => Date;
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -49,6 +51,7 @@ export async function buildApp(
     jobs,
     mailer: new Mailer(db, jobs, config.mailFrom),
     audit: new AuditLog(db),
+    ...(options.clock ? { clock: options.clock } : {}),
   };
 
   const app = Fastify({

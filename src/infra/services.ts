@@ -13,6 +13,8 @@ export interface Services {
   jobs: JobQueue;
   mailer: Mailer;
   audit: AuditLog;
+  /** The time rules that count attempts go by; tests inject one instead of sleeping. */
+  clock?: () => Date;
 }
 
 export type CliValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
