@@ -12,7 +12,7 @@ import { getOrCreateSecret } from './infra/db/settings.js';
 import { registerErrorHandlers } from './infra/http/errors.js';
 import { registerMetrics } from './infra/http/metrics.js';
 import { type SurgeGauge, registerSurgeGauge } from './infra/http/surge-gauge.js';
-import { DEFAULT_BODY_LIMIT, registerSecurity } from './infra/http/security.js';
+import { DEFAULT_BODY_LIMIT, fastifyTrustProxy, registerSecurity } from './infra/http/security.js';
 import { JobQueue } from './infra/jobs/job-queue.js';
 import { Mailer } from './infra/mail/mailer.js';
 import type { Services } from './infra/services.js';
@@ -56,7 +56,7 @@ export async function buildApp(
 
   const app = Fastify({
     logger: { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: DEFAULT_BODY_LIMIT,
     // One line per request is written by the metrics hook instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
