@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config.js';
+import type { Clock } from './infra/clock/clock.js';
 import { FEATURES, MIGRATIONS } from './features/index.js';
 import { type GuardedRoute, registerGuard } from './infra/auth/guard.js';
 import { SessionStore } from './infra/auth/sessions.js';
@@ -11,7 +12,7 @@ import { getOrCreateSecret } from './infra/db/settings.js';
 import { registerErrorHandlers } from './infra/http/errors.js';
 import { registerMetrics } from './infra/http/metrics.js';
 import { type SurgeGauge, registerSurgeGauge } from './infra/http/surge-gauge.js';
-import { DEFAULT_BODY_LIMIT, registerSecurity } from './infra/http/security.js';
+import { DEFAULT_BODY_LIMIT, fastifyTrustProxy, registerSecurity } from './infra/http/security.js';
 import { type Feature, type Services, createServices } from './infra/services.js';
 
 declare module 'fastify' {
@@ -30,6 +31,8 @@ export interface BuildOptions {
   processMetrics?: boolean;
   /** The capabilities to assemble: every feature unless a test adds one of its own. */
   features?: Feature[];
+  /** Time source for services (tests move it forward); defaults to the wall clock. */
+  clock?: Clock;
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -48,13 +51,14 @@ export async function buildApp(
   const services = createServices({
     config,
     db,
+    ...(options.clock ? { clock: options.clock } : {}),
     personData: features.flatMap((f) => f.personData ?? []),
   });
   const { jobs } = services;
 
   const app = Fastify({
     logger: { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: DEFAULT_BODY_LIMIT,
     // One line per request is written by the metrics hook instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),

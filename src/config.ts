@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Every setting Rally reads from the environment; README's configuration table mirrors this. */
@@ -10,11 +11,60 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Rally <rally@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RUN_WORKER: z.enum(['true', 'false']).default('true'),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const trust = parseTrustProxy(value);
+      if (trust === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'use false, a number of proxies (e.g. 1), or proxy addresses and CIDRs separated by commas (e.g. 10.0.0.0/8,127.0.0.1)',
+        });
+        return z.NEVER;
+      }
+      return trust;
+    }),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   ADMIN_EMAIL: z.email().optional(),
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
 });
+
+/** Names proxy-addr (Fastify's trustProxy) accepts for well-known address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/** More hops than any real chain of proxies; a bigger number is a typo. */
+const MAX_PROXY_HOPS = 10;
+
+/**
+ * Whom to believe about the client's address. A hop count or the proxies' own addresses, so
+ * the client IP is the right-most X-Forwarded-For entry that no trusted proxy added; never
+ * "trust every hop", which would let a client name any address it likes in the left-most entry.
+ * `true` is read as one proxy, the usual single reverse proxy.
+ */
+export type TrustProxy = false | number | string[];
+
+function parseTrustProxy(raw: string): TrustProxy | undefined {
+  const value = raw.trim();
+  if (value === 'false') return false;
+  if (value === 'true') return 1;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops >= 1 && hops <= MAX_PROXY_HOPS ? hops : undefined;
+  }
+  const entries = value.split(',').map((e) => e.trim());
+  return entries.every(isProxyAddress) ? entries : undefined;
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 /** Names of every environment variable Rally reads. */
 export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
@@ -29,7 +79,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** Process jobs inside the server; set false when `rally worker` runs apart. */
   runWorker: boolean;
-  trustProxy: boolean;
+  /** Fastify's trustProxy: false, a hop count, or the proxies' addresses (see TrustProxy). */
+  trustProxy: TrustProxy;
   /** Load the demo campaign into an empty database on first start. */
   seedDemo: boolean;
   /** Email of the owner account created on first start (default admin@rally.local). */
@@ -54,7 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     runWorker: e.RUN_WORKER === 'true',
-    trustProxy: e.TRUST_PROXY === 'true',
+    trustProxy: e.TRUST_PROXY,
     seedDemo: e.SEED_DEMO === 'true',
     adminEmail: e.ADMIN_EMAIL || undefined,
     metricsToken: e.METRICS_TOKEN || undefined,

@@ -37,6 +37,10 @@ function tooManyResetsFromIp(_req: FastifyRequest, context: { after: string }) {
   };
 }
 
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 /** Login, logout and password reset: the public side of staff accounts. */
 export async function loginRoutes(app: FastifyInstance, services: Services) {
   const staff = new StaffService(services);
@@ -94,7 +98,17 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
           email,
           next,
           status: 429,
-          error: `Too many attempts for this account. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+          error: `Too many wrong passwords for this account from your network. Try again in ${plural(minutes, 'minute')}. If you have forgotten it, set a new one through “Forgot your password?” below.`,
+        });
+      }
+      if (result.kind === 'slowed') {
+        const seconds = result.retryAfterSeconds;
+        reply.header('retry-after', String(seconds));
+        return renderLogin(req, reply, {
+          email,
+          next,
+          status: 429,
+          error: `Many wrong passwords were tried for this account. Try again in ${plural(seconds, 'second')}.`,
         });
       }
       if (result.kind === 'invalid') {

@@ -1,3 +1,4 @@
+import { ManualClock } from '../../infra/clock/clock.js';
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +7,12 @@ import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { createStaff, logIn } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../infra/auth/sessions.js';
-import { ACCOUNT_LOCKOUT, LOGIN_FAILED_MESSAGE, LOGIN_IP_LIMIT } from './staff.rules.js';
+import {
+  ACCOUNT_SLOWDOWN,
+  LOGIN_FAILED_MESSAGE,
+  LOGIN_IP_LIMIT,
+  SOURCE_LOCKOUT,
+} from './staff.rules.js';
 
 let ipCounter = 0;
 /** A client with an IP of its own, so tests don't share the per-IP login budget. */
@@ -171,60 +177,11 @@ describeEachDatabase('staff login', (ctx) => {
     }
   });
 
-  it(`locks an account for ${ACCOUNT_LOCKOUT.windowMs / 60000} minutes after ${ACCOUNT_LOCKOUT.maxFailures} failed attempts`, async () => {
-    const user = await createStaff(ctx.db, { role: 'viewer' });
-    const other = await createStaff(ctx.db, { role: 'viewer' });
-    const client = visitor(app);
-    await client.get('/login');
-    for (let i = 0; i < ACCOUNT_LOCKOUT.maxFailures; i++) {
-      const res = await client.post('/login', { email: user.email, password: `wrong ${i}` });
-      assert.equal(res.statusCode, 401, `attempt ${i + 1}`);
-    }
-    // Even the right password is refused now, from any IP.
-    const attacker = visitor(app);
-    await attacker.get('/login');
-    const res = await attacker.post('/login', { email: user.email, password: user.password });
-    assert.equal(res.statusCode, 429);
-    assert.match(res.body, /Too many attempts for this account\. Try again in 15 minutes\./);
-    assert.equal(res.headers['retry-after'], String(15 * 60));
-    assert.equal(attacker.hasCookie(SESSION_COOKIE), false);
-
-    // Other accounts are not affected.
-    const otherClient = visitor(app);
-    await otherClient.get('/login');
-    const otherRes = await otherClient.post('/login', {
-      email: other.email,
-      password: other.password,
-    });
-    assert.equal(otherRes.statusCode, 303);
-
-    // Every attempt was recorded.
-    const attempts = await ctx.db.kysely
-      .selectFrom('login_attempts')
-      .select(['succeeded', 'ip'])
-      .where('email', '=', user.email)
-      .execute();
-    assert.equal(attempts.length, ACCOUNT_LOCKOUT.maxFailures + 1);
-    assert.ok(attempts.every((a) => a.succeeded === 0));
-
-    // Once the failures are older than the window, the account opens again.
-    const longAgo = new Date(Date.now() - ACCOUNT_LOCKOUT.windowMs - 1000).toISOString();
-    await ctx.db.kysely
-      .updateTable('login_attempts')
-      .set({ created_at: longAgo })
-      .where('email', '=', user.email)
-      .execute();
-    const later = visitor(app);
-    await later.get('/login');
-    const after = await later.post('/login', { email: user.email, password: user.password });
-    assert.equal(after.statusCode, 303);
-  });
-
   it('a successful login clears earlier failures', async () => {
     const user = await createStaff(ctx.db, { role: 'viewer' });
     const client = visitor(app);
     await client.get('/login');
-    for (let i = 0; i < ACCOUNT_LOCKOUT.maxFailures - 1; i++)
+    for (let i = 0; i < SOURCE_LOCKOUT.maxFailures - 1; i++)
       await client.post('/login', { email: user.email, password: 'wrong password' });
     assert.equal(
       (await client.post('/login', { email: user.email, password: user.password })).statusCode,
@@ -232,7 +189,7 @@ describeEachDatabase('staff login', (ctx) => {
     );
     const next = visitor(app);
     await next.get('/login');
-    for (let i = 0; i < ACCOUNT_LOCKOUT.maxFailures - 1; i++)
+    for (let i = 0; i < SOURCE_LOCKOUT.maxFailures - 1; i++)
       await next.post('/login', { email: user.email, password: 'wrong password' });
     const res = await next.post('/login', { email: user.email, password: user.password });
     assert.equal(res.statusCode, 303);
@@ -257,6 +214,123 @@ describeEachDatabase('staff login', (ctx) => {
     await elsewhere.get('/login');
     const ok = await elsewhere.post('/login', { email: user.email, password: user.password });
     assert.equal(ok.statusCode, 303, 'another IP is not limited');
+  });
+});
+
+describeEachDatabase('staff login lockout and slowdown', (ctx) => {
+  let app: FastifyInstance;
+  /** The app's clock: tests move it forward instead of sleeping. */
+  const clock = new ManualClock(new Date());
+  const advance = (ms: number) => clock.advance(ms);
+  before(async () => {
+    app = await createTestApp(ctx.db, { baseUrl: 'http://rally.test' }, { clock });
+  });
+  after(() => app.close());
+
+  async function attempt(client: TestClient, email: string, password: string) {
+    if (!client.lastCsrf) await client.get('/login');
+    return client.post('/login', { email, password });
+  }
+
+  it(`does not let ${SOURCE_LOCKOUT.maxFailures} wrong passwords from ${SOURCE_LOCKOUT.maxFailures} addresses lock the owner out`, async () => {
+    const user = await createStaff(ctx.db, { role: 'owner' });
+    for (let i = 0; i < SOURCE_LOCKOUT.maxFailures; i++) {
+      const res = await attempt(visitor(app), user.email, `wrong ${i}`);
+      assert.equal(res.statusCode, 401, `attempt ${i + 1}`);
+    }
+    const owner = visitor(app);
+    const res = await attempt(owner, user.email, user.password);
+    assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+    assert.equal(owner.hasCookie(SESSION_COOKIE), true);
+  });
+
+  it(`locks one address out of one account after ${SOURCE_LOCKOUT.maxFailures} wrong passwords, for ${SOURCE_LOCKOUT.windowMs / 60000} minutes`, async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    const other = await createStaff(ctx.db, { role: 'viewer' });
+    const guesser = visitor(app);
+    for (let i = 0; i < SOURCE_LOCKOUT.maxFailures; i++) {
+      const res = await attempt(guesser, user.email, `wrong ${i}`);
+      assert.equal(res.statusCode, 401, `attempt ${i + 1}`);
+    }
+    // Even the right password is refused from that address now, with a page saying when.
+    const locked = await attempt(guesser, user.email, user.password);
+    assert.equal(locked.statusCode, 429);
+    assert.match(locked.headers['content-type'] as string, /text\/html/);
+    assert.match(
+      locked.body,
+      /Too many wrong passwords for this account from your network\. Try again in 15 minutes/,
+    );
+    assert.match(locked.body, /set a new one through “Forgot your password\?”/);
+    assert.equal(locked.headers['retry-after'], String(15 * 60));
+    assert.equal(guesser.hasCookie(SESSION_COOKIE), false);
+
+    // The same address may still log in to another account.
+    assert.equal((await attempt(guesser, other.email, other.password)).statusCode, 303);
+    // The owner, from their own address, is not affected.
+    assert.equal((await attempt(visitor(app), user.email, user.password)).statusCode, 303);
+
+    // Fourteen minutes on it is still locked; once the window has passed it may try again.
+    advance(14 * 60_000);
+    const still = await attempt(guesser, user.email, user.password);
+    assert.equal(still.statusCode, 429);
+    assert.match(still.body, /Try again in 1 minute\./);
+    advance(60_000 + 1000);
+    assert.equal((await attempt(guesser, user.email, user.password)).statusCode, 303);
+  });
+
+  it('slows an account down when wrong passwords come from many addresses, never for long', async () => {
+    const user = await createStaff(ctx.db, { role: 'organiser' });
+    const failures = ACCOUNT_SLOWDOWN.freeFailures + 8;
+    for (let i = 0; i < failures; i++) {
+      const res = await attempt(visitor(app), user.email, `wrong ${i}`);
+      assert.equal(res.statusCode, 401, `attempt ${i + 1}: ${res.body.slice(0, 200)}`);
+      advance(ACCOUNT_SLOWDOWN.maxDelayMs);
+    }
+    // A burst right after the last failure: the account asks for a short wait, from anywhere.
+    const wrong = await attempt(visitor(app), user.email, 'wrong again');
+    assert.equal(wrong.statusCode, 401);
+    const burst = visitor(app);
+    const slowed = await attempt(burst, user.email, user.password);
+    assert.equal(slowed.statusCode, 429);
+    const wait = Number(slowed.headers['retry-after']);
+    assert.ok(wait >= 1 && wait <= ACCOUNT_SLOWDOWN.maxDelayMs / 1000, `retry-after ${wait}`);
+    assert.match(
+      slowed.body,
+      /Many wrong passwords were tried for this account\. Try again in \d+ seconds?\./,
+    );
+
+    // The owner, after that short wait, gets in from a clean address.
+    advance(wait * 1000);
+    const owner = visitor(app);
+    assert.equal((await attempt(owner, user.email, user.password)).statusCode, 303);
+  });
+
+  it('lets a locked-out user in through the password-reset email, and lifts the lock', async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    const home = visitor(app);
+    for (let i = 0; i < SOURCE_LOCKOUT.maxFailures; i++)
+      await attempt(home, user.email, `wrong ${i}`);
+    assert.equal((await attempt(home, user.email, user.password)).statusCode, 429);
+
+    await home.get('/password-reset');
+    assert.equal((await home.post('/password-reset', { email: user.email })).statusCode, 200);
+    const mail = await ctx.db.kysely
+      .selectFrom('mail_outbox')
+      .select('text_body')
+      .where('to_address', '=', user.email)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const path = /http:\/\/rally\.test(\/password-reset\/[A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1];
+    assert.ok(path, 'the mail holds the link');
+    await home.get(path);
+    const newPassword = 'a brand new password 42';
+    const reset = await home.post(path, { password: newPassword, confirm: newPassword });
+    assert.equal(reset.statusCode, 303);
+    assert.equal((await home.get('/admin')).statusCode, 200, 'logged in by the reset');
+
+    await home.post('/logout');
+    const again = await attempt(home, user.email, newPassword);
+    assert.equal(again.statusCode, 303, 'the same address may log in again at once');
   });
 });
 

@@ -28,6 +28,9 @@ const SUMMARY_COLUMNS = [
 
 type Executor = Kysely<Database>;
 
+/** Most attempts on one email read back per login (see recentAttempts). */
+const RECENT_ATTEMPTS_CAP = 500;
+
 /** The only module that queries staff_users, staff_password_resets and login_attempts. */
 export class StaffRepository {
   constructor(private readonly db: Db) {}
@@ -128,38 +131,53 @@ export class StaffRepository {
       .execute();
   }
 
-  async recordLoginAttempt(email: string, ip: string, succeeded: boolean): Promise<void> {
+  async recordLoginAttempt(
+    email: string,
+    ip: string,
+    succeeded: boolean,
+    at: string = nowIso(),
+  ): Promise<void> {
     await this.db.kysely
       .insertInto('login_attempts')
-      .values({ email, ip, succeeded: succeeded ? 1 : 0, created_at: nowIso() })
+      .values({ email, ip, succeeded: succeeded ? 1 : 0, created_at: at })
       .execute();
   }
 
-  /** Failed attempts for the email since `since` that came after its last successful login. */
-  async recentFailures(email: string, since: string): Promise<string[]> {
-    const lastSuccess = await this.db.kysely
+  /**
+   * The email's attempts since `since`, newest first. Refused attempts are never recorded, so
+   * the slowdown keeps this to a few dozen rows per window; the cap guards against a surge of
+   * concurrent guesses all passing the check at once.
+   */
+  async recentAttempts(
+    email: string,
+    since: string,
+  ): Promise<{ ip: string; succeeded: number; created_at: string }[]> {
+    return this.db.kysely
       .selectFrom('login_attempts')
-      .select('created_at')
+      .select(['ip', 'succeeded', 'created_at'])
       .where('email', '=', email)
-      .where('succeeded', '=', 1)
       .where('created_at', '>=', since)
       .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(RECENT_ATTEMPTS_CAP)
+      .execute();
+  }
+
+  /** When the user last set a password through a reset or setup link, if since `since`. */
+  async lastResetSince(userId: number, since: string): Promise<string | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('staff_password_resets')
+      .select('used_at')
+      .where('user_id', '=', userId)
+      .where('used_at', '>=', since)
+      .orderBy('used_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    const from = lastSuccess && lastSuccess.created_at > since ? lastSuccess.created_at : since;
-    const rows = await this.db.kysely
-      .selectFrom('login_attempts')
-      .select('created_at')
-      .where('email', '=', email)
-      .where('succeeded', '=', 0)
-      .where('created_at', '>=', from)
-      .orderBy('created_at', 'desc')
-      .execute();
-    return rows.map((r) => r.created_at);
+    return row?.used_at ?? undefined;
   }
 
   async insertResetToken(
-    token: { tokenHash: string; userId: number; expiresAt: string },
+    token: { tokenHash: string; userId: number; createdAt: string; expiresAt: string },
     executor: Executor = this.db.kysely,
   ): Promise<void> {
     await executor
@@ -167,7 +185,7 @@ export class StaffRepository {
       .values({
         token_hash: token.tokenHash,
         user_id: token.userId,
-        created_at: nowIso(),
+        created_at: token.createdAt,
         expires_at: token.expiresAt,
         used_at: null,
       })
@@ -183,10 +201,14 @@ export class StaffRepository {
   }
 
   /** Marks the token used unless it already was; false means someone else used it first. */
-  async claimResetToken(tokenHash: string, executor: Executor): Promise<boolean> {
+  async claimResetToken(
+    tokenHash: string,
+    executor: Executor,
+    at: string = nowIso(),
+  ): Promise<boolean> {
     const result = await executor
       .updateTable('staff_password_resets')
-      .set({ used_at: nowIso() })
+      .set({ used_at: at })
       .where('token_hash', '=', tokenHash)
       .where('used_at', 'is', null)
       .executeTakeFirst();

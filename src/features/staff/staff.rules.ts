@@ -8,8 +8,23 @@ export const PASSWORD_MAX_LENGTH = 200;
 
 /** Per client IP, on POST /login (enforced by @fastify/rate-limit, kept in memory per process). */
 export const LOGIN_IP_LIMIT = { max: 20, timeWindowMs: 60 * 1000 } as const;
-/** Per account, from the login_attempts table, so it holds across processes and restarts. */
-export const ACCOUNT_LOCKOUT = { maxFailures: 5, windowMs: 15 * 60 * 1000 } as const;
+/**
+ * Per account and client IP, from the login_attempts table (so it holds across processes and
+ * restarts): an address that keeps guessing one account is shut out of that account only, so
+ * knowing someone's email is not enough to lock them out.
+ */
+export const SOURCE_LOCKOUT = { maxFailures: 5, windowMs: 15 * 60 * 1000 } as const;
+/**
+ * Per account, across all addresses: guesses spread over many addresses get slower (a doubling
+ * wait after each failure beyond the free ones, capped so the real owner waits seconds, not a
+ * quarter of an hour). Attempts refused for the wait check no password and are not counted.
+ */
+export const ACCOUNT_SLOWDOWN = {
+  freeFailures: 10,
+  baseDelayMs: 1000,
+  maxDelayMs: 30 * 1000,
+  windowMs: 15 * 60 * 1000,
+} as const;
 /** Per client IP, on POST /password-reset: each request may send a mail. */
 export const PASSWORD_RESET_IP_LIMIT = { max: 5, timeWindowMs: 15 * 60 * 1000 } as const;
 

@@ -11,9 +11,10 @@ import { html } from '../../infra/html/html.js';
 import type { Services } from '../../infra/services.js';
 import { type StaffRecord, StaffRepository, type StaffSummary } from './staff.repository.js';
 import {
-  ACCOUNT_LOCKOUT,
+  ACCOUNT_SLOWDOWN,
   RESET_TOKEN_TTL_MS,
   SETUP_LINK_TTL_MS,
+  SOURCE_LOCKOUT,
   StaffInputError,
   emailField,
   firstIssue,
@@ -27,7 +28,10 @@ import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 export type LoginResult =
   | { kind: 'ok'; user: StaffUser }
   | { kind: 'invalid' }
-  | { kind: 'locked'; retryAfterMinutes: number };
+  /** This client address guessed wrong too often for this account. */
+  | { kind: 'locked'; retryAfterMinutes: number }
+  /** Wrong guesses from many addresses: the account asks everyone for a short wait. */
+  | { kind: 'slowed'; retryAfterSeconds: number };
 
 export type ResetTokenState =
   | { kind: 'valid'; userId: number; email: string }
@@ -50,9 +54,11 @@ function toUser(row: StaffRecord): StaffUser {
 /** Staff accounts: creating them, logging in, roles, passwords and reset links. */
 export class StaffService {
   private readonly repo: StaffRepository;
+  private readonly now: () => Date;
 
   constructor(private readonly services: Services) {
     this.repo = new StaffRepository(services.db);
+    this.now = () => services.clock.now();
   }
 
   async count(): Promise<number> {
@@ -127,32 +133,83 @@ export class StaffService {
     return { id, email: email.data, password, generated };
   }
 
-  /** Checks the per-account lockout, then the password; every attempt is recorded. */
+  /**
+   * Checks the lock on this address for this account and the account-wide slowdown, then the
+   * password. Every checked password is recorded; refusals are not, so that an attacker
+   * hammering a locked or slowed account cannot push its lock further out.
+   */
   async login(rawEmail: string, password: string, ip: string): Promise<LoginResult> {
     const email = normaliseEmail(rawEmail).slice(0, 320);
-    const windowStart = new Date(Date.now() - ACCOUNT_LOCKOUT.windowMs).toISOString();
-    const failures = await this.repo.recentFailures(email, windowStart);
-    if (failures.length >= ACCOUNT_LOCKOUT.maxFailures) {
-      await this.repo.recordLoginAttempt(email, ip, false);
-      // The lock lifts when the oldest of the last maxFailures failures leaves the window.
-      const oldestCounted = failures[ACCOUNT_LOCKOUT.maxFailures - 1] as string;
-      const liftsAt = Date.parse(oldestCounted) + ACCOUNT_LOCKOUT.windowMs;
-      return {
-        kind: 'locked',
-        retryAfterMinutes: Math.max(1, Math.ceil((liftsAt - Date.now()) / 60_000)),
-      };
-    }
+    const now = this.now();
+    const refusal = await this.attemptRefusal(email, ip, now.getTime());
+    if (refusal) return refusal;
     const row = await this.repo.findByEmail(email);
     const ok = row
       ? await verifyPassword(password, row.password_hash)
       : await verifyAgainstDummy(password);
     const allowed = ok && row !== undefined && row.disabled_at === null;
-    await this.repo.recordLoginAttempt(email, ip, allowed);
+    await this.repo.recordLoginAttempt(email, ip, allowed, now.toISOString());
     if (!allowed || !row) return { kind: 'invalid' };
     if (needsRehash(row.password_hash)) {
       await this.repo.update(row.id, { password_hash: await hashPassword(password) });
     }
     return { kind: 'ok', user: toUser(row) };
+  }
+
+  /**
+   * Failures count until the window passes, a password is set through a reset link (which
+   * proves the owner reads the account's mail), or a login succeeds: from the same address for
+   * that address's lock, from anywhere for the account's slowdown.
+   */
+  private async attemptRefusal(
+    email: string,
+    ip: string,
+    nowMs: number,
+  ): Promise<Extract<LoginResult, { kind: 'locked' | 'slowed' }> | undefined> {
+    const windowMs = Math.max(SOURCE_LOCKOUT.windowMs, ACCOUNT_SLOWDOWN.windowMs);
+    const since = new Date(nowMs - windowMs).toISOString();
+    const attempts = await this.repo.recentAttempts(email, since);
+    if (!attempts.some((a) => a.succeeded === 0)) return undefined;
+    const user = await this.repo.findByEmail(email);
+    const lastReset = user ? await this.repo.lastResetSince(user.id, since) : undefined;
+    const clearedAt = (fromIp?: string) =>
+      attempts.find((a) => a.succeeded === 1 && (fromIp === undefined || a.ip === fromIp))
+        ?.created_at ?? '';
+    const failuresAfter = (cleared: string, windowMs: number, fromIp?: string) => {
+      const start = new Date(nowMs - windowMs).toISOString();
+      return attempts.filter(
+        (a) =>
+          a.succeeded === 0 &&
+          a.created_at >= start &&
+          a.created_at > cleared &&
+          (fromIp === undefined || a.ip === fromIp),
+      );
+    };
+    const latest = (a: string, b: string | undefined) => (b !== undefined && b > a ? b : a);
+
+    const fromSource = failuresAfter(latest(clearedAt(ip), lastReset), SOURCE_LOCKOUT.windowMs, ip);
+    if (fromSource.length >= SOURCE_LOCKOUT.maxFailures) {
+      // The lock lifts when the oldest of the last maxFailures failures leaves the window.
+      const oldestCounted = fromSource[SOURCE_LOCKOUT.maxFailures - 1]?.created_at as string;
+      const liftsAt = Date.parse(oldestCounted) + SOURCE_LOCKOUT.windowMs;
+      return {
+        kind: 'locked',
+        retryAfterMinutes: Math.max(1, Math.ceil((liftsAt - nowMs) / 60_000)),
+      };
+    }
+
+    const onAccount = failuresAfter(latest(clearedAt(), lastReset), ACCOUNT_SLOWDOWN.windowMs);
+    const beyondFree = onAccount.length - ACCOUNT_SLOWDOWN.freeFailures;
+    if (beyondFree >= 0) {
+      const delayMs = Math.min(
+        ACCOUNT_SLOWDOWN.maxDelayMs,
+        ACCOUNT_SLOWDOWN.baseDelayMs * 2 ** beyondFree,
+      );
+      const nextAllowed = Date.parse(onAccount[0]?.created_at as string) + delayMs;
+      if (nowMs < nextAllowed)
+        return { kind: 'slowed', retryAfterSeconds: Math.ceil((nextAllowed - nowMs) / 1000) };
+    }
+    return undefined;
   }
 
   /** Sends a reset link when the email belongs to an enabled account; silent otherwise. */
@@ -197,11 +254,13 @@ export class StaffService {
         ? 'If it was not you, ignore this message: your password stays as it is.'
         : 'If you did not expect this, you can ignore this message.';
     await this.repo.kysely.transaction().execute(async (trx) => {
+      const now = this.now();
       await this.repo.insertResetToken(
         {
           tokenHash: hashToken(token),
           userId: row.id,
-          expiresAt: new Date(Date.now() + ttlMs).toISOString(),
+          createdAt: now.toISOString(),
+          expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
         },
         trx,
       );
@@ -225,7 +284,7 @@ export class StaffService {
     const row = await this.repo.findResetToken(hashToken(token));
     if (!row) return { kind: 'unknown' };
     if (row.used_at) return { kind: 'used' };
-    if (row.expires_at <= new Date().toISOString()) return { kind: 'expired' };
+    if (row.expires_at <= this.now().toISOString()) return { kind: 'expired' };
     const user = await this.repo.findById(row.user_id);
     if (!user || user.disabled_at) return { kind: 'unknown' };
     return { kind: 'valid', userId: user.id, email: user.email };
@@ -244,7 +303,9 @@ export class StaffService {
     const passwordHash = await hashPassword(password);
     const tokenHash = hashToken(token);
     return this.repo.kysely.transaction().execute(async (trx) => {
-      if (!(await this.repo.claimResetToken(tokenHash, trx))) return { kind: 'used' as const };
+      const claimedAt = this.now().toISOString();
+      if (!(await this.repo.claimResetToken(tokenHash, trx, claimedAt)))
+        return { kind: 'used' as const };
       await this.repo.update(state.userId, { password_hash: passwordHash }, trx);
       await this.repo.retireResetTokens(state.userId, trx);
       await this.repo.destroySessions(state.userId, trx);

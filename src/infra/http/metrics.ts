@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { cameThroughProxy } from './security.js';
 
 /**
  * Prometheus metrics per app instance (tests build many apps, so no global registry): request
@@ -79,7 +80,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * Route counts and process figures say a lot about a site: with a token configured only its
- * bearer may read them; without one, only a scraper on this machine, and not through a proxy.
+ * bearer may read them; without one, only a scraper on this machine, and not through a proxy
+ * (whichever forwarding header the proxy uses).
  */
 function scraperAllowed(req: FastifyRequest, token: string | undefined): boolean {
   if (token) {
@@ -87,5 +89,5 @@ function scraperAllowed(req: FastifyRequest, token: string | undefined): boolean
     const wanted = Buffer.from(`Bearer ${token}`);
     return given.length === wanted.length && timingSafeEqual(given, wanted);
   }
-  return LOOPBACK.has(req.socket.remoteAddress ?? '') && !req.headers['x-forwarded-for'];
+  return LOOPBACK.has(req.socket.remoteAddress ?? '') && !cameThroughProxy(req);
 }

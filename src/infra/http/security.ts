@@ -3,6 +3,7 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TrustProxy } from '../../config.js';
 import { messagePage } from '../html/layout.js';
 
 /** Largest form or JSON body any route accepts unless it sets its own bodyLimit (uploads do). */
@@ -181,6 +182,44 @@ async function rejectForgery(req: FastifyRequest, reply: FastifyReply, message: 
         ? messagePage('Form expired', message).value
         : { statusCode: 403, error: 'Forbidden', message },
     );
+}
+
+/**
+ * Fastify's trustProxy for the configured setting. Fastify 5 reads a bare number as "trust no
+ * hop" (it cannot check the peer), so a hop count becomes a function trusting that many hops
+ * from the socket inwards: the client IP is then the right-most address our proxies did not
+ * add, whatever the client wrote further left.
+ */
+export function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
+}
+
+/**
+ * Headers by which a proxy passes on who the real client is. A request carrying any of them
+ * came (or claims to come) through a proxy, so its socket address says nothing about the client.
+ */
+export const FORWARDING_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-forwarded-server',
+  'x-real-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'x-original-forwarded-for',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'via',
+] as const;
+
+export function cameThroughProxy(req: FastifyRequest): boolean {
+  return FORWARDING_HEADERS.some((name) => req.headers[name] !== undefined);
 }
 
 export function acceptsHtml(req: FastifyRequest): boolean {
