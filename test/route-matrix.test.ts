@@ -3,6 +3,8 @@ import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ROLES, type Role } from '../src/infra/auth/auth.tables.js';
 import { SESSION_COOKIE, SessionStore } from '../src/infra/auth/sessions.js';
+import { FEATURES } from '../src/features/index.js';
+import type { Feature } from '../src/infra/services.js';
 import { createTestApp } from './helpers/app.js';
 import { describeEachDatabase } from './helpers/databases.js';
 import { createStaff } from './helpers/staff.js';
@@ -41,6 +43,19 @@ describeEachDatabase('route matrix: every staff route is guarded', (ctx) => {
     assert.ok(urls.includes('GET /admin'), urls.join(', '));
     assert.ok(urls.includes('GET /admin/users'));
     assert.ok(urls.includes('POST /admin/users'));
+  });
+
+  it('refuses to start with an /admin route that declares no role', async () => {
+    const careless: Feature = {
+      name: 'careless',
+      routes: async (a) => {
+        a.get('/admin/careless', () => 'everyone can read this');
+      },
+    };
+    await assert.rejects(
+      createTestApp(ctx.db, {}, { features: [...FEATURES, careless] }),
+      /GET \/admin\/careless must declare config.role/,
+    );
   });
 
   it('lets each role in at its own level (so the 403s below mean something)', async () => {

@@ -34,6 +34,9 @@ export function registerGuard(
   app.decorateRequest('staff', null);
   app.addHook('onRoute', (route) => {
     const role = route.config?.role;
+    // Fail at start-up, not in production: an admin page without a role would be public.
+    if (!role && isAdminUrl(route.url))
+      throw new Error(`${String(route.method)} ${route.url} must declare config.role`);
     if (!role) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods)
@@ -55,6 +58,10 @@ export function registerGuard(
     // A denial has already replied; the chain must then stop rather than continue.
     loadStaff(req, reply).then(() => (reply.sent ? undefined : done()), done);
   });
+}
+
+function isAdminUrl(url: string): boolean {
+  return url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin.');
 }
 
 async function denyAnonymous(req: FastifyRequest, reply: FastifyReply) {
