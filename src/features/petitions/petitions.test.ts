@@ -306,6 +306,35 @@ describeEachDatabase('petitions', (ctx) => {
     assert.equal(await count(p.slug), 0);
   });
 
+  it('counts a look-alike email once: Cyrillic letters are refused, full-width digits fold', async () => {
+    const p = await fresh();
+    const signWith = async (email: string) =>
+      visitor(app).post(`/p/${p.slug}/sign`, await signatureForm(app, p.id, { email }));
+    const original = await signWith('adam42@example.org');
+    assert.equal(original.statusCode, 200);
+    for (const lookAlike of [
+      'adam42@ex\u0430mple.org', // Cyrillic а in the domain
+      'a\u0501am42@example.org', // Cyrillic ԁ in the local part
+      'ad\u0430m42@example.org', // Cyrillic а in the local part
+    ]) {
+      const res = await signWith(lookAlike);
+      assert.equal(res.statusCode, 422, lookAlike);
+      assert.match(res.body, /mixes letters from different alphabets/, lookAlike);
+    }
+    // Full-width digits are the same address once normalised: the original signer again.
+    const fullWidth = await signWith('adam\uff14\uff12@example.org');
+    assert.equal(fullWidth.statusCode, 200);
+    await runJobs(app);
+    const rows = await ctx.db.kysely
+      .selectFrom('petition_signatures')
+      .select(['email', 'email_key'])
+      .where('petition_id', '=', p.id)
+      .execute();
+    assert.deepEqual(rows, [{ email: 'adam42@example.org', email_key: 'adam42@example.org' }]);
+    await confirmByButton(visitor(app), (await confirmationLink(app, 'adam42@example.org')) ?? '');
+    assert.equal(await count(p.slug), 1);
+  });
+
   it('resends the confirmation to a pending signer, at most once per interval', async () => {
     const p = await fresh();
     const form = await signatureForm(app, p.id, { email: 'resend@example.org' });
