@@ -1,4 +1,4 @@
-import { normaliseEmail } from '../people/email.js';
+import { MIXED_SCRIPTS_MESSAGE, checkEmail } from '../people/email.js';
 import { COMMENT_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH } from './comments.limits.js';
 
 export type FormErrors = Partial<Record<'body' | 'name' | 'email' | 'parent' | 'form', string>>;
@@ -32,6 +32,12 @@ export function displayNameError(name: string): string | undefined {
 }
 
 export function emailOrError(input: string): { email: string } | { error: string } {
-  const email = normaliseEmail(input);
-  return email ? { email } : { error: 'Enter a valid email address, like name@example.org.' };
+  const checked = checkEmail(input);
+  if (checked.ok) return { email: checked.email };
+  return {
+    error:
+      checked.reason === 'mixed-scripts'
+        ? MIXED_SCRIPTS_MESSAGE
+        : 'Enter a valid email address, like name@example.org.',
+  };
 }

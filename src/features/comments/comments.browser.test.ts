@@ -71,6 +71,7 @@ async function postFirstComment(
   await page.waitForLoadState();
   assert.match(await page.locator('h1').innerText(), /Check your email/);
   await page.goto(await confirmationLink(server.app.services.db, opts.email));
+  await page.getByRole('button', { name: 'Confirm my comment' }).click();
   await page.waitForLoadState();
 }
 

@@ -26,6 +26,7 @@ import {
   type FormState,
   HONEYPOT_FIELD,
   checkEmailPage,
+  confirmPage,
   editPage,
   policyPage,
   reportPage,
@@ -34,7 +35,9 @@ import {
 } from './comments.public.views.js';
 import { type CommentThread, toThread } from './comment-thread.js';
 import {
+  type ConfirmResult,
   canEdit,
+  checkConfirmLink,
   confirmComment,
   editComment,
   recognisedCommenter,
@@ -254,8 +257,10 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
     }
   });
 
-  app.get('/comments/confirm/:token', async (req, reply) => {
-    const result = await confirmComment(services, (req.params as Params).token ?? '');
+  const confirmLinkProblem = (
+    reply: FastifyReply,
+    result: Exclude<ConfirmResult, { kind: 'confirmed' }>,
+  ) => {
     switch (result.kind) {
       case 'invalid':
         return sendNotice(
@@ -274,11 +279,31 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
         );
       case 'refused':
         return sendNotice(reply, 403, 'You cannot comment', result.message);
-      case 'confirmed':
-        setCommenterCookie(reply, result.commenterId, secureCookies);
-        postedFlash(reply, result.comment, 'Thank you for confirming your email. ');
-        return reply.redirect(anchorFor(result.thread.path, result.comment), 303);
     }
+  };
+
+  // Mail scanners fetch links with nobody clicking: the link shows a button, and only the POST
+  // it sends confirms (and sets the commenter cookie, and records consent).
+  app.get('/comments/confirm/:token', async (req, reply) => {
+    const token = (req.params as Params).token ?? '';
+    const link = await checkConfirmLink(services, token);
+    if (link.kind !== 'confirmable') return confirmLinkProblem(reply, link);
+    return privatePage(req, reply, {
+      title: 'Confirm your comment',
+      body: confirmPage(
+        link.thread,
+        `/comments/confirm/${encodeURIComponent(token)}`,
+        reply.generateCsrf(),
+      ),
+    });
+  });
+
+  app.post('/comments/confirm/:token', async (req, reply) => {
+    const result = await confirmComment(services, (req.params as Params).token ?? '');
+    if (result.kind !== 'confirmed') return confirmLinkProblem(reply, result);
+    setCommenterCookie(reply, result.commenterId, secureCookies);
+    postedFlash(reply, result.comment, 'Thank you for confirming your email. ');
+    return reply.redirect(anchorFor(result.thread.path, result.comment), 303);
   });
 
   app.post('/comments/forget', async (req, reply) => {

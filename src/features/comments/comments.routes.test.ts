@@ -14,6 +14,7 @@ import {
 import * as repo from './comments.repository.js';
 import {
   commentsOf,
+  confirmByButton,
   confirmationLink,
   confirmedCommenter,
   newThread,
@@ -140,13 +141,83 @@ describeEachDatabase('comments: public pages', (ctx) => {
     await client.get(thread.path);
     const posted = await client.post(thread.path, { name: 'Pat', email, body: 'Good plan.' });
     assert.match(posted.body, /waits for a moderator/);
-    const confirm = await client.get(pathOf(await confirmationLink(ctx.db, email)));
+    const confirm = await confirmByButton(client, await confirmationLink(ctx.db, email));
     assert.equal(confirm.headers.location, `${thread.path}#form`);
     const page = await client.get(thread.path);
     assert.match(page.body, /this discussion is moderated before publication/);
     assert.equal((await commentsOf(ctx.db, thread.id))[0]?.status, 'pending');
-    const again = await client.get(pathOf(await confirmationLink(ctx.db, email)));
+    const again = await confirmByButton(client, await confirmationLink(ctx.db, email));
     assert.equal(again.statusCode, 404, 'the confirmation link works once');
+  });
+
+  it('confirms nothing when a mail scanner opens the link; the button confirms, once', async () => {
+    const thread = await newThread(ctx.db);
+    const client = visitor(app);
+    const email = uniqueEmail('scanned');
+    await client.get(thread.path);
+    await client.post(thread.path, { name: 'Pat', email, body: 'Good plan.', consent: '1' });
+    const link = await confirmationLink(ctx.db, email);
+    const status = async () => (await commentsOf(ctx.db, thread.id))[0]?.status;
+    const consents = async () =>
+      ctx.db.kysely
+        .selectFrom('consents as c')
+        .innerJoin('people as p', 'p.id', 'c.person_id')
+        .select('c.id')
+        .where('p.email', '=', email)
+        .execute();
+
+    // A scanner: no cookies, no JavaScript, maybe several fetches.
+    for (let i = 0; i < 2; i++) {
+      const scanned = await app.inject({ method: 'GET', url: pathOf(link) });
+      assert.equal(scanned.statusCode, 200);
+      assert.match(scanned.body, new RegExp(`<form method="post" action="${pathOf(link)}"`));
+      assert.match(scanned.body, /<button type="submit">Confirm my comment<\/button>/);
+      assert.doesNotMatch(String(scanned.headers['set-cookie']), /rally_commenter/);
+    }
+    assert.equal(await status(), 'unconfirmed');
+    assert.equal((await consents()).length, 0, 'no consent recorded');
+
+    // A POST without the page's token (a forged form) is refused and changes nothing.
+    const forged = await visitor(app).post(pathOf(link), { _csrf: 'nope' });
+    assert.equal(forged.statusCode, 403);
+    assert.equal(await status(), 'unconfirmed');
+
+    await client.get(pathOf(link));
+    const pressed = await client.post(pathOf(link));
+    assert.equal(pressed.statusCode, 303);
+    assert.ok(client.hasCookie('rally_commenter'));
+    assert.equal(await status(), 'approved');
+    assert.equal((await consents()).length, 1);
+
+    const twice = await client.post(pathOf(link));
+    assert.equal(twice.statusCode, 404);
+    assert.match(twice.body, /already been used/);
+    assert.equal(await status(), 'approved');
+    assert.equal((await consents()).length, 1, 'consent is recorded once');
+  });
+
+  it('shows a clear 4xx page for an unknown or expired confirmation link', async () => {
+    const unknown = await visitor(app).get('/comments/confirm/not-a-real-token-at-all-xyz');
+    assert.equal(unknown.statusCode, 404);
+    assert.match(unknown.body, /not valid/);
+
+    const thread = await newThread(ctx.db);
+    const client = visitor(app);
+    const email = uniqueEmail('late');
+    await client.get(thread.path);
+    await client.post(thread.path, { name: 'Pat', email, body: 'Late to the party.' });
+    await ctx.db.kysely
+      .updateTable('comments')
+      .set({ created_at: new Date(Date.now() - 8 * 86_400_000).toISOString() })
+      .where('thread_id', '=', thread.id)
+      .execute();
+    const link = await confirmationLink(ctx.db, email);
+    const shown = await client.get(pathOf(link));
+    assert.equal(shown.statusCode, 410);
+    assert.match(shown.body, /expired/);
+    const pressed = await client.post(pathOf(link));
+    assert.equal(pressed.statusCode, 410);
+    assert.equal((await commentsOf(ctx.db, thread.id))[0]?.status, 'unconfirmed');
   });
 
   it('answers bad input with 4xx and a message', async () => {

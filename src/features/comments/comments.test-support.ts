@@ -68,6 +68,16 @@ export function pathOf(link: string): string {
 }
 
 /**
+ * Opens a mailed confirmation link and presses its button, as a person does: the GET only shows
+ * the form; the POST it sends (with the page's CSRF token) is what confirms.
+ */
+export async function confirmByButton(client: TestClient, link: string) {
+  const page = await client.get(pathOf(link));
+  const action = /<form method="post" action="([^"]+)"/.exec(page.body)?.[1];
+  return action ? client.post(action) : page;
+}
+
+/**
  * A visitor who posts a first comment and confirms it from the mailed link: afterwards the
  * client carries the commenter cookie.
  */
@@ -86,7 +96,7 @@ export async function confirmedCommenter(
   });
   assert.equal(posted.statusCode, 200, posted.body.slice(0, 500));
   assert.match(posted.body, /Check your email/);
-  const confirm = await client.get(pathOf(await confirmationLink(app.services.db, email)));
+  const confirm = await confirmByButton(client, await confirmationLink(app.services.db, email));
   assert.equal(confirm.statusCode, 303, confirm.body.slice(0, 500));
   assert.ok(client.hasCookie('rally_commenter'));
   return { client, email, confirm };

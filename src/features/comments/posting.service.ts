@@ -3,7 +3,7 @@
  * within the window, and reporting. Every text goes through the campaign's civility guard.
  */
 import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
 import type { Services } from '../../infra/services.js';
@@ -297,6 +297,41 @@ export async function submitComment(
   return { kind: 'check-email', thread, email: who.email };
 }
 
+type Confirmable =
+  | Exclude<ConfirmResult, { kind: 'confirmed' }>
+  | { kind: 'confirmable'; thread: CommentThread; comment: CommentRow; commenter: CommenterRow };
+
+async function findConfirmable(
+  db: Kysely<Database>,
+  token: string,
+  now: Date,
+): Promise<Confirmable> {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return { kind: 'invalid' };
+  const comment = await repo.findCommentByTokenHash(db, hashLinkToken(token));
+  if (!comment || comment.status !== 'unconfirmed') return { kind: 'invalid' };
+  const threadRow = await repo.findThread(db, comment.thread_id);
+  const commenter = await repo.findCommenter(db, comment.commenter_id);
+  if (!threadRow || !commenter || commenter.erased_at) return { kind: 'invalid' };
+  const thread = toThread(threadRow);
+  if (now.getTime() - new Date(comment.created_at).getTime() > CONFIRM_LINK_MAX_AGE_MS)
+    return { kind: 'expired', thread };
+  const sanction = sanctionMessage(commenter, now);
+  if (sanction) return { kind: 'refused', thread, message: sanction };
+  return { kind: 'confirmable', thread, comment, commenter };
+}
+
+/**
+ * What the mailed link would do, changing nothing: mail scanners open links with nobody
+ * clicking, so the link's page only shows the button that confirms.
+ */
+export async function checkConfirmLink(
+  services: Services,
+  token: string,
+  now = new Date(),
+): Promise<Confirmable> {
+  return findConfirmable(services.db.kysely, token, now);
+}
+
 export type ConfirmResult =
   | { kind: 'invalid' }
   | { kind: 'expired'; thread: CommentThread }
@@ -313,19 +348,11 @@ export async function confirmComment(
   token: string,
   now = new Date(),
 ): Promise<ConfirmResult> {
-  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return { kind: 'invalid' };
   const { db } = services;
   return db.kysely.transaction().execute(async (trx): Promise<ConfirmResult> => {
-    const comment = await repo.findCommentByTokenHash(trx, hashLinkToken(token));
-    if (!comment || comment.status !== 'unconfirmed') return { kind: 'invalid' };
-    const threadRow = await repo.findThread(trx, comment.thread_id);
-    const commenter = await repo.findCommenter(trx, comment.commenter_id);
-    if (!threadRow || !commenter || commenter.erased_at) return { kind: 'invalid' };
-    const thread = toThread(threadRow);
-    if (now.getTime() - new Date(comment.created_at).getTime() > CONFIRM_LINK_MAX_AGE_MS)
-      return { kind: 'expired', thread };
-    const sanction = sanctionMessage(commenter, now);
-    if (sanction) return { kind: 'refused', thread, message: sanction };
+    const link = await findConfirmable(trx, token, now);
+    if (link.kind !== 'confirmable') return link;
+    const { comment, commenter, thread } = link;
 
     const at = now.toISOString();
     const source = `comments:${thread.key}`;

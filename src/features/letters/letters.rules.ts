@@ -1,7 +1,7 @@
 import { parsePositiveId } from '../../infra/validation/ids.js';
 import { isSlug, requiredText, slugOrTitle, tooLong } from '../../infra/validation/text-rules.js';
 import { normalisePostcode } from '../constituencies/postcode.js';
-import { EMAIL_MAX_LENGTH, normaliseEmail } from '../people/email.js';
+import { EMAIL_MAX_LENGTH, MIXED_SCRIPTS_MESSAGE, checkEmail } from '../people/email.js';
 import {
   DELIVERY_MODES,
   type DeliveryMode,
@@ -193,8 +193,11 @@ export function validateLetter(
     SENDER_NAME_MAX_LENGTH,
   );
   if (nameError) errors.name = nameError;
-  const email = form.email.length <= EMAIL_MAX_LENGTH ? normaliseEmail(form.email) : null;
-  if (!email) errors.email = 'Enter a valid email address, like name@example.org.';
+  const emailCheck = form.email.length <= EMAIL_MAX_LENGTH ? checkEmail(form.email) : undefined;
+  const email = emailCheck?.ok ? emailCheck.email : null;
+  if (emailCheck?.ok === false && emailCheck.reason === 'mixed-scripts')
+    errors.email = MIXED_SCRIPTS_MESSAGE;
+  else if (!email) errors.email = 'Enter a valid email address, like name@example.org.';
   const postcode = normalisePostcode(form.postcode.slice(0, 100));
   if (!form.postcode.trim()) errors.postcode = 'Enter your postcode.';
   else if (!postcode || postcode.incode === null)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EMAIL_MAX_LENGTH, normaliseEmail } from './email.js';
+import { EMAIL_MAX_LENGTH, checkEmail, normaliseEmail } from './email.js';
 
 describe('normaliseEmail', () => {
   it('trims and lower-cases addresses', () => {
@@ -43,5 +43,33 @@ describe('normaliseEmail', () => {
     assert.equal(normaliseEmail(longest), longest);
     assert.equal(normaliseEmail(`a${longest}`), null);
     assert.equal(normaliseEmail(`${'a'.repeat(65)}@example.org`), null, 'local part over 64');
+  });
+
+  it('folds compatibility forms (full-width, ligatures) to their plain letters and digits', () => {
+    assert.equal(normaliseEmail('ada\uff14\uff12@example.org'), 'ada42@example.org');
+    assert.equal(normaliseEmail('\ufb01sher@EXAMPLE.org'), 'fisher@example.org');
+    assert.equal(normaliseEmail('ａｄａ＠ｅｘａｍｐｌｅ．ｏｒｇ'), 'ada@example.org');
+  });
+
+  it('refuses a local part or domain that mixes alphabets, as look-alike addresses do', () => {
+    for (const lookAlike of [
+      'ada@ex\u0430mple.org', // Cyrillic а
+      'a\u0501a@example.org', // Cyrillic ԁ
+      '\u03bfscar@example.org', // Greek ο
+      'ada@example.\u043e\u0440\u0433', // Cyrillic top-level domain under a Latin name
+    ]) {
+      assert.equal(normaliseEmail(lookAlike), null, lookAlike);
+      assert.deepEqual(checkEmail(lookAlike), { ok: false, reason: 'mixed-scripts' }, lookAlike);
+    }
+    // One alphabet in each part is an ordinary international address.
+    for (const fine of [
+      'иван@пример.рф',
+      'ivan@пример.рф',
+      'δοκιμή@example.gr',
+      '山田太郎@example.jp',
+      'やまだ.タロウ@例え.jp',
+    ])
+      assert.equal(normaliseEmail(fine), fine.normalize('NFKC').toLowerCase(), fine);
+    assert.deepEqual(checkEmail('nope'), { ok: false, reason: 'invalid' });
   });
 });

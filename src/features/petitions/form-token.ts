@@ -26,3 +26,27 @@ export function checkFormToken(
 ): FormTokenCheck {
   return checkToken(secret, String(petitionId), token, POLICY, now);
 }
+
+/**
+ * The confirmation page's button: no minimum time (one click is the point), and a day to press
+ * it. Stateless like the sign form's, so a surge of confirmations creates no sessions.
+ */
+const CONFIRM_POLICY: FormTokenPolicy = { minFillMs: 0, maxAgeMs: FORM_TOKEN_MAX_AGE_MS };
+const confirmScope = (petitionId: number) => `confirm.${petitionId}`;
+
+export function issueConfirmFormToken(
+  secret: string,
+  petitionId: number,
+  issuedAt = Date.now(),
+): string {
+  return issueToken(secret, confirmScope(petitionId), issuedAt);
+}
+
+export function checkConfirmFormToken(
+  secret: string,
+  petitionId: number,
+  token: string,
+  now = Date.now(),
+): FormTokenCheck {
+  return checkToken(secret, confirmScope(petitionId), token, CONFIRM_POLICY, now);
+}

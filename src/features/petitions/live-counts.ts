@@ -39,6 +39,10 @@ export class CountStreams {
     if (this.total >= MAX_STREAM_WATCHERS) return false;
     const count = await this.counts.get(petitionId);
     reply.hijack();
+    // Hijacking bypasses Fastify's reply, so the headers already set on it (the route's
+    // open-data set: CORS, nosniff) reach the client only if copied to the raw response.
+    for (const [name, value] of Object.entries(reply.getHeaders()))
+      if (value !== undefined) reply.raw.setHeader(name, value);
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',

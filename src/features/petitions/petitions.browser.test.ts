@@ -73,6 +73,9 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
     assert.match(await page.locator('h1').innerText(), /Check your email/);
 
     await page.goto(await outboxLink(suite.server, 'rosa@example.org'));
+    assert.match(await page.locator('h1').innerText(), /Confirm your signature/);
+    await page.getByRole('button', { name: 'Confirm my signature' }).click();
+    await page.waitForLoadState();
     assert.match(await page.locator('h1').innerText(), /confirmed/);
     assert.match(await page.locator('main').innerText(), /Thanks for planting with us/);
 

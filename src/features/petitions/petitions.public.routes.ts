@@ -5,10 +5,16 @@ import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-
 import { originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
-import { checkFormToken, issueFormToken } from './form-token.js';
+import {
+  checkConfirmFormToken,
+  checkFormToken,
+  issueConfirmFormToken,
+  issueFormToken,
+} from './form-token.js';
 import { isDisposableDomain } from './disposable-domains.js';
 import { plainSummary } from './petition-markdown.js';
 import * as repo from './petitions.repository.js';
+import type { PetitionRow } from './petitions.repository.js';
 import { eligibilityKey, validateSignature, type Errors } from './petitions.rules.js';
 import { commentsPreview } from '../comments/comments.service.js';
 import { discussionKey, isSignable } from './petitions.service.js';
@@ -18,6 +24,7 @@ import {
   type PublicSnapshot,
   type SignValues,
   checkEmailPage,
+  confirmSignaturePage,
   embedWidget,
   closedMessage,
   petitionIndex,
@@ -27,7 +34,7 @@ import {
   thankYouPage,
 } from './petitions.public.views.js';
 import type { PetitionsRuntime } from './petitions.runtime.js';
-import { confirmSignature } from './signing.service.js';
+import { confirmSignature, confirmationLinkStatus } from './signing.service.js';
 import { emailDomain } from './signature-email.js';
 
 /** The sign form's body: generous for the fields, small enough that junk is refused early. */
@@ -316,25 +323,69 @@ export async function petitionsPublicRoutes(
     },
   );
 
+  const confirmAction = (slug: string, token: string) =>
+    `/p/${encodeURIComponent(slug)}/confirm/${encodeURIComponent(token)}`;
+  const linkNotRecognised = (reply: FastifyReply, petition: { slug: string }) =>
+    sendNotice(
+      reply,
+      404,
+      'Link not recognised',
+      'This confirmation link is not valid. If you signed more than once, use the link in the latest email.',
+      html`<p><a href="/p/${petition.slug}">Go to the petition</a></p>`,
+    );
+  const confirmButtonPage = (
+    reply: FastifyReply,
+    status: number,
+    petition: PetitionRow,
+    token: string,
+    problem?: string,
+  ) =>
+    // Private: the address holds the signer's link. Stateless token: no session under surge.
+    page(
+      reply,
+      status,
+      'Confirm your signature',
+      confirmSignaturePage(
+        petition,
+        confirmAction(petition.slug, token),
+        issueConfirmFormToken(rt.formSecret, petition.id),
+        problem,
+      ),
+    );
+  const thanks = (reply: FastifyReply, petition: PetitionRow, already: boolean) =>
+    page(reply, 200, 'Thank you', thankYouPage(petition, config.baseUrl, already));
+
+  // Mail scanners fetch links with nobody clicking: the link (in mails already sent, too) shows
+  // a button, and only the POST it sends confirms, counts and records consent.
   app.get('/p/:slug/confirm/:token', async (req, reply) => {
     const { slug, token } = req.params as { slug: string; token: string };
     const petition = await repo.findPetitionBySlug(db.kysely, slug);
     if (!petition) return petitionNotFound(reply);
-    const outcome = await confirmSignature(db, petition.id, token);
-    if (outcome.status === 'invalid')
-      return sendNotice(
+    const status = await confirmationLinkStatus(db, petition.id, token);
+    if (status === 'invalid') return linkNotRecognised(reply, petition);
+    if (status === 'already') return thanks(reply, petition, true);
+    return confirmButtonPage(reply, 200, petition, token);
+  });
+
+  app.post('/p/:slug/confirm/:token', { config: { csrf: false } }, async (req, reply) => {
+    const { slug, token } = req.params as { slug: string; token: string };
+    const petition = await repo.findPetitionBySlug(db.kysely, slug);
+    if (!petition) return petitionNotFound(reply);
+    const formToken = checkConfirmFormToken(rt.formSecret, petition.id, str(req.body, 'ft'));
+    if (!originAllowed(req, allowedOrigin) || !formToken.ok) {
+      if ((await confirmationLinkStatus(db, petition.id, token)) === 'invalid')
+        return linkNotRecognised(reply, petition);
+      return confirmButtonPage(
         reply,
-        404,
-        'Link not recognised',
-        'This confirmation link is not valid. If you signed more than once, use the link in the latest email.',
-        html`<p><a href="/p/${petition.slug}">Go to the petition</a></p>`,
+        403,
+        petition,
+        token,
+        'This page was open too long or came from another site: press the button again to confirm.',
       );
+    }
+    const outcome = await confirmSignature(db, petition.id, token);
+    if (outcome.status === 'invalid') return linkNotRecognised(reply, petition);
     if (outcome.status === 'confirmed') rt.counts.invalidate(petition.id);
-    return page(
-      reply,
-      200,
-      'Thank you',
-      thankYouPage(petition, config.baseUrl, outcome.status === 'already'),
-    );
+    return thanks(reply, petition, outcome.status === 'already');
   });
 }

@@ -334,6 +334,27 @@ export function checkEmailPage(petition: PetitionRow): SafeHtml {
   </section>`;
 }
 
+/** The mailed link's page: one button, so only a person pressing it confirms. */
+export function confirmSignaturePage(
+  petition: PetitionRow,
+  action: string,
+  formToken: string,
+  problem?: string,
+): SafeHtml {
+  return html`<section class="notice pt-confirm">
+    <h1>Confirm your signature</h1>
+    ${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
+    <p>
+      Press the button to confirm your email address and count your signature on
+      <a href="${petitionPath(petition)}">${petition.title}</a>.
+    </p>
+    <form method="post" action="${action}">
+      <input type="hidden" name="ft" value="${formToken}" />
+      <button type="submit">Confirm my signature</button>
+    </form>
+  </section>`;
+}
+
 export function thankYouPage(petition: PetitionRow, baseUrl: string, already: boolean): SafeHtml {
   const url = `${baseUrl}${petitionPath(petition)}`;
   return html`<section class="notice pt-thanks">

@@ -8,7 +8,7 @@ import {
   tooLong,
 } from '../../infra/validation/text-rules.js';
 import { normalisePostcode } from '../constituencies/postcode.js';
-import { EMAIL_MAX_LENGTH } from '../people/email.js';
+import { EMAIL_MAX_LENGTH, MIXED_SCRIPTS_MESSAGE, checkEmail } from '../people/email.js';
 import { signatureEmailKey } from './signature-email.js';
 import {
   ELIGIBILITY_MODES,
@@ -221,8 +221,11 @@ export function validateSignature(
     errors.name = 'Your name cannot contain a web address.';
 
   const emailRaw = form.email.trim();
-  const emailKey = emailRaw.length <= EMAIL_MAX_LENGTH ? signatureEmailKey(emailRaw) : null;
+  const emailCheck = emailRaw.length <= EMAIL_MAX_LENGTH ? checkEmail(emailRaw) : undefined;
+  const emailKey = emailCheck?.ok ? signatureEmailKey(emailCheck.email) : null;
   if (!emailRaw) errors.email = 'Enter your email address: we send you a link to confirm.';
+  else if (emailCheck?.ok === false && emailCheck.reason === 'mixed-scripts')
+    errors.email = MIXED_SCRIPTS_MESSAGE;
   else if (!emailKey) errors.email = 'Enter a valid email address, like name@example.org.';
 
   const postcodeRaw = form.postcode.trim();
@@ -239,12 +242,13 @@ export function validateSignature(
   else if (membershipNumber && membershipNumber.length > MEMBERSHIP_NUMBER_MAX_LENGTH)
     errors.membershipNumber = `A membership number has at most ${MEMBERSHIP_NUMBER_MAX_LENGTH} characters.`;
 
-  if (Object.keys(errors).length > 0 || !emailKey || !postcode) return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || !emailCheck?.ok || !emailKey || !postcode)
+    return { ok: false, errors };
   return {
     ok: true,
     value: {
       name,
-      email: emailRaw.toLowerCase(),
+      email: emailCheck.email,
       emailKey,
       postcode: postcode.formatted,
       answer,

@@ -53,3 +53,17 @@ export async function confirmationLink(
   const match = row ? /https?:\/\/\S+\/confirm\/\S+/.exec(row.text_body) : null;
   return match?.[0];
 }
+
+/**
+ * Opens a mailed confirmation link and presses its button, as a person does: the GET only shows
+ * the form; the POST it sends is what confirms.
+ */
+export async function confirmByButton(client: TestClient, link: string) {
+  const page = await client.get(new URL(link, 'http://localhost').pathname);
+  const form = /<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(page.body);
+  if (!form) return page;
+  const fields: Record<string, string> = {};
+  for (const m of (form[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    fields[m[1] ?? ''] = m[2] ?? '';
+  return client.post(form[1] ?? '', fields);
+}

@@ -9,7 +9,13 @@ import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
 import { createTarget, createTargetList } from '../targets/targets.service.js';
 import { currentConsent, findPersonByEmail, listActivities } from '../people/people.service.js';
 import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
-import { checkFormToken, issueFormToken } from './form-token.js';
+import { getOrCreateSecret } from '../../infra/db/settings.js';
+import {
+  FORM_SECRET_SETTING,
+  checkFormToken,
+  issueConfirmFormToken,
+  issueFormToken,
+} from './form-token.js';
 import { renderPetitionMarkdown } from './petition-markdown.js';
 import { ELIGIBILITY_MAX_BYTES, SIGNER_NAME_MAX_LENGTH } from './petitions.rules.js';
 import { reconcile } from './petitions.service.js';
@@ -17,6 +23,7 @@ import { findCommentThread } from '../comments/comments.service.js';
 import { seedPetitionsDemo } from './petitions.seed.js';
 import { signatureEmailKey } from './signature-email.js';
 import {
+  confirmByButton,
   confirmationLink,
   readerToken,
   runJobs,
@@ -95,6 +102,8 @@ async function createPetition(
 
 describeEachDatabase('petitions', (ctx) => {
   let app: FastifyInstance;
+  const confirmFormToken = async (petitionId: number) =>
+    issueConfirmFormToken(await getOrCreateSecret(ctx.db, FORM_SECRET_SETTING), petitionId);
   let organiser: TestClient;
   let slugCounter = 0;
   const fresh = (fields: Record<string, string> = {}, publish = true) =>
@@ -170,13 +179,12 @@ describeEachDatabase('petitions', (ctx) => {
     await runJobs(app);
     const link = await confirmationLink(app, 'ada.lovelace@gmail.com');
     assert.ok(link, 'a confirmation mail with a link is in the outbox');
-    const path = new URL(link).pathname;
-    const confirmed = await signer.get(path);
+    const confirmed = await confirmByButton(signer, link);
     assert.equal(confirmed.statusCode, 200);
     assert.match(confirmed.body, /Your signature is confirmed/);
     assert.equal(await count(p.slug), 1);
 
-    const again = await signer.get(path);
+    const again = await signer.get(new URL(link).pathname);
     assert.equal(again.statusCode, 200);
     assert.match(again.body, /already confirmed/);
     assert.equal(await count(p.slug), 1, 'a used link does not count again');
@@ -207,6 +215,126 @@ describeEachDatabase('petitions', (ctx) => {
     assert.match(bad.body, /not valid/);
   });
 
+  it('changes nothing when a mail scanner opens the link; the button confirms, once', async () => {
+    const p = await fresh();
+    const email = 'scanned@example.org';
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { email, consent: '1' }),
+    );
+    await runJobs(app);
+    const link = (await confirmationLink(app, email)) ?? '';
+    const path = new URL(link).pathname;
+    const status = async () =>
+      (
+        await ctx.db.kysely
+          .selectFrom('petition_signatures')
+          .select('status')
+          .where('petition_id', '=', p.id)
+          .executeTakeFirstOrThrow()
+      ).status;
+    const person = await findPersonByEmail(ctx.db, email);
+    assert.ok(person);
+
+    // A scanner (no cookies, no JavaScript) fetching the link, even repeatedly.
+    let shownToken = '';
+    for (let i = 0; i < 2; i++) {
+      const scanned = await app.inject({ method: 'GET', url: path });
+      assert.equal(scanned.statusCode, 200);
+      assert.match(scanned.body, new RegExp(`<form method="post" action="${path}"`));
+      assert.match(scanned.body, /<button type="submit">Confirm my signature<\/button>/);
+      assert.equal(scanned.headers['set-cookie'], undefined, 'the page needs no session');
+      assert.equal(scanned.headers['cache-control'], 'no-store');
+      shownToken = /name="ft" value="([^"]+)"/.exec(scanned.body)?.[1] ?? '';
+    }
+    assert.equal(await status(), 'pending');
+    assert.equal(await count(p.slug), 0);
+    assert.equal(await currentConsent(ctx.db, person.id, 'email'), null, 'no consent recorded');
+
+    const signer = visitor(app);
+    const first = await confirmByButton(signer, link);
+    assert.equal(first.statusCode, 200);
+    assert.match(first.body, /Your signature is confirmed/);
+    assert.equal(await status(), 'confirmed');
+    assert.equal(await currentConsent(ctx.db, person.id, 'email'), 'granted');
+
+    // Pressing twice (a double click, the back button) answers the same and counts once.
+    const form = /name="ft" value="([^"]+)"/.exec((await signer.get(path)).body);
+    assert.equal(form, null, 'a confirmed link shows the thank-you page, not the button');
+    const page = await app.inject({ method: 'GET', url: path });
+    assert.match(page.body, /already confirmed/);
+    const again = await signer.post(path, { ft: shownToken });
+    assert.equal(again.statusCode, 200);
+    assert.match(again.body, /already confirmed/);
+    assert.equal(await count(p.slug), 1);
+    const grants = await ctx.db.kysely
+      .selectFrom('consents')
+      .select('id')
+      .where('person_id', '=', person.id)
+      .execute();
+    assert.equal(grants.length, 1, 'consent is recorded once');
+  });
+
+  it('answers an unknown, replaced or forged confirmation with a clear 4xx page', async () => {
+    const p = await fresh();
+    const bad = `/p/${p.slug}/confirm/not-a-real-token-at-all-xyz`;
+    const shown = await visitor(app).get(bad);
+    assert.equal(shown.statusCode, 404);
+    assert.match(shown.body, /not valid/);
+    const pressed = await visitor(app).post(bad, { ft: await confirmFormToken(p.id) });
+    assert.equal(pressed.statusCode, 404);
+    assert.match(pressed.body, /not valid/);
+
+    await visitor(app).post(
+      `/p/${p.slug}/sign`,
+      await signatureForm(app, p.id, { email: 'forged@example.org' }),
+    );
+    await runJobs(app);
+    const path = new URL((await confirmationLink(app, 'forged@example.org')) ?? '').pathname;
+    for (const ft of ['', 'nonsense', await confirmFormToken(p.id + 1)]) {
+      const res = await visitor(app).post(path, { ft });
+      assert.equal(res.statusCode, 403, ft);
+      assert.match(res.body, /press the button again/);
+      assert.match(res.body, /<button type="submit">Confirm my signature<\/button>/);
+    }
+    const foreign = await visitor(app).post(
+      path,
+      { ft: await confirmFormToken(p.id) },
+      { origin: 'https://evil.example' },
+    );
+    assert.equal(foreign.statusCode, 403);
+    assert.equal(await count(p.slug), 0);
+  });
+
+  it('counts a look-alike email once: Cyrillic letters are refused, full-width digits fold', async () => {
+    const p = await fresh();
+    const signWith = async (email: string) =>
+      visitor(app).post(`/p/${p.slug}/sign`, await signatureForm(app, p.id, { email }));
+    const original = await signWith('adam42@example.org');
+    assert.equal(original.statusCode, 200);
+    for (const lookAlike of [
+      'adam42@ex\u0430mple.org', // Cyrillic а in the domain
+      'a\u0501am42@example.org', // Cyrillic ԁ in the local part
+      'ad\u0430m42@example.org', // Cyrillic а in the local part
+    ]) {
+      const res = await signWith(lookAlike);
+      assert.equal(res.statusCode, 422, lookAlike);
+      assert.match(res.body, /mixes letters from different alphabets/, lookAlike);
+    }
+    // Full-width digits are the same address once normalised: the original signer again.
+    const fullWidth = await signWith('adam\uff14\uff12@example.org');
+    assert.equal(fullWidth.statusCode, 200);
+    await runJobs(app);
+    const rows = await ctx.db.kysely
+      .selectFrom('petition_signatures')
+      .select(['email', 'email_key'])
+      .where('petition_id', '=', p.id)
+      .execute();
+    assert.deepEqual(rows, [{ email: 'adam42@example.org', email_key: 'adam42@example.org' }]);
+    await confirmByButton(visitor(app), (await confirmationLink(app, 'adam42@example.org')) ?? '');
+    assert.equal(await count(p.slug), 1);
+  });
+
   it('resends the confirmation to a pending signer, at most once per interval', async () => {
     const p = await fresh();
     const form = await signatureForm(app, p.id, { email: 'resend@example.org' });
@@ -230,7 +358,7 @@ describeEachDatabase('petitions', (ctx) => {
     assert.equal((await mails()).length, 2);
     // Only the latest link works.
     const link = await confirmationLink(app, 'resend@example.org');
-    assert.equal((await visitor(app).get(new URL(link ?? '').pathname)).statusCode, 200);
+    assert.equal((await confirmByButton(visitor(app), link ?? '')).statusCode, 200);
     assert.equal(await count(p.slug), 1);
   });
 
@@ -261,7 +389,7 @@ describeEachDatabase('petitions', (ctx) => {
     );
     for (const email of ['grace@example.org', 'alan@example.org']) {
       const link = await confirmationLink(app, email);
-      assert.equal((await visitor(app).get(new URL(link ?? '').pathname)).statusCode, 200);
+      assert.equal((await confirmByButton(visitor(app), link ?? '')).statusCode, 200);
     }
     assert.equal(await currentConsent(ctx.db, grace.id, 'email'), 'granted');
     assert.equal(await currentConsent(ctx.db, alan.id, 'email'), null);
@@ -370,7 +498,7 @@ describeEachDatabase('petitions', (ctx) => {
     }
     await runJobs(app);
     for (const email of ['a@spam.example', 'c@good.example'])
-      await visitor(app).get(new URL((await confirmationLink(app, email)) ?? '').pathname);
+      await confirmByButton(visitor(app), (await confirmationLink(app, email)) ?? '');
     assert.equal(await count(p.slug), 2);
     const moderator = await loginAs(app, 'moderator');
     const report = await moderator.get(`/admin/petitions/${p.id}/report`);
@@ -391,7 +519,7 @@ describeEachDatabase('petitions', (ctx) => {
       await signatureForm(app, p.id, { email: 'od@example.org', postcode: 'LS28 5AB' }),
     );
     await runJobs(app);
-    await visitor(app).get(new URL((await confirmationLink(app, 'od@example.org')) ?? '').pathname);
+    await confirmByButton(visitor(app), (await confirmationLink(app, 'od@example.org')) ?? '');
     app.petitions.counts.invalidate(p.id);
     const data = await app.inject(`/p/${p.slug}.json`);
     assert.equal(data.statusCode, 200);
@@ -417,6 +545,33 @@ describeEachDatabase('petitions', (ctx) => {
     assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
     assert.equal(page.headers['x-frame-options'], 'DENY');
     assert.equal((await app.inject('/p/no-such-thing/embed')).statusCode, 404);
+  });
+
+  it('streams the live count with the same open-data headers as count.json', async () => {
+    const p = await fresh();
+    const json = await app.inject(`/p/${p.slug}/count.json`);
+    const stream = await app.inject({
+      method: 'GET',
+      url: `/p/${p.slug}/events`,
+      headers: { origin: 'https://news.example' },
+      payloadAsStream: true,
+    });
+    try {
+      assert.equal(stream.statusCode, 200);
+      assert.match(String(stream.headers['content-type']), /^text\/event-stream/);
+      for (const name of [
+        'access-control-allow-origin',
+        'cross-origin-resource-policy',
+        'x-content-type-options',
+      ]) {
+        assert.ok(json.headers[name], `count.json sends ${name}`);
+        assert.equal(stream.headers[name], json.headers[name], name);
+      }
+      assert.equal(stream.headers['content-security-policy'], undefined);
+      assert.equal(stream.headers['cache-control'], 'no-store');
+    } finally {
+      stream.raw.res.destroy();
+    }
   });
 
   it('reads the count from the database at most once a second however many ask', async () => {
@@ -560,7 +715,7 @@ describeEachDatabase('petitions', (ctx) => {
     );
     await runJobs(app);
     const link = await confirmationLink(app, email);
-    await visitor(app).get(new URL(link ?? '').pathname);
+    await confirmByButton(visitor(app), link ?? '');
     const person = await findPersonByEmail(ctx.db, email);
     assert.ok(person);
     const owner = await createStaff(ctx.db, { role: 'owner' });

@@ -189,10 +189,27 @@ export function createSignatureWriter(db: Db) {
   });
 }
 
+const LINK_TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,64}$/;
+
 export type ConfirmOutcome =
   | { status: 'confirmed'; petitionId: number }
   | { status: 'already'; petitionId: number }
   | { status: 'invalid' };
+
+/**
+ * What the mailed link would do, changing nothing: mail scanners open links with nobody
+ * clicking, so the link's page only shows the button that confirms (one indexed read).
+ */
+export async function confirmationLinkStatus(
+  db: Db,
+  petitionId: number,
+  token: string,
+): Promise<'pending' | 'already' | 'invalid'> {
+  if (!LINK_TOKEN_SHAPE.test(token)) return 'invalid';
+  const row = await repo.findSignatureByTokenHash(db.kysely, hashLinkToken(token));
+  if (!row || row.petition_id !== petitionId) return 'invalid';
+  return row.status === 'pending' ? 'pending' : 'already';
+}
 
 /** Confirms the signature the token belongs to; the count moves in the same transaction. */
 export async function confirmSignature(
@@ -200,7 +217,7 @@ export async function confirmSignature(
   petitionId: number,
   token: string,
 ): Promise<ConfirmOutcome> {
-  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return { status: 'invalid' };
+  if (!LINK_TOKEN_SHAPE.test(token)) return { status: 'invalid' };
   const hash = hashLinkToken(token);
   return db.kysely.transaction().execute(async (trx) => {
     const row = await repo.findSignatureByTokenHash(trx, hash);
