@@ -10,6 +10,7 @@ import { type Db, openDatabase } from './infra/db/database.js';
 import { allMigrations, migrateToLatest } from './infra/db/migrator.js';
 import { getOrCreateSecret } from './infra/db/settings.js';
 import { registerErrorHandlers } from './infra/http/errors.js';
+import { registerInputValidation } from './infra/http/input.js';
 import { registerMetrics } from './infra/http/metrics.js';
 import { type SurgeGauge, registerSurgeGauge } from './infra/http/surge-gauge.js';
 import { DEFAULT_BODY_LIMIT, fastifyTrustProxy, registerSecurity } from './infra/http/security.js';
@@ -77,6 +78,7 @@ export async function buildApp(
     secureCookies: secure,
     baseUrl: config.baseUrl,
   });
+  registerInputValidation(app);
   registerErrorHandlers(app);
   registerMetrics(app, {
     processMetrics: options.processMetrics ?? false,

@@ -8,15 +8,11 @@ import type { NavItem } from './html/layout.js';
 import { type JobHandler, JobQueue } from './jobs/job-queue.js';
 import { Mailer } from './mail/mailer.js';
 import type { PersonDataHandler } from './person-data.js';
+import type { ServiceContext } from './service-context.js';
 
 /** Shared infrastructure handed to every feature. Features talk to each other through services they export, never through each other's tables. */
-export interface Services {
+export interface Services extends ServiceContext {
   config: Config;
-  db: Db;
-  jobs: JobQueue;
-  mailer: Mailer;
-  audit: AuditLog;
-  clock: Clock;
   /** Every feature's person-data handler: export and erasure walk these. */
   personData: readonly PersonDataHandler[];
 }

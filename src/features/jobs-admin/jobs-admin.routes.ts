@@ -1,15 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { html } from '../../infra/html/html.js';
+import { idParams, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
 import { jobDetailBody, jobsOverviewBody } from './jobs-admin.views.js';
 
 /** Rows per list on the overview; the counts above them say how many there are in all. */
 export const JOBS_LIST_LIMIT = 100;
-
-const IdParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 function notFound(req: FastifyRequest, reply: FastifyReply) {
   return renderAdmin(req, reply, {
@@ -20,8 +18,10 @@ function notFound(req: FastifyRequest, reply: FastifyReply) {
   });
 }
 
-export async function jobsAdminRoutes(app: FastifyInstance, { db, jobs, audit }: Services) {
+export async function jobsAdminRoutes(base: FastifyInstance, { db, jobs, audit }: Services) {
+  const app = typedRoutes(base);
   const organiser = { config: { role: 'organiser' as const } };
+  const organiserOnJob = { ...organiser, schema: { params: idParams } };
 
   app.get('/admin/jobs', organiser, async (req, reply) => {
     const [counts, dead, active] = await Promise.all([
@@ -40,9 +40,8 @@ export async function jobsAdminRoutes(app: FastifyInstance, { db, jobs, audit }:
     });
   });
 
-  app.get('/admin/jobs/:id', organiser, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    const job = params.success ? await jobs.find(params.data.id) : undefined;
+  app.get('/admin/jobs/:id', organiserOnJob, async (req, reply) => {
+    const job = await jobs.find(req.params.id);
     if (!job) return notFound(req, reply);
     return renderAdmin(req, reply, {
       title: `Job #${job.id}: ${job.type}`,
@@ -50,9 +49,8 @@ export async function jobsAdminRoutes(app: FastifyInstance, { db, jobs, audit }:
     });
   });
 
-  app.post('/admin/jobs/:id/retry', organiser, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    const job = params.success ? await jobs.find(params.data.id) : undefined;
+  app.post('/admin/jobs/:id/retry', organiserOnJob, async (req, reply) => {
+    const job = await jobs.find(req.params.id);
     if (!job) return notFound(req, reply);
     const staff = requireStaff(req);
     const retried = await db.kysely.transaction().execute(async (trx) => {

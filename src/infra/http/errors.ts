@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { messagePage } from '../html/layout.js';
+import { describeInputError } from './input.js';
 import { acceptsHtml } from './security.js';
 
 /** Known client-side failures get their own wording; anything else 4xx keeps its message. */
@@ -23,6 +24,13 @@ function describe(error: FastifyError): { status: number; title: string; message
       message: 'This kind of request body is not accepted here.',
     };
   }
+  const input = describeInputError(error);
+  if (input)
+    return {
+      status: input.status,
+      title: input.status === 404 ? 'Page not found' : 'Request not accepted',
+      message: input.message,
+    };
   if (status === 429) return { status, title: 'Too many requests', message: error.message };
   if (status >= 400 && status < 500) {
     return {

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import formbody from '@fastify/formbody';
+import Fastify from 'fastify';
+import { z } from 'zod';
+import { registerErrorHandlers } from './errors.js';
+import {
+  formCheckbox,
+  formList,
+  formText,
+  idParams,
+  pageQuery,
+  registerInputValidation,
+  typedRoutes,
+} from './input.js';
+
+async function appWithOneRoute() {
+  const base = Fastify();
+  registerInputValidation(base);
+  registerErrorHandlers(base);
+  await base.register(formbody);
+  const app = typedRoutes(base);
+  app.post(
+    '/things/:id',
+    {
+      schema: {
+        params: idParams,
+        querystring: pageQuery,
+        body: z.object({ title: formText, tags: formList, public: formCheckbox }),
+      },
+    },
+    (req) => ({ id: req.params.id, page: req.query.page, ...req.body }),
+  );
+  return base;
+}
+
+const form = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
+
+describe('input layer: zod schemas on every route', () => {
+  it('hands the handler typed values, with defaults for what a form left out', async () => {
+    const app = await appWithOneRoute();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things/42?page=3',
+      headers: form,
+      payload: 'tags=a&tags=b&public=on',
+    });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { id: 42, page: 3, title: '', tags: ['a', 'b'], public: true });
+    const bare = await app.inject({
+      method: 'POST',
+      url: '/things/42',
+      headers: form,
+      payload: '',
+    });
+    assert.deepEqual(bare.json(), { id: 42, page: 1, title: '', tags: [], public: false });
+  });
+
+  it('answers a malformed id with 404, as for a record that does not exist', async () => {
+    const app = await appWithOneRoute();
+    for (const id of ['abc', '0', '-1', '01', '1e3', '12345678901']) {
+      const res = await app.inject({ method: 'POST', url: `/things/${id}`, headers: form });
+      assert.equal(res.statusCode, 404, id);
+      assert.match(res.body, /There is nothing at this address/);
+    }
+  });
+
+  it('refuses a repeated text field with a 400 that names the field', async () => {
+    const app = await appWithOneRoute();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things/1',
+      headers: form,
+      payload: 'title=a&title=b',
+    });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /In the form, title: /);
+  });
+
+  it('reads a nonsense page number as the first page', async () => {
+    const app = await appWithOneRoute();
+    for (const page of ['x', '0', '-2', '1.5'])
+      assert.equal(
+        (await app.inject({ method: 'POST', url: `/things/1?page=${page}`, headers: form })).json()
+          .page,
+        1,
+      );
+  });
+});
