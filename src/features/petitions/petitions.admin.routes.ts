@@ -11,7 +11,8 @@ import * as repo from './petitions.repository.js';
 import type { PetitionRow } from './petitions.repository.js';
 import type { PetitionForm } from './petitions.rules.js';
 import * as service from './petitions.service.js';
-import { STATUS_ACTIONS, type StatusAction } from './petitions.service.js';
+import { STATUS_ACTIONS, isStatusAction } from './petitions.service.js';
+import { html } from '../../infra/html/html.js';
 import * as views from './petitions.admin.views.js';
 import type { PetitionsRuntime } from './petitions.runtime.js';
 import { formField, formFieldList } from '../../infra/http/form-fields.js';
@@ -199,21 +200,19 @@ export async function petitionsAdminRoutes(
   app.post('/admin/petitions/:id/status', { config: { role: 'organiser' } }, (req, reply) =>
     withPetition(req, reply, async (petition) => {
       const action = formField(req.body, 'action');
-      if (!(action in STATUS_ACTIONS)) {
-        setFlash(reply, { kind: 'error', message: 'Unknown action.' });
-        return reply.code(303).redirect(views.adminBase(petition), 303);
-      }
-      const result = await service.changeStatus(
-        ctx,
-        petition,
-        action as StatusAction,
-        requireStaff(req).id,
-      );
+      if (!isStatusAction(action))
+        return renderAdmin(req, reply, {
+          title: 'Unknown action',
+          status: 400,
+          body: html`<p>Unknown action: choose one of the buttons on the petition's page.</p>
+            <p><a href="${views.adminBase(petition)}">Back to the petition</a></p>`,
+        });
+      const result = await service.changeStatus(ctx, petition, action, requireStaff(req).id);
       rt.cache.forget(petition.slug);
       setFlash(
         reply,
         result.ok
-          ? { kind: 'success', message: `${STATUS_ACTIONS[action as StatusAction].label}: done.` }
+          ? { kind: 'success', message: `${STATUS_ACTIONS[action].label}: done.` }
           : { kind: 'error', message: result.message },
       );
       return reply.redirect(views.adminBase(petition), 303);
