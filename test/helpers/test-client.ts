@@ -73,17 +73,20 @@ export class TestClient {
 
   /**
    * POSTs a multipart form, as a browser sends a file upload: `_csrf` (from the last page unless
-   * given) first, then the fields, then the files.
+   * given) first, then the fields, then the files. `withoutCsrf` leaves the token out, as a
+   * forged form would.
    */
   async postMultipart(
     url: string,
     fields: Record<string, string>,
     files: Record<string, { filename: string; content: string | Buffer; contentType?: string }>,
     headers: Record<string, string> = {},
+    options: { withoutCsrf?: boolean } = {},
   ) {
     const boundary = `----RallyTestBoundary${Math.random().toString(16).slice(2)}`;
     const parts: Buffer[] = [];
-    const allFields = { ...(this.lastCsrf ? { _csrf: this.lastCsrf } : {}), ...fields };
+    const csrf = this.lastCsrf && !options.withoutCsrf ? { _csrf: this.lastCsrf } : {};
+    const allFields = { ...csrf, ...fields };
     for (const [name, value] of Object.entries(allFields))
       parts.push(
         Buffer.from(

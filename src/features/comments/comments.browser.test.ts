@@ -48,6 +48,17 @@ async function injectedMarkup(page: Page, scope: string): Promise<string[]> {
   }, scope);
 }
 
+const CANARY = 'canary: the test opened this dialog';
+
+/** Opens a dialog from a task queued after everything the page has queued, and waits for it. */
+async function canaryDialog(page: Page): Promise<void> {
+  const shown = page.waitForEvent('dialog', (d) => d.message() === CANARY);
+  await page.evaluate((message) => {
+    setTimeout(() => alert(message), 0);
+  }, CANARY);
+  await shown;
+}
+
 function watchDialogs(page: Page): string[] {
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
@@ -201,9 +212,10 @@ describe('comments in Chromium', { skip: browserSkip }, () => {
     const queueTexts = await mod.locator('.cm-item-text').allTextContents();
     for (const group of groups) assert.ok(queueTexts.includes(group.join('\n')), group[0]);
 
-    await page.waitForTimeout(300);
-    assert.deepEqual(dialogs, [], 'no dialog opened on the public page');
-    assert.deepEqual(modDialogs, [], 'no dialog opened in the moderation queue');
+    // A dialog an injected script opened would come before one the test asks for afterwards.
+    await Promise.all([canaryDialog(page), canaryDialog(mod)]);
+    assert.deepEqual(dialogs, [CANARY], 'no dialog opened on the public page');
+    assert.deepEqual(modDialogs, [CANARY], 'no dialog opened in the moderation queue');
     assert.deepEqual(problems, [], 'no script errors or CSP violations');
     await context.close();
     await moderatorContext.close();

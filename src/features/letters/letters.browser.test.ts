@@ -141,7 +141,21 @@ describe('writing to an MP in Chromium', { skip: browserSkip }, () => {
       /I will find you/,
       'the text is kept to edit',
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // A blocked letter is refused before anything is stored: with no letter and no queued mail
+    // once the page has answered, there is nothing left that could ever be sent.
+    const db = server.app.services.db.kysely;
+    const letters = await db
+      .selectFrom('letters')
+      .select('id')
+      .where('sender_email', '=', 'angry@example.org')
+      .execute();
+    assert.deepEqual(letters, [], 'no letter stored');
+    const mails = await db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('to_address', '=', 'angry@example.org')
+      .execute();
+    assert.deepEqual(mails, [], 'no mail queued');
     assert.equal(peer.received.filter((m) => m.envelope.includes('angry@example.org')).length, 0);
     assert.deepEqual(problems, []);
     await page.close();

@@ -58,6 +58,15 @@ export interface CsvRow {
 
 export type ParsedCsv = { ok: true; rows: CsvRow[] } | CsvFailure;
 
+/**
+ * Undoes the quote that formula escaping (csv-stringify's escape_formulas, as in our template and
+ * exports) puts before a cell starting = + - @ tab or CR, so that "'@example" reads back as the
+ * handle "@example" and a file we wrote imports as written.
+ */
+function unescapeFormula(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
 /** Reads an uploaded file of posts; the first row names the columns (see CSV_COLUMNS). */
 export function parseCasesCsv(bytes: Buffer): ParsedCsv {
   // Every row is read (the file is small) so that the cap counts posts, not blank lines, and
@@ -90,7 +99,7 @@ export function parseCasesCsv(bytes: Buffer): ParsedCsv {
     return { ok: false, status: 400, message: 'The file has a header row but no posts.' };
   const cell = (cells: string[], field: keyof CaseForm) => {
     const at = positions.get(field);
-    return at === undefined ? '' : (cells[at] ?? '');
+    return at === undefined ? '' : unescapeFormula(cells[at] ?? '');
   };
   return {
     ok: true,

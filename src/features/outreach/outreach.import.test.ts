@@ -178,4 +178,20 @@ describeEachDatabase('outreach CSV import', (ctx) => {
       .executeTakeFirstOrThrow();
     assert.equal(Number(count.n), 0, 'a refused file records nothing');
   });
+
+  it('imports the row of its own template, downloaded and uploaded unchanged', async () => {
+    const template = await moderator.get('/admin/outreach/import/template.csv');
+    const res = await upload(template.rawPayload, 'not-in-our-name-template.csv');
+    assert.equal(res.statusCode, 200, res.body.slice(0, 500));
+    assert.match(res.body, /Read 1 row: recorded 1, rejected 0\./);
+    const recorded = await ctx.db.kysely
+      .selectFrom('outreach_cases')
+      .select(['post_url', 'handle_key'])
+      .where('post_url', '=', 'https://x.com/example/status/1')
+      .executeTakeFirst();
+    assert.deepEqual(recorded, {
+      post_url: 'https://x.com/example/status/1',
+      handle_key: 'example',
+    });
+  });
 });

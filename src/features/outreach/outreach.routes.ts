@@ -5,7 +5,7 @@ import { roleAtLeast } from '../../infra/html/layout.js';
 import { formField } from '../../infra/http/form-fields.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import { positiveIntParam, renderAdminNotFound } from '../../infra/http/route-params.js';
-import { checkUploadForgery } from '../../infra/http/security.js';
+import { readUpload } from '../../infra/http/file-upload.js';
 import type { Services } from '../../infra/services.js';
 import { getPerson, type Person } from '../people/people.service.js';
 import { CSV_MAX_BYTES, csvTemplate } from './outreach.csv.js';
@@ -159,67 +159,26 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
       .send(csvTemplate()),
   );
 
-  /** The uploaded file, after the CSRF check on the token field that precedes it. */
-  async function readUpload(
-    req: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<{ filename: string; bytes: Buffer } | { error: string; status: number } | 'refused'> {
-    if (!req.isMultipart()) {
-      if (!checkUploadForgery(req, reply, formField(req.body, '_csrf'), services.config.baseUrl))
-        return 'refused';
-      return { error: 'Choose a CSV file to upload.', status: 400 };
-    }
-    let token: string | undefined;
-    let upload: { filename: string; bytes: Buffer } | undefined;
-    try {
-      for await (const part of req.parts()) {
-        if (part.type === 'field') {
-          if (part.fieldname === '_csrf' && typeof part.value === 'string') token = part.value;
-          continue;
-        }
-        // The token field comes first in the form: a forged upload is refused before it is read.
-        if (!checkUploadForgery(req, reply, token, services.config.baseUrl)) {
-          part.file.resume();
-          return 'refused';
-        }
-        const bytes = await part.toBuffer();
-        if (part.fieldname === 'file' && part.filename)
-          upload = { filename: part.filename.slice(0, 200), bytes };
-      }
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE')
-        return {
-          error: `The file is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB. Split it into smaller files.`,
-          status: 413,
-        };
-      if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT')
-        return { error: 'Send one file at a time.', status: 400 };
-      throw err;
-    }
-    if (!upload && !checkUploadForgery(req, reply, token, services.config.baseUrl))
-      return 'refused';
-    if (!upload || upload.bytes.length === 0)
-      return { error: 'Choose a CSV file to upload.', status: 400 };
-    return upload;
-  }
-
   // Multipart only in this scope, with the import's own limits; CSRF is checked once the token
   // field is read (checkUploadForgery), as for every upload.
   await app.register(async (scope) => {
-    await scope.register(multipart, {
-      limits: { fileSize: CSV_MAX_BYTES, files: 1, fields: 1, fieldSize: 1024, parts: 2 },
-    });
+    await scope.register(multipart);
     scope.post(
       `${BASE}/import`,
       { config: { role: 'moderator', csrf: false }, bodyLimit: IMPORT_BODY_LIMIT },
       async (req, reply) => {
-        const upload = await readUpload(req, reply);
+        const upload = await readUpload(req, reply, {
+          baseUrl: services.config.baseUrl,
+          maxFileBytes: CSV_MAX_BYTES,
+          tooLargeMessage: `The file is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB. Split it into smaller files.`,
+        });
         if (upload === 'refused') return reply;
-        const result =
-          'error' in upload
-            ? ({ ok: false, status: upload.status, message: upload.error } as const)
-            : await importCases(services, upload.filename, upload.bytes, actorOf(req));
+        const file = upload.ok ? upload.file : undefined;
+        const result = !upload.ok
+          ? upload
+          : !file || file.bytes.length === 0
+            ? ({ ok: false, status: 400, message: 'Choose a CSV file to upload.' } as const)
+            : await importCases(services, file.name, file.bytes, actorOf(req));
         return renderAdmin(req, reply, {
           title: 'Import posts from CSV',
           status: result.ok ? 200 : result.status,

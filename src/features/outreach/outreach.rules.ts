@@ -82,7 +82,9 @@ const HOST_PLATFORMS: Record<string, Platform> = {
 /** The platform a post's address is on; Mastodon-style /@user addresses on any other host. */
 export function platformOfUrl(url: URL): Platform {
   const host = url.hostname.replace(/^www\./, '');
-  return HOST_PLATFORMS[host] ?? (url.pathname.startsWith('/@') ? 'mastodon' : 'other');
+  // Own keys only: a host such as "constructor" would otherwise find Object.prototype's.
+  if (Object.hasOwn(HOST_PLATFORMS, host)) return HOST_PLATFORMS[host]!;
+  return url.pathname.startsWith('/@') ? 'mastodon' : 'other';
 }
 
 /** A post's address: a web address on a named host (with a dot), not localhost or a bare IP. */

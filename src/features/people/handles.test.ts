@@ -19,6 +19,11 @@ describe('normaliseHandle', () => {
     assert.equal(normaliseHandle('  amira_h '), 'amira_h');
   });
 
+  it('does not take a host named after an inherited property for a big platform', () => {
+    for (const host of ['constructor', 'toString', '__proto__', 'valueOf'])
+      assert.equal(normaliseHandle(`https://${host}/amira_h`), null, host);
+  });
+
   it('reads profile and post addresses of the big platforms', () => {
     assert.equal(normaliseHandle('https://twitter.com/Amira_H'), 'amira_h');
     assert.equal(normaliseHandle('https://x.com/amira_h/status/123'), 'amira_h');

@@ -123,7 +123,8 @@ function fromUrl(text: string): string | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   const host = url.hostname.toLowerCase().replace(/^www\./, '');
   const segments = url.pathname.split('/').filter(Boolean);
-  const platform = HOST_PLATFORMS[host];
+  // Own keys only: a host such as "constructor" would otherwise find Object.prototype's.
+  const platform = Object.hasOwn(HOST_PLATFORMS, host) ? HOST_PLATFORMS[host] : undefined;
   // bsky.app/profile/NAME[/post/…]
   if (platform === 'bluesky')
     return segments[0] === 'profile' ? bluesky(cleanName(segments[1], true)) : null;

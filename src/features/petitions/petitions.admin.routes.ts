@@ -11,11 +11,12 @@ import * as repo from './petitions.repository.js';
 import type { PetitionRow } from './petitions.repository.js';
 import type { PetitionForm } from './petitions.rules.js';
 import * as service from './petitions.service.js';
-import { STATUS_ACTIONS, type StatusAction } from './petitions.service.js';
+import { STATUS_ACTIONS, isStatusAction } from './petitions.service.js';
+import { html } from '../../infra/html/html.js';
 import * as views from './petitions.admin.views.js';
 import type { PetitionsRuntime } from './petitions.runtime.js';
 import { formField, formFieldList } from '../../infra/http/form-fields.js';
-import { checkUploadForgery } from '../../infra/http/security.js';
+import { readUpload } from '../../infra/http/file-upload.js';
 import { eligibilityEntriesFromFile } from './eligibility-file.js';
 import { ELIGIBILITY_MAX_BYTES } from './petitions.rules.js';
 
@@ -199,21 +200,19 @@ export async function petitionsAdminRoutes(
   app.post('/admin/petitions/:id/status', { config: { role: 'organiser' } }, (req, reply) =>
     withPetition(req, reply, async (petition) => {
       const action = formField(req.body, 'action');
-      if (!(action in STATUS_ACTIONS)) {
-        setFlash(reply, { kind: 'error', message: 'Unknown action.' });
-        return reply.code(303).redirect(views.adminBase(petition), 303);
-      }
-      const result = await service.changeStatus(
-        ctx,
-        petition,
-        action as StatusAction,
-        requireStaff(req).id,
-      );
+      if (!isStatusAction(action))
+        return renderAdmin(req, reply, {
+          title: 'Unknown action',
+          status: 400,
+          body: html`<p>Unknown action: choose one of the buttons on the petition's page.</p>
+            <p><a href="${views.adminBase(petition)}">Back to the petition</a></p>`,
+        });
+      const result = await service.changeStatus(ctx, petition, action, requireStaff(req).id);
       rt.cache.forget(petition.slug);
       setFlash(
         reply,
         result.ok
-          ? { kind: 'success', message: `${STATUS_ACTIONS[action as StatusAction].label}: done.` }
+          ? { kind: 'success', message: `${STATUS_ACTIONS[action].label}: done.` }
           : { kind: 'error', message: result.message },
       );
       return reply.redirect(views.adminBase(petition), 303);
@@ -226,49 +225,21 @@ export async function petitionsAdminRoutes(
     reply: FastifyReply,
     petition: PetitionRow,
   ): Promise<{ list: string } | { error: string } | 'refused'> {
-    if (!req.isMultipart()) {
-      const list = formField(req.body, 'list');
-      return checkUploadForgery(req, reply, formField(req.body, '_csrf'), services.config.baseUrl)
-        ? { list }
-        : 'refused';
-    }
-    let token: string | undefined;
-    let pasted = '';
-    let file: string | undefined;
-    try {
-      for await (const part of req.parts()) {
-        if (part.type === 'field') {
-          if (typeof part.value !== 'string') continue;
-          if (part.fieldname === '_csrf') token = part.value;
-          if (part.fieldname === 'list') pasted = part.value;
-          continue;
-        }
-        // The token field comes first in the form: a forged upload is refused before it is read.
-        if (!checkUploadForgery(req, reply, token, services.config.baseUrl)) {
-          part.file.resume();
-          return 'refused';
-        }
-        const bytes = await part.toBuffer();
-        if (part.fieldname === 'file' && part.filename && bytes.length > 0)
-          file = bytes.toString('utf8');
-      }
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
-        return {
-          error: `The file is too large: at most ${ELIGIBILITY_MAX_BYTES / 1024 / 1024} MB.`,
-        };
-      if (
-        (err as { code?: string }).code === 'FST_PARTS_LIMIT' ||
-        (err as { code?: string }).code === 'FST_FILES_LIMIT'
-      )
-        return { error: 'Send one file at a time.' };
-      throw err;
-    }
-    if (file === undefined && !checkUploadForgery(req, reply, token, services.config.baseUrl))
-      return 'refused';
-    if (file === undefined) return { list: pasted };
+    const upload = await readUpload(req, reply, {
+      baseUrl: services.config.baseUrl,
+      maxFileBytes: ELIGIBILITY_MAX_BYTES,
+      fields: { list: ELIGIBILITY_MAX_BYTES },
+      tooLargeMessage: `The file is too large: at most ${ELIGIBILITY_MAX_BYTES / 1024 / 1024} MB.`,
+    });
+    if (upload === 'refused') return 'refused';
+    if (!upload.ok) return { error: upload.message };
+    const pasted = upload.fields.list ?? '';
+    if (!upload.file || upload.file.bytes.length === 0) return { list: pasted };
     if (petition.eligibility === 'none') return { list: '' };
-    const fromFile = eligibilityEntriesFromFile(petition.eligibility, file);
+    const fromFile = eligibilityEntriesFromFile(
+      petition.eligibility,
+      upload.file.bytes.toString('utf8'),
+    );
     if (!fromFile.ok) return { error: fromFile.error };
     return { list: `${pasted}\n${fromFile.text}` };
   }
@@ -276,15 +247,7 @@ export async function petitionsAdminRoutes(
   // Multipart only in this scope, with the list's own limits; CSRF is checked once the token
   // field is read (checkUploadForgery), as for every upload.
   await app.register(async (scope) => {
-    await scope.register(multipart, {
-      limits: {
-        fileSize: ELIGIBILITY_MAX_BYTES,
-        files: 1,
-        fields: 2,
-        fieldSize: ELIGIBILITY_MAX_BYTES,
-        parts: 3,
-      },
-    });
+    await scope.register(multipart);
     scope.post(
       '/admin/petitions/:id/eligibility',
       { config: { role: 'organiser', csrf: false }, bodyLimit: ELIGIBILITY_BODY_LIMIT },

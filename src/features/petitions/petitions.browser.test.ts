@@ -9,6 +9,7 @@ import {
   useBrowserSuite,
   watchConsole,
 } from '../../../test/helpers/browser.js';
+import { TestClock } from '../../../test/helpers/clock.js';
 import { MIN_FILL_MS } from './form-token.js';
 import { changeStatus, createPetition } from './petitions.service.js';
 
@@ -27,19 +28,22 @@ async function outboxLink(server: LiveServer, to: string): Promise<string> {
   throw new Error(`no confirmation mail to ${to}`);
 }
 
+/** The app's clock: a signer's reading time passes when the test moves it, not by waiting. */
+const clock = new TestClock();
+
 async function signOnPage(page: Page, url: string, email: string) {
   await page.goto(url);
   await page.getByLabel('Your name').fill('Rosa Parks');
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Postcode').fill('LS28 5AB');
   // A person takes a moment to read; the form refuses instant submissions.
-  await page.waitForTimeout(MIN_FILL_MS + 200);
+  clock.advance(MIN_FILL_MS);
   await page.getByRole('button', { name: 'Sign', exact: true }).click();
   await page.waitForLoadState();
 }
 
 describe('signing a petition in Chromium', { skip: browserSkip }, () => {
-  const suite = useBrowserSuite();
+  const suite = useBrowserSuite({ clock: clock.now });
 
   it('signs, confirms from the outbox link, counts once, and not again when signing twice', async () => {
     const ctx = { db: suite.server.app.services.db, audit: suite.server.app.services.audit };
@@ -93,7 +97,13 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
 
     await signOnPage(page, url, 'Rosa@Example.org');
     assert.match(await page.locator('h1').innerText(), /Check your email/);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The answer comes once the signature is committed, so the table is final here.
+    const rows = await suite.server.app.services.db.kysely
+      .selectFrom('petition_signatures')
+      .select(({ fn }) => fn.countAll<number>().as('n'))
+      .where('petition_id', '=', created.petition.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(rows.n), 1, 'the second signature by the same person is not stored');
     await page.goto(url);
     assert.equal(
       await page.locator('[data-live-count]').innerText(),

@@ -793,6 +793,17 @@ describeEachDatabase('petitions', (ctx) => {
     assert.match(mail.text_body, new RegExp(`/p/${p.slug}`));
   });
 
+  it('refuses an action named after an inherited property with a 400 and a message', async () => {
+    const p = await fresh({}, false);
+    for (const action of ['toString', '__proto__', 'constructor', 'valueOf', 'hasOwnProperty']) {
+      await organiser.get(`/admin/petitions/${p.id}`);
+      const res = await organiser.post(`/admin/petitions/${p.id}/status`, { action });
+      assert.equal(res.statusCode, 400, `${action}: ${res.body.slice(0, 300)}`);
+      assert.match(res.body, /Unknown action/, action);
+    }
+    assert.match((await organiser.get(`/admin/petitions/${p.id}`)).body, /Draft/);
+  });
+
   it('guards the admin pages by role', async () => {
     const p = await fresh();
     const viewer = await loginAs(app, 'viewer');

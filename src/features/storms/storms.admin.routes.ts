@@ -17,7 +17,8 @@ import { stormReport } from './storms.report.js';
 import { type Errors, MAX_TARGETS, type StormForm, nonEmptyVariants } from './storms.rules.js';
 import type { StormsRuntime } from './storms.runtime.js';
 import * as service from './storms.service.js';
-import { STATUS_ACTIONS, type StatusAction } from './storms.service.js';
+import { STATUS_ACTIONS, isStatusAction } from './storms.service.js';
+import { html } from '../../infra/html/html.js';
 import * as views from './storms.admin.views.js';
 
 /** Search results offered in the target picker at once. */
@@ -223,23 +224,21 @@ export async function stormsAdminRoutes(
   app.post('/admin/storms/:id/status', { config: { role: 'organiser' } }, (req, reply) =>
     withStorm(req, reply, async (storm) => {
       const action = formField(req.body, 'action');
-      if (!(action in STATUS_ACTIONS)) {
-        setFlash(reply, { kind: 'error', message: 'Unknown action.' });
-        return reply.redirect(views.adminBase(storm), 303);
-      }
-      const result = await service.changeStatus(
-        ctx,
-        storm,
-        action as StatusAction,
-        requireStaff(req).id,
-      );
+      if (!isStatusAction(action))
+        return renderAdmin(req, reply, {
+          title: 'Unknown action',
+          status: 400,
+          body: html`<p>Unknown action: choose one of the buttons on the storm's page.</p>
+            <p><a href="${views.adminBase(storm)}">Back to the storm</a></p>`,
+        });
+      const result = await service.changeStatus(ctx, storm, action, requireStaff(req).id);
       rt.cache.forget(storm.slug);
       setFlash(
         reply,
         result.ok
           ? {
               kind: 'success',
-              message: `${STATUS_ACTIONS[action as StatusAction].label}: done.`,
+              message: `${STATUS_ACTIONS[action].label}: done.`,
             }
           : { kind: 'error', message: result.message },
       );

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { browserSkip, useBrowserSuite, watchConsole } from '../../../test/helpers/browser.js';
 import { isoToLondonInput } from './london-time.js';
 import { changeStatus, createStorm } from './storms.service.js';
+import { TestClock } from '../../../test/helpers/clock.js';
 import { MIN_FILL_MS } from './storm-tokens.js';
 
 const VARIANTS = [
@@ -17,7 +18,9 @@ const minutesFromNow = (m: number) =>
   isoToLondonInput(new Date(Date.now() + m * 60_000).toISOString());
 
 describe('a storm in Chromium', { skip: browserSkip }, () => {
-  const suite = useBrowserSuite();
+  /** The app's clock: the time to post elsewhere passes when the test moves it. */
+  const clock = new TestClock();
+  const suite = useBrowserSuite({ clock: clock.now });
 
   async function liveStorm(slug: string) {
     const ctx = { db: suite.server.app.services.db, audit: suite.server.app.services.audit };
@@ -63,7 +66,6 @@ describe('a storm in Chromium', { skip: browserSkip }, () => {
       await bluesky.getAttribute('href'),
       `https://bsky.app/intent/compose?text=${encodeURIComponent(VARIANTS[2] + SUFFIX_BLUESKY)}`,
     );
-    const loadedAt = Date.now();
 
     const mine = 'Our library taught my kids to read & love books. Keep it open!';
     await page.getByLabel('Your post').fill(mine);
@@ -95,7 +97,7 @@ describe('a storm in Chromium', { skip: browserSkip }, () => {
 
     const count = page.locator('[data-storm-count]');
     assert.equal(await count.innerText(), '0');
-    await page.waitForTimeout(Math.max(0, MIN_FILL_MS + 300 - (Date.now() - loadedAt)));
+    clock.advance(MIN_FILL_MS);
     await page.getByRole('button', { name: 'I posted on X' }).click();
     await page.waitForFunction(
       () => document.querySelector('[data-storm-count]')?.textContent === '1',
@@ -126,7 +128,7 @@ describe('a storm in Chromium', { skip: browserSkip }, () => {
       await page.locator('[data-intent="x"]').getAttribute('href'),
       `https://twitter.com/intent/tweet?text=${encodeURIComponent(VARIANTS[0] + SUFFIX_X)}`,
     );
-    await page.waitForTimeout(MIN_FILL_MS + 300);
+    clock.advance(MIN_FILL_MS);
     await page.getByRole('button', { name: 'I posted on Bluesky' }).click();
     await page.waitForLoadState();
     assert.match(await page.locator('h1').innerText(), /Thank you for posting/);

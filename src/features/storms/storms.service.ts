@@ -314,6 +314,11 @@ export const STATUS_ACTIONS = {
 } as const;
 export type StatusAction = keyof typeof STATUS_ACTIONS;
 
+/** A form's action names one of ours: `in` would also accept "toString" and "__proto__". */
+export function isStatusAction(action: string): action is StatusAction {
+  return Object.hasOwn(STATUS_ACTIONS, action);
+}
+
 export async function changeStatus(
   ctx: StormsContext,
   storm: StormRow,

@@ -497,6 +497,16 @@ describeEachDatabase('storms over HTTP', (ctx) => {
   });
   after(() => app.close());
 
+  it('refuses an action named after an inherited property with a 400 and a message', async () => {
+    const { id } = await createThroughForm({}, false);
+    for (const action of ['toString', '__proto__', 'constructor', 'valueOf', 'hasOwnProperty']) {
+      await organiser.get(`/admin/storms/${id}`);
+      const res = await organiser.post(`/admin/storms/${id}/status`, { action });
+      assert.equal(res.statusCode, 400, `${action}: ${res.body.slice(0, 300)}`);
+      assert.match(res.body, /Unknown action/, action);
+    }
+  });
+
   it('lets viewers read, organisers edit, and sends anonymous visitors to log in', async () => {
     const { id } = await createThroughForm();
     const viewer = await loginAs(app, 'viewer');

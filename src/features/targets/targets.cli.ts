@@ -32,7 +32,7 @@ export const targetsCli: Record<string, CliCommand> = {
     usage: 'rally targets load uk-commons',
     run: async (_values, positionals, cli) => {
       const name = positionals[0] ?? '';
-      const load = LOADERS[name];
+      const load = Object.hasOwn(LOADERS, name) ? LOADERS[name] : undefined;
       if (!load || positionals.length !== 1)
         throw new Error(`give one of: ${Object.keys(LOADERS).join(', ')}`);
       return cli.withServices(load);

@@ -157,6 +157,32 @@ describeEachDatabase('importing targets from CSV', (ctx) => {
     assert.match(broken.body, /could not be read as CSV/);
   });
 
+  it('refuses a forged upload with 403 before reading its file, however large', async () => {
+    const oversized = {
+      file: { filename: 'x.csv', content: Buffer.alloc(MAX_IMPORT_BYTES + 1, 'a') },
+    };
+    await organiser.get(`${LIST}/import`);
+    const badToken = await organiser.postMultipart(
+      `${LIST}/import`,
+      { _csrf: 'forged' },
+      oversized,
+    );
+    assert.equal(badToken.statusCode, 403);
+    assert.match(badToken.body, /Form expired/);
+    await organiser.get(`${LIST}/import`);
+    const noToken = await organiser.postMultipart(
+      `${LIST}/import`,
+      {},
+      oversized,
+      {},
+      {
+        withoutCsrf: true,
+      },
+    );
+    assert.equal(noToken.statusCode, 403);
+    assert.match(noToken.body, /Form expired/);
+  });
+
   it('refuses an upload without the form token, and from a viewer', async () => {
     await organiser.get(`${LIST}/import`);
     const forged = await organiser.postMultipart(

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
-import { readFileUpload } from '../../infra/http/file-upload.js';
+import { readUpload } from '../../infra/http/file-upload.js';
 import { positiveIntParam } from '../../infra/http/route-params.js';
 import type { Services } from '../../infra/services.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseTargetsCsv } from './targets.csv.js';
@@ -16,7 +16,6 @@ import {
 import * as targets from './targets.service.js';
 import type { TargetList } from './targets.service.js';
 import * as views from './targets.views.js';
-import { checkUploadForgery } from '../../infra/http/security.js';
 import { formField } from '../../infra/http/form-fields.js';
 
 type Form = Record<string, unknown>;
@@ -244,30 +243,21 @@ export async function targetsRoutes(app: FastifyInstance, services: Services) {
 
   // Multipart is registered only in this scope: the people import registers its own.
   await app.register(async (scope) => {
-    await scope.register(multipart, {
-      limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
-    });
+    await scope.register(multipart);
     scope.post(
       '/admin/targets/:slug/import',
       { config: { role: 'organiser', csrf: false } },
       (req, reply) =>
         withList(req, reply, async (list) => {
-          if (!req.isMultipart())
-            return renderImport(req, reply, list, {
-              status: 400,
-              error: 'Choose a CSV file to upload.',
-            });
-          const upload = await readFileUpload(req);
-          if (!('fields' in upload))
-            return renderImport(req, reply, list, {
-              status: upload.status,
-              error:
-                upload.status === 413
-                  ? `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files (at most ${MAX_IMPORT_ROWS.toLocaleString('en-GB')} rows each) and import each.`
-                  : 'The upload could not be read. Choose the file again and retry.',
-            });
-          const { fields, file } = upload;
-          if (!checkUploadForgery(req, reply, fields._csrf, services.config.baseUrl)) return reply;
+          const upload = await readUpload(req, reply, {
+            baseUrl: services.config.baseUrl,
+            maxFileBytes: MAX_IMPORT_BYTES,
+            tooLargeMessage: `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files (at most ${MAX_IMPORT_ROWS.toLocaleString('en-GB')} rows each) and import each.`,
+          });
+          if (upload === 'refused') return reply;
+          if (!upload.ok)
+            return renderImport(req, reply, list, { status: upload.status, error: upload.message });
+          const { file } = upload;
           if (!file || file.bytes.length === 0)
             return renderImport(req, reply, list, {
               status: 400,

@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
-import { readFileUpload } from '../../infra/http/file-upload.js';
+import { readUpload } from '../../infra/http/file-upload.js';
 import { formField, formFieldList } from '../../infra/http/form-fields.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import {
@@ -10,7 +10,6 @@ import {
   renderAdminNotFound,
   withRecordById,
 } from '../../infra/http/route-params.js';
-import { checkUploadForgery } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
 import { listParties, listTargetLists } from '../targets/targets.service.js';
 import type { BoardCache } from './board-cache.js';
@@ -334,31 +333,26 @@ export async function trackersAdminRoutes(
 
   // Multipart is registered only in this scope, as other features register their own.
   await app.register(async (scope) => {
-    await scope.register(multipart, {
-      limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
-    });
+    await scope.register(multipart);
     scope.post(
       '/admin/trackers/:id/import',
       { config: { role: 'organiser', csrf: false } },
       (req, reply) =>
         withTracker(req, reply, async (tracker) => {
-          if (!req.isMultipart())
-            return renderImport(req, reply, tracker, {
-              status: 400,
-              error: 'Choose a CSV file to upload.',
-            });
-          const upload = await readFileUpload(req);
-          if (!('fields' in upload))
+          const upload = await readUpload(req, reply, {
+            baseUrl: services.config.baseUrl,
+            maxFileBytes: MAX_IMPORT_BYTES,
+            fields: { dryRun: 1 },
+            tooLargeMessage: `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it and import each part.`,
+          });
+          if (upload === 'refused') return reply;
+          if (!upload.ok)
             return renderImport(req, reply, tracker, {
               status: upload.status,
-              error:
-                upload.status === 413
-                  ? `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it and import each part.`
-                  : 'The upload could not be read. Choose the file again and retry.',
+              error: upload.message,
             });
           const { fields, file } = upload;
           const dryRun = fields.dryRun === '1';
-          if (!checkUploadForgery(req, reply, fields._csrf, services.config.baseUrl)) return reply;
           if (!file || file.bytes.length === 0)
             return renderImport(req, reply, tracker, {
               status: 400,

@@ -8,7 +8,7 @@ import type { TestClient } from '../../../test/helpers/test-client.js';
 import { AuditLog } from '../../infra/audit/audit-log.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
 import { createTarget } from '../targets/targets.service.js';
-import { MAX_IMPORT_ROWS, parseStatusCsv } from './trackers.csv.js';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseStatusCsv } from './trackers.csv.js';
 import {
   EVIDENCE_URL_MAX_LENGTH,
   THRESHOLD_MAX,
@@ -656,6 +656,37 @@ describeEachDatabase('trackers', (ctx) => {
         { file: { filename: 'changes.csv', content: csv } },
       );
       assert.equal(forged.statusCode, 403);
+    });
+
+    it('refuses a forged upload with 403 before reading its file, and an oversized one with 413', async () => {
+      const t = await newTracker();
+      const base = `/admin/trackers/${t.id}`;
+      const oversized = {
+        file: { filename: 'big.csv', content: Buffer.alloc(MAX_IMPORT_BYTES + 1, 'a') },
+      };
+      await organiser.get(`${base}/import`);
+      const badToken = await organiser.postMultipart(
+        `${base}/import`,
+        { _csrf: 'forged' },
+        oversized,
+      );
+      assert.equal(badToken.statusCode, 403);
+      assert.match(badToken.body, /Form expired/);
+      await organiser.get(`${base}/import`);
+      const noToken = await organiser.postMultipart(
+        `${base}/import`,
+        {},
+        oversized,
+        {},
+        {
+          withoutCsrf: true,
+        },
+      );
+      assert.equal(noToken.statusCode, 403);
+      await organiser.get(`${base}/import`);
+      const tooLarge = await organiser.postMultipart(`${base}/import`, {}, oversized);
+      assert.equal(tooLarge.statusCode, 413);
+      assert.match(tooLarge.body, /larger than 1 MB/);
     });
   });
 });

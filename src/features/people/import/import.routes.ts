@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../../infra/auth/guard.js';
 import { renderAdmin, setFlash } from '../../../infra/http/render.js';
 import type { Services } from '../../../infra/services.js';
-import { checkUploadForgery } from '../../../infra/http/security.js';
+import { receiveUpload as receiveFileUpload } from '../../../infra/http/file-upload.js';
 import { type ColumnMapping, guessMapping, isColumnTarget } from './column-mapping.js';
 import { MAX_UPLOAD_BYTES, REJECTS_SHOWN } from './import.limits.js';
 import {
@@ -88,57 +88,30 @@ export async function importRoutes(app: FastifyInstance, services: Services) {
 
   // Multipart is registered only in this scope, with the import's own size limit.
   await app.register(async (scope) => {
-    await scope.register(multipart, {
-      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 2, fieldSize: 1024, parts: 3 },
-    });
+    await scope.register(multipart);
     scope.post(IMPORT_BASE, { config: { ...ROLE, csrf: false } }, async (req, reply) => {
-      if (!req.isMultipart())
-        return renderUpload(req, reply, { status: 400, error: 'Choose a file to upload.' });
-      let token: string | undefined;
-      let imp: PeopleImport | undefined;
+      let upload: Awaited<ReturnType<typeof receiveFileUpload<PeopleImport>>>;
       try {
-        for await (const part of req.parts()) {
-          if (part.type === 'field') {
-            if (part.fieldname === '_csrf' && typeof part.value === 'string') token = part.value;
-            continue;
-          }
-          // The token field comes first in the form, so it is checked before a byte is stored.
-          if (!checkUploadForgery(req, reply, token, services.config.baseUrl)) {
-            part.file.resume();
-            return reply;
-          }
-          if (part.fieldname !== 'file' || imp) {
-            part.file.resume();
-            continue;
-          }
-          if (!part.filename)
-            return renderUpload(req, reply, { status: 400, error: 'Choose a file to upload.' });
-          imp = await receiveUpload(db, {
-            filename: part.filename,
-            stream: part.file,
-            createdBy: requireStaff(req).id,
-          });
-        }
+        upload = await receiveFileUpload(req, reply, {
+          baseUrl: services.config.baseUrl,
+          maxFileBytes: MAX_UPLOAD_BYTES,
+          tooLargeMessage: new UploadTooLargeError().message,
+          // Stored in chunks as it arrives: a file this large is never held whole.
+          receive: ({ name, stream }) =>
+            receiveUpload(db, { filename: name, stream, createdBy: requireStaff(req).id }),
+        });
       } catch (err) {
-        if (err instanceof UploadTooLargeError || isTooLarge(err))
-          return renderUpload(req, reply, {
-            status: 413,
-            error: new UploadTooLargeError().message,
-          });
+        if (err instanceof UploadTooLargeError)
+          return renderUpload(req, reply, { status: 413, error: err.message });
         if (err instanceof SpreadsheetError)
           return renderUpload(req, reply, { status: 400, error: err.message });
-        const status = (err as { statusCode?: number } | null)?.statusCode ?? 500;
-        if (status >= 400 && status < 500)
-          return renderUpload(req, reply, {
-            status,
-            error: 'The upload could not be read. Choose the file again and retry.',
-          });
         throw err;
       }
-      if (!imp) {
-        if (!checkUploadForgery(req, reply, token, services.config.baseUrl)) return reply;
-        return renderUpload(req, reply, { status: 400, error: 'Choose a file to upload.' });
-      }
+      if (upload === 'refused') return reply;
+      if (!upload.ok)
+        return renderUpload(req, reply, { status: upload.status, error: upload.message });
+      const imp = upload.file;
+      if (!imp) return renderUpload(req, reply, { status: 400, error: 'Choose a file to upload.' });
       return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
     });
   });
@@ -283,8 +256,4 @@ export async function importRoutes(app: FastifyInstance, services: Services) {
       afterRow = page[page.length - 1]?.row_number ?? afterRow;
     }
   }
-}
-
-function isTooLarge(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === 'FST_REQ_FILE_TOO_LARGE';
 }
