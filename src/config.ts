@@ -87,11 +87,6 @@ export interface Config {
   adminEmail: string | undefined;
   /** Bearer token for /metrics from other hosts; without it only local scrapers are answered. */
   metricsToken: string | undefined;
-  /**
-   * Milliseconds since the epoch, for the stateless form tokens' minimum fill time. Never read
-   * from the environment or a request: tests pass a clock they move forward instead of waiting.
-   */
-  clock: () => number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -114,7 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO === 'true',
     adminEmail: e.ADMIN_EMAIL || undefined,
     metricsToken: e.METRICS_TOKEN || undefined,
-    clock: Date.now,
   };
 }
 

@@ -9,7 +9,7 @@ import {
   useBrowserSuite,
   watchConsole,
 } from '../../../test/helpers/browser.js';
-import { TestClock } from '../../../test/helpers/clock.js';
+import { OffsetClock } from '../../infra/clock/clock.js';
 import { MIN_FILL_MS } from './form-token.js';
 import { changeStatus, createPetition } from './petitions.service.js';
 
@@ -29,7 +29,7 @@ async function outboxLink(server: LiveServer, to: string): Promise<string> {
 }
 
 /** The app's clock: a signer's reading time passes when the test moves it, not by waiting. */
-const clock = new TestClock();
+const clock = new OffsetClock();
 
 async function signOnPage(page: Page, url: string, email: string) {
   await page.goto(url);
@@ -43,7 +43,7 @@ async function signOnPage(page: Page, url: string, email: string) {
 }
 
 describe('signing a petition in Chromium', { skip: browserSkip }, () => {
-  const suite = useBrowserSuite({ clock: clock.now });
+  const suite = useBrowserSuite({}, { clock });
 
   it('signs, confirms from the outbox link, counts once, and not again when signing twice', async () => {
     const ctx = { db: suite.server.app.services.db, audit: suite.server.app.services.audit };

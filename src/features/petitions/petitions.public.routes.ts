@@ -101,7 +101,8 @@ export async function petitionsPublicRoutes(
   ) => {
     const { petition } = snapshot;
     const count = await rt.counts.get(petition.id);
-    const formToken = opts.formToken ?? issueFormToken(rt.formSecret, petition.id, config.clock());
+    const formToken =
+      opts.formToken ?? issueFormToken(rt.formSecret, petition.id, services.clock.now().getTime());
     const body = petitionPage({
       snapshot,
       count,
@@ -255,7 +256,7 @@ export async function petitionsPublicRoutes(
         showName: str(body, 'showName') === '1',
       };
       const ft = str(body, 'ft');
-      const token = checkFormToken(rt.formSecret, petition.id, ft, config.clock());
+      const token = checkFormToken(rt.formSecret, petition.id, ft, services.clock.now().getTime());
       if (!token.ok && token.reason !== 'too-fast')
         return sendNotice(
           reply,

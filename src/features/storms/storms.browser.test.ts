@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { browserSkip, useBrowserSuite, watchConsole } from '../../../test/helpers/browser.js';
 import { isoToLondonInput } from './london-time.js';
 import { changeStatus, createStorm } from './storms.service.js';
-import { TestClock } from '../../../test/helpers/clock.js';
+import { OffsetClock } from '../../infra/clock/clock.js';
 import { MIN_FILL_MS } from './storm-tokens.js';
 
 const VARIANTS = [
@@ -19,8 +19,8 @@ const minutesFromNow = (m: number) =>
 
 describe('a storm in Chromium', { skip: browserSkip }, () => {
   /** The app's clock: the time to post elsewhere passes when the test moves it. */
-  const clock = new TestClock();
-  const suite = useBrowserSuite({ clock: clock.now });
+  const clock = new OffsetClock();
+  const suite = useBrowserSuite({}, { clock });
 
   async function liveStorm(slug: string) {
     const ctx = { db: suite.server.app.services.db, audit: suite.server.app.services.audit };

@@ -103,7 +103,7 @@ export async function stormsPublicRoutes(
   };
 
   app.get('/storms', async (_req, reply) => {
-    const now = config.clock();
+    const now = services.clock.now().getTime();
     const storms = await repo.listStorms(db.kysely, ['published']);
     const by = (phase: string) => storms.filter((s) => phaseOf(s, now) === phase);
     const body = stormIndex({
@@ -140,7 +140,7 @@ export async function stormsPublicRoutes(
     const key = String(variant);
     let text = rt.cache.page(slug, key);
     if (!text) {
-      text = await renderStorm(snapshot, variant, config.clock());
+      text = await renderStorm(snapshot, variant, services.clock.now().getTime());
       rt.cache.storePage(slug, key, text);
     }
     return sendHtml(reply, 200, text, `public, max-age=${PAGE_MAX_AGE_S}`);
@@ -272,7 +272,7 @@ export async function stormsPublicRoutes(
       if (!snapshot) return answer(req, reply, 404, 'Storm not found', 'There is no such storm.');
       const { storm } = snapshot;
       const back = html`<p><a href="${stormPath(storm)}">Back to the storm</a></p>`;
-      const now = config.clock();
+      const now = services.clock.now().getTime();
       if (!acceptsPosts(storm, now))
         return answer(
           req,
