@@ -126,7 +126,7 @@ export async function countNamedSigners(db: Executor, petitionId: number): Promi
   return Number(row?.n ?? 0);
 }
 
-/** One page of the names shown on the delivery page, in the order they confirmed. */
+/** One page of the names shown on the delivery page, in the order they signed. */
 export async function pageOfNamedSigners(
   db: Executor,
   petitionId: number,
@@ -134,7 +134,6 @@ export async function pageOfNamedSigners(
 ): Promise<string[]> {
   const rows = await namedSigners(db, petitionId)
     .select('name')
-    .orderBy('confirmed_at')
     .orderBy('id')
     .limit(page.limit)
     .offset(page.offset)

@@ -19,6 +19,7 @@ import * as outreach from '../../features/outreach/migrations/012-outreach.js';
 import * as letters from '../../features/letters/migrations/013-letters.js';
 import * as trackers from '../../features/trackers/migrations/014-trackers.js';
 import * as storms from '../../features/storms/migrations/015-storms.js';
+import * as petitionSignaturesById from '../../features/petitions/migrations/016-petition-signatures-by-id.js';
 
 /**
  * Every migration, in order. Names sort lexically, so a new one takes the next number; features
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-letters': letters,
   '014-trackers': trackers,
   '015-storms': storms,
+  '016-petition-signatures-by-id': petitionSignaturesById,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
