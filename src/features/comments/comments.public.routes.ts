@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { publicLayout } from '../../infra/html/layout.js';
+import { pageCountOf, pageFromQuery, pagination } from '../../infra/html/pagination.js';
 import { sendHtml, sendNotice } from '../../infra/http/public-notice.js';
 import { formField } from '../../infra/http/form-fields.js';
 import { renderPublic, setFlash } from '../../infra/http/render.js';
@@ -51,6 +52,8 @@ type Params = { threadId?: string; commentId?: string; token?: string };
 const NO_STORE = 'no-store';
 /** The list of discussions is the same for everyone: shared caches may keep it briefly. */
 export const INDEX_MAX_AGE_S = 30;
+/** Discussions on each page of the public index. */
+export const THREADS_PAGE_SIZE = 25;
 
 /** A page the same for every visitor: no flash message, no cookie, cacheable for a while. */
 function sharedPage(reply: FastifyReply, title: string, body: SafeHtml, maxAgeS: number) {
@@ -150,14 +153,32 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
     });
   }
 
-  app.get('/comments', async (_req, reply) =>
-    sharedPage(
-      reply,
-      'Discussions',
-      threadIndexPage(await repo.listThreadsWithCounts(db.kysely)),
-      INDEX_MAX_AGE_S,
-    ),
-  );
+  app.get('/comments', async (req, reply) => {
+    const page = pageFromQuery(req.query);
+    if (page === null)
+      return sendNotice(reply, 400, 'Page not found', 'Pages of discussions are numbered 1, 2, 3…');
+    const total = await repo.countThreads(db.kysely);
+    const pageCount = pageCountOf(total, THREADS_PAGE_SIZE);
+    if (page > pageCount)
+      return sendNotice(
+        reply,
+        404,
+        'Page not found',
+        `There are ${pageCount} pages of discussions.`,
+      );
+    const threads = await repo.listThreadsWithCounts(db.kysely, {
+      limit: THREADS_PAGE_SIZE,
+      offset: (page - 1) * THREADS_PAGE_SIZE,
+    });
+    const pages = pagination({
+      page,
+      pageCount,
+      href: (n) => `/comments?page=${n}`,
+      label: 'Pages of discussions',
+      note: `${total.toLocaleString('en-GB')} discussions`,
+    });
+    return sharedPage(reply, 'Discussions', threadIndexPage(threads, pages), INDEX_MAX_AGE_S);
+  });
 
   app.get('/comments/:threadId', async (req, reply) => {
     const threadId = positiveIntParam(req, 'threadId');

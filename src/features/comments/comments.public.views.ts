@@ -370,6 +370,7 @@ export function threadPage(m: ThreadPageModel): SafeHtml {
 
 export function threadIndexPage(
   threads: { id: number; title: string; open: number; visible: number }[],
+  pages: SafeHtml | '' = '',
 ): SafeHtml {
   return html`<h1>Discussions</h1>
     <p>
@@ -390,7 +391,8 @@ export function threadIndexPage(
                 </li>`,
             )}
           </ul>`
-    }`;
+    }
+    ${pages}`;
 }
 
 export function checkEmailPage(thread: CommentThread, email: string): SafeHtml {

@@ -72,8 +72,20 @@ export async function updateThreadSettings(
 }
 
 /** Every thread with its number of visible comments and of comments waiting for a moderator. */
-export async function listThreadsWithCounts(db: Executor) {
-  const rows = await db
+export async function countThreads(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('comment_threads')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Threads, most recently active first, with their counts; one page of them when asked. */
+export async function listThreadsWithCounts(
+  db: Executor,
+  page?: { limit: number; offset: number },
+) {
+  let q = db
     .selectFrom('comment_threads as t')
     .selectAll('t')
     .select((eb) => [
@@ -91,8 +103,9 @@ export async function listThreadsWithCounts(db: Executor) {
         .as('waiting'),
     ])
     .orderBy('t.updated_at', 'desc')
-    .orderBy('t.id', 'desc')
-    .execute();
+    .orderBy('t.id', 'desc');
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  const rows = await q.execute();
   return rows.map((r) => ({ ...r, visible: Number(r.visible), waiting: Number(r.waiting) }));
 }
 

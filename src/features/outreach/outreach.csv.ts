@@ -1,5 +1,4 @@
 import { type CsvFailure, headerKey, readCsv } from '../../infra/csv/read-csv.js';
-import { stringify } from 'csv-stringify/sync';
 import type { CaseForm } from './outreach.rules.js';
 
 /** Largest upload: 200 posts of the longest kind fit in well under this. */
@@ -32,23 +31,15 @@ const FIELD_BY_HEADER = new Map<string, keyof CaseForm>(
   ),
 );
 
-/** The file offered for download: the header and one example row. */
-export function csvTemplate(): string {
-  return stringify(
-    [
-      [...CSV_COLUMNS],
-      [
-        'https://x.com/example/status/1',
-        'twitter',
-        '@example',
-        '',
-        'Copy the text of the post here',
-        '2025-01-31',
-      ],
-    ],
-    { escape_formulas: true },
-  );
-}
+/** The example row of the file offered for download, under CSV_COLUMNS. */
+export const CSV_TEMPLATE_ROW = [
+  'https://x.com/example/status/1',
+  'twitter',
+  '@example',
+  '',
+  'Copy the text of the post here',
+  '2025-01-31',
+] as const;
 
 export interface CsvRow {
   /** As a spreadsheet numbers it: the header is row 1. */

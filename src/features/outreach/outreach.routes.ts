@@ -8,7 +8,8 @@ import { positiveIntParam, renderAdminNotFound } from '../../infra/http/route-pa
 import { readUpload } from '../../infra/http/file-upload.js';
 import type { Services } from '../../infra/services.js';
 import { getPerson, type Person } from '../people/people.service.js';
-import { CSV_MAX_BYTES, csvTemplate } from './outreach.csv.js';
+import { CSV_COLUMNS, CSV_MAX_BYTES, CSV_TEMPLATE_ROW } from './outreach.csv.js';
+import { streamCsv } from '../../infra/csv/stream-csv.js';
 import { dashboardPage } from './outreach.dashboard.views.js';
 import { importCases } from './outreach.import.js';
 import * as repo from './outreach.repository.js';
@@ -152,11 +153,11 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
   );
 
   app.get(`${BASE}/import/template.csv`, moderator, (_req, reply) =>
-    reply
-      .header('cache-control', 'no-store')
-      .header('content-disposition', 'attachment; filename="not-in-our-name-template.csv"')
-      .type('text/csv; charset=utf-8')
-      .send(csvTemplate()),
+    streamCsv(reply, {
+      filename: 'not-in-our-name-template.csv',
+      header: CSV_COLUMNS,
+      rows: [CSV_TEMPLATE_ROW],
+    }),
   );
 
   // Multipart only in this scope, with the import's own limits; CSRF is checked once the token

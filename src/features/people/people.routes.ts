@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { streamCsv } from '../../infra/csv/stream-csv.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireStaff } from '../../infra/auth/guard.js';
@@ -26,7 +26,8 @@ import {
   deleteSegment,
   getSegment,
   listSegments,
-  peopleCsv,
+  CSV_COLUMNS,
+  peopleCsvRows,
   recordCsvExport,
   saveSegment,
 } from './segments.service.js';
@@ -110,16 +111,12 @@ function sendCsv(
   filters: PeopleFilters,
   services: Services,
 ) {
-  async function* withBom() {
-    // Excel reads UTF-8 CSV as Windows-1252 without the byte-order mark, mangling names.
-    yield '\uFEFF';
-    yield* peopleCsv(services.db, filters);
-  }
-  return reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${filename}"`)
-    .header('cache-control', 'no-store')
-    .send(Readable.from(withBom()));
+  return streamCsv(reply, {
+    filename,
+    header: CSV_COLUMNS,
+    rows: peopleCsvRows(services.db, filters),
+    bom: true,
+  });
 }
 
 export async function peopleRoutes(app: FastifyInstance, services: Services) {

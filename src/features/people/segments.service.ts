@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { type Db, nowIso } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
 import { type PeopleFilters, parseFilters } from './people.filters.js';
@@ -155,25 +154,16 @@ export const CSV_COLUMNS = [
   'created_at',
 ] as const;
 
-/**
- * Spreadsheets run a cell that starts with = + - @ (or a tab or CR that hides one) as a formula;
- * a leading apostrophe makes it text. Someone could sign up as "=HYPERLINK(…)".
- */
-export function csvSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/** The filtered list as CSV, produced a batch at a time so a large list never sits in memory. */
-export async function* peopleCsv(db: Db, filters: PeopleFilters): AsyncGenerator<string> {
-  yield stringify([[...CSV_COLUMNS]]);
+/** The filtered list as CSV records (CSV_COLUMNS), a batch at a time so it never sits in memory. */
+export async function* peopleCsvRows(db: Db, filters: PeopleFilters): AsyncGenerator<string[]> {
   for await (const batch of iteratePeople(db, filters)) {
     const consents = await repo.latestConsentStatuses(
       db.kysely,
       batch.map((p) => p.id),
       'email',
     );
-    const records = batch.map((p) =>
-      [
+    for (const p of batch)
+      yield [
         String(p.id),
         p.email,
         p.firstName ?? '',
@@ -190,9 +180,7 @@ export async function* peopleCsv(db: Db, filters: PeopleFilters): AsyncGenerator
         consents.get(p.id) ?? 'none',
         p.source,
         p.createdAt,
-      ].map(csvSafe),
-    );
-    yield stringify(records);
+      ];
   }
 }
 

@@ -1,8 +1,10 @@
 import multipart from '@fastify/multipart';
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
+import { streamCsv } from '../../infra/csv/stream-csv.js';
+import { html } from '../../infra/html/html.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
+import { pageCountOf, pageFromQuery, pagination } from '../../infra/html/pagination.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import { renderAdminNotFound, withRecordById } from '../../infra/http/route-params.js';
 import type { Services } from '../../infra/services.js';
@@ -12,7 +14,6 @@ import type { PetitionRow } from './petitions.repository.js';
 import type { PetitionForm } from './petitions.rules.js';
 import * as service from './petitions.service.js';
 import { STATUS_ACTIONS, isStatusAction } from './petitions.service.js';
-import { html } from '../../infra/html/html.js';
 import * as views from './petitions.admin.views.js';
 import type { PetitionsRuntime } from './petitions.runtime.js';
 import { formField, formFieldList } from '../../infra/http/form-fields.js';
@@ -26,6 +27,8 @@ const plural = (n: number, one: string, many: string) =>
 const TARGET_PICKER_MAX = 1_000;
 /** Rows in each trending table. */
 const TRENDING_ROWS = 25;
+/** Names on each page of the delivery page: a printable stack, however many signed. */
+export const DELIVERY_NAMES_PAGE_SIZE = 500;
 /** The eligibility list is pasted into a form, so this route takes a larger body. */
 const ELIGIBILITY_BODY_LIMIT = 9 * 1024 * 1024;
 
@@ -332,7 +335,6 @@ export async function petitionsAdminRoutes(
 
   app.get('/admin/petitions/:id/signatures.csv', { config: { role: 'organiser' } }, (req, reply) =>
     withPetition(req, reply, async (petition) => {
-      const rows = await repo.signaturesForExport(db.kysely, petition.id);
       const header = [
         'name',
         'email',
@@ -345,10 +347,13 @@ export async function petitionsAdminRoutes(
         'confirmed_at',
       ];
       if (petition.custom_question) header.push('answer');
-      const csv = stringify(
-        [
-          header,
-          ...rows.map((r) => {
+      async function* lines() {
+        for await (const chunk of repo.signaturesForExport(
+          db.kysely,
+          petition.id,
+          rt.exportChunkRows,
+        ))
+          for (const r of chunk) {
             // Emails and answers may be used only by those who agreed to hear more.
             const consented = r.consent_email === 1;
             const line = [
@@ -363,41 +368,61 @@ export async function petitionsAdminRoutes(
               r.confirmed_at ?? '',
             ];
             if (petition.custom_question) line.push(r.answer ?? '');
-            return line;
-          }),
-        ],
-        { escape_formulas: true },
-      );
+            yield line;
+          }
+      }
+      const byStatus = await repo.countsByStatus(db.kysely, petition.id);
       await services.audit.record({
         actorUserId: requireStaff(req).id,
         action: 'petitions.export',
         subjectType: 'petition',
         subjectId: petition.id,
-        details: { rows: rows.length },
+        details: { rows: byStatus.pending + byStatus.confirmed + byStatus.invalidated },
       });
-      return reply
-        .header('cache-control', 'no-store')
-        .header('content-disposition', `attachment; filename="${petition.slug}-signatures.csv"`)
-        .type('text/csv; charset=utf-8')
-        .send(csv);
+      return streamCsv(reply, {
+        filename: `${petition.slug}-signatures.csv`,
+        header,
+        rows: lines(),
+      });
     }),
   );
 
   app.get('/admin/petitions/:id/delivery', { config: { role: 'viewer' } }, (req, reply) =>
     withPetition(req, reply, async (petition) => {
-      const names =
-        petition.kind === 'open_letter'
-          ? (await repo.recentConsentingSigners(db.kysely, petition.id, 100_000))
-              .map((r) => r.name)
-              .reverse()
-          : [];
+      const page = pageFromQuery(req.query);
+      if (page === null)
+        return renderAdmin(req, reply, {
+          title: 'Page not found',
+          status: 400,
+          body: html`<p>Pages of names are numbered 1, 2, 3…</p>
+            <p><a href="${views.adminBase(petition)}/delivery">First page</a></p>`,
+        });
+      const isLetter = petition.kind === 'open_letter';
+      const namedTotal = isLetter ? await repo.countNamedSigners(db.kysely, petition.id) : 0;
+      const pageCount = pageCountOf(namedTotal, DELIVERY_NAMES_PAGE_SIZE);
+      const names = isLetter
+        ? await repo.pageOfNamedSigners(db.kysely, petition.id, {
+            limit: DELIVERY_NAMES_PAGE_SIZE,
+            offset: (page - 1) * DELIVERY_NAMES_PAGE_SIZE,
+          })
+        : [];
       return renderAdmin(req, reply, {
         title: `Delivery: ${petition.title}`,
+        status: page > pageCount ? 404 : 200,
         body: views.deliveryPage({
           petition,
           targets: await service.targetsOf(db, petition),
           byConstituency: await repo.byConstituency(db.kysely, petition.id),
           names,
+          namedTotal,
+          firstNumber: (page - 1) * DELIVERY_NAMES_PAGE_SIZE + 1,
+          pages: pagination({
+            page,
+            pageCount,
+            href: (n) => `${views.adminBase(petition)}/delivery?page=${n}`,
+            label: 'Pages of names',
+            note: `${namedTotal.toLocaleString('en-GB')} names`,
+          }),
         }),
       });
     }),

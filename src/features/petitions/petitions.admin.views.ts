@@ -372,11 +372,18 @@ export interface Trend {
   latest: string;
 }
 
+const namedSigners = (n: number) =>
+  `${n.toLocaleString('en-GB')} named signer${n === 1 ? '' : 's'}`;
+
 export function deliveryPage(opts: {
   petition: PetitionRow;
   targets: Target[];
   byConstituency: { name: string | null; count: number }[];
+  /** One page of the names, numbered from firstNumber; namedTotal on every page. */
   names: string[];
+  namedTotal: number;
+  firstNumber: number;
+  pages: SafeHtml | '';
 }): SafeHtml {
   const p = opts.petition;
   return html`<article class="pt-delivery">
@@ -392,10 +399,13 @@ export function deliveryPage(opts: {
     ${
       p.kind === 'open_letter'
         ? html`<h2>Signed by</h2>
-            <p class="hint">Signers who agreed to show their name.</p>
-            <ol class="pt-names">
+            <p class="hint">
+              ${namedSigners(opts.namedTotal)}: those who agreed to show their name.
+            </p>
+            <ol class="pt-names" start="${opts.firstNumber}">
               ${opts.names.map((n) => html`<li>${n}</li>`)}
-            </ol>`
+            </ol>
+            ${opts.pages}`
         : ''
     }
   </article>`;

@@ -7,10 +7,14 @@ import { createRuntime } from './petitions.runtime.js';
 import { seedPetitionsDemo } from './petitions.seed.js';
 import { PROCESS_BATCH_JOB, processBatchHandler } from './signing.service.js';
 import * as petitionsMigration from './migrations/010-petitions.js';
+import * as signaturesByIdMigration from './migrations/016-petition-signatures-by-id.js';
 
 export const petitionsFeature: Feature = {
   name: 'petitions',
-  migrations: { '010-petitions': petitionsMigration },
+  migrations: {
+    '010-petitions': petitionsMigration,
+    '016-petition-signatures-by-id': signaturesByIdMigration,
+  },
   personData: petitionsPersonData,
   nav: [{ href: '/admin/petitions', label: 'Petitions', role: 'viewer' }],
   publicLinks: [

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { publicLayout } from '../../infra/html/layout.js';
+import { pageCountOf, pageFromQuery, pagination } from '../../infra/html/pagination.js';
 import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
 import { originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
@@ -42,6 +43,8 @@ export const SIGN_BODY_LIMIT = 16 * 1024;
 /** Anonymous readers and shared caches may reuse the page and counts this long. */
 export const PAGE_MAX_AGE_S = 5;
 export const COUNT_MAX_AGE_S = 1;
+/** Petitions on each page of the public index. */
+export const PETITIONS_PAGE_SIZE = 20;
 
 type Form = Record<string, unknown>;
 
@@ -124,12 +127,29 @@ export async function petitionsPublicRoutes(
     }).value;
   };
 
-  app.get('/petitions', async (_req, reply) => {
-    const rows = await repo.listPetitions(db.kysely, ['open']);
+  app.get('/petitions', async (req, reply) => {
+    const pageNumber = pageFromQuery(req.query);
+    if (pageNumber === null)
+      return sendNotice(reply, 400, 'Page not found', 'Pages of petitions are numbered 1, 2, 3…');
+    const total = await repo.countPetitions(db.kysely, ['open']);
+    const pageCount = pageCountOf(total, PETITIONS_PAGE_SIZE);
+    if (pageNumber > pageCount)
+      return sendNotice(reply, 404, 'Page not found', `There are ${pageCount} pages of petitions.`);
+    const rows = await repo.pageOfPetitions(db.kysely, ['open'], {
+      limit: PETITIONS_PAGE_SIZE,
+      offset: (pageNumber - 1) * PETITIONS_PAGE_SIZE,
+    });
     const items = await Promise.all(
       rows.map(async (petition) => ({ petition, count: await rt.counts.get(petition.id) })),
     );
-    return page(reply, 200, 'Petitions and open letters', petitionIndex(items), {
+    const pages = pagination({
+      page: pageNumber,
+      pageCount,
+      href: (n) => `/petitions?page=${n}`,
+      label: 'Pages of petitions',
+      note: `${total.toLocaleString('en-GB')} open`,
+    });
+    return page(reply, 200, 'Petitions and open letters', petitionIndex(items, pages), {
       cache: `public, max-age=${PAGE_MAX_AGE_S}`,
     });
   });

@@ -367,7 +367,10 @@ export function thankYouPage(petition: PetitionRow, baseUrl: string, already: bo
   </section>`;
 }
 
-export function petitionIndex(petitions: { petition: PetitionRow; count: number }[]): SafeHtml {
+export function petitionIndex(
+  petitions: { petition: PetitionRow; count: number }[],
+  pages: SafeHtml | '' = '',
+): SafeHtml {
   return html`<h1>Petitions and open letters</h1>
     ${
       petitions.length
@@ -385,5 +388,6 @@ export function petitionIndex(petitions: { petition: PetitionRow; count: number 
           </ul>`
         : html`<p class="empty">There are no open petitions right now.</p>`
     }
+    ${pages}
     <p class="hint"><a href="/petitions.json">Open data (JSON)</a></p>`;
 }

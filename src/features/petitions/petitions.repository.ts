@@ -111,6 +111,62 @@ export function recentConsentingSigners(db: Executor, petitionId: number, limit:
     .execute();
 }
 
+function namedSigners(db: Executor, petitionId: number) {
+  return db
+    .selectFrom('petition_signatures')
+    .where('petition_id', '=', petitionId)
+    .where('status', '=', 'confirmed')
+    .where('show_name', '=', 1);
+}
+
+export async function countNamedSigners(db: Executor, petitionId: number): Promise<number> {
+  const row = await namedSigners(db, petitionId)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** One page of the names shown on the delivery page, in the order they signed. */
+export async function pageOfNamedSigners(
+  db: Executor,
+  petitionId: number,
+  page: { limit: number; offset: number },
+): Promise<string[]> {
+  const rows = await namedSigners(db, petitionId)
+    .select('name')
+    .orderBy('id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return rows.map((r) => r.name);
+}
+
+export async function countPetitions(db: Executor, statuses: readonly PetitionStatus[]) {
+  const row = await db
+    .selectFrom('petitions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', 'in', statuses)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** One page of listPetitions' order. */
+export function pageOfPetitions(
+  db: Executor,
+  statuses: readonly PetitionStatus[],
+  page: { limit: number; offset: number },
+) {
+  return db
+    .selectFrom('petitions')
+    .selectAll()
+    .where('status', 'in', statuses)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
 export function findSignatureByTokenHash(db: Executor, tokenHash: string) {
   return db
     .selectFrom('petition_signatures')
@@ -178,13 +234,41 @@ export async function trending(
   }));
 }
 
-export function signaturesForExport(db: Executor, petitionId: number) {
-  return db
-    .selectFrom('petition_signatures')
-    .selectAll()
-    .where('petition_id', '=', petitionId)
-    .orderBy('id')
-    .execute();
+/** Rows fetched per query while an export streams: memory stays flat however many signed. */
+export const SIGNATURE_EXPORT_CHUNK_ROWS = 5_000;
+
+/** Every signature of a petition in id order, a chunk at a time (keyset, so each query is cheap). */
+export async function* signaturesForExport(
+  db: Executor,
+  petitionId: number,
+  chunkRows = SIGNATURE_EXPORT_CHUNK_ROWS,
+) {
+  let afterId = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('petition_signatures')
+      .select([
+        'id',
+        'name',
+        'email',
+        'postcode',
+        'constituency_name',
+        'status',
+        'verified',
+        'consent_email',
+        'created_at',
+        'confirmed_at',
+        'answer',
+      ])
+      .where('petition_id', '=', petitionId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(chunkRows)
+      .execute();
+    if (rows.length > 0) yield rows;
+    if (rows.length < chunkRows) return;
+    afterId = rows[rows.length - 1]!.id;
+  }
 }
 
 /** A person's signatures: linked to them on confirmation, or still pending under their email. */

@@ -5,6 +5,7 @@ import { SigningLimits } from './fraud-limits.js';
 import { FORM_SECRET_SETTING } from './form-token.js';
 import { CountStreams, LiveCounts } from './live-counts.js';
 import { PublicCache } from './public-cache.js';
+import { SIGNATURE_EXPORT_CHUNK_ROWS } from './petitions.repository.js';
 import { createSignatureWriter } from './signing.service.js';
 
 /** The per-process state of the petitions feature: caches, limits and the signature writer. */
@@ -15,6 +16,8 @@ export interface PetitionsRuntime {
   cache: PublicCache;
   limits: SigningLimits;
   writer: ReturnType<typeof createSignatureWriter>;
+  /** Rows per query while signatures.csv streams (tests set it small to cross chunk edges). */
+  exportChunkRows: number;
 }
 
 declare module 'fastify' {
@@ -35,6 +38,7 @@ export async function createRuntime(
     cache: new PublicCache(services.db),
     limits: new SigningLimits(),
     writer: createSignatureWriter(services.db),
+    exportChunkRows: SIGNATURE_EXPORT_CHUNK_ROWS,
   };
   app.decorate('petitions', rt);
   // Streams never end by themselves, so they must be closed before the server waits for them.

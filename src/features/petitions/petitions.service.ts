@@ -1,7 +1,7 @@
 import type { AuditLog } from '../../infra/audit/audit-log.js';
 import { type Db, nowIso } from '../../infra/db/database.js';
 import { registerCommentThread } from '../comments/comments.service.js';
-import { getTarget, listTargetLists } from '../targets/targets.service.js';
+import { getTargets, listTargetLists } from '../targets/targets.service.js';
 import type { Target } from '../targets/targets.service.js';
 import * as repo from './petitions.repository.js';
 import type { PetitionRow } from './petitions.repository.js';
@@ -29,9 +29,9 @@ async function checkTargets(db: Db, fields: PetitionFields): Promise<Errors> {
   const lists = await listTargetLists(db);
   if (!lists.some((l) => l.id === fields.targetListId))
     return { targetListId: 'Choose a target list that exists.' };
-  for (const id of fields.targetIds)
-    if (!(await getTarget(db, fields.targetListId, id)))
-      return { targetIds: 'One of the chosen targets is no longer in that list.' };
+  const found = await getTargets(db, fields.targetListId, fields.targetIds);
+  if (found.length !== new Set(fields.targetIds).size)
+    return { targetIds: 'One of the chosen targets is no longer in that list.' };
   return {};
 }
 
@@ -253,12 +253,7 @@ export function targetIdsOf(petition: PetitionRow): number[] {
 
 export async function targetsOf(db: Db, petition: PetitionRow): Promise<Target[]> {
   if (!petition.target_list_id) return [];
-  const out: Target[] = [];
-  for (const id of targetIdsOf(petition)) {
-    const t = await getTarget(db, petition.target_list_id, id);
-    if (t) out.push(t);
-  }
-  return out;
+  return getTargets(db, petition.target_list_id, targetIdsOf(petition));
 }
 
 /** Whether the petition takes signatures now (open and before any deadline). */

@@ -8,7 +8,7 @@ import { parsePositiveId } from '../../infra/validation/ids.js';
 import type { Services } from '../../infra/services.js';
 import {
   type Target,
-  getTarget,
+  getTargets,
   listTargetLists,
   listTargets,
 } from '../targets/targets.service.js';
@@ -63,12 +63,11 @@ export async function stormsAdminRoutes(
   async function pickableTargets(form: StormForm, query: string): Promise<Target[]> {
     const listId = Number(form.targetListId);
     if (!Number.isInteger(listId) || listId <= 0) return [];
-    const chosen: Target[] = [];
-    for (const raw of form.targetIds) {
-      const id = parsePositiveId(raw);
-      const t = id === null ? undefined : await getTarget(db, listId, id);
-      if (t) chosen.push(t);
-    }
+    const chosen = await getTargets(
+      db,
+      listId,
+      form.targetIds.map(parsePositiveId).filter((id): id is number => id !== null),
+    );
     const found = query.trim()
       ? (await listTargets(db, listId, { q: query.trim(), pageSize: TARGET_SEARCH_RESULTS }))
           .targets
@@ -108,8 +107,7 @@ export async function stormsAdminRoutes(
 
   app.get('/admin/storms', { config: { role: 'viewer' } }, async (req, reply) => {
     const storms = await repo.listStorms(db.kysely);
-    const counts = new Map<number, number>();
-    for (const s of storms) counts.set(s.id, await repo.countPosts(db.kysely, s.id));
+    const counts = await repo.countPostsByStorm(db.kysely);
     return renderAdmin(req, reply, {
       title: 'Storms',
       body: views.listPage({

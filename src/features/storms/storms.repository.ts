@@ -88,6 +88,16 @@ export async function countPosts(db: Executor, stormId: number): Promise<number>
   return Number(row?.n ?? 0);
 }
 
+/** Posts per storm, for every storm that has any, in one grouped query. */
+export async function countPostsByStorm(db: Executor): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('storm_posts')
+    .select(['storm_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('storm_id')
+    .execute();
+  return new Map(rows.map((r) => [r.storm_id, Number(r.n)]));
+}
+
 export async function countParticipants(db: Executor, stormId: number): Promise<number> {
   const row = await db
     .selectFrom('storm_posts')

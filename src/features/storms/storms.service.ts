@@ -2,7 +2,7 @@ import type { AuditLog } from '../../infra/audit/audit-log.js';
 import { type Db, nowIso } from '../../infra/db/database.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import { campaignGuard } from '../civility/campaign-guard.js';
-import { getTarget, listTargetLists } from '../targets/targets.service.js';
+import { getTargets, listTargetLists } from '../targets/targets.service.js';
 import * as repo from './storms.repository.js';
 import type { StormRow } from './storms.repository.js';
 import {
@@ -93,12 +93,12 @@ async function resolveTargets(
   targetIds: number[],
   handles: Handle[],
 ): Promise<StormTarget[]> {
-  const out: StormTarget[] = [];
-  if (listId !== null)
-    for (const id of targetIds) {
-      const t = await getTarget(db, listId, id);
-      if (t) out.push({ name: t.name, role: t.role, handles: directoryHandles(t) });
-    }
+  const listed = listId === null ? [] : await getTargets(db, listId, targetIds);
+  const out: StormTarget[] = listed.map((t) => ({
+    name: t.name,
+    role: t.role,
+    handles: directoryHandles(t),
+  }));
   for (const h of handles) out.push({ name: null, role: null, handles: [h] });
   return out;
 }
@@ -191,9 +191,9 @@ async function checkTargets(db: Db, fields: StormFields): Promise<Errors> {
   const lists = await listTargetLists(db);
   if (!lists.some((l) => l.id === fields.targetListId))
     return { targetListId: 'Choose a target list that exists.' };
-  for (const id of fields.targetIds)
-    if (!(await getTarget(db, fields.targetListId, id)))
-      return { targetIds: 'One of the chosen targets is not in that list.' };
+  const found = await getTargets(db, fields.targetListId, fields.targetIds);
+  if (found.length !== new Set(fields.targetIds).size)
+    return { targetIds: 'One of the chosen targets is not in that list.' };
   return {};
 }
 

@@ -163,6 +163,15 @@ export function findTarget(db: Executor, listId: number, id: number) {
     .executeTakeFirst();
 }
 
+export function findTargets(db: Executor, listId: number, ids: readonly number[]) {
+  return db
+    .selectFrom('targets')
+    .selectAll()
+    .where('list_id', '=', listId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
 export function findByExternalId(db: Executor, listId: number, externalId: string) {
   return db
     .selectFrom('targets')

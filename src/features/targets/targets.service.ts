@@ -160,6 +160,18 @@ export function getTarget(db: Db, listId: number, id: number): Promise<TargetRow
   return repo.findTarget(db.kysely, listId, id);
 }
 
+/** Those of the ids that are in the list, once each in the order asked, in one query. */
+export async function getTargets(
+  db: Db,
+  listId: number,
+  ids: readonly number[],
+): Promise<TargetRow[]> {
+  const distinct = [...new Set(ids)];
+  if (distinct.length === 0) return [];
+  const byId = new Map((await repo.findTargets(db.kysely, listId, distinct)).map((t) => [t.id, t]));
+  return distinct.flatMap((id) => byId.get(id) ?? []);
+}
+
 export type SaveTargetResult =
   | { ok: true; target: TargetRow }
   | { ok: false; errors: FieldErrors }
