@@ -6,7 +6,8 @@ import {
   textAreaField,
   textField,
 } from '../../infra/html/form-controls.js';
-import { type SafeHtml, csrfField, html, when } from '../../infra/html/html.js';
+import { confirmButtonPage } from '../../infra/html/confirm-button.js';
+import { type SafeHtml, html, when } from '../../infra/html/html.js';
 import { pagination } from '../../infra/html/pagination.js';
 import { linkifyText } from '../../infra/html/linkify.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
@@ -415,17 +416,14 @@ export function checkEmailPage(thread: CommentThread, email: string): SafeHtml {
 
 /** The mailed link's page: one button, so only a person pressing it confirms. */
 export function confirmPage(thread: CommentThread, action: string, csrf: string): SafeHtml {
-  return html`<section class="notice">
-    <h1>Confirm your comment</h1>
-    <p>
-      Press the button to confirm your email address and send your comment on
-      <a href="${thread.path}">${thread.title}</a>.
-    </p>
-    <form method="post" action="${action}">
-      ${csrfField(csrf)}
-      <button type="submit">Confirm my comment</button>
-    </form>
-  </section>`;
+  return confirmButtonPage({
+    heading: 'Confirm your comment',
+    explanation: html`Press the button to confirm your email address and send your comment on
+      <a href="${thread.path}">${thread.title}</a>.`,
+    action,
+    token: { field: '_csrf', value: csrf },
+    button: 'Confirm my comment',
+  });
 }
 
 export function editPage(opts: {

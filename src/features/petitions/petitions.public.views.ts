@@ -4,6 +4,7 @@ import {
   textAreaField,
   textField,
 } from '../../infra/html/form-controls.js';
+import { confirmButtonPage } from '../../infra/html/confirm-button.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { dataTable } from '../../infra/html/tables.js';
 import type { Target } from '../targets/targets.service.js';
@@ -341,18 +342,15 @@ export function confirmSignaturePage(
   formToken: string,
   problem?: string,
 ): SafeHtml {
-  return html`<section class="notice pt-confirm">
-    <h1>Confirm your signature</h1>
-    ${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
-    <p>
-      Press the button to confirm your email address and count your signature on
-      <a href="${petitionPath(petition)}">${petition.title}</a>.
-    </p>
-    <form method="post" action="${action}">
-      <input type="hidden" name="ft" value="${formToken}" />
-      <button type="submit">Confirm my signature</button>
-    </form>
-  </section>`;
+  return confirmButtonPage({
+    heading: 'Confirm your signature',
+    explanation: html`Press the button to confirm your email address and count your signature on
+      <a href="${petitionPath(petition)}">${petition.title}</a>.`,
+    action,
+    token: { field: 'ft', value: formToken },
+    button: 'Confirm my signature',
+    problem,
+  });
 }
 
 export function thankYouPage(petition: PetitionRow, baseUrl: string, already: boolean): SafeHtml {

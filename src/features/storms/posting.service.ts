@@ -146,8 +146,23 @@ export async function recordPost(
 export type ConfirmOutcome = 'confirmed' | 'already' | 'invalid';
 
 /**
- * The mailed link was opened: the person is created or found, their consent recorded if they
- * ticked the box, and the post noted on their timeline, in one transaction.
+ * What opening a mailed link may show, changing nothing: 'confirmable' (the button),
+ * 'already' or 'invalid', by the same rules confirmPost applies.
+ */
+export async function confirmLinkStatus(
+  services: Services,
+  storm: StormRow,
+  postId: number,
+): Promise<'confirmable' | 'already' | 'invalid'> {
+  const post = await repo.findPost(services.db.kysely, postId);
+  if (!post || post.storm_id !== storm.id) return 'invalid';
+  if (post.person_id !== null) return 'already';
+  return post.email ? 'confirmable' : 'invalid';
+}
+
+/**
+ * The mailed link's button was pressed: the person is created or found, their consent recorded
+ * if they ticked the box, and the post noted on their timeline, in one transaction.
  */
 export async function confirmPost(
   services: Services,

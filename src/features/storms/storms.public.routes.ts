@@ -5,13 +5,21 @@ import { formField } from '../../infra/http/form-fields.js';
 import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
 import { originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
-import { acceptsPosts, confirmPost, recordPost, stormPath } from './posting.service.js';
+import {
+  acceptsPosts,
+  confirmLinkStatus,
+  confirmPost,
+  recordPost,
+  stormPath,
+} from './posting.service.js';
 import * as repo from './storms.repository.js';
+import type { StormRow } from './storms.repository.js';
 import { VARIANT_MAX_LENGTH } from './storms.rules.js';
 import type { StormSnapshot, StormsRuntime } from './storms.runtime.js';
 import { assessText, phaseOf } from './storms.service.js';
 import {
   civilityRefusal,
+  confirmPostPage,
   confirmedPage,
   mastodonInterstitial,
   postedPage,
@@ -350,23 +358,55 @@ export async function stormsPublicRoutes(
     },
   );
 
-  app.get('/storms/:slug/confirm/:token', async (req, reply) => {
-    const { slug, token } = req.params as { slug: string; token: string };
-    const storm = await repo.findStormBySlug(db.kysely, slug);
-    const postId = checkConfirmToken(rt.secret, token);
-    const outcome =
-      storm && postId !== null ? await confirmPost(services, storm, postId) : 'invalid';
-    if (!storm || outcome === 'invalid')
-      return sendNotice(
-        reply,
-        404,
-        'Link not recognised',
-        'This confirmation link is not valid. Check that you copied all of it from the email.',
-      );
-    return sendHtml(
+  const linkNotRecognised = (reply: FastifyReply) =>
+    sendNotice(
+      reply,
+      404,
+      'Link not recognised',
+      'This confirmation link is not valid. Check that you copied all of it from the email.',
+    );
+  const confirmed = (reply: FastifyReply, storm: StormRow, outcome: 'confirmed' | 'already') =>
+    sendHtml(
       reply,
       200,
       publicLayout({ title: 'Thank you', body: confirmedPage(storm, outcome) }).value,
     );
+  /** The storm and post a mailed link names, or null when we did not issue it. */
+  const linkTarget = async (req: FastifyRequest) => {
+    const { slug, token } = req.params as { slug: string; token: string };
+    const postId = checkConfirmToken(rt.secret, token);
+    const storm = postId === null ? undefined : await repo.findStormBySlug(db.kysely, slug);
+    return storm && postId !== null ? { storm, postId, token } : null;
+  };
+
+  // Mail scanners fetch links with nobody clicking: the link (in mails already sent, too) shows
+  // a button, and only the POST it sends adds the person and records their consent.
+  app.get('/storms/:slug/confirm/:token', async (req, reply) => {
+    const target = await linkTarget(req);
+    if (!target) return linkNotRecognised(reply);
+    const { storm, postId, token } = target;
+    const status = await confirmLinkStatus(services, storm, postId);
+    if (status === 'invalid') return linkNotRecognised(reply);
+    if (status === 'already') return confirmed(reply, storm, 'already');
+    return sendHtml(
+      reply,
+      200,
+      publicLayout({
+        title: 'Confirm your email',
+        body: confirmPostPage(
+          storm,
+          `${stormPath(storm)}/confirm/${encodeURIComponent(token)}`,
+          reply.generateCsrf(),
+        ),
+      }).value,
+    );
+  });
+
+  app.post('/storms/:slug/confirm/:token', async (req, reply) => {
+    const target = await linkTarget(req);
+    if (!target) return linkNotRecognised(reply);
+    const outcome = await confirmPost(services, target.storm, target.postId);
+    if (outcome === 'invalid') return linkNotRecognised(reply);
+    return confirmed(reply, target.storm, outcome);
   });
 }

@@ -1,3 +1,4 @@
+import { confirmButtonPage } from '../../infra/html/confirm-button.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { linkifyText } from '../../infra/html/linkify.js';
 import type { CivilitySpan } from '../civility/civility.service.js';
@@ -380,6 +381,17 @@ export function mastodonInterstitial(instance: string, shareUrl: string): SafeHt
       <a class="button" href="${shareUrl}" rel="noopener noreferrer">Continue to ${instance}</a>
     </p>
   </section>`;
+}
+
+export function confirmPostPage(storm: StormRow, action: string, csrf: string): SafeHtml {
+  return confirmButtonPage({
+    heading: 'Confirm your email',
+    explanation: html`Press the button to confirm your email address for your post in the storm
+      <a href="${stormPath(storm)}">${storm.title}</a>.`,
+    action,
+    token: { field: '_csrf', value: csrf },
+    button: 'Confirm my email',
+  });
 }
 
 export function confirmedPage(storm: StormRow, outcome: 'confirmed' | 'already'): SafeHtml {

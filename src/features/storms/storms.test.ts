@@ -491,6 +491,36 @@ describeEachDatabase('storms over HTTP', (ctx) => {
     return issueFormToken(app.storms.secret, stormId, Date.now() - MIN_FILL_MS - 1000);
   }
 
+  /** Says "I posted" with an email address; returns the path of the mailed confirmation link. */
+  async function postWithEmail(storm: { id: number; slug: string }, email: string) {
+    const res = await visitor().post(`/storms/${storm.slug}/posted`, {
+      ft: await readerToken(storm.id),
+      variant: '1',
+      text: VARIANTS[0] ?? '',
+      platform: 'x',
+      email,
+      consent: '1',
+    });
+    assert.equal(res.statusCode, 200, res.body.slice(0, 500));
+    const mail = await ctx.db.kysely
+      .selectFrom('mail_outbox')
+      .select('text_body')
+      .where('to_address', '=', email)
+      .where('category', '=', CONFIRM_MAIL_CATEGORY)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const link = /https?:\/\/\S+\/confirm\/\S+/.exec(mail.text_body)?.[0];
+    assert.ok(link, `a confirmation link in the mail to ${email}`);
+    return new URL(link).pathname;
+  }
+
+  /** Opens a confirmation link and presses its button, as a person does. */
+  async function confirmByButton(client: TestClient, path: string) {
+    const page = await client.get(path);
+    const action = /<form method="post" action="([^"]+)"/.exec(page.body)?.[1];
+    return action ? client.post(action) : page;
+  }
+
   before(async () => {
     app = await createTestApp(ctx.db);
     organiser = await loginAs(app, 'organiser');
@@ -799,7 +829,7 @@ describeEachDatabase('storms over HTTP', (ctx) => {
     const link = /https?:\/\/\S+\/confirm\/\S+/.exec(mail.text_body)?.[0];
     assert.ok(link);
     await new Worker(app.services.jobs).runUntilIdle();
-    const confirmed = await visitor().get(new URL(link).pathname);
+    const confirmed = await confirmByButton(visitor(), new URL(link).pathname);
     assert.equal(confirmed.statusCode, 200);
     assert.match(confirmed.body, /Your email is confirmed/);
     const person = await findPersonByEmail(ctx.db, 'june@example.org');
@@ -808,6 +838,90 @@ describeEachDatabase('storms over HTTP', (ctx) => {
     assert.ok((await listActivities(ctx.db, person.id)).some((a) => a.kind === 'storm'));
     const forged = await visitor().get(`/storms/${slug}/confirm/1.${'a'.repeat(32)}`);
     assert.equal(forged.statusCode, 404);
+  });
+
+  it('changes nothing when a mail scanner opens the link; the button confirms, once', async () => {
+    const storm = await createThroughForm();
+    const email = 'scanned@example.org';
+    const path = await postWithEmail(storm, email);
+    const postId = Number(/\/confirm\/(\d+)\./.exec(path)?.[1]);
+    const postConfirmed = async () =>
+      (
+        await ctx.db.kysely
+          .selectFrom('storm_posts')
+          .select('confirmed_at')
+          .where('id', '=', postId)
+          .executeTakeFirstOrThrow()
+      ).confirmed_at !== null;
+
+    // A scanner (no cookies, no JavaScript) fetching the link, even repeatedly.
+    for (let i = 0; i < 2; i++) {
+      const scanned = await app.inject({ method: 'GET', url: path });
+      assert.equal(scanned.statusCode, 200);
+      assert.match(scanned.body, new RegExp(`<form method="post" action="${path}"`));
+      assert.match(scanned.body, /<button type="submit">Confirm my email<\/button>/);
+      assert.equal(scanned.headers['cache-control'], 'no-store', 'the link is private');
+    }
+    assert.equal(await postConfirmed(), false);
+    assert.equal(await findPersonByEmail(ctx.db, email), undefined, 'no one joins the list');
+
+    // A form posted from elsewhere, or without the page's token, is refused and changes nothing.
+    const person = visitor();
+    await person.get(path);
+    const foreign = await person.post(path, {}, { origin: 'https://evil.example' });
+    assert.equal(foreign.statusCode, 403);
+    const forged = await visitor().post(path, { _csrf: 'nope' });
+    assert.equal(forged.statusCode, 403);
+    assert.equal(await postConfirmed(), false);
+    assert.equal(await findPersonByEmail(ctx.db, email), undefined);
+
+    const pressed = await person.post(path);
+    assert.equal(pressed.statusCode, 200, pressed.body.slice(0, 500));
+    assert.match(pressed.body, /Your email is confirmed/);
+    assert.equal(await postConfirmed(), true);
+    const joined = await findPersonByEmail(ctx.db, email);
+    assert.ok(joined);
+    assert.deepEqual(
+      (await listConsentHistory(ctx.db, joined.id)).map((c) => c.status),
+      ['granted'],
+    );
+
+    // Pressing again (a double click, the back button) is harmless and records nothing twice.
+    const twice = await person.post(path);
+    assert.equal(twice.statusCode, 200);
+    assert.match(twice.body, /Already confirmed/);
+    assert.equal((await listConsentHistory(ctx.db, joined.id)).length, 1, 'consent once');
+    const activities = await listActivities(ctx.db, joined.id);
+    assert.equal(activities.filter((a) => a.kind === 'storm').length, 1, 'the post noted once');
+    const reopened = await visitor().get(path);
+    assert.equal(reopened.statusCode, 200);
+    assert.match(reopened.body, /Already confirmed/);
+    assert.doesNotMatch(reopened.body, /<form method="post"/, 'a used link shows no button');
+  });
+
+  it('answers an unknown confirmation link with a clear 4xx page, shown or pressed', async () => {
+    const storm = await createThroughForm();
+    const client = visitor();
+    // A page with a form first, so the POSTs below carry a good CSRF token and reach the link.
+    await client.get(await postWithEmail(storm, 'unknown-link@example.org'));
+    const other = await createThroughForm();
+    const otherPath = await postWithEmail(other, 'other-storm@example.org');
+    for (const path of [
+      `/storms/${storm.slug}/confirm/not-a-real-token-at-all-xyz`,
+      `/storms/${storm.slug}/confirm/1.${'a'.repeat(32)}`,
+      `/storms/no-such-storm/confirm/${otherPath.split('/').pop()}`,
+      // a link issued for another storm's post
+      otherPath.replace(other.slug, storm.slug),
+    ]) {
+      const shown = await client.get(path);
+      assert.equal(shown.statusCode, 404, path);
+      assert.match(shown.body, /Link not recognised/);
+      assert.match(shown.body, /not valid/);
+      const pressed = await client.post(path);
+      assert.equal(pressed.statusCode, 404, path);
+      assert.match(pressed.body, /not valid/);
+    }
+    assert.equal(await findPersonByEmail(ctx.db, 'other-storm@example.org'), undefined);
   });
 
   it('reports participants, posts by suggestion and platform, and a time curve', async () => {
