@@ -23,7 +23,7 @@ describe('a storm in Chromium', { skip: browserSkip }, () => {
   const suite = useBrowserSuite({}, { clock });
 
   async function liveStorm(slug: string) {
-    const ctx = { db: suite.server.app.services.db, audit: suite.server.app.services.audit };
+    const ctx = suite.server.app.services;
     const created = await createStorm(
       ctx,
       {
@@ -42,7 +42,7 @@ describe('a storm in Chromium', { skip: browserSkip }, () => {
       null,
     );
     assert.ok(created.ok, JSON.stringify(!created.ok && created.errors));
-    await changeStatus(ctx, created.storm, 'publish', null);
+    await changeStatus(ctx, { storm: created.record, action: 'publish' }, null);
     return `${suite.server.baseUrl}/storms/${slug}`;
   }
 

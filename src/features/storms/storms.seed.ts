@@ -3,7 +3,7 @@ import type { Services } from '../../infra/services.js';
 import { getTargetList, listTargets } from '../targets/targets.service.js';
 import { isoToLondonInput } from './london-time.js';
 import * as repo from './storms.repository.js';
-import { changeStatus, createStorm, type StormsContext } from './storms.service.js';
+import { changeStatus, createStorm } from './storms.service.js';
 import type { StormPlatform } from './storms.tables.js';
 
 /** MPs with an X handle named in the demo storms. */
@@ -35,7 +35,7 @@ async function demoTargets(services: Services): Promise<{ listId: string; ids: s
  * report has something to show.
  */
 export async function seedStormsDemo(services: Services): Promise<void> {
-  const ctx: StormsContext = { db: services.db, audit: services.audit };
+  const ctx = services;
   // Loading the demo twice adds nothing the second time.
   if (await repo.findStormBySlug(services.db.kysely, 'save-our-libraries')) return;
   const { listId, ids } = await demoTargets(services);
@@ -81,11 +81,11 @@ export async function seedStormsDemo(services: Services): Promise<void> {
     throw new Error(
       `demo storms did not validate: ${JSON.stringify(upcoming.ok ? {} : upcoming.errors)} ${JSON.stringify(past.ok ? {} : past.errors)}`,
     );
-  await changeStatus(ctx, upcoming.storm, 'publish', null);
-  await changeStatus(ctx, past.storm, 'publish', null);
+  await changeStatus(ctx, { storm: upcoming.record, action: 'publish' }, null);
+  await changeStatus(ctx, { storm: past.record, action: 'publish' }, null);
 
   // A storm's usual shape: a rush in the first minutes, then a long tail.
-  const start = Date.parse(past.storm.starts_at);
+  const start = Date.parse(past.record.starts_at);
   const platforms: StormPlatform[] = ['x', 'x', 'bluesky', 'mastodon', 'x', 'facebook', 'bluesky'];
   const createdAt = nowIso();
   await services.db.kysely.transaction().execute(async (trx) => {
@@ -94,7 +94,7 @@ export async function seedStormsDemo(services: Services): Promise<void> {
       const posts = Math.round(14 * Math.exp(-minute / 12)) + (minute % 7 === 0 ? 1 : 0);
       for (let i = 0; i < posts; i++, n++)
         await repo.insertPost(trx, {
-          storm_id: past.storm.id,
+          storm_id: past.record.id,
           variant: 1 + (n % 2),
           platform: platforms[n % platforms.length] ?? 'x',
           edited: n % 5 === 0 ? 1 : 0,

@@ -1,4 +1,3 @@
-import type { AuditLog } from '../../infra/audit/audit-log.js';
 import { type Db, nowIso } from '../../infra/db/database.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import { campaignGuard } from '../civility/campaign-guard.js';
@@ -21,13 +20,15 @@ import {
   parseHandle,
 } from './storm-text.js';
 import { isUniqueViolation } from '../../infra/db/unique-violation.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 
 export type { StormRow };
-
-export interface StormsContext {
-  db: Db;
-  audit: AuditLog;
-}
 
 /** Someone the storm addresses, with the handles to mention on each platform. */
 export interface StormTarget {
@@ -174,7 +175,7 @@ export function flaggedMessage(f: FlaggedText): string {
 // ---- organiser commands ------------------------------------------------------------------------
 
 export type SaveResult =
-  { ok: true; storm: StormRow } | { ok: false; errors: Errors; flagged: FlaggedText[] };
+  { ok: true; record: StormRow } | { ok: false; errors: Errors; flagged: FlaggedText[] };
 
 const failed = (errors: Errors, flagged: FlaggedText[] = []): SaveResult => ({
   ok: false,
@@ -239,17 +240,18 @@ function columns(fields: StormFields) {
 }
 
 export async function createStorm(
-  ctx: StormsContext,
+  ctx: ServiceContext,
   form: StormForm,
-  actorUserId: number | null,
+  actor: Actor,
 ): Promise<SaveResult> {
+  const actorUserId = actorId(actor);
   const checked = await checkFields(ctx.db, form);
   if (!checked.ok) return failed(checked.errors, checked.flagged);
   const fields = checked.value;
-  if (await repo.findStormBySlug(ctx.db.kysely, fields.slug)) return failed(slugTaken(fields.slug));
+  if (await repo.findStormBySlug(queries(ctx), fields.slug)) return failed(slugTaken(fields.slug));
   try {
-    const storm = await ctx.db.kysely.transaction().execute(async (trx) => {
-      const now = nowIso();
+    const storm = await inTransaction(ctx, async ({ trx }) => {
+      const now = ctx.clock.now().toISOString();
       const row = await repo.insertStorm(trx, {
         ...columns(fields),
         status: 'draft',
@@ -270,7 +272,7 @@ export async function createStorm(
       );
       return row;
     });
-    return { ok: true, storm };
+    return { ok: true, record: storm };
   } catch (err) {
     if (isUniqueViolation(err)) return failed(slugTaken(fields.slug));
     throw err;
@@ -278,11 +280,11 @@ export async function createStorm(
 }
 
 export async function updateStorm(
-  ctx: StormsContext,
-  storm: StormRow,
-  form: StormForm,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  { storm, form }: { storm: StormRow; form: StormForm },
+  actor: Actor,
 ): Promise<SaveResult> {
+  const actorUserId = actorId(actor);
   const checked = await checkFields(ctx.db, form);
   if (!checked.ok) return failed(checked.errors, checked.flagged);
   const fields = checked.value;
@@ -291,11 +293,14 @@ export async function updateStorm(
     return failed({
       slug: 'The address of a published storm cannot change: people have shared it.',
     });
-  const other = await repo.findStormBySlug(ctx.db.kysely, fields.slug);
+  const other = await repo.findStormBySlug(queries(ctx), fields.slug);
   if (other && other.id !== storm.id) return failed(slugTaken(fields.slug));
   try {
-    await ctx.db.kysely.transaction().execute(async (trx) => {
-      await repo.updateStorm(trx, storm.id, { ...columns(fields), updated_at: nowIso() });
+    await inTransaction(ctx, async ({ trx }) => {
+      await repo.updateStorm(trx, storm.id, {
+        ...columns(fields),
+        updated_at: ctx.clock.now().toISOString(),
+      });
       await ctx.audit.record(
         { actorUserId, action: 'storms.update', subjectType: 'storm', subjectId: storm.id },
         trx,
@@ -305,7 +310,7 @@ export async function updateStorm(
     if (isUniqueViolation(err)) return failed(slugTaken(fields.slug));
     throw err;
   }
-  return { ok: true, storm: (await repo.findStorm(ctx.db.kysely, storm.id)) as StormRow };
+  return { ok: true, record: (await repo.findStorm(queries(ctx), storm.id)) as StormRow };
 }
 
 export const STATUS_ACTIONS = {
@@ -320,16 +325,16 @@ export function isStatusAction(action: string): action is StatusAction {
 }
 
 export async function changeStatus(
-  ctx: StormsContext,
-  storm: StormRow,
-  action: StatusAction,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  { storm, action }: { storm: StormRow; action: StatusAction },
+  actor: Actor,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
+  const actorUserId = actorId(actor);
   const rule = STATUS_ACTIONS[action];
   if (storm.status !== rule.from)
     return { ok: false, message: `This storm is already ${storm.status}.` };
-  const now = nowIso();
-  await ctx.db.kysely.transaction().execute(async (trx) => {
+  const now = ctx.clock.now().toISOString();
+  await inTransaction(ctx, async ({ trx }) => {
     await repo.updateStorm(trx, storm.id, {
       status: rule.to,
       updated_at: now,

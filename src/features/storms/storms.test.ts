@@ -207,7 +207,7 @@ describeEachDatabase('storms service', (ctx) => {
   let app: FastifyInstance;
   let n = 0;
   const services = () => app.services;
-  const context = () => ({ db: ctx.db, audit: app.services.audit });
+  const context = () => app.services;
   const form = (fields: Partial<StormForm> = {}) => liveForm({ slug: `storm-${++n}`, ...fields });
 
   before(async () => {
@@ -291,8 +291,8 @@ describeEachDatabase('storms service', (ctx) => {
       null,
     );
     assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
-    await changeStatus(context(), result.storm, 'publish', null);
-    const snapshot = await app.storms.cache.snapshot(result.storm.slug);
+    await changeStatus(context(), { storm: result.record, action: 'publish' }, null);
+    const snapshot = await app.storms.cache.snapshot(result.record.slug);
     assert.deepEqual(snapshot?.parts.mentions, {
       x: ['@AdaMP'],
       bluesky: ['@ada.bsky.social'],
@@ -310,8 +310,8 @@ describeEachDatabase('storms service', (ctx) => {
   it('counts posts by suggestion and platform, people once, and buckets them by minute', async () => {
     const created = await createStorm(context(), form(), null);
     assert.ok(created.ok);
-    await changeStatus(context(), created.storm, 'publish', null);
-    const storm = created.storm;
+    await changeStatus(context(), { storm: created.record, action: 'publish' }, null);
+    const storm = created.record;
     const start = Date.parse(storm.starts_at);
     const post = (variant: number, platform: string, who: string, at: number, text = '') =>
       recordPost(
@@ -368,8 +368,8 @@ describeEachDatabase('storms service', (ctx) => {
   it('adds a confirmed supporter to the people list, with consent only when ticked, and erases them', async () => {
     const created = await createStorm(context(), form(), null);
     assert.ok(created.ok);
-    await changeStatus(context(), created.storm, 'publish', null);
-    const storm = created.storm;
+    await changeStatus(context(), { storm: created.record, action: 'publish' }, null);
+    const storm = created.record;
     const send = (email: string, consent: boolean) =>
       recordPost(
         services(),
@@ -425,14 +425,18 @@ describeEachDatabase('storms service', (ctx) => {
       null,
     );
     assert.ok(created.ok);
-    assert.equal(phaseOf(created.storm), 'upcoming');
-    await changeStatus(context(), created.storm, 'publish', null);
-    const published = { ...created.storm, status: 'published' as const };
-    const moved = await updateStorm(context(), published, form({ slug: 'elsewhere' }), null);
+    assert.equal(phaseOf(created.record), 'upcoming');
+    await changeStatus(context(), { storm: created.record, action: 'publish' }, null);
+    const published = { ...created.record, status: 'published' as const };
+    const moved = await updateStorm(
+      context(),
+      { storm: published, form: form({ slug: 'elsewhere' }) },
+      null,
+    );
     assert.ok(!moved.ok);
     assert.match(moved.errors.slug ?? '', /cannot change/);
-    assert.equal(phaseOf(created.storm, Date.parse(created.storm.starts_at) + 1), 'live');
-    assert.equal(phaseOf(created.storm, Date.parse(created.storm.ends_at)), 'ended');
+    assert.equal(phaseOf(created.record, Date.parse(created.record.starts_at) + 1), 'live');
+    assert.equal(phaseOf(created.record, Date.parse(created.record.ends_at)), 'ended');
   });
 
   it('seeds the demo storms, with a past one that has a report', async () => {
