@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { createStaff } from '../../../test/helpers/staff.js';
+import type { Db } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
 import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
 import { currentConsent, findPersonByEmail, listActivities } from '../people/people.service.js';
@@ -21,8 +22,8 @@ import * as repo from './comments.repository.js';
 import type { CommentRow } from './comments.repository.js';
 import { DEMO_THREAD_KEY, seedCommentsDemo } from './comments.seed.js';
 import {
-  commentsPreview,
   findCommentThread,
+  loadCommentsPreview,
   registerCommentThread,
   setCommentThreadOpen,
 } from './comments.service.js';
@@ -43,6 +44,12 @@ import {
   submitComment,
 } from './posting.service.js';
 import { buildTree } from './thread-page.service.js';
+import { commentsPreviewSection } from './comments.public.views.js';
+
+/** The preview as another feature's page embeds it. */
+async function previewHtml(db: Db, key: string, opts: { limit?: number } = {}): Promise<string> {
+  return commentsPreviewSection(await loadCommentsPreview(db, key, opts)).value;
+}
 
 function row(fields: Partial<CommentRow> & { id: number }): CommentRow {
   return {
@@ -212,7 +219,7 @@ describeEachDatabase('comments: data layer', (ctx) => {
     const [pending] = await commentsOf(ctx.db, thread.id);
     assert.equal(pending?.status, 'unconfirmed');
     assert.equal(await findPersonByEmail(ctx.db, email), undefined, 'no person before confirming');
-    const preview = (await commentsPreview(ctx.db, thread.key)).value;
+    const preview = await previewHtml(ctx.db, thread.key);
     assert.match(preview, /No comments yet/);
 
     const token = await tokenFromOutbox(email);
@@ -354,7 +361,7 @@ describeEachDatabase('comments: data layer', (ctx) => {
     const thread = await newThread(ctx.db);
     assert.equal(await setCommentThreadOpen(ctx.db, thread.key, false), true);
     assert.equal((await submitComment(services, submission(thread.id))).kind, 'closed');
-    assert.match((await commentsPreview(ctx.db, thread.key)).value, /Comments are closed/);
+    assert.match(await previewHtml(ctx.db, thread.key), /Comments are closed/);
     await setCommentThreadOpen(ctx.db, thread.key, true);
     assert.equal((await submitComment(services, submission(thread.id))).kind, 'check-email');
     assert.equal(await setCommentThreadOpen(ctx.db, 'petition:missing', false), false);
@@ -560,15 +567,15 @@ describeEachDatabase('comments: data layer', (ctx) => {
         body: '<script>alert(1)</script> see https://example.org/a?b=1&c=2 "><img src=x onerror=alert(1)>',
       }),
     );
-    const preview = (await commentsPreview(ctx.db, thread.key, { limit: 5 })).value;
+    const preview = await previewHtml(ctx.db, thread.key, { limit: 5 });
     assert.match(preview, /2 comments/);
     assert.doesNotMatch(preview, /<script|<img/);
     assert.match(preview, /&lt;script&gt;/);
     assert.match(preview, /<a href="https:\/\/example.org\/a\?b=1&amp;c=2"/);
     assert.doesNotMatch(preview, /_csrf|Posting as/);
     assert.match(preview, new RegExp(`href="/comments/${thread.id}#form"`));
-    assert.equal((await commentsPreview(ctx.db, 'petition:none')).value, '');
-    const one = (await commentsPreview(ctx.db, thread.key, { limit: 1 })).value;
+    assert.equal(await previewHtml(ctx.db, 'petition:none'), '');
+    const one = await previewHtml(ctx.db, thread.key, { limit: 1 });
     assert.equal(one.match(/<article/g)?.length, 1);
   });
 

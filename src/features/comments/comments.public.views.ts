@@ -21,8 +21,10 @@ import {
   REPORT_NOTE_MAX_LENGTH,
 } from './comments.limits.js';
 import type { CommentRow, CommenterRow } from './comments.repository.js';
+import type { CommentsPreview } from './comments.service.js';
 import { REPORT_REASONS, type ReportReason } from './comments.tables.js';
 import { CONSENT_WORDING } from './posting.service.js';
+import type { CommentNode } from './thread-page.service.js';
 
 export const HONEYPOT_FIELD = 'website';
 /** Preview comments longer than this are cut at a word boundary. */
@@ -68,11 +70,13 @@ function plural(n: number, one: string, many: string): string {
 
 // ---- the embedded preview ----------------------------------------------------------------------
 
-export function previewSection(
-  thread: CommentThread | undefined,
-  count: number,
-  latest: CommentRow[],
-): SafeHtml {
+/**
+ * A section for another feature's public page: how many comments, the latest few (plain text,
+ * escaped and auto-linked) and links to the discussion. The same for every visitor (no names
+ * of the reader, no form token), so the page around it can be cached publicly. Empty when the
+ * page has no thread.
+ */
+export function commentsPreviewSection({ thread, count, latest }: CommentsPreview): SafeHtml {
   if (!thread) return html``;
   return html`<section class="cm-preview" aria-labelledby="cm-preview-${thread.id}">
     <h2 id="cm-preview-${thread.id}">Discussion</h2>
@@ -108,15 +112,6 @@ export function previewSection(
 }
 
 // ---- the thread page ---------------------------------------------------------------------------
-
-export interface CommentNode {
-  comment: CommentRow;
-  /** false: removed or awaiting moderation, shown only as a placeholder for its replies. */
-  visible: boolean;
-  /** For flattened replies: the name of the comment answered. */
-  inReplyTo?: string;
-  replies: CommentNode[];
-}
 
 export interface FormState {
   body?: string;

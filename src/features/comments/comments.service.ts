@@ -4,11 +4,10 @@
  * small preview that links to the full discussion at /comments/:id.
  */
 import { type Db, nowIso } from '../../infra/db/database.js';
-import type { SafeHtml } from '../../infra/html/html.js';
 import { parseWebUrl } from '../../infra/validation/text-rules.js';
 import * as repo from './comments.repository.js';
+import type { CommentRow } from './comments.repository.js';
 import { type CommentThread, toThread } from './comment-thread.js';
-import { previewSection } from './comments.public.views.js';
 
 export { type CommentThread, commentThreadPath, toThread } from './comment-thread.js';
 
@@ -53,17 +52,27 @@ export async function findCommentThread(db: Db, key: string): Promise<CommentThr
   return row ? toThread(row) : undefined;
 }
 
+/** A comment as a preview shows it. */
+export type PreviewComment = Pick<CommentRow, 'author_name' | 'created_at' | 'body'>;
+
+/** What a page's comments preview shows; `thread` is undefined when the page has none. */
+export interface CommentsPreview {
+  thread: CommentThread | undefined;
+  /** Visible comments in the whole thread. */
+  count: number;
+  /** The latest few visible comments, newest first. */
+  latest: PreviewComment[];
+}
+
 /**
- * A section for another feature's public page: how many comments, the latest few (plain text,
- * escaped and auto-linked) and links to the discussion. The same for every visitor (no names
- * of the reader, no form token), so the page around it can be cached publicly. Empty when the
- * page has no thread.
+ * The data of a preview for another feature's public page, which renders it with
+ * `commentsPreviewSection` (comments.public.views.ts).
  */
-export async function commentsPreview(
+export async function loadCommentsPreview(
   db: Db,
   key: string,
   opts: { limit?: number } = {},
-): Promise<SafeHtml> {
+): Promise<CommentsPreview> {
   const row = await repo.findThreadByKey(db.kysely, key);
   const limit = Math.max(
     0,
@@ -75,7 +84,7 @@ export async function commentsPreview(
         limit > 0 ? repo.latestVisible(db.kysely, row.id, limit) : Promise.resolve([]),
       ])
     : [0, []];
-  return previewSection(row ? toThread(row) : undefined, count, latest);
+  return { thread: row ? toThread(row) : undefined, count, latest };
 }
 
 /**

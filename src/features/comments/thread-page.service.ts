@@ -3,7 +3,15 @@ import { type CommentThread, toThread } from './comment-thread.js';
 import { COMMENTS_PAGE_SIZE } from './comments.limits.js';
 import * as repo from './comments.repository.js';
 import type { CommentRow, CommenterRow } from './comments.repository.js';
-import type { CommentNode } from './comments.public.views.js';
+
+export interface CommentNode {
+  comment: CommentRow;
+  /** false: removed or awaiting moderation, shown only as a placeholder for its replies. */
+  visible: boolean;
+  /** For flattened replies: the name of the comment answered. */
+  inReplyTo?: string;
+  replies: CommentNode[];
+}
 
 export interface ThreadPageData {
   thread: CommentThread;

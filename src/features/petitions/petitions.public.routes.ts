@@ -17,7 +17,8 @@ import { plainSummary } from './petition-markdown.js';
 import * as repo from './petitions.repository.js';
 import type { PetitionRow } from './petitions.repository.js';
 import { eligibilityKey, validateSignature, type Errors } from './petitions.rules.js';
-import { commentsPreview } from '../comments/comments.service.js';
+import { loadCommentsPreview } from '../comments/comments.service.js';
+import { commentsPreviewSection } from '../comments/comments.public.views.js';
 import { discussionKey, isSignable } from './petitions.service.js';
 import {
   CONSENT_WORDING,
@@ -111,7 +112,7 @@ export async function petitionsPublicRoutes(
       count,
       baseUrl: config.baseUrl,
       signable: isSignable(petition),
-      discussion: await commentsPreview(db, discussionKey(petition)),
+      discussion: commentsPreviewSection(await loadCommentsPreview(db, discussionKey(petition))),
       form: signForm({
         petition,
         formToken,

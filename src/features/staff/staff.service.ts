@@ -7,8 +7,8 @@ import {
   verifyPassword,
 } from '../../infra/auth/passwords.js';
 import { type StaffUser, hashToken, newToken } from '../../infra/auth/sessions.js';
-import { html } from '../../infra/html/html.js';
 import type { Services } from '../../infra/services.js';
+import { passwordLinkMail } from './password-reset.mail.js';
 import { type StaffRecord, StaffRepository, type StaffSummary } from './staff.repository.js';
 import {
   ACCOUNT_SLOWDOWN,
@@ -243,16 +243,6 @@ export class StaffService {
   private async sendResetLink(row: StaffRecord, ttlMs: number, purpose: 'reset' | 'setup') {
     const token = newToken();
     const link = `${this.services.config.baseUrl}/password-reset/${token}`;
-    const hours = Math.round(ttlMs / 3_600_000);
-    const validity = hours === 1 ? 'one hour' : `${hours} hours`;
-    const intro =
-      purpose === 'reset'
-        ? 'Someone (hopefully you) asked to set a new password for your Rally staff account.'
-        : 'An owner of this Rally campaign has made you a staff account, or asked you to set a new password.';
-    const ignore =
-      purpose === 'reset'
-        ? 'If it was not you, ignore this message: your password stays as it is.'
-        : 'If you did not expect this, you can ignore this message.';
     await this.repo.kysely.transaction().execute(async (trx) => {
       const now = this.now();
       await this.repo.insertResetToken(
@@ -267,12 +257,7 @@ export class StaffService {
       await this.services.mailer.send(
         {
           to: row.email,
-          subject: purpose === 'reset' ? 'Set a new Rally password' : 'Your Rally staff account',
-          text: `Hello ${row.name},\n\n${intro}\n\nOpen this link to choose a password (it works once, for ${validity}):\n${link}\n\n${ignore}\n`,
-          html: html`<p>Hello ${row.name},</p>
-            <p>${intro}</p>
-            <p><a href="${link}">Choose a password</a> (the link works once, for ${validity}).</p>
-            <p>${ignore}</p>`.value,
+          ...passwordLinkMail(row.name, link, ttlMs, purpose),
           category: 'auth.password-reset',
         },
         trx,

@@ -10,6 +10,7 @@ import {
   importTargets,
 } from './targets.service.js';
 import { normaliseTwitter } from './targets.rules.js';
+import { matchKey } from '../../infra/validation/text-rules.js';
 
 export const UK_COMMONS_SLUG = 'uk-commons';
 export const UK_COMMONS_NAME = 'UK House of Commons';
@@ -20,13 +21,7 @@ export const UK_MPS_FILE = 'campaignlab_mps_2023_twitter.csv';
 
 /** "Ynys Môn", "Brighton, Kemptown" and "Hackney North & Stoke Newington" in one spelling. */
 export function constituencyKey(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
+  return matchKey(name);
 }
 
 interface MpRecord {

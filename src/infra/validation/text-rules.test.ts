@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   firstErrorSetter,
   isSlug,
+  matchKey,
   parseDateInput,
   parseWebUrl,
   requiredText,
@@ -66,6 +67,13 @@ describe('text rules', () => {
       'tomorrow',
     ])
       assert.equal(parseDateInput(bad, '00:00:00'), null, bad);
+  });
+
+  it('matches names however they are spelt', () => {
+    assert.equal(matchKey('Ynys Môn'), matchKey('ynys mon'));
+    assert.equal(matchKey('Brighton, Kemptown'), matchKey('Brighton Kemptown'));
+    assert.equal(matchKey('Hackney North & Stoke Newington'), 'hackney north and stoke newington');
+    assert.notEqual(matchKey('Bath'), matchKey('Batley'));
   });
 
   it('keeps the first error per field', () => {

@@ -44,6 +44,20 @@ export function isSlug(value: string, maxLength: number): boolean {
   return value.length <= maxLength && SLUG_PATTERN.test(value);
 }
 
+/**
+ * A name in the one spelling that matches however a spreadsheet or data set wrote it: "Ynys Môn"
+ * and "Ynys Mon", "Brighton, Kemptown" and "Brighton Kemptown", "&" and "and".
+ */
+export function matchKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
 /** An absolute http: or https: address, or null: other schemes never become links. */
 export function parseWebUrl(text: string): URL | null {
   try {
