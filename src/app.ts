@@ -3,6 +3,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config.js';
 import { FEATURES } from './features/index.js';
+import { type Clock, systemClock } from './infra/cache/clock.js';
 import { AuditLog } from './infra/audit/audit-log.js';
 import { type GuardedRoute, registerGuard } from './infra/auth/guard.js';
 import { SessionStore } from './infra/auth/sessions.js';
@@ -23,6 +24,8 @@ declare module 'fastify' {
     guardedRoutes: GuardedRoute[];
     /** Whether HTTP is surging: the in-process job worker steps aside while it is. */
     surge: SurgeGauge;
+    /** What the in-memory caches read the time from. */
+    clock: Clock;
   }
 }
 
@@ -31,6 +34,8 @@ export interface BuildOptions {
   db?: Db;
   /** Register Node process metrics (once per process: the server does, tests don't). */
   processMetrics?: boolean;
+  /** Tests pass a clock they advance, to expire caches without waiting. */
+  clock?: Clock;
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -59,6 +64,7 @@ export async function buildApp(
     logController: new LogController({ disableRequestLogging: true }),
   });
   app.decorate('services', services);
+  app.decorate('clock', options.clock ?? systemClock);
   app.decorate('guardedRoutes', [] as GuardedRoute[]);
   app.decorate(
     'adminNav',

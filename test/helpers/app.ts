@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { type BuildOptions, buildApp } from '../../src/app.js';
 import { type Config, testConfig } from '../../src/config.js';
 import type { Db } from '../../src/infra/db/database.js';
 
@@ -7,8 +7,9 @@ import type { Db } from '../../src/infra/db/database.js';
 export async function createTestApp(
   db: Db,
   overrides: Partial<Config> = {},
+  options: Pick<BuildOptions, 'clock'> = {},
 ): Promise<FastifyInstance> {
-  const app = await buildApp(testConfig(overrides), { db });
+  const app = await buildApp(testConfig(overrides), { ...options, db });
   await app.ready();
   return app;
 }
