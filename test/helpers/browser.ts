@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { after, before } from 'node:test';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { buildApp } from '../../src/app.js';
+import { type BuildOptions, buildApp } from '../../src/app.js';
 import { type Config, testConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/infra/db/database.js';
 import { Worker } from '../../src/infra/jobs/worker.js';
@@ -33,7 +33,10 @@ export interface LiveServer {
  * The real app listening on a loopback port with its own SQLite file and an in-process job
  * worker, as `npm start` runs it.
  */
-export async function startLiveServer(overrides: Partial<Config> = {}): Promise<LiveServer> {
+export async function startLiveServer(
+  overrides: Partial<Config> = {},
+  options: Pick<BuildOptions, 'clock'> = {},
+): Promise<LiveServer> {
   const dir = mkdtempSync(join(tmpdir(), 'rally-browser-'));
   const db = openDatabase(`sqlite:${join(dir, 'browser.db')}`);
   // BASE_URL must match the listening port for Origin checks and mailed links; listen first
@@ -45,6 +48,7 @@ export async function startLiveServer(overrides: Partial<Config> = {}): Promise<
   await new Promise((resolve) => probe.close(resolve));
   const baseUrl = `http://127.0.0.1:${port}`;
   const app = await buildApp(testConfig({ baseUrl, port, host: '127.0.0.1', ...overrides }), {
+    ...options,
     db,
   });
   await app.listen({ port, host: '127.0.0.1' });
@@ -97,10 +101,13 @@ export interface BrowserSuite {
 }
 
 /** Inside a describe: one live server and one Chromium for the suite, closed after it. */
-export function useBrowserSuite(overrides: Partial<Config> = {}): BrowserSuite {
+export function useBrowserSuite(
+  overrides: Partial<Config> = {},
+  options: Pick<BuildOptions, 'clock'> = {},
+): BrowserSuite {
   const suite = {} as BrowserSuite;
   before(async () => {
-    suite.server = await startLiveServer(overrides);
+    suite.server = await startLiveServer(overrides, options);
     suite.browser = await launchBrowser();
   });
   after(async () => {
