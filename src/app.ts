@@ -22,6 +22,7 @@ declare module 'fastify' {
     guardedRoutes: GuardedRoute[];
     /** Whether HTTP is surging: the in-process job worker steps aside while it is. */
     surge: SurgeGauge;
+    /** What the in-memory caches read the time from. */
   }
 }
 

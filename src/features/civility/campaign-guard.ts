@@ -3,6 +3,7 @@
  * campaign chose (kept in the settings table, edited on /admin/civility). Every feature that
  * publishes or sends text calls `campaignGuard(db)` and nothing else reads thresholds.
  */
+import { LoadingCache } from '../../infra/cache/ttl-cache.js';
 import { getSetting, setSetting } from '../../infra/db/settings.js';
 import type { Db } from '../../infra/db/database.js';
 import { CIVILITY_CONFIG, type CivilityThresholds, withThresholds } from './civility.config.js';
@@ -14,7 +15,21 @@ const THRESHOLDS_KEY = 'civility.thresholds';
 let model: CivilityModel | undefined;
 /** Other processes (a separate worker, a second server) pick up changed thresholds this soon. */
 export const THRESHOLDS_REFRESH_MS = 30_000;
-const guards = new WeakMap<Db, { guard: Promise<CivilityGuard>; loadedAt: number }>();
+/**
+ * Per database (tests open many), one guard: shared by concurrent first callers, and a failed
+ * settings read is not kept, so the next call tries again rather than failing for 30 s.
+ */
+const guards = new WeakMap<Db, LoadingCache<CivilityGuard>>();
+const GUARD_KEY = 'guard';
+
+function guardCacheOf(db: Db): LoadingCache<CivilityGuard> {
+  let cache = guards.get(db);
+  if (!cache) {
+    cache = new LoadingCache(THRESHOLDS_REFRESH_MS, () => loadGuard(db), { max: 1 });
+    guards.set(db, cache);
+  }
+  return cache;
+}
 
 function guardWith(thresholds: CivilityThresholds): CivilityGuard {
   model ??= CivilityModel.load();
@@ -35,12 +50,9 @@ async function loadGuard(db: Db): Promise<CivilityGuard> {
 }
 
 /** The campaign's guard: loaded per database, re-read every THRESHOLDS_REFRESH_MS. */
-export function campaignGuard(db: Db): Promise<CivilityGuard> {
-  const cached = guards.get(db);
-  if (cached && Date.now() - cached.loadedAt < THRESHOLDS_REFRESH_MS) return cached.guard;
-  const guard = loadGuard(db);
-  guards.set(db, { guard, loadedAt: Date.now() });
-  return guard;
+export async function campaignGuard(db: Db): Promise<CivilityGuard> {
+  // loadGuard always returns a guard; the cache's type also allows "nothing found".
+  return (await guardCacheOf(db).get(GUARD_KEY)) ?? loadGuard(db);
 }
 
 /** Validates (0 ≤ review ≤ block ≤ 1), stores and applies new thresholds at once. */
@@ -50,6 +62,6 @@ export async function saveCampaignThresholds(
 ): Promise<CivilityThresholds> {
   const valid = withThresholds(thresholds).thresholds;
   await setSetting(db, THRESHOLDS_KEY, JSON.stringify(valid));
-  guards.set(db, { guard: Promise.resolve(guardWith(valid)), loadedAt: Date.now() });
+  guardCacheOf(db).set(GUARD_KEY, guardWith(valid));
   return valid;
 }

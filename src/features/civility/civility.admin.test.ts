@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs } from '../../../test/helpers/staff.js';
@@ -117,5 +118,28 @@ describeEachDatabase('civility admin page', (ctx) => {
       assert.ok(res.body.includes(message), `${review}/${block}`);
     }
     assert.deepEqual((await campaignGuard(ctx.db)).config.thresholds, CIVILITY_CONFIG.thresholds);
+  });
+});
+
+describeEachDatabase('civility guard after a failed settings read', (ctx) => {
+  let app: FastifyInstance;
+  let moderator: TestClient;
+  before(async () => {
+    app = await createTestApp(ctx.db);
+    moderator = await loginAs(app, 'moderator');
+  });
+  after(() => app.close());
+
+  it('tries the thresholds again on the next request instead of failing for 30 seconds', async () => {
+    // The settings table out of reach, as during a database blip, on the guard's first load.
+    await sql`ALTER TABLE settings RENAME TO settings_away`.execute(ctx.db.kysely);
+    try {
+      assert.equal((await moderator.get('/admin/civility')).statusCode, 500);
+    } finally {
+      await sql`ALTER TABLE settings_away RENAME TO settings`.execute(ctx.db.kysely);
+    }
+    const res = await moderator.get('/admin/civility');
+    assert.equal(res.statusCode, 200, 'the blip is over, so the page works again');
+    assert.ok(res.body.includes(`>${CIVILITY_CONFIG.thresholds.block}</strong>`));
   });
 });

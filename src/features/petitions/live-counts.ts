@@ -1,10 +1,12 @@
 import type { FastifyReply } from 'fastify';
-import { CountCache } from '../../infra/cache/count-cache.js';
+import { CountCache, type CountCacheOptions } from '../../infra/cache/count-cache.js';
 import type { Db } from '../../infra/db/database.js';
 import * as repo from './petitions.repository.js';
 
 /** How stale a served count may be: at most one count query per petition per interval. */
 export const COUNT_REFRESH_MS = 1_000;
+/** Petitions whose count is kept in memory; the least recently read are dropped first. */
+export const MAX_CACHED_COUNTS = 10_000;
 /** SSE watchers per process; beyond it new ones are told to poll count.json instead. */
 export const MAX_STREAM_WATCHERS = 100_000;
 const KEEPALIVE_MS = 25_000;
@@ -14,8 +16,11 @@ const KEEPALIVE_MS = 25_000;
  * petition per COUNT_REFRESH_MS goes to the database however many people watch.
  */
 export class LiveCounts extends CountCache {
-  constructor(db: Db) {
-    super(COUNT_REFRESH_MS, (petitionId) => repo.signatureCount(db.kysely, petitionId));
+  constructor(db: Db, options: Omit<CountCacheOptions, 'max'> = {}) {
+    super(COUNT_REFRESH_MS, (petitionId) => repo.signatureCount(db.kysely, petitionId), {
+      ...options,
+      max: MAX_CACHED_COUNTS,
+    });
   }
 }
 

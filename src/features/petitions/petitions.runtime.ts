@@ -30,12 +30,16 @@ export async function createRuntime(
   app: FastifyInstance,
   services: Services,
 ): Promise<PetitionsRuntime> {
-  const counts = new LiveCounts(services.db);
+  const counts = new LiveCounts(services.db, {
+    clock: services.clock,
+    onError: (err, petitionId) =>
+      app.log.error({ err, petitionId }, 'petition count refresh failed; serving the last count'),
+  });
   const rt: PetitionsRuntime = {
     formSecret: await getOrCreateSecret(services.db, FORM_SECRET_SETTING),
     counts,
     streams: new CountStreams(counts),
-    cache: new PublicCache(services.db),
+    cache: new PublicCache(services.db, services.clock),
     limits: new SigningLimits(),
     writer: createSignatureWriter(services.db),
     exportChunkRows: SIGNATURE_EXPORT_CHUNK_ROWS,

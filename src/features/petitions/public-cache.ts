@@ -1,3 +1,4 @@
+import type { Clock } from '../../infra/clock/clock.js';
 import { LoadingCache, TtlMap } from '../../infra/cache/ttl-cache.js';
 import type { Db } from '../../infra/db/database.js';
 import * as repo from './petitions.repository.js';
@@ -6,6 +7,8 @@ import type { PublicSnapshot } from './petitions.public.views.js';
 
 /** How long a petition's public data (text, top constituencies, recent signers) is reused. */
 export const SNAPSHOT_TTL_MS = 1_000;
+/** Petitions whose public data and page are kept in memory; the least recently read go first. */
+export const MAX_CACHED_PETITIONS = 1_000;
 export const TOP_CONSTITUENCIES = 10;
 export const RECENT_SIGNERS = 10;
 
@@ -15,14 +18,19 @@ export const RECENT_SIGNERS = 10;
  */
 export class PublicCache {
   private snapshots: LoadingCache<PublicSnapshot>;
-  private pages = new TtlMap<string>(SNAPSHOT_TTL_MS);
+  private pages: TtlMap<string>;
 
-  constructor(private readonly db: Db) {
-    this.snapshots = new LoadingCache(SNAPSHOT_TTL_MS, (slug) => this.load(slug));
+  constructor(
+    private readonly db: Db,
+    clock?: Clock,
+  ) {
+    const options = { max: MAX_CACHED_PETITIONS, ...(clock ? { clock } : {}) };
+    this.snapshots = new LoadingCache(SNAPSHOT_TTL_MS, (slug) => this.load(slug), options);
+    this.pages = new TtlMap(SNAPSHOT_TTL_MS, options);
   }
 
-  snapshot(slug: string, now = Date.now()): Promise<PublicSnapshot | undefined> {
-    return this.snapshots.get(slug, now);
+  snapshot(slug: string): Promise<PublicSnapshot | undefined> {
+    return this.snapshots.get(slug);
   }
 
   private async load(slug: string): Promise<PublicSnapshot | undefined> {
@@ -36,12 +44,12 @@ export class PublicCache {
     return { petition, targets, byConstituency, recent };
   }
 
-  page(slug: string, now = Date.now()): string | undefined {
-    return this.pages.get(slug, now);
+  page(slug: string): string | undefined {
+    return this.pages.get(slug);
   }
 
-  storePage(slug: string, htmlText: string, now = Date.now()): void {
-    this.pages.set(slug, htmlText, now);
+  storePage(slug: string, htmlText: string): void {
+    this.pages.set(slug, htmlText);
   }
 
   /** After an organiser's change in this process, show it at once. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../infra/clock/clock.js';
 import { CountCache } from '../../infra/cache/count-cache.js';
 import { LoadingCache, TtlMap } from '../../infra/cache/ttl-cache.js';
 import type { Db } from '../../infra/db/database.js';
@@ -13,6 +14,10 @@ import { STORM_SECRET_SETTING } from './storm-tokens.js';
 
 /** How long a storm's public data, rendered pages and count are reused. */
 export const STORM_CACHE_TTL_MS = 1_000;
+/** Storms whose data and count are kept in memory; the least recently read go first. */
+export const MAX_CACHED_STORMS = 1_000;
+/** Rendered storm pages kept (one per storm and suggestion shown). */
+export const MAX_CACHED_STORM_PAGES = 10_000;
 /** "I posted" clicks per IP address per storm per window (a household or office shares one). */
 export const POSTS_PER_IP_PER_WINDOW = 30;
 /** Civility checks of edited text per IP address per window (the page's script debounces). */
@@ -33,16 +38,24 @@ export interface StormSnapshot {
  */
 export class StormCache {
   private snapshots: LoadingCache<StormSnapshot>;
-  private pages = new TtlMap<string>(STORM_CACHE_TTL_MS);
+  private pages: TtlMap<string>;
   /** Database loads so far (tests check that a cached page costs none). */
   loads = 0;
 
-  constructor(private readonly db: Db) {
-    this.snapshots = new LoadingCache(STORM_CACHE_TTL_MS, (slug) => this.load(slug));
+  constructor(
+    private readonly db: Db,
+    clock?: Clock,
+  ) {
+    const timing = clock ? { clock } : {};
+    this.snapshots = new LoadingCache(STORM_CACHE_TTL_MS, (slug) => this.load(slug), {
+      max: MAX_CACHED_STORMS,
+      ...timing,
+    });
+    this.pages = new TtlMap(STORM_CACHE_TTL_MS, { max: MAX_CACHED_STORM_PAGES, ...timing });
   }
 
-  snapshot(slug: string, now = Date.now()): Promise<StormSnapshot | undefined> {
-    return this.snapshots.get(slug, now);
+  snapshot(slug: string): Promise<StormSnapshot | undefined> {
+    return this.snapshots.get(slug);
   }
 
   private async load(slug: string): Promise<StormSnapshot | undefined> {
@@ -54,12 +67,12 @@ export class StormCache {
   }
 
   /** A rendered page; the key names the storm and what varies (the suggestion shown). */
-  page(slug: string, key: string, now = Date.now()): string | undefined {
-    return this.pages.get(`${slug}\n${key}`, now);
+  page(slug: string, key: string): string | undefined {
+    return this.pages.get(`${slug}\n${key}`);
   }
 
-  storePage(slug: string, key: string, text: string, now = Date.now()): void {
-    this.pages.set(`${slug}\n${key}`, text, now);
+  storePage(slug: string, key: string, text: string): void {
+    this.pages.set(`${slug}\n${key}`, text);
   }
 
   /** After an organiser's change, show it at once. */
@@ -91,9 +104,16 @@ export async function createStormsRuntime(
 ): Promise<StormsRuntime> {
   const rt: StormsRuntime = {
     secret: await getOrCreateSecret(services.db, STORM_SECRET_SETTING),
-    cache: new StormCache(services.db),
-    counts: new CountCache(STORM_CACHE_TTL_MS, (stormId) =>
-      repo.countPosts(services.db.kysely, stormId),
+    cache: new StormCache(services.db, services.clock),
+    counts: new CountCache(
+      STORM_CACHE_TTL_MS,
+      (stormId) => repo.countPosts(services.db.kysely, stormId),
+      {
+        max: MAX_CACHED_STORMS,
+        clock: services.clock,
+        onError: (err, stormId) =>
+          app.log.error({ err, stormId }, 'storm count refresh failed; serving the last count'),
+      },
     ),
     postLimit: new RateCounter(POSTS_PER_IP_PER_WINDOW, RATE_WINDOW_MS),
     checkLimit: new RateCounter(CHECKS_PER_IP_PER_WINDOW, RATE_WINDOW_MS),

@@ -1,9 +1,12 @@
+import type { Clock } from '../../infra/clock/clock.js';
 import { LoadingCache } from '../../infra/cache/ttl-cache.js';
 import type { Db } from '../../infra/db/database.js';
 import { type Board, getTrackerBySlug, loadBoard } from './trackers.service.js';
 
 /** How long a public board's data, JSON and page are reused before reading the database again. */
 export const BOARD_TTL_MS = 2_000;
+/** Boards kept in memory; the least recently read go first. */
+export const MAX_CACHED_BOARDS = 1_000;
 
 interface Entry {
   board: Board;
@@ -20,11 +23,18 @@ interface Entry {
 export class BoardCache {
   private entries: LoadingCache<Entry>;
 
-  constructor(private readonly db: Db) {
-    this.entries = new LoadingCache(BOARD_TTL_MS, async (slug) => {
-      const board = await this.load(slug);
-      return board && { board };
-    });
+  constructor(
+    private readonly db: Db,
+    clock?: Clock,
+  ) {
+    this.entries = new LoadingCache(
+      BOARD_TTL_MS,
+      async (slug) => {
+        const board = await this.load(slug);
+        return board && { board };
+      },
+      { max: MAX_CACHED_BOARDS, ...(clock ? { clock } : {}) },
+    );
   }
 
   private async load(slug: string): Promise<Board | undefined> {
@@ -33,8 +43,8 @@ export class BoardCache {
     return loadBoard(this.db, tracker);
   }
 
-  async board(slug: string, now = Date.now()): Promise<Board | undefined> {
-    return (await this.entries.get(slug, now))?.board;
+  async board(slug: string): Promise<Board | undefined> {
+    return (await this.entries.get(slug))?.board;
   }
 
   /** The board rendered by `render` (once per board), e.g. its JSON or its unfiltered page. */
@@ -42,9 +52,8 @@ export class BoardCache {
     slug: string,
     kind: 'json' | 'page',
     render: (board: Board) => string,
-    now = Date.now(),
   ): Promise<string | undefined> {
-    const entry = await this.entries.get(slug, now);
+    const entry = await this.entries.get(slug);
     if (!entry) return undefined;
     return (entry[kind] ??= render(entry.board));
   }

@@ -1,58 +1,65 @@
-interface Entry {
-  count: number;
-  fetchedAt: number;
-  pending: Promise<number> | undefined;
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../clock/clock.js';
+import { cachePerf } from './clock.js';
+
+export interface CountCacheOptions {
+  /** Most ids kept at once; the least recently read go first. */
+  max: number;
+  clock?: Clock;
+  /** Told of every failed refresh; readers keep getting the last count meanwhile. */
+  onError?: (error: unknown, id: number) => void;
 }
 
 /**
  * Counts (signatures, posts) served from memory: readers get the cached value, and at most one
- * query per id per `ttlMs` goes to the database however many people watch.
+ * query per id per `ttlMs` goes to the database however many people watch. A refresh that fails
+ * (a database blip) keeps the last count and is tried again on the next read.
  */
 export class CountCache {
-  private entries = new Map<number, Entry>();
+  private readonly counts: LRUCache<number, number>;
   /** Database reads so far (benchmarks and tests check the one-per-interval promise). */
   queries = 0;
+  /** Database reads that failed so far. */
+  failures = 0;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly fetch: (id: number) => Promise<number>,
-  ) {}
+  constructor(ttlMs: number, load: (id: number) => Promise<number>, options: CountCacheOptions) {
+    this.counts = new LRUCache<number, number>({
+      max: options.max,
+      ttl: ttlMs,
+      // The clock is read on every lookup: a test's clock step takes effect at once.
+      ttlResolution: 0,
+      perf: cachePerf(options.clock),
+      // Once a value exists, readers never wait for the refresh.
+      allowStale: true,
+      allowStaleOnFetchRejection: true,
+      fetchMethod: async (id) => {
+        this.queries++;
+        try {
+          return await load(id);
+        } catch (error) {
+          this.failures++;
+          options.onError?.(error, id);
+          throw error;
+        }
+      },
+    });
+  }
 
-  async get(id: number, now = Date.now()): Promise<number> {
-    let entry = this.entries.get(id);
-    if (!entry) {
-      entry = { count: 0, fetchedAt: 0, pending: undefined };
-      this.entries.set(id, entry);
-    }
-    if (now - entry.fetchedAt < this.ttlMs) return entry.count;
-    const e = entry;
-    let pending = e.pending;
-    if (!pending) {
-      this.queries++;
-      pending = this.fetch(id)
-        .then((n) => {
-          e.count = n;
-          e.fetchedAt = Date.now();
-          return n;
-        })
-        .finally(() => {
-          e.pending = undefined;
-        });
-      e.pending = pending;
-    }
-    // Once a value exists, readers never wait for the refresh.
-    return e.fetchedAt > 0 ? e.count : pending;
+  async get(id: number): Promise<number> {
+    const count = await this.counts.fetch(id);
+    // Only when the very first read failed: there is no last count to fall back on.
+    if (count === undefined) throw new Error(`count ${id} could not be read`);
+    return count;
   }
 
   /** After a change in this process, the next read fetches afresh. */
   invalidate(id: number): void {
-    const entry = this.entries.get(id);
-    if (entry) entry.fetchedAt = 0;
+    this.counts.delete(id);
   }
 
   /** One more counted in this process shows at once; the next refresh brings in the others. */
   bump(id: number): void {
-    const entry = this.entries.get(id);
-    if (entry) entry.count++;
+    const count = this.counts.peek(id, { allowStale: true });
+    if (count !== undefined) this.counts.set(id, count + 1, { noUpdateTTL: true });
   }
 }

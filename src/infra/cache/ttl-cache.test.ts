@@ -1,57 +1,107 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ManualClock } from '../clock/clock.js';
 import { LoadingCache, TtlMap } from './ttl-cache.js';
 
 describe('ttl map', () => {
   it('returns a value until it is ttl old, and forgets keys on request', () => {
-    const map = new TtlMap<string>(1_000);
-    map.set('a', 'A', 10_000);
-    map.set('a\nx', 'AX', 10_000);
-    map.set('b', 'B', 10_000);
-    assert.equal(map.get('a', 10_999), 'A');
-    assert.equal(map.get('a', 11_000), undefined);
+    const clock = new ManualClock();
+    const map = new TtlMap<string>(1_000, { max: 10, clock });
+    map.set('a', 'A');
+    map.set('a\nx', 'AX');
+    map.set('b', 'B');
+    clock.advance(1_000);
+    assert.equal(map.get('a'), 'A');
+    clock.advance(1);
+    assert.equal(map.get('a'), undefined);
+    map.set('a\nx', 'AX');
+    map.set('b', 'B');
     map.deleteWhere((key) => key.startsWith('a'));
-    assert.equal(map.get('a\nx', 10_001), undefined);
-    assert.equal(map.get('b', 10_001), 'B');
+    assert.equal(map.get('a\nx'), undefined);
+    assert.equal(map.get('b'), 'B');
     map.delete('b');
-    assert.equal(map.get('b', 10_001), undefined);
+    assert.equal(map.get('b'), undefined);
+  });
+
+  it('keeps at most max values, dropping the least recently read', () => {
+    const map = new TtlMap<string>(60_000, { max: 2, clock: new ManualClock() });
+    map.set('a', 'A');
+    map.set('b', 'B');
+    map.get('a');
+    map.set('c', 'C');
+    assert.equal(map.get('a'), 'A');
+    assert.equal(map.get('b'), undefined);
+    assert.equal(map.get('c'), 'C');
   });
 });
 
 describe('loading cache', () => {
   it('loads once per ttl and shares the load between concurrent readers', async () => {
+    const clock = new ManualClock();
     let loads = 0;
-    const cache = new LoadingCache<string>(1_000, async (key) => {
-      loads++;
-      return key.toUpperCase();
-    });
-    const [a, b] = await Promise.all([cache.get('x', 0), cache.get('x', 10)]);
+    const cache = new LoadingCache<string>(
+      1_000,
+      async (key) => {
+        loads++;
+        return key.toUpperCase();
+      },
+      { max: 10, clock },
+    );
+    const [a, b] = await Promise.all([cache.get('x'), cache.get('x')]);
     assert.equal(a, 'X');
     assert.equal(b, 'X');
     assert.equal(loads, 1);
-    assert.equal(await cache.get('x', 999), 'X');
+    clock.advance(1_000);
+    assert.equal(await cache.get('x'), 'X');
     assert.equal(loads, 1);
-    await cache.get('x', 1_000);
+    clock.advance(1);
+    await cache.get('x');
     assert.equal(loads, 2, 'a stale value is loaded again');
     cache.delete('x');
-    await cache.get('x', 1_001);
+    await cache.get('x');
     assert.equal(loads, 3, 'a forgotten key is loaded again');
+    cache.set('y', 'set by hand');
+    assert.equal(await cache.get('y'), 'set by hand');
+    assert.equal(loads, 3, 'a value set by hand needs no load');
   });
 
   it('keeps neither missing values nor failed loads', async () => {
     let loads = 0;
-    const cache = new LoadingCache<string>(60_000, async (key) => {
-      loads++;
-      if (key === 'bad') throw new Error('database down');
-      return undefined;
-    });
-    assert.equal(await cache.get('unknown', 0), undefined);
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(await cache.get('unknown', 1), undefined);
+    const cache = new LoadingCache<string>(
+      60_000,
+      async (key) => {
+        loads++;
+        if (key === 'bad') throw new Error('database down');
+        return undefined;
+      },
+      { max: 10, clock: new ManualClock() },
+    );
+    assert.equal(await cache.get('unknown'), undefined);
+    assert.equal(await cache.get('unknown'), undefined);
     assert.equal(loads, 2, 'an unknown key is not remembered');
-    await assert.rejects(cache.get('bad', 0), /database down/);
-    await new Promise((resolve) => setImmediate(resolve));
-    await assert.rejects(cache.get('bad', 1), /database down/);
+    await assert.rejects(cache.get('bad'), /database down/);
+    await assert.rejects(cache.get('bad'), /database down/);
     assert.equal(loads, 4, 'a failure is not remembered');
+  });
+
+  it('keeps at most max values, dropping the least recently read', async () => {
+    let loads = 0;
+    const cache = new LoadingCache<string>(
+      60_000,
+      async (key) => {
+        loads++;
+        return key;
+      },
+      { max: 2, clock: new ManualClock() },
+    );
+    await cache.get('a');
+    await cache.get('b');
+    await cache.get('a');
+    await cache.get('c');
+    assert.equal(loads, 3);
+    await cache.get('a');
+    assert.equal(loads, 3);
+    await cache.get('b');
+    assert.equal(loads, 4);
   });
 });

@@ -1,21 +1,42 @@
 /**
  * Small in-memory caches (per process) for public pages: a crowd reading one page costs a few
- * database queries a second, not a few per reader.
+ * database queries a second, not a few per reader. Both are bounded: the least recently read
+ * keys go first once `max` is reached.
  */
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../clock/clock.js';
+import { cachePerf } from './clock.js';
+
+export interface CacheOptions {
+  /** Most keys kept at once. */
+  max: number;
+  clock?: Clock;
+}
+
+function lruOptions(ttlMs: number, options: CacheOptions) {
+  return {
+    max: options.max,
+    ttl: ttlMs,
+    // The clock is read on every lookup: a test's clock step takes effect at once.
+    ttlResolution: 0,
+    perf: cachePerf(options.clock),
+  };
+}
 
 /** Values kept for `ttlMs` after they were stored; a stale value reads as missing. */
-export class TtlMap<T> {
-  private entries = new Map<string, { value: T; at: number }>();
+export class TtlMap<T extends NonNullable<unknown>> {
+  private readonly entries: LRUCache<string, T>;
 
-  constructor(private readonly ttlMs: number) {}
-
-  get(key: string, now = Date.now()): T | undefined {
-    const hit = this.entries.get(key);
-    return hit && now - hit.at < this.ttlMs ? hit.value : undefined;
+  constructor(ttlMs: number, options: CacheOptions) {
+    this.entries = new LRUCache<string, T>(lruOptions(ttlMs, options));
   }
 
-  set(key: string, value: T, now = Date.now()): void {
-    this.entries.set(key, { value, at: now });
+  get(key: string): T | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: T): void {
+    this.entries.set(key, value);
   }
 
   delete(key: string): void {
@@ -24,34 +45,32 @@ export class TtlMap<T> {
 
   /** Forgets every key the test picks (e.g. all variants of one page). */
   deleteWhere(test: (key: string) => boolean): void {
-    for (const key of this.entries.keys()) if (test(key)) this.entries.delete(key);
+    for (const key of [...this.entries.keys()]) if (test(key)) this.entries.delete(key);
   }
 }
 
 /**
  * Values loaded per key at most once per `ttlMs`; readers during a load share its promise. A
- * load that fails or finds nothing (undefined) is not kept, so unknown keys cannot fill memory.
+ * load that fails or finds nothing (undefined) is not kept: the next read loads again, and
+ * unknown keys cannot fill memory.
  */
-export class LoadingCache<T> {
-  private entries = new Map<string, { value: Promise<T | undefined>; at: number }>();
+export class LoadingCache<T extends NonNullable<unknown>> {
+  private readonly entries: LRUCache<string, T>;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly load: (key: string) => Promise<T | undefined>,
-  ) {}
+  constructor(ttlMs: number, load: (key: string) => Promise<T | undefined>, options: CacheOptions) {
+    this.entries = new LRUCache<string, T>({
+      ...lruOptions(ttlMs, options),
+      fetchMethod: (key) => load(key),
+    });
+  }
 
-  get(key: string, now = Date.now()): Promise<T | undefined> {
-    const hit = this.entries.get(key);
-    if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const entry = { value: this.load(key), at: now };
-    this.entries.set(key, entry);
-    const drop = () => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    };
-    entry.value.then((value) => {
-      if (value === undefined) drop();
-    }, drop);
-    return entry.value;
+  get(key: string): Promise<T | undefined> {
+    return this.entries.fetch(key);
+  }
+
+  /** A value known without loading (e.g. just saved), kept for `ttlMs`. */
+  set(key: string, value: T): void {
+    this.entries.set(key, value);
   }
 
   /** After a change made in this process, the next read loads afresh. */
