@@ -56,20 +56,6 @@ export type SubmitResult =
       originality?: Originality;
     };
 
-export function formFromBody(read: (name: string) => string): LetterForm {
-  return {
-    name: read('name'),
-    email: read('email'),
-    postcode: read('postcode'),
-    address: read('address'),
-    subject: read('subject'),
-    body: read('body'),
-    targetId: read('targetId'),
-    consent: read('consent') === '1',
-    followUp: read('followUp') === '1',
-  };
-}
-
 /** The campaign's own text: brief, points and suggested subject, as one fingerprint. */
 export function briefFingerprint(campaign: CampaignRow) {
   return fingerprintOf(campaign.brief, ...pointsOf(campaign), campaign.subject ?? '');
