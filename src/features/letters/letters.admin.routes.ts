@@ -38,8 +38,7 @@ function guardText(letter: Pick<LetterRow, 'subject' | 'body'>): string {
 
 export async function lettersAdminRoutes(base: FastifyInstance, services: Services) {
   const app = typedRoutes(base);
-  const { db, audit } = services;
-  const ctx = { db, audit };
+  const { db } = services;
 
   const notFound = (req: FastifyRequest, reply: FastifyReply, what = 'letter campaign') =>
     renderAdmin(req, reply, {
@@ -125,7 +124,7 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
     { config: { role: 'organiser' }, schema: { body: campaignFormBody } },
     async (req, reply) => {
       const form = req.body;
-      const result = await createCampaign(ctx, form, requireStaff(req).id);
+      const result = await createCampaign(services, form, requireStaff(req));
       if (!result.ok)
         return renderForm(req, reply, {
           title: 'New letter campaign',
@@ -177,7 +176,8 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
           body: views.detailPage({
             campaign,
             listName:
-              (await targetListOf(db, campaign))?.name ?? 'A target list that no longer exists',
+              (await targetListOf(services, campaign))?.name ??
+              'A target list that no longer exists',
             counts:
               (await repo.statusCountsByCampaign(db.kysely, campaign.id)).get(campaign.id) ?? {},
             responses: await repo.responseRates(db.kysely, campaign.id),
@@ -212,7 +212,7 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
     (req, reply) =>
       withCampaign(req, reply, req.params.id, async (campaign) => {
         const form = req.body;
-        const result = await updateCampaign(ctx, campaign, form, requireStaff(req).id);
+        const result = await updateCampaign(services, { campaign, form }, requireStaff(req));
         if (!result.ok)
           return renderForm(req, reply, {
             title: `Edit: ${campaign.title}`,
@@ -237,7 +237,11 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
           setFlash(reply, { kind: 'error', message: 'Unknown action.' });
           return reply.redirect(views.adminBase(campaign), 303);
         }
-        const result = await changeCampaignStatus(ctx, campaign, action, requireStaff(req).id);
+        const result = await changeCampaignStatus(
+          services,
+          { campaign, action },
+          requireStaff(req),
+        );
         setFlash(
           reply,
           result.ok
@@ -281,10 +285,8 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
         }
         const result = await moderateLetter(
           services,
-          letter.id,
-          decision,
-          note,
-          requireStaff(req).id,
+          { letterId: letter.id, decision, note },
+          requireStaff(req),
         );
         setFlash(
           reply,
@@ -307,7 +309,11 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
     { config: { role: 'organiser' }, schema: { params: letterIdParams, body: noteBody } },
     (req, reply) =>
       withLetter(req, reply, req.params.letterId, async (letter) => {
-        const ok = await markBounced(services, letter.id, req.body.note, requireStaff(req).id);
+        const ok = await markBounced(
+          services,
+          { letterId: letter.id, note: req.body.note },
+          requireStaff(req),
+        );
         setFlash(
           reply,
           ok
@@ -320,7 +326,7 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
 
   app.post('/admin/letters/letter/:letterId/retry', onLetter('organiser'), (req, reply) =>
     withLetter(req, reply, req.params.letterId, async (letter) => {
-      const ok = await retryLetter(services, letter.id, requireStaff(req).id);
+      const ok = await retryLetter(services, letter.id, requireStaff(req));
       setFlash(
         reply,
         ok

@@ -232,7 +232,7 @@ export async function lettersPublicRoutes(base: FastifyInstance, services: Servi
     if (!campaign) return reply;
     if (campaign.status !== 'open') return closedNotice(req, reply, campaign);
     const postcode = req.query.postcode?.trim() ?? '';
-    const list = await targetListOf(db, campaign);
+    const list = await targetListOf(services, campaign);
     if (!list)
       return sendNotice(
         reply,
@@ -336,7 +336,7 @@ export async function lettersPublicRoutes(base: FastifyInstance, services: Servi
       if (campaign.status !== 'open')
         return sendNotice(reply, 410, 'Campaign closed', 'This campaign no longer takes letters.');
       const form = req.body;
-      const result = await submitLetter(services, campaign, form);
+      const result = await submitLetter(services, { campaign, form });
       if (result.ok)
         return privatePage(
           req,
@@ -382,59 +382,57 @@ export async function lettersPublicRoutes(base: FastifyInstance, services: Servi
   const currentEmail = async (campaign: CampaignRow, targetId: number) =>
     (await getTarget(db, campaign.target_list_id, targetId))?.email ?? null;
 
-  app.get(
-    '/letters/:slug/confirm/:token',
-    { schema: { params: confirmParams } },
-    async (req, reply) => {
-      const { slug, token } = req.params;
-      const found = await letterForToken(services, token);
-      if (!found || found.campaign.slug !== slug) return invalidLink(reply);
-      const { letter, campaign } = found;
-      if (letter.status === 'unconfirmed')
-        return privatePage(
-          req,
-          reply,
-          'Confirm your letter',
-          views.confirmPage(campaign, letter, confirmAction(slug, token), reply.generateCsrf()),
-        );
-      return privatePage(
-        req,
-        reply,
-        'Your letter',
-        views.confirmedPage(campaign, letter, true, await currentEmail(campaign, letter.target_id)),
-      );
-    },
-  );
+  const confirmPath = '/letters/:slug/confirm/:token';
+  const onConfirmLink = { schema: { params: confirmParams } };
+  /** The letter a confirmation link names, when the link is whole and for this campaign. */
+  const letterOfLink = async ({ slug, token }: { slug: string; token: string }) => {
+    const found = await letterForToken(services, token);
+    return found?.campaign.slug === slug ? found : undefined;
+  };
 
-  app.post(
-    '/letters/:slug/confirm/:token',
-    { schema: { params: confirmParams } },
-    async (req, reply) => {
-      const { slug, token } = req.params;
-      const found = await letterForToken(services, token);
-      if (!found || found.campaign.slug !== slug) return invalidLink(reply);
-      const outcome = await confirmLetter(services, token);
-      if (outcome.status === 'invalid') return invalidLink(reply);
-      if (outcome.status === 'closed')
-        return sendNotice(
-          reply,
-          410,
-          'Campaign closed',
-          'This campaign closed before you confirmed, so your letter was not sent.',
-        );
+  app.get(confirmPath, onConfirmLink, async (req, reply) => {
+    const { slug, token } = req.params;
+    const found = await letterOfLink(req.params);
+    if (!found) return invalidLink(reply);
+    const { letter, campaign } = found;
+    if (letter.status === 'unconfirmed')
       return privatePage(
         req,
         reply,
-        outcome.letter.status === 'mailto' ? 'Send your letter' : 'Thank you',
-        views.confirmedPage(
-          outcome.campaign,
-          outcome.letter,
-          outcome.status === 'already',
-          await currentEmail(outcome.campaign, outcome.letter.target_id),
-        ),
+        'Confirm your letter',
+        views.confirmPage(campaign, letter, confirmAction(slug, token), reply.generateCsrf()),
       );
-    },
-  );
+    return privatePage(
+      req,
+      reply,
+      'Your letter',
+      views.confirmedPage(campaign, letter, true, await currentEmail(campaign, letter.target_id)),
+    );
+  });
+
+  app.post(confirmPath, onConfirmLink, async (req, reply) => {
+    if (!(await letterOfLink(req.params))) return invalidLink(reply);
+    const outcome = await confirmLetter(services, req.params.token);
+    if (outcome.status === 'invalid') return invalidLink(reply);
+    if (outcome.status === 'closed')
+      return sendNotice(
+        reply,
+        410,
+        'Campaign closed',
+        'This campaign closed before you confirmed, so your letter was not sent.',
+      );
+    return privatePage(
+      req,
+      reply,
+      outcome.letter.status === 'mailto' ? 'Send your letter' : 'Thank you',
+      views.confirmedPage(
+        outcome.campaign,
+        outcome.letter,
+        outcome.status === 'already',
+        await currentEmail(outcome.campaign, outcome.letter.target_id),
+      ),
+    );
+  });
 
   const followUpAction = (token: string) => `/letters/follow-up/${encodeURIComponent(token)}`;
   const invalidFollowUp = (reply: FastifyReply) =>
@@ -476,7 +474,7 @@ export async function lettersPublicRoutes(base: FastifyInstance, services: Servi
           'Answer not understood',
           'Choose "Yes, I had a reply" or "No reply yet".',
         );
-      const result = await answerFollowUp(services, token, answer);
+      const result = await answerFollowUp(services, { token, answer });
       if (result.status === 'invalid') return invalidFollowUp(reply);
       return privatePage(
         req,
