@@ -6,6 +6,7 @@
 import { LoadingCache } from '../../infra/cache/ttl-cache.js';
 import { getSetting, setSetting } from '../../infra/db/settings.js';
 import type { Db } from '../../infra/db/database.js';
+import { type Actor, type ServiceContext, actorId } from '../../infra/service-context.js';
 import { CIVILITY_CONFIG, type CivilityThresholds, withThresholds } from './civility.config.js';
 import { type CivilityGuard, createCivilityGuard } from './civility.service.js';
 import { CivilityModel } from './model.js';
@@ -55,13 +56,24 @@ export async function campaignGuard(db: Db): Promise<CivilityGuard> {
   return (await guardCacheOf(db).get(GUARD_KEY)) ?? loadGuard(db);
 }
 
-/** Validates (0 ≤ review ≤ block ≤ 1), stores and applies new thresholds at once. */
+/**
+ * Validates (0 ≤ review ≤ block ≤ 1), stores and applies new thresholds at once, and notes the
+ * change, before and after, in the audit log.
+ */
 export async function saveCampaignThresholds(
-  db: Db,
+  ctx: Pick<ServiceContext, 'db' | 'audit'>,
   thresholds: CivilityThresholds,
+  actor: Actor,
 ): Promise<CivilityThresholds> {
+  const before = (await campaignGuard(ctx.db)).config.thresholds;
   const valid = withThresholds(thresholds).thresholds;
-  await setSetting(db, THRESHOLDS_KEY, JSON.stringify(valid));
-  guardCacheOf(db).set(GUARD_KEY, guardWith(valid));
+  await setSetting(ctx.db, THRESHOLDS_KEY, JSON.stringify(valid));
+  guardCacheOf(ctx.db).set(GUARD_KEY, guardWith(valid));
+  await ctx.audit.record({
+    actorUserId: actorId(actor),
+    action: 'civility.thresholds',
+    subjectType: 'civility',
+    details: { before, after: valid },
+  });
   return valid;
 }

@@ -119,6 +119,21 @@ describeEachDatabase('civility admin page', (ctx) => {
     }
     assert.deepEqual((await campaignGuard(ctx.db)).config.thresholds, CIVILITY_CONFIG.thresholds);
   });
+
+  it('refuses a repeated field with a 400 that names it, rather than reading it as empty', async () => {
+    const organiser = await loginAs(app, 'organiser');
+    await organiser.get('/admin/civility');
+    const text = await organiser.post('/admin/civility', { text: ['one', 'two'] });
+    assert.equal(text.statusCode, 400);
+    assert.match(text.body, /In the form, text: /);
+    await organiser.get('/admin/civility');
+    const review = await organiser.post('/admin/civility/thresholds', {
+      review: ['0.5', '0.6'],
+      block: '0.9',
+    });
+    assert.equal(review.statusCode, 400);
+    assert.match(review.body, /In the form, review: /);
+  });
 });
 
 describeEachDatabase('civility guard after a failed settings read', (ctx) => {

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
-import { formField } from '../../infra/http/form-fields.js';
+import { formText, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
 import { campaignGuard, saveCampaignThresholds } from './campaign-guard.js';
@@ -10,8 +12,16 @@ import { civilityPage } from './civility.views.js';
 
 /** Longest text the "Try the guard" form accepts. */
 export const MAX_TRY_CHARS = 5_000;
+/** What of a typed threshold goes back into the form: more than any number from 0 to 1 needs. */
+const THRESHOLD_ECHO_CHARS = 20;
 
-export async function civilityRoutes(app: FastifyInstance, { db, audit }: Services) {
+const thresholdText = formText.transform((v) => v.slice(0, THRESHOLD_ECHO_CHARS).trim());
+const tryBody = z.object({ text: formText });
+const thresholdsBody = z.object({ review: thresholdText, block: thresholdText });
+
+export async function civilityRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
+  const { db } = services;
   const moderator = { config: { role: 'moderator' as const } };
   const organiser = { config: { role: 'organiser' as const } };
 
@@ -43,8 +53,8 @@ export async function civilityRoutes(app: FastifyInstance, { db, audit }: Servic
 
   app.get('/admin/civility', moderator, (req, reply) => page(req, reply, {}));
 
-  app.post('/admin/civility', moderator, async (req, reply) => {
-    const text = formField(req.body, 'text');
+  app.post('/admin/civility', { ...moderator, schema: { body: tryBody } }, async (req, reply) => {
+    const { text } = req.body;
     if (!text.trim())
       return page(req, reply, { text, status: 400, error: 'Enter some text to assess.' });
     if (text.length > MAX_TRY_CHARS)
@@ -56,28 +66,22 @@ export async function civilityRoutes(app: FastifyInstance, { db, audit }: Servic
     return page(req, reply, { text, result: (await campaignGuard(db)).assess(text) });
   });
 
-  app.post('/admin/civility/thresholds', organiser, async (req, reply) => {
-    const input = {
-      review: formField(req.body, 'review', 20).trim(),
-      block: formField(req.body, 'block', 20).trim(),
-    };
-    const parsed = parseThresholds(input);
-    if (typeof parsed === 'string')
-      return page(req, reply, { status: 400, thresholdsError: parsed, thresholdsInput: input });
-    const before = (await campaignGuard(db)).config.thresholds;
-    const saved = await saveCampaignThresholds(db, parsed);
-    await audit.record({
-      actorUserId: req.staff?.id ?? null,
-      action: 'civility.thresholds',
-      subjectType: 'civility',
-      details: { before, after: saved },
-    });
-    setFlash(reply, {
-      kind: 'success',
-      message: `Thresholds saved: review at ${saved.review}, block at ${saved.block}.`,
-    });
-    return reply.redirect('/admin/civility', 303);
-  });
+  app.post(
+    '/admin/civility/thresholds',
+    { ...organiser, schema: { body: thresholdsBody } },
+    async (req, reply) => {
+      const input = req.body;
+      const parsed = parseThresholds(input);
+      if (typeof parsed === 'string')
+        return page(req, reply, { status: 400, thresholdsError: parsed, thresholdsInput: input });
+      const saved = await saveCampaignThresholds(services, parsed, requireStaff(req));
+      setFlash(reply, {
+        kind: 'success',
+        message: `Thresholds saved: review at ${saved.review}, block at ${saved.block}.`,
+      });
+      return reply.redirect('/admin/civility', 303);
+    },
+  );
 }
 
 function parseThresholds(input: { review: string; block: string }): CivilityThresholds | string {

@@ -21,7 +21,8 @@ export const mpCommand: CliCommand = {
   run: async (_values, positionals, cli) => {
     const input = positionals.join(' ').trim();
     if (!input) throw new Error('give a postcode, e.g. rally mp "LS28 5AB"');
-    return cli.withServices(async ({ db }) => {
+    return cli.withServices(async (services) => {
+      const { db } = services;
       const directory = await getConstituencyDirectory(db);
       const fail = (postcode: string, error: string) => {
         console.log(JSON.stringify({ postcode, candidates: [], error } satisfies MpLine));
@@ -34,7 +35,7 @@ export const mpCommand: CliCommand = {
       if (lookup.status === 'unknown') return fail(lookup.postcode, lookup.message);
       const candidates: MpLine['candidates'] = [];
       for (const c of lookup.candidates) {
-        const mp = await findMp(db, c.code);
+        const mp = await findMp(services, { code: c.code });
         candidates.push({
           constituency: c.name,
           code: c.code,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type SafeHtml, html } from '../../infra/html/html.js';
+import { answerInputErrorWith, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, renderPublic } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from './constituency-directory.js';
@@ -47,9 +48,7 @@ const adminQuery = z.object({
   q: oneValue('search', SEARCH_QUERY_MAX_LENGTH),
 });
 
-function firstIssue(error: z.ZodError): string {
-  return error.issues[0]?.message ?? 'The request was not valid.';
-}
+const codeParams = z.object({ code: z.string() });
 
 function findPage(
   req: FastifyRequest,
@@ -70,19 +69,20 @@ function findPage(
   });
 }
 
-export async function constituencyRoutes(app: FastifyInstance, { db }: Services) {
-  app.get(FIND_PATH, async (req, reply) => {
-    const parsed = findQuery.safeParse(req.query);
-    if (!parsed.success)
-      return findPage(
-        req,
-        reply,
-        html`<p class="flash flash-error" role="alert">${firstIssue(parsed.error)}</p>`,
-        {
-          status: 400,
-        },
-      );
-    const { postcode, constituency, q } = parsed.data;
+export async function constituencyRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
+  const { db } = services;
+  const findOptions = {
+    schema: { querystring: findQuery },
+    errorHandler: answerInputErrorWith((req, reply, problem) =>
+      findPage(req, reply, html`<p class="flash flash-error" role="alert">${problem}</p>`, {
+        status: 400,
+      }),
+    ),
+  };
+
+  app.get(FIND_PATH, findOptions, async (req, reply) => {
+    const { postcode, constituency, q } = req.query;
     const directory = await getConstituencyDirectory(db);
     if (!directory.isLoaded())
       return findPage(
@@ -95,7 +95,7 @@ export async function constituencyRoutes(app: FastifyInstance, { db }: Services)
       );
 
     if (constituency !== undefined && constituency.trim() !== '') {
-      const profile = await getConstituencyProfile(db, constituency);
+      const profile = await getConstituencyProfile(services, constituency);
       if (!profile)
         return findPage(
           req,
@@ -123,7 +123,7 @@ export async function constituencyRoutes(app: FastifyInstance, { db }: Services)
     if (postcode !== undefined && postcode.trim() !== '') {
       const lookup = directory.lookupPostcode(postcode);
       if (lookup.status === 'found' && lookup.candidates.length === 1) {
-        const profile = await getConstituencyProfile(db, lookup.candidates[0]!.code);
+        const profile = await getConstituencyProfile(services, lookup.candidates[0]!.code);
         if (profile)
           return findPage(
             req,
@@ -159,10 +159,10 @@ export async function constituencyRoutes(app: FastifyInstance, { db }: Services)
     );
   });
 
-  app.get('/constituencies/:code', async (req, reply) => {
-    const code = String((req.params as { code: string }).code).toUpperCase();
+  app.get('/constituencies/:code', { schema: { params: codeParams } }, async (req, reply) => {
+    const code = req.params.code.toUpperCase();
     const profile = CONSTITUENCY_CODE.test(code)
-      ? await getConstituencyProfile(db, code)
+      ? await getConstituencyProfile(services, code)
       : undefined;
     if (!profile)
       return findPage(
@@ -185,32 +185,33 @@ export async function constituencyRoutes(app: FastifyInstance, { db }: Services)
     });
   });
 
-  app.get('/admin/constituencies', { config: { role: 'viewer' } }, async (req, reply) => {
-    const parsed = adminQuery.safeParse(req.query);
+  const adminTitle = 'Constituencies';
+  const adminProblem = (req: FastifyRequest, reply: FastifyReply, problem: string) =>
+    renderAdmin(req, reply, {
+      title: adminTitle,
+      status: 400,
+      body: html`<p><a href="/admin/constituencies">Show all constituencies</a></p>`,
+      flash: { kind: 'error', message: problem },
+    });
+  const adminOptions = {
+    config: { role: 'viewer' as const },
+    schema: { querystring: adminQuery },
+    errorHandler: answerInputErrorWith(adminProblem),
+  };
+
+  app.get('/admin/constituencies', adminOptions, async (req, reply) => {
     const directory = await getConstituencyDirectory(db);
-    const title = 'Constituencies';
+    const title = adminTitle;
     if (!directory.isLoaded())
       return renderAdmin(req, reply, {
         title,
         body: html`<p>${NOT_LOADED_MESSAGE}</p>`,
       });
-    if (!parsed.success)
-      return renderAdmin(req, reply, {
-        title,
-        status: 400,
-        body: html`<p><a href="/admin/constituencies">Show all constituencies</a></p>`,
-        flash: { kind: 'error', message: firstIssue(parsed.error) },
-      });
-    const region = parsed.data.region?.trim() ?? '';
-    const q = parsed.data.q?.trim() ?? '';
+    const region = req.query.region?.trim() ?? '';
+    const q = req.query.q?.trim() ?? '';
     const regions = directory.regions();
     if (region && !regions.includes(region))
-      return renderAdmin(req, reply, {
-        title,
-        status: 400,
-        body: html`<p><a href="/admin/constituencies">Show all constituencies</a></p>`,
-        flash: { kind: 'error', message: `There is no region called “${region}”.` },
-      });
+      return adminProblem(req, reply, `There is no region called “${region}”.`);
     const matching = (q ? directory.search(q) : directory.all()).filter(
       (c) => !region || c.region === region,
     );

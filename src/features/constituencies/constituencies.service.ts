@@ -1,4 +1,4 @@
-import type { Db } from '../../infra/db/database.js';
+import type { ServiceContext } from '../../infra/service-context.js';
 import { findTargetsByDivision } from '../targets/targets.service.js';
 import { type Constituency, getConstituencyDirectory } from './constituency-directory.js';
 import { type ElectionResult, findResults } from './constituencies.repository.js';
@@ -32,10 +32,10 @@ export interface ConstituencyProfile {
   results: ElectionResult[];
 }
 
+/** The MP for a constituency; `results`, when the caller has read them, saves reading them again. */
 export async function findMp(
-  db: Db,
-  code: string,
-  results?: ElectionResult[],
+  { db }: Pick<ServiceContext, 'db'>,
+  { code, results }: { code: string; results?: ElectionResult[] },
 ): Promise<MemberOfParliament | null> {
   const [target] = await findTargetsByDivision(db, UK_COMMONS_LIST, code);
   if (target) {
@@ -67,13 +67,13 @@ export async function findMp(
 }
 
 export async function getConstituencyProfile(
-  db: Db,
+  ctx: Pick<ServiceContext, 'db'>,
   code: string,
 ): Promise<ConstituencyProfile | undefined> {
-  const constituency = (await getConstituencyDirectory(db)).get(code);
+  const constituency = (await getConstituencyDirectory(ctx.db)).get(code);
   if (!constituency) return undefined;
-  const results = await findResults(db, constituency.code);
-  const mp = await findMp(db, constituency.code, results);
+  const results = await findResults(ctx.db, constituency.code);
+  const mp = await findMp(ctx, { code: constituency.code, results });
   return { constituency, mp, results };
 }
 

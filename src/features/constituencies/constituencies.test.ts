@@ -328,7 +328,7 @@ describeEachDatabase('UK constituency data, lookup and Find your MP', (ctx) => {
       null,
     );
     assert.ok(saved.ok);
-    assert.equal((await findMp(ctx.db, PUDSEY))?.source, 'target-list');
+    assert.equal((await findMp(ctx, { code: PUDSEY }))?.source, 'target-list');
 
     const res = await client.get(`/find-your-mp?constituency=${PUDSEY}`);
     assert.equal(res.statusCode, 200);

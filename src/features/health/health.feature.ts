@@ -1,16 +1,30 @@
+import { z } from 'zod';
 import { ping } from '../../infra/db/database.js';
+import { typedRoutes } from '../../infra/http/input.js';
 import type { Feature } from '../../infra/services.js';
+
+const healthQuery = z.object({
+  deep: z
+    .string()
+    .optional()
+    .transform((v) => v === '1'),
+});
 
 export const healthFeature: Feature = {
   name: 'health',
-  routes: async (app, { db }) => {
+  routes: async (base, { db }) => {
+    const app = typedRoutes(base);
     // Answers without touching the database so load balancers can poll it cheaply;
     // /healthz?deep=1 also checks the database.
     app.get(
       '/healthz',
-      { logLevel: 'warn', config: { securityHeaders: 'open-data' } },
+      {
+        logLevel: 'warn',
+        config: { securityHeaders: 'open-data' },
+        schema: { querystring: healthQuery },
+      },
       async (req, reply) => {
-        const deep = (req.query as Record<string, string | undefined>).deep === '1';
+        const { deep } = req.query;
         if (deep) {
           try {
             await ping(db);

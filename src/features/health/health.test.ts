@@ -19,6 +19,12 @@ describeEachDatabase('health and metrics', (ctx) => {
     assert.deepEqual(deep.json(), { status: 'ok', database: ctx.dialect });
   });
 
+  it('refuses a repeated deep parameter with a 400 that names it', async () => {
+    const res = await app.inject('/healthz?deep=1&deep=1');
+    assert.equal(res.statusCode, 400);
+    assert.match(res.json<{ message: string }>().message, /In the address, deep: /);
+  });
+
   it('counts requests per route in Prometheus text format', async () => {
     await app.inject('/healthz');
     await app.inject('/no/such/page');

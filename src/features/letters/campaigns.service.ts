@@ -1,5 +1,10 @@
-import type { AuditLog } from '../../infra/audit/audit-log.js';
-import { type Db, nowIso } from '../../infra/db/database.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 import { type TargetListSummary, listTargetLists } from '../targets/targets.service.js';
 import * as repo from './letters.repository.js';
 import type { CampaignRow } from './letters.repository.js';
@@ -11,11 +16,6 @@ import {
 } from './letters.rules.js';
 import type { CampaignStatus } from './letters.tables.js';
 import { isUniqueViolation } from '../../infra/db/unique-violation.js';
-
-export interface CampaignsContext {
-  db: Db;
-  audit: AuditLog;
-}
 
 export type SaveResult = { ok: true; campaign: CampaignRow } | { ok: false; errors: Errors };
 
@@ -41,30 +41,31 @@ function columns(f: CampaignFields) {
 }
 
 async function check(
-  db: Db,
+  ctx: Pick<ServiceContext, 'db'>,
   form: CampaignForm,
 ): Promise<{ ok: true; value: CampaignFields } | { ok: false; errors: Errors }> {
   const checked = validateCampaign(form);
   if (!checked.ok) return checked;
-  const lists = await listTargetLists(db);
+  const lists = await listTargetLists(ctx.db);
   if (!lists.some((l) => l.id === checked.value.targetListId))
     return { ok: false, errors: { targetListId: 'Choose a target list that exists.' } };
   return checked;
 }
 
 export async function createCampaign(
-  ctx: CampaignsContext,
+  ctx: ServiceContext,
   form: CampaignForm,
-  actorUserId: number | null,
+  actor: Actor,
 ): Promise<SaveResult> {
-  const checked = await check(ctx.db, form);
+  const checked = await check(ctx, form);
   if (!checked.ok) return checked;
-  if (await repo.findCampaignBySlug(ctx.db.kysely, checked.value.slug))
+  if (await repo.findCampaignBySlug(queries(ctx), checked.value.slug))
     return { ok: false, errors: slugTaken(checked.value.slug) };
+  const actorUserId = actorId(actor);
   try {
-    const campaign = await ctx.db.kysely.transaction().execute(async (trx) => {
-      const now = nowIso();
-      const row = await repo.insertCampaign(trx, {
+    const campaign = await inTransaction(ctx, async (tx) => {
+      const now = tx.clock.now().toISOString();
+      const row = await repo.insertCampaign(tx.trx, {
         ...columns(checked.value),
         status: 'draft',
         created_by: actorUserId,
@@ -81,7 +82,7 @@ export async function createCampaign(
           subjectId: row.id,
           details: { slug: row.slug },
         },
-        trx,
+        tx.trx,
       );
       return row;
     });
@@ -93,12 +94,11 @@ export async function createCampaign(
 }
 
 export async function updateCampaign(
-  ctx: CampaignsContext,
-  campaign: CampaignRow,
-  form: CampaignForm,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  { campaign, form }: { campaign: CampaignRow; form: CampaignForm },
+  actor: Actor,
 ): Promise<SaveResult> {
-  const checked = await check(ctx.db, form);
+  const checked = await check(ctx, form);
   if (!checked.ok) return checked;
   const f = checked.value;
   // Links to a campaign that has taken letters are in people's mailboxes.
@@ -112,26 +112,29 @@ export async function updateCampaign(
       ok: false,
       errors: { targetListId: 'The target list of an opened campaign cannot change.' },
     };
-  const other = await repo.findCampaignBySlug(ctx.db.kysely, f.slug);
+  const other = await repo.findCampaignBySlug(queries(ctx), f.slug);
   if (other && other.id !== campaign.id) return { ok: false, errors: slugTaken(f.slug) };
   try {
-    await ctx.db.kysely.transaction().execute(async (trx) => {
-      await repo.updateCampaign(trx, campaign.id, { ...columns(f), updated_at: nowIso() });
-      await ctx.audit.record(
+    await inTransaction(ctx, async (tx) => {
+      await repo.updateCampaign(tx.trx, campaign.id, {
+        ...columns(f),
+        updated_at: tx.clock.now().toISOString(),
+      });
+      await tx.audit.record(
         {
-          actorUserId,
+          actorUserId: actorId(actor),
           action: 'letters.campaign.update',
           subjectType: 'letter_campaign',
           subjectId: campaign.id,
         },
-        trx,
+        tx.trx,
       );
     });
   } catch (err) {
     if (isUniqueViolation(err)) return { ok: false, errors: slugTaken(f.slug) };
     throw err;
   }
-  const saved = await repo.findCampaign(ctx.db.kysely, campaign.id);
+  const saved = await repo.findCampaign(queries(ctx), campaign.id);
   if (!saved) throw new Error(`letter campaign ${campaign.id} vanished`);
   return { ok: true, campaign: saved };
 }
@@ -150,30 +153,29 @@ export function isStatusAction(action: string): action is StatusAction {
 }
 
 export async function changeCampaignStatus(
-  ctx: CampaignsContext,
-  campaign: CampaignRow,
-  action: StatusAction,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  { campaign, action }: { campaign: CampaignRow; action: StatusAction },
+  actor: Actor,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const rule = STATUS_ACTIONS[action];
   if (!(rule.from as readonly string[]).includes(campaign.status))
     return { ok: false, message: `A ${campaign.status} campaign cannot be changed that way.` };
-  const now = nowIso();
-  await ctx.db.kysely.transaction().execute(async (trx) => {
-    await repo.updateCampaign(trx, campaign.id, {
+  const now = ctx.clock.now().toISOString();
+  await inTransaction(ctx, async (tx) => {
+    await repo.updateCampaign(tx.trx, campaign.id, {
       status: rule.to,
       updated_at: now,
       ...(rule.to === 'open' ? { opened_at: campaign.opened_at ?? now, closed_at: null } : {}),
       ...(rule.to === 'closed' ? { closed_at: now } : {}),
     });
-    await ctx.audit.record(
+    await tx.audit.record(
       {
-        actorUserId,
+        actorUserId: actorId(actor),
         action: `letters.campaign.${action}`,
         subjectType: 'letter_campaign',
         subjectId: campaign.id,
       },
-      trx,
+      tx.trx,
     );
   });
   return { ok: true };
@@ -189,8 +191,8 @@ export function pointsOf(campaign: Pick<CampaignRow, 'points'>): string[] {
 }
 
 export async function targetListOf(
-  db: Db,
+  ctx: Pick<ServiceContext, 'db'>,
   campaign: Pick<CampaignRow, 'target_list_id'>,
 ): Promise<TargetListSummary | undefined> {
-  return (await listTargetLists(db)).find((l) => l.id === campaign.target_list_id);
+  return (await listTargetLists(ctx.db)).find((l) => l.id === campaign.target_list_id);
 }

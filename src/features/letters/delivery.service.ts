@@ -11,6 +11,7 @@ import { type Db, nowIso } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
 import type { JobQueue } from '../../infra/jobs/job-queue.js';
 import { OutboxRepository } from '../../infra/mail/outbox.repository.js';
+import { type ServiceContext, inTransaction } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
 import { getTarget } from '../targets/targets.service.js';
 import * as repo from './letters.repository.js';
@@ -41,6 +42,8 @@ export const FOLLOW_UP_DELAY_MS = 14 * 24 * 60 * 60 * 1000;
 export const TRACK_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000];
 
 type Trx = Transaction<Database>;
+/** A context inside a transaction, as `inTransaction` hands it on. */
+export type InTransaction = ServiceContext & { trx: Trx };
 
 /**
  * The earliest moment at or after `now` that keeps every hour at most `limit` letters, given
@@ -71,12 +74,10 @@ export function nextDigestSlot(now: Date): Date {
  * never take the same slot. Returns the slot.
  */
 export async function scheduleDelivery(
-  trx: Trx,
-  jobs: JobQueue,
-  campaign: CampaignRow,
-  letter: LetterRow,
-  now: Date,
+  tx: InTransaction,
+  { campaign, letter, now }: { campaign: CampaignRow; letter: LetterRow; now: Date },
 ): Promise<string> {
+  const { trx, jobs } = tx;
   if (letter.delivery === 'digest') {
     const slot = nextDigestSlot(now).toISOString();
     if (!(await repo.digestScheduled(trx, campaign.id, letter.target_id, slot)))
@@ -95,12 +96,14 @@ export async function scheduleDelivery(
 
 /** Follow-up for a letter that has just gone out, if the campaign and the sender want one. */
 export async function scheduleFollowUp(
-  trx: Trx,
-  jobs: JobQueue,
-  campaign: Pick<CampaignRow, 'follow_up'>,
-  letter: Pick<LetterRow, 'id' | 'follow_up_wanted'>,
-  deliveredAt: Date,
+  { trx, jobs }: InTransaction,
+  input: {
+    campaign: Pick<CampaignRow, 'follow_up'>;
+    letter: Pick<LetterRow, 'id' | 'follow_up_wanted'>;
+    deliveredAt: Date;
+  },
 ): Promise<void> {
+  const { campaign, letter, deliveredAt } = input;
   if (campaign.follow_up !== 1 || letter.follow_up_wanted !== 1) return;
   await jobs.enqueue(
     FOLLOW_UP_JOB,
@@ -236,7 +239,8 @@ export function trackHandler(services: Services) {
     );
     if (letters.length === 0) return;
     const campaign = await repo.findCampaign(db.kysely, letters[0]!.campaign_id);
-    await db.kysely.transaction().execute(async (trx) => {
+    await inTransaction(services, async (tx) => {
+      const { trx } = tx;
       if (mail && mail.status === 'queued') {
         await enqueueTracking(trx, jobs, outboxId, check + 1);
         return;
@@ -252,7 +256,7 @@ export function trackHandler(services: Services) {
             };
         if (!(await repo.transition(trx, letter.id, ['sending'], patch))) continue;
         if (delivered && campaign)
-          await scheduleFollowUp(trx, jobs, campaign, letter, new Date(deliveredAt));
+          await scheduleFollowUp(tx, { campaign, letter, deliveredAt: new Date(deliveredAt) });
       }
     });
   };

@@ -11,6 +11,7 @@ import type { CampaignRow, LetterRow } from './letters.repository.js';
 import { answerFollowUp, confirmLetter, retryLetter, submitLetter } from './letters.service.js';
 import {
   type Mps,
+  at,
   SmtpPeer,
   addresses,
   letterForm,
@@ -55,17 +56,14 @@ describeEachDatabase('letter delivery', (ctx) => {
     senders++;
     const email = `sender${senders}@example.org`;
     const postcode = target.id === mps.newcastle.id ? 'NE1 4ST' : 'M1 1AE';
-    const submitted = await submitLetter(
-      app.services,
-      campaign,
-      letterForm(target, { email, name: `Sender ${senders}`, postcode }),
-      { now },
-    );
+    const submitted = await submitLetter(at(app.services, now), {
+      campaign: campaign,
+      form: letterForm(target, { email, name: `Sender ${senders}`, postcode }),
+    });
     assert.ok(submitted.ok, JSON.stringify(!submitted.ok && submitted.errors));
     const outcome = await confirmLetter(
-      app.services,
+      at(app.services, now),
       await tokenFromMail(app, 'letters.confirm', email),
-      { now },
     );
     assert.ok(outcome.status === 'confirmed');
     return outcome.letter;
@@ -210,7 +208,10 @@ describeEachDatabase('letter delivery', (ctx) => {
     assert.match(failed?.delivery_error ?? '', /Mailbox unavailable/);
 
     peer.rejectRecipients = undefined;
-    assert.equal(await retryLetter(app.services, letter.id, 1, { now: clock }), true);
+    assert.equal(
+      await retryLetter(at(app.services, clock), letter.id, { id: 1, role: 'organiser' as const }),
+      true,
+    );
     assert.equal(await status(letter), 'queued');
     await worker.runUntilIdle();
     clock = new Date(clock.getTime() + HOUR);
@@ -239,11 +240,10 @@ describeEachDatabase('letter delivery', (ctx) => {
       const campaign = await openCampaign(app, mps.listId);
       const yes = await confirmed(campaign);
       const no = await confirmed(campaign);
-      const unwilling = await submitLetter(
-        app.services,
-        campaign,
-        letterForm(mps.manchester, { email: 'quiet@example.org', followUp: false }),
-      );
+      const unwilling = await submitLetter(app.services, {
+        campaign: campaign,
+        form: letterForm(mps.manchester, { email: 'quiet@example.org', followUp: false }),
+      });
       assert.ok(unwilling.ok);
       await confirmLetter(
         app.services,
@@ -281,16 +281,14 @@ describeEachDatabase('letter delivery', (ctx) => {
       };
       await answer(yes.sender_email, 'yes');
       await answer(no.sender_email, 'no');
-      await answerFollowUp(
-        app.services,
-        await tokenFromMail(app, 'letters.follow-up', yes.sender_email),
-        'yes',
-      );
-      await answerFollowUp(
-        app.services,
-        await tokenFromMail(app, 'letters.follow-up', no.sender_email),
-        'no',
-      );
+      await answerFollowUp(app.services, {
+        token: await tokenFromMail(app, 'letters.follow-up', yes.sender_email),
+        answer: 'yes',
+      });
+      await answerFollowUp(app.services, {
+        token: await tokenFromMail(app, 'letters.follow-up', no.sender_email),
+        answer: 'no',
+      });
       const rates = await repo.responseRates(ctx.db.kysely, campaign.id);
       assert.deepEqual(
         rates.map((r) => [r.targetName, r.delivered, r.asked, r.yes, r.no]),

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { sendNotice } from '../../infra/http/public-notice.js';
-import { formField } from '../../infra/http/form-fields.js';
+import { answerInputErrorWith, typedRoutes } from '../../infra/http/input.js';
 import { renderPublic } from '../../infra/http/render.js';
 import { parsePositiveId } from '../../infra/validation/ids.js';
 import type { Services } from '../../infra/services.js';
@@ -26,30 +26,26 @@ import {
   answerFollowUp,
   confirmLetter,
   followUpFor,
-  formFromBody,
   letterForToken,
   submitLetter,
 } from './letters.service.js';
 import * as views from './letters.public.views.js';
+import {
+  campaignPageQuery,
+  confirmParams,
+  followUpBody,
+  followUpQuery,
+  letterFormBody,
+  slugParams,
+  tokenParams,
+} from './letters.input.js';
 
 /** Letters one address may send in the window: plenty for a household, few for a script. */
 export const WRITE_IP_LIMIT = { max: 20, timeWindowMs: 10 * 60 * 1000 };
 /** Targets offered as a list when the campaign's list has no places to look up. */
 export const TARGET_CHOICE_MAX = 200;
-const QUERY_MAX_LENGTH = 200;
 /** The letter form's body: the letter and its fields, with room for multi-byte text. */
 export const WRITE_BODY_LIMIT = 48 * 1024;
-
-type Query = Record<string, unknown>;
-
-/** A query parameter given once, or undefined; an array or over-long value is an error. */
-function param(query: unknown, name: string): { value?: string; error?: string } {
-  const v = (query as Query | undefined)?.[name];
-  if (v === undefined) return {};
-  if (typeof v !== 'string') return { error: `Give one ${name}.` };
-  if (v.length > QUERY_MAX_LENGTH) return { error: `The ${name} is too long.` };
-  return { value: v };
-}
 
 /** A postcode typed into the form goes back into it only when it could be one. */
 function keptPostcode(postcode: string): string {
@@ -70,7 +66,8 @@ function emptyForm(campaign: CampaignRow, targetId: number, postcode: string): L
   };
 }
 
-export async function lettersPublicRoutes(app: FastifyInstance, services: Services) {
+export async function lettersPublicRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
   const { db } = services;
 
   const page = (
@@ -130,8 +127,8 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
       status,
     });
 
-  const openCampaign = async (req: FastifyRequest, reply: FastifyReply) => {
-    const slug = (req.params as { slug: string }).slug;
+  /** The campaign a public address names (slug), or undefined once the 404 is on its way. */
+  const openCampaign = async (slug: string, reply: FastifyReply) => {
     const campaign = await repo.findCampaignBySlug(db.kysely, slug);
     if (!campaign || campaign.status === 'draft') {
       void sendNotice(
@@ -208,25 +205,34 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
     });
   });
 
-  app.get('/letters/:slug', async (req, reply) => {
-    const campaign = await openCampaign(req, reply);
-    if (!campaign) return reply;
-    if (campaign.status !== 'open')
-      return page(
-        req,
-        reply,
-        campaign,
-        html`<p class="flash flash-info" role="status">
-          This campaign is closed: it no longer takes letters. Thank you to everyone who wrote.
-        </p>`,
-      );
-    const q = Object.fromEntries(
-      ['postcode', 'constituency', 'target', 'q'].map((n) => [n, param(req.query, n)]),
+  const closedNotice = (req: FastifyRequest, reply: FastifyReply, campaign: CampaignRow) =>
+    page(
+      req,
+      reply,
+      campaign,
+      html`<p class="flash flash-info" role="status">
+        This campaign is closed: it no longer takes letters. Thank you to everyone who wrote.
+      </p>`,
     );
-    const badParam = Object.values(q).find((p) => p.error)?.error;
-    if (badParam) return postcodeProblem(req, reply, campaign, badParam, 400);
-    const postcode = q.postcode?.value?.trim() ?? '';
-    const list = await targetListOf(db, campaign);
+
+  const campaignPage = {
+    schema: { params: slugParams, querystring: campaignPageQuery },
+    // A query the page cannot read: the postcode step again, saying what was wrong.
+    errorHandler: answerInputErrorWith(async (req, reply, problem) => {
+      const slug = slugParams.safeParse(req.params).data?.slug ?? '';
+      const campaign = await openCampaign(slug, reply);
+      if (!campaign) return reply;
+      if (campaign.status !== 'open') return closedNotice(req, reply, campaign);
+      return postcodeProblem(req, reply, campaign, problem, 400);
+    }),
+  };
+
+  app.get('/letters/:slug', campaignPage, async (req, reply) => {
+    const campaign = await openCampaign(req.params.slug, reply);
+    if (!campaign) return reply;
+    if (campaign.status !== 'open') return closedNotice(req, reply, campaign);
+    const postcode = req.query.postcode?.trim() ?? '';
+    const list = await targetListOf(services, campaign);
     if (!list)
       return sendNotice(
         reply,
@@ -235,7 +241,7 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
         'This campaign has no targets to write to.',
       );
 
-    const targetParam = q.target?.value;
+    const targetParam = req.query.target;
     if (targetParam !== undefined) {
       const id = parsePositiveId(targetParam);
       const target = id === null ? undefined : await getTarget(db, list.id, id);
@@ -263,7 +269,7 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
         `${views.campaignPath(campaign)}?constituency=${encodeURIComponent(code)}${postcode ? `&postcode=${encodeURIComponent(postcode)}` : ''}`,
       searchAction: views.campaignPath(campaign),
     };
-    const constituency = q.constituency?.value?.trim();
+    const constituency = req.query.constituency?.trim();
     if (constituency) {
       const place = directory.get(constituency);
       if (!place)
@@ -299,7 +305,7 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
         status: lookup.status === 'invalid' ? 400 : lookup.status === 'unknown' ? 404 : 200,
       });
     }
-    const search = q.q?.value;
+    const search = req.query.q;
     if (search !== undefined)
       return postcodeStep(req, reply, campaign, {
         below: renderConstituencySearchResults(search, directory.search(search), chooser),
@@ -322,14 +328,15 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
     {
       bodyLimit: WRITE_BODY_LIMIT,
       config: { rateLimit: { max: WRITE_IP_LIMIT.max, timeWindow: WRITE_IP_LIMIT.timeWindowMs } },
+      schema: { params: slugParams, body: letterFormBody },
     },
     async (req, reply) => {
-      const campaign = await openCampaign(req, reply);
+      const campaign = await openCampaign(req.params.slug, reply);
       if (!campaign) return reply;
       if (campaign.status !== 'open')
         return sendNotice(reply, 410, 'Campaign closed', 'This campaign no longer takes letters.');
-      const form = formFromBody((name) => formField(req.body, name));
-      const result = await submitLetter(services, campaign, form);
+      const form = req.body;
+      const result = await submitLetter(services, { campaign, form });
       if (result.ok)
         return privatePage(
           req,
@@ -375,10 +382,18 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
   const currentEmail = async (campaign: CampaignRow, targetId: number) =>
     (await getTarget(db, campaign.target_list_id, targetId))?.email ?? null;
 
-  app.get('/letters/:slug/confirm/:token', async (req, reply) => {
-    const { slug, token } = req.params as { slug: string; token: string };
+  const confirmPath = '/letters/:slug/confirm/:token';
+  const onConfirmLink = { schema: { params: confirmParams } };
+  /** The letter a confirmation link names, when the link is whole and for this campaign. */
+  const letterOfLink = async ({ slug, token }: { slug: string; token: string }) => {
     const found = await letterForToken(services, token);
-    if (!found || found.campaign.slug !== slug) return invalidLink(reply);
+    return found?.campaign.slug === slug ? found : undefined;
+  };
+
+  app.get(confirmPath, onConfirmLink, async (req, reply) => {
+    const { slug, token } = req.params;
+    const found = await letterOfLink(req.params);
+    if (!found) return invalidLink(reply);
     const { letter, campaign } = found;
     if (letter.status === 'unconfirmed')
       return privatePage(
@@ -395,11 +410,9 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
     );
   });
 
-  app.post('/letters/:slug/confirm/:token', async (req, reply) => {
-    const { slug, token } = req.params as { slug: string; token: string };
-    const found = await letterForToken(services, token);
-    if (!found || found.campaign.slug !== slug) return invalidLink(reply);
-    const outcome = await confirmLetter(services, token);
+  app.post(confirmPath, onConfirmLink, async (req, reply) => {
+    if (!(await letterOfLink(req.params))) return invalidLink(reply);
+    const outcome = await confirmLetter(services, req.params.token);
     if (outcome.status === 'invalid') return invalidLink(reply);
     if (outcome.status === 'closed')
       return sendNotice(
@@ -425,43 +438,50 @@ export async function lettersPublicRoutes(app: FastifyInstance, services: Servic
   const invalidFollowUp = (reply: FastifyReply) =>
     sendNotice(reply, 404, 'Link not recognised', 'This link is not valid.');
 
-  app.get('/letters/follow-up/:token', async (req, reply) => {
-    const { token } = req.params as { token: string };
-    const found = await followUpFor(services, token);
-    if (found.status === 'invalid') return invalidFollowUp(reply);
-    if (found.status === 'answered')
-      return privatePage(req, reply, 'Thank you', views.followUpThanks(found.letter, true));
-    const answer = param(req.query, 'answer').value;
-    return privatePage(
-      req,
-      reply,
-      'Did you have a reply?',
-      views.followUpPage(
-        found.letter,
-        followUpAction(token),
-        reply.generateCsrf(),
-        answer === 'yes' || answer === 'no' ? answer : undefined,
-      ),
-    );
-  });
-
-  app.post('/letters/follow-up/:token', async (req, reply) => {
-    const { token } = req.params as { token: string };
-    const answer = formField(req.body, 'answer');
-    if (answer !== 'yes' && answer !== 'no')
-      return sendNotice(
+  app.get(
+    '/letters/follow-up/:token',
+    { schema: { params: tokenParams, querystring: followUpQuery } },
+    async (req, reply) => {
+      const { token } = req.params;
+      const found = await followUpFor(services, token);
+      if (found.status === 'invalid') return invalidFollowUp(reply);
+      if (found.status === 'answered')
+        return privatePage(req, reply, 'Thank you', views.followUpThanks(found.letter, true));
+      return privatePage(
+        req,
         reply,
-        400,
-        'Answer not understood',
-        'Choose "Yes, I had a reply" or "No reply yet".',
+        'Did you have a reply?',
+        views.followUpPage(
+          found.letter,
+          followUpAction(token),
+          reply.generateCsrf(),
+          req.query.answer,
+        ),
       );
-    const result = await answerFollowUp(services, token, answer);
-    if (result.status === 'invalid') return invalidFollowUp(reply);
-    return privatePage(
-      req,
-      reply,
-      'Thank you',
-      views.followUpThanks(result.letter, result.status === 'answered'),
-    );
-  });
+    },
+  );
+
+  app.post(
+    '/letters/follow-up/:token',
+    { schema: { params: tokenParams, body: followUpBody } },
+    async (req, reply) => {
+      const { token } = req.params;
+      const { answer } = req.body;
+      if (answer !== 'yes' && answer !== 'no')
+        return sendNotice(
+          reply,
+          400,
+          'Answer not understood',
+          'Choose "Yes, I had a reply" or "No reply yet".',
+        );
+      const result = await answerFollowUp(services, { token, answer });
+      if (result.status === 'invalid') return invalidFollowUp(reply);
+      return privatePage(
+        req,
+        reply,
+        'Thank you',
+        views.followUpThanks(result.letter, result.status === 'answered'),
+      );
+    },
+  );
 }

@@ -36,7 +36,7 @@ describeEachDatabase('letters over HTTP', (ctx) => {
   const path = () => `/letters/${campaign.slug}`;
 
   /** A visitor on the letter form for Manchester Central, then posting it with `fields`. */
-  async function write(fields: Record<string, string> = {}) {
+  async function write(fields: Record<string, string | string[]> = {}) {
     n++;
     const client = visitor(app);
     const form = await client.get(`${path()}?target=${mps.manchester.id}&postcode=M1%201AE`);
@@ -130,6 +130,12 @@ describeEachDatabase('letters over HTTP', (ctx) => {
       assert.equal(res.statusCode, 422);
       assert.match(res.body, /Write your letter\./);
       assert.match(res.body, /role="alert"/);
+    });
+
+    it('refuses a letter form with a repeated field with a 400 that names it', async () => {
+      const { res } = await write({ body: [ownWords(40), ownWords(40)] });
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /In the form, body: /);
     });
 
     it(`refuses a letter over ${LETTER_MAX_LENGTH} characters`, async () => {
@@ -255,6 +261,20 @@ describeEachDatabase('letters over HTTP', (ctx) => {
       const viewed = await viewer.get(location);
       assert.equal(viewed.statusCode, 200);
       assert.doesNotMatch(viewed.body, /Open for letters|>Close</);
+    });
+
+    it('refuses a campaign form with a repeated field with a 400 that names it', async () => {
+      const organiser = await loginAs(app, 'organiser');
+      await organiser.get('/admin/letters/new');
+      const res = await organiser.post('/admin/letters', { title: ['One', 'Two'] });
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /In the form, title: /);
+      await organiser.get(`/admin/letters/${campaign.id}/edit`);
+      const status = await organiser.post(`/admin/letters/${campaign.id}/status`, {
+        action: ['open', 'close'],
+      });
+      assert.equal(status.statusCode, 400);
+      assert.match(status.body, /In the form, action: /);
     });
 
     it('shows letters, statuses and the reply table; moderators decide on held letters', async () => {

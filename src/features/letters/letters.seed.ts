@@ -157,12 +157,11 @@ async function seedLetters(services: Services, campaign: CampaignRow, listId: nu
 
 /** The demo campaign's letter drive: write to your MP about libraries, with a few letters in. */
 export async function seedLettersDemo(services: Services): Promise<void> {
-  const { db, audit } = services;
-  const list = await getTargetList(db, UK_COMMONS_SLUG);
+  const list = await getTargetList(services.db, UK_COMMONS_SLUG);
   if (!list) return;
   await giveDemoEmails(services, list.id);
   const created = await createCampaign(
-    { db, audit },
+    services,
     {
       title: 'Write to your MP: fund our libraries',
       slug: 'fund-our-libraries',
@@ -183,6 +182,6 @@ export async function seedLettersDemo(services: Services): Promise<void> {
   );
   if (!created.ok)
     throw new Error(`demo letter campaign did not validate: ${JSON.stringify(created.errors)}`);
-  await changeCampaignStatus({ db, audit }, created.campaign, 'open', null);
+  await changeCampaignStatus(services, { campaign: created.campaign, action: 'open' }, null);
   await seedLetters(services, created.campaign, list.id);
 }

@@ -20,6 +20,7 @@ import {
 } from './letters.service.js';
 import {
   type Mps,
+  at,
   letterForm,
   loadMps,
   openCampaign,
@@ -36,7 +37,7 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
   let mps: Mps;
   let organiserId: number;
   const services = () => app.services;
-  const campaigns = () => ({ db: ctx.db, audit: app.services.audit });
+  const campaigns = () => app.services;
 
   before(async () => {
     app = await createTestApp(ctx.db);
@@ -52,20 +53,20 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     const bad = await createCampaign(
       campaigns(),
       { ...emptyForm(), title: '', targetListId: '999999', minOwnWords: '-1', hourlyLimit: '0' },
-      organiserId,
+      { id: organiserId, role: 'organiser' as const },
     );
     assert.equal(bad.ok, false);
     assert.ok(!bad.ok && bad.errors.title && bad.errors.minOwnWords && bad.errors.hourlyLimit);
     const noList = await createCampaign(
       campaigns(),
       { ...emptyForm(), title: 'A', brief: 'B', targetListId: '999999' },
-      organiserId,
+      { id: organiserId, role: 'organiser' as const },
     );
     assert.deepEqual(!noList.ok && Object.keys(noList.errors), ['targetListId']);
     const reserved = await createCampaign(
       campaigns(),
       { ...emptyForm(), title: 'Follow up', brief: 'B', targetListId: String(mps.listId) },
-      organiserId,
+      { id: organiserId, role: 'organiser' as const },
     );
     assert.ok(!reserved.ok && reserved.errors.slug);
 
@@ -76,40 +77,47 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
       points: '- one\n\n* two\n',
       targetListId: String(mps.listId),
     };
-    const created = await createCampaign(campaigns(), form, organiserId);
+    const created = await createCampaign(campaigns(), form, {
+      id: organiserId,
+      role: 'organiser' as const,
+    });
     assert.ok(created.ok);
     assert.equal(created.campaign.slug, 'save-the-baths');
     assert.equal(created.campaign.status, 'draft');
     assert.equal(created.campaign.points, '["one","two"]');
-    const again = await createCampaign(campaigns(), form, organiserId);
+    const again = await createCampaign(campaigns(), form, {
+      id: organiserId,
+      role: 'organiser' as const,
+    });
     assert.ok(!again.ok && /already uses/.test(again.errors.slug ?? ''));
 
-    await changeCampaignStatus(campaigns(), created.campaign, 'open', organiserId);
+    await changeCampaignStatus(
+      campaigns(),
+      { campaign: created.campaign, action: 'open' },
+      { id: organiserId, role: 'organiser' as const },
+    );
     const opened = await repo.findCampaign(ctx.db.kysely, created.campaign.id);
     assert.equal(opened?.status, 'open');
     const moved = await updateCampaign(
       campaigns(),
-      opened,
-      { ...formOf(opened), slug: 'elsewhere' },
-      organiserId,
+      { campaign: opened, form: { ...formOf(opened), slug: 'elsewhere' } },
+      { id: organiserId, role: 'organiser' as const },
     );
     assert.ok(!moved.ok && moved.errors.slug);
     const edited = await updateCampaign(
       campaigns(),
-      opened,
-      { ...formOf(opened), hourlyLimit: '9' },
-      organiserId,
+      { campaign: opened, form: { ...formOf(opened), hourlyLimit: '9' } },
+      { id: organiserId, role: 'organiser' as const },
     );
     assert.ok(edited.ok && edited.campaign.hourly_limit === 9);
   });
 
   it('stores a letter as unconfirmed and mails the sender a single-use link', async () => {
     const campaign = await openCampaign(app, mps.listId);
-    const result = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'Store@Example.org' }),
-    );
+    const result = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, { email: 'Store@Example.org' }),
+    });
     assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
     const { letter } = result;
     assert.equal(letter.status, 'unconfirmed');
@@ -131,19 +139,18 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('on confirmation files the person, notes the letter on their timeline and queues it', async () => {
     const campaign = await openCampaign(app, mps.listId);
-    const submitted = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, {
+    const submitted = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, {
         email: 'grace@example.org',
         name: 'Grace Hopper',
         consent: true,
       }),
-    );
+    });
     assert.ok(submitted.ok);
     const token = await tokenFromMail(app, 'letters.confirm', 'grace@example.org');
     const now = new Date();
-    const outcome = await confirmLetter(services(), token, { now });
+    const outcome = await confirmLetter(at(services(), now), token);
     assert.equal(outcome.status, 'confirmed');
     assert.ok(outcome.status === 'confirmed');
     assert.equal(outcome.letter.status, 'queued');
@@ -172,11 +179,10 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     const campaign = await openCampaign(app, mps.listId);
     assert.ok(
       (
-        await submitLetter(
-          services(),
-          campaign,
-          letterForm(mps.manchester, { email: 'noconsent@example.org' }),
-        )
+        await submitLetter(services(), {
+          campaign: campaign,
+          form: letterForm(mps.manchester, { email: 'noconsent@example.org' }),
+        })
       ).ok,
     );
     await confirmLetter(
@@ -190,26 +196,22 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('refuses a second letter to the same target, and replaces an unconfirmed one', async () => {
     const campaign = await openCampaign(app, mps.listId);
-    const first = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'twice@example.org' }),
-    );
+    const first = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, { email: 'twice@example.org' }),
+    });
     assert.ok(first.ok);
-    const tooSoon = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'twice@example.org' }),
-    );
+    const tooSoon = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, { email: 'twice@example.org' }),
+    });
     assert.ok(!tooSoon.ok && tooSoon.status === 429);
     const later = new Date(Date.now() + RESEND_INTERVAL_MS + 1000);
     const body = ownWords(70);
-    const replaced = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'twice@example.org', body }),
-      { now: later },
-    );
+    const replaced = await submitLetter(at(services(), later), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, { email: 'twice@example.org', body }),
+    });
     assert.ok(replaced.ok && replaced.resent);
     assert.equal(replaced.letter.id, first.letter.id);
     assert.equal(replaced.letter.body, body.trim());
@@ -218,10 +220,8 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
       await tokenFromMail(app, 'letters.confirm', 'twice@example.org'),
     );
     const third = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'twice@example.org' }),
-      { now: new Date(later.getTime() + RESEND_INTERVAL_MS * 2) },
+      at(services(), new Date(later.getTime() + RESEND_INTERVAL_MS * 2)),
+      { campaign: campaign, form: letterForm(mps.manchester, { email: 'twice@example.org' }) },
     );
     assert.ok(!third.ok && third.status === 409);
   });
@@ -231,51 +231,49 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
       minOwnWords: '30',
       minOwnPercent: '60',
     });
-    const fromBrief = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, {
+    const fromBrief = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, {
         email: 'brief@example.org',
         body: `${campaign.brief} ${ownWords(25)}`,
       }),
-    );
+    });
     assert.ok(!fromBrief.ok && fromBrief.status === 422);
     assert.match(fromBrief.errors.body ?? '', /of your words are your own/);
     assert.ok(fromBrief.originality && fromBrief.originality.copied.length > 0);
 
     const body = ownWords(80);
-    const original = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'original@example.org', body }),
-    );
+    const original = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, { email: 'original@example.org', body }),
+    });
     assert.ok(original.ok);
-    const copy = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'copier@example.org', body: `Dear friend. ${body}` }),
-    );
+    const copy = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, {
+        email: 'copier@example.org',
+        body: `Dear friend. ${body}`,
+      }),
+    });
     assert.ok(!copy.ok && copy.status === 422);
     assert.match(copy.errors.body ?? '', /the same as another letter to/);
-    const elsewhere = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.newcastle, { email: 'copier@example.org', postcode: 'NE1 4ST', body }),
-    );
+    const elsewhere = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.newcastle, { email: 'copier@example.org', postcode: 'NE1 4ST', body }),
+    });
     assert.ok(elsewhere.ok, 'the same words to another target are not compared');
     assert.ok(COMPARED_LETTERS_MAX >= 100);
   });
 
   it('blocks an abusive letter with the reason and the words that caused it', async () => {
     const campaign = await openCampaign(app, mps.listId);
-    const result = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, {
+    const result = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, {
         email: 'abuse@example.org',
         body: `${ownWords(40)} You are a worthless piece of shit and I will find you.`,
       }),
-    );
+    });
     assert.ok(!result.ok && result.status === 422);
     assert.match(result.errors.civility ?? '', /not accepted/);
     assert.ok(result.civility?.spans.some((s) => /find you/.test(s.text)));
@@ -293,19 +291,17 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
   it('holds a letter the guard would review for a moderator, per the campaign setting', async () => {
     const text = `${ownWords(40)} They are idiots.`;
     const strict = await openCampaign(app, mps.listId, { reviewPolicy: 'block' });
-    const refused = await submitLetter(
-      services(),
-      strict,
-      letterForm(mps.manchester, { email: 'review@example.org', body: text }),
-    );
+    const refused = await submitLetter(services(), {
+      campaign: strict,
+      form: letterForm(mps.manchester, { email: 'review@example.org', body: text }),
+    });
     assert.ok(!refused.ok && refused.errors.civility);
 
     const holding = await openCampaign(app, mps.listId, { reviewPolicy: 'hold' });
-    const held = await submitLetter(
-      services(),
-      holding,
-      letterForm(mps.manchester, { email: 'review@example.org', body: text }),
-    );
+    const held = await submitLetter(services(), {
+      campaign: holding,
+      form: letterForm(mps.manchester, { email: 'review@example.org', body: text }),
+    });
     assert.ok(held.ok);
     assert.equal(held.letter.needs_review, 1);
     const outcome = await confirmLetter(
@@ -320,22 +316,31 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     );
 
     const moderator = await createStaff(ctx.db, { role: 'moderator' });
-    const approved = await moderateLetter(services(), held.letter.id, 'approve', '', moderator.id);
+    const approved = await moderateLetter(
+      services(),
+      { letterId: held.letter.id, decision: 'approve', note: '' },
+      { id: moderator.id, role: 'moderator' as const },
+    );
     assert.ok(approved.ok && approved.letter.status === 'queued');
     assert.equal(
-      (await moderateLetter(services(), held.letter.id, 'reject', '', moderator.id)).ok,
+      (
+        await moderateLetter(
+          services(),
+          { letterId: held.letter.id, decision: 'reject', note: '' },
+          { id: moderator.id, role: 'moderator' as const },
+        )
+      ).ok,
       false,
     );
 
-    const second = await submitLetter(
-      services(),
-      holding,
-      letterForm(mps.newcastle, {
+    const second = await submitLetter(services(), {
+      campaign: holding,
+      form: letterForm(mps.newcastle, {
         email: 'review2@example.org',
         postcode: 'NE1 4ST',
         body: `${ownWords(40)} They are idiots.`,
       }),
-    );
+    });
     assert.ok(second.ok);
     await confirmLetter(
       services(),
@@ -343,10 +348,8 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     );
     const rejected = await moderateLetter(
       services(),
-      second.letter.id,
-      'reject',
-      'Please keep it polite.',
-      moderator.id,
+      { letterId: second.letter.id, decision: 'reject', note: 'Please keep it polite.' },
+      { id: moderator.id, role: 'moderator' as const },
     );
     assert.ok(rejected.ok && rejected.letter.status === 'rejected');
     const notice = (await outbox(app, 'letters.rejected')).find((m) =>
@@ -357,18 +360,16 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('refuses a postcode outside the target’s constituency', async () => {
     const campaign = await openCampaign(app, mps.listId);
-    const result = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'far@example.org', postcode: 'NE1 4ST' }),
-    );
+    const result = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, { email: 'far@example.org', postcode: 'NE1 4ST' }),
+    });
     assert.ok(!result.ok && result.status === 422);
     assert.match(result.errors.postcode ?? '', /is not in Manchester Central/);
-    const unknown = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'far@example.org', postcode: 'ZZ99 9ZZ' }),
-    );
+    const unknown = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, { email: 'far@example.org', postcode: 'ZZ99 9ZZ' }),
+    });
     assert.ok(
       !unknown.ok && /could not find the postcode district/.test(unknown.errors.postcode ?? ''),
     );
@@ -376,11 +377,10 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('sends a letter to a target without email through the sender’s own mail', async () => {
     const campaign = await openCampaign(app, mps.listId);
-    const submitted = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.noEmail, { email: 'mailto@example.org', postcode: 'SW1A 1AA' }),
-    );
+    const submitted = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.noEmail, { email: 'mailto@example.org', postcode: 'SW1A 1AA' }),
+    });
     assert.ok(submitted.ok);
     assert.equal(submitted.letter.delivery, 'mailto');
     const outcome = await confirmLetter(
@@ -397,21 +397,24 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('sends the writer of an approved mailto letter a fresh link to send it', async () => {
     const campaign = await openCampaign(app, mps.listId, { deliveryMode: 'mailto' });
-    const held = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, {
+    const held = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, {
         email: 'approved@example.org',
         body: `${ownWords(40)} They are idiots.`,
       }),
-    );
+    });
     assert.ok(held.ok);
     await confirmLetter(
       services(),
       await tokenFromMail(app, 'letters.confirm', 'approved@example.org'),
     );
     const moderator = await createStaff(ctx.db, { role: 'moderator' });
-    const approved = await moderateLetter(services(), held.letter.id, 'approve', '', moderator.id);
+    const approved = await moderateLetter(
+      services(),
+      { letterId: held.letter.id, decision: 'approve', note: '' },
+      { id: moderator.id, role: 'moderator' as const },
+    );
     assert.ok(approved.ok && approved.letter.status === 'mailto');
     const token = await tokenFromMail(app, 'letters.approved', 'approved@example.org');
     const found = await letterForToken(services(), token);
@@ -422,14 +425,17 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     const campaign = await openCampaign(app, mps.listId);
     assert.ok(
       (
-        await submitLetter(
-          services(),
-          campaign,
-          letterForm(mps.manchester, { email: 'late@example.org' }),
-        )
+        await submitLetter(services(), {
+          campaign: campaign,
+          form: letterForm(mps.manchester, { email: 'late@example.org' }),
+        })
       ).ok,
     );
-    await changeCampaignStatus(campaigns(), campaign, 'close', organiserId);
+    await changeCampaignStatus(
+      campaigns(),
+      { campaign: campaign, action: 'close' },
+      { id: organiserId, role: 'organiser' as const },
+    );
     const outcome = await confirmLetter(
       services(),
       await tokenFromMail(app, 'letters.confirm', 'late@example.org'),
@@ -439,22 +445,26 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('records a follow-up answer once, on the person’s timeline', async () => {
     const campaign = await openCampaign(app, mps.listId, { deliveryMode: 'mailto' });
-    const submitted = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'answer@example.org' }),
-    );
+    const submitted = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, { email: 'answer@example.org' }),
+    });
     assert.ok(submitted.ok);
     const confirmed = new Date();
     await confirmLetter(
-      services(),
+      at(services(), confirmed),
       await tokenFromMail(app, 'letters.confirm', 'answer@example.org'),
-      { now: confirmed },
     );
     await runJobs(app, new Date(confirmed.getTime() + 15 * 24 * 3600 * 1000));
     const token = await tokenFromMail(app, 'letters.follow-up', 'answer@example.org');
-    assert.equal((await answerFollowUp(services(), token, 'yes')).status, 'open');
-    assert.equal((await answerFollowUp(services(), token, 'no')).status, 'answered');
+    assert.equal(
+      (await answerFollowUp(services(), { token: token, answer: 'yes' })).status,
+      'open',
+    );
+    assert.equal(
+      (await answerFollowUp(services(), { token: token, answer: 'no' })).status,
+      'answered',
+    );
     const letter = await repo.findLetter(ctx.db.kysely, submitted.letter.id);
     assert.equal(letter?.reply, 'yes');
     const person = await findPersonByEmail(ctx.db, 'answer@example.org');
@@ -472,11 +482,10 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('exports a person’s letters and erases them, withdrawing any not yet sent', async () => {
     const campaign = await openCampaign(app, mps.listId);
-    const submitted = await submitLetter(
-      services(),
-      campaign,
-      letterForm(mps.manchester, { email: 'erase@example.org', name: 'Eve Erased' }),
-    );
+    const submitted = await submitLetter(services(), {
+      campaign: campaign,
+      form: letterForm(mps.manchester, { email: 'erase@example.org', name: 'Eve Erased' }),
+    });
     assert.ok(submitted.ok);
     await confirmLetter(
       services(),

@@ -5,9 +5,13 @@
  * (mailto), or given its delivery slot (delivery.service.ts).
  */
 import { hashLinkToken, isLinkTokenShape, newLinkToken } from '../../infra/crypto/tokens.js';
-import type { Transaction } from 'kysely';
-import { nowIso } from '../../infra/db/database.js';
-import type { Database } from '../../infra/db/schema.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
 import type { CivilitySpan } from '../civility/civility.service.js';
 import { campaignGuard } from '../civility/campaign-guard.js';
@@ -15,7 +19,7 @@ import { getConstituencyDirectory } from '../constituencies/constituency-directo
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
 import { type Target, getTarget } from '../targets/targets.service.js';
 import { pointsOf } from './campaigns.service.js';
-import { scheduleDelivery, scheduleFollowUp } from './delivery.service.js';
+import { type InTransaction, scheduleDelivery, scheduleFollowUp } from './delivery.service.js';
 import * as repo from './letters.repository.js';
 import type { CampaignRow, LetterRow } from './letters.repository.js';
 import { approvedMail, confirmationMail, formatAddress, rejectionMail } from './letters.mail.js';
@@ -45,6 +49,9 @@ export const RESEND_INTERVAL_MS = 2 * 60 * 1000;
 /** Notes moderators write when refusing a letter. */
 export const MODERATION_NOTE_MAX_LENGTH = 500;
 
+/** Letter services also write links to the site into mail. */
+type LettersContext = ServiceContext & Pick<Services, 'config'>;
+
 export type SubmitResult =
   | { ok: true; letter: LetterRow; resent: boolean }
   | {
@@ -56,20 +63,6 @@ export type SubmitResult =
       originality?: Originality;
     };
 
-export function formFromBody(read: (name: string) => string): LetterForm {
-  return {
-    name: read('name'),
-    email: read('email'),
-    postcode: read('postcode'),
-    address: read('address'),
-    subject: read('subject'),
-    body: read('body'),
-    targetId: read('targetId'),
-    consent: read('consent') === '1',
-    followUp: read('followUp') === '1',
-  };
-}
-
 /** The campaign's own text: brief, points and suggested subject, as one fingerprint. */
 export function briefFingerprint(campaign: CampaignRow) {
   return fingerprintOf(campaign.brief, ...pointsOf(campaign), campaign.subject ?? '');
@@ -77,11 +70,11 @@ export function briefFingerprint(campaign: CampaignRow) {
 
 /** Whether the sender's postcode lies in the target's division (when the target has one). */
 async function checkConstituency(
-  services: Services,
+  ctx: Pick<ServiceContext, 'db'>,
   target: Target,
   postcode: string,
 ): Promise<{ error?: string; constituencyCode: string | null }> {
-  const directory = await getConstituencyDirectory(services.db);
+  const directory = await getConstituencyDirectory(ctx.db);
   if (!directory.isLoaded()) return { constituencyCode: null };
   const lookup = directory.lookupPostcode(postcode);
   if (lookup.status !== 'found') {
@@ -112,12 +105,10 @@ function originalityErrors(campaign: CampaignRow, target: Target, o: Originality
 
 /** Everything a submitted letter is checked against; stores it only when all pass. */
 export async function submitLetter(
-  services: Services,
-  campaign: CampaignRow,
-  form: LetterForm,
-  opts: { now?: Date } = {},
+  ctx: LettersContext,
+  { campaign, form }: { campaign: CampaignRow; form: LetterForm },
 ): Promise<SubmitResult> {
-  const { db } = services;
+  const { db } = ctx;
   const checked = validateLetter(form);
   if (!checked.ok) return { ok: false, status: 422, errors: checked.errors };
   const fields = checked.value;
@@ -131,7 +122,7 @@ export async function submitLetter(
       },
     };
   const errors: Errors = {};
-  const place = await checkConstituency(services, target, fields.postcode);
+  const place = await checkConstituency(ctx, target, fields.postcode);
   if (place.error) errors.postcode = place.error;
 
   const guardText = `${fields.subject}\n\n${fields.body}`;
@@ -143,7 +134,7 @@ export async function submitLetter(
     errors.civility = `Your letter was not accepted because parts of it read as ${verdict.labels.filter((l) => l !== 'profanity').join(', ') || verdict.labels.join(', ') || 'abusive'} (marked below). Letters that stay polite get answers: please rephrase those parts.`;
 
   const others = (
-    await repo.recentFingerprints(db.kysely, target.id, fields.email, COMPARED_LETTERS_MAX)
+    await repo.recentFingerprints(queries(ctx), target.id, fields.email, COMPARED_LETTERS_MAX)
   ).map(decodeFingerprint);
   const originality = assessOriginality(fields.body, briefFingerprint(campaign), others);
   Object.assign(errors, originalityErrors(campaign, target, originality));
@@ -157,8 +148,8 @@ export async function submitLetter(
       ...(errors.body ? { originality } : {}),
     };
 
-  const now = opts.now ?? new Date();
-  const existing = await repo.findSenderLetter(db.kysely, campaign.id, target.id, fields.email);
+  const now = ctx.clock.now();
+  const existing = await repo.findSenderLetter(queries(ctx), campaign.id, target.id, fields.email);
   if (existing && existing.status !== 'unconfirmed')
     return {
       ok: false,
@@ -182,18 +173,18 @@ export async function submitLetter(
     constituencyCode: place.constituencyCode,
     now: now.toISOString(),
   });
-  const letter = await db.kysely.transaction().execute(async (trx) => {
+  const letter = await inTransaction(ctx, async (tx) => {
     const saved = existing
-      ? await replaceUnconfirmed(trx, existing.id, row)
-      : await repo.insertLetter(trx, row);
-    const link = `${services.config.baseUrl}/letters/${campaign.slug}/confirm/${token}`;
-    await services.mailer.send(
+      ? await replaceUnconfirmed(tx, existing.id, row)
+      : await repo.insertLetter(tx.trx, row);
+    const link = `${ctx.config.baseUrl}/letters/${campaign.slug}/confirm/${token}`;
+    await tx.mailer.send(
       {
         to: formatAddress(saved.sender_name, saved.sender_email),
         ...confirmationMail(campaign, saved, link),
         category: 'letters.confirm',
       },
-      trx,
+      tx.trx,
     );
     return saved;
   });
@@ -201,12 +192,12 @@ export async function submitLetter(
 }
 
 async function replaceUnconfirmed(
-  trx: Transaction<Database>,
+  tx: InTransaction,
   id: number,
   row: repo.NewLetterRow,
 ): Promise<LetterRow> {
-  await repo.updateLetter(trx, id, row);
-  const saved = await repo.findLetter(trx, id);
+  await repo.updateLetter(tx.trx, id, row);
+  const saved = await repo.findLetter(tx.trx, id);
   if (!saved) throw new Error(`letter ${id} vanished`);
   return saved;
 }
@@ -266,13 +257,13 @@ function letterRow(
 
 /** The letter a confirmation link points at, for the page that shows it before confirming. */
 export async function letterForToken(
-  services: Services,
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
   token: string,
 ): Promise<{ letter: LetterRow; campaign: CampaignRow } | undefined> {
   if (!isLinkTokenShape(token)) return undefined;
-  const letter = await repo.findLetterByConfirmHash(services.db.kysely, hashLinkToken(token));
+  const letter = await repo.findLetterByConfirmHash(queries(ctx), hashLinkToken(token));
   if (!letter) return undefined;
-  const campaign = await repo.findCampaign(services.db.kysely, letter.campaign_id);
+  const campaign = await repo.findCampaign(queries(ctx), letter.campaign_id);
   return campaign ? { letter, campaign } : undefined;
 }
 
@@ -286,29 +277,31 @@ export type ConfirmOutcome =
  * campaign's lock): to a moderator, back to the sender (mailto), or into the delivery queue.
  */
 async function route(
-  services: Services,
-  trx: Transaction<Database>,
-  campaign: CampaignRow,
-  letter: LetterRow,
-  from: LetterStatus,
-  now: Date,
-  opts: { skipReview: boolean },
+  tx: InTransaction,
+  input: {
+    campaign: CampaignRow;
+    letter: LetterRow;
+    from: LetterStatus;
+    now: Date;
+    skipReview: boolean;
+  },
 ): Promise<boolean> {
-  if (letter.needs_review === 1 && !opts.skipReview)
-    return repo.transition(trx, letter.id, [from], { status: 'held' });
+  const { campaign, letter, from, now } = input;
+  if (letter.needs_review === 1 && !input.skipReview)
+    return repo.transition(tx.trx, letter.id, [from], { status: 'held' });
   if (letter.delivery === 'mailto') {
     if (
-      !(await repo.transition(trx, letter.id, [from], {
+      !(await repo.transition(tx.trx, letter.id, [from], {
         status: 'mailto',
         delivered_at: now.toISOString(),
       }))
     )
       return false;
-    await scheduleFollowUp(trx, services.jobs, campaign, letter, now);
+    await scheduleFollowUp(tx, { campaign, letter, deliveredAt: now });
     return true;
   }
-  const slot = await scheduleDelivery(trx, services.jobs, campaign, letter, now);
-  return repo.transition(trx, letter.id, [from], { status: 'queued', scheduled_for: slot });
+  const slot = await scheduleDelivery(tx, { campaign, letter, now });
+  return repo.transition(tx.trx, letter.id, [from], { status: 'queued', scheduled_for: slot });
 }
 
 /**
@@ -316,18 +309,15 @@ async function route(
  * letter on their timeline, and a ticked consent box becomes consent, now that the address's
  * owner has acted.
  */
-export async function confirmLetter(
-  services: Services,
-  token: string,
-  opts: { now?: Date } = {},
-): Promise<ConfirmOutcome> {
-  const { db } = services;
-  const found = await letterForToken(services, token);
+export async function confirmLetter(ctx: ServiceContext, token: string): Promise<ConfirmOutcome> {
+  const { db } = ctx;
+  const found = await letterForToken(ctx, token);
   if (!found) return { status: 'invalid' };
-  const now = opts.now ?? new Date();
+  const now = ctx.clock.now();
   // upsertPerson needs the directory; read before the transaction (SQLite has one connection).
   const directory = await getConstituencyDirectory(db);
-  return db.kysely.transaction().execute(async (trx): Promise<ConfirmOutcome> => {
+  return inTransaction(ctx, async (tx): Promise<ConfirmOutcome> => {
+    const { trx } = tx;
     const campaign = await repo.lockCampaign(trx, found.campaign.id, db.dialect);
     const letter = await repo.findLetter(trx, found.letter.id);
     if (!campaign || !letter) return { status: 'invalid' };
@@ -372,7 +362,7 @@ export async function confirmLetter(
       person_id: person.id,
       confirmed_at: now.toISOString(),
     });
-    await route(services, trx, campaign, letter, 'unconfirmed', now, { skipReview: false });
+    await route(tx, { campaign, letter, from: 'unconfirmed', now, skipReview: false });
     const updated = await repo.findLetter(trx, letter.id);
     return { status: 'confirmed', letter: updated ?? letter, campaign };
   });
@@ -382,37 +372,36 @@ export type ModerationResult = { ok: true; letter: LetterRow } | { ok: false; me
 
 /** A moderator's decision on a held letter: approved letters go on as if never held. */
 export async function moderateLetter(
-  services: Services,
-  letterId: number,
-  decision: 'approve' | 'reject',
-  note: string,
-  actorUserId: number,
-  opts: { now?: Date } = {},
+  ctx: LettersContext,
+  input: { letterId: number; decision: 'approve' | 'reject'; note: string },
+  actor: Actor,
 ): Promise<ModerationResult> {
-  const { db } = services;
-  const now = opts.now ?? new Date();
-  const cleanNote = note.trim().slice(0, MODERATION_NOTE_MAX_LENGTH) || null;
-  const found = await repo.findLetter(db.kysely, letterId);
+  const { db } = ctx;
+  const { letterId, decision } = input;
+  const now = ctx.clock.now();
+  const cleanNote = input.note.trim().slice(0, MODERATION_NOTE_MAX_LENGTH) || null;
+  const found = await repo.findLetter(queries(ctx), letterId);
   if (!found) return { ok: false, message: 'No such letter.' };
-  return db.kysely.transaction().execute(async (trx): Promise<ModerationResult> => {
+  return inTransaction(ctx, async (tx): Promise<ModerationResult> => {
+    const { trx } = tx;
     const campaign = await repo.lockCampaign(trx, found.campaign_id, db.dialect);
     const letter = await repo.findLetter(trx, letterId);
     if (!campaign || !letter) return { ok: false, message: 'No such letter.' };
     if (letter.status !== 'held')
       return { ok: false, message: 'This letter is no longer waiting for a moderator.' };
     await repo.updateLetter(trx, letter.id, {
-      moderated_by: actorUserId,
+      moderated_by: actorId(actor),
       moderated_at: now.toISOString(),
       moderation_note: cleanNote,
     });
     if (decision === 'approve') {
-      await route(services, trx, campaign, letter, 'held', now, { skipReview: true });
+      await route(tx, { campaign, letter, from: 'held', now, skipReview: true });
       // A letter the sender sends themselves needs its mailto link again: a fresh link to it.
       if (letter.delivery === 'mailto') {
         const token = newLinkToken();
         await repo.updateLetter(trx, letter.id, { confirm_token_hash: hashLinkToken(token) });
-        const link = `${services.config.baseUrl}/letters/${campaign.slug}/confirm/${token}`;
-        await services.mailer.send(
+        const link = `${ctx.config.baseUrl}/letters/${campaign.slug}/confirm/${token}`;
+        await tx.mailer.send(
           {
             to: formatAddress(letter.sender_name, letter.sender_email),
             ...approvedMail(letter, link),
@@ -423,7 +412,7 @@ export async function moderateLetter(
       }
     } else {
       await repo.transition(trx, letter.id, ['held'], { status: 'rejected' });
-      await services.mailer.send(
+      await tx.mailer.send(
         {
           to: formatAddress(letter.sender_name, letter.sender_email),
           ...rejectionMail(letter, cleanNote),
@@ -444,9 +433,9 @@ export async function moderateLetter(
           { trx },
         );
     }
-    await services.audit.record(
+    await tx.audit.record(
       {
-        actorUserId,
+        actorUserId: actorId(actor),
         action: `letters.${decision}`,
         subjectType: 'letter',
         subjectId: letter.id,
@@ -461,24 +450,28 @@ export async function moderateLetter(
 
 /** An organiser records a bounce that reached the campaign's mailbox after SMTP accepted the letter. */
 export async function markBounced(
-  services: Services,
-  letterId: number,
-  note: string,
-  actorUserId: number,
+  ctx: ServiceContext,
+  { letterId, note }: { letterId: number; note: string },
+  actor: Actor,
 ): Promise<boolean> {
   const error =
     note.trim().slice(0, MODERATION_NOTE_MAX_LENGTH) || 'Bounced (marked by an organiser).';
-  return services.db.kysely.transaction().execute(async (trx) => {
+  return inTransaction(ctx, async (tx) => {
     if (
-      !(await repo.transition(trx, letterId, ['sent'], {
+      !(await repo.transition(tx.trx, letterId, ['sent'], {
         status: 'bounced',
         delivery_error: error,
       }))
     )
       return false;
-    await services.audit.record(
-      { actorUserId, action: 'letters.bounced', subjectType: 'letter', subjectId: letterId },
-      trx,
+    await tx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'letters.bounced',
+        subjectType: 'letter',
+        subjectId: letterId,
+      },
+      tx.trx,
     );
     return true;
   });
@@ -486,33 +479,32 @@ export async function markBounced(
 
 /** Sends a failed letter again (say, once the target's email has been added). */
 export async function retryLetter(
-  services: Services,
+  ctx: ServiceContext,
   letterId: number,
-  actorUserId: number,
-  opts: { now?: Date } = {},
+  actor: Actor,
 ): Promise<boolean> {
-  const { db } = services;
-  const found = await repo.findLetter(db.kysely, letterId);
+  const { db } = ctx;
+  const found = await repo.findLetter(queries(ctx), letterId);
   if (!found || found.status !== 'failed') return false;
-  return db.kysely.transaction().execute(async (trx) => {
+  return inTransaction(ctx, async (tx) => {
+    const { trx } = tx;
     const campaign = await repo.lockCampaign(trx, found.campaign_id, db.dialect);
     const letter = await repo.findLetter(trx, letterId);
     if (!campaign || letter?.status !== 'failed') return false;
-    const slot = await scheduleDelivery(
-      trx,
-      services.jobs,
-      campaign,
-      letter,
-      opts.now ?? new Date(),
-    );
+    const slot = await scheduleDelivery(tx, { campaign, letter, now: ctx.clock.now() });
     await repo.transition(trx, letterId, ['failed'], {
       status: 'queued',
       scheduled_for: slot,
       delivery_error: null,
       outbox_id: null,
     });
-    await services.audit.record(
-      { actorUserId, action: 'letters.retry', subjectType: 'letter', subjectId: letterId },
+    await tx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'letters.retry',
+        subjectType: 'letter',
+        subjectId: letterId,
+      },
       trx,
     );
     return true;
@@ -522,25 +514,27 @@ export async function retryLetter(
 export type FollowUpLookup =
   { status: 'open' | 'answered'; letter: LetterRow } | { status: 'invalid' };
 
-export async function followUpFor(services: Services, token: string): Promise<FollowUpLookup> {
+export async function followUpFor(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  token: string,
+): Promise<FollowUpLookup> {
   if (!isLinkTokenShape(token)) return { status: 'invalid' };
-  const letter = await repo.findLetterByFollowUpHash(services.db.kysely, hashLinkToken(token));
+  const letter = await repo.findLetterByFollowUpHash(queries(ctx), hashLinkToken(token));
   if (!letter) return { status: 'invalid' };
   return { status: letter.reply === null ? 'open' : 'answered', letter };
 }
 
 /** The sender's answer to "did you have a reply?": recorded once, and on their timeline. */
 export async function answerFollowUp(
-  services: Services,
-  token: string,
-  answer: ReplyAnswer,
+  ctx: ServiceContext,
+  { token, answer }: { token: string; answer: ReplyAnswer },
 ): Promise<FollowUpLookup> {
-  const found = await followUpFor(services, token);
+  const found = await followUpFor(ctx, token);
   if (found.status !== 'open') return found;
   const { letter } = found;
-  const { db } = services;
-  return db.kysely.transaction().execute(async (trx): Promise<FollowUpLookup> => {
-    if (!(await repo.recordReply(trx, letter.id, answer, nowIso())))
+  const { db } = ctx;
+  return inTransaction(ctx, async ({ trx, clock }): Promise<FollowUpLookup> => {
+    if (!(await repo.recordReply(trx, letter.id, answer, clock.now().toISOString())))
       return { status: 'answered', letter };
     if (letter.person_id !== null)
       await recordActivity(

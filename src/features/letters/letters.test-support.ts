@@ -4,6 +4,7 @@ import { type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { Worker } from '../../infra/jobs/worker.js';
+import type { Services } from '../../infra/services.js';
 import type { OutboxRow } from '../../infra/mail/outbox.repository.js';
 import { createCivilityGuard } from '../civility/civility.service.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
@@ -72,6 +73,11 @@ export async function setTargetEmail(
   if (!saved.ok) throw new Error('could not set the target email');
 }
 
+/** The services with their clock stopped at `now`: what a service does at that moment. */
+export function at(services: Services, now: Date): Services {
+  return { ...services, clock: { now: () => now } };
+}
+
 let campaignCounter = 0;
 
 export const BRIEF =
@@ -88,7 +94,7 @@ export async function openCampaign(
   overrides: Partial<CampaignForm> = {},
 ): Promise<CampaignRow> {
   campaignCounter++;
-  const ctx = { db: app.services.db, audit: app.services.audit };
+  const ctx = app.services;
   const created = await createCampaign(
     ctx,
     {
@@ -106,7 +112,7 @@ export async function openCampaign(
     null,
   );
   if (!created.ok) throw new Error(`campaign invalid: ${JSON.stringify(created.errors)}`);
-  await changeCampaignStatus(ctx, created.campaign, 'open', null);
+  await changeCampaignStatus(ctx, { campaign: created.campaign, action: 'open' }, null);
   return { ...created.campaign, status: 'open' };
 }
 

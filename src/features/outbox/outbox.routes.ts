@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { html } from '../../infra/html/html.js';
+import { answerInputErrorWith, idParams, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin } from '../../infra/http/render.js';
 import { MAIL_STATUSES } from '../../infra/mail/mail.tables.js';
 import type { OutboxRepository } from '../../infra/mail/outbox.repository.js';
@@ -42,15 +43,16 @@ const ListQuery = z.object({
     .default(1),
 });
 
-const IdParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
-
-export async function outboxRoutes(app: FastifyInstance, outbox: OutboxRepository) {
+export async function outboxRoutes(base: FastifyInstance, outbox: OutboxRepository) {
+  const app = typedRoutes(base);
   const organiser = { config: { role: 'organiser' as const } };
+  const organiserOnMail = { ...organiser, schema: { params: idParams } };
 
-  app.get('/admin/outbox', organiser, async (req, reply) => {
-    const parsed = ListQuery.safeParse(req.query);
-    if (!parsed.success) {
-      return renderAdmin(req, reply, {
+  const listOptions = {
+    ...organiser,
+    schema: { querystring: ListQuery },
+    errorHandler: answerInputErrorWith((req, reply, problem) =>
+      renderAdmin(req, reply, {
         title: 'Outbox',
         status: 400,
         body: outboxListBody({
@@ -61,11 +63,14 @@ export async function outboxRoutes(app: FastifyInstance, outbox: OutboxRepositor
           status: undefined,
           recipient: '',
           searchMaxLength: OUTBOX_SEARCH_MAX_LENGTH,
-          error: parsed.error.issues[0]?.message ?? 'Those filters are not valid.',
+          error: problem,
         }),
-      });
-    }
-    const { status, q, page } = parsed.data;
+      }),
+    ),
+  };
+
+  app.get('/admin/outbox', listOptions, async (req, reply) => {
+    const { status, q, page } = req.query;
     const result = await outbox.list(
       { status, recipient: q || undefined },
       (page - 1) * OUTBOX_PAGE_SIZE,
@@ -84,9 +89,8 @@ export async function outboxRoutes(app: FastifyInstance, outbox: OutboxRepositor
     });
   });
 
-  app.get('/admin/outbox/:id', organiser, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    const mail = params.success ? await outbox.find(params.data.id) : undefined;
+  app.get('/admin/outbox/:id', organiserOnMail, async (req, reply) => {
+    const mail = await outbox.find(req.params.id);
     if (!mail) {
       return renderAdmin(req, reply, {
         title: 'Message not found',
@@ -101,9 +105,8 @@ export async function outboxRoutes(app: FastifyInstance, outbox: OutboxRepositor
     });
   });
 
-  app.get('/admin/outbox/:id/html', organiser, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    const mail = params.success ? await outbox.find(params.data.id) : undefined;
+  app.get('/admin/outbox/:id/html', organiserOnMail, async (req, reply) => {
+    const mail = await outbox.find(req.params.id);
     if (!mail?.html_body) {
       return reply
         .code(404)

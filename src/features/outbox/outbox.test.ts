@@ -157,6 +157,18 @@ describeEachDatabase('mail outbox pages', (ctx) => {
     assert.equal((await organiser.get('/admin/outbox/999999')).statusCode, 404);
   });
 
+  it('answers a message number written any other way than plainly with 404', async () => {
+    await clearOutbox();
+    await send('plain@example.org', 'One address per message');
+    const [mail] = await ctx.db.kysely.selectFrom('mail_outbox').select('id').execute();
+    const id = mail!.id;
+    assert.equal((await organiser.get(`/admin/outbox/${id}`)).statusCode, 200);
+    for (const written of [`0${id}`, `${id}.0`, `+${id}`, `${id}e0`]) {
+      assert.equal((await organiser.get(`/admin/outbox/${written}`)).statusCode, 404, written);
+      assert.equal((await organiser.get(`/admin/outbox/${written}/html`)).statusCode, 404, written);
+    }
+  });
+
   it('pages through many messages, newest first', async () => {
     await clearOutbox();
     for (let i = 1; i <= OUTBOX_PAGE_SIZE + 1; i++) await send(`p${i}@example.org`, `Message ${i}`);

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type ZodTypeProvider,
   hasZodFastifySchemaValidationErrors,
@@ -40,6 +40,21 @@ export function describeInputError(
     return `${field}: ${issue.message}`;
   });
   return { status: 400, message: `${where}, ${fields.join('; ')}.` };
+}
+
+/**
+ * A route's own answer when its query or body fails the schema: typically the same page again
+ * with the problem shown beside the form, rather than the app's bare error page. A params failure
+ * (404) and every other error go on to the app's handler.
+ */
+export function answerInputErrorWith(
+  render: (req: FastifyRequest, reply: FastifyReply, problem: string) => unknown,
+) {
+  return (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    if (!hasZodFastifySchemaValidationErrors(error) || error.validationContext === 'params')
+      throw error;
+    return render(req, reply, error.validation[0]?.message ?? 'The request was not valid.');
+  };
 }
 
 /** Database ids as written in URLs and forms: no sign, no leading zero, at most ten digits. */
