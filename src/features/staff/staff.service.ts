@@ -1,3 +1,4 @@
+import type { Transaction } from 'kysely';
 import type { Role } from '../../infra/auth/auth.tables.js';
 import {
   generatePassword,
@@ -7,6 +8,7 @@ import {
   verifyPassword,
 } from '../../infra/auth/passwords.js';
 import { type StaffUser, hashToken, newToken } from '../../infra/auth/sessions.js';
+import type { Database } from '../../infra/db/schema.js';
 import { html } from '../../infra/html/html.js';
 import {
   type Actor,
@@ -340,18 +342,7 @@ export async function resetPassword(
     const claimedAt = ctx.clock.now().toISOString();
     if (!(await repo.claimResetToken(tokenHash, tx.trx, claimedAt)))
       return { kind: 'used' as const };
-    await repo.update(state.userId, { password_hash: passwordHash }, tx.trx);
-    await repo.retireResetTokens(state.userId, tx.trx);
-    await repo.destroySessions(state.userId, tx.trx);
-    await ctx.audit.record(
-      {
-        actorUserId: state.userId,
-        action: 'staff.password-reset',
-        subjectType: 'staff_user',
-        subjectId: state.userId,
-      },
-      tx.trx,
-    );
+    await replacePassword(tx, state.userId, passwordHash, 'staff.password-reset');
     const user = await repo.findById(state.userId, tx.trx);
     return { kind: 'done' as const, user: toUser(user as StaffRecord) };
   });
@@ -369,20 +360,26 @@ export async function changeOwnPassword(
   if (!(await verifyPassword(input.current, row.password_hash)))
     throw new StaffInputError('Your current password is not right.');
   const passwordHash = await hashPassword(input.password);
-  await inTransaction(ctx, async (tx) => {
-    await repo.update(actor.id, { password_hash: passwordHash }, tx.trx);
-    await repo.retireResetTokens(actor.id, tx.trx);
-    await repo.destroySessions(actor.id, tx.trx);
-    await ctx.audit.record(
-      {
-        actorUserId: actor.id,
-        action: 'staff.password-change',
-        subjectType: 'staff_user',
-        subjectId: actor.id,
-      },
-      tx.trx,
-    );
-  });
+  await inTransaction(ctx, (tx) =>
+    replacePassword(tx, actor.id, passwordHash, 'staff.password-change'),
+  );
+}
+
+/** A new password retires the user's reset links and ends their sessions, all in `tx`. */
+async function replacePassword(
+  tx: ServiceContext & { trx: Transaction<Database> },
+  userId: number,
+  passwordHash: string,
+  action: 'staff.password-reset' | 'staff.password-change',
+): Promise<void> {
+  const repo = staffRepo(tx);
+  await repo.update(userId, { password_hash: passwordHash }, tx.trx);
+  await repo.retireResetTokens(userId, tx.trx);
+  await repo.destroySessions(userId, tx.trx);
+  await tx.audit.record(
+    { actorUserId: userId, action, subjectType: 'staff_user', subjectId: userId },
+    tx.trx,
+  );
 }
 
 export async function changeRole(
