@@ -541,12 +541,15 @@ describeEachDatabase('comments: data layer', (ctx) => {
     );
     const person = await findPersonByEmail(ctx.db, email);
     assert.ok(person);
-    const exported = await exportPersonData(services, person.id, moderator.id);
+    const exported = await exportPersonData(services, person.id, {
+      id: moderator.id,
+      role: 'moderator',
+    });
     const mine = exported.other.comments as { comments: { text: string }[] }[];
     assert.equal(mine.length, 1);
     assert.equal(mine[0]?.comments.length, 2);
 
-    await erasePerson(services, person.id, moderator.id);
+    await erasePerson(services, person.id, { id: moderator.id, role: 'moderator' });
     const after = await commentsOf(ctx.db, thread.id);
     const text = JSON.stringify(after);
     assert.doesNotMatch(text, new RegExp(email.replace(/[.+]/g, '\\$&')));

@@ -2,7 +2,7 @@ import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
 import { renderAdmin } from '../../infra/http/render.js';
 import type { Feature } from '../../infra/services.js';
-import { StaffService } from '../staff/staff.service.js';
+import { staffNamesByIds } from '../staff/staff.service.js';
 import { type AuditRow, dashboardBody } from './dashboard.views.js';
 
 export const RECENT_EVENTS_SHOWN = 20;
@@ -11,14 +11,14 @@ export const dashboardFeature: Feature = {
   name: 'dashboard',
   nav: [{ href: '/admin', label: 'Dashboard', role: 'viewer' }],
   routes: async (app, services) => {
-    const staff = new StaffService(services);
     app.get('/admin', { config: { role: 'viewer' } }, async (req, reply) => {
       const me = requireStaff(req);
       const sections = req.server.adminNav.filter(
         (item) => item.href !== '/admin' && roleAtLeast(me.role, item.role),
       );
       const recent = await services.audit.recent(RECENT_EVENTS_SHOWN);
-      const names = await staff.namesByIds(
+      const names = await staffNamesByIds(
+        services,
         recent.flatMap((e) => (e.actor_user_id === null ? [] : [e.actor_user_id])),
       );
       const events: AuditRow[] = recent.map((e) => ({

@@ -493,12 +493,15 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     );
     const person = await findPersonByEmail(ctx.db, 'erase@example.org');
     assert.ok(person);
-    const exported = await exportPersonData(services(), person.id, organiserId);
+    const exported = await exportPersonData(services(), person.id, {
+      id: organiserId,
+      role: 'organiser',
+    });
     const letters = exported.other.letters as { subject: string; status: string }[];
     assert.equal(letters.length, 1);
     assert.equal(letters[0]?.status, 'queued');
 
-    await erasePerson(services(), person.id, organiserId);
+    await erasePerson(services(), person.id, { id: organiserId, role: 'organiser' });
     const after = await repo.findLetter(ctx.db.kysely, submitted.letter.id);
     assert.equal(after?.status, 'withdrawn');
     assert.equal(after?.body, '[erased]');

@@ -454,7 +454,7 @@ describeEachDatabase('outreach cases', (ctx) => {
     const caseId = await recordThroughForm(moderator, { postUrl: url });
     assert.equal((await caseRow(app, caseId)).person_id, personId);
     await moderator.post(`/admin/outreach/${caseId}/send`);
-    const exported = await exportPersonData(app.services, personId, user.id);
+    const exported = await exportPersonData(app.services, personId, { id: user.id, role: 'owner' });
     const cases = exported.other.outreach as {
       case: number;
       postUrl: string;
@@ -464,7 +464,7 @@ describeEachDatabase('outreach cases', (ctx) => {
     assert.equal(cases[0]?.postUrl, url);
     assert.match(cases[0]?.requestBody ?? '', /Dear Erin/);
 
-    await erasePerson(app.services, personId, user.id);
+    await erasePerson(app.services, personId, { id: user.id, role: 'owner' });
     const row = await caseRow(app, caseId);
     assert.equal(row.post_url, '[erased]');
     assert.equal(row.post_text, '[erased]');

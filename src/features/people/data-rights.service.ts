@@ -1,6 +1,11 @@
 import type { Transaction } from 'kysely';
-import { nowIso } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+} from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
 import * as repo from './people.repository.js';
 import {
@@ -21,20 +26,23 @@ export interface PersonExport {
   other: Record<string, unknown>;
 }
 
+/** Export and erasure reach every feature's records through the handlers they registered. */
+export type DataRightsContext = ServiceContext & Pick<Services, 'personData'>;
+
 /** A subject access request: everything stored on the person, as one JSON document. */
 export async function exportPersonData(
-  services: Services,
+  ctx: DataRightsContext,
   personId: number,
-  actorUserId: number,
+  actor: Actor,
 ): Promise<PersonExport> {
-  return services.db.kysely.transaction().execute(async (trx) => {
+  return inTransaction(ctx, async ({ trx }) => {
     const row = await repo.findPersonById(trx, personId);
     if (!row) throw new PersonInputError('No such person.');
     const person = toPerson(row);
     const other: Record<string, unknown> = {};
-    for (const h of services.personData) if (h.export) other[h.name] = await h.export(trx, person);
+    for (const h of ctx.personData) if (h.export) other[h.name] = await h.export(trx, person);
     const data: PersonExport = {
-      exportedAt: nowIso(),
+      exportedAt: ctx.clock.now().toISOString(),
       person,
       consents: (await repo.listConsents(trx, personId)).map((c) => ({
         id: c.id,
@@ -48,8 +56,13 @@ export async function exportPersonData(
       activities: (await repo.listActivities(trx, personId)).map(toActivity),
       other,
     };
-    await services.audit.record(
-      { actorUserId, action: 'person.export', subjectType: 'person', subjectId: personId },
+    await ctx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'person.export',
+        subjectType: 'person',
+        subjectId: personId,
+      },
       trx,
     );
     return data;
@@ -86,12 +99,12 @@ function scrubber(person: Person): (text: string) => string {
  * Consent records keep their wording (what was agreed, not who agreed).
  */
 export async function erasePerson(
-  services: Services,
+  ctx: DataRightsContext,
   personId: number,
-  actorUserId: number,
+  actor: Actor,
 ): Promise<void> {
-  const { db } = services;
-  await db.kysely.transaction().execute(async (trx) => {
+  const { db } = ctx;
+  await inTransaction(ctx, async ({ trx }) => {
     const row = await repo.findPersonById(trx, personId, { forUpdate: true, dialect: db.dialect });
     if (!row) throw new PersonInputError('No such person.');
     if (row.erased_at) throw new PersonInputError('This person has already been erased.');
@@ -104,7 +117,7 @@ export async function erasePerson(
     if (fullName.includes(' ')) needles.push(fullName, JSON.stringify(fullName).slice(1, -1));
     const uniqueNeedles = [...new Set(needles)];
 
-    const now = nowIso();
+    const now = ctx.clock.now().toISOString();
     const placeholder = erasedEmail(personId);
     await repo.updatePerson(trx, personId, {
       email: placeholder,
@@ -129,11 +142,16 @@ export async function erasePerson(
         source: scrub(consent.source),
       });
     await scrubSegments(trx, scrub, now);
-    for (const h of services.personData) if (h.erase) await h.erase(trx, person, uniqueNeedles);
-    await services.mailer.forgetRecipient(person.email, placeholder, uniqueNeedles.slice(1), trx);
-    await services.audit.redact(uniqueNeedles, trx);
-    await services.audit.record(
-      { actorUserId, action: 'person.erase', subjectType: 'person', subjectId: personId },
+    for (const h of ctx.personData) if (h.erase) await h.erase(trx, person, uniqueNeedles);
+    await ctx.mailer.forgetRecipient(person.email, placeholder, uniqueNeedles.slice(1), trx);
+    await ctx.audit.redact(uniqueNeedles, trx);
+    await ctx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'person.erase',
+        subjectType: 'person',
+        subjectId: personId,
+      },
       trx,
     );
   });

@@ -146,7 +146,11 @@ describeEachDatabase('data rights: export and erase', (ctx) => {
       action: 'petition.sign',
       details: { email: EMAIL, name: `${FIRST} ${LAST}` },
     });
-    await saveSegment(app.services, { name: 'Find Zeb', filters: { q: 'zebedee' } }, organiserId);
+    await saveSegment(
+      app.services,
+      { name: 'Find Zeb', filters: { q: 'zebedee' } },
+      { id: organiserId, role: 'organiser' },
+    );
   });
   after(() => app.close());
 

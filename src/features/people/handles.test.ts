@@ -151,7 +151,7 @@ describeEachDatabase('findPeopleByHandle', (ctx) => {
       source: 'test',
     });
     assert.deepEqual(await found('gone_soon'), [id]);
-    await erasePerson(createServices({ config: testConfig(), db: ctx.db }), id, 1);
+    await erasePerson(createServices({ config: testConfig(), db: ctx.db }), id, null);
     assert.deepEqual(await found('gone_soon'), []);
   });
 

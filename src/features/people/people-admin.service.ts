@@ -1,11 +1,15 @@
-import { nowIso } from '../../infra/db/database.js';
-import type { Services } from '../../infra/services.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
 import { PAGE_SIZE, type PeopleFilters } from './people.filters.js';
 import * as repo from './people.repository.js';
 import {
   type Person,
-  inTransaction,
   postcodeFields,
   recordConsent,
   requireEmail,
@@ -25,7 +29,6 @@ import {
   mergeTags,
   parseJsonArray,
 } from './person-input.js';
-import type { Db } from '../../infra/db/database.js';
 
 export interface PeoplePage {
   people: (Person & { emailConsent: ConsentStatus | null })[];
@@ -36,16 +39,16 @@ export interface PeoplePage {
 
 /** One page (1-based, PAGE_SIZE people, newest first) of the filtered list, with the total. */
 export async function listPeople(
-  db: Db,
-  filters: PeopleFilters,
-  page: number,
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  input: { filters: PeopleFilters; page: number },
 ): Promise<PeoplePage> {
+  const { filters, page } = input;
   const [rows, total] = await Promise.all([
-    repo.searchPeople(db.kysely, filters, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
-    repo.countPeople(db.kysely, filters),
+    repo.searchPeople(queries(ctx), filters, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+    repo.countPeople(queries(ctx), filters),
   ]);
   const consents = await repo.latestConsentStatuses(
-    db.kysely,
+    queries(ctx),
     rows.map((r) => r.id),
     'email',
   );
@@ -58,11 +61,11 @@ export async function listPeople(
 }
 
 /** Choices for the filter drop-downs: only values some supporter actually has. */
-export async function filterChoices(db: Db) {
+export async function filterChoices(ctx: Pick<ServiceContext, 'db' | 'trx'>) {
   const [constituencies, regions, actions] = await Promise.all([
-    repo.listConstituencies(db.kysely),
-    repo.listRegions(db.kysely),
-    repo.listActivityKinds(db.kysely),
+    repo.listConstituencies(queries(ctx)),
+    repo.listRegions(queries(ctx)),
+    repo.listActivityKinds(queries(ctx)),
   ]);
   return {
     constituencies: constituencies.filter(
@@ -87,12 +90,12 @@ export interface PersonEdit {
  * organiser sees the stored value in the form and chose to clear it.
  */
 export async function editPerson(
-  services: Services,
-  personId: number,
-  edit: PersonEdit,
-  actorUserId: number,
+  ctx: ServiceContext,
+  input: PersonEdit & { personId: number },
+  actor: Actor,
 ): Promise<Person> {
-  const { db } = services;
+  const { db } = ctx;
+  const { personId, ...edit } = input;
   const email = requireEmail(edit.email);
   const firstName = cleanText(edit.firstName);
   const lastName = cleanText(edit.lastName);
@@ -105,7 +108,7 @@ export async function editPerson(
   const customFields = mergeCustomFields({}, edit.customFields);
   const directory = await getConstituencyDirectory(db);
 
-  return inTransaction(db, undefined, async (trx) => {
+  return inTransaction(ctx, async ({ trx }) => {
     const row = await repo.findPersonById(trx, personId, { forUpdate: true, dialect: db.dialect });
     if (!row || row.erased_at) throw new PersonInputError('This person no longer exists.');
     if (await repo.isEmailTaken(trx, email, personId))
@@ -132,7 +135,7 @@ export async function editPerson(
       .map(([key]) => key);
     if (changed.length === 0) return toPerson(row);
     patch.search_text = searchTextOf(email, firstName, lastName);
-    patch.updated_at = nowIso();
+    patch.updated_at = ctx.clock.now().toISOString();
     await repo.updatePerson(trx, personId, patch);
     await repo.insertActivity(trx, {
       person_id: personId,
@@ -144,9 +147,9 @@ export async function editPerson(
       created_at: patch.updated_at,
     });
     // Field names only: the audit trail must not become a second copy of personal data.
-    await services.audit.record(
+    await ctx.audit.record(
       {
-        actorUserId,
+        actorUserId: actorId(actor),
         action: 'person.edit',
         subjectType: 'person',
         subjectId: personId,
@@ -159,24 +162,27 @@ export async function editPerson(
 }
 
 export async function changeTags(
-  services: Services,
-  personId: number,
-  change: { add?: string; remove?: string },
-  actorUserId: number,
+  ctx: ServiceContext,
+  change: { personId: number; add?: string; remove?: string },
+  actor: Actor,
 ): Promise<void> {
-  const { db } = services;
+  const { db } = ctx;
+  const { personId } = change;
   const tag = cleanTag(change.add ?? change.remove ?? '');
   if (!tag) throw new PersonInputError('Enter a tag.');
-  await inTransaction(db, undefined, async (trx) => {
+  await inTransaction(ctx, async ({ trx }) => {
     const row = await repo.findPersonById(trx, personId, { forUpdate: true, dialect: db.dialect });
     if (!row || row.erased_at) throw new PersonInputError('This person no longer exists.');
     const stored = parseJsonArray(row.tags);
     const tags = change.add ? mergeTags(stored, [tag]) : stored.filter((t) => t !== tag);
     if (tags.length === stored.length) return;
-    await repo.updatePerson(trx, personId, { tags: JSON.stringify(tags), updated_at: nowIso() });
-    await services.audit.record(
+    await repo.updatePerson(trx, personId, {
+      tags: JSON.stringify(tags),
+      updated_at: ctx.clock.now().toISOString(),
+    });
+    await ctx.audit.record(
       {
-        actorUserId,
+        actorUserId: actorId(actor),
         action: change.add ? 'person.tag.add' : 'person.tag.remove',
         subjectType: 'person',
         subjectId: personId,
@@ -189,19 +195,18 @@ export async function changeTags(
 
 /** A consent change a supporter asked staff for (by phone, letter…). */
 export async function recordConsentByStaff(
-  services: Services,
-  personId: number,
-  input: { channel: ConsentChannel; status: ConsentStatus; note: string },
-  actorUserId: number,
+  ctx: ServiceContext,
+  input: { personId: number; channel: ConsentChannel; status: ConsentStatus; note: string },
+  actor: Actor,
 ): Promise<void> {
-  const { db } = services;
-  const person = await repo.findPersonById(db.kysely, personId);
+  const { personId } = input;
+  const person = await repo.findPersonById(queries(ctx), personId);
   if (!person || person.erased_at) throw new PersonInputError('This person no longer exists.');
   const note = cleanText(input.note);
   if (!note) throw new PersonInputError('Say how the person gave or withdrew consent.');
-  await inTransaction(db, undefined, async (trx) => {
+  await inTransaction(ctx, async ({ trx }) => {
     await recordConsent(
-      db,
+      ctx.db,
       personId,
       {
         channel: input.channel,
@@ -212,9 +217,9 @@ export async function recordConsentByStaff(
       },
       { trx },
     );
-    await services.audit.record(
+    await ctx.audit.record(
       {
-        actorUserId,
+        actorUserId: actorId(actor),
         action: 'person.consent',
         subjectType: 'person',
         subjectId: personId,

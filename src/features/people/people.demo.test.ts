@@ -21,7 +21,7 @@ describeEachDatabase('people demo seed', (ctx) => {
     const list = await viewer.get('/admin/people');
     assert.match(list.body, />\s*8 people\s*</);
     assert.match(list.body, /Doncaster Central/);
-    const [segment] = await listSegments(ctx.db);
+    const [segment] = await listSegments(ctx);
     assert.equal(segment?.name, 'Volunteers we can email');
     const members = await listSegmentMembers(ctx.db, segment.id);
     assert.deepEqual(members.map((m) => m.firstName).sort(), ['Amira', 'Elena', 'Grace']);

@@ -301,4 +301,26 @@ describeEachDatabase('people admin pages', (ctx) => {
       assert.equal((await viewer.get(url)).statusCode, 404, url);
     assert.equal((await organiser.post('/admin/people/999999/tags', { tag: 'x' })).statusCode, 404);
   });
+
+  it('answers a repeated form field or an over-long id with a 4xx naming the problem, never a 500', async () => {
+    const id = await person('twice', { email: 'twice@example.org', source: 'test' });
+    await organiser.get(`/admin/people/${id}`);
+    for (const path of ['/tags', '/tags/remove']) {
+      const res = await organiser.post(`/admin/people/${id}${path}`, { tag: ['a', 'b'] });
+      assert.equal(res.statusCode, 400, path);
+      assert.match(res.body, /tag: /, path);
+    }
+    assert.deepEqual((await getPerson(ctx.db, id))?.tags, [], 'nothing changed');
+    const repeatedName = await organiser.post('/admin/segments', { name: ['One', 'Two'] });
+    assert.equal(repeatedName.statusCode, 400);
+    assert.match(repeatedName.body, /name: /);
+    for (const url of [
+      '/admin/people/99999999999',
+      '/admin/people/2147483648',
+      '/admin/people/99999999999/export.json',
+      '/admin/segments/99999999999',
+      '/admin/people?segment=99999999999',
+    ])
+      assert.equal((await organiser.get(url)).statusCode, 404, url);
+  });
 });

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { html } from '../../infra/html/html.js';
 import { roleAtLeast } from '../../infra/html/layout.js';
+import { formText, idParams, positiveId, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import type { ServiceContext } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
 import { erasePerson, exportPersonData } from './data-rights.service.js';
 import { normaliseEmail } from './email.js';
@@ -37,8 +39,11 @@ export const TIMELINE_LIMIT = 200;
 
 const viewer = { config: { role: 'viewer' as const } };
 const organiser = { config: { role: 'organiser' as const } };
+const viewerOnId = { ...viewer, schema: { params: idParams } };
+const organiserOnId = { ...organiser, schema: { params: idParams } };
 
-const IdParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+/** The edit form's custom fields box; longer is a paste gone wrong, not a supporter's details. */
+export const CUSTOM_FIELDS_TEXT_MAX_LENGTH = 60_000;
 
 const PageQuery = z.object({
   page: z.coerce
@@ -47,28 +52,55 @@ const PageQuery = z.object({
     .min(1, { error: 'Page must be 1 or more.' })
     .max(MAX_PAGE, { error: 'That page does not exist.' })
     .default(1),
-  segment: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  segment: z.string().optional(),
 });
+
+type PeopleListRequest =
+  | { error: string }
+  /** null: the address names no segment that can exist. */
+  | { page: number; segmentId: number | null }
+  | { page: number; filters: PeopleFilters };
+
+/**
+ * The list's address (page, segment, filters). A mistake in it is shown above the list, where
+ * the filters can be corrected, so it becomes a message here rather than a refused request.
+ */
+const PeopleListQuery = z.looseObject({}).transform((query): PeopleListRequest => {
+  const page = PageQuery.safeParse(query);
+  if (!page.success) return { error: firstIssue(page.error) };
+  if (page.data.segment !== undefined) {
+    const segment = positiveId.safeParse(page.data.segment);
+    return { page: page.data.page, segmentId: segment.success ? segment.data : null };
+  }
+  const filters = parseFilters(query);
+  if (!filters.ok) return { error: filters.message };
+  return { page: page.data.page, filters: filters.filters };
+});
+
+/** Filters in a query or a form; what is wrong with them is shown on the list page. */
+const FiltersInput = z.looseObject({}).transform(parseFilters);
 
 const EditForm = z.object({
-  email: z.string().default(''),
-  firstName: z.string().default(''),
-  lastName: z.string().default(''),
-  postcode: z.string().default(''),
-  phone: z.string().default(''),
-  customFields: z.string().max(60_000, 'Custom fields are too long.').default(''),
+  email: formText,
+  firstName: formText,
+  lastName: formText,
+  postcode: formText,
+  phone: formText,
+  customFields: formText,
 });
 
-const TagForm = z.object({ tag: z.string().default('') });
+const TagForm = z.object({ tag: formText });
 
 const ConsentForm = z.object({
   channel: z.enum(CONSENT_CHANNELS, { error: 'Choose a channel from the list.' }),
   status: z.enum(['granted', 'withdrawn'], { error: 'Choose granted or withdrawn.' }),
-  note: z.string().default(''),
+  note: formText,
 });
 
-const SegmentForm = z.object({ name: z.string().default('') });
-const EraseForm = z.object({ confirm: z.string().default('') });
+const SegmentForm = z
+  .looseObject({ name: formText })
+  .transform((body) => ({ name: body.name, filters: parseFilters(body) }));
+const EraseForm = z.object({ confirm: formText });
 
 function canEdit(req: FastifyRequest): boolean {
   return roleAtLeast(requireStaff(req).role, 'organiser');
@@ -101,8 +133,8 @@ function notFound(req: FastifyRequest, reply: FastifyReply, what = 'person') {
   });
 }
 
-function csvFilename(label: string): string {
-  return `${label}-${new Date().toISOString().slice(0, 10)}.csv`;
+function csvFilename(ctx: Pick<ServiceContext, 'clock'>, label: string): string {
+  return `${label}-${ctx.clock.now().toISOString().slice(0, 10)}.csv`;
 }
 
 function sendCsv(
@@ -114,13 +146,13 @@ function sendCsv(
   return streamCsv(reply, {
     filename,
     header: CSV_COLUMNS,
-    rows: peopleCsvRows(services.db, filters),
+    rows: peopleCsvRows(services, filters),
     bom: true,
   });
 }
 
-export async function peopleRoutes(app: FastifyInstance, services: Services) {
-  const { db } = services;
+export async function peopleRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
 
   async function renderList(
     req: FastifyRequest,
@@ -128,8 +160,10 @@ export async function peopleRoutes(app: FastifyInstance, services: Services) {
     filters: PeopleFilters,
     opts: { page: number; segment?: Segment; error?: string },
   ) {
-    const choices = await filterChoices(db);
-    const result = opts.error ? undefined : await listPeople(db, filters, opts.page);
+    const choices = await filterChoices(services);
+    const result = opts.error
+      ? undefined
+      : await listPeople(services, { filters, page: opts.page });
     return renderAdmin(req, reply, {
       title: opts.segment ? `People: ${opts.segment.name}` : 'People',
       status: opts.error ? 400 : 200,
@@ -145,26 +179,32 @@ export async function peopleRoutes(app: FastifyInstance, services: Services) {
     });
   }
 
-  app.get('/admin/people', viewer, async (req, reply) => {
-    const page = PageQuery.safeParse(req.query);
-    if (!page.success)
-      return renderList(req, reply, {}, { page: 1, error: firstIssue(page.error) });
-    if (page.data.segment !== undefined) {
-      const segment = await getSegment(db, page.data.segment);
-      if (!segment) return notFound(req, reply, 'segment');
-      return renderList(req, reply, segment.filters, { page: page.data.page, segment });
-    }
-    const parsed = parseFilters(req.query);
-    if (!parsed.ok) return renderList(req, reply, {}, { page: 1, error: parsed.message });
-    return renderList(req, reply, parsed.filters, { page: page.data.page });
-  });
+  app.get(
+    '/admin/people',
+    { ...viewer, schema: { querystring: PeopleListQuery } },
+    async (req, reply) => {
+      const query = req.query;
+      if ('error' in query) return renderList(req, reply, {}, { page: 1, error: query.error });
+      if ('segmentId' in query) {
+        const segment =
+          query.segmentId === null ? undefined : await getSegment(services, query.segmentId);
+        if (!segment) return notFound(req, reply, 'segment');
+        return renderList(req, reply, segment.filters, { page: query.page, segment });
+      }
+      return renderList(req, reply, query.filters, { page: query.page });
+    },
+  );
 
-  app.get('/admin/people/export.csv', organiser, async (req, reply) => {
-    const parsed = parseFilters(req.query);
-    if (!parsed.ok) return renderList(req, reply, {}, { page: 1, error: parsed.message });
-    await recordCsvExport(services, { filters: parsed.filters }, requireStaff(req).id);
-    return sendCsv(reply, csvFilename('people'), parsed.filters, services);
-  });
+  app.get(
+    '/admin/people/export.csv',
+    { ...organiser, schema: { querystring: FiltersInput } },
+    async (req, reply) => {
+      const parsed = req.query;
+      if (!parsed.ok) return renderList(req, reply, {}, { page: 1, error: parsed.message });
+      await recordCsvExport(services, { filters: parsed.filters }, requireStaff(req));
+      return sendCsv(reply, csvFilename(services, 'people'), parsed.filters, services);
+    },
+  );
 
   async function renderPerson(
     req: FastifyRequest,
@@ -172,12 +212,12 @@ export async function peopleRoutes(app: FastifyInstance, services: Services) {
     id: number,
     edit?: { error: string; values: Record<string, string> },
   ) {
-    const person = await getPerson(db, id);
+    const person = await getPerson(services.db, id);
     if (!person) return notFound(req, reply);
     const [consents, activities, activityTotal] = await Promise.all([
-      listConsentHistory(db, id),
-      listActivities(db, id, TIMELINE_LIMIT),
-      repo.countActivities(db.kysely, id),
+      listConsentHistory(services.db, id),
+      listActivities(services.db, id, TIMELINE_LIMIT),
+      repo.countActivities(services.db.kysely, id),
     ]);
     return renderAdmin(req, reply, {
       title: person.erasedAt
@@ -196,91 +236,99 @@ export async function peopleRoutes(app: FastifyInstance, services: Services) {
     });
   }
 
-  app.get('/admin/people/:id', viewer, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    if (!params.success) return notFound(req, reply);
-    return renderPerson(req, reply, params.data.id);
-  });
+  app.get('/admin/people/:id', viewerOnId, async (req, reply) =>
+    renderPerson(req, reply, req.params.id),
+  );
 
-  app.post('/admin/people/:id', organiser, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    if (!params.success) return notFound(req, reply);
-    const id = params.data.id;
-    const form = EditForm.safeParse(req.body ?? {});
-    const values = form.success ? form.data : EditForm.parse({});
-    try {
-      if (!form.success) throw new PersonInputError(firstIssue(form.error));
-      await editPerson(
-        services,
-        id,
-        { ...values, customFields: parseCustomFieldsText(values.customFields) },
-        requireStaff(req).id,
-      );
-    } catch (err) {
-      if (!(err instanceof PersonInputError)) throw err;
-      return renderPerson(req, reply, id, { error: err.message, values });
-    }
-    setFlash(reply, { kind: 'success', message: 'Saved.' });
-    return reply.redirect(`/admin/people/${id}`, 303);
-  });
-
-  /** Small organiser actions that redirect back to the person page with a message. */
-  function personAction(
-    path: string,
-    action: (id: number, body: unknown, actorId: number) => Promise<string>,
-  ) {
-    app.post(`/admin/people/:id${path}`, organiser, async (req, reply) => {
-      const params = IdParams.safeParse(req.params);
-      if (!params.success) return notFound(req, reply);
-      const id = params.data.id;
+  app.post(
+    '/admin/people/:id',
+    { ...organiser, schema: { params: idParams, body: EditForm } },
+    async (req, reply) => {
+      const personId = req.params.id;
+      const values = req.body;
       try {
-        const message = await action(id, req.body ?? {}, requireStaff(req).id);
-        setFlash(reply, { kind: 'success', message });
+        if (values.customFields.length > CUSTOM_FIELDS_TEXT_MAX_LENGTH)
+          throw new PersonInputError('Custom fields are too long.');
+        await editPerson(
+          services,
+          { ...values, personId, customFields: parseCustomFieldsText(values.customFields) },
+          requireStaff(req),
+        );
       } catch (err) {
         if (!(err instanceof PersonInputError)) throw err;
-        if (!(await getPerson(db, id))) return notFound(req, reply);
-        return renderAdmin(req, reply, {
-          title: 'Not saved',
-          status: 400,
-          body: html`<p class="error-message" role="alert">${err.message}</p>
-            <p><a href="/admin/people/${id}">Back to the person</a></p>`,
-        });
+        return renderPerson(req, reply, personId, { error: err.message, values });
       }
-      return reply.redirect(`/admin/people/${id}`, 303);
-    });
+      setFlash(reply, { kind: 'success', message: 'Saved.' });
+      return reply.redirect(`/admin/people/${personId}`, 303);
+    },
+  );
+
+  /** Small organiser actions: back to the person page with a message, or a page saying why not. */
+  async function personAction(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    personId: number,
+    action: () => Promise<string>,
+  ) {
+    try {
+      setFlash(reply, { kind: 'success', message: await action() });
+    } catch (err) {
+      if (!(err instanceof PersonInputError)) throw err;
+      if (!(await getPerson(services.db, personId))) return notFound(req, reply);
+      return renderAdmin(req, reply, {
+        title: 'Not saved',
+        status: 400,
+        body: html`<p class="error-message" role="alert">${err.message}</p>
+          <p><a href="/admin/people/${personId}">Back to the person</a></p>`,
+      });
+    }
+    return reply.redirect(`/admin/people/${personId}`, 303);
   }
 
-  personAction('/tags', async (id, body, actor) => {
-    const { tag } = TagForm.parse(body);
-    await changeTags(services, id, { add: tag }, actor);
-    return 'Tag added.';
-  });
-  personAction('/tags/remove', async (id, body, actor) => {
-    const { tag } = TagForm.parse(body);
-    await changeTags(services, id, { remove: tag }, actor);
-    return 'Tag removed.';
-  });
-  personAction('/consents', async (id, body, actor) => {
-    const form = ConsentForm.safeParse(body);
-    if (!form.success) throw new PersonInputError(firstIssue(form.error));
-    await recordConsentByStaff(services, id, form.data, actor);
-    return 'Consent recorded.';
-  });
+  const tagAction = { ...organiser, schema: { params: idParams, body: TagForm } };
+  app.post('/admin/people/:id/tags', tagAction, async (req, reply) =>
+    personAction(req, reply, req.params.id, async () => {
+      await changeTags(services, { personId: req.params.id, add: req.body.tag }, requireStaff(req));
+      return 'Tag added.';
+    }),
+  );
+  app.post('/admin/people/:id/tags/remove', tagAction, async (req, reply) =>
+    personAction(req, reply, req.params.id, async () => {
+      await changeTags(
+        services,
+        { personId: req.params.id, remove: req.body.tag },
+        requireStaff(req),
+      );
+      return 'Tag removed.';
+    }),
+  );
+  app.post(
+    '/admin/people/:id/consents',
+    { ...organiser, schema: { params: idParams, body: ConsentForm } },
+    async (req, reply) =>
+      personAction(req, reply, req.params.id, async () => {
+        await recordConsentByStaff(
+          services,
+          { personId: req.params.id, ...req.body },
+          requireStaff(req),
+        );
+        return 'Consent recorded.';
+      }),
+  );
 
-  app.get('/admin/people/:id/export.json', organiser, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    if (!params.success || !(await getPerson(db, params.data.id))) return notFound(req, reply);
-    const data = await exportPersonData(services, params.data.id, requireStaff(req).id);
+  app.get('/admin/people/:id/export.json', organiserOnId, async (req, reply) => {
+    const personId = req.params.id;
+    if (!(await getPerson(services.db, personId))) return notFound(req, reply);
+    const data = await exportPersonData(services, personId, requireStaff(req));
     return reply
       .header('content-type', 'application/json; charset=utf-8')
-      .header('content-disposition', `attachment; filename="person-${params.data.id}.json"`)
+      .header('content-disposition', `attachment; filename="person-${personId}.json"`)
       .header('cache-control', 'no-store')
       .send(JSON.stringify(data, null, 2));
   });
 
-  app.get('/admin/people/:id/erase', organiser, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    const person = params.success ? await getPerson(db, params.data.id) : undefined;
+  app.get('/admin/people/:id/erase', organiserOnId, async (req, reply) => {
+    const person = await getPerson(services.db, req.params.id);
     if (!person) return notFound(req, reply);
     if (person.erasedAt) return reply.redirect(`/admin/people/${person.id}`);
     return renderAdmin(req, reply, {
@@ -289,88 +337,91 @@ export async function peopleRoutes(app: FastifyInstance, services: Services) {
     });
   });
 
-  app.post('/admin/people/:id/erase', organiser, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    const person = params.success ? await getPerson(db, params.data.id) : undefined;
-    if (!person) return notFound(req, reply);
-    if (person.erasedAt) {
-      setFlash(reply, { kind: 'info', message: 'This person had already been erased.' });
+  app.post(
+    '/admin/people/:id/erase',
+    { ...organiser, schema: { params: idParams, body: EraseForm } },
+    async (req, reply) => {
+      const person = await getPerson(services.db, req.params.id);
+      if (!person) return notFound(req, reply);
+      if (person.erasedAt) {
+        setFlash(reply, { kind: 'info', message: 'This person had already been erased.' });
+        return reply.redirect(`/admin/people/${person.id}`, 303);
+      }
+      if (normaliseEmail(req.body.confirm) !== person.email) {
+        return renderAdmin(req, reply, {
+          title: 'Erase this person?',
+          status: 400,
+          body: eraseBody(
+            person,
+            reply.generateCsrf(),
+            "The email you typed does not match this person's. Nothing was erased.",
+          ),
+        });
+      }
+      await erasePerson(services, person.id, requireStaff(req));
+      setFlash(reply, { kind: 'success', message: 'Erased. Nothing now identifies this person.' });
       return reply.redirect(`/admin/people/${person.id}`, 303);
-    }
-    const form = EraseForm.safeParse(req.body ?? {});
-    const typed = form.success ? normaliseEmail(form.data.confirm) : null;
-    if (typed !== person.email) {
-      return renderAdmin(req, reply, {
-        title: 'Erase this person?',
-        status: 400,
-        body: eraseBody(
-          person,
-          reply.generateCsrf(),
-          "The email you typed does not match this person's. Nothing was erased.",
-        ),
-      });
-    }
-    await erasePerson(services, person.id, requireStaff(req).id);
-    setFlash(reply, { kind: 'success', message: 'Erased. Nothing now identifies this person.' });
-    return reply.redirect(`/admin/people/${person.id}`, 303);
-  });
+    },
+  );
 
   // ---- segments --------------------------------------------------------------------------------
 
   app.get('/admin/segments', viewer, async (req, reply) => {
     return renderAdmin(req, reply, {
       title: 'Segments',
-      body: segmentsBody(await listSegments(db), canEdit(req), reply.generateCsrf()),
+      body: segmentsBody(await listSegments(services), canEdit(req), reply.generateCsrf()),
     });
   });
 
-  app.post('/admin/segments', organiser, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const filters = parseFilters(body);
-    const name = SegmentForm.safeParse(body);
-    try {
-      if (!filters.ok) throw new PersonInputError(filters.message);
-      if (!name.success) throw new PersonInputError(firstIssue(name.error));
-      const id = await saveSegment(
-        services,
-        { name: name.data.name, filters: filters.filters },
-        requireStaff(req).id,
-      );
-      setFlash(reply, { kind: 'success', message: 'Segment saved.' });
-      return reply.redirect(`/admin/segments/${id}`, 303);
-    } catch (err) {
-      if (!(err instanceof PersonInputError)) throw err;
-      return renderList(req, reply, filters.ok ? filters.filters : {}, {
-        page: 1,
-        error: `The segment was not saved: ${err.message}`,
-      });
-    }
+  app.post(
+    '/admin/segments',
+    { ...organiser, schema: { body: SegmentForm } },
+    async (req, reply) => {
+      const { name, filters } = req.body;
+      try {
+        if (!filters.ok) throw new PersonInputError(filters.message);
+        const id = await saveSegment(
+          services,
+          { name, filters: filters.filters },
+          requireStaff(req),
+        );
+        setFlash(reply, { kind: 'success', message: 'Segment saved.' });
+        return reply.redirect(`/admin/segments/${id}`, 303);
+      } catch (err) {
+        if (!(err instanceof PersonInputError)) throw err;
+        return renderList(req, reply, filters.ok ? filters.filters : {}, {
+          page: 1,
+          error: `The segment was not saved: ${err.message}`,
+        });
+      }
+    },
+  );
+
+  app.get('/admin/segments/:id', viewerOnId, async (req, reply) => {
+    if (!(await getSegment(services, req.params.id))) return notFound(req, reply, 'segment');
+    return reply.redirect(`/admin/people?segment=${req.params.id}`);
   });
 
-  app.get('/admin/segments/:id', viewer, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    if (!params.success || !(await getSegment(db, params.data.id)))
-      return notFound(req, reply, 'segment');
-    return reply.redirect(`/admin/people?segment=${params.data.id}`);
-  });
-
-  app.get('/admin/segments/:id/export.csv', organiser, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    const segment = params.success ? await getSegment(db, params.data.id) : undefined;
+  app.get('/admin/segments/:id/export.csv', organiserOnId, async (req, reply) => {
+    const segment = await getSegment(services, req.params.id);
     if (!segment) return notFound(req, reply, 'segment');
     await recordCsvExport(
       services,
       { segmentId: segment.id, filters: segment.filters },
-      requireStaff(req).id,
+      requireStaff(req),
     );
-    return sendCsv(reply, csvFilename(`segment-${segment.id}`), segment.filters, services);
+    return sendCsv(
+      reply,
+      csvFilename(services, `segment-${segment.id}`),
+      segment.filters,
+      services,
+    );
   });
 
-  app.post('/admin/segments/:id/delete', organiser, async (req, reply) => {
-    const params = IdParams.safeParse(req.params);
-    if (!params.success || !(await getSegment(db, params.data.id)))
-      return notFound(req, reply, 'segment');
-    await deleteSegment(services, params.data.id, requireStaff(req).id);
+  app.post('/admin/segments/:id/delete', organiserOnId, async (req, reply) => {
+    const segmentId = req.params.id;
+    if (!(await getSegment(services, segmentId))) return notFound(req, reply, 'segment');
+    await deleteSegment(services, { segmentId }, requireStaff(req));
     setFlash(reply, { kind: 'success', message: 'Segment deleted.' });
     return reply.redirect('/admin/segments', 303);
   });

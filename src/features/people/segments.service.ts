@@ -1,5 +1,11 @@
-import { type Db, nowIso } from '../../infra/db/database.js';
-import type { Services } from '../../infra/services.js';
+import type { Db } from '../../infra/db/database.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 import { type PeopleFilters, parseFilters } from './people.filters.js';
 import * as repo from './people.repository.js';
 import { type Person, toPerson } from './people.service.js';
@@ -37,10 +43,10 @@ function toSegment(row: repo.SegmentRow): Segment {
 }
 
 export async function saveSegment(
-  services: Services,
+  ctx: ServiceContext,
   input: { name: string; filters: PeopleFilters },
   /** null when Rally itself makes it (the demo seed). */
-  actorUserId: number | null,
+  actor: Actor,
 ): Promise<number> {
   const name = cleanText(input.name);
   if (!name) throw new PersonInputError('Give the segment a name.');
@@ -48,41 +54,56 @@ export async function saveSegment(
     throw new PersonInputError(
       `A segment name can be at most ${SEGMENT_NAME_MAX_LENGTH} characters.`,
     );
-  const now = nowIso();
-  return services.db.kysely.transaction().execute(async (trx) => {
+  const now = ctx.clock.now().toISOString();
+  return inTransaction(ctx, async ({ trx }) => {
     const id = await repo.insertSegment(trx, {
       name,
       filters: JSON.stringify(input.filters),
-      created_by: actorUserId,
+      created_by: actorId(actor),
       created_at: now,
       updated_at: now,
     });
-    await services.audit.record(
-      { actorUserId, action: 'segment.create', subjectType: 'segment', subjectId: id },
+    await ctx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'segment.create',
+        subjectType: 'segment',
+        subjectId: id,
+      },
       trx,
     );
     return id;
   });
 }
 
-export async function getSegment(db: Db, id: number): Promise<Segment | undefined> {
-  const row = await repo.findSegment(db.kysely, id);
+export async function getSegment(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  segmentId: number,
+): Promise<Segment | undefined> {
+  const row = await repo.findSegment(queries(ctx), segmentId);
   return row ? toSegment(row) : undefined;
 }
 
 /** Every segment by name, with how many people match it now. */
-export async function listSegments(db: Db): Promise<(Segment & { count: number })[]> {
-  const segments = (await repo.listSegments(db.kysely)).map(toSegment);
+export async function listSegments(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+): Promise<(Segment & { count: number })[]> {
+  const segments = (await repo.listSegments(queries(ctx))).map(toSegment);
   return Promise.all(
-    segments.map(async (s) => ({ ...s, count: await repo.countPeople(db.kysely, s.filters) })),
+    segments.map(async (s) => ({ ...s, count: await repo.countPeople(queries(ctx), s.filters) })),
   );
 }
 
-export async function deleteSegment(services: Services, id: number, actorUserId: number) {
-  await services.db.kysely.transaction().execute(async (trx) => {
-    if (!(await repo.deleteSegment(trx, id))) throw new PersonInputError('No such segment.');
-    await services.audit.record(
-      { actorUserId, action: 'segment.delete', subjectType: 'segment', subjectId: id },
+export async function deleteSegment(
+  ctx: ServiceContext,
+  input: { segmentId: number },
+  actor: Actor,
+): Promise<void> {
+  const subjectId = input.segmentId;
+  await inTransaction(ctx, async ({ trx }) => {
+    if (!(await repo.deleteSegment(trx, subjectId))) throw new PersonInputError('No such segment.');
+    await ctx.audit.record(
+      { actorUserId: actorId(actor), action: 'segment.delete', subjectType: 'segment', subjectId },
       trx,
     );
   });
@@ -90,7 +111,7 @@ export async function deleteSegment(services: Services, id: number, actorUserId:
 
 /** A segment's filters, for features that work on its members (mailings, outreach). */
 export async function resolveSegment(db: Db, segmentId: number): Promise<PeopleFilters> {
-  const segment = await getSegment(db, segmentId);
+  const segment = await getSegment({ db }, segmentId);
   if (!segment) throw new PersonInputError('No such segment.');
   return segment.filters;
 }
@@ -102,20 +123,19 @@ export interface MemberOptions {
 
 /** Walks everyone matching the filters in id order, a batch at a time; erased people never. */
 export async function* iteratePeople(
-  db: Db,
-  filters: PeopleFilters,
-  opts: MemberOptions & { batchSize?: number } = {},
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  input: MemberOptions & { filters: PeopleFilters; batchSize?: number },
 ): AsyncGenerator<Person[]> {
-  const effective: PeopleFilters = opts.emailConsentOnly
-    ? { ...filters, consent: 'granted' }
-    : filters;
+  const effective: PeopleFilters = input.emailConsentOnly
+    ? { ...input.filters, consent: 'granted' }
+    : input.filters;
   let afterId = 0;
   for (;;) {
     const rows = await repo.listPeopleAfter(
-      db.kysely,
+      queries(ctx),
       effective,
       afterId,
-      opts.batchSize ?? MEMBER_BATCH_SIZE,
+      input.batchSize ?? MEMBER_BATCH_SIZE,
     );
     if (rows.length === 0) return;
     yield rows.map(toPerson);
@@ -131,7 +151,7 @@ export async function listSegmentMembers(
 ): Promise<Person[]> {
   const filters = await resolveSegment(db, segmentId);
   const out: Person[] = [];
-  for await (const batch of iteratePeople(db, filters, opts)) out.push(...batch);
+  for await (const batch of iteratePeople({ db }, { ...opts, filters })) out.push(...batch);
   return out;
 }
 
@@ -155,10 +175,13 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /** The filtered list as CSV records (CSV_COLUMNS), a batch at a time so it never sits in memory. */
-export async function* peopleCsvRows(db: Db, filters: PeopleFilters): AsyncGenerator<string[]> {
-  for await (const batch of iteratePeople(db, filters)) {
+export async function* peopleCsvRows(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  filters: PeopleFilters,
+): AsyncGenerator<string[]> {
+  for await (const batch of iteratePeople(ctx, { filters })) {
     const consents = await repo.latestConsentStatuses(
-      db.kysely,
+      queries(ctx),
       batch.map((p) => p.id),
       'email',
     );
@@ -185,15 +208,18 @@ export async function* peopleCsvRows(db: Db, filters: PeopleFilters): AsyncGener
 }
 
 export async function recordCsvExport(
-  services: Services,
+  ctx: Pick<ServiceContext, 'audit' | 'trx'>,
   what: { segmentId?: number; filters: PeopleFilters },
-  actorUserId: number,
-) {
-  await services.audit.record({
-    actorUserId,
-    action: 'people.export-csv',
-    subjectType: what.segmentId ? 'segment' : 'people',
-    ...(what.segmentId ? { subjectId: what.segmentId } : {}),
-    details: { filters: what.filters },
-  });
+  actor: Actor,
+): Promise<void> {
+  await ctx.audit.record(
+    {
+      actorUserId: actorId(actor),
+      action: 'people.export-csv',
+      subjectType: what.segmentId ? 'segment' : 'people',
+      ...(what.segmentId ? { subjectId: what.segmentId } : {}),
+      details: { filters: what.filters },
+    },
+    ctx.trx,
+  );
 }

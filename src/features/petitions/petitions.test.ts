@@ -719,7 +719,10 @@ describeEachDatabase('petitions', (ctx) => {
     const person = await findPersonByEmail(ctx.db, email);
     assert.ok(person);
     const owner = await createStaff(ctx.db, { role: 'owner' });
-    const exported = await exportPersonData(app.services, person.id, owner.id);
+    const exported = await exportPersonData(app.services, person.id, {
+      id: owner.id,
+      role: 'owner',
+    });
     assert.deepEqual(
       (exported.other.petitions as { petition: string; status: string; name: string }[]).map(
         (s) => [s.petition, s.status, s.name],
@@ -728,7 +731,7 @@ describeEachDatabase('petitions', (ctx) => {
     );
     assert.equal(await count(p.slug), 1);
 
-    await erasePerson(app.services, person.id, owner.id);
+    await erasePerson(app.services, person.id, { id: owner.id, role: 'owner' });
     const left = await ctx.db.kysely
       .selectFrom('petition_signatures')
       .selectAll()

@@ -1,5 +1,5 @@
 import type { Services } from '../../infra/services.js';
-import { StaffService } from './staff.service.js';
+import { countStaff, createStaffAccount } from './staff.service.js';
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@rally.local';
 
@@ -10,10 +10,10 @@ export const DEFAULT_ADMIN_EMAIL = 'admin@rally.local';
 export async function ensureFirstOwner(
   services: Services,
 ): Promise<{ email: string; password: string } | null> {
-  const staff = new StaffService(services);
-  if ((await staff.count()) > 0) return null;
+  if ((await countStaff(services)) > 0) return null;
   try {
-    const created = await staff.create(
+    const created = await createStaffAccount(
+      services,
       {
         email: services.config.adminEmail ?? DEFAULT_ADMIN_EMAIL,
         name: 'Admin',
@@ -24,7 +24,7 @@ export async function ensureFirstOwner(
     return { email: created.email, password: created.password };
   } catch (err) {
     // Another process starting on the same database won the race: its owner is the first one.
-    if ((await staff.count()) > 0) return null;
+    if ((await countStaff(services)) > 0) return null;
     throw err;
   }
 }

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { formText, typedRoutes } from '../../infra/http/input.js';
 import { renderPublic, setFlash } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
 import { endSession, safeNext, startSession } from './session-cookie.js';
@@ -12,14 +14,16 @@ import {
   firstIssue,
   newPasswordForm,
 } from './staff.rules.js';
-import { StaffService } from './staff.service.js';
+import { checkResetToken, logIn, requestPasswordReset, resetPassword } from './staff.service.js';
 import * as views from './staff.views.js';
-import { formField } from '../../infra/http/form-fields.js';
-
-type Form = Record<string, unknown>;
 
 /** Token from a reset link: only the characters newToken() produces, at a sane length. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
+
+/** The token is checked in the handler: a mangled link gets "Link not valid", not a bare 404. */
+const tokenParams = z.object({ token: z.string() });
+const loginForm = z.object({ email: formText, password: formText, next: formText });
+const newPasswordBody = z.object({ password: formText, confirm: formText });
 
 function tooManyLoginsFromIp(_req: FastifyRequest, context: { after: string }) {
   return {
@@ -42,8 +46,8 @@ function plural(n: number, unit: string): string {
 }
 
 /** Login, logout and password reset: the public side of staff accounts. */
-export async function loginRoutes(app: FastifyInstance, services: Services) {
-  const staff = new StaffService(services);
+export async function loginRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
 
   const renderLogin = (
     req: FastifyRequest,
@@ -56,12 +60,19 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
       body: views.loginForm({ csrf: reply.generateCsrf(), ...opts }),
     });
 
-  app.get('/login', { config: { staffOptional: true } }, async (req, reply) => {
-    const next = (req.query as Form).next;
-    if (req.staff) return reply.redirect(safeNext(next));
-    reply.header('cache-control', 'no-store');
-    return renderLogin(req, reply, { next: typeof next === 'string' ? safeNext(next) : undefined });
-  });
+  app.get(
+    '/login',
+    {
+      config: { staffOptional: true },
+      schema: { querystring: z.object({ next: z.string().optional() }) },
+    },
+    async (req, reply) => {
+      const { next } = req.query;
+      if (req.staff) return reply.redirect(safeNext(next));
+      reply.header('cache-control', 'no-store');
+      return renderLogin(req, reply, { next: next === undefined ? undefined : safeNext(next) });
+    },
+  );
 
   app.post(
     '/login',
@@ -73,12 +84,12 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
           errorResponseBuilder: tooManyLoginsFromIp,
         },
       },
+      schema: { body: loginForm },
     },
     async (req, reply) => {
-      const email = formField(req.body, 'email').trim().slice(0, EMAIL_MAX_LENGTH);
-      const password = formField(req.body, 'password');
-      const rawNext = formField(req.body, 'next');
-      const next = rawNext ? safeNext(rawNext) : undefined;
+      const email = req.body.email.trim().slice(0, EMAIL_MAX_LENGTH);
+      const { password } = req.body;
+      const next = req.body.next ? safeNext(req.body.next) : undefined;
       if (!email || !password) {
         return renderLogin(req, reply, {
           email,
@@ -90,7 +101,7 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
       if (password.length > PASSWORD_MAX_LENGTH) {
         return renderLogin(req, reply, { email, next, status: 401, error: LOGIN_FAILED_MESSAGE });
       }
-      const result = await staff.login(email, password, req.ip);
+      const result = await logIn(services, { email, password, ip: req.ip });
       if (result.kind === 'locked') {
         const minutes = result.retryAfterMinutes;
         reply.header('retry-after', String(minutes * 60));
@@ -142,9 +153,10 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
           errorResponseBuilder: tooManyResetsFromIp,
         },
       },
+      schema: { body: z.object({ email: formText }) },
     },
     async (req, reply) => {
-      const email = formField(req.body, 'email').trim();
+      const email = req.body.email.trim();
       if (!email || email.length > EMAIL_MAX_LENGTH || !email.includes('@')) {
         return renderPublic(req, reply, {
           title: 'Forgot your password?',
@@ -156,7 +168,7 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
           }),
         });
       }
-      await staff.requestPasswordReset(email);
+      await requestPasswordReset(services, { email });
       return renderPublic(req, reply, {
         title: 'Check your email',
         body: views.resetRequestedNotice(RESET_REQUESTED_MESSAGE),
@@ -190,11 +202,11 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
     });
   };
 
-  app.get('/password-reset/:token', async (req, reply) => {
-    const { token } = req.params as { token: string };
+  app.get('/password-reset/:token', { schema: { params: tokenParams } }, async (req, reply) => {
+    const { token } = req.params;
     reply.header('cache-control', 'no-store');
     if (!TOKEN_PATTERN.test(token)) return badLink(req, reply, 'unknown');
-    const state = await staff.checkResetToken(token);
+    const state = await checkResetToken(services, { token });
     if (state.kind !== 'valid') return badLink(req, reply, state.kind);
     return renderPublic(req, reply, {
       title: 'Choose a new password',
@@ -206,34 +218,35 @@ export async function loginRoutes(app: FastifyInstance, services: Services) {
     });
   });
 
-  app.post('/password-reset/:token', async (req, reply) => {
-    const { token } = req.params as { token: string };
-    if (!TOKEN_PATTERN.test(token)) return badLink(req, reply, 'unknown');
-    const state = await staff.checkResetToken(token);
-    if (state.kind !== 'valid') return badLink(req, reply, state.kind);
-    const parsed = newPasswordForm.safeParse({
-      password: formField(req.body, 'password'),
-      confirm: formField(req.body, 'confirm'),
-    });
-    if (!parsed.success) {
-      return renderPublic(req, reply, {
-        title: 'Choose a new password',
-        status: 400,
-        body: views.newPasswordForm({
-          csrf: reply.generateCsrf(),
-          action: `/password-reset/${token}`,
-          email: state.email,
-          error: firstIssue(parsed.error),
-        }),
+  app.post(
+    '/password-reset/:token',
+    { schema: { params: tokenParams, body: newPasswordBody } },
+    async (req, reply) => {
+      const { token } = req.params;
+      if (!TOKEN_PATTERN.test(token)) return badLink(req, reply, 'unknown');
+      const state = await checkResetToken(services, { token });
+      if (state.kind !== 'valid') return badLink(req, reply, state.kind);
+      const parsed = newPasswordForm.safeParse(req.body);
+      if (!parsed.success) {
+        return renderPublic(req, reply, {
+          title: 'Choose a new password',
+          status: 400,
+          body: views.newPasswordForm({
+            csrf: reply.generateCsrf(),
+            action: `/password-reset/${token}`,
+            email: state.email,
+            error: firstIssue(parsed.error),
+          }),
+        });
+      }
+      const result = await resetPassword(services, { token, password: parsed.data.password });
+      if (result.kind !== 'done') return badLink(req, reply, result.kind);
+      await startSession(services, req, reply, result.user.id);
+      setFlash(reply, {
+        kind: 'success',
+        message: 'Your new password is set. You are logged in, and logged out everywhere else.',
       });
-    }
-    const result = await staff.resetPassword(token, parsed.data.password);
-    if (result.kind !== 'done') return badLink(req, reply, result.kind);
-    await startSession(services, req, reply, result.user.id);
-    setFlash(reply, {
-      kind: 'success',
-      message: 'Your new password is set. You are logged in, and logged out everywhere else.',
-    });
-    return reply.redirect('/admin', 303);
-  });
+      return reply.redirect('/admin', 303);
+    },
+  );
 }

@@ -146,6 +146,19 @@ describeEachDatabase('password reset by email', (ctx) => {
     assert.match(res.body, /Enter the email address of your staff account/);
   });
 
+  it('names a repeated field instead of reading it as empty', async () => {
+    const client = new TestClient(app);
+    await client.get('/password-reset');
+    const res = await client.post('/password-reset', { email: ['a@example.org', 'b@example.org'] });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /email: /);
+    const login = new TestClient(app);
+    await login.get('/login');
+    const twice = await login.post('/login', { email: 'a@example.org', password: ['x', 'y'] });
+    assert.equal(twice.statusCode, 400);
+    assert.match(twice.body, /password: /);
+  });
+
   it('refuses an expired link with 410 and a made-up one with 400', async () => {
     const user = await createStaff(ctx.db, { role: 'viewer' });
     await requestReset(app, user.email);

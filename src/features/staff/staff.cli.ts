@@ -1,6 +1,6 @@
 import type { CliCommand, CliValues, Services } from '../../infra/services.js';
 import { StaffInputError } from './staff.rules.js';
-import { StaffService } from './staff.service.js';
+import { createStaffAccount } from './staff.service.js';
 
 export interface CliOutput {
   out: (line: string) => void;
@@ -31,7 +31,8 @@ export async function addUserCommand(
     return 2;
   }
   try {
-    const created = await new StaffService(services).create(
+    const created = await createStaffAccount(
+      services,
       { email, role, name: text(values, 'name'), password: text(values, 'password') },
       null,
     );

@@ -1,18 +1,35 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { ROLES } from '../../infra/auth/auth.tables.js';
 import { requireStaff } from '../../infra/auth/guard.js';
+import { formCheckbox, formText, idParams, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
 import { startSession } from './session-cookie.js';
 import { StaffInputError, firstIssue, newPasswordForm } from './staff.rules.js';
-import { StaffService } from './staff.service.js';
+import {
+  changeOwnPassword,
+  changeRole,
+  createStaffAccount,
+  getStaff,
+  listStaff,
+  sendSetupLink,
+  setDisabled,
+} from './staff.service.js';
 import * as views from './staff.views.js';
-import { formField } from '../../infra/http/form-fields.js';
-import { positiveIntParam } from '../../infra/http/route-params.js';
+
+const newStaffForm = z.object({
+  email: formText,
+  name: formText,
+  role: formText,
+  send_link: formCheckbox,
+});
+const roleForm = z.object({ role: formText });
+const passwordChangeForm = z.object({ current: formText, password: formText, confirm: formText });
 
 /** Staff management for owners, and each staff member's own account page. */
-export async function usersRoutes(app: FastifyInstance, services: Services) {
-  const staff = new StaffService(services);
+export async function usersRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
 
   const renderUsers = async (
     req: FastifyRequest,
@@ -24,7 +41,7 @@ export async function usersRoutes(app: FastifyInstance, services: Services) {
       status: opts.status ?? 200,
       body: views.usersPage({
         csrf: reply.generateCsrf(),
-        users: await staff.list(),
+        users: await listStaff(services),
         viewerId: requireStaff(req).id,
         ...opts,
       }),
@@ -34,78 +51,80 @@ export async function usersRoutes(app: FastifyInstance, services: Services) {
     renderUsers(req, reply),
   );
 
-  app.post('/admin/users', { config: { role: 'owner' } }, async (req, reply) => {
-    const actor = requireStaff(req);
-    const form = {
-      email: formField(req.body, 'email'),
-      name: formField(req.body, 'name'),
-      role: formField(req.body, 'role'),
-      sendLink: formField(req.body, 'send_link') === '1',
-    };
-    try {
-      const created = await staff.create(
-        { email: form.email, name: form.name, role: form.role },
-        actor.id,
-      );
-      if (form.sendLink) await staff.sendSetupLink(actor.id, created.id);
-      const user = await staff.get(created.id);
-      return renderAdmin(req, reply, {
-        title: 'Staff member added',
-        status: 201,
-        body: views.createdNotice({
-          email: created.email,
-          name: user?.name ?? created.email,
-          password: created.password,
-          linkSent: form.sendLink,
-        }),
-      });
-    } catch (err) {
-      if (!(err instanceof StaffInputError)) throw err;
-      return renderUsers(req, reply, {
-        status: err.status,
-        error: err.message,
-        form: {
-          email: form.email.slice(0, 300),
-          name: form.name.slice(0, 300),
-          role: ROLES.find((r) => r === form.role),
-          sendLink: form.sendLink,
-        },
-      });
-    }
-  });
+  app.post(
+    '/admin/users',
+    { config: { role: 'owner' }, schema: { body: newStaffForm } },
+    async (req, reply) => {
+      const actor = requireStaff(req);
+      const { send_link: sendLink, ...form } = req.body;
+      try {
+        const created = await createStaffAccount(services, form, actor);
+        if (sendLink) await sendSetupLink(services, { userId: created.id }, actor);
+        const user = await getStaff(services, created.id);
+        return renderAdmin(req, reply, {
+          title: 'Staff member added',
+          status: 201,
+          body: views.createdNotice({
+            email: created.email,
+            name: user?.name ?? created.email,
+            password: created.password,
+            linkSent: sendLink,
+          }),
+        });
+      } catch (err) {
+        if (!(err instanceof StaffInputError)) throw err;
+        return renderUsers(req, reply, {
+          status: err.status,
+          error: err.message,
+          form: {
+            email: form.email.slice(0, 300),
+            name: form.name.slice(0, 300),
+            role: ROLES.find((r) => r === form.role),
+            sendLink,
+          },
+        });
+      }
+    },
+  );
 
   /** The shared shape of the per-user buttons: act, then back to the list with a message. */
   const userAction = (
     path: string,
-    act: (actorId: number, id: number, body: unknown) => Promise<string>,
+    act: (
+      userId: number,
+      body: z.infer<typeof roleForm>,
+      actor: ReturnType<typeof requireStaff>,
+    ) => Promise<string>,
   ) =>
-    app.post(path, { config: { role: 'owner' } }, async (req, reply) => {
-      const id = positiveIntParam(req, 'id');
-      try {
-        if (id === null) throw new StaffInputError('There is no such staff account.', 404);
-        const message = await act(requireStaff(req).id, id, req.body);
-        setFlash(reply, { kind: 'success', message });
-        return reply.redirect('/admin/users', 303);
-      } catch (err) {
-        if (!(err instanceof StaffInputError)) throw err;
-        return renderUsers(req, reply, { status: err.status, error: err.message });
-      }
-    });
+    app.post(
+      path,
+      { config: { role: 'owner' }, schema: { params: idParams, body: roleForm } },
+      async (req, reply) => {
+        try {
+          const message = await act(req.params.id, req.body, requireStaff(req));
+          setFlash(reply, { kind: 'success', message });
+          return reply.redirect('/admin/users', 303);
+        } catch (err) {
+          if (!(err instanceof StaffInputError)) throw err;
+          return renderUsers(req, reply, { status: err.status, error: err.message });
+        }
+      },
+    );
 
-  userAction('/admin/users/:id/role', async (actorId, id, body) => {
-    const user = await staff.changeRole(actorId, id, formField(body, 'role'));
+  userAction('/admin/users/:id/role', async (userId, { role }, actor) => {
+    const user = await changeRole(services, { userId, role }, actor);
     return `${user.name} is now ${user.role === 'owner' ? 'an' : 'a'} ${user.role}.`;
   });
-  userAction('/admin/users/:id/disable', async (actorId, id) => {
-    const user = await staff.setDisabled(actorId, id, true);
+  userAction('/admin/users/:id/disable', async (userId, _body, actor) => {
+    const user = await setDisabled(services, { userId, disabled: true }, actor);
     return `${user.name} can no longer log in.`;
   });
-  userAction('/admin/users/:id/enable', async (actorId, id) => {
-    const user = await staff.setDisabled(actorId, id, false);
+  userAction('/admin/users/:id/enable', async (userId, _body, actor) => {
+    const user = await setDisabled(services, { userId, disabled: false }, actor);
     return `${user.name} can log in again.`;
   });
-  userAction('/admin/users/:id/send-link', async (actorId, id) => {
-    const email = await staff.sendSetupLink(actorId, id);
+  userAction('/admin/users/:id/send-link', async (userId, _body, actor) => {
+    const email = await sendSetupLink(services, { userId }, actor);
     return `We emailed ${email} a link to choose a password.`;
   });
 
@@ -132,25 +151,30 @@ export async function usersRoutes(app: FastifyInstance, services: Services) {
     renderAccount(req, reply),
   );
 
-  app.post('/admin/account/password', { config: { role: 'viewer' } }, async (req, reply) => {
-    const me = requireStaff(req);
-    const parsed = newPasswordForm.safeParse({
-      password: formField(req.body, 'password'),
-      confirm: formField(req.body, 'confirm'),
-    });
-    if (!parsed.success)
-      return renderAccount(req, reply, { status: 400, error: firstIssue(parsed.error) });
-    try {
-      await staff.changeOwnPassword(me.id, formField(req.body, 'current'), parsed.data.password);
-    } catch (err) {
-      if (!(err instanceof StaffInputError)) throw err;
-      return renderAccount(req, reply, { status: err.status, error: err.message });
-    }
-    await startSession(services, req, reply, me.id);
-    setFlash(reply, {
-      kind: 'success',
-      message: 'Your password is changed. Other devices have been logged out.',
-    });
-    return reply.redirect('/admin/account', 303);
-  });
+  app.post(
+    '/admin/account/password',
+    { config: { role: 'viewer' }, schema: { body: passwordChangeForm } },
+    async (req, reply) => {
+      const me = requireStaff(req);
+      const parsed = newPasswordForm.safeParse(req.body);
+      if (!parsed.success)
+        return renderAccount(req, reply, { status: 400, error: firstIssue(parsed.error) });
+      try {
+        await changeOwnPassword(
+          services,
+          { current: req.body.current, password: parsed.data.password },
+          me,
+        );
+      } catch (err) {
+        if (!(err instanceof StaffInputError)) throw err;
+        return renderAccount(req, reply, { status: err.status, error: err.message });
+      }
+      await startSession(services, req, reply, me.id);
+      setFlash(reply, {
+        kind: 'success',
+        message: 'Your password is changed. Other devices have been logged out.',
+      });
+      return reply.redirect('/admin/account', 303);
+    },
+  );
 }

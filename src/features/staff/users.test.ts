@@ -172,6 +172,28 @@ describeEachDatabase('staff administration', (ctx) => {
     );
   });
 
+  it('answers a repeated form field by naming it, and an id no account can have with 404', async () => {
+    const user = await createStaff(ctx.db, { role: 'viewer' });
+    await owner.get('/admin/users');
+    const twice = await owner.post(`/admin/users/${user.id}/role`, { role: ['owner', 'viewer'] });
+    assert.equal(twice.statusCode, 400);
+    assert.match(twice.body, /role: /);
+    const created = await owner.post('/admin/users', {
+      email: ['a@example.org', 'b@example.org'],
+      role: 'viewer',
+    });
+    assert.equal(created.statusCode, 400);
+    assert.match(created.body, /email: /);
+    assert.equal((await userByEmail(ctx.db, 'a@example.org')) ?? null, null);
+    for (const id of ['9999999999', '0', '01'])
+      assert.equal(
+        (await owner.post(`/admin/users/${id}/disable`)).statusCode,
+        404,
+        `/admin/users/${id}/disable`,
+      );
+    assert.equal((await userByEmail(ctx.db, user.email))?.role, 'viewer', 'nothing changed');
+  });
+
   it('refuses staff forms without a CSRF token', async () => {
     const user = await createStaff(ctx.db, { role: 'viewer' });
     const res = await owner.post(`/admin/users/${user.id}/role`, { role: 'owner', _csrf: 'x' });

@@ -405,10 +405,10 @@ describeEachDatabase('storms service', (ctx) => {
     assert.ok(timeline.some((a) => a.kind === 'storm' && /X \(Twitter\)/.test(a.summary)));
 
     const owner = await createStaff(ctx.db, { role: 'owner' });
-    const exported = await exportPersonData(app.services, rosa.id, owner.id);
+    const exported = await exportPersonData(app.services, rosa.id, { id: owner.id, role: 'owner' });
     const posts = exported.other.storms as { storm: string; platform: string }[];
     assert.ok(posts.length >= 1 && posts.every((p) => p.storm === storm.slug));
-    await erasePerson(app.services, rosa.id, owner.id);
+    await erasePerson(app.services, rosa.id, { id: owner.id, role: 'owner' });
     const rows = await ctx.db.kysely
       .selectFrom('storm_posts')
       .selectAll()

@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import { z } from 'zod';
 import { registerErrorHandlers } from './errors.js';
 import {
+  MAX_ID,
   formCheckbox,
   formList,
   formText,
@@ -58,7 +59,7 @@ describe('input layer: zod schemas on every route', () => {
 
   it('answers a malformed id with 404, as for a record that does not exist', async () => {
     const app = await appWithOneRoute();
-    for (const id of ['abc', '0', '-1', '01', '1e3', '12345678901']) {
+    for (const id of ['abc', '0', '-1', '01', '1e3', '12345678901', String(MAX_ID + 1)]) {
       const res = await app.inject({ method: 'POST', url: `/things/${id}`, headers: form });
       assert.equal(res.statusCode, 404, id);
       assert.match(res.body, /There is nothing at this address/);
@@ -81,8 +82,9 @@ describe('input layer: zod schemas on every route', () => {
     const app = await appWithOneRoute();
     for (const page of ['x', '0', '-2', '1.5'])
       assert.equal(
-        (await app.inject({ method: 'POST', url: `/things/1?page=${page}`, headers: form })).json()
-          .page,
+        (await app.inject({ method: 'POST', url: `/things/1?page=${page}`, headers: form })).json<{
+          page: number;
+        }>().page,
         1,
       );
   });

@@ -57,11 +57,18 @@ export function answerInputErrorWith(
   };
 }
 
-/** Database ids as written in URLs and forms: no sign, no leading zero, at most ten digits. */
+/**
+ * The largest id our tables hold: `id` is a 32-bit integer on PostgreSQL, which refuses to even
+ * compare a larger number with it (an error, so a 500), whereas no such row can exist.
+ */
+export const MAX_ID = 2_147_483_647;
+
+/** Database ids as written in URLs and forms: no sign, no leading zero, at most MAX_ID. */
 export const positiveId = z
   .string()
   .regex(/^[1-9]\d{0,9}$/, 'must be a positive whole number')
-  .transform(Number);
+  .transform(Number)
+  .refine((id) => id <= MAX_ID, `must be at most ${MAX_ID}`);
 
 /** `/…/:id` routes. */
 export const idParams = z.object({ id: positiveId });
