@@ -334,7 +334,15 @@ describeEachDatabase('storms service', (ctx) => {
     assert.ok((await post(1, 'bluesky', 'a', start + 40_000)).ok);
     assert.ok((await post(2, 'x', 'b', start + 5 * 60_000)).ok);
     assert.ok(
-      (await post(3, 'mastodon', 'c', start + 5 * 60_000, 'My own words about libraries.')).ok,
+      (
+        await post(
+          3,
+          'mastodon',
+          'c',
+          start + 5 * 60_000,
+          'Thank you for keeping the library open.',
+        )
+      ).ok,
     );
     const abusive = await post(1, 'x', 'd', start + 6 * 60_000, ABUSIVE);
     assert.ok(!abusive.ok);
