@@ -8,6 +8,7 @@ import {
   useBrowserSuite,
   watchConsole,
 } from '../../../test/helpers/browser.js';
+import { THREAT } from '../../../test/helpers/civility.js';
 import { createStaff } from '../../../test/helpers/staff.js';
 import type { CommentThread } from './comment-thread.js';
 import { confirmationLink, newThread, uniqueEmail } from './comments.test-support.js';
@@ -187,11 +188,11 @@ describe('comments in Chromium', { skip: browserSkip }, () => {
     });
     for (const group of groups.slice(1)) await postAgain(page, group.join('\n'));
     // A blocked comment comes back in the form: the vector must stay text there too.
-    await postAgain(page, `</textarea><script>alert(1)</script> You are an idiot.`);
+    await postAgain(page, `</textarea><script>alert(1)</script> ${THREAT}`);
     assert.match(await page.locator('.cm-blocked').innerText(), /Please rephrase/);
     assert.equal(
       await page.getByLabel('Your comment').inputValue(),
-      '</textarea><script>alert(1)</script> You are an idiot.',
+      `</textarea><script>alert(1)</script> ${THREAT}`,
     );
     assert.deepEqual(await injectedMarkup(page, '.cm-blocked'), []);
 

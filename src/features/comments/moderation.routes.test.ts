@@ -3,6 +3,7 @@ import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
+import { HOLD_FOR_REVIEW, withCivilityThresholds } from '../../../test/helpers/civility.js';
 import { loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { BULK_MAX } from './comments.limits.js';
@@ -77,12 +78,14 @@ describeEachDatabase('comments: moderation', (ctx) => {
   it('shows what the guard held with its spans, score and labels, and rejects one item', async () => {
     const thread = await newThread(ctx.db);
     const { client } = await confirmedCommenter(app, thread);
-    await client.post(thread.path, { body: 'The councillor is a hypocrite.' });
+    await withCivilityThresholds(ctx.db, HOLD_FOR_REVIEW, () =>
+      client.post(thread.path, { body: 'The councillor? He is a hypocrite.' }),
+    );
     const held = (await commentsOf(ctx.db, thread.id)).find((c) => c.status === 'held');
     assert.ok(held);
     const queue = await moderator.get('/admin/moderation');
     assert.match(queue.body, /aria-current="page"\s*>Held by guard/);
-    assert.match(queue.body, /<mark title="abuse">[^<]*hypocrite<\/mark>/);
+    assert.match(queue.body, /<mark title="abuse">He is a hypocrite<\/mark>/);
     assert.match(queue.body, /score\s+0\.\d\d, labels: abuse/);
     const res = await moderator.post('/admin/moderation', {
       tab: 'held',
@@ -95,19 +98,21 @@ describeEachDatabase('comments: moderation', (ctx) => {
 
   it('lists reported comments with their reports', async () => {
     const thread = await newThread(ctx.db);
-    await confirmedCommenter(app, thread, { body: 'Cheap watches at https://spam.example' });
+    await confirmedCommenter(app, thread, {
+      body: 'Discount garden furniture, visit https://spam.example today',
+    });
     const [comment] = await commentsOf(ctx.db, thread.id);
     const reader = visitor(app);
     await reader.get(`${thread.path}/c/${comment!.id}/report`);
     await reader.post(`${thread.path}/c/${comment!.id}/report`, { reason: 'spam', note: 'Ads' });
     const queue = await viewer.get('/admin/moderation?tab=reported');
-    assert.match(queue.body, /Cheap watches/);
+    assert.match(queue.body, /Discount garden furniture/);
     assert.match(queue.body, /Spam or advertising\s*: “Ads”/);
     await moderator.get('/admin/moderation?tab=reported');
     await moderator.post('/admin/moderation', { tab: 'reported', one: `approve:${comment!.id}` });
     const after = await moderator.get('/admin/moderation?tab=reported');
-    assert.doesNotMatch(after.body, /Cheap watches/, 'kept: the report is resolved');
-    assert.match((await visitor(app).get(thread.path)).body, /Cheap watches/);
+    assert.doesNotMatch(after.body, /Discount garden furniture/, 'kept: the report is resolved');
+    assert.match((await visitor(app).get(thread.path)).body, /Discount garden furniture/);
   });
 
   it('answers bad queue requests with 4xx', async () => {

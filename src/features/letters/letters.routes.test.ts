@@ -4,6 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs } from '../../../test/helpers/staff.js';
+import {
+  HOLD_FOR_REVIEW,
+  THIRD_PARTY_INSULT,
+  THIRD_PARTY_INSULT_WORDS,
+  THREAT,
+  THREAT_LABEL,
+  THREAT_WORDS,
+  withCivilityThresholds,
+} from '../../../test/helpers/civility.js';
 import * as repo from './letters.repository.js';
 import type { CampaignRow } from './letters.repository.js';
 import { LETTER_MAX_LENGTH } from './letters.rules.js';
@@ -187,12 +196,10 @@ describeEachDatabase('letters over HTTP', (ctx) => {
     });
 
     it('blocks an abusive letter with the reason and the words marked', async () => {
-      const { res } = await write({
-        body: `${ownWords(40)} You are a disgrace and a worthless piece of shit.`,
-      });
+      const { res } = await write({ body: `${ownWords(40)} ${THREAT}` });
       assert.equal(res.statusCode, 422);
-      assert.match(res.body, /was not accepted because parts of it read as abuse/);
-      assert.match(res.body, /<mark title="[^"]*abuse[^"]*">/);
+      assert.ok(res.body.includes(`was not accepted because parts of it read as ${THREAT_LABEL}`));
+      assert.ok(res.body.includes(`<mark title="${THREAT_LABEL}">${THREAT_WORDS}</mark>`));
     });
 
     it('refuses letters to a closed campaign with 410', async () => {
@@ -278,10 +285,9 @@ describeEachDatabase('letters over HTTP', (ctx) => {
     });
 
     it('shows letters, statuses and the reply table; moderators decide on held letters', async () => {
-      const held = await write({
-        email: 'held@example.org',
-        body: `${ownWords(45)} They are idiots.`,
-      });
+      const held = await withCivilityThresholds(ctx.db, HOLD_FOR_REVIEW, () =>
+        write({ email: 'held@example.org', body: `${ownWords(45)} ${THIRD_PARTY_INSULT}` }),
+      );
       assert.equal(held.res.statusCode, 200);
       const token = await tokenFromMail(app, 'letters.confirm', 'held@example.org');
       await held.client.get(`${path()}/confirm/${token}`);
@@ -291,7 +297,7 @@ describeEachDatabase('letters over HTTP', (ctx) => {
       const moderator = await loginAs(app, 'moderator');
       const queue = await moderator.get('/admin/letters/held');
       assert.equal(queue.statusCode, 200);
-      assert.match(queue.body, /<mark title="abuse">They are idiots<\/mark>/);
+      assert.ok(queue.body.includes(`<mark title="abuse">${THIRD_PARTY_INSULT_WORDS}</mark>`));
       const letter = (await repo.heldLetters(ctx.db.kysely, 10)).find(
         (l) => l.sender_email === 'held@example.org',
       );

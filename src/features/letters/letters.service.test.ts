@@ -4,6 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { createStaff } from '../../../test/helpers/staff.js';
+import {
+  HOLD_FOR_REVIEW,
+  THIRD_PARTY_INSULT,
+  THREAT,
+  THREAT_WORDS,
+  withCivilityThresholds,
+} from '../../../test/helpers/civility.js';
 import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
 import { currentConsent, findPersonByEmail, listActivities } from '../people/people.service.js';
 import { changeCampaignStatus, createCampaign, updateCampaign } from './campaigns.service.js';
@@ -271,12 +278,12 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
       campaign: campaign,
       form: letterForm(mps.manchester, {
         email: 'abuse@example.org',
-        body: `${ownWords(40)} You are a worthless piece of shit and I will find you.`,
+        body: `${ownWords(40)} ${THREAT}`,
       }),
     });
     assert.ok(!result.ok && result.status === 422);
     assert.match(result.errors.civility ?? '', /not accepted/);
-    assert.ok(result.civility?.spans.some((s) => /find you/.test(s.text)));
+    assert.ok(result.civility?.spans.some((s) => s.text === THREAT_WORDS));
     assert.equal(
       await repo.findSenderLetter(
         ctx.db.kysely,
@@ -289,19 +296,23 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
   });
 
   it('holds a letter the guard would review for a moderator, per the campaign setting', async () => {
-    const text = `${ownWords(40)} They are idiots.`;
+    const text = `${ownWords(40)} ${THIRD_PARTY_INSULT}`;
     const strict = await openCampaign(app, mps.listId, { reviewPolicy: 'block' });
-    const refused = await submitLetter(services(), {
-      campaign: strict,
-      form: letterForm(mps.manchester, { email: 'review@example.org', body: text }),
-    });
+    const refused = await withCivilityThresholds(ctx.db, HOLD_FOR_REVIEW, () =>
+      submitLetter(services(), {
+        campaign: strict,
+        form: letterForm(mps.manchester, { email: 'review@example.org', body: text }),
+      }),
+    );
     assert.ok(!refused.ok && refused.errors.civility);
 
     const holding = await openCampaign(app, mps.listId, { reviewPolicy: 'hold' });
-    const held = await submitLetter(services(), {
-      campaign: holding,
-      form: letterForm(mps.manchester, { email: 'review@example.org', body: text }),
-    });
+    const held = await withCivilityThresholds(ctx.db, HOLD_FOR_REVIEW, () =>
+      submitLetter(services(), {
+        campaign: holding,
+        form: letterForm(mps.manchester, { email: 'review@example.org', body: text }),
+      }),
+    );
     assert.ok(held.ok);
     assert.equal(held.letter.needs_review, 1);
     const outcome = await confirmLetter(
@@ -333,14 +344,16 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
       false,
     );
 
-    const second = await submitLetter(services(), {
-      campaign: holding,
-      form: letterForm(mps.newcastle, {
-        email: 'review2@example.org',
-        postcode: 'NE1 4ST',
-        body: `${ownWords(40)} They are idiots.`,
+    const second = await withCivilityThresholds(ctx.db, HOLD_FOR_REVIEW, () =>
+      submitLetter(services(), {
+        campaign: holding,
+        form: letterForm(mps.newcastle, {
+          email: 'review2@example.org',
+          postcode: 'NE1 4ST',
+          body: `${ownWords(40)} ${THIRD_PARTY_INSULT}`,
+        }),
       }),
-    });
+    );
     assert.ok(second.ok);
     await confirmLetter(
       services(),
@@ -397,13 +410,15 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('sends the writer of an approved mailto letter a fresh link to send it', async () => {
     const campaign = await openCampaign(app, mps.listId, { deliveryMode: 'mailto' });
-    const held = await submitLetter(services(), {
-      campaign: campaign,
-      form: letterForm(mps.manchester, {
-        email: 'approved@example.org',
-        body: `${ownWords(40)} They are idiots.`,
+    const held = await withCivilityThresholds(ctx.db, HOLD_FOR_REVIEW, () =>
+      submitLetter(services(), {
+        campaign: campaign,
+        form: letterForm(mps.manchester, {
+          email: 'approved@example.org',
+          body: `${ownWords(40)} ${THIRD_PARTY_INSULT}`,
+        }),
       }),
-    });
+    );
     assert.ok(held.ok);
     await confirmLetter(
       services(),

@@ -130,6 +130,7 @@ const VOCABULARY = (
 
 let letterCounter = 0;
 const guard = createCivilityGuard();
+const OWN_WORDS_ATTEMPTS = 1000;
 
 function shuffled(words: number, seed: number): string {
   let state = (seed * 7919) % 2 ** 31 || 1;
@@ -148,10 +149,12 @@ function shuffled(words: number, seed: number): string {
  * want a refusal add their own words.
  */
 export function ownWords(words = 60): string {
-  for (;;) {
+  // A retrained model that allowed no shuffle would otherwise hang every letters test.
+  for (let attempt = 0; attempt < OWN_WORDS_ATTEMPTS; attempt++) {
     const text = shuffled(words, ++letterCounter);
     if (guard.assess(`Please keep our library open\n\n${text}`).decision === 'allow') return text;
   }
+  throw new Error(`the civility guard allowed none of ${OWN_WORDS_ATTEMPTS} civil word shuffles`);
 }
 
 export function letterForm(

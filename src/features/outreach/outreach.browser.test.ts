@@ -9,6 +9,7 @@ import {
 import { createStaff } from '../../../test/helpers/staff.js';
 import { upsertPerson } from '../people/people.service.js';
 import { outreachFeature } from './outreach.feature.js';
+import { ABUSIVE_POST } from './outreach.test-support.js';
 
 describe('"Not in our name" in Chromium', { skip: browserSkip }, () => {
   const suite = useBrowserSuite();
@@ -33,7 +34,7 @@ describe('"Not in our name" in Chromium', { skip: browserSkip }, () => {
     await page.getByRole('link', { name: 'Not in our name' }).click();
     await page.getByRole('link', { name: 'Record a post' }).click();
     await page.getByLabel('Address of the post').fill('https://x.com/AMIRA_H/status/42');
-    await page.getByLabel('Text of the post').fill('Shut up you stupid cow, nobody cares');
+    await page.getByLabel('Text of the post').fill(ABUSIVE_POST);
     await page.getByRole('button', { name: 'Record the post' }).click();
     await page.waitForURL(/\/admin\/outreach\/\d+$/);
     assert.match(await page.locator('[role=status]').innerText(), /Matched by handle amira_h/);

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { THREAT } from '../../../test/helpers/civility.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 
-/** Abusive enough that the guard flags words in it (and the request must leave them out). */
-export const ABUSIVE_POST = 'Shut up you stupid cow, nobody cares about your opinion';
+/**
+ * A post whose threat the guard's rules flag whatever the trained model scores it (and the
+ * request must leave it out); the rest is civil, so the request quoting it can be sent.
+ */
+export const ABUSIVE_POST = `Nobody wants your library campaign. ${THREAT}`;
 
 let postCounter = 0;
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { browserSkip, useBrowserSuite, watchConsole } from '../../../test/helpers/browser.js';
+import { THREAT, THREAT_WORDS } from '../../../test/helpers/civility.js';
 import { isoToLondonInput } from './london-time.js';
 import { changeStatus, createStorm } from './storms.service.js';
 import { OffsetClock } from '../../infra/clock/clock.js';
@@ -83,8 +84,10 @@ describe('a storm in Chromium', { skip: browserSkip }, () => {
     );
 
     // Words the guard refuses turn the links off until they are reworded.
-    await page.getByLabel('Your post').fill('You are a worthless idiot and everyone knows it.');
-    await page.locator('[data-storm-civility] mark').waitFor({ timeout: 5000 });
+    await page.getByLabel('Your post').fill(THREAT);
+    await page
+      .locator('[data-storm-civility] mark', { hasText: THREAT_WORDS })
+      .waitFor({ timeout: 5000 });
     assert.equal(await x.getAttribute('aria-disabled'), 'true');
     assert.equal(await x.getAttribute('href'), null);
     await page.getByLabel('Your post').fill(mine);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
+import { THREAT, THREAT_LABEL, THREAT_WORDS } from '../../../test/helpers/civility.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { createStaff, loginAs } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
@@ -32,7 +33,8 @@ import {
   participantKey,
 } from './storm-tokens.js';
 
-const ABUSIVE = 'You are a worthless idiot and everyone knows it.';
+/** Blocked by the guard's threat rule, whatever the trained model scores it. */
+const ABUSIVE = `Keep the library open. ${THREAT}`;
 const VARIANTS = [
   'Libraries are where children learn to read. Fund every public library so none has to close.',
   'My local library is a warm room, free books and a friendly face. Keep it open.',
@@ -256,7 +258,7 @@ describeEachDatabase('storms service', (ctx) => {
     assert.match(result.errors['variant-2'] ?? '', /civility guard/);
     const flagged = result.flagged.find((f) => f.field === 'variant-2');
     assert.ok(flagged);
-    assert.ok(flagged.assessment.spans.some((s) => /idiot/.test(s.text)));
+    assert.ok(flagged.assessment.spans.some((s) => s.text === THREAT_WORDS));
     assert.equal(result.errors['variant-1'], undefined);
   });
 
@@ -332,11 +334,19 @@ describeEachDatabase('storms service', (ctx) => {
     assert.ok((await post(1, 'bluesky', 'a', start + 40_000)).ok);
     assert.ok((await post(2, 'x', 'b', start + 5 * 60_000)).ok);
     assert.ok(
-      (await post(3, 'mastodon', 'c', start + 5 * 60_000, 'My own words about libraries.')).ok,
+      (
+        await post(
+          3,
+          'mastodon',
+          'c',
+          start + 5 * 60_000,
+          'Thank you for keeping the library open.',
+        )
+      ).ok,
     );
     const abusive = await post(1, 'x', 'd', start + 6 * 60_000, ABUSIVE);
     assert.ok(!abusive.ok);
-    assert.ok(abusive.assessment && abusive.assessment.decision !== 'allow');
+    assert.equal(abusive.assessment?.decision, 'block');
     assert.ok(!(await post(9, 'x', 'd', start)).ok, 'unknown suggestion');
     assert.ok(!(await post(1, 'myspace', 'd', start)).ok, 'unknown platform');
 
@@ -588,7 +598,7 @@ describeEachDatabase('storms over HTTP', (ctx) => {
     const abusive = await post({ variants: [ABUSIVE] });
     assert.equal(abusive.statusCode, 422);
     assert.match(abusive.body, /blocked by the civility guard/);
-    assert.match(abusive.body, /<mark title="abuse">[^<]*idiot/);
+    assert.ok(abusive.body.includes(`<mark title="${THREAT_LABEL}">${THREAT_WORDS}</mark>`));
     const badTime = await post({ startsAt: 'tomorrow' });
     assert.equal(badTime.statusCode, 422);
     assert.match(badTime.body, /date and time/);
