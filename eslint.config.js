@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersRule } from './eslint/layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'public/vendor/**'] },
@@ -22,7 +23,17 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/require-await': 'off',
+      // Features add their tables to infra's Database by merging an empty `extends` interface.
+      '@typescript-eslint/no-empty-object-type': [
+        'error',
+        { allowInterfaces: 'with-single-extends' },
+      ],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { rally: { rules: { layers: layersRule } } },
+    rules: { 'rally/layers': 'error' },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
@@ -39,6 +50,12 @@ export default tseslint.config(
         EventSource: 'readonly',
         navigator: 'readonly',
       },
+    },
+  },
+  {
+    files: ['eslint/**/*.js'],
+    languageOptions: {
+      globals: { process: 'readonly' },
     },
   },
 );

@@ -11,7 +11,7 @@ import type { Db } from '../../src/infra/db/database.js';
 import {
   campaignGuard,
   saveCampaignThresholds,
-} from '../../src/features/civility/campaign-guard.js';
+} from '../../src/features/civility/campaign-guard.service.js';
 import type { CivilityThresholds } from '../../src/features/civility/civility.config.js';
 
 /** A threat: blocked by the threat rule (score 0.97), whatever the model says. */

@@ -8,7 +8,7 @@ import { loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { CIVILITY_CONFIG } from './civility.config.js';
 import { MAX_TRY_CHARS } from './civility.routes.js';
-import { campaignGuard } from './campaign-guard.js';
+import { campaignGuard } from './campaign-guard.service.js';
 
 describeEachDatabase('civility admin page', (ctx) => {
   let app: FastifyInstance;

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireStaff } from '../../infra/auth/guard.js';
-import { roleAtLeast } from '../../infra/html/layout.js';
+import { roleAtLeast } from '../../infra/auth/roles.js';
 import { formText, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
-import { campaignGuard, saveCampaignThresholds } from './campaign-guard.js';
+import { campaignGuard, saveCampaignThresholds } from './campaign-guard.service.js';
 import type { CivilityThresholds } from './civility.config.js';
 import type { CivilityAssessment } from './civility.service.js';
 import { civilityPage } from './civility.views.js';

@@ -1,4 +1,4 @@
-import { MIXED_SCRIPTS_MESSAGE, checkEmail } from '../people/email.js';
+import { MIXED_SCRIPTS_MESSAGE, checkEmail } from '../../infra/validation/email.js';
 import { COMMENT_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH } from './comments.limits.js';
 
 export type FormErrors = Partial<Record<'body' | 'name' | 'email' | 'parent' | 'form', string>>;

@@ -8,7 +8,7 @@ import { renderPublic, setFlash } from '../../infra/http/render.js';
 import { positiveIntParam } from '../../infra/http/route-params.js';
 import { parsePositiveId } from '../../infra/validation/ids.js';
 import type { Services } from '../../infra/services.js';
-import { campaignGuard } from '../civility/campaign-guard.js';
+import { campaignGuard } from '../civility/campaign-guard.service.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import { cleanCommentText } from './comment-input.js';
 import {

@@ -1,5 +1,5 @@
 import type { Services } from '../../infra/services.js';
-import { campaignGuard } from '../civility/campaign-guard.js';
+import { campaignGuard } from '../civility/campaign-guard.service.js';
 import * as repo from './comments.repository.js';
 import type { CommentRow } from './comments.repository.js';
 import { registerCommentThread, toThread } from './comments.service.js';

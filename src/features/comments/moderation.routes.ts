@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { html } from '../../infra/html/html.js';
-import { roleAtLeast } from '../../infra/html/layout.js';
+import { roleAtLeast } from '../../infra/auth/roles.js';
 import { formField, formFieldList } from '../../infra/http/form-fields.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import { positiveIntParam } from '../../infra/http/route-params.js';

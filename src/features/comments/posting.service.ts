@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
 import type { Services } from '../../infra/services.js';
-import { campaignGuard } from '../civility/campaign-guard.js';
+import { campaignGuard } from '../civility/campaign-guard.service.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
 import {

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../infra/db/database.js';
 import { migrateToLatest } from '../../infra/db/migrator.js';
 import { MIGRATIONS } from '../index.js';
-import { loadUkConstituencies } from './uk-data.loader.js';
+import { loadUkConstituencies } from './uk-data.service.js';
 import { runRally } from '../../../test/helpers/cli.js';
 
 /** The command's whole stdout must be exactly one JSON line. */

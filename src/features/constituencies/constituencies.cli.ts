@@ -1,5 +1,5 @@
 import type { CliCommand } from '../../infra/services.js';
-import { getConstituencyDirectory } from './constituency-directory.js';
+import { getConstituencyDirectory } from './constituency-directory.service.js';
 import { NOT_LOADED_MESSAGE, findMp } from './constituencies.service.js';
 
 interface MpLine {

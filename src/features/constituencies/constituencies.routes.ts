@@ -4,7 +4,7 @@ import { type SafeHtml, html } from '../../infra/html/html.js';
 import { answerInputErrorWith, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, renderPublic } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
-import { getConstituencyDirectory } from './constituency-directory.js';
+import { getConstituencyDirectory } from './constituency-directory.service.js';
 import { findResultsForYear } from './constituencies.repository.js';
 import { NOT_LOADED_MESSAGE, getConstituencyProfile } from './constituencies.service.js';
 import {
@@ -18,7 +18,7 @@ import {
   renderDataNotes,
   renderPostcodeForm,
 } from './constituencies.views.js';
-import { POSTCODE_INPUT_MAX_LENGTH } from './postcode.js';
+import { POSTCODE_INPUT_MAX_LENGTH } from '../../infra/validation/postcode.js';
 
 const CONSTITUENCY_CODE = /^[ENSW]\d{8}$/;
 const FIND_PATH = '/find-your-mp';

@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../../infra/service-context.js';
 import { findTargetsByDivision } from '../targets/targets.service.js';
-import { type Constituency, getConstituencyDirectory } from './constituency-directory.js';
+import { type Constituency, getConstituencyDirectory } from './constituency-directory.service.js';
 import { type ElectionResult, findResults } from './constituencies.repository.js';
 import { partyName } from './parties.js';
 

@@ -8,8 +8,8 @@ import { TestClient } from '../../../test/helpers/test-client.js';
 import { createTarget, ensureTargetList } from '../targets/targets.service.js';
 import { findResults } from './constituencies.repository.js';
 import { UK_COMMONS_LIST, findMp } from './constituencies.service.js';
-import { getConstituencyDirectory } from './constituency-directory.js';
-import { loadUkConstituencies } from './uk-data.loader.js';
+import { getConstituencyDirectory } from './constituency-directory.service.js';
+import { loadUkConstituencies } from './uk-data.service.js';
 
 const PUDSEY = 'E14000886';
 const LEEDS_NORTH_EAST = 'E14000779';

@@ -1,10 +1,10 @@
 import { type SafeHtml, html } from '../../infra/html/html.js';
-import type { Constituency, PostcodeLookup } from './constituency-directory.js';
+import type { Constituency, PostcodeLookup } from './constituency-directory.service.js';
 import type { ConstituencyProfile, MemberOfParliament } from './constituencies.service.js';
 import { majoritySentence } from './constituencies.service.js';
 import type { ElectionResult } from './constituencies.repository.js';
 import { describeResult, partyName } from './parties.js';
-import { POSTCODE_INPUT_MAX_LENGTH } from './postcode.js';
+import { POSTCODE_INPUT_MAX_LENGTH } from '../../infra/validation/postcode.js';
 
 export const SEARCH_QUERY_MAX_LENGTH = 100;
 

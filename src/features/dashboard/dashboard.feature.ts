@@ -1,5 +1,5 @@
 import { requireStaff } from '../../infra/auth/guard.js';
-import { roleAtLeast } from '../../infra/html/layout.js';
+import { roleAtLeast } from '../../infra/auth/roles.js';
 import { renderAdmin } from '../../infra/http/render.js';
 import type { Feature } from '../../infra/services.js';
 import { staffNamesByIds } from '../staff/staff.service.js';

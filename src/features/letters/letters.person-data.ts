@@ -1,5 +1,5 @@
 import type { PersonDataHandler } from '../../infra/person-data.js';
-import { normaliseEmail } from '../people/email.js';
+import { normaliseEmail } from '../../infra/validation/email.js';
 import { anonymiseLetter, lettersOfPerson } from './letters.repository.js';
 
 /** Letters reach a person's data export and erasure (registered by letters.feature.ts). */

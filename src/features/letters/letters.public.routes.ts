@@ -10,7 +10,7 @@ import {
   renderConstituencyChooser,
   renderConstituencySearchResults,
 } from '../constituencies/constituencies.views.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import {
   type TargetContact,
   findTargetsByDivision,

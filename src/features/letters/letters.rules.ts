@@ -1,7 +1,11 @@
 import { parsePositiveId } from '../../infra/validation/ids.js';
 import { isSlug, requiredText, slugOrTitle, tooLong } from '../../infra/validation/text-rules.js';
-import { normalisePostcode } from '../constituencies/postcode.js';
-import { EMAIL_MAX_LENGTH, MIXED_SCRIPTS_MESSAGE, checkEmail } from '../people/email.js';
+import { normalisePostcode } from '../../infra/validation/postcode.js';
+import {
+  EMAIL_MAX_LENGTH,
+  MIXED_SCRIPTS_MESSAGE,
+  checkEmail,
+} from '../../infra/validation/email.js';
 import {
   DELIVERY_MODES,
   type DeliveryMode,

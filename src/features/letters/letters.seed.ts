@@ -1,14 +1,14 @@
 import { nowIso } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
-import { TARGET_FIELDS } from '../targets/targets.rules.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
+import { TARGET_FIELDS } from '../targets/targets.service.js';
 import {
   findTargetsByDivision,
   getTarget,
   getTargetList,
   updateTarget,
 } from '../targets/targets.service.js';
-import { UK_COMMONS_SLUG } from '../targets/uk-commons.loader.js';
+import { UK_COMMONS_SLUG } from '../targets/uk-commons.service.js';
 import { changeCampaignStatus, createCampaign } from './campaigns.service.js';
 import * as repo from './letters.repository.js';
 import type { CampaignRow } from './letters.repository.js';

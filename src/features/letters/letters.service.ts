@@ -14,8 +14,8 @@ import {
 } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
 import type { CivilitySpan } from '../civility/civility.service.js';
-import { campaignGuard } from '../civility/campaign-guard.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
+import { campaignGuard } from '../civility/campaign-guard.service.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
 import { type Target, getTarget } from '../targets/targets.service.js';
 import { pointsOf } from './campaigns.service.js';

@@ -7,7 +7,7 @@ import { Worker } from '../../infra/jobs/worker.js';
 import type { Services } from '../../infra/services.js';
 import type { OutboxRow } from '../../infra/mail/outbox.repository.js';
 import { createCivilityGuard } from '../civility/civility.service.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { TARGET_FIELDS } from '../targets/targets.rules.js';
 import {
   type Target,
@@ -16,7 +16,7 @@ import {
   getTargetList,
   updateTarget,
 } from '../targets/targets.service.js';
-import { UK_COMMONS_SLUG, loadUkCommons } from '../targets/uk-commons.loader.js';
+import { UK_COMMONS_SLUG, loadUkCommons } from '../targets/uk-commons.service.js';
 import { changeCampaignStatus, createCampaign } from './campaigns.service.js';
 import type { CampaignRow } from './letters.repository.js';
 import type { CampaignForm, LetterForm } from './letters.rules.js';

@@ -4,7 +4,7 @@
  */
 import { nowIso } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
-import { campaignGuard } from '../civility/campaign-guard.js';
+import { campaignGuard } from '../civility/campaign-guard.service.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import {
   type Person,
@@ -12,7 +12,7 @@ import {
   getPerson,
   recordActivity,
 } from '../people/people.service.js';
-import type { ConsentStatus } from '../people/people.tables.js';
+import type { ConsentStatus } from '../people/people.service.js';
 import * as repo from './outreach.repository.js';
 import { type Errors, PLATFORM_LABELS, SENDABLE } from './outreach.rules.js';
 import { type Actor, type Result, fail, parseSpans } from './outreach.service.js';

@@ -1,6 +1,6 @@
 import { parseWebUrl } from '../../infra/validation/text-rules.js';
-import { EMAIL_MAX_LENGTH, normaliseEmail } from '../people/email.js';
-import { handleFromPostUrl, normaliseHandle } from '../people/handles.js';
+import { EMAIL_MAX_LENGTH, normaliseEmail } from '../../infra/validation/email.js';
+import { handleFromPostUrl, normaliseHandle } from '../people/handles.service.js';
 import { type CaseStatus, PLATFORMS, type Platform } from './outreach.tables.js';
 
 export const POST_URL_MAX_LENGTH = 2_000;

@@ -8,9 +8,9 @@ import type { Transaction } from 'kysely';
 import { nowIso } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
 import type { Services } from '../../infra/services.js';
-import { campaignGuard } from '../civility/campaign-guard.js';
+import { campaignGuard } from '../civility/campaign-guard.service.js';
 import type { CivilitySpan } from '../civility/civility.service.js';
-import { type HandlePlatform, findPeopleByHandle } from '../people/handles.js';
+import { type HandlePlatform, findPeopleByHandle } from '../people/handles.service.js';
 import {
   type Person,
   displayName,

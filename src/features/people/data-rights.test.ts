@@ -6,7 +6,7 @@ import { createTestApp } from '../../../test/helpers/app.js';
 import { type DatabaseContext, describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAsNew } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
-import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
+import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import type { Feature } from '../../infra/services.js';
 import { FEATURES } from '../index.js';
 import { type PersonExport, erasedEmail } from './data-rights.service.js';

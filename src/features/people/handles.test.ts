@@ -8,7 +8,7 @@ import {
   handleFromPostUrl,
   handlesOf,
   normaliseHandle,
-} from './handles.js';
+} from './handles.service.js';
 import { upsertPerson } from './people.service.js';
 import { testConfig } from '../../config.js';
 import { createServices } from '../../infra/services.js';

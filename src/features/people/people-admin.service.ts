@@ -5,7 +5,7 @@ import {
   inTransaction,
   queries,
 } from '../../infra/service-context.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { PAGE_SIZE, type PeopleFilters } from './people.filters.js';
 import * as repo from './people.repository.js';
 import {

@@ -1,6 +1,6 @@
 import type { Services } from '../../infra/services.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
-import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
+import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { recordActivity, recordConsent, upsertPerson } from './people.service.js';
 import { saveSegment } from './segments.service.js';
 

@@ -5,7 +5,7 @@ import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
-import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
+import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { PAGE_SIZE } from './people.filters.js';
 import * as repo from './people.repository.js';
 import { getPerson, recordActivity, recordConsent, upsertPerson } from './people.service.js';

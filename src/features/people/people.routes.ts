@@ -3,13 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { html } from '../../infra/html/html.js';
-import { roleAtLeast } from '../../infra/html/layout.js';
+import { roleAtLeast } from '../../infra/auth/roles.js';
 import { formText, idParams, positiveId, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import type { ServiceContext } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
 import { erasePerson, exportPersonData } from './data-rights.service.js';
-import { normaliseEmail } from './email.js';
+import { normaliseEmail } from '../../infra/validation/email.js';
 import {
   changeTags,
   editPerson,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
+import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import {
   PersonInputError,
   currentConsent,

@@ -4,8 +4,8 @@ import type { Database } from '../../infra/db/schema.js';
 import {
   type ConstituencyDirectory,
   getConstituencyDirectory,
-} from '../constituencies/constituency-directory.js';
-import { normaliseEmail } from './email.js';
+} from '../constituencies/constituency-directory.service.js';
+import { normaliseEmail } from '../../infra/validation/email.js';
 import * as repo from './people.repository.js';
 import {
   ACTIVITY_DATA_MAX_LENGTH,
@@ -33,6 +33,7 @@ import {
 } from './people.tables.js';
 
 export { PersonInputError } from './person-input.js';
+export type { ConsentChannel, ConsentMethod, ConsentStatus };
 
 /** A supporter as the rest of Rally sees them. */
 export interface Person {

@@ -27,7 +27,7 @@ import {
   TAG_MAX_LENGTH,
   WORDING_MAX_LENGTH,
 } from './person-input.js';
-import { EMAIL_MAX_LENGTH } from './email.js';
+import { EMAIL_MAX_LENGTH } from '../../infra/validation/email.js';
 import { SEGMENT_NAME_MAX_LENGTH, type Segment } from './segments.service.js';
 
 export const NO_PEOPLE_MESSAGE =

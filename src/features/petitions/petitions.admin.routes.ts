@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { streamCsv } from '../../infra/csv/stream-csv.js';
 import { html } from '../../infra/html/html.js';
-import { roleAtLeast } from '../../infra/html/layout.js';
+import { roleAtLeast } from '../../infra/auth/roles.js';
 import { pageCountOf, pageFromQuery, pagination } from '../../infra/html/pagination.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import { renderAdminNotFound, withRecordById } from '../../infra/http/route-params.js';

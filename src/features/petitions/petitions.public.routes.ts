@@ -5,7 +5,7 @@ import { pageCountOf, pageFromQuery, pagination } from '../../infra/html/paginat
 import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
 import { originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import {
   checkConfirmFormToken,
   checkFormToken,

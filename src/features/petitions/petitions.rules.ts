@@ -7,8 +7,12 @@ import {
   slugOrTitle,
   tooLong,
 } from '../../infra/validation/text-rules.js';
-import { normalisePostcode } from '../constituencies/postcode.js';
-import { EMAIL_MAX_LENGTH, MIXED_SCRIPTS_MESSAGE, checkEmail } from '../people/email.js';
+import { normalisePostcode } from '../../infra/validation/postcode.js';
+import {
+  EMAIL_MAX_LENGTH,
+  MIXED_SCRIPTS_MESSAGE,
+  checkEmail,
+} from '../../infra/validation/email.js';
 import { signatureEmailKey } from './signature-email.js';
 import {
   ELIGIBILITY_MODES,

@@ -1,7 +1,7 @@
 import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
 import { nowIso } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { getTargetList, listTargets } from '../targets/targets.service.js';
 import { signatureEmailKey } from './signature-email.js';
 import { changeStatus, createPetition } from './petitions.service.js';

@@ -5,7 +5,7 @@ import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { createStaff, loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
-import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
+import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { createTarget, createTargetList } from '../targets/targets.service.js';
 import { currentConsent, findPersonByEmail, listActivities } from '../people/people.service.js';
 import { erasePerson, exportPersonData } from '../people/data-rights.service.js';

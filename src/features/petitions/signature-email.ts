@@ -1,4 +1,4 @@
-import { normaliseEmail } from '../people/email.js';
+import { normaliseEmail } from '../../infra/validation/email.js';
 
 /**
  * Providers that ignore dots in the local part (and, like most, treat "+tag" as the same box):

@@ -4,7 +4,7 @@ import { type Db, nowIso } from '../../infra/db/database.js';
 import { GroupCommitWriter } from '../../infra/db/group-commit.js';
 import type { Database } from '../../infra/db/schema.js';
 import type { Services } from '../../infra/services.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
 import * as repo from './petitions.repository.js';
 import { splitName } from './petitions.rules.js';

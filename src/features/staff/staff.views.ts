@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../../infra/auth/auth.tables.js';
+import { ROLES, ROLE_OPTIONS, type Role } from '../../infra/auth/roles.js';
 import {
   checkboxField,
   errorNotice,
@@ -141,10 +141,7 @@ export function newPasswordForm(opts: {
 
 function roleSelect(name: string, id: string, selected: Role, ariaLabel: string): SafeHtml {
   return html`<select name="${name}" id="${id}" aria-label="${ariaLabel}">
-    ${selectOptions(
-      ROLES.map((r) => ({ value: r, label: r })),
-      selected,
-    )}
+    ${selectOptions(ROLE_OPTIONS, selected)}
   </select>`;
 }
 
@@ -239,7 +236,7 @@ export function usersPage(opts: {
         id: 'new-role',
         name: 'role',
         label: 'Role',
-        options: ROLES.map((r) => ({ value: r, label: r })),
+        options: ROLE_OPTIONS,
         value: form.role ?? 'viewer',
         after: html`<ul class="hint">
           ${ROLES.map((r) => html`<li><strong>${r}</strong>: ${ROLE_DESCRIPTIONS[r]}</li>`)}

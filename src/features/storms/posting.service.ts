@@ -2,7 +2,7 @@
 import { nowIso } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
-import { normaliseEmail } from '../people/email.js';
+import { normaliseEmail } from '../../infra/validation/email.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
 import * as repo from './storms.repository.js';
 import type { StormRow } from './storms.repository.js';

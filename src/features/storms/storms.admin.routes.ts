@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireStaff } from '../../infra/auth/guard.js';
-import { roleAtLeast } from '../../infra/html/layout.js';
+import { roleAtLeast } from '../../infra/auth/roles.js';
 import { registerAdminResource } from '../../infra/http/admin-resource.js';
 import { formList, formText, idParams, typedRoutes } from '../../infra/http/input.js';
-import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import { renderAdmin } from '../../infra/http/render.js';
 import { parsePositiveId } from '../../infra/validation/ids.js';
 import type { Services } from '../../infra/services.js';
 import {

@@ -1,6 +1,6 @@
-import { type Db, nowIso } from '../../infra/db/database.js';
+import type { Db } from '../../infra/db/database.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
-import { campaignGuard } from '../civility/campaign-guard.js';
+import { campaignGuard } from '../civility/campaign-guard.service.js';
 import { getTargets, listTargetLists } from '../targets/targets.service.js';
 import * as repo from './storms.repository.js';
 import type { StormRow } from './storms.repository.js';

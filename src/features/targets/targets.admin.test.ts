@@ -7,7 +7,7 @@ import { loginAs } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { MAX_NAME_LENGTH } from './targets.rules.js';
 import { findTargetsByDivision } from './targets.service.js';
-import { loadUkCommons } from './uk-commons.loader.js';
+import { loadUkCommons } from './uk-commons.service.js';
 
 const COMMONS = '/admin/targets/uk-commons';
 

@@ -8,7 +8,7 @@ import {
   importTargets,
   listTargetLists,
 } from './targets.service.js';
-import { UK_COMMONS_SLUG, loadUkCommons } from './uk-commons.loader.js';
+import { UK_COMMONS_SLUG, loadUkCommons } from './uk-commons.service.js';
 
 function printReport(report: ImportReport): void {
   console.log(

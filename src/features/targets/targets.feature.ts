@@ -1,7 +1,7 @@
 import type { Feature } from '../../infra/services.js';
 import { targetsCli } from './targets.cli.js';
 import { targetsRoutes } from './targets.routes.js';
-import { loadUkCommons } from './uk-commons.loader.js';
+import { loadUkCommons } from './uk-commons.service.js';
 import * as targetsMigration from './migrations/009-targets.js';
 
 export const targetsFeature: Feature = {

@@ -16,6 +16,8 @@ import {
 } from './targets.rules.js';
 import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 
+export { TARGET_FIELDS } from './targets.rules.js';
+
 export type { TargetFilters, TargetListRow as TargetList, TargetRow as Target };
 
 /** What the commands that change targets need: where to write, and where to log who did it. */

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { AuditLog } from '../../infra/audit/audit-log.js';
-import { UK_DATA_DIR } from '../constituencies/uk-data.loader.js';
+import { UK_DATA_DIR } from '../constituencies/uk-data.service.js';
 import {
   findTargetsByDivision,
   getTargetList,
@@ -17,7 +17,7 @@ import {
   UK_MPS_FILE,
   constituencyKey,
   loadUkCommons,
-} from './uk-commons.loader.js';
+} from './uk-commons.service.js';
 import { targetsFeature } from './targets.feature.js';
 
 it('matches every MP in the bundled file to a constituency code by name', () => {

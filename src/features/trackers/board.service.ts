@@ -1,6 +1,6 @@
 /** The board: where every target of a tracker stands, as the public page and the admin show it. */
 import type { Db } from '../../infra/db/database.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { type Tracker, counts, targetsOfList } from './tracker-record.js';
 import * as repo from './trackers.repository.js';
 import { statusKey } from './trackers.rules.js';

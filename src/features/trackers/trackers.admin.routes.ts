@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
-import { roleAtLeast } from '../../infra/html/layout.js';
+import { roleAtLeast } from '../../infra/auth/roles.js';
 import { readUpload } from '../../infra/http/file-upload.js';
 import { formField, formFieldList } from '../../infra/http/form-fields.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { AuditLog } from '../../infra/audit/audit-log.js';
-import { loadUkCommons } from '../targets/uk-commons.loader.js';
+import { loadUkCommons } from '../targets/uk-commons.service.js';
 import { DEMO_TRACKER_SLUG, seedTrackersDemo } from './trackers.seed.js';
 import { getTrackerBySlug, loadBoard, trackerHistory } from './trackers.service.js';
 

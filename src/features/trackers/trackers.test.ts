@@ -6,7 +6,7 @@ import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { AuditLog } from '../../infra/audit/audit-log.js';
-import { loadUkConstituencies } from '../constituencies/uk-data.loader.js';
+import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { createTarget } from '../targets/targets.service.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseStatusCsv } from './trackers.csv.js';
 import {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { messagePage, roleAtLeast } from '../html/layout.js';
+import { messagePage } from '../html/layout.js';
+import { roleAtLeast } from './roles.js';
 import type { Role } from './auth.tables.js';
 import { SESSION_COOKIE, type SessionStore, type StaffUser } from './sessions.js';
 

@@ -1,4 +1,4 @@
-import type { Role } from '../auth/auth.tables.js';
+import { type Role, roleAtLeast } from '../auth/roles.js';
 import { type SafeHtml, html } from './html.js';
 
 export interface NavItem {
@@ -36,12 +36,6 @@ export interface PublicPage {
   flash?: Flash | undefined;
   /** Extra scripts from /assets/js, loaded deferred: pages work without them. */
   scripts?: string[];
-}
-
-const ROLE_RANK: Record<Role, number> = { viewer: 1, moderator: 2, organiser: 3, owner: 4 };
-
-export function roleAtLeast(role: Role, required: Role): boolean {
-  return ROLE_RANK[role] >= ROLE_RANK[required];
 }
 
 function head(title: string, description?: string, scripts: string[] = []): SafeHtml {

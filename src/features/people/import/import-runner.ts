@@ -1,5 +1,5 @@
 import type { Db } from '../../../infra/db/database.js';
-import { getConstituencyDirectory } from '../../constituencies/constituency-directory.js';
+import { getConstituencyDirectory } from '../../constituencies/constituency-directory.service.js';
 import { SOURCE_MAX_LENGTH } from '../person-input.js';
 import type { ColumnMapping } from './column-mapping.js';
 import { BATCH_ROWS } from './import.limits.js';

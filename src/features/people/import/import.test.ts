@@ -6,7 +6,7 @@ import { describeEachDatabase } from '../../../../test/helpers/databases.js';
 import { loginAs } from '../../../../test/helpers/staff.js';
 import type { TestClient } from '../../../../test/helpers/test-client.js';
 import { Worker } from '../../../infra/jobs/worker.js';
-import { loadUkConstituencies } from '../../constituencies/uk-data.loader.js';
+import { loadUkConstituencies } from '../../constituencies/uk-data.service.js';
 import {
   findPersonByEmail,
   listActivities,

@@ -1,7 +1,7 @@
 import type { Insertable, Transaction } from 'kysely';
 import { type Db, nowIso } from '../../../infra/db/database.js';
 import type { Database } from '../../../infra/db/schema.js';
-import type { ConstituencyDirectory } from '../../constituencies/constituency-directory.js';
+import type { ConstituencyDirectory } from '../../constituencies/constituency-directory.service.js';
 import * as repo from '../people.repository.js';
 import {
   type PersonChanges,

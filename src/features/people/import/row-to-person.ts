@@ -1,4 +1,4 @@
-import { EMAIL_MAX_LENGTH, normaliseEmail } from '../email.js';
+import { EMAIL_MAX_LENGTH, normaliseEmail } from '../../../infra/validation/email.js';
 import type { ConsentChannel } from '../people.tables.js';
 import {
   CUSTOM_FIELD_VALUE_MAX_LENGTH,

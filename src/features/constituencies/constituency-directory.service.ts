@@ -1,5 +1,5 @@
 import type { Db } from '../../infra/db/database.js';
-import { type NormalisedPostcode, normalisePostcode } from './postcode.js';
+import { type NormalisedPostcode, normalisePostcode } from '../../infra/validation/postcode.js';
 
 export interface Constituency {
   code: string;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.js';
-import { UK_DATA_DIR, loadUkConstituencies } from '../constituencies/uk-data.loader.js';
+import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
+import { UK_DATA_DIR, loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import {
   type ImportReport,
   type ImportRow,

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import type { Insertable } from 'kysely';
 import type { Db } from '../../infra/db/database.js';
 import type { ConstituencyTables } from './constituencies.tables.js';
-import { invalidateConstituencyDirectory } from './constituency-directory.js';
+import { invalidateConstituencyDirectory } from './constituency-directory.service.js';
 
 /** data/uk/README.md says where each file comes from and under which licence. */
 export const UK_DATA_DIR = fileURLToPath(new URL('../../../data/uk/', import.meta.url));
