@@ -1,4 +1,5 @@
-import { RateCounter } from '../../infra/http/rate-counter.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { keyedRateLimiter } from '../../infra/http/rate-limit.js';
 
 /** Signatures one IP address may send to one petition per window (households and offices share IPs). */
 export const SIGNATURES_PER_IP_PER_WINDOW = 50;
@@ -31,17 +32,29 @@ const COMMON_DOMAINS = new Set([
 ]);
 
 /**
- * Per-process limits on signing (see RateCounter): enough to stop one machine flooding a
+ * Limits on signing (in the app's one rate-limit store): enough to stop one machine flooding a
  * petition; what gets through shows up in the moderators' trending report.
  */
-export class SigningLimits {
-  readonly byIp = new RateCounter(SIGNATURES_PER_IP_PER_WINDOW, RATE_WINDOW_MS);
-  readonly byDomain = new RateCounter(SIGNATURES_PER_DOMAIN_PER_WINDOW, RATE_WINDOW_MS);
-
-  check(petitionId: number, ip: string, domain: string): 'ok' | 'ip' | 'domain' {
-    if (!this.byIp.hit(`${petitionId}|${ip}`)) return 'ip';
-    if (!COMMON_DOMAINS.has(domain) && !this.byDomain.hit(`${petitionId}|${domain}`))
-      return 'domain';
-    return 'ok';
-  }
+export function signingLimits(app: FastifyInstance) {
+  const byIp = keyedRateLimiter(app, {
+    max: SIGNATURES_PER_IP_PER_WINDOW,
+    windowMs: RATE_WINDOW_MS,
+  });
+  const byDomain = keyedRateLimiter(app, {
+    max: SIGNATURES_PER_DOMAIN_PER_WINDOW,
+    windowMs: RATE_WINDOW_MS,
+  });
+  return {
+    async check(
+      req: FastifyRequest,
+      petitionId: number,
+      domain: string,
+    ): Promise<'ok' | 'ip' | 'domain'> {
+      if (!(await byIp.hit(req, `sign|${petitionId}|${req.ip}`))) return 'ip';
+      if (!COMMON_DOMAINS.has(domain) && !(await byDomain.hit(req, `sign|${petitionId}|${domain}`)))
+        return 'domain';
+      return 'ok';
+    },
+  };
 }
+export type SigningLimits = ReturnType<typeof signingLimits>;

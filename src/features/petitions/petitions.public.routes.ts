@@ -308,7 +308,7 @@ export async function petitionsPublicRoutes(
       }
       const sig = checked.value;
       const domain = emailDomain(sig.emailKey);
-      const limit = rt.limits.check(petition.id, req.ip, domain);
+      const limit = await rt.limits.check(req, petition.id, domain);
       if (limit !== 'ok')
         return sendNotice(
           reply,

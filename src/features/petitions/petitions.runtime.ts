@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { getOrCreateSecret } from '../../infra/db/settings.js';
 import type { Services } from '../../infra/services.js';
-import { SigningLimits } from './fraud-limits.js';
+import { type SigningLimits, signingLimits } from './fraud-limits.js';
 import { FORM_SECRET_SETTING } from './form-token.js';
 import { CountStreams, LiveCounts } from './live-counts.js';
 import { PublicCache } from './public-cache.js';
@@ -40,7 +40,7 @@ export async function createRuntime(
     counts,
     streams: new CountStreams(counts),
     cache: new PublicCache(services.db, services.clock),
-    limits: new SigningLimits(),
+    limits: signingLimits(app),
     writer: createSignatureWriter(services.db),
     exportChunkRows: SIGNATURE_EXPORT_CHUNK_ROWS,
   };

@@ -238,7 +238,7 @@ export async function stormsPublicRoutes(
         return reply.code(403).send({ error: 'This request came from another site.' });
       const snapshot = await rt.cache.snapshot(slugOf(req));
       if (!snapshot) return reply.code(404).send({ error: 'No such storm.' });
-      if (!rt.checkLimit.hit(req.ip))
+      if (!(await rt.checkLimit.hit(req, `storm-check|${req.ip}`)))
         return reply
           .code(429)
           .header('retry-after', '600')
@@ -305,7 +305,7 @@ export async function stormsPublicRoutes(
             : 'This form has expired or was not sent from the storm page. Open the page again.',
           back,
         );
-      if (!rt.postLimit.hit(`${storm.id}|${req.ip}`))
+      if (!(await rt.postLimit.hit(req, `storm-post|${storm.id}|${req.ip}`)))
         return answer(
           req,
           reply,

@@ -4,7 +4,7 @@ import { CountCache } from '../../infra/cache/count-cache.js';
 import { LoadingCache, TtlMap } from '../../infra/cache/ttl-cache.js';
 import type { Db } from '../../infra/db/database.js';
 import { getOrCreateSecret } from '../../infra/db/settings.js';
-import { RateCounter } from '../../infra/http/rate-counter.js';
+import { type KeyedRateLimiter, keyedRateLimiter } from '../../infra/http/rate-limit.js';
 import type { Services } from '../../infra/services.js';
 import * as repo from './storms.repository.js';
 import type { StormRow } from './storms.repository.js';
@@ -88,8 +88,8 @@ export interface StormsRuntime {
   cache: StormCache;
   /** "I posted" counts: at most one count query per storm per TTL. */
   counts: CountCache;
-  postLimit: RateCounter;
-  checkLimit: RateCounter;
+  postLimit: KeyedRateLimiter;
+  checkLimit: KeyedRateLimiter;
 }
 
 declare module 'fastify' {
@@ -115,8 +115,8 @@ export async function createStormsRuntime(
           app.log.error({ err, stormId }, 'storm count refresh failed; serving the last count'),
       },
     ),
-    postLimit: new RateCounter(POSTS_PER_IP_PER_WINDOW, RATE_WINDOW_MS),
-    checkLimit: new RateCounter(CHECKS_PER_IP_PER_WINDOW, RATE_WINDOW_MS),
+    postLimit: keyedRateLimiter(app, { max: POSTS_PER_IP_PER_WINDOW, windowMs: RATE_WINDOW_MS }),
+    checkLimit: keyedRateLimiter(app, { max: CHECKS_PER_IP_PER_WINDOW, windowMs: RATE_WINDOW_MS }),
   };
   app.decorate('storms', rt);
   return rt;

@@ -64,6 +64,8 @@ export async function registerSecurity(app: FastifyInstance, opts: SecurityOptio
   });
   await app.register(rateLimit, {
     global: false,
+    // Keys kept per limit (least recently hit dropped first): a flood's own keys stay counted.
+    cache: RATE_LIMIT_KEYS,
     errorResponseBuilder: (_req, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',
@@ -81,6 +83,9 @@ export async function registerSecurity(app: FastifyInstance, opts: SecurityOptio
     app.csrfProtection(req, reply, done);
   });
 }
+
+/** How many keys each rate limit remembers: bounded memory under a surge from many addresses. */
+export const RATE_LIMIT_KEYS = 50_000;
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
