@@ -305,25 +305,26 @@ describeEachDatabase('UK constituency data, lookup and Find your MP', (ctx) => {
   });
 
   it('shows the MP from the uk-commons target list, with their contact details, when there is one', async () => {
-    const ctx2 = { db: ctx.db, audit: app.services.audit };
-    const list = await ensureTargetList(ctx2, {
+    const list = await ensureTargetList(app.services, {
       slug: UK_COMMONS_LIST,
       name: 'UK House of Commons',
     });
     const saved = await createTarget(
-      ctx2,
-      list.id,
+      app.services,
       {
-        name: 'Stuart Andrew',
-        role: 'MP',
-        party: 'Conservative Party',
-        division_type: 'constituency',
-        division_code: PUDSEY,
-        email: 'stuart.andrew.mp@parliament.example',
-        twitter: 'stuartandrew',
-        bluesky: 'stuart.bsky.social',
-        mastodon: '@stuart@mastodon.example',
-        phone: '020 7219 0000',
+        listId: list.id,
+        fields: {
+          name: 'Stuart Andrew',
+          role: 'MP',
+          party: 'Conservative Party',
+          division_type: 'constituency',
+          division_code: PUDSEY,
+          email: 'stuart.andrew.mp@parliament.example',
+          twitter: 'stuartandrew',
+          bluesky: 'stuart.bsky.social',
+          mastodon: '@stuart@mastodon.example',
+          phone: '020 7219 0000',
+        },
       },
       null,
     );

@@ -75,7 +75,7 @@ const DEMO_LETTERS: {
 ];
 
 export async function giveDemoEmails(services: Services, listId: number): Promise<void> {
-  const { db, audit } = services;
+  const { db } = services;
   const directory = await getConstituencyDirectory(db);
   for (const postcode of DEMO_EMAIL_POSTCODES) {
     const lookup = directory.lookupPostcode(postcode);
@@ -86,10 +86,8 @@ export async function giveDemoEmails(services: Services, listId: number): Promis
       if (!target || target.email) continue;
       const input = Object.fromEntries(TARGET_FIELDS.map((f) => [f, target[f]]));
       await updateTarget(
-        { db, audit },
-        listId,
-        target.id,
-        { ...input, email: demoEmailFor(place.name) },
+        services,
+        { listId, id: target.id, fields: { ...input, email: demoEmailFor(place.name) } },
         null,
       );
     }

@@ -49,8 +49,8 @@ async function mpFor(app: FastifyInstance, listId: number, postcode: string): Pr
 
 /** The 650 MPs, with example.org emails on a few (as the demo has). */
 export async function loadMps(app: FastifyInstance): Promise<Mps> {
-  const { db, audit } = app.services;
-  await loadUkCommons({ db, audit });
+  const { db } = app.services;
+  await loadUkCommons(app.services);
   const list = await getTargetList(db, UK_COMMONS_SLUG);
   if (!list) throw new Error('uk-commons not loaded');
   await giveDemoEmails(app.services, list.id);
@@ -69,7 +69,11 @@ export async function setTargetEmail(
   email: string | null,
 ): Promise<void> {
   const input = Object.fromEntries(TARGET_FIELDS.map((f) => [f, target[f]]));
-  const saved = await updateTarget(app.services, listId, target.id, { ...input, email }, null);
+  const saved = await updateTarget(
+    app.services,
+    { listId, id: target.id, fields: { ...input, email } },
+    null,
+  );
   if (!saved.ok) throw new Error('could not set the target email');
 }
 

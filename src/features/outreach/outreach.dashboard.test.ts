@@ -37,7 +37,7 @@ const NOW = new Date('2025-06-20T12:00:00Z');
 
 describeEachDatabase('outreach dashboard', (ctx) => {
   let app: FastifyInstance;
-  const actor = { id: null, name: 'Test moderator' };
+  const signedBy = 'Test moderator';
 
   before(async () => {
     app = await createTestApp(ctx.db);
@@ -54,20 +54,23 @@ describeEachDatabase('outreach dashboard', (ctx) => {
       const recorded = await recordCase(
         services,
         {
-          postUrl: freshPostUrl(),
-          platform: '',
-          handle: '',
-          email: who ? `${who}@example.org` : '',
-          postText: ABUSIVE_POST,
-          postedOn: '',
+          form: {
+            postUrl: freshPostUrl(),
+            platform: '',
+            handle: '',
+            email: who ? `${who}@example.org` : '',
+            postText: ABUSIVE_POST,
+            postedOn: '',
+          },
+          source: 'form',
         },
-        actor,
-        'form',
+        null,
       );
       assert.ok(recorded.ok);
-      if (then !== 'leave') assert.ok((await sendRequest(services, recorded.caseId, actor)).ok);
+      const caseId = recorded.caseId;
+      if (then !== 'leave') assert.ok((await sendRequest(services, { caseId, signedBy }, null)).ok);
       if (then === 'removed' || then === 'no_response')
-        assert.ok((await closeCase(services, recorded.caseId, then, actor)).ok);
+        assert.ok((await closeCase(services, { caseId, action: then }, null)).ok);
       const at = Date.UTC(2025, 5 - monthsAgo, 10);
       await repo.backdateCase(ctx.db.kysely, recorded.caseId, () => new Date(at).toISOString());
     };
@@ -84,7 +87,7 @@ describeEachDatabase('outreach dashboard', (ctx) => {
   after(() => app.close());
 
   it('counts cases by status, the removal rate and the months', async () => {
-    const d = await dashboard(app.services, NOW);
+    const d = await dashboard({ ...app.services, clock: { now: () => NOW } });
     assert.deepEqual(d.byStatus, {
       unmatched: 1,
       new: 0,

@@ -1,4 +1,4 @@
-import type { Services } from '../../infra/services.js';
+import type { ServiceContext } from '../../infra/service-context.js';
 import * as repo from './outreach.repository.js';
 import type { CaseStatus } from './outreach.tables.js';
 
@@ -21,8 +21,9 @@ function monthStart(now: Date, back: number): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString();
 }
 
-export async function dashboard(services: Services, now = new Date()): Promise<Dashboard> {
-  const { db } = services;
+export async function dashboard(ctx: Pick<ServiceContext, 'db' | 'clock'>): Promise<Dashboard> {
+  const { db } = ctx;
+  const now = ctx.clock.now();
   const counts = await repo.countByStatus(db.kysely);
   const byStatus: Record<CaseStatus, number> = {
     unmatched: counts.unmatched ?? 0,

@@ -1,7 +1,7 @@
-import type { Services } from '../../infra/services.js';
+import { type Actor, type ServiceContext, actorId } from '../../infra/service-context.js';
 import { parseCasesCsv } from './outreach.csv.js';
 import type { CaseStatus } from './outreach.tables.js';
-import { type Actor, recordCase } from './outreach.service.js';
+import { recordCase } from './outreach.service.js';
 
 export interface ImportReport {
   filename: string;
@@ -18,21 +18,21 @@ export interface ImportReport {
  * rejected, so uploading a corrected file again adds only the rows that were missing.
  */
 export async function importCases(
-  services: Services,
-  filename: string,
-  bytes: Buffer,
+  ctx: ServiceContext,
+  input: { filename: string; bytes: Buffer },
   actor: Actor,
 ): Promise<{ ok: true; report: ImportReport } | { ok: false; status: number; message: string }> {
-  const parsed = parseCasesCsv(bytes);
+  const { filename } = input;
+  const parsed = parseCasesCsv(input.bytes);
   if (!parsed.ok) return parsed;
   const report: ImportReport = { filename, rows: parsed.rows.length, recorded: [], rejected: [] };
   for (const { row, form } of parsed.rows) {
-    const result = await recordCase(services, form, actor, 'csv');
+    const result = await recordCase(ctx, { form, source: 'csv' }, actor);
     if (result.ok) report.recorded.push({ row, caseId: result.caseId, status: result.status });
     else report.rejected.push({ row, messages: Object.values(result.errors) });
   }
-  await services.audit.record({
-    actorUserId: actor.id,
+  await ctx.audit.record({
+    actorUserId: actorId(actor),
     action: 'outreach.import',
     subjectType: 'outreach_import',
     details: {

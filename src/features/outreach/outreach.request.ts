@@ -2,8 +2,13 @@
  * The request itself: the editable template, the email it renders for a case (which the
  * civility guard must allow), and sending it.
  */
-import { nowIso } from '../../infra/db/database.js';
-import type { Services } from '../../infra/services.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import {
@@ -15,7 +20,7 @@ import {
 import type { ConsentStatus } from '../people/people.service.js';
 import * as repo from './outreach.repository.js';
 import { type Errors, PLATFORM_LABELS, SENDABLE } from './outreach.rules.js';
-import { type Actor, type Result, fail, parseSpans } from './outreach.service.js';
+import { type Result, fail, parseSpans } from './outreach.service.js';
 import {
   CAMPAIGN_NAME_MAX_LENGTH,
   DEFAULT_TEMPLATE,
@@ -33,9 +38,9 @@ export const OUTREACH_MAIL_CATEGORY = 'outreach';
 // ---- the request -------------------------------------------------------------------------------
 
 export async function getTemplate(
-  services: Services,
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
 ): Promise<RequestTemplate & { id: number | null; savedAt: string | null }> {
-  const row = await repo.latestTemplate(services.db.kysely);
+  const row = await repo.latestTemplate(queries(ctx));
   return row
     ? {
         id: row.id,
@@ -59,11 +64,11 @@ export interface RenderedRequest {
 
 /** The request as it would be sent now for this case, or why it cannot be sent. */
 export async function renderRequest(
-  services: Services,
-  row: repo.CaseRow,
-  moderatorName: string,
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  input: { row: repo.CaseRow; /** The moderator the request is signed by. */ signedBy: string },
 ): Promise<Result<{ request: RenderedRequest }>> {
-  const { db } = services;
+  const { db } = ctx;
+  const { row } = input;
   if (!SENDABLE.includes(row.status))
     return fail(
       row.status === 'unmatched'
@@ -73,13 +78,13 @@ export async function renderRequest(
   const person = row.person_id === null ? undefined : await getPerson(db, row.person_id);
   if (!person || person.erasedAt)
     return fail('The matched supporter no longer has an email address we can write to.');
-  const template = await getTemplate(services);
+  const template = await getTemplate(ctx);
   const values = {
     first_name: person.firstName ?? 'there',
     post_url: row.post_url,
     post_excerpt: excerptOf(row.post_text, parseSpans(row)),
     campaign_name: template.campaignName,
-    moderator_name: moderatorName,
+    moderator_name: input.signedBy,
   };
   const subject = renderTemplate(template.subject, values).replace(/\s+/g, ' ').trim();
   const text = renderTemplate(template.body, values);
@@ -99,14 +104,15 @@ export async function renderRequest(
 
 /** Sends the request and marks the case sent, once (a second click finds it already sent). */
 export async function sendRequest(
-  services: Services,
-  caseId: number,
+  ctx: ServiceContext,
+  input: { caseId: number; /** The moderator the request is signed by. */ signedBy: string },
   actor: Actor,
 ): Promise<Result<{ outboxId: number }>> {
-  const { db } = services;
-  const row = await repo.findCase(db.kysely, caseId);
+  const { db } = ctx;
+  const { caseId, signedBy } = input;
+  const row = await repo.findCase(queries(ctx), caseId);
   if (!row) return fail('There is no such case.', 404);
-  const rendered = await renderRequest(services, row, actor.name);
+  const rendered = await renderRequest(ctx, { row, signedBy });
   if (!rendered.ok) return rendered;
   const { request } = rendered;
   if (request.assessment.decision !== 'allow')
@@ -114,12 +120,12 @@ export async function sendRequest(
       'The request, as the template renders it for this case, does not pass the civility guard. Edit the template before sending.',
       422,
     );
-  const now = nowIso();
-  return db.kysely.transaction().execute(async (trx) => {
+  const now = ctx.clock.now().toISOString();
+  return inTransaction(ctx, async ({ trx }) => {
     const moved = await repo.updateCaseIf(trx, caseId, SENDABLE, {
       status: 'sent',
       sent_at: now,
-      sent_by: actor.id,
+      sent_by: actorId(actor),
       request_subject: request.subject,
       request_body: request.text,
       updated_at: now,
@@ -127,7 +133,7 @@ export async function sendRequest(
     if (!moved) return fail('A request has already been sent for this case.');
     // A one-off service message about the supporter's own conduct: not marketing, so it does
     // not depend on (or change) their email consent.
-    const outboxId = await services.mailer.send(
+    const outboxId = await ctx.mailer.send(
       {
         to: request.to,
         subject: request.subject,
@@ -140,7 +146,7 @@ export async function sendRequest(
     await repo.insertEvent(trx, {
       case_id: caseId,
       kind: 'sent',
-      actor_user_id: actor.id,
+      actor_user_id: actorId(actor),
       note: `Request sent to the supporter's email address.`,
       created_at: now,
     });
@@ -155,9 +161,9 @@ export async function sendRequest(
       },
       { trx },
     );
-    await services.audit.record(
+    await ctx.audit.record(
       {
-        actorUserId: actor.id,
+        actorUserId: actorId(actor),
         action: 'outreach.request.send',
         subjectType: 'outreach_case',
         subjectId: caseId,
@@ -169,7 +175,6 @@ export async function sendRequest(
   });
 }
 
-/** Records what became of the post after the request: removed, or no response. */
 // ---- template ----------------------------------------------------------------------------------
 
 export interface TemplateForm {
@@ -183,13 +188,14 @@ export interface TemplateForm {
  * placeholders, and pass the civility guard when filled in with sample values.
  */
 export async function saveTemplate(
-  services: Services,
-  form: TemplateForm,
+  ctx: ServiceContext,
+  input: TemplateForm & { /** Who the sample the guard checks is signed by. */ signedBy: string },
   actor: Actor,
 ): Promise<
   | { ok: true }
   | { ok: false; errors: Errors; checked?: { text: string; assessment: CivilityAssessment } }
 > {
+  const form = input;
   const errors: Errors = {};
   const campaignName = form.campaignName.replace(/\s+/g, ' ').trim();
   const subject = form.subject.replace(/\s+/g, ' ').trim();
@@ -210,9 +216,9 @@ export async function saveTemplate(
     errors.placeholders = `Unknown placeholders: ${[...new Set(unknown)].map((p) => `{{${p}}}`).join(', ')}.`;
   if (Object.keys(errors).length) return { ok: false, errors };
 
-  const values = sampleValues(campaignName, actor.name);
+  const values = sampleValues(campaignName, input.signedBy);
   const sample = `${renderTemplate(subject, values)}\n\n${renderTemplate(body, values)}`;
-  const assessment = (await campaignGuard(services.db)).assess(sample);
+  const assessment = (await campaignGuard(ctx.db)).assess(sample);
   if (assessment.decision !== 'allow')
     return {
       ok: false,
@@ -221,17 +227,17 @@ export async function saveTemplate(
       },
       checked: { text: sample, assessment },
     };
-  await services.db.kysely.transaction().execute(async (trx) => {
+  await inTransaction(ctx, async ({ trx }) => {
     const id = await repo.insertTemplate(trx, {
       campaign_name: campaignName,
       subject,
       body,
-      created_by: actor.id,
-      created_at: nowIso(),
+      created_by: actorId(actor),
+      created_at: ctx.clock.now().toISOString(),
     });
-    await services.audit.record(
+    await ctx.audit.record(
       {
-        actorUserId: actor.id,
+        actorUserId: actorId(actor),
         action: 'outreach.template.save',
         subjectType: 'outreach_template',
         subjectId: id,

@@ -1,10 +1,11 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/auth/roles.js';
-import { formField } from '../../infra/http/form-fields.js';
+import { formText, idParams, pageQuery, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
-import { positiveIntParam, renderAdminNotFound } from '../../infra/http/route-params.js';
+import { renderAdminNotFound } from '../../infra/http/route-params.js';
 import { readUpload } from '../../infra/http/file-upload.js';
 import type { Services } from '../../infra/services.js';
 import { getPerson, type Person } from '../people/people.service.js';
@@ -13,12 +14,7 @@ import { streamCsv } from '../../infra/csv/stream-csv.js';
 import { dashboardPage } from './outreach.dashboard.views.js';
 import { importCases } from './outreach.import.js';
 import * as repo from './outreach.repository.js';
-import {
-  CLOSING_ACTIONS,
-  type CaseForm,
-  type ClosingAction,
-  STATUS_LABELS,
-} from './outreach.rules.js';
+import { CLOSING_ACTIONS, type ClosingAction, STATUS_LABELS } from './outreach.rules.js';
 import { dashboard } from './outreach.dashboard.js';
 import * as request from './outreach.request.js';
 import * as service from './outreach.service.js';
@@ -33,40 +29,38 @@ export const PAGE_SIZE = 50;
 /** Room for the multipart framing and the _csrf field around the largest accepted file. */
 const IMPORT_BODY_LIMIT = CSV_MAX_BYTES + 64 * 1024;
 
-function caseFormFrom(body: unknown): CaseForm {
-  return {
-    postUrl: formField(body, 'postUrl', 10_000),
-    platform: formField(body, 'platform', 50),
-    handle: formField(body, 'handle', 1_000),
-    email: formField(body, 'email', 1_000),
-    postText: formField(body, 'postText', 20_000),
-    postedOn: formField(body, 'postedOn', 50),
-  };
-}
+/** Lenient text: the service's rules answer with field errors on the form. */
+const caseBody = z.object({
+  postUrl: formText,
+  platform: formText,
+  handle: formText,
+  email: formText,
+  postText: formText,
+  postedOn: formText,
+});
+const listQuery = pageQuery.extend({ status: z.string().optional() });
+const matchBody = z.object({ email: formText });
+const statusBody = z.object({ action: formText });
+const templateBody = z.object({ campaignName: formText, subject: formText, body: formText });
 
-function actorOf(req: FastifyRequest): service.Actor {
-  const staff = requireStaff(req);
-  return { id: staff.id, name: staff.name };
-}
-
-export async function outreachRoutes(app: FastifyInstance, services: Services) {
+export async function outreachRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
   const { db } = services;
   const viewer = { config: { role: 'viewer' as const } };
   const moderator = { config: { role: 'moderator' as const } };
+  const oneCase = { schema: { params: idParams } };
 
   const canModerate = (req: FastifyRequest) => roleAtLeast(requireStaff(req).role, 'moderator');
 
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
     renderAdminNotFound(req, reply, 'There is no such case.', { href: BASE, label: 'All cases' });
-  const caseIdOf = (req: FastifyRequest) => positiveIntParam(req, 'id');
 
   const renderCase = async (
-    req: FastifyRequest,
+    req: FastifyRequest & { params: { id: number } },
     reply: FastifyReply,
     opts: { status?: number; matchError?: string; error?: string } = {},
   ) => {
-    const id = caseIdOf(req);
-    const view = id === null ? undefined : await service.getCase(services, id);
+    const view = await service.getCase(services, req.params.id);
     if (!view) return notFound(req, reply);
     return renderAdmin(req, reply, {
       title: `Case #${view.row.id}`,
@@ -83,11 +77,10 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
 
   // ---- list, record, import --------------------------------------------------------------------
 
-  app.get(BASE, viewer, async (req, reply) => {
-    const query = req.query as { status?: unknown; page?: unknown };
-    const status = CASE_STATUSES.find((s) => s === query.status);
-    const pageText = typeof query.page === 'string' ? query.page : '1';
-    const page = Math.max(1, Math.min(100_000, Number.parseInt(pageText, 10) || 1));
+  app.get(BASE, { ...viewer, schema: { querystring: listQuery } }, async (req, reply) => {
+    // An unknown status shows every case, as a bare list address does.
+    const status = CASE_STATUSES.find((s) => s === req.query.status);
+    const { page } = req.query;
     const { items, total } = await repo.listCases(
       db.kysely,
       status ? { status } : {},
@@ -124,9 +117,9 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
     }),
   );
 
-  app.post(BASE, moderator, async (req, reply) => {
-    const form = caseFormFrom(req.body);
-    const result = await service.recordCase(services, form, actorOf(req), 'form');
+  app.post(BASE, { ...moderator, schema: { body: caseBody } }, async (req, reply) => {
+    const form = req.body;
+    const result = await service.recordCase(services, { form, source: 'form' }, requireStaff(req));
     if (!result.ok)
       return renderAdmin(req, reply, {
         title: 'Record a post',
@@ -162,7 +155,8 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
 
   // Multipart only in this scope, with the import's own limits; CSRF is checked once the token
   // field is read (checkUploadForgery), as for every upload.
-  await app.register(async (scope) => {
+  await app.register(async (plain) => {
+    const scope = typedRoutes(plain);
     await scope.register(multipart);
     scope.post(
       `${BASE}/import`,
@@ -179,7 +173,11 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
           ? upload
           : !file || file.bytes.length === 0
             ? ({ ok: false, status: 400, message: 'Choose a CSV file to upload.' } as const)
-            : await importCases(services, file.name, file.bytes, actorOf(req));
+            : await importCases(
+                services,
+                { filename: file.name, bytes: file.bytes },
+                requireStaff(req),
+              );
         return renderAdmin(req, reply, {
           title: 'Import posts from CSV',
           status: result.ok ? 200 : result.status,
@@ -212,59 +210,63 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
     }),
   );
 
-  app.post(`${BASE}/template`, moderator, async (req, reply) => {
-    const form = {
-      campaignName: formField(req.body, 'campaignName', 1_000),
-      subject: formField(req.body, 'subject', 1_000),
-      body: formField(req.body, 'body', 20_000),
-    };
-    const actor = actorOf(req);
-    const result = await request.saveTemplate(services, form, actor);
-    if (!result.ok)
-      return renderAdmin(req, reply, {
-        title: 'Request template',
-        status: 422,
-        body: templatePage({
-          template: { ...form, savedAt: (await request.getTemplate(services)).savedAt },
-          canModerate: true,
-          csrf: reply.generateCsrf(),
-          errors: result.errors,
-          checked: result.checked,
-        }),
-      });
-    setFlash(reply, { kind: 'success', message: 'Saved. New requests use this wording.' });
-    return reply.redirect(`${BASE}/template`, 303);
-  });
+  app.post(
+    `${BASE}/template`,
+    { ...moderator, schema: { body: templateBody } },
+    async (req, reply) => {
+      const form = req.body;
+      const staff = requireStaff(req);
+      const result = await request.saveTemplate(services, { ...form, signedBy: staff.name }, staff);
+      if (!result.ok)
+        return renderAdmin(req, reply, {
+          title: 'Request template',
+          status: 422,
+          body: templatePage({
+            template: { ...form, savedAt: (await request.getTemplate(services)).savedAt },
+            canModerate: true,
+            csrf: reply.generateCsrf(),
+            errors: result.errors,
+            checked: result.checked,
+          }),
+        });
+      setFlash(reply, { kind: 'success', message: 'Saved. New requests use this wording.' });
+      return reply.redirect(`${BASE}/template`, 303);
+    },
+  );
 
   // ---- one case --------------------------------------------------------------------------------
 
-  app.get(`${BASE}/:id`, viewer, (req, reply) => renderCase(req, reply));
+  app.get(`${BASE}/:id`, { ...viewer, ...oneCase }, (req, reply) => renderCase(req, reply));
 
-  app.post(`${BASE}/:id/match`, moderator, async (req, reply) => {
-    const id = caseIdOf(req);
-    if (id === null) return notFound(req, reply);
-    const result = await service.matchCaseByEmail(
-      services,
-      id,
-      formField(req.body, 'email', 1_000),
-      actorOf(req),
-    );
-    if (!result.ok) {
-      if (result.status === 404) return notFound(req, reply);
-      return renderCase(req, reply, { status: result.status, matchError: result.message });
-    }
-    setFlash(reply, {
-      kind: 'success',
-      message: `Matched to ${service.personLabel(result.person)}${result.status === 'repeat' ? ': this supporter has an earlier case, so this one is a repeat' : ''}.`,
-    });
-    return reply.redirect(views.caseHref(id), 303);
-  });
+  app.post(
+    `${BASE}/:id/match`,
+    { ...moderator, schema: { params: idParams, body: matchBody } },
+    async (req, reply) => {
+      const { id } = req.params;
+      const result = await service.matchCaseByEmail(
+        services,
+        { caseId: id, email: req.body.email },
+        requireStaff(req),
+      );
+      if (!result.ok) {
+        if (result.status === 404) return notFound(req, reply);
+        return renderCase(req, reply, { status: result.status, matchError: result.message });
+      }
+      setFlash(reply, {
+        kind: 'success',
+        message: `Matched to ${service.personLabel(result.person)}${result.status === 'repeat' ? ': this supporter has an earlier case, so this one is a repeat' : ''}.`,
+      });
+      return reply.redirect(views.caseHref(id), 303);
+    },
+  );
 
-  app.get(`${BASE}/:id/preview`, moderator, async (req, reply) => {
-    const id = caseIdOf(req);
-    const row = id === null ? undefined : await repo.findCase(db.kysely, id);
+  app.get(`${BASE}/:id/preview`, { ...moderator, ...oneCase }, async (req, reply) => {
+    const row = await repo.findCase(db.kysely, req.params.id);
     if (!row) return notFound(req, reply);
-    const rendered = await request.renderRequest(services, row, requireStaff(req).name);
+    const rendered = await request.renderRequest(services, {
+      row,
+      signedBy: requireStaff(req).name,
+    });
     if (!rendered.ok) {
       setFlash(reply, { kind: 'error', message: rendered.message });
       return reply.redirect(views.caseHref(row.id), 303);
@@ -279,10 +281,10 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
     });
   });
 
-  app.post(`${BASE}/:id/send`, moderator, async (req, reply) => {
-    const id = caseIdOf(req);
-    if (id === null) return notFound(req, reply);
-    const result = await request.sendRequest(services, id, actorOf(req));
+  app.post(`${BASE}/:id/send`, { ...moderator, ...oneCase }, async (req, reply) => {
+    const { id } = req.params;
+    const staff = requireStaff(req);
+    const result = await request.sendRequest(services, { caseId: id, signedBy: staff.name }, staff);
     if (!result.ok) {
       if (result.status === 404) return notFound(req, reply);
       return renderCase(req, reply, { status: result.status, error: result.message });
@@ -291,21 +293,28 @@ export async function outreachRoutes(app: FastifyInstance, services: Services) {
     return reply.redirect(views.caseHref(id), 303);
   });
 
-  app.post(`${BASE}/:id/status`, moderator, async (req, reply) => {
-    const id = caseIdOf(req);
-    if (id === null) return notFound(req, reply);
-    const action = formField(req.body, 'action', 50);
-    if (!Object.hasOwn(CLOSING_ACTIONS, action))
-      return renderCase(req, reply, { status: 400, error: 'Unknown action.' });
-    const result = await service.closeCase(services, id, action as ClosingAction, actorOf(req));
-    if (!result.ok) {
-      if (result.status === 404) return notFound(req, reply);
-      return renderCase(req, reply, { status: result.status, error: result.message });
-    }
-    setFlash(reply, {
-      kind: 'success',
-      message: `${CLOSING_ACTIONS[action as ClosingAction].label}.`,
-    });
-    return reply.redirect(views.caseHref(id), 303);
-  });
+  app.post(
+    `${BASE}/:id/status`,
+    { ...moderator, schema: { params: idParams, body: statusBody } },
+    async (req, reply) => {
+      const { id } = req.params;
+      const { action } = req.body;
+      if (!isClosingAction(action))
+        return renderCase(req, reply, { status: 400, error: 'Unknown action.' });
+      const result = await service.closeCase(services, { caseId: id, action }, requireStaff(req));
+      if (!result.ok) {
+        if (result.status === 404) return notFound(req, reply);
+        return renderCase(req, reply, { status: result.status, error: result.message });
+      }
+      setFlash(reply, {
+        kind: 'success',
+        message: `${CLOSING_ACTIONS[action].label}.`,
+      });
+      return reply.redirect(views.caseHref(id), 303);
+    },
+  );
+}
+
+function isClosingAction(value: string): value is ClosingAction {
+  return Object.hasOwn(CLOSING_ACTIONS, value);
 }

@@ -2,10 +2,11 @@ import type { Services } from '../../infra/services.js';
 import { findPersonByEmail, upsertPerson } from '../people/people.service.js';
 import * as repo from './outreach.repository.js';
 import { sendRequest } from './outreach.request.js';
-import { type Actor, closeCase, recordCase } from './outreach.service.js';
+import { closeCase, recordCase } from './outreach.service.js';
 
 const DAY_MS = 86_400_000;
-const DEMO_ACTOR: Actor = { id: null, name: 'The moderation team' };
+/** Who the demo's requests are signed by (no staff member: Rally itself acts). */
+const DEMO_SIGNATURE = 'The moderation team';
 
 /** Handles for two of the people demo's supporters, so handle matching has something to find. */
 const DEMO_HANDLES: [string, Record<string, string>][] = [
@@ -80,19 +81,22 @@ export async function seedOutreachDemo(services: Services): Promise<void> {
     if (await findPersonByEmail(db, email))
       await upsertPerson(db, { email, customFields, source: 'demo' });
 
-  const nowMs = Date.now();
+  const nowMs = services.clock.now().getTime();
   for (const demo of DEMO_CASES) {
     const recorded = await recordCase(
       services,
-      { ...demo, platform: '', postedOn: daysAgo(demo.daysAgo + 1, nowMs).slice(0, 10) },
-      DEMO_ACTOR,
-      'form',
+      {
+        form: { ...demo, platform: '', postedOn: daysAgo(demo.daysAgo + 1, nowMs).slice(0, 10) },
+        source: 'form',
+      },
+      null,
     );
     if (!recorded.ok) continue;
     const id = recorded.caseId;
     if (demo.then !== 'leave' && (recorded.status === 'new' || recorded.status === 'repeat')) {
-      const sent = await sendRequest(services, id, DEMO_ACTOR);
-      if (sent.ok && demo.then !== 'sent') await closeCase(services, id, demo.then, DEMO_ACTOR);
+      const sent = await sendRequest(services, { caseId: id, signedBy: DEMO_SIGNATURE }, null);
+      if (sent.ok && demo.then !== 'sent')
+        await closeCase(services, { caseId: id, action: demo.then }, null);
     }
     // Spread the story over the past months, so the dashboard's chart has a shape.
     await repo.backdateCase(db.kysely, id, (iso) =>

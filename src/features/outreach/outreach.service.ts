@@ -5,9 +5,14 @@
  * transaction.
  */
 import type { Transaction } from 'kysely';
-import { nowIso } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
-import type { Services } from '../../infra/services.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import type { CivilitySpan } from '../civility/civility.service.js';
 import { type HandlePlatform, findPeopleByHandle } from '../people/handles.service.js';
@@ -29,12 +34,6 @@ import {
   validateCase,
 } from './outreach.rules.js';
 import type { CaseStatus, Platform } from './outreach.tables.js';
-
-/** The staff member acting (null for the demo seed). */
-export interface Actor {
-  id: number | null;
-  name: string;
-}
 
 export type Result<T> = ({ ok: true } & T) | { ok: false; message: string; status: number };
 
@@ -77,10 +76,10 @@ function handlePlatform(platform: Platform): HandlePlatform | undefined {
 
 /** The supporter a case is about: by email first (exact), then by handle when exactly one fits. */
 export async function matchPerson(
-  services: Services,
+  ctx: Pick<ServiceContext, 'db'>,
   fields: Pick<CaseFields, 'email' | 'handleKey' | 'platform'>,
 ): Promise<MatchOutcome> {
-  const { db } = services;
+  const { db } = ctx;
   if (fields.email) {
     const person = await findPersonByEmail(db, fields.email);
     if (person && !person.erasedAt) return { person, note: 'Matched by email address.' };
@@ -122,22 +121,20 @@ export type RecordResult =
   | { ok: true; caseId: number; status: CaseStatus; match: MatchOutcome }
   | { ok: false; errors: Errors; duplicateOf?: number };
 
-function today(): string {
-  return nowIso().slice(0, 10);
-}
-
 /** Records one post: validated, scored by the guard, matched to a supporter when possible. */
 export async function recordCase(
-  services: Services,
-  form: CaseForm,
+  ctx: ServiceContext,
+  input: { form: CaseForm; source: 'form' | 'csv' },
   actor: Actor,
-  source: 'form' | 'csv',
 ): Promise<RecordResult> {
-  const { db } = services;
-  const checked = validateCase(form, today());
+  const { db } = ctx;
+  const { form, source } = input;
+  const now = ctx.clock.now().toISOString();
+  // "Posted on" may not be in the future: today as the clock has it.
+  const checked = validateCase(form, now.slice(0, 10));
   if (!checked.ok) return checked;
   const fields = checked.fields;
-  const duplicate = await repo.findCaseByUrl(db.kysely, fields.postUrl);
+  const duplicate = await repo.findCaseByUrl(queries(ctx), fields.postUrl);
   if (duplicate)
     return {
       ok: false,
@@ -145,9 +142,8 @@ export async function recordCase(
       duplicateOf: duplicate.id,
     };
   const assessment = (await campaignGuard(db)).assess(fields.postText);
-  const match = await matchPerson(services, fields);
-  const now = nowIso();
-  return db.kysely.transaction().execute(async (trx) => {
+  const match = await matchPerson(ctx, fields);
+  return inTransaction(ctx, async ({ trx }) => {
     const placed = match.person
       ? await statusForPerson(trx, match.person.id)
       : { status: 'unmatched' as const, repeatOf: null };
@@ -170,7 +166,7 @@ export async function recordCase(
       request_subject: null,
       request_body: null,
       outbox_id: null,
-      created_by: actor.id,
+      created_by: actorId(actor),
       sent_by: null,
       closed_by: null,
       created_at: now,
@@ -181,14 +177,14 @@ export async function recordCase(
     await repo.insertEvent(trx, {
       case_id: caseId,
       kind: 'recorded',
-      actor_user_id: actor.id,
+      actor_user_id: actorId(actor),
       note: `${source === 'csv' ? 'Imported from CSV' : 'Recorded'}. ${match.note}${placed.repeatOf ? ` Repeat: case #${placed.repeatOf} was earlier.` : ''}`,
       created_at: now,
     });
     if (source === 'form')
-      await services.audit.record(
+      await ctx.audit.record(
         {
-          actorUserId: actor.id,
+          actorUserId: actorId(actor),
           action: 'outreach.case.create',
           subjectType: 'outreach_case',
           subjectId: caseId,
@@ -202,21 +198,21 @@ export async function recordCase(
 
 /** A moderator names the supporter by email (automatic matching found nobody, or the wrong one). */
 export async function matchCaseByEmail(
-  services: Services,
-  caseId: number,
-  email: string,
+  ctx: ServiceContext,
+  input: { caseId: number; email: string },
   actor: Actor,
 ): Promise<Result<{ status: CaseStatus; person: Person }>> {
-  const { db } = services;
-  const current = await repo.findCase(db.kysely, caseId);
+  const { db } = ctx;
+  const { caseId, email } = input;
+  const current = await repo.findCase(queries(ctx), caseId);
   if (!current) return fail('There is no such case.', 404);
   if (!MATCHABLE.includes(current.status))
     return fail('A request has already been sent for this case: its supporter cannot change.');
   const person = email.trim() ? await findPersonByEmail(db, email) : undefined;
   if (!person || person.erasedAt)
     return fail('No supporter has that email address. Check it, or add them on People first.', 422);
-  const now = nowIso();
-  return db.kysely.transaction().execute(async (trx) => {
+  const now = ctx.clock.now().toISOString();
+  return inTransaction(ctx, async ({ trx }) => {
     const placed = await statusForPerson(trx, person.id, caseId);
     const moved = await repo.updateCaseIf(trx, caseId, MATCHABLE, {
       person_id: person.id,
@@ -228,13 +224,13 @@ export async function matchCaseByEmail(
     await repo.insertEvent(trx, {
       case_id: caseId,
       kind: 'matched',
-      actor_user_id: actor.id,
+      actor_user_id: actorId(actor),
       note: `Matched by hand to person #${person.id}.${placed.repeatOf ? ` Repeat: case #${placed.repeatOf} was earlier.` : ''}`,
       created_at: now,
     });
-    await services.audit.record(
+    await ctx.audit.record(
       {
-        actorUserId: actor.id,
+        actorUserId: actorId(actor),
         action: 'outreach.case.match',
         subjectType: 'outreach_case',
         subjectId: caseId,
@@ -247,13 +243,13 @@ export async function matchCaseByEmail(
 }
 
 export async function closeCase(
-  services: Services,
-  caseId: number,
-  action: ClosingAction,
+  ctx: ServiceContext,
+  input: { caseId: number; action: ClosingAction },
   actor: Actor,
 ): Promise<Result<{ status: CaseStatus }>> {
-  const { db } = services;
-  const row = await repo.findCase(db.kysely, caseId);
+  const { db } = ctx;
+  const { caseId, action } = input;
+  const row = await repo.findCase(queries(ctx), caseId);
   if (!row) return fail('There is no such case.', 404);
   const rule = CLOSING_ACTIONS[action];
   const allowed: readonly CaseStatus[] = rule.from;
@@ -263,19 +259,19 @@ export async function closeCase(
         ? 'Only a case whose request was sent can be marked removed.'
         : 'Only a case whose request was sent (and not yet closed) can be marked no response.',
     );
-  const now = nowIso();
-  return db.kysely.transaction().execute(async (trx) => {
+  const now = ctx.clock.now().toISOString();
+  return inTransaction(ctx, async ({ trx }) => {
     const moved = await repo.updateCaseIf(trx, caseId, allowed, {
       status: action,
       closed_at: now,
-      closed_by: actor.id,
+      closed_by: actorId(actor),
       updated_at: now,
     });
     if (!moved) return fail('This case changed meanwhile; reload it.');
     await repo.insertEvent(trx, {
       case_id: caseId,
       kind: action,
-      actor_user_id: actor.id,
+      actor_user_id: actorId(actor),
       note: action === 'removed' ? 'A moderator confirmed the post is gone.' : null,
       created_at: now,
     });
@@ -291,9 +287,9 @@ export async function closeCase(
         },
         { trx },
       );
-    await services.audit.record(
+    await ctx.audit.record(
       {
-        actorUserId: actor.id,
+        actorUserId: actorId(actor),
         action: `outreach.case.${action}`,
         subjectType: 'outreach_case',
         subjectId: caseId,
@@ -314,16 +310,18 @@ export interface CaseView {
   events: repo.CaseEventRow[];
 }
 
-export async function getCase(services: Services, caseId: number): Promise<CaseView | undefined> {
-  const { db } = services;
-  const row = await repo.findCase(db.kysely, caseId);
+export async function getCase(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  caseId: number,
+): Promise<CaseView | undefined> {
+  const row = await repo.findCase(queries(ctx), caseId);
   if (!row) return undefined;
-  const person = row.person_id === null ? null : ((await getPerson(db, row.person_id)) ?? null);
+  const person = row.person_id === null ? null : ((await getPerson(ctx.db, row.person_id)) ?? null);
   return {
     row,
     person,
-    history: row.person_id === null ? [] : await repo.casesOfPerson(db.kysely, row.person_id),
-    events: await repo.listEvents(db.kysely, caseId),
+    history: row.person_id === null ? [] : await repo.casesOfPerson(queries(ctx), row.person_id),
+    events: await repo.listEvents(queries(ctx), caseId),
   };
 }
 

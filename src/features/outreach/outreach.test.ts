@@ -215,6 +215,40 @@ describeEachDatabase('outreach cases', (ctx) => {
     assert.equal((await moderator.post('/admin/outreach/999999/send')).statusCode, 404);
   });
 
+  it('answers a repeated field with a 400 naming it, an unknown action with 400 and an id no row can have with 404, never a 500', async () => {
+    // Ten digits pass a digits-only check but are beyond PostgreSQL's integer id column.
+    for (const url of ['/admin/outreach/9999999999', '/admin/outreach/9999999999/preview'])
+      assert.equal((await moderator.get(url)).statusCode, 404, url);
+    await moderator.get('/admin/outreach/new');
+    const repeated = await moderator.post('/admin/outreach', {
+      ...form({ postUrl: freshPostUrl() }),
+      postText: ['one', 'two'],
+    });
+    assert.equal(repeated.statusCode, 400);
+    assert.match(repeated.body, /postText: /);
+    const id = await recordThroughForm(moderator, { postUrl: freshPostUrl('nobody_known') });
+    const match = await moderator.post(`/admin/outreach/${id}/match`, {
+      email: ['amira@example.org', 'ben@example.org'],
+    });
+    assert.equal(match.statusCode, 400);
+    assert.match(match.body, /email: /);
+    assert.equal((await caseRow(app, id)).status, 'unmatched');
+    await moderator.get(`/admin/outreach/${id}`);
+    const unknown = await moderator.post(`/admin/outreach/${id}/status`, { action: 'explode' });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /Unknown action/);
+    await moderator.get('/admin/outreach/template');
+    const template = await moderator.post('/admin/outreach/template', {
+      ...DEFAULT_TEMPLATE,
+      subject: ['One', 'Two'],
+    });
+    assert.equal(template.statusCode, 400);
+    assert.match(template.body, /subject: /);
+    const list = await moderator.get('/admin/outreach?status=sent&status=new');
+    assert.equal(list.statusCode, 400);
+    assert.match(list.body, /status: /);
+  });
+
   it('previews, then sends the templated request once', async () => {
     const id = await recordThroughForm(moderator, {
       postUrl: freshPostUrl('amira_h'),

@@ -211,7 +211,7 @@ describeEachDatabase('petitions: bounded work per request', (ctx) => {
     assert.ok(list.ok);
     const ids: number[] = [];
     for (const name of ['Cllr Alpha', 'Cllr Beta', 'Cllr Gamma']) {
-      const t = await createTarget(app.services, list.list.id, { name }, null);
+      const t = await createTarget(app.services, { listId: list.list.id, fields: { name } }, null);
       assert.ok(t.ok);
       ids.push(t.target.id);
     }

@@ -763,17 +763,18 @@ describeEachDatabase('petitions', (ctx) => {
   });
 
   it('shows targets from a target list and emails them the count and link', async () => {
-    const tctx = { db: ctx.db, audit: app.services.audit };
     const list = await createTargetList(
-      tctx,
+      app.services,
       { name: 'Council', slug: 'council-pt', description: '' },
       null,
     );
     assert.ok(list.ok);
     const target = await createTarget(
-      tctx,
-      list.list.id,
-      { name: 'Cllr Jane Doe', role: 'Leader', email: 'jane.doe@council.example' },
+      app.services,
+      {
+        listId: list.list.id,
+        fields: { name: 'Cllr Jane Doe', role: 'Leader', email: 'jane.doe@council.example' },
+      },
       null,
     );
     assert.ok(target.ok);

@@ -278,8 +278,10 @@ describeEachDatabase('storms service', (ctx) => {
     assert.ok(list.ok);
     const mp = await createTarget(
       context(),
-      list.list.id,
-      { name: 'Ada Member', twitter: '@AdaMP', bluesky: 'ada.bsky.social' },
+      {
+        listId: list.list.id,
+        fields: { name: 'Ada Member', twitter: '@AdaMP', bluesky: 'ada.bsky.social' },
+      },
       null,
     );
     assert.ok(mp.ok);
@@ -606,15 +608,14 @@ describeEachDatabase('storms over HTTP', (ctx) => {
 
   it('finds targets for the picker without saving', async () => {
     const list = await createTargetList(
-      { db: ctx.db, audit: app.services.audit },
+      app.services,
       { slug: `picker-${++n}`, name: 'Picker MPs' },
       null,
     );
     assert.ok(list.ok);
     await createTarget(
-      { db: ctx.db, audit: app.services.audit },
-      list.list.id,
-      { name: 'Zelda Findable', twitter: 'ZeldaMP' },
+      app.services,
+      { listId: list.list.id, fields: { name: 'Zelda Findable', twitter: 'ZeldaMP' } },
       null,
     );
     await organiser.get('/admin/storms/new');

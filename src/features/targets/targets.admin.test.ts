@@ -23,7 +23,7 @@ describeEachDatabase('target lists in the admin', (ctx) => {
 
   before(async () => {
     app = await createTestApp(ctx.db);
-    await loadUkCommons({ db: ctx.db, audit: app.services.audit });
+    await loadUkCommons(app.services);
     const [pudsey] = await findTargetsByDivision(ctx.db, 'uk-commons', 'E14000886');
     pudseyUrl = `${COMMONS}/${pudsey?.id}`;
     viewer = await loginAs(app, 'viewer');
@@ -181,5 +181,30 @@ describeEachDatabase('target lists in the admin', (ctx) => {
     assert.equal((await viewer.get('/admin/targets/no-such-list')).statusCode, 404);
     assert.equal((await viewer.get(`${COMMONS}/999999`)).statusCode, 404);
     assert.equal((await viewer.get(`${COMMONS}/abc`)).statusCode, 404);
+  });
+
+  it('answers a repeated form field or filter with a 400 naming it, and an id no row can have with 404, never a 500', async () => {
+    // Ten digits pass a digits-only check but are beyond PostgreSQL's integer id column.
+    for (const url of [`${COMMONS}/9999999999`, `${COMMONS}/9999999999/delete`])
+      assert.equal((await organiser.get(url)).statusCode, 404, url);
+
+    await organiser.get(pudseyUrl);
+    const repeated = await organiser.post(pudseyUrl, {
+      name: 'Stuart Andrew',
+      party: ['Conservative', 'Labour'],
+    });
+    assert.equal(repeated.statusCode, 400);
+    assert.match(repeated.body, /party: /);
+    const [pudsey] = await findTargetsByDivision(ctx.db, 'uk-commons', 'E14000886');
+    assert.equal(pudsey?.party, 'Conservative', 'the party was not cleared');
+
+    const filter = await viewer.get(`${COMMONS}?party=Labour&party=Conservative`);
+    assert.equal(filter.statusCode, 400);
+    assert.match(filter.body, /party: /);
+
+    await organiser.get('/admin/targets');
+    const list = await organiser.post('/admin/targets', { name: ['One', 'Two'] });
+    assert.equal(list.statusCode, 400);
+    assert.match(list.body, /name: /);
   });
 });

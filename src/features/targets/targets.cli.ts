@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
+import type { ServiceContext } from '../../infra/service-context.js';
 import type { CliCommand } from '../../infra/services.js';
 import { MAX_IMPORT_BYTES, parseTargetsCsv } from './targets.csv.js';
 import {
   type ImportReport,
-  type TargetsContext,
   getTargetList,
   importTargets,
   listTargetLists,
@@ -17,7 +17,7 @@ function printReport(report: ImportReport): void {
   for (const r of report.rejected) console.log(`  line ${r.line}: ${r.reasons.join(' ')}`);
 }
 
-const LOADERS: Record<string, (ctx: TargetsContext) => Promise<number>> = {
+const LOADERS: Record<string, (ctx: ServiceContext) => Promise<number>> = {
   [UK_COMMONS_SLUG]: async (ctx) => {
     const loaded = await loadUkCommons(ctx);
     console.log(`Constituencies: ${loaded.constituencies}. MPs: ${loaded.mps}.`);
@@ -55,7 +55,13 @@ export const targetsCli: Record<string, CliCommand> = {
           console.error(`No target list "${slug}". Lists: rally targets lists`);
           return 1;
         }
-        printReport(await importTargets(ctx, list.id, parsed.rows, null, `cli:${file}`));
+        printReport(
+          await importTargets(
+            ctx,
+            { listId: list.id, rows: parsed.rows, source: `cli:${file}` },
+            null,
+          ),
+        );
         return 0;
       });
     },

@@ -10,8 +10,8 @@ export const targetsFeature: Feature = {
   nav: [{ href: '/admin/targets', label: 'Targets', role: 'viewer' }],
   routes: targetsRoutes,
   // The demo campaign asks supporters to write to their MP, so it needs the MPs.
-  seedDemo: async ({ db, audit }) => {
-    await loadUkCommons({ db, audit });
+  seedDemo: async (services) => {
+    await loadUkCommons(services);
   },
   cli: targetsCli,
 };

@@ -1,5 +1,5 @@
 import { type Insertable, type Kysely, type Selectable, type Updateable, sql } from 'kysely';
-import { type Db, nowIso } from '../../infra/db/database.js';
+import type { Db } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
 import type { TargetListFields } from './targets.rules.js';
 import type { TargetListsTable, TargetsTable } from './targets.tables.js';
@@ -53,8 +53,11 @@ export function listListsWithCounts(db: Db) {
     .execute();
 }
 
-export async function insertList(db: Executor, fields: TargetListFields): Promise<TargetListRow> {
-  const now = nowIso();
+export async function insertList(
+  db: Executor,
+  fields: TargetListFields,
+  now: string,
+): Promise<TargetListRow> {
   return db
     .insertInto('target_lists')
     .values({ ...fields, created_at: now, updated_at: now })
@@ -62,12 +65,8 @@ export async function insertList(db: Executor, fields: TargetListFields): Promis
     .executeTakeFirstOrThrow();
 }
 
-export async function touchList(db: Executor, listId: number): Promise<void> {
-  await db
-    .updateTable('target_lists')
-    .set({ updated_at: nowIso() })
-    .where('id', '=', listId)
-    .execute();
+export async function touchList(db: Executor, listId: number, now: string): Promise<void> {
+  await db.updateTable('target_lists').set({ updated_at: now }).where('id', '=', listId).execute();
 }
 
 export function findByDivision(db: Db, listSlug: string, divisionCode: string) {

@@ -1,31 +1,44 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/auth/roles.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import { readUpload } from '../../infra/http/file-upload.js';
-import { positiveIntParam } from '../../infra/http/route-params.js';
+import { formText, pageQuery, positiveId, typedRoutes } from '../../infra/http/input.js';
 import type { Services } from '../../infra/services.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseTargetsCsv } from './targets.csv.js';
 import {
   type ListErrors,
   TARGET_FIELDS,
-  type TargetInput,
+  type TargetField,
   type TargetListInput,
 } from './targets.rules.js';
 import * as targets from './targets.service.js';
 import type { TargetList } from './targets.service.js';
 import * as views from './targets.views.js';
-import { formField } from '../../infra/http/form-fields.js';
-
-type Form = Record<string, unknown>;
 
 /** Longest filter text kept from the query string. */
 const MAX_FILTER_LENGTH = 200;
 
-function targetInput(body: unknown): TargetInput {
-  return Object.fromEntries(TARGET_FIELDS.map((f) => [f, formField(body, f)]));
-}
+const listParams = z.object({ slug: z.string() });
+const targetParams = z.object({ slug: z.string(), id: positiveId });
+
+const filterText = formText.transform((v) => v.slice(0, MAX_FILTER_LENGTH).trim());
+const listQuery = pageQuery.extend({ q: filterText, party: filterText, division: filterText });
+
+const newListBody = z.object({ name: formText, slug: formText, description: formText });
+
+/** Every target field as lenient text: the service's rules answer with field errors. */
+const targetBody = z.object(
+  Object.fromEntries(TARGET_FIELDS.map((f) => [f, formText])) as Record<
+    TargetField,
+    typeof formText
+  >,
+);
+
+/** The confirmation page sends confirm=yes; anything else goes back to that page. */
+const deleteBody = z.object({ confirm: formText });
 
 function canEdit(req: FastifyRequest): boolean {
   return roleAtLeast(requireStaff(req).role, 'organiser');
@@ -40,29 +53,27 @@ function notFound(req: FastifyRequest, reply: FastifyReply, what: string) {
 }
 
 /** Admin pages for target lists: browse (viewer), edit and import (organiser). */
-export async function targetsRoutes(app: FastifyInstance, services: Services) {
+export async function targetsRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
   const { db } = services;
-  const ctx: targets.TargetsContext = { db, audit: services.audit };
 
   async function withList(
-    req: FastifyRequest,
+    req: FastifyRequest & { params: { slug: string } },
     reply: FastifyReply,
     then: (list: TargetList) => Promise<FastifyReply> | FastifyReply,
   ) {
-    const slug = (req.params as { slug: string }).slug;
-    const list = await targets.getTargetList(db, slug);
+    const list = await targets.getTargetList(db, req.params.slug);
     if (!list) return notFound(req, reply, 'There is no target list at this address.');
     return then(list);
   }
 
   async function withTarget(
-    req: FastifyRequest,
+    req: FastifyRequest & { params: { slug: string; id: number } },
     reply: FastifyReply,
     then: (list: TargetList, target: targets.Target) => Promise<FastifyReply>,
   ) {
     return withList(req, reply, async (list) => {
-      const id = positiveIntParam(req, 'id');
-      const target = id === null ? undefined : await targets.getTarget(db, list.id, id);
+      const target = await targets.getTarget(db, list.id, req.params.id);
       if (!target) return notFound(req, reply, `There is no such target in ${list.name}.`);
       return then(list, target);
     });
@@ -89,136 +100,157 @@ export async function targetsRoutes(app: FastifyInstance, services: Services) {
     renderLists(req, reply),
   );
 
-  app.post('/admin/targets', { config: { role: 'organiser' } }, async (req, reply) => {
-    const form = {
-      name: formField(req.body, 'name'),
-      slug: formField(req.body, 'slug'),
-      description: formField(req.body, 'description'),
-    };
-    const result = await targets.createTargetList(ctx, form, requireStaff(req).id);
-    if (!result.ok) return renderLists(req, reply, { status: 400, form, errors: result.errors });
-    setFlash(reply, { kind: 'success', message: `Created the list ${result.list.name}.` });
-    return reply.redirect(`/admin/targets/${result.list.slug}`, 303);
-  });
-
-  app.get('/admin/targets/:slug', { config: { role: 'viewer' } }, (req, reply) =>
-    withList(req, reply, async (list) => {
-      const query = req.query as Form;
-      const filters = {
-        q: formField(query, 'q', MAX_FILTER_LENGTH).trim(),
-        party: formField(query, 'party', MAX_FILTER_LENGTH).trim(),
-        division: formField(query, 'division', MAX_FILTER_LENGTH).trim(),
-      };
-      const pageNumber = Number.parseInt(formField(query, 'page', 9), 10);
-      const page = await targets.listTargets(db, list.id, {
-        q: filters.q || undefined,
-        party: filters.party || undefined,
-        division: filters.division || undefined,
-        page: Number.isFinite(pageNumber) ? pageNumber : 1,
-      });
-      return renderAdmin(req, reply, {
-        title: list.name,
-        body: views.listPage({
-          list,
-          page,
-          filters,
-          parties: await targets.listParties(db, list.id),
-          canEdit: canEdit(req),
-        }),
-      });
-    }),
+  app.post(
+    '/admin/targets',
+    { config: { role: 'organiser' }, schema: { body: newListBody } },
+    async (req, reply) => {
+      const form = req.body;
+      const result = await targets.createTargetList(services, form, requireStaff(req));
+      if (!result.ok) return renderLists(req, reply, { status: 400, form, errors: result.errors });
+      setFlash(reply, { kind: 'success', message: `Created the list ${result.list.name}.` });
+      return reply.redirect(`/admin/targets/${result.list.slug}`, 303);
+    },
   );
 
-  app.get('/admin/targets/:slug/new', { config: { role: 'organiser' } }, (req, reply) =>
-    withList(req, reply, async (list) =>
-      renderAdmin(req, reply, {
-        title: `Add a target to ${list.name}`,
-        body: views.newTargetPage({ list, csrf: reply.generateCsrf() }),
-      }),
-    ),
-  );
-
-  app.post('/admin/targets/:slug/new', { config: { role: 'organiser' } }, (req, reply) =>
-    withList(req, reply, async (list) => {
-      const input = targetInput(req.body);
-      const result = await targets.createTarget(ctx, list.id, input, requireStaff(req).id);
-      if (!result.ok)
+  app.get(
+    '/admin/targets/:slug',
+    { config: { role: 'viewer' }, schema: { params: listParams, querystring: listQuery } },
+    (req, reply) =>
+      withList(req, reply, async (list) => {
+        const { page: pageNumber, ...filters } = req.query;
+        const page = await targets.listTargets(db, list.id, {
+          q: filters.q || undefined,
+          party: filters.party || undefined,
+          division: filters.division || undefined,
+          page: pageNumber,
+        });
         return renderAdmin(req, reply, {
-          title: `Add a target to ${list.name}`,
-          status: 400,
-          body: views.newTargetPage({
+          title: list.name,
+          body: views.listPage({
             list,
-            csrf: reply.generateCsrf(),
-            values: input,
-            errors: 'errors' in result ? result.errors : {},
+            page,
+            filters,
+            parties: await targets.listParties(db, list.id),
+            canEdit: canEdit(req),
           }),
         });
-      setFlash(reply, { kind: 'success', message: `Added ${result.target.name}.` });
-      return reply.redirect(`/admin/targets/${list.slug}/${result.target.id}`, 303);
-    }),
-  );
-
-  app.get('/admin/targets/:slug/:id', { config: { role: 'viewer' } }, (req, reply) =>
-    withTarget(req, reply, async (list, target) =>
-      renderAdmin(req, reply, {
-        title: target.name,
-        body: views.targetPage({ list, target, canEdit: canEdit(req), csrf: reply.generateCsrf() }),
       }),
-    ),
   );
 
-  app.post('/admin/targets/:slug/:id', { config: { role: 'organiser' } }, (req, reply) =>
-    withTarget(req, reply, async (list, target) => {
-      const input = targetInput(req.body);
-      const result = await targets.updateTarget(
-        ctx,
-        list.id,
-        target.id,
-        input,
-        requireStaff(req).id,
-      );
-      if (result.ok) {
-        setFlash(reply, { kind: 'success', message: `Saved ${result.target.name}.` });
-        return reply.redirect(`/admin/targets/${list.slug}/${target.id}`, 303);
-      }
-      if ('notFound' in result) return notFound(req, reply, 'This target was just deleted.');
-      return renderAdmin(req, reply, {
-        title: target.name,
-        status: 400,
-        body: views.targetPage({
-          list,
-          target,
-          canEdit: true,
-          csrf: reply.generateCsrf(),
-          values: input,
-          errors: result.errors,
+  app.get(
+    '/admin/targets/:slug/new',
+    { config: { role: 'organiser' }, schema: { params: listParams } },
+    (req, reply) =>
+      withList(req, reply, async (list) =>
+        renderAdmin(req, reply, {
+          title: `Add a target to ${list.name}`,
+          body: views.newTargetPage({ list, csrf: reply.generateCsrf() }),
         }),
-      });
-    }),
+      ),
   );
 
-  app.get('/admin/targets/:slug/:id/delete', { config: { role: 'organiser' } }, (req, reply) =>
-    withTarget(req, reply, async (list, target) =>
-      renderAdmin(req, reply, {
-        title: `Delete ${target.name}?`,
-        body: views.deleteConfirmPage({ list, target, csrf: reply.generateCsrf() }),
+  app.post(
+    '/admin/targets/:slug/new',
+    { config: { role: 'organiser' }, schema: { params: listParams, body: targetBody } },
+    (req, reply) =>
+      withList(req, reply, async (list) => {
+        const input = req.body;
+        const result = await targets.createTarget(
+          services,
+          { listId: list.id, fields: input },
+          requireStaff(req),
+        );
+        if (!result.ok)
+          return renderAdmin(req, reply, {
+            title: `Add a target to ${list.name}`,
+            status: 400,
+            body: views.newTargetPage({
+              list,
+              csrf: reply.generateCsrf(),
+              values: input,
+              errors: 'errors' in result ? result.errors : {},
+            }),
+          });
+        setFlash(reply, { kind: 'success', message: `Added ${result.target.name}.` });
+        return reply.redirect(`/admin/targets/${list.slug}/${result.target.id}`, 303);
       }),
-    ),
   );
 
-  app.post('/admin/targets/:slug/:id/delete', { config: { role: 'organiser' } }, (req, reply) =>
-    withTarget(req, reply, async (list, target) => {
-      // The confirmation page sends confirm=yes; anything else goes back to that page.
-      if (formField(req.body, 'confirm') !== 'yes')
+  app.get(
+    '/admin/targets/:slug/:id',
+    { config: { role: 'viewer' }, schema: { params: targetParams } },
+    (req, reply) =>
+      withTarget(req, reply, async (list, target) =>
+        renderAdmin(req, reply, {
+          title: target.name,
+          body: views.targetPage({
+            list,
+            target,
+            canEdit: canEdit(req),
+            csrf: reply.generateCsrf(),
+          }),
+        }),
+      ),
+  );
+
+  app.post(
+    '/admin/targets/:slug/:id',
+    { config: { role: 'organiser' }, schema: { params: targetParams, body: targetBody } },
+    (req, reply) =>
+      withTarget(req, reply, async (list, target) => {
+        const input = req.body;
+        const result = await targets.updateTarget(
+          services,
+          { listId: list.id, id: target.id, fields: input },
+          requireStaff(req),
+        );
+        if (result.ok) {
+          setFlash(reply, { kind: 'success', message: `Saved ${result.target.name}.` });
+          return reply.redirect(`/admin/targets/${list.slug}/${target.id}`, 303);
+        }
+        if ('notFound' in result) return notFound(req, reply, 'This target was just deleted.');
         return renderAdmin(req, reply, {
-          title: `Delete ${target.name}?`,
+          title: target.name,
           status: 400,
-          body: views.deleteConfirmPage({ list, target, csrf: reply.generateCsrf() }),
+          body: views.targetPage({
+            list,
+            target,
+            canEdit: true,
+            csrf: reply.generateCsrf(),
+            values: input,
+            errors: result.errors,
+          }),
         });
-      await targets.deleteTarget(ctx, list.id, target.id, requireStaff(req).id);
-      setFlash(reply, { kind: 'success', message: `Deleted ${target.name}.` });
-      return reply.redirect(`/admin/targets/${list.slug}`, 303);
-    }),
+      }),
+  );
+
+  app.get(
+    '/admin/targets/:slug/:id/delete',
+    { config: { role: 'organiser' }, schema: { params: targetParams } },
+    (req, reply) =>
+      withTarget(req, reply, async (list, target) =>
+        renderAdmin(req, reply, {
+          title: `Delete ${target.name}?`,
+          body: views.deleteConfirmPage({ list, target, csrf: reply.generateCsrf() }),
+        }),
+      ),
+  );
+
+  app.post(
+    '/admin/targets/:slug/:id/delete',
+    { config: { role: 'organiser' }, schema: { params: targetParams, body: deleteBody } },
+    (req, reply) =>
+      withTarget(req, reply, async (list, target) => {
+        if (req.body.confirm !== 'yes')
+          return renderAdmin(req, reply, {
+            title: `Delete ${target.name}?`,
+            status: 400,
+            body: views.deleteConfirmPage({ list, target, csrf: reply.generateCsrf() }),
+          });
+        await targets.deleteTarget(services, { listId: list.id, id: target.id }, requireStaff(req));
+        setFlash(reply, { kind: 'success', message: `Deleted ${target.name}.` });
+        return reply.redirect(`/admin/targets/${list.slug}`, 303);
+      }),
   );
 
   const renderImport = (
@@ -237,16 +269,19 @@ export async function targetsRoutes(app: FastifyInstance, services: Services) {
       }),
     });
 
-  app.get('/admin/targets/:slug/import', { config: { role: 'organiser' } }, (req, reply) =>
-    withList(req, reply, (list) => renderImport(req, reply, list)),
+  app.get(
+    '/admin/targets/:slug/import',
+    { config: { role: 'organiser' }, schema: { params: listParams } },
+    (req, reply) => withList(req, reply, (list) => renderImport(req, reply, list)),
   );
 
   // Multipart is registered only in this scope: the people import registers its own.
-  await app.register(async (scope) => {
+  await app.register(async (plain) => {
+    const scope = typedRoutes(plain);
     await scope.register(multipart);
     scope.post(
       '/admin/targets/:slug/import',
-      { config: { role: 'organiser', csrf: false } },
+      { config: { role: 'organiser', csrf: false }, schema: { params: listParams } },
       (req, reply) =>
         withList(req, reply, async (list) => {
           const upload = await readUpload(req, reply, {
@@ -269,11 +304,9 @@ export async function targetsRoutes(app: FastifyInstance, services: Services) {
           let report: targets.ImportReport;
           try {
             report = await targets.importTargets(
-              ctx,
-              list.id,
-              parsed.rows,
-              requireStaff(req).id,
-              `csv:${file.name}`,
+              services,
+              { listId: list.id, rows: parsed.rows, source: `csv:${file.name}` },
+              requireStaff(req),
             );
           } catch (err) {
             if (!(err instanceof targets.ImportConflictError)) throw err;

@@ -1,5 +1,11 @@
-import type { AuditLog } from '../../infra/audit/audit-log.js';
-import { type Db, nowIso } from '../../infra/db/database.js';
+import type { Db } from '../../infra/db/database.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 import * as repo from './targets.repository.js';
 import type { TargetFilters, TargetListRow, TargetRow } from './targets.repository.js';
 import {
@@ -19,12 +25,6 @@ import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 export { TARGET_FIELDS } from './targets.rules.js';
 
 export type { TargetFilters, TargetListRow as TargetList, TargetRow as Target };
-
-/** What the commands that change targets need: where to write, and where to log who did it. */
-export interface TargetsContext {
-  db: Db;
-  audit: AuditLog;
-}
 
 /** What "find your representative" needs to show and contact someone. */
 export interface TargetContact {
@@ -78,9 +78,9 @@ export type CreateListResult =
   { ok: true; list: TargetListRow } | { ok: false; errors: ListErrors; values: TargetListInput };
 
 export async function createTargetList(
-  ctx: TargetsContext,
+  ctx: ServiceContext,
   input: TargetListInput,
-  actorUserId: number | null,
+  actor: Actor,
 ): Promise<CreateListResult> {
   const checked = validateTargetList(input);
   if (!checked.ok) return { ok: false, errors: checked.errors, values: input };
@@ -89,9 +89,9 @@ export async function createTargetList(
     errors: { slug: `A list with the slug "${checked.value.slug}" already exists.` },
     values: { ...input, slug: checked.value.slug },
   };
-  if (await repo.findListBySlug(ctx.db.kysely, checked.value.slug)) return slugTaken;
+  if (await repo.findListBySlug(queries(ctx), checked.value.slug)) return slugTaken;
   try {
-    return { ok: true, list: await insertListAudited(ctx, checked.value, actorUserId) };
+    return { ok: true, list: await insertListAudited(ctx, checked.value, actor) };
   } catch (err) {
     if (isUniqueViolation(err)) return slugTaken;
     throw err;
@@ -99,15 +99,15 @@ export async function createTargetList(
 }
 
 async function insertListAudited(
-  ctx: TargetsContext,
+  ctx: ServiceContext,
   fields: TargetListFields,
-  actorUserId: number | null,
+  actor: Actor,
 ): Promise<TargetListRow> {
-  return ctx.db.kysely.transaction().execute(async (trx) => {
-    const created = await repo.insertList(trx, fields);
+  return inTransaction(ctx, async ({ trx }) => {
+    const created = await repo.insertList(trx, fields, ctx.clock.now().toISOString());
     await ctx.audit.record(
       {
-        actorUserId,
+        actorUserId: actorId(actor),
         action: 'targets.list.create',
         subjectType: 'target_list',
         subjectId: created.id,
@@ -121,10 +121,10 @@ async function insertListAudited(
 
 /** The list with this slug, created with the given name and description if it is missing. */
 export async function ensureTargetList(
-  ctx: TargetsContext,
+  ctx: ServiceContext,
   fields: { slug: string; name: string; description?: string },
 ): Promise<TargetListRow> {
-  const existing = await repo.findListBySlug(ctx.db.kysely, fields.slug);
+  const existing = await repo.findListBySlug(queries(ctx), fields.slug);
   if (existing) return existing;
   const created = await createTargetList(ctx, fields, null);
   if (!created.ok) throw new Error(`Cannot create target list ${fields.slug}`);
@@ -184,13 +184,13 @@ function emptyFields(): TargetFields {
 }
 
 async function externalIdTaken(
-  ctx: TargetsContext,
+  ctx: ServiceContext,
   listId: number,
   externalId: string | null | undefined,
   exceptId?: number,
 ): Promise<boolean> {
   if (!externalId) return false;
-  const other = await repo.findByExternalId(ctx.db.kysely, listId, externalId);
+  const other = await repo.findByExternalId(queries(ctx), listId, externalId);
   return other !== undefined && other.id !== exceptId;
 }
 
@@ -207,18 +207,18 @@ async function externalIdGuard<T>(write: () => Promise<T>): Promise<T | undefine
 }
 
 export async function createTarget(
-  ctx: TargetsContext,
-  listId: number,
-  input: TargetInput,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  input: { listId: number; fields: TargetInput },
+  actor: Actor,
 ): Promise<SaveTargetResult> {
-  const checked = validateTargetFields(input, { requireName: true });
+  const { listId } = input;
+  const checked = validateTargetFields(input.fields, { requireName: true });
   if (!checked.ok) return checked;
   if (await externalIdTaken(ctx, listId, checked.value.external_id))
     return { ok: false, errors: { external_id: EXTERNAL_ID_TAKEN } };
-  const now = nowIso();
+  const now = ctx.clock.now().toISOString();
   const target = await externalIdGuard(() =>
-    ctx.db.kysely.transaction().execute(async (trx) => {
+    inTransaction(ctx, async ({ trx }) => {
       const row = await repo.insertTarget(trx, {
         ...emptyFields(),
         ...checked.value,
@@ -227,9 +227,14 @@ export async function createTarget(
         created_at: now,
         updated_at: now,
       });
-      await repo.touchList(trx, listId);
+      await repo.touchList(trx, listId, now);
       await ctx.audit.record(
-        { actorUserId, action: 'targets.create', subjectType: 'target', subjectId: row.id },
+        {
+          actorUserId: actorId(actor),
+          action: 'targets.create',
+          subjectType: 'target',
+          subjectId: row.id,
+        },
         trx,
       );
       return row;
@@ -240,15 +245,14 @@ export async function createTarget(
 
 /** Replaces every field with the form's values: a blank field clears the stored value. */
 export async function updateTarget(
-  ctx: TargetsContext,
-  listId: number,
-  id: number,
-  input: TargetInput,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  input: { listId: number; id: number; fields: TargetInput },
+  actor: Actor,
 ): Promise<SaveTargetResult> {
-  const existing = await repo.findTarget(ctx.db.kysely, listId, id);
+  const { listId, id } = input;
+  const existing = await repo.findTarget(queries(ctx), listId, id);
   if (!existing) return { ok: false, notFound: true };
-  const complete = Object.fromEntries(TARGET_FIELDS.map((f) => [f, input[f] ?? null]));
+  const complete = Object.fromEntries(TARGET_FIELDS.map((f) => [f, input.fields[f] ?? null]));
   const checked = validateTargetFields(complete, { requireName: true });
   if (!checked.ok) return checked;
   if (await externalIdTaken(ctx, listId, checked.value.external_id, id))
@@ -256,13 +260,14 @@ export async function updateTarget(
   const changed = TARGET_FIELDS.filter((f) => (checked.value[f] ?? null) !== existing[f]);
   if (changed.length === 0) return { ok: true, target: existing };
   const changes = Object.fromEntries(changed.map((f) => [f, checked.value[f] ?? null]));
+  const now = ctx.clock.now().toISOString();
   const saved = await externalIdGuard(() =>
-    ctx.db.kysely.transaction().execute(async (trx) => {
-      await repo.updateTarget(trx, id, { ...changes, updated_at: nowIso() });
-      await repo.touchList(trx, listId);
+    inTransaction(ctx, async ({ trx }) => {
+      await repo.updateTarget(trx, id, { ...changes, updated_at: now });
+      await repo.touchList(trx, listId, now);
       await ctx.audit.record(
         {
-          actorUserId,
+          actorUserId: actorId(actor),
           action: 'targets.update',
           subjectType: 'target',
           subjectId: id,
@@ -274,24 +279,24 @@ export async function updateTarget(
     }),
   );
   if (!saved) return { ok: false, errors: { external_id: EXTERNAL_ID_TAKEN } };
-  const target = await repo.findTarget(ctx.db.kysely, listId, id);
+  const target = await repo.findTarget(queries(ctx), listId, id);
   return target ? { ok: true, target } : { ok: false, notFound: true };
 }
 
 export async function deleteTarget(
-  ctx: TargetsContext,
-  listId: number,
-  id: number,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  input: { listId: number; id: number },
+  actor: Actor,
 ): Promise<boolean> {
-  return ctx.db.kysely.transaction().execute(async (trx) => {
+  const { listId, id } = input;
+  return inTransaction(ctx, async ({ trx }) => {
     const existing = await repo.findTarget(trx, listId, id);
     if (!existing) return false;
     await repo.deleteTarget(trx, listId, id);
-    await repo.touchList(trx, listId);
+    await repo.touchList(trx, listId, ctx.clock.now().toISOString());
     await ctx.audit.record(
       {
-        actorUserId,
+        actorUserId: actorId(actor),
         action: 'targets.delete',
         subjectType: 'target',
         subjectId: id,
@@ -339,19 +344,23 @@ function nameKey(divisionCode: string | null, name: string): string {
  * rows are written in one transaction: a failure saves nothing.
  */
 export async function importTargets(
-  ctx: TargetsContext,
-  listId: number,
-  rows: ImportRow[],
-  actorUserId: number | null,
-  source = 'csv',
+  ctx: ServiceContext,
+  input: {
+    listId: number;
+    rows: ImportRow[];
+    /** Where the rows came from, for the audit log. */ source: string;
+  },
+  actor: Actor,
 ): Promise<ImportReport> {
+  const { listId, rows, source } = input;
+  const now = ctx.clock.now().toISOString();
   try {
-    return await ctx.db.kysely.transaction().execute(async (trx) => {
-      const report = await applyImport(trx, listId, rows);
-      if (report.created || report.updated) await repo.touchList(trx, listId);
+    return await inTransaction(ctx, async ({ trx }) => {
+      const report = await applyImport(trx, listId, rows, now);
+      if (report.created || report.updated) await repo.touchList(trx, listId, now);
       await ctx.audit.record(
         {
-          actorUserId,
+          actorUserId: actorId(actor),
           action: 'targets.import',
           subjectType: 'target_list',
           subjectId: listId,
@@ -378,6 +387,7 @@ async function applyImport(
   trx: repo.Executor,
   listId: number,
   rows: ImportRow[],
+  now: string,
 ): Promise<ImportReport> {
   const report: ImportReport = {
     rows: rows.length,
@@ -447,7 +457,6 @@ async function applyImport(
     report.updated++;
   }
 
-  const now = nowIso();
   for (const [id, fieldSet] of updates) {
     const target = existing.get(id);
     if (!target) continue;

@@ -5,12 +5,12 @@ import { UK_DATA_DIR, loadUkConstituencies } from '../constituencies/uk-data.ser
 import {
   type ImportReport,
   type ImportRow,
-  type TargetsContext,
   ensureTargetList,
   importTargets,
 } from './targets.service.js';
 import { normaliseTwitter } from './targets.rules.js';
 import { matchKey } from '../../infra/validation/text-rules.js';
+import type { ServiceContext } from '../../infra/service-context.js';
 
 export const UK_COMMONS_SLUG = 'uk-commons';
 export const UK_COMMONS_NAME = 'UK House of Commons';
@@ -43,7 +43,7 @@ export interface UkCommonsLoad {
  * matched by UK Parliament member id. Everything is checked before anything is written: an MP
  * whose constituency is unknown stops the load.
  */
-export async function loadUkCommons(ctx: TargetsContext): Promise<UkCommonsLoad> {
+export async function loadUkCommons(ctx: ServiceContext): Promise<UkCommonsLoad> {
   const text = await readFile(UK_DATA_DIR + UK_MPS_FILE, 'utf8');
   const mps = parse<MpRecord>(text, {
     columns: true,
@@ -91,6 +91,6 @@ export async function loadUkCommons(ctx: TargetsContext): Promise<UkCommonsLoad>
     name: UK_COMMONS_NAME,
     description: UK_COMMONS_DESCRIPTION,
   });
-  const report = await importTargets(ctx, list.id, rows, null, UK_COMMONS_SLUG);
+  const report = await importTargets(ctx, { listId: list.id, rows, source: UK_COMMONS_SLUG }, null);
   return { constituencies: loaded.constituencies, mps: rows.length, report };
 }

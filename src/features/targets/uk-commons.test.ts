@@ -4,7 +4,8 @@ import { it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { AuditLog } from '../../infra/audit/audit-log.js';
+import { testConfig } from '../../config.js';
+import { createServices } from '../../infra/services.js';
 import { UK_DATA_DIR } from '../constituencies/uk-data.service.js';
 import {
   findTargetsByDivision,
@@ -45,7 +46,7 @@ it('matches every MP in the bundled file to a constituency code by name', () => 
 });
 
 describeEachDatabase('rally targets load uk-commons', (ctx) => {
-  const services = () => ({ db: ctx.db, audit: new AuditLog(ctx.db) });
+  const services = () => createServices({ config: testConfig(), db: ctx.db });
 
   it('loads 650 MPs by constituency, with party and Twitter handle', async () => {
     const loaded = await loadUkCommons(services());
@@ -84,9 +85,11 @@ describeEachDatabase('rally targets load uk-commons', (ctx) => {
     assert.ok(full);
     const saved = await updateTarget(
       services(),
-      list.id,
-      pudsey.id,
-      { ...full, email: 'stuart.andrew.mp@parliament.uk' },
+      {
+        listId: list.id,
+        id: pudsey.id,
+        fields: { ...full, email: 'stuart.andrew.mp@parliament.uk' },
+      },
       null,
     );
     assert.equal(saved.ok, true);

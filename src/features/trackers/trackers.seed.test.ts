@@ -3,7 +3,6 @@ import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { AuditLog } from '../../infra/audit/audit-log.js';
 import { loadUkCommons } from '../targets/uk-commons.service.js';
 import { DEMO_TRACKER_SLUG, seedTrackersDemo } from './trackers.seed.js';
 import { getTrackerBySlug, loadBoard, trackerHistory } from './trackers.service.js';
@@ -11,8 +10,8 @@ import { getTrackerBySlug, loadBoard, trackerHistory } from './trackers.service.
 describeEachDatabase('trackers demo', (ctx) => {
   let app: FastifyInstance;
   before(async () => {
-    await loadUkCommons({ db: ctx.db, audit: new AuditLog(ctx.db) });
     app = await createTestApp(ctx.db);
+    await loadUkCommons(app.services);
     await seedTrackersDemo(app.services);
   });
   after(() => app.close());

@@ -1,5 +1,6 @@
-import { AuditLog } from '../../infra/audit/audit-log.js';
+import { testConfig } from '../../config.js';
 import type { Db } from '../../infra/db/database.js';
+import { createServices } from '../../infra/services.js';
 import { createTarget, createTargetList } from '../targets/targets.service.js';
 import type { TrackerForm } from './trackers.rules.js';
 import { DEFAULT_STATUSES } from './trackers.rules.js';
@@ -23,7 +24,7 @@ let lists = 0;
 
 /** A fresh target list holding the PEOPLE above. */
 export async function makeTargets(db: Db): Promise<TestTargets> {
-  const ctx = { db, audit: new AuditLog(db) };
+  const ctx = createServices({ config: testConfig(), db });
   lists += 1;
   const list = await createTargetList(
     ctx,
@@ -35,17 +36,19 @@ export async function makeTargets(db: Db): Promise<TestTargets> {
   for (const [name, party, code, division, twitter] of PEOPLE) {
     const created = await createTarget(
       ctx,
-      list.list.id,
       {
-        name,
-        role: 'MP',
-        party,
-        division_type: 'constituency',
-        division_code: code,
-        division_name: division,
-        twitter,
-        bluesky: name === 'Alice Able' ? 'alice.bsky.social' : '',
-        mastodon: name === 'Alice Able' ? '@alice@mastodon.social' : '',
+        listId: list.list.id,
+        fields: {
+          name,
+          role: 'MP',
+          party,
+          division_type: 'constituency',
+          division_code: code,
+          division_name: division,
+          twitter,
+          bluesky: name === 'Alice Able' ? 'alice.bsky.social' : '',
+          mastodon: name === 'Alice Able' ? '@alice@mastodon.social' : '',
+        },
       },
       null,
     );

@@ -351,9 +351,11 @@ describeEachDatabase('trackers', (ctx) => {
     assert.ok(!refused.ok && /"declined"/.test(refused.errors.statuses ?? ''));
 
     const joined = await createTarget(
-      tctx,
-      own.listId,
-      { name: 'Fay Fox', party: 'Labour', division_code: 'E14000870' },
+      app.services,
+      {
+        listId: own.listId,
+        fields: { name: 'Fay Fox', party: 'Labour', division_code: 'E14000870' },
+      },
       null,
     );
     assert.ok(joined.ok);

@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { requireStaff } from '../../../infra/auth/guard.js';
+import { idParams, typedRoutes } from '../../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../../infra/http/render.js';
 import type { Services } from '../../../infra/services.js';
 import { receiveUpload as receiveFileUpload } from '../../../infra/http/file-upload.js';
@@ -31,25 +33,26 @@ const ROLE = { role: 'organiser' } as const;
 /** Rejected rows read per query while streaming the CSV download. */
 const DOWNLOAD_PAGE_ROWS = 1000;
 
-function importId(req: FastifyRequest): number | undefined {
-  const raw = (req.params as { id?: string }).id ?? '';
-  return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
-}
+/** The mapping form: one `map_<column>` choice per column (and the `_csrf` token). */
+const mappingBody = z.record(z.string(), z.string());
+const rejectedQuery = z.object({ phase: z.string().optional() });
 
-export async function importRoutes(app: FastifyInstance, services: Services) {
+export async function importRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
   const { db } = services;
 
   const notFound = (reply: FastifyReply) => reply.callNotFound();
 
-  /** Runs `handle` with the import named in the URL, or answers 404. */
-  const withImport =
-    (handle: (imp: PeopleImport, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
-    async (req: FastifyRequest, reply: FastifyReply) => {
-      const id = importId(req);
-      const imp = id === undefined ? undefined : await getImport(db, id);
-      if (!imp) return notFound(reply);
-      return handle(imp, req, reply);
-    };
+  /** Runs `then` with the import named in the URL, or answers 404. */
+  async function withImport<Req extends FastifyRequest & { params: { id: number } }>(
+    req: Req,
+    reply: FastifyReply,
+    then: (imp: PeopleImport) => Promise<unknown>,
+  ) {
+    const imp = await getImport(db, req.params.id);
+    if (!imp) return notFound(reply);
+    return then(imp);
+  }
 
   const renderUpload = async (
     req: FastifyRequest,
@@ -87,7 +90,8 @@ export async function importRoutes(app: FastifyInstance, services: Services) {
   app.get(IMPORT_BASE, { config: ROLE }, (req, reply) => renderUpload(req, reply));
 
   // Multipart is registered only in this scope, with the import's own size limit.
-  await app.register(async (scope) => {
+  await app.register(async (plain) => {
+    const scope = typedRoutes(plain);
     await scope.register(multipart);
     scope.post(IMPORT_BASE, { config: { ...ROLE, csrf: false } }, async (req, reply) => {
       let upload: Awaited<ReturnType<typeof receiveFileUpload<PeopleImport>>>;
@@ -98,7 +102,7 @@ export async function importRoutes(app: FastifyInstance, services: Services) {
           tooLargeMessage: new UploadTooLargeError().message,
           // Stored in chunks as it arrives: a file this large is never held whole.
           receive: ({ name, stream }) =>
-            receiveUpload(db, { filename: name, stream, createdBy: requireStaff(req).id }),
+            receiveUpload(services, { filename: name, stream }, requireStaff(req)),
         });
       } catch (err) {
         if (err instanceof UploadTooLargeError)
@@ -116,10 +120,8 @@ export async function importRoutes(app: FastifyInstance, services: Services) {
     });
   });
 
-  app.get(
-    `${IMPORT_BASE}/:id`,
-    { config: ROLE },
-    withImport(async (imp, req, reply) => {
+  app.get(`${IMPORT_BASE}/:id`, { config: ROLE, schema: { params: idParams } }, (req, reply) =>
+    withImport(req, reply, async (imp) => {
       if (imp.status === 'uploaded') return renderMapping(imp, req, reply);
       if (imp.status === 'queued' || imp.status === 'running') {
         const job = imp.jobId === null ? undefined : await services.jobs.find(imp.jobId);
@@ -141,96 +143,105 @@ export async function importRoutes(app: FastifyInstance, services: Services) {
 
   app.post(
     `${IMPORT_BASE}/:id/dry-run`,
-    { config: ROLE },
-    withImport(async (imp, req, reply) => {
-      if (imp.status !== 'uploaded') return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
-      const form = (req.body ?? {}) as Record<string, unknown>;
-      const mapping = imp.headers.map((_, i) => {
-        const value = form[`map_${i}`];
-        return typeof value === 'string' && isColumnTarget(value) ? value : 'ignore';
-      });
-      const missing = imp.headers.some((_, i) => typeof form[`map_${i}`] !== 'string');
-      if (missing)
-        return renderMapping(imp, req, reply, {
-          mapping,
-          status: 400,
-          problems: ['Choose what to do with every column.'],
+    { config: ROLE, schema: { params: idParams, body: mappingBody } },
+    (req, reply) =>
+      withImport(req, reply, async (imp) => {
+        if (imp.status !== 'uploaded') return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
+        const form = req.body;
+        const mapping = imp.headers.map((_, i) => {
+          const value = form[`map_${i}`];
+          return typeof value === 'string' && isColumnTarget(value) ? value : 'ignore';
         });
-      const result = await dryRun(db, imp, mapping);
-      if (!result.ok)
-        return renderMapping(imp, req, reply, { mapping, problems: result.problems, status: 400 });
-      return reply.redirect(`${IMPORT_BASE}/${imp.id}/dry-run`, 303);
-    }),
+        const missing = imp.headers.some((_, i) => typeof form[`map_${i}`] !== 'string');
+        if (missing)
+          return renderMapping(imp, req, reply, {
+            mapping,
+            status: 400,
+            problems: ['Choose what to do with every column.'],
+          });
+        const result = await dryRun(services, { imp, mapping });
+        if (!result.ok)
+          return renderMapping(imp, req, reply, {
+            mapping,
+            problems: result.problems,
+            status: 400,
+          });
+        return reply.redirect(`${IMPORT_BASE}/${imp.id}/dry-run`, 303);
+      }),
   );
 
   app.get(
     `${IMPORT_BASE}/:id/dry-run`,
-    { config: ROLE },
-    withImport(async (imp, req, reply) => {
-      if (imp.status !== 'uploaded' || !imp.dryRunCounts)
-        return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
-      const rejects = await importRepository.listRejects(db.kysely, imp.id, 'dry-run', {
-        limit: REJECTS_SHOWN,
-      });
-      return renderAdmin(req, reply, {
-        title: `Dry run: ${imp.filename}`,
-        body: views.dryRunPage({
-          imp,
-          counts: imp.dryRunCounts,
-          rejects,
-          csrf: reply.generateCsrf(),
-        }),
-      });
-    }),
+    { config: ROLE, schema: { params: idParams } },
+    (req, reply) =>
+      withImport(req, reply, async (imp) => {
+        if (imp.status !== 'uploaded' || !imp.dryRunCounts)
+          return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
+        const rejects = await importRepository.listRejects(db.kysely, imp.id, 'dry-run', {
+          limit: REJECTS_SHOWN,
+        });
+        return renderAdmin(req, reply, {
+          title: `Dry run: ${imp.filename}`,
+          body: views.dryRunPage({
+            imp,
+            counts: imp.dryRunCounts,
+            rejects,
+            csrf: reply.generateCsrf(),
+          }),
+        });
+      }),
   );
 
   app.post(
     `${IMPORT_BASE}/:id/start`,
-    { config: ROLE },
-    withImport(async (imp, req, reply) => {
-      try {
-        await startImport(services, imp, requireStaff(req).id);
-      } catch (err) {
-        if (!(err instanceof ImportStateError)) throw err;
-        setFlash(reply, { kind: 'error', message: err.message });
-      }
-      return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
-    }),
+    { config: ROLE, schema: { params: idParams } },
+    (req, reply) =>
+      withImport(req, reply, async (imp) => {
+        try {
+          await startImport(services, { imp }, requireStaff(req));
+        } catch (err) {
+          if (!(err instanceof ImportStateError)) throw err;
+          setFlash(reply, { kind: 'error', message: err.message });
+        }
+        return reply.redirect(`${IMPORT_BASE}/${imp.id}`, 303);
+      }),
   );
 
   app.get(
     `${IMPORT_BASE}/:id/status.json`,
-    { config: ROLE },
-    withImport(async (imp, _req, reply) => {
-      const job = imp.jobId === null ? undefined : await services.jobs.find(imp.jobId);
-      const finished = imp.status === 'done' || imp.status === 'failed';
-      return reply.header('cache-control', 'no-store').send({
-        status: imp.status,
-        progress: finished ? 100 : (job?.progress ?? 0),
-        finished,
-        counts: imp.counts,
-        error: imp.error,
-      });
-    }),
+    { config: ROLE, schema: { params: idParams } },
+    (req, reply) =>
+      withImport(req, reply, async (imp) => {
+        const job = imp.jobId === null ? undefined : await services.jobs.find(imp.jobId);
+        const finished = imp.status === 'done' || imp.status === 'failed';
+        return reply.header('cache-control', 'no-store').send({
+          status: imp.status,
+          progress: finished ? 100 : (job?.progress ?? 0),
+          finished,
+          counts: imp.counts,
+          error: imp.error,
+        });
+      }),
   );
 
   app.get(
     `${IMPORT_BASE}/:id/rejected.csv`,
-    { config: ROLE },
-    withImport(async (imp, req, reply) => {
-      const asked = (req.query as { phase?: string }).phase;
-      const phase: RejectPhase = asked === 'dry-run' ? 'dry-run' : rejectPhaseFor(imp);
-      const base = imp.filename.replace(/\.(csv|tsv|txt|xlsx|xlsm)$/i, '');
-      const name = `${base}-rejected${phase === 'dry-run' ? '-dry-run' : ''}.csv`;
-      reply
-        .header('cache-control', 'no-store')
-        .header(
-          'content-disposition',
-          `attachment; filename="${name.replace(/[^\w.-]+/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-        )
-        .type('text/csv; charset=utf-8');
-      return reply.send(Readable.from(rejectedCsv(imp, phase)));
-    }),
+    { config: ROLE, schema: { params: idParams, querystring: rejectedQuery } },
+    (req, reply) =>
+      withImport(req, reply, async (imp) => {
+        const asked = req.query.phase;
+        const phase: RejectPhase = asked === 'dry-run' ? 'dry-run' : rejectPhaseFor(imp);
+        const base = imp.filename.replace(/\.(csv|tsv|txt|xlsx|xlsm)$/i, '');
+        const name = `${base}-rejected${phase === 'dry-run' ? '-dry-run' : ''}.csv`;
+        reply
+          .header('cache-control', 'no-store')
+          .header(
+            'content-disposition',
+            `attachment; filename="${name.replace(/[^\w.-]+/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+          )
+          .type('text/csv; charset=utf-8');
+        return reply.send(Readable.from(rejectedCsv(imp, phase)));
+      }),
   );
 
   async function* rejectedCsv(imp: PeopleImport, phase: RejectPhase): AsyncGenerator<string> {

@@ -1,8 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../../../infra/db/database.js';
-import { nowIso } from '../../../infra/db/database.js';
 import type { JobContext } from '../../../infra/jobs/job-queue.js';
-import type { Services } from '../../../infra/services.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+} from '../../../infra/service-context.js';
 import { type ColumnMapping, isColumnTarget, mappingProblems } from './column-mapping.js';
 import { type ImportCounts, runImport } from './import-runner.js';
 import {
@@ -99,16 +103,17 @@ export function cleanFilename(name: string): string {
  * UploadTooLargeError or SpreadsheetError (and keeps nothing) when the file cannot be used.
  */
 export async function receiveUpload(
-  db: Db,
+  ctx: ServiceContext,
   upload: {
     filename: string;
     stream: Readable & { truncated?: boolean };
-    createdBy: number | null;
   },
+  actor: Actor,
 ): Promise<PeopleImport> {
-  await purgeAbandonedUploads(db);
+  const { db } = ctx;
+  await purgeAbandonedUploads(db, ctx.clock.now());
   const filename = cleanFilename(upload.filename);
-  const id = await repo.insertImport(db.kysely, { filename, createdBy: upload.createdBy });
+  const id = await repo.insertImport(db.kysely, { filename, createdBy: actorId(actor) });
   try {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
@@ -185,10 +190,11 @@ function requireStatus(imp: PeopleImport, allowed: readonly ImportStatus[]) {
  * the counts and the rejected rows (for the page and the download).
  */
 export async function dryRun(
-  db: Db,
-  imp: PeopleImport,
-  mapping: ColumnMapping,
+  ctx: Pick<ServiceContext, 'db'>,
+  input: { imp: PeopleImport; mapping: ColumnMapping },
 ): Promise<{ ok: true; counts: ImportCounts } | { ok: false; problems: string[] }> {
+  const { db } = ctx;
+  const { imp, mapping } = input;
   requireStatus(imp, ['uploaded']);
   const problems = mappingProblems(imp.headers, mapping);
   if (problems.length > 0) return { ok: false, problems };
@@ -212,23 +218,24 @@ export async function dryRun(
 
 /** Queues the import job for a dry-run import; starting twice queues it once. */
 export async function startImport(
-  services: Pick<Services, 'db' | 'jobs' | 'audit'>,
-  imp: PeopleImport,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  input: { imp: PeopleImport },
+  actor: Actor,
 ): Promise<void> {
+  const { imp } = input;
   if (imp.status !== 'uploaded') return;
   if (!imp.mapping || !imp.dryRunCounts)
     throw new ImportStateError('Check the column mapping with a dry run first.');
-  await services.db.kysely.transaction().execute(async (trx) => {
-    const jobId = await services.jobs.enqueue(IMPORT_JOB, { importId: imp.id }, { trx });
+  await inTransaction(ctx, async ({ trx }) => {
+    const jobId = await ctx.jobs.enqueue(IMPORT_JOB, { importId: imp.id }, { trx });
     const moved = await repo.transition(trx, imp.id, ['uploaded'], {
       status: 'queued',
       job_id: jobId,
     });
     if (!moved) throw new ImportStateError('This import has already been started.');
-    await services.audit.record(
+    await ctx.audit.record(
       {
-        actorUserId,
+        actorUserId: actorId(actor),
         action: 'people.import.start',
         subjectType: 'people_import',
         subjectId: imp.id,
@@ -253,11 +260,12 @@ async function* counted(source: AsyncIterable<Buffer>, seen: { bytes: number }) 
  * come out "unchanged", and no consent or timeline entry is written twice.
  */
 export async function runImportJob(
-  services: Pick<Services, 'db' | 'audit'>,
+  services: ServiceContext,
   payload: unknown,
   ctx: JobContext,
 ): Promise<void> {
   const { db } = services;
+  const finishedAt = () => services.clock.now().toISOString();
   const importId = Number((payload as { importId?: unknown } | null)?.importId);
   const imp = Number.isInteger(importId) ? await getImport(db, importId) : undefined;
   if (!imp || imp.status === 'done') return;
@@ -283,7 +291,7 @@ export async function runImportJob(
     await repo.updateImport(db.kysely, imp.id, {
       status: 'done',
       counts: JSON.stringify(counts),
-      finished_at: nowIso(),
+      finished_at: finishedAt(),
     });
     // The upload was only kept for this job.
     await repo.deleteChunks(db.kysely, imp.id);
@@ -300,7 +308,7 @@ export async function runImportJob(
       await repo.updateImport(db.kysely, imp.id, {
         status: 'failed',
         error: err.message,
-        finished_at: nowIso(),
+        finished_at: finishedAt(),
       });
       return;
     }
@@ -310,7 +318,7 @@ export async function runImportJob(
     await repo.updateImport(db.kysely, imp.id, {
       status: last ? 'failed' : 'queued',
       error: last ? message : `${message} It will be retried.`,
-      ...(last ? { finished_at: nowIso() } : {}),
+      ...(last ? { finished_at: finishedAt() } : {}),
     });
     throw err;
   }

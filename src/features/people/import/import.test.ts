@@ -472,6 +472,29 @@ describeEachDatabase('people import over HTTP', (ctx) => {
     assert.match(anonymous.headers.location as string, /^\/login/);
   });
 
+  it('answers a repeated mapping field or download phase with a 400 naming it, and an id no row can have with 404, never a 500', async () => {
+    // Ten digits pass a digits-only check but are beyond PostgreSQL's integer id column.
+    for (const url of [`${BASE}/9999999999`, `${BASE}/9999999999/status.json`])
+      assert.equal((await organiser.get(url)).statusCode, 404, url);
+    const uploaded = await upload(
+      organiser,
+      'twice.csv',
+      Buffer.from('Email,Name\nx@example.org,X\n'),
+    );
+    const id = importIdFrom(uploaded.headers.location);
+    const preview = await organiser.get(`${BASE}/${id}`);
+    const form = mappingForm(preview.body, {});
+    const res = await organiser.post(`${BASE}/${id}/dry-run`, {
+      ...form,
+      map_0: ['email', 'ignore'],
+    });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /map_0: /);
+    const csv = await organiser.get(`${BASE}/${id}/rejected.csv?phase=dry-run&phase=import`);
+    assert.equal(csv.statusCode, 400);
+    assert.match(csv.body, /phase: /);
+  });
+
   it('answers 404 for an import that does not exist', async () => {
     for (const url of [`${BASE}/999999`, `${BASE}/abc`, `${BASE}/999999/status.json`]) {
       const res = await organiser.get(url);
