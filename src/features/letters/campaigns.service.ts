@@ -17,7 +17,7 @@ import {
 import type { CampaignStatus } from './letters.tables.js';
 import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 
-export type SaveResult = { ok: true; campaign: CampaignRow } | { ok: false; errors: Errors };
+export type SaveResult = { ok: true; record: CampaignRow } | { ok: false; errors: Errors };
 
 const slugTaken = (slug: string): Errors => ({
   slug: `Another letter campaign already uses the address /letters/${slug}.`,
@@ -86,7 +86,7 @@ export async function createCampaign(
       );
       return row;
     });
-    return { ok: true, campaign };
+    return { ok: true, record: campaign };
   } catch (err) {
     if (isUniqueViolation(err)) return { ok: false, errors: slugTaken(checked.value.slug) };
     throw err;
@@ -136,7 +136,7 @@ export async function updateCampaign(
   }
   const saved = await repo.findCampaign(queries(ctx), campaign.id);
   if (!saved) throw new Error(`letter campaign ${campaign.id} vanished`);
-  return { ok: true, campaign: saved };
+  return { ok: true, record: saved };
 }
 
 export const STATUS_ACTIONS = {

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/auth/roles.js';
+import { registerAdminResource } from '../../infra/http/admin-resource.js';
 import { idParams, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
+import { renderAdminNotFound } from '../../infra/http/route-params.js';
 import type { Services } from '../../infra/services.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import { listTargetLists } from '../targets/targets.service.js';
@@ -16,7 +18,6 @@ import {
 } from './campaigns.service.js';
 import * as repo from './letters.repository.js';
 import type { LetterRow } from './letters.repository.js';
-import type { CampaignForm, Errors } from './letters.rules.js';
 import { markBounced, moderateLetter, retryLetter } from './letters.service.js';
 import {
   campaignFormBody,
@@ -24,7 +25,6 @@ import {
   lettersListQuery,
   moderationBody,
   noteBody,
-  statusActionBody,
 } from './letters.input.js';
 import * as views from './letters.admin.views.js';
 
@@ -40,61 +40,62 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
   const app = typedRoutes(base);
   const { db } = services;
 
-  const notFound = (req: FastifyRequest, reply: FastifyReply, what = 'letter campaign') =>
-    renderAdmin(req, reply, {
-      title: 'Not found',
-      status: 404,
-      body: views.notFound(what),
+  const { withRecord: withCampaign } = registerAdminResource(app, {
+    base: '/admin/letters',
+    noun: 'letter campaign',
+    listLabel: 'All letter campaigns',
+    load: (id) => repo.findCampaign(db.kysely, id),
+    href: views.adminBase,
+    title: (campaign) => campaign.title,
+    body: campaignFormBody,
+    toForm: (body) => body,
+    emptyForm: views.emptyForm,
+    formOf: views.formOf,
+    create: (form, actor) => createCampaign(services, form, actor),
+    update: (campaign, form, actor) => updateCampaign(services, { campaign, form }, actor),
+    renderForm: async (req, reply, page) =>
+      renderAdmin(req, reply, {
+        title: page.title,
+        status: page.status,
+        body: views.campaignForm({
+          action: page.action,
+          form: page.form,
+          errors: page.failure?.errors ?? {},
+          csrf: reply.generateCsrf(),
+          lists: await listTargetLists(db),
+          submitLabel: page.submitLabel,
+        }),
+      }),
+    createdMessage: (campaign) =>
+      `Created the draft "${campaign.title}". Open it for letters when it is ready.`,
+    status: {
+      actions: STATUS_ACTIONS,
+      isAction: isStatusAction,
+      change: (campaign, action, actor) =>
+        changeCampaignStatus(services, { campaign, action }, actor),
+    },
+  });
+
+  const letterNotFound = (req: FastifyRequest, reply: FastifyReply) =>
+    renderAdminNotFound(req, reply, 'There is no such letter.', {
+      href: '/admin/letters',
+      label: 'All letter campaigns',
     });
 
-  /** Runs `then` with the record the URL's (already parsed) id names, or answers not found. */
-  const loadedBy =
-    <T>(load: (id: number) => Promise<T | undefined>, what?: string) =>
-    async <R>(
-      req: FastifyRequest,
-      reply: FastifyReply,
-      id: number,
-      then: (record: T) => R | Promise<R>,
-    ) => {
-      const record = await load(id);
-      return record === undefined ? notFound(req, reply, what) : then(record);
-    };
-  const withCampaign = loadedBy((id) => repo.findCampaign(db.kysely, id));
-  const withLetter = loadedBy((id) => repo.findLetter(db.kysely, id), 'letter');
+  /** Runs `then` with the letter the URL names, or answers not found. */
+  async function withLetter<T>(
+    req: FastifyRequest & { params: { letterId: number } },
+    reply: FastifyReply,
+    then: (letter: LetterRow) => T | Promise<T>,
+  ) {
+    const letter = await repo.findLetter(db.kysely, req.params.letterId);
+    return letter === undefined ? letterNotFound(req, reply) : then(letter);
+  }
 
-  const onCampaign = (role: 'viewer' | 'organiser') => ({
-    config: { role },
-    schema: { params: idParams },
-  });
   const onLetter = (role: 'moderator' | 'organiser') => ({
     config: { role },
     schema: { params: letterIdParams },
   });
-
-  const renderForm = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    opts: {
-      title: string;
-      action: string;
-      form: CampaignForm;
-      errors?: Errors;
-      status?: number;
-      submitLabel: string;
-    },
-  ) =>
-    renderAdmin(req, reply, {
-      title: opts.title,
-      status: opts.status ?? 200,
-      body: views.campaignForm({
-        action: opts.action,
-        form: opts.form,
-        errors: opts.errors ?? {},
-        csrf: reply.generateCsrf(),
-        lists: await listTargetLists(db),
-        submitLabel: opts.submitLabel,
-      }),
-    });
 
   app.get('/admin/letters', { config: { role: 'viewer' } }, async (req, reply) => {
     const role = requireStaff(req).role;
@@ -110,38 +111,6 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
     });
   });
 
-  app.get('/admin/letters/new', { config: { role: 'organiser' } }, (req, reply) =>
-    renderForm(req, reply, {
-      title: 'New letter campaign',
-      action: '/admin/letters',
-      form: views.emptyForm(),
-      submitLabel: 'Create draft',
-    }),
-  );
-
-  app.post(
-    '/admin/letters',
-    { config: { role: 'organiser' }, schema: { body: campaignFormBody } },
-    async (req, reply) => {
-      const form = req.body;
-      const result = await createCampaign(services, form, requireStaff(req));
-      if (!result.ok)
-        return renderForm(req, reply, {
-          title: 'New letter campaign',
-          action: '/admin/letters',
-          form,
-          errors: result.errors,
-          status: 422,
-          submitLabel: 'Create draft',
-        });
-      setFlash(reply, {
-        kind: 'success',
-        message: `Created the draft "${result.campaign.title}". Open it for letters when it is ready.`,
-      });
-      return reply.redirect(views.adminBase(result.campaign), 303);
-    },
-  );
-
   app.get('/admin/letters/held', { config: { role: 'moderator' } }, async (req, reply) => {
     const guard = await campaignGuard(db);
     const letters = (await repo.heldLetters(db.kysely, HELD_PAGE_SIZE)).map((l) => {
@@ -156,9 +125,9 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
 
   app.get(
     '/admin/letters/:id',
-    { ...onCampaign('viewer'), schema: { params: idParams, querystring: lettersListQuery } },
+    { config: { role: 'viewer' }, schema: { params: idParams, querystring: lettersListQuery } },
     (req, reply) =>
-      withCampaign(req, reply, req.params.id, async (campaign) => {
+      withCampaign(req, reply, async (campaign) => {
         const role = requireStaff(req).role;
         const { status, page: requested } = req.query;
         const first = await repo.pageOfLetters(db.kysely, campaign.id, { status }, 0, 0);
@@ -195,67 +164,10 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
       }),
   );
 
-  app.get('/admin/letters/:id/edit', onCampaign('organiser'), (req, reply) =>
-    withCampaign(req, reply, req.params.id, (campaign) =>
-      renderForm(req, reply, {
-        title: `Edit: ${campaign.title}`,
-        action: views.adminBase(campaign),
-        form: views.formOf(campaign),
-        submitLabel: 'Save',
-      }),
-    ),
-  );
-
-  app.post(
-    '/admin/letters/:id',
-    { config: { role: 'organiser' }, schema: { params: idParams, body: campaignFormBody } },
-    (req, reply) =>
-      withCampaign(req, reply, req.params.id, async (campaign) => {
-        const form = req.body;
-        const result = await updateCampaign(services, { campaign, form }, requireStaff(req));
-        if (!result.ok)
-          return renderForm(req, reply, {
-            title: `Edit: ${campaign.title}`,
-            action: views.adminBase(campaign),
-            form,
-            errors: result.errors,
-            status: 422,
-            submitLabel: 'Save',
-          });
-        setFlash(reply, { kind: 'success', message: 'Saved.' });
-        return reply.redirect(views.adminBase(campaign), 303);
-      }),
-  );
-
-  app.post(
-    '/admin/letters/:id/status',
-    { config: { role: 'organiser' }, schema: { params: idParams, body: statusActionBody } },
-    (req, reply) =>
-      withCampaign(req, reply, req.params.id, async (campaign) => {
-        const { action } = req.body;
-        if (!isStatusAction(action)) {
-          setFlash(reply, { kind: 'error', message: 'Unknown action.' });
-          return reply.redirect(views.adminBase(campaign), 303);
-        }
-        const result = await changeCampaignStatus(
-          services,
-          { campaign, action },
-          requireStaff(req),
-        );
-        setFlash(
-          reply,
-          result.ok
-            ? { kind: 'success', message: `${STATUS_ACTIONS[action].label}: done.` }
-            : { kind: 'error', message: result.message },
-        );
-        return reply.redirect(views.adminBase(campaign), 303);
-      }),
-  );
-
   app.get('/admin/letters/letter/:letterId', onLetter('moderator'), (req, reply) =>
-    withLetter(req, reply, req.params.letterId, async (letter) => {
+    withLetter(req, reply, async (letter) => {
       const campaign = await repo.findCampaign(db.kysely, letter.campaign_id);
-      if (!campaign) return notFound(req, reply, 'letter');
+      if (!campaign) return letterNotFound(req, reply);
       const role = requireStaff(req).role;
       const text = guardText(letter);
       return renderAdmin(req, reply, {
@@ -277,7 +189,7 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
     '/admin/letters/letter/:letterId/moderate',
     { config: { role: 'moderator' }, schema: { params: letterIdParams, body: moderationBody } },
     (req, reply) =>
-      withLetter(req, reply, req.params.letterId, async (letter) => {
+      withLetter(req, reply, async (letter) => {
         const { decision, note } = req.body;
         if (decision !== 'approve' && decision !== 'reject') {
           setFlash(reply, { kind: 'error', message: 'Choose to approve or refuse the letter.' });
@@ -308,7 +220,7 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
     '/admin/letters/letter/:letterId/bounced',
     { config: { role: 'organiser' }, schema: { params: letterIdParams, body: noteBody } },
     (req, reply) =>
-      withLetter(req, reply, req.params.letterId, async (letter) => {
+      withLetter(req, reply, async (letter) => {
         const ok = await markBounced(
           services,
           { letterId: letter.id, note: req.body.note },
@@ -325,7 +237,7 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
   );
 
   app.post('/admin/letters/letter/:letterId/retry', onLetter('organiser'), (req, reply) =>
-    withLetter(req, reply, req.params.letterId, async (letter) => {
+    withLetter(req, reply, async (letter) => {
       const ok = await retryLetter(services, letter.id, requireStaff(req));
       setFlash(
         reply,

@@ -503,7 +503,3 @@ export function letterPage(opts: {
         : ''
     }`;
 }
-
-export function notFound(what: string): SafeHtml {
-  return html`<p>There is no such ${what}. <a href="/admin/letters">Back to letters</a></p>`;
-}

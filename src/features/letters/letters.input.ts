@@ -63,6 +63,5 @@ export const lettersListQuery = pageQuery.extend({
   status: z.enum(LETTER_STATUSES).optional().catch(undefined),
 });
 
-export const statusActionBody = z.object({ action: formText });
 export const moderationBody = z.object({ decision: formText, note: formText });
 export const noteBody = z.object({ note: formText });

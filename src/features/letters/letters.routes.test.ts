@@ -284,6 +284,19 @@ describeEachDatabase('letters over HTTP', (ctx) => {
       assert.match(status.body, /In the form, action: /);
     });
 
+    it('refuses an unknown status action with a 400 and a message, changing nothing', async () => {
+      const organiser = await loginAs(app, 'organiser');
+      for (const action of ['publish', 'toString', '__proto__']) {
+        await organiser.get(`/admin/letters/${campaign.id}`);
+        const res = await organiser.post(`/admin/letters/${campaign.id}/status`, { action });
+        assert.equal(res.statusCode, 400, `${action}: ${res.body.slice(0, 300)}`);
+        assert.match(res.body, /Unknown action/, action);
+      }
+      assert.equal((await repo.findCampaign(ctx.db.kysely, campaign.id))?.status, 'open');
+      assert.equal((await organiser.get('/admin/letters/abc/edit')).statusCode, 404);
+      assert.equal((await organiser.get('/admin/letters/2147483648/edit')).statusCode, 404);
+    });
+
     it('shows letters, statuses and the reply table; moderators decide on held letters', async () => {
       const held = await withCivilityThresholds(ctx.db, HOLD_FOR_REVIEW, () =>
         write({ email: 'held@example.org', body: `${ownWords(45)} ${THIRD_PARTY_INSULT}` }),

@@ -180,6 +180,6 @@ export async function seedLettersDemo(services: Services): Promise<void> {
   );
   if (!created.ok)
     throw new Error(`demo letter campaign did not validate: ${JSON.stringify(created.errors)}`);
-  await changeCampaignStatus(services, { campaign: created.campaign, action: 'open' }, null);
-  await seedLetters(services, created.campaign, list.id);
+  await changeCampaignStatus(services, { campaign: created.record, action: 'open' }, null);
+  await seedLetters(services, created.record, list.id);
 }

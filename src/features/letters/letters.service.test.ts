@@ -89,9 +89,9 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
       role: 'organiser' as const,
     });
     assert.ok(created.ok);
-    assert.equal(created.campaign.slug, 'save-the-baths');
-    assert.equal(created.campaign.status, 'draft');
-    assert.equal(created.campaign.points, '["one","two"]');
+    assert.equal(created.record.slug, 'save-the-baths');
+    assert.equal(created.record.status, 'draft');
+    assert.equal(created.record.points, '["one","two"]');
     const again = await createCampaign(campaigns(), form, {
       id: organiserId,
       role: 'organiser' as const,
@@ -100,10 +100,10 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
     await changeCampaignStatus(
       campaigns(),
-      { campaign: created.campaign, action: 'open' },
+      { campaign: created.record, action: 'open' },
       { id: organiserId, role: 'organiser' as const },
     );
-    const opened = await repo.findCampaign(ctx.db.kysely, created.campaign.id);
+    const opened = await repo.findCampaign(ctx.db.kysely, created.record.id);
     assert.equal(opened?.status, 'open');
     const moved = await updateCampaign(
       campaigns(),
@@ -116,7 +116,7 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
       { campaign: opened, form: { ...formOf(opened), hourlyLimit: '9' } },
       { id: organiserId, role: 'organiser' as const },
     );
-    assert.ok(edited.ok && edited.campaign.hourly_limit === 9);
+    assert.ok(edited.ok && edited.record.hourly_limit === 9);
   });
 
   it('stores a letter as unconfirmed and mails the sender a single-use link', async () => {

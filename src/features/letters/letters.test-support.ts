@@ -116,8 +116,8 @@ export async function openCampaign(
     null,
   );
   if (!created.ok) throw new Error(`campaign invalid: ${JSON.stringify(created.errors)}`);
-  await changeCampaignStatus(ctx, { campaign: created.campaign, action: 'open' }, null);
-  return { ...created.campaign, status: 'open' };
+  await changeCampaignStatus(ctx, { campaign: created.record, action: 'open' }, null);
+  return { ...created.record, status: 'open' };
 }
 
 const VOCABULARY = (

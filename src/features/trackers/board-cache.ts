@@ -1,6 +1,5 @@
-import type { Clock } from '../../infra/clock/clock.js';
 import { LoadingCache } from '../../infra/cache/ttl-cache.js';
-import type { Db } from '../../infra/db/database.js';
+import type { ServiceContext } from '../../infra/service-context.js';
 import { type Board, getTrackerBySlug, loadBoard } from './trackers.service.js';
 
 /** How long a public board's data, JSON and page are reused before reading the database again. */
@@ -23,24 +22,21 @@ interface Entry {
 export class BoardCache {
   private entries: LoadingCache<Entry>;
 
-  constructor(
-    private readonly db: Db,
-    clock?: Clock,
-  ) {
+  constructor(private readonly ctx: ServiceContext) {
     this.entries = new LoadingCache(
       BOARD_TTL_MS,
       async (slug) => {
         const board = await this.load(slug);
         return board && { board };
       },
-      { max: MAX_CACHED_BOARDS, ...(clock ? { clock } : {}) },
+      { max: MAX_CACHED_BOARDS, clock: ctx.clock },
     );
   }
 
   private async load(slug: string): Promise<Board | undefined> {
-    const tracker = await getTrackerBySlug(this.db, slug);
+    const tracker = await getTrackerBySlug(this.ctx, slug);
     if (!tracker?.published) return undefined;
-    return loadBoard(this.db, tracker);
+    return loadBoard(this.ctx, tracker);
   }
 
   async board(slug: string): Promise<Board | undefined> {

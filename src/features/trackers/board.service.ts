@@ -1,5 +1,5 @@
 /** The board: where every target of a tracker stands, as the public page and the admin show it. */
-import type { Db } from '../../infra/db/database.js';
+import { type ServiceContext, queries } from '../../infra/service-context.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { type Tracker, counts, targetsOfList } from './tracker-record.js';
 import * as repo from './trackers.repository.js';
@@ -37,11 +37,11 @@ export interface Board {
 }
 
 /** Everything the board shows: each target's details (from the targets feature) and status. */
-export async function loadBoard(db: Db, tracker: Tracker): Promise<Board> {
+export async function loadBoard(ctx: ServiceContext, tracker: Tracker): Promise<Board> {
   const [rows, targets, directory] = await Promise.all([
-    repo.trackerTargets(db.kysely, tracker.id),
-    targetsOfList(db, tracker.targetListId),
-    getConstituencyDirectory(db),
+    repo.trackerTargets(queries(ctx), tracker.id),
+    targetsOfList(ctx, tracker.targetListId),
+    getConstituencyDirectory(ctx.db),
   ]);
   const byId = new Map(targets.map((t) => [t.id, t]));
   const order = new Map(tracker.statuses.map((s, i) => [statusKey(s), i]));

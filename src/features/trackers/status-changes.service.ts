@@ -1,7 +1,13 @@
 /** Changing a target's status, and the history every change leaves behind. */
-import { type Db, nowIso } from '../../infra/db/database.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 import type { Board, BoardEntry } from './board.service.js';
-import type { Actor, Tracker, TrackersContext } from './tracker-record.js';
+import { type Changer, type Tracker, changerOf } from './tracker-record.js';
 import * as repo from './trackers.repository.js';
 import type { TrackerTargetRow } from './trackers.repository.js';
 import {
@@ -25,7 +31,7 @@ export type ChangeOutcome = 'recorded' | 'past' | 'unchanged';
 export function outcomeOfChange(
   current: TrackerTargetRow,
   change: StatusChange,
-  actor: Actor,
+  by: Changer,
   now: string,
 ): { outcome: ChangeOutcome; row: TrackerTargetRow; changedAt: string } {
   const changedAt = change.changedAt ?? now;
@@ -43,7 +49,7 @@ export function outcomeOfChange(
     evidence_url: change.evidenceUrl,
     note: change.note,
     changed_at: changedAt,
-    changed_by_name: actor.name,
+    changed_by_name: by.name,
   };
   return { outcome: 'recorded', row, changedAt };
 }
@@ -54,11 +60,11 @@ export async function applyChange(
   trackerId: number,
   current: TrackerTargetRow,
   change: StatusChange,
-  actor: Actor,
+  by: Changer,
   source: string,
   now: string,
 ): Promise<{ outcome: ChangeOutcome; row: TrackerTargetRow }> {
-  const { outcome, row, changedAt } = outcomeOfChange(current, change, actor, now);
+  const { outcome, row, changedAt } = outcomeOfChange(current, change, by, now);
   if (outcome === 'unchanged') return { outcome, row };
   await repo.insertStatusChange(trx, {
     tracker_id: trackerId,
@@ -67,8 +73,8 @@ export async function applyChange(
     evidence_url: change.evidenceUrl,
     note: change.note,
     source,
-    changed_by: actor.id,
-    changed_by_name: actor.name,
+    changed_by: by.id,
+    changed_by_name: by.name,
     changed_at: changedAt,
     recorded_at: now,
   });
@@ -83,37 +89,41 @@ export type ChangeStatusResult =
 
 /** One status change from the board: checked, written to the history, and made current. */
 export async function changeStatus(
-  ctx: TrackersContext,
-  tracker: Tracker,
-  targetId: number,
-  input: StatusChangeInput,
+  ctx: ServiceContext,
+  {
+    tracker,
+    targetId,
+    change,
+    source = 'admin',
+  }: { tracker: Tracker; targetId: number; change: StatusChangeInput; source?: string },
   actor: Actor,
-  source = 'admin',
 ): Promise<ChangeStatusResult> {
-  const checked = validateStatusChange(tracker.statuses, input, new Date());
+  const now = ctx.clock.now();
+  const checked = validateStatusChange(tracker.statuses, change, now);
   if (!checked.ok) return checked;
-  return ctx.db.kysely.transaction().execute(async (trx) => {
-    const current = await repo.findTrackerTarget(trx, tracker.id, targetId);
+  const by = await changerOf(ctx, actor);
+  return inTransaction(ctx, async (tx) => {
+    const current = await repo.findTrackerTarget(tx.trx, tracker.id, targetId);
     if (!current) return { ok: false as const, notFound: true as const };
     const { outcome } = await applyChange(
-      trx,
+      tx.trx,
       tracker.id,
       current,
       checked.value,
-      actor,
+      by,
       source,
-      nowIso(),
+      now.toISOString(),
     );
     if (outcome !== 'unchanged')
-      await ctx.audit.record(
+      await tx.audit.record(
         {
-          actorUserId: actor.id,
+          actorUserId: actorId(actor),
           action: 'trackers.status',
           subjectType: 'tracker',
           subjectId: tracker.id,
           details: { target_id: targetId, status: checked.value.status, source },
         },
-        trx,
+        tx.trx,
       );
     return { ok: true as const, outcome, status: checked.value.status };
   });
@@ -156,16 +166,14 @@ function historyEntry(row: repo.StatusChangeRow, names: Map<number, string>): Hi
 
 /** Every change to the tracker, newest first, a page at a time. */
 export async function trackerHistory(
-  db: Db,
-  tracker: Tracker,
-  board: Board,
-  pageNumber: number,
+  ctx: ServiceContext,
+  { tracker, board, page: pageNumber }: { tracker: Tracker; board: Board; page: number },
 ): Promise<HistoryPage> {
-  const total = await repo.countHistory(db.kysely, tracker.id);
+  const total = await repo.countHistory(queries(ctx), tracker.id);
   const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
   const page = Math.min(Math.max(1, Math.floor(pageNumber) || 1), pages);
   const rows = await repo.historyPage(
-    db.kysely,
+    queries(ctx),
     tracker.id,
     HISTORY_PAGE_SIZE,
     (page - 1) * HISTORY_PAGE_SIZE,
@@ -176,10 +184,9 @@ export async function trackerHistory(
 
 /** One target's full history, newest first. */
 export async function targetHistory(
-  db: Db,
-  tracker: Tracker,
-  entry: BoardEntry,
+  ctx: ServiceContext,
+  { tracker, entry }: { tracker: Tracker; entry: BoardEntry },
 ): Promise<HistoryEntry[]> {
-  const rows = await repo.historyOfTarget(db.kysely, tracker.id, entry.targetId);
+  const rows = await repo.historyOfTarget(queries(ctx), tracker.id, entry.targetId);
   return rows.map((r) => historyEntry(r, new Map([[entry.targetId, entry.name]])));
 }

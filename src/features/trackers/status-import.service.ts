@@ -1,14 +1,15 @@
 /** Status changes from a spreadsheet: matching its rows to targets, then recording them. */
-import { nowIso } from '../../infra/db/database.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 import { matchKey } from '../../infra/validation/text-rules.js';
 import type { Target } from '../targets/targets.service.js';
 import { applyChange, outcomeOfChange } from './status-changes.service.js';
-import {
-  type Actor,
-  type Tracker,
-  type TrackersContext,
-  trackerTargetsOf,
-} from './tracker-record.js';
+import { type Tracker, changerOf, trackerTargetsOf } from './tracker-record.js';
 import * as repo from './trackers.repository.js';
 import { type StatusChangeInput, validateStatusChange } from './trackers.rules.js';
 
@@ -96,14 +97,17 @@ export class TargetResolver {
  * everything and reports what would happen, writing nothing.
  */
 export async function importStatusChanges(
-  ctx: TrackersContext,
-  tracker: Tracker,
-  rows: ImportRow[],
+  ctx: ServiceContext,
+  {
+    tracker,
+    rows,
+    dryRun,
+    filename,
+  }: { tracker: Tracker; rows: ImportRow[]; dryRun: boolean; filename?: string },
   actor: Actor,
-  opts: { dryRun: boolean; filename?: string },
 ): Promise<ImportReport> {
   const report: ImportReport = {
-    dryRun: opts.dryRun,
+    dryRun,
     rows: rows.length,
     applied: 0,
     past: 0,
@@ -111,9 +115,10 @@ export async function importStatusChanges(
     rejected: [],
     changes: [],
   };
-  const resolver = new TargetResolver(await trackerTargetsOf(ctx.db, tracker));
-  const now = nowIso();
-  const nowDate = new Date(now);
+  const resolver = new TargetResolver(await trackerTargetsOf(ctx, tracker));
+  const by = await changerOf(ctx, actor);
+  const nowDate = ctx.clock.now();
+  const now = nowDate.toISOString();
   const work = async (trx: repo.Executor) => {
     const current = new Map(
       (await repo.trackerTargets(trx, tracker.id)).map((r) => [r.target_id, r] as const),
@@ -130,9 +135,9 @@ export async function importStatusChanges(
         continue;
       }
       const change = checked.value;
-      const { outcome, row: after } = opts.dryRun
-        ? outcomeOfChange(before, change, actor, now)
-        : await applyChange(trx, tracker.id, before, change, actor, 'csv', now);
+      const { outcome, row: after } = dryRun
+        ? outcomeOfChange(before, change, by, now)
+        : await applyChange(trx, tracker.id, before, change, by, 'csv', now);
       current.set(before.target_id, after);
       if (outcome === 'unchanged') {
         report.unchanged++;
@@ -149,20 +154,20 @@ export async function importStatusChanges(
       });
     }
   };
-  if (opts.dryRun) {
-    await work(ctx.db.kysely);
+  if (dryRun) {
+    await work(queries(ctx));
     return report;
   }
-  await ctx.db.kysely.transaction().execute(async (trx) => {
-    await work(trx);
-    await ctx.audit.record(
+  await inTransaction(ctx, async (tx) => {
+    await work(tx.trx);
+    await tx.audit.record(
       {
-        actorUserId: actor.id,
+        actorUserId: actorId(actor),
         action: 'trackers.import',
         subjectType: 'tracker',
         subjectId: tracker.id,
         details: {
-          file: opts.filename ?? null,
+          file: filename ?? null,
           rows: report.rows,
           applied: report.applied,
           past: report.past,
@@ -170,7 +175,7 @@ export async function importStatusChanges(
           rejected: report.rejected.length,
         },
       },
-      trx,
+      tx.trx,
     );
   });
   return report;

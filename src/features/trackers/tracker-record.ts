@@ -2,9 +2,9 @@
  * What a tracker is, as every part of the feature reads it: its settings from its own row, and
  * its targets through the targets feature.
  */
-import type { AuditLog } from '../../infra/audit/audit-log.js';
-import type { Db } from '../../infra/db/database.js';
+import { type Actor, type ServiceContext, queries } from '../../infra/service-context.js';
 import { type Target, listTargets } from '../targets/targets.service.js';
+import { staffNamesByIds } from '../staff/staff.service.js';
 import * as repo from './trackers.repository.js';
 import type { TrackerRow } from './trackers.repository.js';
 import { type TrackerFields, statusKey } from './trackers.rules.js';
@@ -12,16 +12,17 @@ import { type TrackerFields, statusKey } from './trackers.rules.js';
 /** Targets read from a list to find a tracker's: the targets import's own row limit. */
 const LIST_LOAD_MAX = 20_000;
 
-/** What the commands that change trackers need: where to write, and where to log who did it. */
-export interface TrackersContext {
-  db: Db;
-  audit: AuditLog;
-}
-
-/** Who made a change: a staff member, or nobody (demo data, scripts). */
-export interface Actor {
+/** Who made a change, as the history keeps it: the name stays readable if the account goes. */
+export interface Changer {
   id: number | null;
   name: string | null;
+}
+
+/** The staff member's id and current name, or nobody (demo data, scripts, imports by CLI). */
+export async function changerOf(ctx: ServiceContext, actor: Actor): Promise<Changer> {
+  if (!actor) return { id: null, name: null };
+  const names = await staffNamesByIds(ctx, [actor.id]);
+  return { id: actor.id, name: names.get(actor.id) ?? null };
 }
 
 export interface Tracker extends TrackerFields {
@@ -60,21 +61,24 @@ export function trackerOf(row: TrackerRow): Tracker {
   };
 }
 
-export async function getTracker(db: Db, id: number): Promise<Tracker | undefined> {
-  const row = await repo.findTracker(db.kysely, id);
+export async function getTracker(ctx: ServiceContext, id: number): Promise<Tracker | undefined> {
+  const row = await repo.findTracker(queries(ctx), id);
   return row ? trackerOf(row) : undefined;
 }
 
-export async function getTrackerBySlug(db: Db, slug: string): Promise<Tracker | undefined> {
-  const row = await repo.findTrackerBySlug(db.kysely, slug);
+export async function getTrackerBySlug(
+  ctx: ServiceContext,
+  slug: string,
+): Promise<Tracker | undefined> {
+  const row = await repo.findTrackerBySlug(queries(ctx), slug);
   return row ? trackerOf(row) : undefined;
 }
 
 export async function listAllTrackers(
-  db: Db,
+  ctx: ServiceContext,
   opts: { publishedOnly?: boolean } = {},
 ): Promise<Tracker[]> {
-  return (await repo.listTrackers(db.kysely, opts)).map(trackerOf);
+  return (await repo.listTrackers(queries(ctx), opts)).map(trackerOf);
 }
 
 export function counts(tracker: Pick<Tracker, 'countingStatuses'>, status: string): boolean {
@@ -83,12 +87,14 @@ export function counts(tracker: Pick<Tracker, 'countingStatuses'>, status: strin
 }
 
 /** Every target of a list, read through the targets feature. */
-export async function targetsOfList(db: Db, listId: number): Promise<Target[]> {
-  return (await listTargets(db, listId, { pageSize: LIST_LOAD_MAX })).targets;
+export async function targetsOfList(ctx: ServiceContext, listId: number): Promise<Target[]> {
+  return (await listTargets(ctx.db, listId, { pageSize: LIST_LOAD_MAX })).targets;
 }
 
 /** The tracker's targets as the targets feature holds them now (deleted ones drop out). */
-export async function trackerTargetsOf(db: Db, tracker: Tracker): Promise<Target[]> {
-  const ids = new Set((await repo.trackerTargets(db.kysely, tracker.id)).map((r) => r.target_id));
-  return (await targetsOfList(db, tracker.targetListId)).filter((t) => ids.has(t.id));
+export async function trackerTargetsOf(ctx: ServiceContext, tracker: Tracker): Promise<Target[]> {
+  const ids = new Set(
+    (await repo.trackerTargets(queries(ctx), tracker.id)).map((r) => r.target_id),
+  );
+  return (await targetsOfList(ctx, tracker.targetListId)).filter((t) => ids.has(t.id));
 }

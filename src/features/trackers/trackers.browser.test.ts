@@ -27,15 +27,15 @@ describe('tracker boards in Chromium', { skip: browserSkip }, () => {
   const suite = useBrowserSuite();
 
   it('shows an organiser’s status change on an open public board, live and after reload', async () => {
-    const db = suite.server.app.services.db;
-    const targets = await makeTargets(db);
+    const { services } = suite.server.app;
+    const targets = await makeTargets(services.db);
     const created = await createTracker(
-      { db, audit: suite.server.app.services.audit },
+      services,
       trackerForm(targets.listId, { slug: 'nominate-live', letterSlug: 'write-to-them' }),
-      { id: null, name: null },
+      null,
     );
     assert.ok(created.ok);
-    const tracker = created.tracker;
+    const tracker = created.record;
     const alice = targets.ids.Alice as number;
     const boardUrl = `${suite.server.baseUrl}/trackers/nominate-live`;
     const card = `[data-tk-target="${alice}"]`;
@@ -59,7 +59,10 @@ describe('tracker boards in Chromium', { skip: browserSkip }, () => {
     assert.equal(overflow, false, 'no horizontal scrolling on a phone');
 
     // The organiser changes Alice's status from the admin board.
-    const organiser = await createStaff(db, { role: 'organiser', name: 'Olive Organiser' });
+    const organiser = await createStaff(services.db, {
+      role: 'organiser',
+      name: 'Olive Organiser',
+    });
     const adminContext = await suite.browser.newContext();
     const admin = await adminContext.newPage();
     const adminProblems = watchConsole(admin);

@@ -24,7 +24,7 @@ export const trackersFeature: Feature = {
     },
   ],
   routes: async (app, services) => {
-    const cache = new BoardCache(services.db, services.clock);
+    const cache = new BoardCache(services);
     app.decorate('trackerBoards', cache);
     await trackersPublicRoutes(app, services, cache);
     await trackersAdminRoutes(app, services, cache);

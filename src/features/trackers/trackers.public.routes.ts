@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { publicLayout } from '../../infra/html/layout.js';
 import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
-import { formField } from '../../infra/http/form-fields.js';
+import { typedRoutes } from '../../infra/http/input.js';
 import type { Services } from '../../infra/services.js';
 import type { BoardCache } from './board-cache.js';
 import {
@@ -10,22 +10,12 @@ import {
   filterEntries,
   listAllTrackers,
 } from './trackers.service.js';
+import { boardQuery, slugParams } from './trackers.input.js';
 import { boardJson, boardPage, trackerIndex } from './trackers.public.views.js';
 
 /** Readers and shared caches may reuse a board this long; the live script polls for changes. */
 export const BOARD_MAX_AGE_S = 2;
-/** Longest filter value read from the query string. */
-const MAX_FILTER_LENGTH = 100;
-
 const OPEN_DATA = { config: { securityHeaders: 'open-data' as const } };
-
-function filtersOf(query: unknown): BoardFilters {
-  return {
-    party: formField(query, 'party', MAX_FILTER_LENGTH).trim(),
-    region: formField(query, 'region', MAX_FILTER_LENGTH).trim(),
-    status: formField(query, 'status', MAX_FILTER_LENGTH).trim(),
-  };
-}
 
 function description(board: Board): string {
   const text = board.tracker.description.replace(/\s+/g, ' ').trim();
@@ -49,47 +39,56 @@ function sendShared(reply: FastifyReply, text: string) {
 
 /** The public boards and their open data. */
 export async function trackersPublicRoutes(
-  app: FastifyInstance,
+  base: FastifyInstance,
   services: Services,
   cache: BoardCache,
 ) {
-  const { db, config } = services;
+  const app = typedRoutes(base);
+  const { config } = services;
 
   app.get('/trackers', async (_req, reply) => {
-    const trackers = await listAllTrackers(db, { publishedOnly: true });
+    const trackers = await listAllTrackers(services, { publishedOnly: true });
     const boards = (await Promise.all(trackers.map((t) => cache.board(t.slug)))).filter(
       (b): b is Board => b !== undefined,
     );
     return sendShared(reply, publicLayout({ title: 'Trackers', body: trackerIndex(boards) }).value);
   });
 
-  app.get('/trackers/:slug.json', OPEN_DATA, async (req, reply) => {
-    const { slug } = req.params as { slug: string };
-    const text = await cache.rendered(slug, 'json', (board) =>
-      JSON.stringify(boardJson(board, config.baseUrl)),
-    );
-    if (!text)
-      return sendJsonNotFound(reply.header('cache-control', 'no-store'), 'No such tracker.');
-    return reply
-      .header('cache-control', `public, max-age=${BOARD_MAX_AGE_S}`)
-      .type('application/json; charset=utf-8')
-      .send(text);
-  });
-
-  app.get('/trackers/:slug', async (req, reply) => {
-    const { slug } = req.params as { slug: string };
-    const filters = filtersOf(req.query);
-    const unfiltered = !filters.party && !filters.region && !filters.status;
-    const text = unfiltered
-      ? await cache.rendered(slug, 'page', (board) => renderBoard(board, filters))
-      : await cache.board(slug).then((board) => board && renderBoard(board, filters));
-    if (!text)
-      return sendNotice(
-        reply,
-        404,
-        'Tracker not found',
-        'There is no tracker at this address. It may have been moved or not published yet.',
+  app.get(
+    '/trackers/:slug.json',
+    { ...OPEN_DATA, schema: { params: slugParams } },
+    async (req, reply) => {
+      const { slug } = req.params;
+      const text = await cache.rendered(slug, 'json', (board) =>
+        JSON.stringify(boardJson(board, config.baseUrl)),
       );
-    return sendShared(reply, text);
-  });
+      if (!text)
+        return sendJsonNotFound(reply.header('cache-control', 'no-store'), 'No such tracker.');
+      return reply
+        .header('cache-control', `public, max-age=${BOARD_MAX_AGE_S}`)
+        .type('application/json; charset=utf-8')
+        .send(text);
+    },
+  );
+
+  app.get(
+    '/trackers/:slug',
+    { schema: { params: slugParams, querystring: boardQuery } },
+    async (req, reply) => {
+      const { slug } = req.params;
+      const filters = req.query;
+      const unfiltered = !filters.party && !filters.region && !filters.status;
+      const text = unfiltered
+        ? await cache.rendered(slug, 'page', (board) => renderBoard(board, filters))
+        : await cache.board(slug).then((board) => board && renderBoard(board, filters));
+      if (!text)
+        return sendNotice(
+          reply,
+          404,
+          'Tracker not found',
+          'There is no tracker at this address. It may have been moved or not published yet.',
+        );
+      return sendShared(reply, text);
+    },
+  );
 }

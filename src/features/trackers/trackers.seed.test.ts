@@ -17,14 +17,14 @@ describeEachDatabase('trackers demo', (ctx) => {
   after(() => app.close());
 
   it('runs a nomination drive over the Labour MPs, with twenty changes and evidence', async () => {
-    const tracker = await getTrackerBySlug(ctx.db, DEMO_TRACKER_SLUG);
+    const tracker = await getTrackerBySlug(app.services, DEMO_TRACKER_SLUG);
     assert.ok(tracker?.published);
     assert.equal(tracker.threshold, 35);
-    const board = await loadBoard(ctx.db, tracker);
+    const board = await loadBoard(app.services, tracker);
     assert.ok(board.entries.length > 150, `${board.entries.length} Labour MPs`);
     assert.ok(board.entries.every((e) => e.party?.startsWith('Labour')));
     assert.equal(board.count, 12);
-    const history = await trackerHistory(ctx.db, tracker, board, 1);
+    const history = await trackerHistory(app.services, { tracker, board, page: 1 });
     assert.equal(history.total, 20);
     assert.ok(history.entries.every((h) => h.evidenceUrl?.startsWith('https://example.org/')));
     assert.ok(board.regions.length > 5, 'MPs from many regions');

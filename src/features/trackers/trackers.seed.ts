@@ -29,15 +29,14 @@ const DEMO_CHANGES: string[] = [
  * the targets demo), with twenty status changes over the past few days.
  */
 export async function seedTrackersDemo(services: Services): Promise<void> {
-  const { db, audit } = services;
-  const ctx = { db, audit };
+  const { db } = services;
   const list = await getTargetList(db, 'uk-commons');
   if (!list) return;
   const known = new Set(await listParties(db, list.id));
   const parties = DEMO_PARTIES.filter((p) => known.has(p));
   if (!parties.length) return;
   const created = await createTracker(
-    ctx,
+    services,
     {
       title: 'Nominate a libraries champion',
       slug: DEMO_TRACKER_SLUG,
@@ -54,30 +53,32 @@ export async function seedTrackersDemo(services: Services): Promise<void> {
       stormSlug: DEMO_STORM_SLUG,
       published: true,
     },
-    { id: null, name: null },
+    null,
   );
   if (!created.ok)
     throw new Error(`demo tracker did not validate: ${JSON.stringify(created.errors)}`);
-  const { tracker } = created;
-  const board = await loadBoard(db, tracker);
+  const tracker = created.record;
+  const board = await loadBoard(services, tracker);
   // Spread across the board (not just the first names alphabetically), oldest change first.
   const step = Math.max(1, Math.floor(board.entries.length / DEMO_CHANGES.length));
-  const start = Date.now() - DEMO_CHANGES.length * 6 * HOUR_MS;
+  const start = services.clock.now().getTime() - DEMO_CHANGES.length * 6 * HOUR_MS;
   for (const [i, status] of DEMO_CHANGES.entries()) {
     const entry = board.entries[(i * step) % board.entries.length];
     if (!entry) continue;
     const result = await changeStatus(
-      ctx,
-      tracker,
-      entry.targetId,
+      services,
       {
-        status,
-        evidenceUrl: `https://example.org/nominations/${entry.targetId}`,
-        note: status === 'pledged' ? 'Said so at the constituency meeting.' : '',
-        changedAt: new Date(start + i * 6 * HOUR_MS).toISOString(),
+        tracker,
+        targetId: entry.targetId,
+        change: {
+          status,
+          evidenceUrl: `https://example.org/nominations/${entry.targetId}`,
+          note: status === 'pledged' ? 'Said so at the constituency meeting.' : '',
+          changedAt: new Date(start + i * 6 * HOUR_MS).toISOString(),
+        },
+        source: 'demo',
       },
-      { id: null, name: null },
-      'demo',
+      null,
     );
     if (!result.ok) throw new Error('demo tracker change did not validate');
   }

@@ -3,17 +3,16 @@
  * settings (created and edited here), its status changes and history, its board, and CSV
  * imports of status changes.
  */
-import { nowIso } from '../../infra/db/database.js';
 import { isUniqueViolation } from '../../infra/db/unique-violation.js';
-import { type Target, listParties, listTargetLists } from '../targets/targets.service.js';
 import {
   type Actor,
-  type Tracker,
-  type TrackersContext,
-  getTracker,
-  targetsOfList,
-  trackerOf,
-} from './tracker-record.js';
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
+import { type Target, listParties, listTargetLists } from '../targets/targets.service.js';
+import { type Tracker, getTracker, targetsOfList, trackerOf } from './tracker-record.js';
 import * as repo from './trackers.repository.js';
 import type { TrackerTargetRow } from './trackers.repository.js';
 import {
@@ -25,9 +24,7 @@ import {
 } from './trackers.rules.js';
 
 export {
-  type Actor,
   type Tracker,
-  type TrackersContext,
   counts,
   getTracker,
   getTrackerBySlug,
@@ -90,14 +87,14 @@ function initialRows(trackerId: number, status: string, targetIds: number[]): Tr
 }
 
 export type SaveTrackerResult =
-  { ok: true; tracker: Tracker; added: number } | { ok: false; errors: Errors };
+  { ok: true; record: Tracker; added: number } | { ok: false; errors: Errors };
 
 /**
  * Creates a tracker over a target list, or over its targets of some parties, every target at
  * the starting status.
  */
 export async function createTracker(
-  ctx: TrackersContext,
+  ctx: ServiceContext,
   form: TrackerForm,
   actor: Actor,
 ): Promise<SaveTrackerResult> {
@@ -115,7 +112,7 @@ export async function createTracker(
         errors: { parties: `${list.name} has no targets of ${unknown.join(', ')}.` },
       };
   }
-  const chosen = choose(await targetsOfList(ctx.db, list.id), fields.parties);
+  const chosen = choose(await targetsOfList(ctx, list.id), fields.parties);
   if (chosen.length === 0)
     return { ok: false, errors: { targetListId: `${list.name} has no targets yet.` } };
   if (chosen.length > MAX_TRACKER_TARGETS)
@@ -126,40 +123,40 @@ export async function createTracker(
       },
     };
   const slugTaken = { ok: false as const, errors: { slug: `The slug "${fields.slug}" is taken.` } };
-  if (await repo.findTrackerBySlug(ctx.db.kysely, fields.slug)) return slugTaken;
+  if (await repo.findTrackerBySlug(queries(ctx), fields.slug)) return slugTaken;
   try {
-    const tracker = await ctx.db.kysely.transaction().execute(async (trx) => {
-      const now = nowIso();
-      const row = await repo.insertTracker(trx, {
+    const tracker = await inTransaction(ctx, async (tx) => {
+      const now = tx.clock.now().toISOString();
+      const row = await repo.insertTracker(tx.trx, {
         ...rowFields(fields),
         slug: fields.slug,
         target_list_id: list.id,
         parties: JSON.stringify(fields.parties),
-        created_by: actor.id,
+        created_by: actorId(actor),
         created_at: now,
         updated_at: now,
       });
       await repo.insertTrackerTargets(
-        trx,
+        tx.trx,
         initialRows(
           row.id,
           fields.initialStatus,
           chosen.map((t) => t.id),
         ),
       );
-      await ctx.audit.record(
+      await tx.audit.record(
         {
-          actorUserId: actor.id,
+          actorUserId: actorId(actor),
           action: 'trackers.create',
           subjectType: 'tracker',
           subjectId: row.id,
           details: { slug: row.slug, targets: chosen.length },
         },
-        trx,
+        tx.trx,
       );
       return trackerOf(row);
     });
-    return { ok: true, tracker, added: chosen.length };
+    return { ok: true, record: tracker, added: chosen.length };
   } catch (err) {
     if (isUniqueViolation(err)) return slugTaken;
     throw err;
@@ -178,9 +175,8 @@ function choose(targets: Target[], parties: string[]): Target[] {
  * at the starting status. A status some target holds cannot be removed.
  */
 export async function updateTracker(
-  ctx: TrackersContext,
-  tracker: Tracker,
-  form: TrackerForm,
+  ctx: ServiceContext,
+  { tracker, form }: { tracker: Tracker; form: TrackerForm },
   actor: Actor,
 ): Promise<SaveTrackerResult> {
   const checked = validateTrackerForm({
@@ -192,7 +188,7 @@ export async function updateTracker(
   if (!checked.ok) return checked;
   const fields = checked.value;
   const kept = new Set(fields.statuses.map(statusKey));
-  const removedInUse = (await repo.statusesInUse(ctx.db.kysely, tracker.id)).filter(
+  const removedInUse = (await repo.statusesInUse(queries(ctx), tracker.id)).filter(
     (s) => !kept.has(statusKey(s)),
   );
   if (removedInUse.length)
@@ -203,27 +199,30 @@ export async function updateTracker(
       },
     };
   const present = new Set(
-    (await repo.trackerTargets(ctx.db.kysely, tracker.id)).map((r) => r.target_id),
+    (await repo.trackerTargets(queries(ctx), tracker.id)).map((r) => r.target_id),
   );
-  const joined = choose(await targetsOfList(ctx.db, tracker.targetListId), tracker.parties)
+  const joined = choose(await targetsOfList(ctx, tracker.targetListId), tracker.parties)
     .map((t) => t.id)
     .filter((id) => !present.has(id))
     .slice(0, Math.max(0, MAX_TRACKER_TARGETS - present.size));
-  await ctx.db.kysely.transaction().execute(async (trx) => {
-    await repo.updateTracker(trx, tracker.id, { ...rowFields(fields), updated_at: nowIso() });
-    await repo.insertTrackerTargets(trx, initialRows(tracker.id, fields.initialStatus, joined));
-    await ctx.audit.record(
+  await inTransaction(ctx, async (tx) => {
+    await repo.updateTracker(tx.trx, tracker.id, {
+      ...rowFields(fields),
+      updated_at: tx.clock.now().toISOString(),
+    });
+    await repo.insertTrackerTargets(tx.trx, initialRows(tracker.id, fields.initialStatus, joined));
+    await tx.audit.record(
       {
-        actorUserId: actor.id,
+        actorUserId: actorId(actor),
         action: 'trackers.update',
         subjectType: 'tracker',
         subjectId: tracker.id,
         details: { added: joined.length },
       },
-      trx,
+      tx.trx,
     );
   });
-  const saved = await getTracker(ctx.db, tracker.id);
+  const saved = await getTracker(ctx, tracker.id);
   if (!saved) return { ok: false, errors: { form: 'This tracker was just deleted.' } };
-  return { ok: true, tracker: saved, added: joined.length };
+  return { ok: true, record: saved, added: joined.length };
 }

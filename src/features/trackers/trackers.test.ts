@@ -3,12 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { loginAs } from '../../../test/helpers/staff.js';
+import { createStaff, loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
-import { AuditLog } from '../../infra/audit/audit-log.js';
+import type { ServiceContext } from '../../infra/service-context.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { createTarget } from '../targets/targets.service.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseStatusCsv } from './trackers.csv.js';
+import { MAX_FILTER_LENGTH } from './trackers.input.js';
 import {
   EVIDENCE_URL_MAX_LENGTH,
   THRESHOLD_MAX,
@@ -17,10 +18,10 @@ import {
   validateTrackerForm,
 } from './trackers.rules.js';
 import * as service from './trackers.service.js';
-import type { Tracker, TrackersContext } from './trackers.service.js';
+import type { Tracker } from './trackers.service.js';
 import { makeTargets, trackerForm, type TestTargets } from './trackers.test-support.js';
 
-const NOBODY = { id: null, name: null };
+const NOBODY = null;
 const NO_CHANGE = { evidenceUrl: '', note: '', changedAt: '' };
 
 describe('tracker rules', () => {
@@ -113,13 +114,13 @@ describeEachDatabase('trackers', (ctx) => {
   let app: FastifyInstance;
   let organiser: TestClient;
   let viewer: TestClient;
-  let tctx: TrackersContext;
+  let tctx: ServiceContext;
   let targets: TestTargets;
 
   before(async () => {
     await loadUkConstituencies(ctx.db);
     app = await createTestApp(ctx.db);
-    tctx = { db: ctx.db, audit: new AuditLog(ctx.db) };
+    tctx = app.services;
     targets = await makeTargets(ctx.db);
     organiser = await loginAs(app, 'organiser', { name: 'Olive Organiser' });
     viewer = await loginAs(app, 'viewer');
@@ -132,10 +133,10 @@ describeEachDatabase('trackers', (ctx) => {
   ): Promise<Tracker> {
     const created = await service.createTracker(tctx, trackerForm(listId, overrides), NOBODY);
     assert.ok(created.ok, JSON.stringify(created));
-    return created.tracker;
+    return created.record;
   }
 
-  const board = async (t: Tracker) => service.loadBoard(ctx.db, t);
+  const board = async (t: Tracker) => service.loadBoard(tctx, t);
   const statusOf = async (t: Tracker, targetId: number) =>
     (await board(t)).entries.find((e) => e.targetId === targetId)?.status;
 
@@ -168,23 +169,20 @@ describeEachDatabase('trackers', (ctx) => {
   it('records each change in the history, keeps the current status, and counts toward the threshold', async () => {
     const t = await newTracker({ countingStatuses: 'nominated, pledged' });
     const { Alice, Bob, Dan } = targets.ids as { Alice: number; Bob: number; Dan: number };
-    const actor = { id: null, name: 'Olive' };
-    const first = await service.changeStatus(
-      tctx,
-      t,
-      Alice,
-      { ...NO_CHANGE, status: 'Pledged', evidenceUrl: 'https://example.org/a1' },
-      actor,
-    );
+    const olive = await createStaff(ctx.db, { role: 'organiser', name: 'Olive' });
+    const actor = { id: olive.id, role: 'organiser' as const };
+    /** Olive changes a target of `t`. */
+    const change = (targetId: number, fields: Partial<typeof NO_CHANGE> & { status: string }) =>
+      service.changeStatus(
+        tctx,
+        { tracker: t, targetId, change: { ...NO_CHANGE, ...fields } },
+        actor,
+      );
+    const signed = { status: 'nominated', evidenceUrl: 'https://example.org/a2', note: 'Signed' };
+    const first = await change(Alice, { status: 'Pledged', evidenceUrl: 'https://example.org/a1' });
     assert.deepEqual(first, { ok: true, outcome: 'recorded', status: 'pledged' });
-    await service.changeStatus(
-      tctx,
-      t,
-      Alice,
-      { ...NO_CHANGE, status: 'nominated', evidenceUrl: 'https://example.org/a2', note: 'Signed' },
-      actor,
-    );
-    await service.changeStatus(tctx, t, Bob, { ...NO_CHANGE, status: 'declined' }, actor);
+    await change(Alice, signed);
+    await change(Bob, { status: 'declined' });
     let b = await board(t);
     assert.equal(b.count, 1, 'nominated counts; declined does not');
     const alice = b.entries.find((e) => e.targetId === Alice);
@@ -193,7 +191,7 @@ describeEachDatabase('trackers', (ctx) => {
     assert.equal(alice?.changedBy, 'Olive');
     assert.equal(b.entries[0]?.targetId, Alice, 'the board lists statuses in their order');
 
-    await service.changeStatus(tctx, t, Dan, { ...NO_CHANGE, status: 'pledged' }, actor);
+    await change(Dan, { status: 'pledged' });
     b = await board(t);
     assert.equal(b.count, 2, 'pledged counts too');
     assert.deepEqual(
@@ -207,7 +205,7 @@ describeEachDatabase('trackers', (ctx) => {
       ],
     );
 
-    const history = await service.targetHistory(ctx.db, t, alice);
+    const history = await service.targetHistory(tctx, { tracker: t, entry: alice });
     assert.deepEqual(
       history.map((h) => [h.status, h.evidenceUrl, h.note]),
       [
@@ -216,28 +214,16 @@ describeEachDatabase('trackers', (ctx) => {
       ],
     );
 
-    const again = await service.changeStatus(
-      tctx,
-      t,
-      Alice,
-      { ...NO_CHANGE, status: 'nominated', evidenceUrl: 'https://example.org/a2', note: 'Signed' },
-      actor,
-    );
+    const again = await change(Alice, signed);
     assert.ok(again.ok && again.outcome === 'unchanged');
-    const backdated = await service.changeStatus(
-      tctx,
-      t,
-      Alice,
-      { ...NO_CHANGE, status: 'undecided', changedAt: '2024-01-05' },
-      actor,
-    );
+    const backdated = await change(Alice, { status: 'undecided', changedAt: '2024-01-05' });
     assert.ok(backdated.ok && backdated.outcome === 'past');
     assert.equal(
       await statusOf(t, Alice),
       'nominated',
       'an older change does not undo a newer one',
     );
-    const all = await service.trackerHistory(ctx.db, t, await board(t), 1);
+    const all = await service.trackerHistory(tctx, { tracker: t, board: await board(t), page: 1 });
     assert.equal(all.total, 5);
     assert.equal(all.entries.at(-1)?.status, 'undecided', 'the back-dated change sorts oldest');
   });
@@ -247,13 +233,15 @@ describeEachDatabase('trackers', (ctx) => {
     const alice = targets.ids.Alice as number;
     const bad = await service.changeStatus(
       tctx,
-      t,
-      alice,
       {
-        status: 'elected',
-        evidenceUrl: 'javascript:alert(1)',
-        note: 'x'.repeat(2000),
-        changedAt: '3000-01-01',
+        tracker: t,
+        targetId: alice,
+        change: {
+          status: 'elected',
+          evidenceUrl: 'javascript:alert(1)',
+          note: 'x'.repeat(2000),
+          changedAt: '3000-01-01',
+        },
       },
       NOBODY,
     );
@@ -266,9 +254,11 @@ describeEachDatabase('trackers', (ctx) => {
     ]);
     const carol = await service.changeStatus(
       tctx,
-      t,
-      targets.ids.Carol as number,
-      { ...NO_CHANGE, status: 'nominated' },
+      {
+        tracker: t,
+        targetId: targets.ids.Carol as number,
+        change: { ...NO_CHANGE, status: 'nominated' },
+      },
       NOBODY,
     );
     assert.deepEqual(carol, { ok: false, notFound: true }, 'Carol is not in a Labour tracker');
@@ -292,7 +282,11 @@ describeEachDatabase('trackers', (ctx) => {
     assert.ok(parsed.ok);
     if (!parsed.ok) return;
 
-    const dry = await service.importStatusChanges(tctx, t, parsed.rows, NOBODY, { dryRun: true });
+    const dry = await service.importStatusChanges(
+      tctx,
+      { tracker: t, rows: parsed.rows, dryRun: true },
+      NOBODY,
+    );
     assert.deepEqual(
       { applied: dry.applied, unchanged: dry.unchanged, rejected: dry.rejected.length },
       { applied: 2, unchanged: 1, rejected: 5 },
@@ -303,9 +297,11 @@ describeEachDatabase('trackers', (ctx) => {
       'a dry run saves nothing',
     );
 
-    const report = await service.importStatusChanges(tctx, t, parsed.rows, NOBODY, {
-      dryRun: false,
-    });
+    const report = await service.importStatusChanges(
+      tctx,
+      { tracker: t, rows: parsed.rows, dryRun: false },
+      NOBODY,
+    );
     assert.equal(report.rows, 8);
     assert.equal(report.applied, 2);
     assert.equal(report.past, 0);
@@ -327,7 +323,7 @@ describeEachDatabase('trackers', (ctx) => {
     const alice = b.entries.find((e) => e.targetId === targets.ids.Alice);
     assert.equal(alice?.changedAt, '2025-01-02T00:00:00.000Z');
     assert.equal(await statusOf(t, targets.ids.Bob as number), 'pledged');
-    const history = await service.trackerHistory(ctx.db, t, b, 1);
+    const history = await service.trackerHistory(tctx, { tracker: t, board: b, page: 1 });
     assert.equal(history.total, 2);
     assert.ok(history.entries.every((h) => h.source === 'csv'));
   });
@@ -338,16 +334,18 @@ describeEachDatabase('trackers', (ctx) => {
     const t = await newTracker({}, own.listId);
     await service.changeStatus(
       tctx,
-      t,
-      own.ids.Alice as number,
-      { ...NO_CHANGE, status: 'declined' },
+      {
+        tracker: t,
+        targetId: own.ids.Alice as number,
+        change: { ...NO_CHANGE, status: 'declined' },
+      },
       NOBODY,
     );
     const form = trackerForm(own.listId, {
       statuses: 'nominated\npledged\nno reply',
       title: 'Renamed',
     });
-    const refused = await service.updateTracker(tctx, t, form, NOBODY);
+    const refused = await service.updateTracker(tctx, { tracker: t, form }, NOBODY);
     assert.ok(!refused.ok && /"declined"/.test(refused.errors.statuses ?? ''));
 
     const joined = await createTarget(
@@ -361,15 +359,14 @@ describeEachDatabase('trackers', (ctx) => {
     assert.ok(joined.ok);
     const saved = await service.updateTracker(
       tctx,
-      t,
-      { ...form, statuses: 'nominated\npledged\ndeclined\nno reply' },
+      { tracker: t, form: { ...form, statuses: 'nominated\npledged\ndeclined\nno reply' } },
       NOBODY,
     );
     assert.ok(saved.ok);
     assert.equal(saved.added, 1);
-    assert.equal(saved.tracker.title, 'Renamed');
-    assert.equal(saved.tracker.slug, t.slug, 'the slug stays');
-    const fay = (await board(saved.tracker)).entries.find((e) => e.name === 'Fay Fox');
+    assert.equal(saved.record.title, 'Renamed');
+    assert.equal(saved.record.slug, t.slug, 'the slug stays');
+    const fay = (await board(saved.record)).entries.find((e) => e.name === 'Fay Fox');
     assert.equal(fay?.status, 'no reply');
     assert.equal(fay?.region, 'North West');
   });
@@ -529,9 +526,11 @@ describeEachDatabase('trackers', (ctx) => {
       const t = await newTracker();
       await service.changeStatus(
         tctx,
-        t,
-        targets.ids.Dan as number,
-        { ...NO_CHANGE, status: 'undecided' },
+        {
+          tracker: t,
+          targetId: targets.ids.Dan as number,
+          change: { ...NO_CHANGE, status: 'undecided' },
+        },
         NOBODY,
       );
       app.trackerBoards.forget(t.slug);
@@ -603,6 +602,54 @@ describeEachDatabase('trackers', (ctx) => {
       });
       assert.equal(edit.statusCode, 422);
       assert.match(edit.body, /at least two statuses/);
+    });
+
+    it('refuses a repeated field or a malformed id with a clear 4xx', async () => {
+      const t = await newTracker();
+      const base = `/admin/trackers/${t.id}`;
+      await organiser.get('/admin/trackers/new');
+      const create = await organiser.post(
+        '/admin/trackers',
+        trackerFormBody({ title: ['One', 'Two'] }),
+      );
+      assert.equal(create.statusCode, 400, create.body.slice(0, 300));
+      assert.match(create.body, /In the form, title: /);
+      await organiser.get(`${base}/edit`);
+      const update = await organiser.post(base, trackerFormBody({ threshold: ['1', '2'] }));
+      assert.equal(update.statusCode, 400);
+      assert.match(update.body, /In the form, threshold: /);
+      await organiser.get(base);
+      const change = await organiser.post(`${base}/targets/${targets.ids.Alice}/status`, {
+        status: ['nominated', 'declined'],
+      });
+      assert.equal(change.statusCode, 400);
+      assert.match(change.body, /In the form, status: /);
+      assert.equal(await statusOf(t, targets.ids.Alice as number), 'no reply');
+
+      const filters = await app.inject(`/trackers/${t.slug}?party=Labour&party=Green`);
+      assert.equal(filters.statusCode, 400);
+      assert.match(filters.body, /In the address, party: /);
+      const longFilter = await viewer.get(`${base}?region=${'x'.repeat(MAX_FILTER_LENGTH + 1)}`);
+      assert.equal(longFilter.statusCode, 400);
+      assert.match(longFilter.body, /In the address, region: /);
+      assert.equal(
+        (await viewer.get(`${base}?region=${'x'.repeat(MAX_FILTER_LENGTH)}`)).statusCode,
+        200,
+      );
+
+      for (const url of [
+        '/admin/trackers/abc/edit',
+        '/admin/trackers/2147483648',
+        `${base}/targets/abc`,
+        `${base}/targets/2147483648`,
+        '/admin/trackers/0/history',
+      ])
+        assert.equal((await organiser.get(url)).statusCode, 404, url);
+      await organiser.get(base);
+      assert.equal(
+        (await organiser.post(`${base}/targets/01/status`, { status: 'nominated' })).statusCode,
+        404,
+      );
     });
 
     it('imports a CSV upload, with a dry run first', async () => {

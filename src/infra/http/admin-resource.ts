@@ -17,6 +17,7 @@ export interface FormFailure {
 }
 export type FormOutcome<R> = { ok: true; record: R } | FormFailure;
 type FailureOf<O> = Extract<O, { ok: false }>;
+type SuccessOf<O> = Extract<O, { ok: true }>;
 
 /** What the resource's form page is asked to show. */
 export interface FormPage<Form, R, F> {
@@ -88,7 +89,10 @@ export interface AdminResource<
   ): Promise<unknown>;
   create(form: Form, actor: Actor): Promise<O>;
   update(record: NoInfer<R>, form: Form, actor: Actor): Promise<O>;
-  createdMessage(record: NoInfer<R>): string;
+  /** The flash after a create; the outcome carries what else the service did (targets added…). */
+  createdMessage(record: NoInfer<R>, outcome: SuccessOf<O>): string;
+  /** The flash after an update: 'Saved.' by default. */
+  savedMessage?(record: NoInfer<R>, outcome: SuccessOf<O>): string;
   /** After any write: the public pages (caches) must show it. */
   changed?(before: NoInfer<R> | undefined, after: NoInfer<R>): void;
   status?: StatusChange<Action, NoInfer<R>>;
@@ -161,7 +165,10 @@ export function registerAdminResource<
           body,
         );
       spec.changed?.(undefined, result.record);
-      setFlash(reply, { kind: 'success', message: spec.createdMessage(result.record) });
+      setFlash(reply, {
+        kind: 'success',
+        message: spec.createdMessage(result.record, result as SuccessOf<O>),
+      });
       return reply.redirect(spec.href(result.record), 303);
     },
   );
@@ -196,7 +203,10 @@ export function registerAdminResource<
             body,
           );
         spec.changed?.(record, result.record);
-        setFlash(reply, { kind: 'success', message: 'Saved.' });
+        setFlash(reply, {
+          kind: 'success',
+          message: spec.savedMessage?.(result.record, result as SuccessOf<O>) ?? 'Saved.',
+        });
         return reply.redirect(spec.href(result.record), 303);
       }),
   );
