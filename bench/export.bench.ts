@@ -7,13 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { StaffRepository } from '../src/features/staff/staff.repository.js';
-import { changeStatus, createPetition } from '../src/features/petitions/petitions.service.js';
-import { AuditLog } from '../src/infra/audit/audit-log.js';
 import { hashPassword } from '../src/infra/auth/passwords.js';
 import { openDatabase } from '../src/infra/db/database.js';
 import { MIGRATIONS } from '../src/features/index.js';
 import { migrateToLatest } from '../src/infra/db/migrator.js';
-import { startServerProcess } from './lib.js';
+import { createPublishedPetition, startServerProcess } from './lib.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3941);
@@ -29,29 +27,12 @@ async function seed(): Promise<number> {
   const db = openDatabase(databaseUrl);
   try {
     await migrateToLatest(db, MIGRATIONS);
-    const ctx = { db, audit: new AuditLog(db) };
-    const created = await createPetition(
-      ctx,
-      {
-        kind: 'petition',
-        title: 'Export benchmark',
-        slug: 'export-bench',
-        body: 'Revoke it.',
-        goal: String(ROWS),
-        deadline: '',
-        customQuestion: 'Why does it matter to you?',
-        eligibility: 'none',
-        eligibilityLabel: '',
-        thankYou: '',
-        shareText: '',
-        targetListId: '',
-        targetIds: [],
-      },
-      null,
-    );
-    if (!created.ok) throw new Error(JSON.stringify(created.errors));
-    await changeStatus(ctx, created.petition, 'publish', null);
-    const id = created.petition.id;
+    const id = await createPublishedPetition(db, {
+      title: 'Export benchmark',
+      slug: 'export-bench',
+      goal: ROWS,
+      customQuestion: 'Why does it matter to you?',
+    });
     await new StaffRepository(db).insert({
       email: EMAIL,
       name: 'Bench organiser',

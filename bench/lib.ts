@@ -3,6 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { changeStatus, createPetition } from '../src/features/petitions/petitions.service.js';
+import { AuditLog } from '../src/infra/audit/audit-log.js';
+import type { Db } from '../src/infra/db/database.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -167,4 +170,34 @@ export async function medianRun(
   return results.reduce((best, r) =>
     Math.abs(r.req_per_s - m) < Math.abs(best.req_per_s - m) ? r : best,
   );
+}
+
+/** A published petition to load; returns its id. */
+export async function createPublishedPetition(
+  db: Db,
+  fields: { title: string; slug: string; goal: number; customQuestion?: string },
+): Promise<number> {
+  const ctx = { db, audit: new AuditLog(db) };
+  const created = await createPetition(
+    ctx,
+    {
+      kind: 'petition',
+      title: fields.title,
+      slug: fields.slug,
+      body: 'Revoke it.',
+      goal: String(fields.goal),
+      deadline: '',
+      customQuestion: fields.customQuestion ?? '',
+      eligibility: 'none',
+      eligibilityLabel: '',
+      thankYou: '',
+      shareText: '',
+      targetListId: '',
+      targetIds: [],
+    },
+    null,
+  );
+  if (!created.ok) throw new Error(JSON.stringify(created.errors));
+  await changeStatus(ctx, created.petition, 'publish', null);
+  return created.petition.id;
 }

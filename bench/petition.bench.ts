@@ -6,21 +6,17 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLog } from '../src/infra/audit/audit-log.js';
 import { type Db, openDatabase } from '../src/infra/db/database.js';
 import { MIGRATIONS } from '../src/features/index.js';
 import { migrateToLatest } from '../src/infra/db/migrator.js';
 import { MIN_FILL_MS } from '../src/features/petitions/form-token.js';
-import {
-  changeStatus,
-  createPetition,
-  reconcile,
-} from '../src/features/petitions/petitions.service.js';
+import { reconcile } from '../src/features/petitions/petitions.service.js';
 import { hashLinkToken } from '../src/infra/crypto/tokens.js';
 import {
   LOAD_GENERATOR,
   ROOT,
   WRK_AVAILABLE,
+  createPublishedPetition,
   medianRun,
   runLoad,
   runWrk,
@@ -42,28 +38,7 @@ const slug = `bench-${runId}`;
 
 async function preparePetition(db: Db): Promise<number> {
   await migrateToLatest(db, MIGRATIONS);
-  const created = await createPetition(
-    { db, audit: new AuditLog(db) },
-    {
-      kind: 'petition',
-      title: 'Benchmark petition',
-      slug,
-      body: 'Revoke it.',
-      goal: '10000000',
-      deadline: '',
-      customQuestion: '',
-      eligibility: 'none',
-      eligibilityLabel: '',
-      thankYou: '',
-      shareText: '',
-      targetListId: '',
-      targetIds: [],
-    },
-    null,
-  );
-  if (!created.ok) throw new Error(JSON.stringify(created.errors));
-  await changeStatus({ db, audit: new AuditLog(db) }, created.petition, 'publish', null);
-  return created.petition.id;
+  return createPublishedPetition(db, { title: 'Benchmark petition', slug, goal: 10_000_000 });
 }
 
 interface SignLoad {

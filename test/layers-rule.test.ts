@@ -8,6 +8,9 @@ const tester = new RuleTester({
   languageOptions: { parser: tseslint.parser, ecmaVersion: 2023, sourceType: 'module' },
 });
 const src = (path: string) => `${process.cwd()}/src/${path}`;
+/** Imports the rule must report with `messageId`: [file under src/, code]. */
+const refused = (messageId: string, cases: [string, string][]) =>
+  cases.map(([path, code]) => ({ filename: src(path), code, errors: [{ messageId }] }));
 
 describe('the layer rule (eslint/layers.js)', () => {
   it('keeps infra free of features and features apart', () => {
@@ -26,31 +29,15 @@ describe('the layer rule (eslint/layers.js)', () => {
         { filename: src('app.ts'), code: "import './features/index.js';" },
       ],
       invalid: [
-        {
-          filename: src('features/letters/x.ts'),
-          code: "import { x } from '../people/people.repository.js';",
-          errors: [{ messageId: 'featureInternals' }],
-        },
-        {
-          filename: src('features/people/import/x.ts'),
-          code: "export * from '../../petitions/petitions.tables.js';",
-          errors: [{ messageId: 'featureInternals' }],
-        },
-        {
-          filename: src('features/letters/x.ts'),
-          code: "import { FEATURES } from '../index.js';",
-          errors: [{ messageId: 'featureInternals' }],
-        },
-        {
-          filename: src('infra/db/x.ts'),
-          code: "import type { X } from '../../features/people/people.service.js';",
-          errors: [{ messageId: 'infraImportsFeature' }],
-        },
-        {
-          filename: src('infra/x.ts'),
-          code: "const app = await import('../app.js');",
-          errors: [{ messageId: 'infraImportsFeature' }],
-        },
+        ...refused('featureInternals', [
+          ['features/letters/x.ts', "import { x } from '../people/people.repository.js';"],
+          ['features/people/import/x.ts', "export * from '../../petitions/petitions.tables.js';"],
+          ['features/letters/x.ts', "import { FEATURES } from '../index.js';"],
+        ]),
+        ...refused('infraImportsFeature', [
+          ['infra/db/x.ts', "import type { X } from '../../features/people/people.service.js';"],
+          ['infra/x.ts', "const app = await import('../app.js');"],
+        ]),
       ],
     });
   });

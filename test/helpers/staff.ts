@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { StaffRepository } from '../../src/features/staff/staff.repository.js';
 import { normaliseEmail } from '../../src/features/staff/staff.rules.js';
 import { ROLES, type Role } from '../../src/infra/auth/auth.tables.js';
 import { hashPassword } from '../../src/infra/auth/passwords.js';
 import type { Db } from '../../src/infra/db/database.js';
+import { createTestApp } from './app.js';
+import type { DatabaseContext } from './databases.js';
 import { TestClient } from './test-client.js';
 
 let counter = 0;
@@ -90,4 +93,27 @@ export async function loginAsNew(
 ): Promise<{ client: TestClient; user: CreatedStaff }> {
   const user = await createStaff(app.services.db, { role, ...opts });
   return { client: await logIn(app, user), user };
+}
+
+/** The app of a suite and one logged-in client per role, ready once the suite's `before` ran. */
+export interface StaffSuite<R extends Role> {
+  app: FastifyInstance;
+  as: Record<R, TestClient>;
+}
+
+/**
+ * Registers the suite's hooks: the real app on the suite's database with a logged-in client per
+ * role before its tests, the app closed after them.
+ */
+export function appWithStaff<const R extends Role>(
+  ctx: DatabaseContext,
+  roles: readonly R[],
+): StaffSuite<R> {
+  const suite = { as: {} } as StaffSuite<R>;
+  before(async () => {
+    suite.app = await createTestApp(ctx.db);
+    for (const role of roles) suite.as[role] = await loginAs(suite.app, role);
+  });
+  after(() => suite.app.close());
+  return suite;
 }

@@ -4,32 +4,24 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { loginAs } from '../../../test/helpers/staff.js';
+import { appWithStaff, loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { CIVILITY_CONFIG } from './civility.config.js';
 import { MAX_TRY_CHARS } from './civility.routes.js';
 import { campaignGuard } from './campaign-guard.service.js';
 
 describeEachDatabase('civility admin page', (ctx) => {
-  let app: FastifyInstance;
-  let moderator: TestClient;
-  let viewer: TestClient;
-  before(async () => {
-    app = await createTestApp(ctx.db);
-    moderator = await loginAs(app, 'moderator');
-    viewer = await loginAs(app, 'viewer');
-  });
-  after(() => app.close());
+  const suite = appWithStaff(ctx, ['moderator', 'viewer']);
 
   it('is for moderators: a viewer gets 403 and no nav link', async () => {
-    assert.equal((await viewer.get('/admin/civility')).statusCode, 403);
-    assert.ok(!(await viewer.get('/admin')).body.includes('href="/admin/civility"'));
-    await viewer.get('/admin');
-    assert.equal((await viewer.post('/admin/civility', { text: 'hi' })).statusCode, 403);
+    assert.equal((await suite.as.viewer.get('/admin/civility')).statusCode, 403);
+    assert.ok(!(await suite.as.viewer.get('/admin')).body.includes('href="/admin/civility"'));
+    await suite.as.viewer.get('/admin');
+    assert.equal((await suite.as.viewer.post('/admin/civility', { text: 'hi' })).statusCode, 403);
   });
 
   it('shows the thresholds in force and a nav link', async () => {
-    const res = await moderator.get('/admin/civility');
+    const res = await suite.as.moderator.get('/admin/civility');
     assert.equal(res.statusCode, 200);
     assert.ok(res.body.includes('Try the guard'));
     assert.ok(res.body.includes(`>${CIVILITY_CONFIG.thresholds.review}</strong>`));
@@ -38,8 +30,8 @@ describeEachDatabase('civility admin page', (ctx) => {
   });
 
   it('shows score, decision, labels and the spans highlighted, all escaped', async () => {
-    await moderator.get('/admin/civility');
-    const res = await moderator.post('/admin/civility', {
+    await suite.as.moderator.get('/admin/civility');
+    const res = await suite.as.moderator.post('/admin/civility', {
       text: '<script>alert(1)</script> you are an idiot',
     });
     assert.equal(res.statusCode, 200);
@@ -55,26 +47,34 @@ describeEachDatabase('civility admin page', (ctx) => {
   });
 
   it('asks for text, and refuses text over the limit with a 400', async () => {
-    await moderator.get('/admin/civility');
-    const empty = await moderator.post('/admin/civility', { text: '  ' });
+    await suite.as.moderator.get('/admin/civility');
+    const empty = await suite.as.moderator.post('/admin/civility', { text: '  ' });
     assert.equal(empty.statusCode, 400);
     assert.ok(empty.body.includes('Enter some text to assess.'));
-    const long = await moderator.post('/admin/civility', { text: 'a'.repeat(MAX_TRY_CHARS + 1) });
+    const long = await suite.as.moderator.post('/admin/civility', {
+      text: 'a'.repeat(MAX_TRY_CHARS + 1),
+    });
     assert.equal(long.statusCode, 400);
     assert.ok(long.body.includes(`longer than ${MAX_TRY_CHARS} characters`));
-    const atLimit = await moderator.post('/admin/civility', { text: 'a'.repeat(MAX_TRY_CHARS) });
+    const atLimit = await suite.as.moderator.post('/admin/civility', {
+      text: 'a'.repeat(MAX_TRY_CHARS),
+    });
     assert.equal(atLimit.statusCode, 200);
   });
 
   it('lets an organiser change the campaign thresholds, which every caller then uses', async () => {
-    const organiser = await loginAs(app, 'organiser');
+    const organiser = await loginAs(suite.app, 'organiser');
     const text = 'you are an idiot';
     assert.equal((await campaignGuard(ctx.db)).assess(text).decision, 'block');
 
-    assert.ok(!(await moderator.get('/admin/civility')).body.includes('Save thresholds'));
+    assert.ok(!(await suite.as.moderator.get('/admin/civility')).body.includes('Save thresholds'));
     assert.equal(
-      (await moderator.post('/admin/civility/thresholds', { review: '0.5', block: '0.99' }))
-        .statusCode,
+      (
+        await suite.as.moderator.post('/admin/civility/thresholds', {
+          review: '0.5',
+          block: '0.99',
+        })
+      ).statusCode,
       403,
     );
 
@@ -90,7 +90,7 @@ describeEachDatabase('civility admin page', (ctx) => {
     assert.ok(after.body.includes('>0.99</strong>'));
     assert.equal((await campaignGuard(ctx.db)).assess(text).decision, 'review');
 
-    // A restarted app reads the stored thresholds.
+    // A restarted suite.app reads the stored thresholds.
     const restarted = await createTestApp(ctx.db);
     try {
       const client = await loginAs(restarted, 'moderator');
@@ -105,7 +105,7 @@ describeEachDatabase('civility admin page', (ctx) => {
   });
 
   it('refuses thresholds out of range or in the wrong order with a 400', async () => {
-    const organiser = await loginAs(app, 'organiser');
+    const organiser = await loginAs(suite.app, 'organiser');
     await organiser.get('/admin/civility');
     for (const [review, block, message] of [
       ['1.5', '0.9', 'Each threshold is a number from 0 to 1'],
@@ -121,7 +121,7 @@ describeEachDatabase('civility admin page', (ctx) => {
   });
 
   it('refuses a repeated field with a 400 that names it, rather than reading it as empty', async () => {
-    const organiser = await loginAs(app, 'organiser');
+    const organiser = await loginAs(suite.app, 'organiser');
     await organiser.get('/admin/civility');
     const text = await organiser.post('/admin/civility', { text: ['one', 'two'] });
     assert.equal(text.statusCode, 400);

@@ -69,6 +69,22 @@ function findPage(
   });
 }
 
+/** A 404 that offers the finder again, for a constituency asked for by name or code. */
+function unknownConstituency(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  asked: string,
+  message: string,
+  title?: string,
+) {
+  return findPage(
+    req,
+    reply,
+    renderConstituencyChooser({ status: 'unknown', postcode: asked, message }, findChooser),
+    title === undefined ? { status: 404 } : { status: 404, title },
+  );
+}
+
 export async function constituencyRoutes(base: FastifyInstance, services: Services) {
   const app = typedRoutes(base);
   const { db } = services;
@@ -97,18 +113,11 @@ export async function constituencyRoutes(base: FastifyInstance, services: Servic
     if (constituency !== undefined && constituency.trim() !== '') {
       const profile = await getConstituencyProfile(services, constituency);
       if (!profile)
-        return findPage(
+        return unknownConstituency(
           req,
           reply,
-          renderConstituencyChooser(
-            {
-              status: 'unknown',
-              postcode: constituency,
-              message: 'We do not know that constituency. Find yours by postcode or by name.',
-            },
-            findChooser,
-          ),
-          { status: 404 },
+          constituency,
+          'We do not know that constituency. Find yours by postcode or by name.',
         );
       return findPage(
         req,
@@ -165,18 +174,12 @@ export async function constituencyRoutes(base: FastifyInstance, services: Servic
       ? await getConstituencyProfile(services, code)
       : undefined;
     if (!profile)
-      return findPage(
+      return unknownConstituency(
         req,
         reply,
-        renderConstituencyChooser(
-          {
-            status: 'unknown',
-            postcode: code,
-            message: 'There is no constituency with that code. Find yours by postcode or by name.',
-          },
-          findChooser,
-        ),
-        { status: 404, title: 'Constituency not found' },
+        code,
+        'There is no constituency with that code. Find yours by postcode or by name.',
+        'Constituency not found',
       );
     return renderPublic(req, reply, {
       title: profile.constituency.name,

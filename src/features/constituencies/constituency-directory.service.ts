@@ -1,14 +1,9 @@
 import type { Db } from '../../infra/db/database.js';
+import type { ConstituencyTables } from './constituencies.tables.js';
 import { type NormalisedPostcode, normalisePostcode } from '../../infra/validation/postcode.js';
 
-export interface Constituency {
-  code: string;
-  name: string;
-  region: string;
-  country: string;
-  county: string;
-  type: string;
-}
+/** A constituency as stored: the directory hands out the rows it loaded, unchanged. */
+export type Constituency = ConstituencyTables['constituencies'];
 
 export interface ConstituencyCandidate {
   code: string;

@@ -1,4 +1,4 @@
-import { errorNotice, selectOptions } from '../../infra/html/form-controls.js';
+import { errorNotice, filterSelect } from '../../infra/html/form-controls.js';
 import { type BadgeTone, badge, utcTime } from '../../infra/html/format.js';
 import { type SafeHtml, html, when } from '../../infra/html/html.js';
 import { MAIL_STATUSES, type MailStatus } from '../../infra/mail/mail.tables.js';
@@ -42,16 +42,12 @@ function pageHref(view: OutboxListView, page: number): string {
 
 function filterForm(view: OutboxListView): SafeHtml {
   return html`<form method="get" action="/admin/outbox" class="filters">
-    <label
-      >Status
-      <select name="status">
-        <option value="">Any</option>
-        ${selectOptions(
-          MAIL_STATUSES.map((s) => ({ value: s, label: s })),
-          view.status,
-        )}
-      </select>
-    </label>
+    ${filterSelect(
+      'Status',
+      'status',
+      MAIL_STATUSES.map((s) => ({ value: s, label: s })),
+      view.status,
+    )}
     <label
       >Recipient
       <input

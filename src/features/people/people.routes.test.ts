@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { createTestApp } from '../../../test/helpers/app.js';
+import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { loginAs } from '../../../test/helpers/staff.js';
+import { appWithStaff } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { PAGE_SIZE } from './people.filters.js';
@@ -17,9 +15,7 @@ function listedIds(body: string): number[] {
 }
 
 describeEachDatabase('people admin pages', (ctx) => {
-  let app: FastifyInstance;
-  let viewer: TestClient;
-  let organiser: TestClient;
+  const suite = appWithStaff(ctx, ['viewer', 'organiser']);
   const ids: Record<string, number> = {};
 
   async function person(key: string, input: Parameters<typeof upsertPerson>[1]) {
@@ -27,15 +23,8 @@ describeEachDatabase('people admin pages', (ctx) => {
     return ids[key];
   }
 
-  before(async () => {
-    app = await createTestApp(ctx.db);
-    viewer = await loginAs(app, 'viewer');
-    organiser = await loginAs(app, 'organiser');
-  });
-  after(() => app.close());
-
   it('shows the empty state before anyone signs up', async () => {
-    const res = await viewer.get('/admin/people');
+    const res = await suite.as.viewer.get('/admin/people');
     assert.equal(res.statusCode, 200);
     assert.match(res.body, new RegExp(NO_PEOPLE_MESSAGE.slice(0, 30)));
     assert.match(res.body, /href="\/admin\/people"[^>]*>People</, 'nav item');
@@ -102,12 +91,12 @@ describeEachDatabase('people admin pages', (ctx) => {
       ['tag=volunteer&consent=withdrawn', []],
     ];
     for (const [query, expected] of cases) {
-      const res = await viewer.get(`/admin/people?${query}`);
+      const res = await suite.as.viewer.get(`/admin/people?${query}`);
       assert.equal(res.statusCode, 200, query);
       assert.deepEqual(listedIds(res.body), expected, `filter ${query}`);
       if (expected.length === 0) assert.match(res.body, new RegExp(NO_MATCHES_MESSAGE));
     }
-    const page = await viewer.get('/admin/people?region=Wales');
+    const page = await suite.as.viewer.get('/admin/people?region=Wales');
     assert.match(page.body, /<option value="Wales"\s+selected/, 'filters stay in the form');
     assert.match(page.body, />\s*1 person\s*</);
   });
@@ -123,7 +112,7 @@ describeEachDatabase('people admin pages', (ctx) => {
       ['page=0', /1 or more/],
       ['page=abc', /number/],
     ] as const) {
-      const res = await viewer.get(`/admin/people?${query}`);
+      const res = await suite.as.viewer.get(`/admin/people?${query}`);
       assert.equal(res.statusCode, 400, query);
       assert.match(res.body, message, query);
     }
@@ -137,16 +126,16 @@ describeEachDatabase('people admin pages', (ctx) => {
           .id,
       );
     const newestFirst = [...created].reverse();
-    const first = await viewer.get('/admin/people?tag=bulk');
+    const first = await suite.as.viewer.get('/admin/people?tag=bulk');
     assert.match(first.body, />\s*107 people\s*</);
     assert.match(first.body, /Page 1 of 3/);
     assert.deepEqual(listedIds(first.body), newestFirst.slice(0, PAGE_SIZE));
     const next = /href="([^"]+)" rel="next"/.exec(first.body)?.[1]?.replaceAll('&amp;', '&');
     assert.equal(next, '/admin/people?tag=bulk&page=2');
-    const third = await viewer.get('/admin/people?tag=bulk&page=3');
+    const third = await suite.as.viewer.get('/admin/people?tag=bulk&page=3');
     assert.deepEqual(listedIds(third.body), newestFirst.slice(PAGE_SIZE * 2));
     assert.doesNotMatch(third.body, /rel="next"/);
-    const beyond = await viewer.get('/admin/people?tag=bulk&page=4');
+    const beyond = await suite.as.viewer.get('/admin/people?tag=bulk&page=4');
     assert.deepEqual(listedIds(beyond.body), []);
   });
 
@@ -168,7 +157,7 @@ describeEachDatabase('people admin pages', (ctx) => {
     });
     await recordActivity(ctx.db, id, { kind: 'signed', summary: 'Signed "Maps for all"' });
     await recordActivity(ctx.db, id, { kind: 'comment', summary: 'Commented on maps' });
-    const res = await viewer.get(`/admin/people/${id}`);
+    const res = await suite.as.viewer.get(`/admin/people/${id}`);
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /Dora &lt;Explorer&gt;/, 'escaped');
     assert.match(res.body, /map-reader/);
@@ -179,7 +168,7 @@ describeEachDatabase('people admin pages', (ctx) => {
     assert.doesNotMatch(res.body, /Save changes/, 'viewers see no edit form');
     assert.doesNotMatch(res.body, /Erase/);
 
-    const orgView = await organiser.get(`/admin/people/${id}`);
+    const orgView = await suite.as.organiser.get(`/admin/people/${id}`);
     assert.match(orgView.body, /Save changes/);
     assert.match(orgView.body, /Export everything/);
   });
@@ -192,8 +181,8 @@ describeEachDatabase('people admin pages', (ctx) => {
       phone: '0111',
       source: 'test',
     });
-    await organiser.get(`/admin/people/${id}`);
-    const res = await organiser.post(`/admin/people/${id}`, {
+    await suite.as.organiser.get(`/admin/people/${id}`);
+    const res = await suite.as.organiser.post(`/admin/people/${id}`, {
       email: 'Edward@Example.org',
       firstName: 'Edward',
       lastName: 'Edwards',
@@ -209,11 +198,11 @@ describeEachDatabase('people admin pages', (ctx) => {
     assert.equal(p?.postcode, 'DN2 4AB');
     assert.equal(p?.constituencyName, 'Doncaster Central');
     assert.deepEqual(p?.customFields, { team: 'north', shirt: 'XL' });
-    const page = await organiser.get(`/admin/people/${id}`);
+    const page = await suite.as.organiser.get(`/admin/people/${id}`);
     assert.match(page.body, /Saved\./);
     assert.match(page.body, /Details edited by staff/);
 
-    const audit = await app.services.audit.recent(5);
+    const audit = await suite.app.services.audit.recent(5);
     const entry = audit.find((a) => a.action === 'person.edit' && a.subject_id === String(id));
     assert.ok(entry);
     assert.doesNotMatch(entry.details ?? '', /edward@/, 'audit keeps field names, not values');
@@ -224,7 +213,7 @@ describeEachDatabase('people admin pages', (ctx) => {
       [{ email: 'ed2@example.org', firstName: 'x'.repeat(101) }, /at most 100/],
       [{ email: 'ed2@example.org', customFields: 'no colon here' }, /line 1 must look like/],
     ] as const) {
-      const bad = await organiser.post(`/admin/people/${id}`, form);
+      const bad = await suite.as.organiser.post(`/admin/people/${id}`, form);
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, message);
     }
@@ -233,33 +222,36 @@ describeEachDatabase('people admin pages', (ctx) => {
 
   it('adds and removes tags', async () => {
     const id = await person('tess', { email: 'tess@example.org', source: 'test' });
-    await organiser.get(`/admin/people/${id}`);
+    await suite.as.organiser.get(`/admin/people/${id}`);
     assert.equal(
-      (await organiser.post(`/admin/people/${id}/tags`, { tag: ' Street Team ' })).statusCode,
+      (await suite.as.organiser.post(`/admin/people/${id}/tags`, { tag: ' Street Team ' }))
+        .statusCode,
       303,
     );
     assert.deepEqual((await getPerson(ctx.db, id))?.tags, ['street team']);
-    const list = await viewer.get('/admin/people?tag=street+team');
+    const list = await suite.as.viewer.get('/admin/people?tag=street+team');
     assert.deepEqual(listedIds(list.body), [id]);
-    await organiser.post(`/admin/people/${id}/tags/remove`, { tag: 'street team' });
+    await suite.as.organiser.post(`/admin/people/${id}/tags/remove`, { tag: 'street team' });
     assert.deepEqual((await getPerson(ctx.db, id))?.tags, []);
-    const tooLong = await organiser.post(`/admin/people/${id}/tags`, { tag: 't'.repeat(51) });
+    const tooLong = await suite.as.organiser.post(`/admin/people/${id}/tags`, {
+      tag: 't'.repeat(51),
+    });
     assert.equal(tooLong.statusCode, 400);
     assert.match(tooLong.body, /at most 50/);
   });
 
   it('records a consent change made by staff', async () => {
     const id = await person('cons', { email: 'cons@example.org', source: 'test' });
-    await organiser.get(`/admin/people/${id}`);
-    const res = await organiser.post(`/admin/people/${id}/consents`, {
+    await suite.as.organiser.get(`/admin/people/${id}`);
+    const res = await suite.as.organiser.post(`/admin/people/${id}/consents`, {
       channel: 'email',
       status: 'withdrawn',
       note: 'Phoned to stop emails',
     });
     assert.equal(res.statusCode, 303);
-    const list = await viewer.get('/admin/people?consent=withdrawn&q=cons%40');
+    const list = await suite.as.viewer.get('/admin/people?consent=withdrawn&q=cons%40');
     assert.deepEqual(listedIds(list.body), [id]);
-    const bad = await organiser.post(`/admin/people/${id}/consents`, {
+    const bad = await suite.as.organiser.post(`/admin/people/${id}/consents`, {
       channel: 'pigeon',
       status: 'granted',
       note: 'x',
@@ -269,7 +261,7 @@ describeEachDatabase('people admin pages', (ctx) => {
 
   it('keeps viewers to reading: every change answers 403', async () => {
     const id = ids.alice!;
-    await viewer.get(`/admin/people/${id}`);
+    await suite.as.viewer.get(`/admin/people/${id}`);
     const attempts: [string, Record<string, string>][] = [
       [`/admin/people/${id}`, { email: 'hacked@example.org' }],
       [`/admin/people/${id}/tags`, { tag: 'x' }],
@@ -279,7 +271,7 @@ describeEachDatabase('people admin pages', (ctx) => {
       ['/admin/segments', { name: 'Mine' }],
     ];
     for (const [url, form] of attempts) {
-      const res = await viewer.post(url, form);
+      const res = await suite.as.viewer.post(url, form);
       assert.equal(res.statusCode, 403, url);
     }
     for (const url of [
@@ -287,31 +279,34 @@ describeEachDatabase('people admin pages', (ctx) => {
       `/admin/people/${id}/export.json`,
       '/admin/people/export.csv',
     ])
-      assert.equal((await viewer.get(url)).statusCode, 403, url);
+      assert.equal((await suite.as.viewer.get(url)).statusCode, 403, url);
     const p = await getPerson(ctx.db, id);
     assert.equal(p?.email, 'alice@example.org');
     assert.equal(p?.erasedAt, null);
-    const anonymous = await new TestClient(app).get('/admin/people');
+    const anonymous = await new TestClient(suite.app).get('/admin/people');
     assert.equal(anonymous.statusCode, 302);
     assert.match(String(anonymous.headers.location), /^\/login/);
   });
 
   it('answers unknown or malformed person numbers with 404', async () => {
     for (const url of ['/admin/people/999999', '/admin/people/abc', '/admin/people/-1'])
-      assert.equal((await viewer.get(url)).statusCode, 404, url);
-    assert.equal((await organiser.post('/admin/people/999999/tags', { tag: 'x' })).statusCode, 404);
+      assert.equal((await suite.as.viewer.get(url)).statusCode, 404, url);
+    assert.equal(
+      (await suite.as.organiser.post('/admin/people/999999/tags', { tag: 'x' })).statusCode,
+      404,
+    );
   });
 
   it('answers a repeated form field or an over-long id with a 4xx naming the problem, never a 500', async () => {
     const id = await person('twice', { email: 'twice@example.org', source: 'test' });
-    await organiser.get(`/admin/people/${id}`);
+    await suite.as.organiser.get(`/admin/people/${id}`);
     for (const path of ['/tags', '/tags/remove']) {
-      const res = await organiser.post(`/admin/people/${id}${path}`, { tag: ['a', 'b'] });
+      const res = await suite.as.organiser.post(`/admin/people/${id}${path}`, { tag: ['a', 'b'] });
       assert.equal(res.statusCode, 400, path);
       assert.match(res.body, /tag: /, path);
     }
     assert.deepEqual((await getPerson(ctx.db, id))?.tags, [], 'nothing changed');
-    const repeatedName = await organiser.post('/admin/segments', { name: ['One', 'Two'] });
+    const repeatedName = await suite.as.organiser.post('/admin/segments', { name: ['One', 'Two'] });
     assert.equal(repeatedName.statusCode, 400);
     assert.match(repeatedName.body, /name: /);
     for (const url of [
@@ -321,6 +316,6 @@ describeEachDatabase('people admin pages', (ctx) => {
       '/admin/segments/99999999999',
       '/admin/people?segment=99999999999',
     ])
-      assert.equal((await organiser.get(url)).statusCode, 404, url);
+      assert.equal((await suite.as.organiser.get(url)).statusCode, 404, url);
   });
 });

@@ -1,7 +1,7 @@
 import {
+  filterSelect,
   postButton,
   selectField,
-  selectOptions,
   textAreaField,
   textField,
 } from '../../infra/html/form-controls.js';
@@ -70,46 +70,30 @@ function filterForm(filters: PeopleFilters, choices: FilterChoices): SafeHtml {
       >Tag
       <input type="text" name="tag" value="${filters.tag ?? ''}" maxlength="${TAG_MAX_LENGTH}" />
     </label>
-    <label
-      >Constituency
-      <select name="constituency">
-        <option value="">Any</option>
-        ${selectOptions(
-          choices.constituencies.map((c) => ({ value: c.code, label: c.name })),
-          filters.constituency,
-        )}
-      </select>
-    </label>
-    <label
-      >Region
-      <select name="region">
-        <option value="">Any</option>
-        ${selectOptions(
-          choices.regions.map((r) => ({ value: r, label: r })),
-          filters.region,
-        )}
-      </select>
-    </label>
-    <label
-      >Consent
-      <select name="consent">
-        <option value="">Any</option>
-        ${selectOptions(
-          CONSENT_FILTERS.map((c) => ({ value: c, label: CONSENT_LABELS[c] })),
-          filters.consent,
-        )}
-      </select>
-    </label>
-    <label
-      >Action taken
-      <select name="action">
-        <option value="">Any</option>
-        ${selectOptions(
-          choices.actions.map((a) => ({ value: a, label: a })),
-          filters.action,
-        )}
-      </select>
-    </label>
+    ${filterSelect(
+      'Constituency',
+      'constituency',
+      choices.constituencies.map((c) => ({ value: c.code, label: c.name })),
+      filters.constituency,
+    )}
+    ${filterSelect(
+      'Region',
+      'region',
+      choices.regions.map((r) => ({ value: r, label: r })),
+      filters.region,
+    )}
+    ${filterSelect(
+      'Consent',
+      'consent',
+      CONSENT_FILTERS.map((c) => ({ value: c, label: CONSENT_LABELS[c] })),
+      filters.consent,
+    )}
+    ${filterSelect(
+      'Action taken',
+      'action',
+      choices.actions.map((a) => ({ value: a, label: a })),
+      filters.action,
+    )}
     <label
       >Joined from
       <input type="date" name="createdFrom" value="${filters.createdFrom ?? ''}" />

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { before, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import type { FastifyInstance } from 'fastify';
-import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { loginAs } from '../../../test/helpers/staff.js';
-import type { TestClient } from '../../../test/helpers/test-client.js';
+import { appWithStaff } from '../../../test/helpers/staff.js';
 import { recordConsent, upsertPerson } from './people.service.js';
 import { NO_SEGMENTS_MESSAGE } from './people.views.js';
 import {
@@ -25,16 +22,11 @@ function csvRows(body: string): Record<string, string>[] {
 }
 
 describeEachDatabase('segments and CSV export', (ctx) => {
-  let app: FastifyInstance;
-  let organiser: TestClient;
-  let viewer: TestClient;
+  const suite = appWithStaff(ctx, ['organiser', 'viewer']);
   let evil: number;
   let plain: number;
 
   before(async () => {
-    app = await createTestApp(ctx.db);
-    organiser = await loginAs(app, 'organiser');
-    viewer = await loginAs(app, 'viewer');
     evil = (
       await upsertPerson(ctx.db, {
         email: 'evil@example.org',
@@ -64,31 +56,33 @@ describeEachDatabase('segments and CSV export', (ctx) => {
       source: 'petition:x',
     });
   });
-  after(() => app.close());
 
   it('says how to make one when there are none', async () => {
-    const res = await viewer.get('/admin/segments');
+    const res = await suite.as.viewer.get('/admin/segments');
     assert.equal(res.statusCode, 200);
     assert.match(res.body, new RegExp(NO_SEGMENTS_MESSAGE.slice(0, 20)));
   });
 
   it('saves the current filters as a segment and opens it as the filtered list', async () => {
-    const list = await organiser.get('/admin/people?tag=street');
+    const list = await suite.as.organiser.get('/admin/people?tag=street');
     assert.deepEqual(listedIds(list.body), [plain, evil]);
     assert.match(list.body, /Save these filters as a segment/);
-    const saved = await organiser.post('/admin/segments', { name: 'Street team', tag: 'street' });
+    const saved = await suite.as.organiser.post('/admin/segments', {
+      name: 'Street team',
+      tag: 'street',
+    });
     assert.equal(saved.statusCode, 303);
     const segmentUrl = String(saved.headers.location);
     const id = Number(/^\/admin\/segments\/(\d+)$/.exec(segmentUrl)?.[1]);
     assert.ok(id > 0);
 
-    const opened = await viewer.get(segmentUrl);
+    const opened = await suite.as.viewer.get(segmentUrl);
     assert.equal(opened.statusCode, 302);
-    const page = await viewer.get(String(opened.headers.location));
+    const page = await suite.as.viewer.get(String(opened.headers.location));
     assert.match(page.body, /People: Street team/);
     assert.deepEqual(listedIds(page.body), [plain, evil]);
 
-    const index = await viewer.get('/admin/segments');
+    const index = await suite.as.viewer.get('/admin/segments');
     assert.match(index.body, /Street team/);
     assert.match(index.body, /tag street/);
     assert.match(index.body, /<td class="num">2<\/td>/);
@@ -116,10 +110,13 @@ describeEachDatabase('segments and CSV export', (ctx) => {
   });
 
   it('exports a segment as CSV with formula injection defused', async () => {
-    await organiser.get('/admin/people');
-    const saved = await organiser.post('/admin/segments', { name: 'Evil only', q: 'evil@' });
+    await suite.as.organiser.get('/admin/people');
+    const saved = await suite.as.organiser.post('/admin/segments', {
+      name: 'Evil only',
+      q: 'evil@',
+    });
     const id = Number(String(saved.headers.location).split('/').pop());
-    const res = await organiser.get(`/admin/segments/${id}/export.csv`);
+    const res = await suite.as.organiser.get(`/admin/segments/${id}/export.csv`);
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/csv/);
     assert.match(String(res.headers['content-disposition']), /attachment; filename="segment-\d+-/);
@@ -135,47 +132,56 @@ describeEachDatabase('segments and CSV export', (ctx) => {
     assert.equal(row.tags, 'street');
     for (const value of Object.values(row)) assert.doesNotMatch(value, /^[=+\-@]/);
 
-    const audit = await app.services.audit.recent(3);
+    const audit = await suite.app.services.audit.recent(3);
     assert.ok(audit.some((a) => a.action === 'people.export-csv' && a.subject_id === String(id)));
   });
 
   it('exports any filtered list as CSV, quoting commas and keeping accents', async () => {
-    const res = await organiser.get('/admin/people/export.csv?tag=donor');
+    const res = await suite.as.organiser.get('/admin/people/export.csv?tag=donor');
     assert.equal(res.statusCode, 200);
     const rows = csvRows(res.body);
     assert.equal(rows.length, 1);
     assert.equal(rows[0]?.first_name, 'Zoë');
     assert.equal(rows[0]?.last_name, "O'Brien, Jr");
     assert.equal(rows[0]?.email_consent, 'granted');
-    const everyone = csvRows((await organiser.get('/admin/people/export.csv')).body);
+    const everyone = csvRows((await suite.as.organiser.get('/admin/people/export.csv')).body);
     assert.equal(everyone.length, 4);
-    const bad = await organiser.get('/admin/people/export.csv?consent=perhaps');
+    const bad = await suite.as.organiser.get('/admin/people/export.csv?consent=perhaps');
     assert.equal(bad.statusCode, 400);
   });
 
   it('refuses a segment without a usable name', async () => {
-    await organiser.get('/admin/people');
-    const empty = await organiser.post('/admin/segments', { name: '  ', tag: 'street' });
+    await suite.as.organiser.get('/admin/people');
+    const empty = await suite.as.organiser.post('/admin/segments', { name: '  ', tag: 'street' });
     assert.equal(empty.statusCode, 400);
     assert.match(empty.body, /Give the segment a name/);
-    const long = await organiser.post('/admin/segments', {
+    const long = await suite.as.organiser.post('/admin/segments', {
       name: 'n'.repeat(SEGMENT_NAME_MAX_LENGTH + 1),
     });
     assert.equal(long.statusCode, 400);
     assert.match(long.body, /at most 100 characters/);
-    const badFilter = await organiser.post('/admin/segments', { name: 'x', createdFrom: 'soon' });
+    const badFilter = await suite.as.organiser.post('/admin/segments', {
+      name: 'x',
+      createdFrom: 'soon',
+    });
     assert.equal(badFilter.statusCode, 400);
   });
 
   it('deletes a segment; unknown segments are 404', async () => {
-    await organiser.get('/admin/people');
-    const saved = await organiser.post('/admin/segments', { name: 'Temporary', tag: 'office' });
+    await suite.as.organiser.get('/admin/people');
+    const saved = await suite.as.organiser.post('/admin/segments', {
+      name: 'Temporary',
+      tag: 'office',
+    });
     const id = Number(String(saved.headers.location).split('/').pop());
-    await organiser.get('/admin/segments');
-    assert.equal((await organiser.post(`/admin/segments/${id}/delete`)).statusCode, 303);
-    assert.equal((await viewer.get(`/admin/segments/${id}`)).statusCode, 404);
-    assert.equal((await organiser.get(`/admin/segments/${id}/export.csv`)).statusCode, 404);
-    assert.equal((await viewer.get(`/admin/people?segment=${id}`)).statusCode, 404);
+    await suite.as.organiser.get('/admin/segments');
+    assert.equal((await suite.as.organiser.post(`/admin/segments/${id}/delete`)).statusCode, 303);
+    assert.equal((await suite.as.viewer.get(`/admin/segments/${id}`)).statusCode, 404);
+    assert.equal(
+      (await suite.as.organiser.get(`/admin/segments/${id}/export.csv`)).statusCode,
+      404,
+    );
+    assert.equal((await suite.as.viewer.get(`/admin/people?segment=${id}`)).statusCode, 404);
     await assert.rejects(resolveSegment(ctx.db, id), /No such segment/);
   });
 });

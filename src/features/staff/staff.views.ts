@@ -30,25 +30,12 @@ export function loginForm(opts: {
     <form class="stack" method="post" action="/login">
       ${csrfField(opts.csrf)}
       ${opts.next ? html`<input type="hidden" name="next" value="${opts.next}" />` : ''}
+      ${textField({ ...accountEmail, value: opts.email, autofocus: !opts.email })}
       ${textField({
-        id: 'email',
-        name: 'email',
-        label: 'Email',
-        type: 'email',
-        required: true,
-        autocomplete: 'username',
-        maxLength: EMAIL_MAX_LENGTH,
-        value: opts.email,
-        autofocus: !opts.email,
-      })}
-      ${textField({
+        ...currentPassword,
         id: 'password',
         name: 'password',
         label: 'Password',
-        type: 'password',
-        required: true,
-        autocomplete: 'current-password',
-        maxLength: PASSWORD_MAX_LENGTH,
         autofocus: Boolean(opts.email),
       })}
       <div><button type="submit">Log in</button></div>
@@ -66,17 +53,7 @@ export function resetRequestForm(opts: { csrf: string; email?: string; error?: s
     </p>
     ${errorNotice(opts.error)}
     <form class="stack" method="post" action="/password-reset">
-      ${csrfField(opts.csrf)}
-      ${textField({
-        id: 'email',
-        name: 'email',
-        label: 'Email',
-        type: 'email',
-        required: true,
-        autocomplete: 'username',
-        maxLength: EMAIL_MAX_LENGTH,
-        value: opts.email,
-      })}
+      ${csrfField(opts.csrf)} ${textField({ ...accountEmail, value: opts.email })}
       <div><button type="submit">Send the link</button></div>
     </form>
     <p><a href="/login">Back to login</a></p>
@@ -91,6 +68,36 @@ export function resetRequestedNotice(message: string) {
   </section>`;
 }
 
+/** The account's email, as password managers expect it beside the password. */
+const accountEmail = {
+  id: 'email',
+  name: 'email',
+  label: 'Email',
+  type: 'email',
+  required: true,
+  autocomplete: 'username',
+  maxLength: EMAIL_MAX_LENGTH,
+};
+
+const currentPassword = {
+  type: 'password',
+  required: true,
+  autocomplete: 'current-password',
+  maxLength: PASSWORD_MAX_LENGTH,
+};
+
+/** Tells password managers whose password a form sets, without showing the address. */
+function hiddenUsername(email: string): SafeHtml {
+  return html`<input
+    type="email"
+    name="username"
+    autocomplete="username"
+    value="${email}"
+    readonly
+    hidden
+  />`;
+}
+
 const newPassword = {
   type: 'password',
   required: true,
@@ -100,18 +107,7 @@ const newPassword = {
 };
 
 function newPasswordFields(autocompleteEmail?: string): SafeHtml {
-  return html`${
-    autocompleteEmail
-      ? html`<input
-          type="email"
-          name="username"
-          autocomplete="username"
-          value="${autocompleteEmail}"
-          readonly
-          hidden
-        />`
-      : ''
-  }
+  return html`${autocompleteEmail ? hiddenUsername(autocompleteEmail) : ''}
   ${textField({
     ...newPassword,
     id: 'password',
@@ -295,24 +291,8 @@ export function accountPage(opts: {
     <h2>Change your password</h2>
     ${errorNotice(opts.error)}
     <form class="stack" method="post" action="/admin/account/password">
-      ${csrfField(opts.csrf)}
-      <input
-        type="email"
-        name="username"
-        autocomplete="username"
-        value="${opts.email}"
-        readonly
-        hidden
-      />
-      ${textField({
-        id: 'current',
-        name: 'current',
-        label: 'Current password',
-        type: 'password',
-        required: true,
-        autocomplete: 'current-password',
-        maxLength: PASSWORD_MAX_LENGTH,
-      })}
+      ${csrfField(opts.csrf)} ${hiddenUsername(opts.email)}
+      ${textField({ ...currentPassword, id: 'current', name: 'current', label: 'Current password' })}
       ${newPasswordFields()}
       <div><button type="submit">Change password</button></div>
     </form>

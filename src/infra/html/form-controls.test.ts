@@ -4,6 +4,7 @@ import {
   checkboxField,
   errorNotice,
   errorSummary,
+  filterSelect,
   formFields,
   postButton,
   radioGroup,
@@ -135,6 +136,24 @@ describe('form controls', () => {
     assert.match(radios, /<fieldset class="field-error">\s*<legend>Kind<\/legend>/);
     assert.match(radios, /value="b" checked aria-describedby="kind-choice-error"/);
     assert.match(radios, /<p class="error-message" id="kind-choice-error">Choose one<\/p>/);
+  });
+
+  it('offers "Any" first in a filter, with the current choice selected', () => {
+    const options = [
+      { value: 'sent', label: 'sent' },
+      { value: 'failed', label: '<failed>' },
+    ];
+    const chosen = filterSelect('Status', 'status', options, 'failed').toString();
+    assert.match(
+      chosen,
+      /^<label\s*>Status\s*<select name="status">\s*<option value="">Any<\/option>/,
+    );
+    assert.match(chosen, /<option value="failed" selected>\s*&lt;failed&gt;\s*<\/option>/);
+    assert.doesNotMatch(chosen, /value="sent" selected/);
+    assert.doesNotMatch(
+      filterSelect('Status', 'status', options, undefined).toString(),
+      /selected/,
+    );
   });
 
   it('binds fields to a form: ids, values and errors by name', () => {

@@ -180,6 +180,25 @@ export function selectOptions(
   )}`;
 }
 
+/**
+ * A list page's filter: a labelled `<select>` whose first option, "Any", has an empty value, so
+ * leaving it means "do not filter on this".
+ */
+export function filterSelect(
+  label: Content,
+  name: string,
+  options: readonly SelectOption[],
+  selected: string | undefined,
+): SafeHtml {
+  return html`<label
+    >${label}
+    <select name="${name}">
+      <option value="">Any</option>
+      ${selectOptions(options, selected)}
+    </select>
+  </label>`;
+}
+
 export interface SelectFieldOptions extends FieldOptions {
   options: readonly SelectOption[];
   value?: string | readonly string[] | undefined;

@@ -147,30 +147,49 @@ export function registerAdminResource<
     }),
   );
 
+  /**
+   * Create and update alike: a refresh shows the form again as submitted, a refusal shows it with
+   * its errors (422), a save redirects to the record with a flash.
+   */
+  async function submit(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    page: { title: string; action: string; submitLabel: string; record?: R },
+    save: (form: Form, actor: Actor) => Promise<O>,
+    savedMessage: (record: R, result: SuccessOf<O>) => string,
+  ) {
+    const body = req.body as z.output<Body>;
+    const form = spec.toForm(body);
+    const shown = { ...page, form };
+    if (spec.isRefresh?.(body))
+      return spec.renderForm(req, reply, { ...shown, status: 200, refreshing: true }, body);
+    const result = await save(form, requireStaff(req));
+    if (!result.ok)
+      return spec.renderForm(
+        req,
+        reply,
+        { ...shown, status: 422, failure: result as FailureOf<O>, refreshing: false },
+        body,
+      );
+    spec.changed?.(page.record, result.record);
+    setFlash(reply, {
+      kind: 'success',
+      message: savedMessage(result.record, result as SuccessOf<O>),
+    });
+    return reply.redirect(spec.href(result.record), 303);
+  }
+
   app.post(
     spec.base,
     { config: write, schema: { body: spec.body }, bodyLimit: spec.bodyLimit },
-    async (req, reply) => {
-      const body = req.body as z.output<Body>;
-      const form = spec.toForm(body);
-      const page = { ...newPage, title: newTitle, form };
-      if (spec.isRefresh?.(body))
-        return spec.renderForm(req, reply, { ...page, status: 200, refreshing: true }, body);
-      const result = await spec.create(form, requireStaff(req));
-      if (!result.ok)
-        return spec.renderForm(
-          req,
-          reply,
-          { ...page, status: 422, failure: result as FailureOf<O>, refreshing: false },
-          body,
-        );
-      spec.changed?.(undefined, result.record);
-      setFlash(reply, {
-        kind: 'success',
-        message: spec.createdMessage(result.record, result as SuccessOf<O>),
-      });
-      return reply.redirect(spec.href(result.record), 303);
-    },
+    (req, reply) =>
+      submit(
+        req,
+        reply,
+        { ...newPage, title: newTitle },
+        (form, actor) => spec.create(form, actor),
+        (record, result) => spec.createdMessage(record, result),
+      ),
   );
 
   app.get(`${spec.base}/:id/edit`, { config: write, schema: { params: idParams } }, (req, reply) =>
@@ -188,27 +207,15 @@ export function registerAdminResource<
     `${spec.base}/:id`,
     { config: write, schema: { params: idParams, body: spec.body }, bodyLimit: spec.bodyLimit },
     (req, reply) =>
-      withRecord(req, reply, async (record) => {
-        const body = req.body as z.output<Body>;
-        const form = spec.toForm(body);
-        const page = { ...editPage(record), form };
-        if (spec.isRefresh?.(body))
-          return spec.renderForm(req, reply, { ...page, status: 200, refreshing: true }, body);
-        const result = await spec.update(record, form, requireStaff(req));
-        if (!result.ok)
-          return spec.renderForm(
-            req,
-            reply,
-            { ...page, status: 422, failure: result as FailureOf<O>, refreshing: false },
-            body,
-          );
-        spec.changed?.(record, result.record);
-        setFlash(reply, {
-          kind: 'success',
-          message: spec.savedMessage?.(result.record, result as SuccessOf<O>) ?? 'Saved.',
-        });
-        return reply.redirect(spec.href(result.record), 303);
-      }),
+      withRecord(req, reply, (record) =>
+        submit(
+          req,
+          reply,
+          editPage(record),
+          (form, actor) => spec.update(record, form, actor),
+          (saved, result) => spec.savedMessage?.(saved, result) ?? 'Saved.',
+        ),
+      ),
   );
 
   const { status } = spec;
