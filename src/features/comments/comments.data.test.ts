@@ -12,6 +12,7 @@ import {
 } from '../../../test/helpers/civility.js';
 import { createStaff } from '../../../test/helpers/staff.js';
 import type { Db } from '../../infra/db/database.js';
+import type { Actor } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
 import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
 import { currentConsent, findPersonByEmail, listActivities } from '../people/people.service.js';
@@ -35,12 +36,7 @@ import {
   setCommentThreadOpen,
 } from './comments.service.js';
 import { commentsOf, newThread, uniqueEmail } from './comments.test-support.js';
-import {
-  type Moderator,
-  moderateComments,
-  reinstateCommenter,
-  sanctionCommenter,
-} from './moderation.service.js';
+import { moderateComments, reinstateCommenter, sanctionCommenter } from './moderation.service.js';
 import {
   CONFIRM_MAIL_CATEGORY,
   type CommentSubmission,
@@ -119,7 +115,7 @@ describe('comment threads are nested two levels, then flattened', () => {
 describeEachDatabase('comments: data layer', (ctx) => {
   let app: FastifyInstance;
   let services: Services;
-  let moderator: Moderator;
+  let moderator: NonNullable<Actor>;
   let ipCounter = 0;
   const ip = () => `192.0.2.${++ipCounter}`;
 
@@ -127,9 +123,15 @@ describeEachDatabase('comments: data layer', (ctx) => {
     app = await createTestApp(ctx.db);
     services = app.services;
     const staff = await createStaff(ctx.db, { role: 'moderator', name: 'Mo Derator' });
-    moderator = { id: staff.id, name: 'Mo Derator' };
+    moderator = { id: staff.id, role: 'moderator' };
   });
   after(() => app.close());
+
+  /** The services as they would run `ms` from now: a link older, a window passed. */
+  const later = (ms: number): Services => {
+    const at = new Date(Date.now() + ms);
+    return { ...services, clock: { now: () => at } };
+  };
 
   const submission = (threadId: number, fields: Partial<CommentSubmission> = {}) => ({
     threadId,
@@ -161,7 +163,7 @@ describeEachDatabase('comments: data layer', (ctx) => {
     const result = await confirmComment(services, await tokenFromOutbox(email));
     assert.equal(result.kind, 'confirmed');
     const commenter = await recognisedCommenter(
-      ctx.db,
+      services,
       result.kind === 'confirmed' ? result.commenterId : null,
     );
     assert.ok(commenter);
@@ -248,8 +250,8 @@ describeEachDatabase('comments: data layer', (ctx) => {
     const email = uniqueEmail();
     await submitComment(services, submission(thread.id, { email }));
     const token = await tokenFromOutbox(email);
-    const late = new Date(Date.now() + CONFIRM_LINK_MAX_AGE_MS + 60_000);
-    assert.equal((await confirmComment(services, token, late)).kind, 'expired');
+    const late = later(CONFIRM_LINK_MAX_AGE_MS + 60_000);
+    assert.equal((await confirmComment(late, token)).kind, 'expired');
     assert.equal((await confirmComment(services, token)).kind, 'confirmed');
     const person = await findPersonByEmail(ctx.db, email);
     assert.equal(await currentConsent(ctx.db, person!.id, 'email'), null);
@@ -353,9 +355,8 @@ describeEachDatabase('comments: data layer', (ctx) => {
       assert.equal(over.status, 429);
       assert.match(over.message, /at most 10 comments an hour/);
     }
-    const later = new Date(Date.now() + 61 * 60_000);
     assert.equal(
-      (await submitComment(services, submission(thread.id, { commenter }), later)).kind,
+      (await submitComment(later(61 * 60_000), submission(thread.id, { commenter }))).kind,
       'posted',
     );
 
@@ -384,8 +385,8 @@ describeEachDatabase('comments: data layer', (ctx) => {
     const author = await confirmed(thread.id);
     const stranger = await confirmed(thread.id);
     const [mine] = await commentsOf(ctx.db, thread.id);
-    const editAs = (commenter: typeof author | undefined, body: string, now = new Date()) =>
-      editComment(services, { threadId: thread.id, commentId: mine!.id, commenter, body }, now);
+    const editAs = (commenter: typeof author | undefined, body: string, at = services) =>
+      editComment(at, { threadId: thread.id, commentId: mine!.id, commenter, body });
     const edit = (body: string) => editAs(author, body);
     assert.equal((await editAs(stranger, 'Changed')).kind, 'forbidden');
     assert.equal((await editAs(undefined, 'Changed')).kind, 'forbidden');
@@ -401,8 +402,7 @@ describeEachDatabase('comments: data layer', (ctx) => {
       edit('What a stupid idea'),
     );
     assert.equal(held.kind === 'edited' && held.comment.status, 'held');
-    const late = new Date(Date.now() + EDIT_WINDOW_MS + 60_000);
-    const tooLate = await editAs(author, 'Again', late);
+    const tooLate = await editAs(author, 'Again', later(EDIT_WINDOW_MS + 60_000));
     assert.equal(tooLate.kind, 'forbidden');
   });
 
@@ -411,7 +411,7 @@ describeEachDatabase('comments: data layer', (ctx) => {
     await confirmed(thread.id);
     const [comment] = await commentsOf(ctx.db, thread.id);
     const report = (fields: Partial<{ reason: string; note: string; ip: string }>) =>
-      reportComment(ctx.db, {
+      reportComment(services, {
         threadId: thread.id,
         commentId: comment!.id,
         reason: 'spam',
@@ -433,7 +433,7 @@ describeEachDatabase('comments: data layer', (ctx) => {
       const [c] = await commentsOf(ctx.db, other.id);
       assert.equal(
         (
-          await reportComment(ctx.db, {
+          await reportComment(services, {
             threadId: other.id,
             commentId: c!.id,
             reason: 'other',
@@ -452,20 +452,30 @@ describeEachDatabase('comments: data layer', (ctx) => {
     const commenter = await confirmed(thread.id);
     await submitComment(services, submission(thread.id, { commenter, body: 'Second point.' }));
     const ids = (await commentsOf(ctx.db, thread.id)).map((c) => c.id);
-    assert.equal((await moderateComments(services, moderator, [], 'approve')).ok, false);
+    assert.equal(
+      (await moderateComments(services, { ids: [], action: 'approve' }, moderator)).ok,
+      false,
+    );
     const tooMany = Array.from({ length: BULK_MAX + 1 }, (_, i) => i + 1);
-    assert.equal((await moderateComments(services, moderator, tooMany, 'approve')).ok, false);
-    const approved = await moderateComments(services, moderator, ids, 'approve');
+    assert.equal(
+      (await moderateComments(services, { ids: tooMany, action: 'approve' }, moderator)).ok,
+      false,
+    );
+    const approved = await moderateComments(services, { ids, action: 'approve' }, moderator);
     assert.deepEqual(approved, { ok: true, changed: 2, skipped: 0 });
     assert.equal(await repo.countVisible(ctx.db.kysely, thread.id), 2);
-    await reportComment(ctx.db, {
+    await reportComment(services, {
       threadId: thread.id,
       commentId: ids[0]!,
       reason: 'abusive',
       note: '',
       ip: ip(),
     });
-    const rejected = await moderateComments(services, moderator, [ids[0]!], 'reject');
+    const rejected = await moderateComments(
+      services,
+      { ids: [ids[0]!], action: 'reject' },
+      moderator,
+    );
     assert.deepEqual(rejected, { ok: true, changed: 1, skipped: 0 });
     assert.ok((await repo.reportsFor(ctx.db.kysely, [ids[0]!]))[0]?.resolved_at);
     const log = await repo.listLog(ctx.db.kysely, 0, 10);
@@ -479,32 +489,50 @@ describeEachDatabase('comments: data layer', (ctx) => {
   it('suspends and bans with a notice email; banned commenters cannot post or confirm', async () => {
     const thread = await newThread(ctx.db);
     const commenter = await confirmed(thread.id);
-    const bad = await sanctionCommenter(services, moderator, commenter.id, {
-      kind: 'suspend',
-      until: '2001-01-01',
-      reason: '',
-    });
+    const bad = await sanctionCommenter(
+      services,
+      {
+        commenterId: commenter.id,
+        kind: 'suspend',
+        until: '2001-01-01',
+        reason: '',
+      },
+      moderator,
+    );
     assert.ok(!bad.ok && 'errors' in bad && bad.errors.until && bad.errors.reason);
     const until = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     assert.deepEqual(
-      await sanctionCommenter(services, moderator, commenter.id, {
-        kind: 'suspend',
-        until,
-        reason: 'Repeated insults',
-      }),
+      await sanctionCommenter(
+        services,
+        {
+          commenterId: commenter.id,
+          kind: 'suspend',
+          until,
+          reason: 'Repeated insults',
+        },
+        moderator,
+      ),
       { ok: true },
     );
     const fresh = await repo.findCommenter(ctx.db.kysely, commenter.id);
     const suspended = await submitComment(services, submission(thread.id, { commenter: fresh }));
     assert.equal(suspended.kind, 'refused');
     if (suspended.kind === 'refused') assert.match(suspended.message, /suspended until/);
-    assert.equal(await reinstateCommenter(services, moderator, commenter.id), true);
+    assert.equal(
+      await reinstateCommenter(services, { commenterId: commenter.id }, moderator),
+      true,
+    );
 
-    await sanctionCommenter(services, moderator, commenter.id, {
-      kind: 'ban',
-      reason: 'Threats against another commenter',
-      removeComments: true,
-    });
+    await sanctionCommenter(
+      services,
+      {
+        commenterId: commenter.id,
+        kind: 'ban',
+        reason: 'Threats against another commenter',
+        removeComments: true,
+      },
+      moderator,
+    );
     assert.equal(await repo.countVisible(ctx.db.kysely, thread.id), 0, 'their comments removed');
     const banned = await repo.findCommenter(ctx.db.kysely, commenter.id);
     const viaCookie = await submitComment(services, submission(thread.id, { commenter: banned }));
@@ -517,11 +545,16 @@ describeEachDatabase('comments: data layer', (ctx) => {
     const lateEmail = uniqueEmail('late');
     await submitComment(services, submission(thread.id, { email: lateEmail }));
     const lateCommenter = await repo.findCommenterByEmail(ctx.db.kysely, lateEmail);
-    await sanctionCommenter(services, moderator, lateCommenter!.id, {
-      kind: 'ban',
-      reason: 'Spam',
-      removeComments: false,
-    });
+    await sanctionCommenter(
+      services,
+      {
+        commenterId: lateCommenter!.id,
+        kind: 'ban',
+        reason: 'Spam',
+        removeComments: false,
+      },
+      moderator,
+    );
     const lateConfirm = await confirmComment(services, await tokenFromOutbox(lateEmail));
     assert.equal(lateConfirm.kind, 'refused', 'a ban also stops a comment still awaiting its link');
     const notices = await ctx.db.kysely
@@ -555,15 +588,12 @@ describeEachDatabase('comments: data layer', (ctx) => {
     );
     const person = await findPersonByEmail(ctx.db, email);
     assert.ok(person);
-    const exported = await exportPersonData(services, person.id, {
-      id: moderator.id,
-      role: 'moderator',
-    });
+    const exported = await exportPersonData(services, person.id, moderator);
     const mine = exported.other.comments as { comments: { text: string }[] }[];
     assert.equal(mine.length, 1);
     assert.equal(mine[0]?.comments.length, 2);
 
-    await erasePerson(services, person.id, { id: moderator.id, role: 'moderator' });
+    await erasePerson(services, person.id, moderator);
     const after = await commentsOf(ctx.db, thread.id);
     const text = JSON.stringify(after);
     assert.doesNotMatch(text, new RegExp(email.replace(/[.+]/g, '\\$&')));
@@ -571,7 +601,7 @@ describeEachDatabase('comments: data layer', (ctx) => {
     assert.equal(after.filter((c) => c.author_name === '[erased]').length, 2);
     const erased = await repo.findCommenter(ctx.db.kysely, commenter.id);
     assert.ok(erased?.erased_at);
-    assert.equal(await recognisedCommenter(ctx.db, commenter.id), undefined);
+    assert.equal(await recognisedCommenter(services, commenter.id), undefined);
   });
 
   it('renders the preview escaped and auto-linked, with no per-visitor content', async () => {

@@ -1,12 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { publicLayout } from '../../infra/html/layout.js';
-import { pageCountOf, pageFromQuery, pagination } from '../../infra/html/pagination.js';
+import { pageCountOf, pagination } from '../../infra/html/pagination.js';
+import { positiveId, typedRoutes } from '../../infra/http/input.js';
 import { sendHtml, sendNotice } from '../../infra/http/public-notice.js';
-import { formField } from '../../infra/http/form-fields.js';
 import { renderPublic, setFlash } from '../../infra/http/render.js';
-import { positiveIntParam } from '../../infra/http/route-params.js';
-import { parsePositiveId } from '../../infra/validation/ids.js';
 import type { Services } from '../../infra/services.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
@@ -17,10 +15,16 @@ import {
   setCommenterCookie,
 } from './commenter-cookie.js';
 import {
-  COMMENT_MAX_LENGTH,
-  DISPLAY_NAME_MAX_LENGTH,
-  REPORT_NOTE_MAX_LENGTH,
-} from './comments.limits.js';
+  commentFormBody,
+  commentParams,
+  editBody,
+  forgetBody,
+  reportBody,
+  threadIndexQuery,
+  threadPageQuery,
+  threadParams,
+  tokenParams,
+} from './comments.input.js';
 import * as repo from './comments.repository.js';
 import type { CommentRow, CommenterRow } from './comments.repository.js';
 import {
@@ -46,8 +50,6 @@ import {
   submitComment,
 } from './posting.service.js';
 import { loadThreadPage } from './thread-page.service.js';
-
-type Params = { threadId?: string; commentId?: string; token?: string };
 
 const NO_STORE = 'no-store';
 /** The list of discussions is the same for everyone: shared caches may keep it briefly. */
@@ -102,14 +104,15 @@ function anchorFor(threadPath: string, comment: CommentRow): string {
     : `${threadPath}#form`;
 }
 
-export async function commentsPublicRoutes(app: FastifyInstance, services: Services) {
+export async function commentsPublicRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
   const { db } = services;
   const secureCookies = services.config.baseUrl.startsWith('https://');
 
   /** The commenter the cookie names, or none (and the cookie goes if it no longer names one). */
   async function commenterOf(req: FastifyRequest, reply: FastifyReply) {
     const id = commenterIdFromCookie(req);
-    const commenter = await recognisedCommenter(db, id);
+    const commenter = await recognisedCommenter(services, id);
     if (id !== null && !commenter) clearCommenterCookie(reply);
     return commenter;
   }
@@ -126,7 +129,8 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
       status?: number;
     },
   ) {
-    const data = await loadThreadPage(db, opts.threadId, {
+    const data = await loadThreadPage(services, {
+      threadId: opts.threadId,
       page: opts.page ?? 1,
       commenter: opts.commenter,
       replyId: opts.replyId ?? null,
@@ -138,7 +142,7 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
         ...form.errors,
         parent: 'The comment you wanted to reply to is not available any more.',
       };
-    const now = new Date();
+    const now = services.clock.now();
     reply.header('cache-control', NO_STORE);
     return renderPublic(req, reply, {
       title: `Discussion: ${data.thread.title}`,
@@ -153,10 +157,8 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
     });
   }
 
-  app.get('/comments', async (req, reply) => {
-    const page = pageFromQuery(req.query);
-    if (page === null)
-      return sendNotice(reply, 400, 'Page not found', 'Pages of discussions are numbered 1, 2, 3…');
+  app.get('/comments', { schema: { querystring: threadIndexQuery } }, async (req, reply) => {
+    const { page } = req.query;
     const total = await repo.countThreads(db.kysely);
     const pageCount = pageCountOf(total, THREADS_PAGE_SIZE);
     if (page > pageCount)
@@ -180,103 +182,95 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
     return sharedPage(reply, 'Discussions', threadIndexPage(threads, pages), INDEX_MAX_AGE_S);
   });
 
-  app.get('/comments/:threadId', async (req, reply) => {
-    const threadId = positiveIntParam(req, 'threadId');
-    if (threadId === null) return threadNotFound(reply);
-    const query = req.query as Record<string, unknown>;
-    const rawPage = typeof query.page === 'string' ? query.page : undefined;
-    const page = rawPage === undefined ? 1 : parsePositiveId(rawPage);
-    if (page === null)
-      return sendNotice(reply, 400, 'Page not found', 'Pages of comments are numbered 1, 2, 3…');
-    const replyId = typeof query.reply === 'string' ? parsePositiveId(query.reply) : null;
-    return renderThread(req, reply, {
-      threadId,
-      page,
-      replyId,
-      commenter: await commenterOf(req, reply),
-    });
-  });
-
-  app.post('/comments/:threadId', async (req, reply) => {
-    const threadId = positiveIntParam(req, 'threadId');
-    if (threadId === null) return threadNotFound(reply);
-    const commenter = await commenterOf(req, reply);
-    const body = req.body;
-    const parentRaw = formField(body, 'parent', 20);
-    const parentId = parentRaw ? parsePositiveId(parentRaw) : null;
-    const values = {
-      body: formField(body, 'body', COMMENT_MAX_LENGTH * 2),
-      name: formField(body, 'name', DISPLAY_NAME_MAX_LENGTH * 4),
-      email: formField(body, 'email', 1000),
-      consent: formField(body, 'consent') === '1',
-    };
-    if (formField(body, HONEYPOT_FIELD)) {
-      // Bots fill every field; people never see this one. They get the usual answer, nothing more.
-      const row = await repo.findThread(db.kysely, threadId);
-      if (!row) return threadNotFound(reply);
-      return privatePage(req, reply, {
-        title: 'Check your email',
-        body: checkEmailPage(toThread(row), values.email),
-      });
-    }
-    const rerender = (status: number, form: FormState) =>
+  app.get(
+    '/comments/:threadId',
+    { schema: { params: threadParams, querystring: threadPageQuery } },
+    async (req, reply) =>
       renderThread(req, reply, {
-        threadId,
-        replyId: parentId,
-        commenter,
-        status,
-        form: { ...values, ...form },
-      });
-    if (parentRaw && parentId === null)
-      return rerender(422, {
-        errors: { parent: 'The comment you are replying to is not available any more.' },
-      });
+        threadId: req.params.threadId,
+        page: req.query.page,
+        replyId: req.query.reply ?? null,
+        commenter: await commenterOf(req, reply),
+      }),
+  );
 
-    const result = await submitComment(services, {
-      threadId,
-      parentId,
-      ...values,
-      ip: req.ip,
-      commenter,
-    });
-    switch (result.kind) {
-      case 'not-found':
-        return threadNotFound(reply);
-      case 'closed':
-        return sendNotice(
-          reply,
-          403,
-          'Comments are closed',
-          'This discussion no longer takes new comments.',
-          backTo(result.thread),
-        );
-      case 'invalid':
-        return rerender(422, { errors: result.errors });
-      case 'blocked':
-        return rerender(422, {
-          blocked: { text: cleanCommentText(values.body), assessment: result.assessment },
-        });
-      case 'refused':
-        return sendNotice(
-          reply,
-          result.status,
-          result.title,
-          result.message,
-          html`<p>
-            <a href="/moderation-policy">Moderation policy</a> ·
-            <a href="${result.thread.path}">Back to the discussion</a>
-          </p>`,
-        );
-      case 'check-email':
+  app.post(
+    '/comments/:threadId',
+    { schema: { params: threadParams, body: commentFormBody } },
+    async (req, reply) => {
+      const { threadId } = req.params;
+      const commenter = await commenterOf(req, reply);
+      const { parent: parentRaw, [HONEYPOT_FIELD]: honeypot, ...values } = req.body;
+      // A parent that is not an id names no comment: the form says so rather than posting at the top.
+      const parentId = parentRaw ? (positiveId.safeParse(parentRaw).data ?? null) : null;
+      if (honeypot) {
+        // Bots fill every field; people never see this one. They get the usual answer, nothing more.
+        const row = await repo.findThread(db.kysely, threadId);
+        if (!row) return threadNotFound(reply);
         return privatePage(req, reply, {
           title: 'Check your email',
-          body: checkEmailPage(result.thread, result.email),
+          body: checkEmailPage(toThread(row), values.email),
         });
-      case 'posted':
-        postedFlash(reply, result.comment, 'Thank you. ');
-        return reply.redirect(anchorFor(result.thread.path, result.comment), 303);
-    }
-  });
+      }
+      const rerender = (status: number, form: FormState) =>
+        renderThread(req, reply, {
+          threadId,
+          replyId: parentId,
+          commenter,
+          status,
+          form: { ...values, ...form },
+        });
+      if (parentRaw && parentId === null)
+        return rerender(422, {
+          errors: { parent: 'The comment you are replying to is not available any more.' },
+        });
+
+      const result = await submitComment(services, {
+        threadId,
+        parentId,
+        ...values,
+        ip: req.ip,
+        commenter,
+      });
+      switch (result.kind) {
+        case 'not-found':
+          return threadNotFound(reply);
+        case 'closed':
+          return sendNotice(
+            reply,
+            403,
+            'Comments are closed',
+            'This discussion no longer takes new comments.',
+            backTo(result.thread),
+          );
+        case 'invalid':
+          return rerender(422, { errors: result.errors });
+        case 'blocked':
+          return rerender(422, {
+            blocked: { text: cleanCommentText(values.body), assessment: result.assessment },
+          });
+        case 'refused':
+          return sendNotice(
+            reply,
+            result.status,
+            result.title,
+            result.message,
+            html`<p>
+              <a href="/moderation-policy">Moderation policy</a> ·
+              <a href="${result.thread.path}">Back to the discussion</a>
+            </p>`,
+          );
+        case 'check-email':
+          return privatePage(req, reply, {
+            title: 'Check your email',
+            body: checkEmailPage(result.thread, result.email),
+          });
+        case 'posted':
+          postedFlash(reply, result.comment, 'Thank you. ');
+          return reply.redirect(anchorFor(result.thread.path, result.comment), 303);
+      }
+    },
+  );
 
   const confirmLinkProblem = (
     reply: FastifyReply,
@@ -305,8 +299,9 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
 
   // Mail scanners fetch links with nobody clicking: the link shows a button, and only the POST
   // it sends confirms (and sets the commenter cookie, and records consent).
-  app.get('/comments/confirm/:token', async (req, reply) => {
-    const token = (req.params as Params).token ?? '';
+  const onConfirmLink = { schema: { params: tokenParams } };
+  app.get('/comments/confirm/:token', onConfirmLink, async (req, reply) => {
+    const { token } = req.params;
     const link = await checkConfirmLink(services, token);
     if (link.kind !== 'confirmable') return confirmLinkProblem(reply, link);
     return privatePage(req, reply, {
@@ -319,31 +314,32 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
     });
   });
 
-  app.post('/comments/confirm/:token', async (req, reply) => {
-    const result = await confirmComment(services, (req.params as Params).token ?? '');
+  app.post('/comments/confirm/:token', onConfirmLink, async (req, reply) => {
+    const result = await confirmComment(services, req.params.token);
     if (result.kind !== 'confirmed') return confirmLinkProblem(reply, result);
     setCommenterCookie(reply, result.commenterId, secureCookies);
     postedFlash(reply, result.comment, 'Thank you for confirming your email. ');
     return reply.redirect(anchorFor(result.thread.path, result.comment), 303);
   });
 
-  app.post('/comments/forget', async (req, reply) => {
+  app.post('/comments/forget', { schema: { body: forgetBody } }, async (req, reply) => {
     clearCommenterCookie(reply);
-    const threadId = parsePositiveId(formField(req.body, 'thread', 20));
+    const threadId = req.body.thread;
     setFlash(reply, {
       kind: 'info',
       message: 'This browser no longer posts as you. Give your name and email to comment.',
     });
-    return reply.redirect(threadId === null ? '/' : `/comments/${threadId}#form`, 303);
+    return reply.redirect(threadId === undefined ? '/' : `/comments/${threadId}#form`, 303);
   });
 
   // ---- editing -----------------------------------------------------------------------------------
 
-  async function editable(req: FastifyRequest, reply: FastifyReply) {
-    const threadId = positiveIntParam(req, 'threadId');
-    const commentId = positiveIntParam(req, 'commentId');
-    const threadRow = threadId === null ? undefined : await repo.findThread(db.kysely, threadId);
-    const comment = commentId === null ? undefined : await repo.findComment(db.kysely, commentId);
+  async function editable(
+    req: FastifyRequest & { params: { threadId: number; commentId: number } },
+    reply: FastifyReply,
+  ) {
+    const threadRow = await repo.findThread(db.kysely, req.params.threadId);
+    const comment = await repo.findComment(db.kysely, req.params.commentId);
     if (!threadRow || !comment || comment.thread_id !== threadRow.id) return undefined;
     return { thread: toThread(threadRow), comment, commenter: await commenterOf(req, reply) };
   }
@@ -351,10 +347,12 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
   const commentNotFound = (reply: FastifyReply) =>
     sendNotice(reply, 404, 'Comment not found', 'There is no such comment in this discussion.');
 
-  app.get('/comments/:threadId/c/:commentId/edit', async (req, reply) => {
+  const onComment = { schema: { params: commentParams } };
+
+  app.get('/comments/:threadId/c/:commentId/edit', onComment, async (req, reply) => {
     const found = await editable(req, reply);
     if (!found) return commentNotFound(reply);
-    if (!canEdit(found.comment, found.commenter?.id, new Date()))
+    if (!canEdit(found.comment, found.commenter?.id, services.clock.now()))
       return sendNotice(
         reply,
         403,
@@ -368,50 +366,50 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
     });
   });
 
-  app.post('/comments/:threadId/c/:commentId/edit', async (req, reply) => {
-    const threadId = positiveIntParam(req, 'threadId');
-    const commentId = positiveIntParam(req, 'commentId');
-    if (threadId === null || commentId === null) return commentNotFound(reply);
-    const result = await editComment(services, {
-      threadId,
-      commentId,
-      commenter: await commenterOf(req, reply),
-      body: formField(req.body, 'body', COMMENT_MAX_LENGTH * 2),
-    });
-    const again = (
-      thread: CommentThread,
-      comment: CommentRow,
-      extra: { error?: string; blocked?: CivilityAssessment },
-    ) =>
-      privatePage(req, reply, {
-        title: 'Edit your comment',
-        status: 422,
-        body: editPage({ thread, comment, csrf: reply.generateCsrf(), ...extra }),
+  app.post(
+    '/comments/:threadId/c/:commentId/edit',
+    { schema: { params: commentParams, body: editBody } },
+    async (req, reply) => {
+      const result = await editComment(services, {
+        ...req.params,
+        commenter: await commenterOf(req, reply),
+        body: req.body.body,
       });
-    switch (result.kind) {
-      case 'not-found':
-        return commentNotFound(reply);
-      case 'forbidden':
-        return sendNotice(
-          reply,
-          403,
-          'You cannot edit this comment',
-          result.message,
-          backTo(result.thread),
-        );
-      case 'invalid':
-        return again(result.thread, result.comment, { error: result.error });
-      case 'blocked':
-        return again(result.thread, result.comment, { blocked: result.assessment });
-      case 'edited':
-        postedFlash(reply, result.comment, '', 'updated');
-        return reply.redirect(anchorFor(result.thread.path, result.comment), 303);
-    }
-  });
+      const again = (
+        thread: CommentThread,
+        comment: CommentRow,
+        extra: { error?: string; blocked?: CivilityAssessment },
+      ) =>
+        privatePage(req, reply, {
+          title: 'Edit your comment',
+          status: 422,
+          body: editPage({ thread, comment, csrf: reply.generateCsrf(), ...extra }),
+        });
+      switch (result.kind) {
+        case 'not-found':
+          return commentNotFound(reply);
+        case 'forbidden':
+          return sendNotice(
+            reply,
+            403,
+            'You cannot edit this comment',
+            result.message,
+            backTo(result.thread),
+          );
+        case 'invalid':
+          return again(result.thread, result.comment, { error: result.error });
+        case 'blocked':
+          return again(result.thread, result.comment, { blocked: result.assessment });
+        case 'edited':
+          postedFlash(reply, result.comment, '', 'updated');
+          return reply.redirect(anchorFor(result.thread.path, result.comment), 303);
+      }
+    },
+  );
 
   // ---- reporting ---------------------------------------------------------------------------------
 
-  app.get('/comments/:threadId/c/:commentId/report', async (req, reply) => {
+  app.get('/comments/:threadId/c/:commentId/report', onComment, async (req, reply) => {
     const found = await editable(req, reply);
     if (!found || found.comment.status !== 'approved') return commentNotFound(reply);
     return privatePage(req, reply, {
@@ -424,39 +422,39 @@ export async function commentsPublicRoutes(app: FastifyInstance, services: Servi
     });
   });
 
-  app.post('/comments/:threadId/c/:commentId/report', async (req, reply) => {
-    const threadId = positiveIntParam(req, 'threadId');
-    const commentId = positiveIntParam(req, 'commentId');
-    if (threadId === null || commentId === null) return commentNotFound(reply);
-    const reason = formField(req.body, 'reason', 50);
-    const note = formField(req.body, 'note', REPORT_NOTE_MAX_LENGTH * 2);
-    const result = await reportComment(db, { threadId, commentId, reason, note, ip: req.ip });
-    switch (result.kind) {
-      case 'not-found':
-        return commentNotFound(reply);
-      case 'invalid':
-        return privatePage(req, reply, {
-          title: 'Report a comment',
-          status: 422,
-          body: reportPage({
-            thread: result.thread,
-            comment: result.comment,
-            csrf: reply.generateCsrf(),
-            reason,
-            note,
-            error: result.error,
-          }),
-        });
-      case 'rate-limited':
-        return sendNotice(reply, 429, 'Too many reports', result.message, backTo(result.thread));
-      case 'reported':
-        setFlash(reply, {
-          kind: 'success',
-          message: 'Thank you for your report. A moderator will look at the comment.',
-        });
-        return reply.redirect(`${result.thread.path}#comment-${result.comment.id}`, 303);
-    }
-  });
+  app.post(
+    '/comments/:threadId/c/:commentId/report',
+    { schema: { params: commentParams, body: reportBody } },
+    async (req, reply) => {
+      const { reason, note } = req.body;
+      const result = await reportComment(services, { ...req.params, reason, note, ip: req.ip });
+      switch (result.kind) {
+        case 'not-found':
+          return commentNotFound(reply);
+        case 'invalid':
+          return privatePage(req, reply, {
+            title: 'Report a comment',
+            status: 422,
+            body: reportPage({
+              thread: result.thread,
+              comment: result.comment,
+              csrf: reply.generateCsrf(),
+              reason,
+              note,
+              error: result.error,
+            }),
+          });
+        case 'rate-limited':
+          return sendNotice(reply, 429, 'Too many reports', result.message, backTo(result.thread));
+        case 'reported':
+          setFlash(reply, {
+            kind: 'success',
+            message: 'Thank you for your report. A moderator will look at the comment.',
+          });
+          return reply.redirect(`${result.thread.path}#comment-${result.comment.id}`, 303);
+      }
+    },
+  );
 
   app.get('/moderation-policy', async (_req, reply) => {
     const { thresholds } = (await campaignGuard(db)).config;

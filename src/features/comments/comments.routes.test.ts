@@ -268,6 +268,37 @@ describeEachDatabase('comments: public pages', (ctx) => {
     assert.equal((await client.post('/comments/999999', { body: 'Hi' })).statusCode, 404);
   });
 
+  it('answers a repeated form field with a 400 naming it, and an id no table can hold with 404', async () => {
+    const thread = await newThread(ctx.db);
+    const client = visitor(app);
+    await client.get(thread.path);
+    const twice = await client.post(thread.path, {
+      name: 'Pat',
+      email: uniqueEmail(),
+      body: ['First half', 'second half'],
+    });
+    assert.equal(twice.statusCode, 400);
+    assert.match(twice.body, /body: /);
+    assert.equal((await commentsOf(ctx.db, thread.id)).length, 0);
+    const pages = await client.get(`${thread.path}?page=1&page=2`);
+    assert.equal(pages.statusCode, 400);
+    assert.match(pages.body, /page: /);
+    // Beyond a 32-bit id: PostgreSQL refuses to compare it, which must not become a 500.
+    const huge = '2147483648';
+    assert.equal((await client.get(`/comments/${huge}`)).statusCode, 404);
+    assert.equal((await client.get(`${thread.path}/c/${huge}/edit`)).statusCode, 404);
+    assert.equal((await client.get(`${thread.path}/c/${huge}/report`)).statusCode, 404);
+    assert.equal((await client.get(`${thread.path}?reply=${huge}`)).statusCode, 200);
+    const reply = await client.post(thread.path, {
+      name: 'Pat',
+      email: uniqueEmail(),
+      body: 'Hi',
+      parent: huge,
+    });
+    assert.equal(reply.statusCode, 422);
+    assert.match(reply.body, /not available any more/);
+  });
+
   it('pretends to accept what bots send through the honeypot, storing nothing', async () => {
     const thread = await newThread(ctx.db);
     const client = visitor(app);

@@ -6,7 +6,8 @@ import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { HOLD_FOR_REVIEW, withCivilityThresholds } from '../../../test/helpers/civility.js';
 import { loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
-import { BULK_MAX } from './comments.limits.js';
+import { OffsetClock } from '../../infra/clock/clock.js';
+import { BULK_MAX, EDIT_WINDOW_MS } from './comments.limits.js';
 import * as repo from './comments.repository.js';
 import { commentsOf, confirmedCommenter, newThread, visitor } from './comments.test-support.js';
 
@@ -225,6 +226,61 @@ describeEachDatabase('comments: moderation', (ctx) => {
       (await viewer.get('/admin/moderation/log')).body,
       /Pre-moderation, comments closed/,
     );
+  });
+
+  it('answers a repeated form field with a 400 naming it, and an id no table can hold with 404', async () => {
+    const thread = await newThread(ctx.db);
+    await confirmedCommenter(app, thread);
+    const [comment] = await commentsOf(ctx.db, thread.id);
+    const path = `/admin/moderation/commenters/${comment!.commenter_id}`;
+    await moderator.get(path);
+    const twice = await moderator.post(`${path}/ban`, { reason: ['Spam', 'Abuse'] });
+    assert.equal(twice.statusCode, 400);
+    assert.match(twice.body, /reason: /);
+    assert.equal((await repo.findCommenter(ctx.db.kysely, comment!.commenter_id))?.banned_at, null);
+    const tabs = await moderator.get('/admin/moderation?tab=held&tab=pending');
+    assert.equal(tabs.statusCode, 400);
+    assert.match(tabs.body, /tab: /);
+    const huge = '2147483648';
+    assert.equal((await moderator.get(`/admin/moderation/commenters/${huge}`)).statusCode, 404);
+    await moderator.get('/admin/moderation');
+    const bulk = await moderator.post('/admin/moderation', { action: 'approve', ids: huge });
+    assert.equal(bulk.statusCode, 400);
+    assert.equal(
+      (await moderator.post(`${'/admin/moderation/commenters/'}${huge}/reinstate`)).statusCode,
+      404,
+    );
+    const organiser = await loginAs(app, 'organiser');
+    await organiser.get('/admin/moderation/threads');
+    const settings = await organiser.post(`/admin/moderation/threads/${huge}`, { mode: 'pre' });
+    assert.equal(settings.statusCode, 404);
+  });
+
+  it('reads the edit window and suspensions from the services’ clock, as the services do', async () => {
+    const clock = new OffsetClock();
+    const timed = await createTestApp(ctx.db, {}, { clock });
+    try {
+      const thread = await newThread(ctx.db);
+      const { client } = await confirmedCommenter(timed, thread, { body: 'Timed words' });
+      const [comment] = await commentsOf(ctx.db, thread.id);
+      const editLink = `href="${thread.path}/c/${comment!.id}/edit"`;
+      assert.ok((await client.get(thread.path)).body.includes(editLink));
+      clock.advance(EDIT_WINDOW_MS + 60_000);
+      assert.ok(!(await client.get(thread.path)).body.includes(editLink), 'the window has passed');
+
+      const mod = await loginAs(timed, 'moderator');
+      const path = `/admin/moderation/commenters/${comment!.commenter_id}`;
+      await mod.get(path);
+      const until = new Date(clock.now().getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
+      assert.equal((await mod.post(`${path}/suspend`, { until, reason: 'Spam' })).statusCode, 303);
+      const standing = /<dt>Standing<\/dt>\s*<dd>\s*(May comment|Suspended until)/;
+      assert.equal(standing.exec((await mod.get(path)).body)?.[1], 'Suspended until');
+      clock.advance(3 * 86_400_000);
+      assert.equal(standing.exec((await mod.get(path)).body)?.[1], 'May comment', 'it has ended');
+      assert.equal((await client.post(thread.path, { body: 'Back again' })).statusCode, 303);
+    } finally {
+      await timed.close();
+    }
   });
 
   it('shows the moderation entry in the admin navigation for viewers', async () => {

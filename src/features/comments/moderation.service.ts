@@ -5,8 +5,15 @@
  */
 import type { Transaction } from 'kysely';
 import type { Database } from '../../infra/db/schema.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+} from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
 import { parseDateInput } from '../../infra/validation/text-rules.js';
+import { staffNamesByIds } from '../staff/staff.service.js';
 import { BULK_MAX, SANCTION_REASON_MAX_LENGTH } from './comments.limits.js';
 import * as repo from './comments.repository.js';
 import { MODERATION_MODES, type ModerationMode } from './comments.tables.js';
@@ -16,18 +23,21 @@ export const SANCTION_MAIL_CATEGORY = 'comments.sanction';
 /** Longest suspension; beyond it a moderator bans instead. */
 export const SUSPENSION_MAX_DAYS = 366;
 
-export interface Moderator {
-  id: number;
-  name: string;
-}
+type InTransaction = ServiceContext & { trx: Transaction<Database> };
 
 export const MODERATION_ACTIONS = ['approve', 'reject'] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
+/** Who acted, as the log shows them: their name then, since the log outlives staff accounts. */
+async function moderatorOf(ctx: ServiceContext, actor: Actor) {
+  const id = actorId(actor);
+  const name = id === null ? undefined : (await staffNamesByIds(ctx, [id])).get(id);
+  return { id, name: name ?? (id === null ? 'Rally' : `Staff member ${id}`) };
+}
+
 async function log(
-  services: Services,
-  trx: Transaction<Database>,
-  actor: Moderator,
+  tx: InTransaction,
+  actor: { id: number | null; name: string },
   entry: {
     action: string;
     details: string;
@@ -37,7 +47,7 @@ async function log(
   },
   at: string,
 ) {
-  await repo.insertLog(trx, {
+  await repo.insertLog(tx.trx, {
     actor_user_id: actor.id,
     actor_name: actor.name,
     action: entry.action,
@@ -53,9 +63,9 @@ async function log(
       : entry.commenterId !== undefined
         ? { subjectType: 'commenter', subjectId: entry.commenterId }
         : { subjectType: 'comment_thread', subjectId: entry.threadId ?? '' };
-  await services.audit.record(
+  await tx.audit.record(
     { actorUserId: actor.id, action: `comments.${entry.action}`, ...subject },
-    trx,
+    tx.trx,
   );
 }
 
@@ -75,19 +85,19 @@ export type ModerateResult =
  * skipped.
  */
 export async function moderateComments(
-  services: Services,
-  actor: Moderator,
-  ids: number[],
-  action: ModerationAction,
-  now = new Date(),
+  ctx: ServiceContext,
+  { ids, action }: { ids: number[]; action: ModerationAction },
+  actor: Actor,
 ): Promise<ModerateResult> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return { ok: false, error: 'Tick at least one comment first.' };
   if (unique.length > BULK_MAX)
     return { ok: false, error: `At most ${BULK_MAX} comments can be changed at once.` };
-  const at = now.toISOString();
+  const at = ctx.clock.now().toISOString();
   const target = action === 'approve' ? 'approved' : 'rejected';
-  return services.db.kysely.transaction().execute(async (trx) => {
+  const moderator = await moderatorOf(ctx, actor);
+  return inTransaction(ctx, async (tx) => {
+    const { trx } = tx;
     const rows = await repo.findComments(trx, unique);
     const open = new Set(
       (await repo.reportsFor(trx, unique)).filter((r) => !r.resolved_at).map((r) => r.comment_id),
@@ -98,20 +108,19 @@ export async function moderateComments(
       await repo.updateComment(trx, c.id, {
         status: target,
         moderated_at: at,
-        moderated_by: actor.id,
+        moderated_by: moderator.id,
         updated_at: at,
         ...(target === 'approved' ? { published_at: c.published_at ?? at } : {}),
       });
-      await repo.resolveReports(trx, c.id, actor.id, at);
+      await repo.resolveReports(trx, c.id, moderator.id, at);
       const was = STATUS_WORDS[c.status] ?? c.status;
       const details =
         c.status === target
           ? `Reports resolved; the comment stays ${target}.`
           : `Was ${was}${open.has(c.id) ? ' and reported' : ''}; now ${target}.`;
       await log(
-        services,
-        trx,
-        actor,
+        tx,
+        moderator,
         { action, details, commentId: c.id, commenterId: c.commenter_id, threadId: c.thread_id },
         at,
       );
@@ -121,9 +130,10 @@ export async function moderateComments(
   });
 }
 
-export type SanctionInput =
+export type SanctionInput = { commenterId: number } & (
   | { kind: 'suspend'; until: string; reason: string }
-  | { kind: 'ban'; reason: string; removeComments: boolean };
+  | { kind: 'ban'; reason: string; removeComments: boolean }
+);
 
 export type SanctionResult = { ok: true } | { ok: false; errors: Record<string, string> };
 
@@ -150,15 +160,15 @@ function sanctionMail(
 
 /**
  * Suspends a commenter until a date (YYYY-MM-DD, from midnight UTC) or bans them, and tells them
- * why by email. A ban may also remove everything they have posted.
+ * why by email, linking the moderation policy (hence `config`: the site's address). A ban may
+ * also remove everything they have posted.
  */
 export async function sanctionCommenter(
-  services: Services,
-  actor: Moderator,
-  commenterId: number,
+  ctx: ServiceContext & Pick<Services, 'config'>,
   input: SanctionInput,
-  now = new Date(),
+  actor: Actor,
 ): Promise<SanctionResult | { ok: false; notFound: true }> {
+  const now = ctx.clock.now();
   const reason = input.reason.replace(/\s+/g, ' ').trim();
   const errors: Record<string, string> = {};
   if (!reason) errors.reason = 'Give the reason: it is sent to the commenter.';
@@ -176,8 +186,10 @@ export async function sanctionCommenter(
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   const at = now.toISOString();
-  return services.db.kysely.transaction().execute(async (trx) => {
-    const commenter = await repo.findCommenter(trx, commenterId);
+  const moderator = await moderatorOf(ctx, actor);
+  return inTransaction(ctx, async (tx) => {
+    const { trx } = tx;
+    const commenter = await repo.findCommenter(trx, input.commenterId);
     if (!commenter || commenter.erased_at) return { ok: false as const, notFound: true as const };
     const what =
       input.kind === 'ban'
@@ -198,10 +210,10 @@ export async function sanctionCommenter(
           status: 'rejected',
           confirm_token_hash: null,
           moderated_at: at,
-          moderated_by: actor.id,
+          moderated_by: moderator.id,
           updated_at: at,
         });
-        await repo.resolveReports(trx, c.id, actor.id, at);
+        await repo.resolveReports(trx, c.id, moderator.id, at);
         removed += 1;
       }
     }
@@ -209,11 +221,11 @@ export async function sanctionCommenter(
       input.kind === 'ban'
         ? `Banned${input.removeComments ? `, ${removed} comment${removed === 1 ? '' : 's'} removed` : ''}: ${reason}`
         : `Suspended until ${(until as string).slice(0, 10)}: ${reason}`;
-    await log(services, trx, actor, { action: input.kind, details, commenterId: commenter.id }, at);
-    await services.mailer.send(
+    await log(tx, moderator, { action: input.kind, details, commenterId: commenter.id }, at);
+    await tx.mailer.send(
       {
         to: commenter.email,
-        ...sanctionMail(services.config.baseUrl, commenter.display_name, what, reason),
+        ...sanctionMail(ctx.config.baseUrl, commenter.display_name, what, reason),
         category: SANCTION_MAIL_CATEGORY,
       },
       trx,
@@ -224,13 +236,15 @@ export async function sanctionCommenter(
 
 /** Lifts a suspension or ban (e.g. after an appeal). */
 export async function reinstateCommenter(
-  services: Services,
-  actor: Moderator,
-  commenterId: number,
-  now = new Date(),
+  ctx: ServiceContext,
+  { commenterId }: { commenterId: number },
+  actor: Actor,
 ): Promise<boolean> {
+  const now = ctx.clock.now();
   const at = now.toISOString();
-  return services.db.kysely.transaction().execute(async (trx) => {
+  const moderator = await moderatorOf(ctx, actor);
+  return inTransaction(ctx, async (tx) => {
+    const { trx } = tx;
     const commenter = await repo.findCommenter(trx, commenterId);
     if (!commenter || commenter.erased_at || !sanctionMessage(commenter, now)) return false;
     await repo.updateCommenter(trx, commenter.id, {
@@ -240,9 +254,8 @@ export async function reinstateCommenter(
       updated_at: at,
     });
     await log(
-      services,
-      trx,
-      actor,
+      tx,
+      moderator,
       { action: 'reinstate', details: 'May comment again.', commenterId: commenter.id },
       at,
     );
@@ -256,21 +269,21 @@ export function isModerationMode(value: string): value is ModerationMode {
 
 /** Post- or pre-moderation, open or closed: organisers decide per page. */
 export async function changeThreadSettings(
-  services: Services,
-  actor: Moderator,
-  threadId: number,
-  settings: { mode: ModerationMode; open: boolean },
-  now = new Date(),
+  ctx: ServiceContext,
+  { threadId, ...settings }: { threadId: number; mode: ModerationMode; open: boolean },
+  actor: Actor,
 ): Promise<boolean> {
-  const at = now.toISOString();
-  return services.db.kysely.transaction().execute(async (trx) => {
+  const at = ctx.clock.now().toISOString();
+  const moderator = await moderatorOf(ctx, actor);
+  return inTransaction(ctx, async (tx) => {
+    const { trx } = tx;
     const thread = await repo.findThread(trx, threadId);
     if (!thread) return false;
     const open = settings.open ? 1 : 0;
     if (thread.mode === settings.mode && thread.open === open) return true;
     await repo.updateThreadSettings(trx, threadId, { mode: settings.mode, open }, at);
     const details = `${settings.mode === 'pre' ? 'Pre-moderation' : 'Post-moderation'}, ${settings.open ? 'open' : 'comments closed'}.`;
-    await log(services, trx, actor, { action: 'thread-settings', details, threadId }, at);
+    await log(tx, moderator, { action: 'thread-settings', details, threadId }, at);
     return true;
   });
 }

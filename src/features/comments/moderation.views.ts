@@ -56,12 +56,12 @@ export function commenterPath(id: number): string {
   return `/admin/moderation/commenters/${id}`;
 }
 
-function sanctionBadge(c: {
-  banned_at: string | null;
-  suspended_until: string | null;
-}): SafeHtml | '' {
+function sanctionBadge(
+  c: { banned_at: string | null; suspended_until: string | null },
+  now: Date,
+): SafeHtml | '' {
   if (c.banned_at) return badge('banned', 'bad');
-  if (c.suspended_until && c.suspended_until > new Date().toISOString())
+  if (c.suspended_until && c.suspended_until > now.toISOString())
     return badge(`suspended until ${c.suspended_until.slice(0, 10)}`, 'warn');
   return '';
 }
@@ -101,7 +101,12 @@ function reportList(reports: ReportRow[]): SafeHtml | '' {
   </div>`;
 }
 
-function queueItem(item: QueueRow, reports: ReportRow[], canModerate: boolean): SafeHtml {
+function queueItem(
+  item: QueueRow,
+  reports: ReportRow[],
+  canModerate: boolean,
+  now: Date,
+): SafeHtml {
   const spans = parseJson<CivilitySpan[]>(item.guard_spans, []);
   const labels = parseJson<string[]>(item.guard_labels, []);
   return html`<li class="cm-item" id="item-${item.id}">
@@ -119,10 +124,13 @@ function queueItem(item: QueueRow, reports: ReportRow[], canModerate: boolean): 
       <p class="cm-item-meta">
         <strong>${item.author_name}</strong>
         <a href="${commenterPath(item.commenter_id)}">${item.commenter_email}</a>
-        ${sanctionBadge({
-          banned_at: item.commenter_banned_at,
-          suspended_until: item.commenter_suspended_until,
-        })}
+        ${sanctionBadge(
+          {
+            banned_at: item.commenter_banned_at,
+            suspended_until: item.commenter_suspended_until,
+          },
+          now,
+        )}
         on <a href="${commentThreadPath(item.thread_id)}">${item.thread_title}</a> ·
         ${timeTag(item.created_at)} ${statusBadge(item.status)}
         ${when(item.edited_at, () => badge('edited'))}
@@ -169,6 +177,8 @@ export function queuePage(opts: {
   pageCount: number;
   canModerate: boolean;
   csrf: string;
+  /** Whether a suspension still runs: the services' clock. */
+  now: Date;
 }): SafeHtml {
   const { tab } = opts;
   return html`${subnav()}
@@ -207,6 +217,7 @@ export function queuePage(opts: {
                   item,
                   opts.reports.filter((r) => r.comment_id === item.id),
                   opts.canModerate,
+                  opts.now,
                 ),
               )}
             </ol>
@@ -289,9 +300,11 @@ export function commenterPage(opts: {
   canModerate: boolean;
   csrf: string;
   form?: SanctionFormState;
+  /** Whether a suspension still runs: the services' clock. */
+  now: Date;
 }): SafeHtml {
   const c = opts.commenter;
-  const now = new Date().toISOString();
+  const now = opts.now.toISOString();
   const sanctioned = !!c.banned_at || (!!c.suspended_until && c.suspended_until > now);
   return html`${subnav()}
     <dl class="details">

@@ -2,10 +2,10 @@
  * Writing comments: the double opt-in of a new commenter, posting as a recognised one, editing
  * within the window, and reporting. Every text goes through the campaign's civility guard.
  */
+import type { Transaction } from 'kysely';
 import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
-import type { Kysely, Transaction } from 'kysely';
-import type { Db } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
+import { type ServiceContext, inTransaction, queries } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
@@ -68,11 +68,11 @@ export function sanctionMessage(c: CommenterRow, now: Date): string | undefined 
 
 /** The commenter a (signed) cookie names, if they may still be recognised. */
 export async function recognisedCommenter(
-  db: Db,
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
   commenterId: number | null,
 ): Promise<CommenterRow | undefined> {
   if (commenterId === null) return undefined;
-  const row = await repo.findCommenter(db.kysely, commenterId);
+  const row = await repo.findCommenter(queries(ctx), commenterId);
   return row && row.confirmed_at && !row.erased_at ? row : undefined;
 }
 
@@ -135,15 +135,15 @@ export type SubmitResult =
   | { kind: 'posted'; thread: CommentThread; comment: CommentRow };
 
 async function rateRefusal(
-  db: Db,
+  ctx: ServiceContext,
   commenterId: number | undefined,
   ip: string,
-  now: Date,
 ): Promise<Refusal | undefined> {
-  const since = new Date(now.getTime() - RATE_WINDOW_MS).toISOString();
+  const since = new Date(ctx.clock.now().getTime() - RATE_WINDOW_MS).toISOString();
+  const db = queries(ctx);
   if (
     commenterId !== undefined &&
-    (await repo.countCommentsByCommenterSince(db.kysely, commenterId, since)) >=
+    (await repo.countCommentsByCommenterSince(db, commenterId, since)) >=
       COMMENTS_PER_COMMENTER_PER_HOUR
   )
     return {
@@ -151,7 +151,7 @@ async function rateRefusal(
       title: 'Too many comments',
       message: `You can post at most ${COMMENTS_PER_COMMENTER_PER_HOUR} comments an hour. Please wait a while and try again.`,
     };
-  if ((await repo.countCommentsByIpSince(db.kysely, ip, since)) >= COMMENTS_PER_IP_PER_HOUR)
+  if ((await repo.countCommentsByIpSince(db, ip, since)) >= COMMENTS_PER_IP_PER_HOUR)
     return {
       status: 429,
       title: 'Too many comments',
@@ -161,14 +161,13 @@ async function rateRefusal(
 }
 
 async function recordCommentActivity(
-  db: Db,
-  trx: Transaction<Database>,
+  tx: ServiceContext & { trx: Transaction<Database> },
   personId: number,
   thread: CommentThread,
   commentId: number,
 ) {
   await recordActivity(
-    db,
+    tx.db,
     personId,
     {
       kind: 'comment',
@@ -176,22 +175,22 @@ async function recordCommentActivity(
       refType: 'comment',
       refId: commentId,
     },
-    { trx },
+    { trx: tx.trx },
   );
 }
 
 /**
  * A comment from the thread page. A recognised commenter's comment is stored straight away with
  * the status the guard and the thread's mode give it; anyone else's waits, unconfirmed, for the
- * link mailed to them. Text the guard blocks is never stored.
+ * link mailed to them (hence `config`: the link's address). Text the guard blocks is never stored.
  */
 export async function submitComment(
-  services: Services,
+  ctx: ServiceContext & Pick<Services, 'config'>,
   sub: CommentSubmission,
-  now = new Date(),
 ): Promise<SubmitResult> {
-  const { db } = services;
-  const row = await repo.findThread(db.kysely, sub.threadId);
+  const db = queries(ctx);
+  const now = ctx.clock.now();
+  const row = await repo.findThread(db, sub.threadId);
   if (!row) return { kind: 'not-found' };
   const thread = toThread(row);
   if (!thread.open) return { kind: 'closed', thread };
@@ -209,8 +208,7 @@ export async function submitComment(
     if ('error' in email) errors.email = email.error;
     else identity = { email: email.email, name };
   }
-  const parent =
-    sub.parentId === null ? undefined : await repo.findComment(db.kysely, sub.parentId);
+  const parent = sub.parentId === null ? undefined : await repo.findComment(db, sub.parentId);
   if (
     sub.parentId !== null &&
     (!parent || parent.thread_id !== thread.id || parent.status !== 'approved')
@@ -219,15 +217,14 @@ export async function submitComment(
   if (Object.keys(errors).length > 0 || (!sub.commenter && !identity))
     return { kind: 'invalid', thread, errors };
 
-  const known =
-    sub.commenter ?? (await repo.findCommenterByEmail(db.kysely, identity?.email ?? ''));
+  const known = sub.commenter ?? (await repo.findCommenterByEmail(db, identity?.email ?? ''));
   const sanction = known ? sanctionMessage(known, now) : undefined;
   if (sanction)
     return { kind: 'refused', thread, status: 403, title: 'You cannot comment', message: sanction };
-  const limited = await rateRefusal(db, known?.id, sub.ip, now);
+  const limited = await rateRefusal(ctx, known?.id, sub.ip);
   if (limited) return { kind: 'refused', thread, ...limited };
 
-  const assessment = (await campaignGuard(db)).assess(text);
+  const assessment = (await campaignGuard(ctx.db)).assess(text);
   if (assessment.decision === 'block') return { kind: 'blocked', thread, assessment };
 
   const at = now.toISOString();
@@ -254,8 +251,8 @@ export async function submitComment(
   if (sub.commenter) {
     const commenter = sub.commenter;
     const status = statusFor(base.guard_decision, thread.mode);
-    const comment = await db.kysely.transaction().execute(async (trx) => {
-      const inserted = await repo.insertComment(trx, {
+    const comment = await inTransaction(ctx, async (tx) => {
+      const inserted = await repo.insertComment(tx.trx, {
         ...base,
         commenter_id: commenter.id,
         author_name: commenter.display_name,
@@ -265,7 +262,7 @@ export async function submitComment(
         published_at: status === 'approved' ? at : null,
       });
       if (commenter.person_id !== null)
-        await recordCommentActivity(db, trx, commenter.person_id, thread, inserted.id);
+        await recordCommentActivity(tx, commenter.person_id, thread, inserted.id);
       return inserted;
     });
     return { kind: 'posted', thread, comment };
@@ -273,9 +270,9 @@ export async function submitComment(
 
   const who = identity as { email: string; name: string };
   const token = newLinkToken();
-  await db.kysely.transaction().execute(async (trx) => {
-    const commenter = await repo.ensureCommenter(trx, who.email, who.name, at);
-    await repo.insertComment(trx, {
+  await inTransaction(ctx, async (tx) => {
+    const commenter = await repo.ensureCommenter(tx.trx, who.email, who.name, at);
+    await repo.insertComment(tx.trx, {
       ...base,
       commenter_id: commenter.id,
       author_name: who.name,
@@ -284,14 +281,14 @@ export async function submitComment(
       consent_wording: sub.consent ? CONSENT_WORDING : null,
       published_at: null,
     });
-    const link = `${services.config.baseUrl}/comments/confirm/${token}`;
-    await services.mailer.send(
+    const link = `${ctx.config.baseUrl}/comments/confirm/${token}`;
+    await tx.mailer.send(
       {
         to: who.email,
         ...confirmationMail(thread, who.name, link),
         category: CONFIRM_MAIL_CATEGORY,
       },
-      trx,
+      tx.trx,
     );
   });
   return { kind: 'check-email', thread, email: who.email };
@@ -302,10 +299,11 @@ type Confirmable =
   | { kind: 'confirmable'; thread: CommentThread; comment: CommentRow; commenter: CommenterRow };
 
 async function findConfirmable(
-  db: Kysely<Database>,
+  ctx: Pick<ServiceContext, 'db' | 'trx' | 'clock'>,
   token: string,
-  now: Date,
 ): Promise<Confirmable> {
+  const db = queries(ctx);
+  const now = ctx.clock.now();
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return { kind: 'invalid' };
   const comment = await repo.findCommentByTokenHash(db, hashLinkToken(token));
   if (!comment || comment.status !== 'unconfirmed') return { kind: 'invalid' };
@@ -324,12 +322,8 @@ async function findConfirmable(
  * What the mailed link would do, changing nothing: mail scanners open links with nobody
  * clicking, so the link's page only shows the button that confirms.
  */
-export async function checkConfirmLink(
-  services: Services,
-  token: string,
-  now = new Date(),
-): Promise<Confirmable> {
-  return findConfirmable(services.db.kysely, token, now);
+export async function checkConfirmLink(ctx: ServiceContext, token: string): Promise<Confirmable> {
+  return findConfirmable(ctx, token);
 }
 
 export type ConfirmResult =
@@ -343,20 +337,16 @@ export type ConfirmResult =
  * the comment on their timeline (and their consent, if they ticked the box), and sends the
  * comment on to moderation. The token works once.
  */
-export async function confirmComment(
-  services: Services,
-  token: string,
-  now = new Date(),
-): Promise<ConfirmResult> {
-  const { db } = services;
-  return db.kysely.transaction().execute(async (trx): Promise<ConfirmResult> => {
-    const link = await findConfirmable(trx, token, now);
+export async function confirmComment(ctx: ServiceContext, token: string): Promise<ConfirmResult> {
+  return inTransaction(ctx, async (tx): Promise<ConfirmResult> => {
+    const { trx } = tx;
+    const link = await findConfirmable(tx, token);
     if (link.kind !== 'confirmable') return link;
     const { comment, commenter, thread } = link;
 
-    const at = now.toISOString();
+    const at = tx.clock.now().toISOString();
     const source = `comments:${thread.key}`;
-    const personId = (await upsertPerson(db, { email: commenter.email, source }, { trx })).id;
+    const personId = (await upsertPerson(tx.db, { email: commenter.email, source }, { trx })).id;
     const status = statusFor(comment.guard_decision, thread.mode);
     // Shown from now: the time it appears, and the edit window starts when the author can see it.
     const patch = {
@@ -375,11 +365,11 @@ export async function confirmComment(
       person_id: personId,
       updated_at: at,
     });
-    await recordCommentActivity(db, trx, personId, thread, comment.id);
+    await recordCommentActivity(tx, personId, thread, comment.id);
     // Double opt-in: the tick becomes consent only now that the address's owner has confirmed.
     if (comment.consent_wording)
       await recordConsent(
-        db,
+        tx.db,
         personId,
         {
           channel: 'email',
@@ -413,13 +403,13 @@ export type EditResult =
 
 /** The author's own edit, within EDIT_WINDOW_MS; the new text is assessed like a new comment. */
 export async function editComment(
-  services: Services,
+  ctx: ServiceContext,
   edit: { threadId: number; commentId: number; commenter: CommenterRow | undefined; body: string },
-  now = new Date(),
 ): Promise<EditResult> {
-  const { db } = services;
-  const comment = await repo.findComment(db.kysely, edit.commentId);
-  const threadRow = await repo.findThread(db.kysely, edit.threadId);
+  const db = queries(ctx);
+  const now = ctx.clock.now();
+  const comment = await repo.findComment(db, edit.commentId);
+  const threadRow = await repo.findThread(db, edit.threadId);
   if (!comment || !threadRow || comment.thread_id !== threadRow.id) return { kind: 'not-found' };
   const thread = toThread(threadRow);
   const forbidden = (message: string) => ({ kind: 'forbidden' as const, thread, message });
@@ -435,7 +425,7 @@ export async function editComment(
   const text = cleanCommentText(edit.body);
   const error = commentTextError(text);
   if (error) return { kind: 'invalid', thread, comment: { ...comment, body: text }, error };
-  const assessment = (await campaignGuard(db)).assess(text);
+  const assessment = (await campaignGuard(ctx.db)).assess(text);
   if (assessment.decision === 'block')
     return { kind: 'blocked', thread, comment: { ...comment, body: text }, assessment };
   const at = now.toISOString();
@@ -449,7 +439,7 @@ export async function editComment(
     updated_at: at,
     published_at: status === 'approved' ? (comment.published_at ?? at) : null,
   };
-  if (!(await repo.updateComment(db.kysely, comment.id, patch, ['approved', 'pending', 'held'])))
+  if (!(await repo.updateComment(db, comment.id, patch, ['approved', 'pending', 'held'])))
     return forbidden('A moderator has just removed this comment.');
   return { kind: 'edited', thread, comment: { ...comment, ...patch } };
 }
@@ -466,12 +456,13 @@ export function isReportReason(value: string): value is ReportReason {
 
 /** Anyone may report a visible comment; the same address reporting it again adds nothing. */
 export async function reportComment(
-  db: Db,
+  ctx: Pick<ServiceContext, 'db' | 'trx' | 'clock'>,
   report: { threadId: number; commentId: number; reason: string; note: string; ip: string },
-  now = new Date(),
 ): Promise<ReportResult> {
-  const comment = await repo.findComment(db.kysely, report.commentId);
-  const threadRow = await repo.findThread(db.kysely, report.threadId);
+  const db = queries(ctx);
+  const now = ctx.clock.now();
+  const comment = await repo.findComment(db, report.commentId);
+  const threadRow = await repo.findThread(db, report.threadId);
   if (!comment || !threadRow || comment.thread_id !== threadRow.id || comment.status !== 'approved')
     return { kind: 'not-found' };
   const thread = toThread(threadRow);
@@ -491,15 +482,15 @@ export async function reportComment(
       error: `The note can be at most ${REPORT_NOTE_MAX_LENGTH.toLocaleString('en-GB')} characters.`,
     };
   const since = new Date(now.getTime() - RATE_WINDOW_MS).toISOString();
-  if ((await repo.countReportsByIpSince(db.kysely, report.ip, since)) >= REPORTS_PER_IP_PER_HOUR)
+  if ((await repo.countReportsByIpSince(db, report.ip, since)) >= REPORTS_PER_IP_PER_HOUR)
     return {
       kind: 'rate-limited',
       thread,
       message: `At most ${REPORTS_PER_IP_PER_HOUR} reports an hour can come from one network. Please try again later.`,
     };
-  if (!(await repo.hasOpenReportFrom(db.kysely, comment.id, report.ip)))
+  if (!(await repo.hasOpenReportFrom(db, comment.id, report.ip)))
     await repo.insertReport(
-      db.kysely,
+      db,
       { commentId: comment.id, reason: report.reason, note: note || null, ip: report.ip },
       now.toISOString(),
     );

@@ -1,4 +1,4 @@
-import type { Db } from '../../infra/db/database.js';
+import { type ServiceContext, queries } from '../../infra/service-context.js';
 import { type CommentThread, toThread } from './comment-thread.js';
 import { COMMENTS_PAGE_SIZE } from './comments.limits.js';
 import * as repo from './comments.repository.js';
@@ -72,33 +72,35 @@ export function buildTree(roots: CommentRow[], replies: CommentRow[]): CommentNo
 }
 
 export async function loadThreadPage(
-  db: Db,
-  threadId: number,
-  opts: { page: number; commenter: CommenterRow | undefined; replyId: number | null },
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  opts: {
+    threadId: number;
+    page: number;
+    commenter: CommenterRow | undefined;
+    replyId: number | null;
+  },
 ): Promise<ThreadPageData | undefined> {
-  const row = await repo.findThread(db.kysely, threadId);
+  const db = queries(ctx);
+  const row = await repo.findThread(db, opts.threadId);
   if (!row) return undefined;
   const thread = toThread(row);
   const [visibleCount, rootCount] = await Promise.all([
-    repo.countVisible(db.kysely, thread.id),
-    repo.countShownRoots(db.kysely, thread.id),
+    repo.countVisible(db, thread.id),
+    repo.countShownRoots(db, thread.id),
   ]);
   const pageCount = Math.max(1, Math.ceil(rootCount / COMMENTS_PAGE_SIZE));
   const roots = await repo.listShownRoots(
-    db.kysely,
+    db,
     thread.id,
     (opts.page - 1) * COMMENTS_PAGE_SIZE,
     COMMENTS_PAGE_SIZE,
   );
   const replies = await repo.listReplies(
-    db.kysely,
+    db,
     roots.map((r) => r.id),
   );
-  const awaiting = opts.commenter
-    ? await repo.awaitingOf(db.kysely, thread.id, opts.commenter.id)
-    : [];
-  const candidate =
-    opts.replyId === null ? undefined : await repo.findComment(db.kysely, opts.replyId);
+  const awaiting = opts.commenter ? await repo.awaitingOf(db, thread.id, opts.commenter.id) : [];
+  const candidate = opts.replyId === null ? undefined : await repo.findComment(db, opts.replyId);
   const replyTo =
     candidate && candidate.thread_id === thread.id && candidate.status === 'approved'
       ? candidate
