@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { publicLayout } from '../../infra/html/layout.js';
-import { formField } from '../../infra/http/form-fields.js';
+import { formText, typedRoutes } from '../../infra/http/input.js';
 import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
 import { originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
@@ -57,14 +58,29 @@ function wantsJson(req: FastifyRequest): boolean {
 
 const OPEN_DATA = { config: { securityHeaders: 'open-data' as const } };
 
+/** The storm's address; its pages answer "not found" themselves for a slug we do not have. */
+const slugParams = z.object({ slug: z.string() });
+const confirmParams = z.object({ slug: z.string(), token: z.string() });
+/** What the "I posted" form sends (cut to size below, before anything reads it). */
+const postedBody = z.object({
+  ft: formText,
+  variant: formText,
+  platform: formText,
+  text: formText,
+  email: formText,
+  consent: formText,
+  browser: formText,
+});
+
 export async function stormsPublicRoutes(
-  app: FastifyInstance,
+  base: FastifyInstance,
   services: Services,
   rt: StormsRuntime,
 ) {
+  const app = typedRoutes(base);
   const { db, config } = services;
   const allowedOrigin = new URL(config.baseUrl).origin;
-  const slugOf = (req: FastifyRequest) => (req.params as { slug: string }).slug;
+  const bySlug = { schema: { params: slugParams } };
   const notFound = (reply: FastifyReply) =>
     sendNotice(
       reply,
@@ -127,35 +143,38 @@ export async function stormsPublicRoutes(
     );
   });
 
-  app.get('/storms/:slug', async (req, reply) => {
-    const slug = slugOf(req);
-    const snapshot = await rt.cache.snapshot(slug);
-    if (!snapshot) return notFound(reply);
-    const asked = (req.query as { variant?: unknown }).variant;
-    const count = snapshot.variants.length;
-    let variant: number;
-    if (asked === undefined) variant = 1 + Math.floor(Math.random() * count);
-    else if (typeof asked === 'string' && /^\d{1,2}$/.test(asked) && +asked >= 1 && +asked <= count)
-      variant = Number(asked);
-    else
-      return sendNotice(
-        reply,
-        404,
-        'Suggestion not found',
-        `This storm has ${count} suggested ${count === 1 ? 'post' : 'posts'}.`,
-        html`<p><a href="${stormPath(snapshot.storm)}">Back to the storm</a></p>`,
-      );
-    const key = String(variant);
-    let text = rt.cache.page(slug, key);
-    if (!text) {
-      text = await renderStorm(snapshot, variant, services.clock.now().getTime());
-      rt.cache.storePage(slug, key, text);
-    }
-    return sendHtml(reply, 200, text, `public, max-age=${PAGE_MAX_AGE_S}`);
-  });
+  app.get(
+    '/storms/:slug',
+    { schema: { params: slugParams, querystring: z.object({ variant: z.string().optional() }) } },
+    async (req, reply) => {
+      const { slug } = req.params;
+      const snapshot = await rt.cache.snapshot(slug);
+      if (!snapshot) return notFound(reply);
+      const asked = req.query.variant;
+      const count = snapshot.variants.length;
+      let variant: number;
+      if (asked === undefined) variant = 1 + Math.floor(Math.random() * count);
+      else if (/^\d{1,2}$/.test(asked) && +asked >= 1 && +asked <= count) variant = Number(asked);
+      else
+        return sendNotice(
+          reply,
+          404,
+          'Suggestion not found',
+          `This storm has ${count} suggested ${count === 1 ? 'post' : 'posts'}.`,
+          html`<p><a href="${stormPath(snapshot.storm)}">Back to the storm</a></p>`,
+        );
+      const key = String(variant);
+      let text = rt.cache.page(slug, key);
+      if (!text) {
+        text = await renderStorm(snapshot, variant, services.clock.now().getTime());
+        rt.cache.storePage(slug, key, text);
+      }
+      return sendHtml(reply, 200, text, `public, max-age=${PAGE_MAX_AGE_S}`);
+    },
+  );
 
-  app.get('/storms/:slug/count.json', OPEN_DATA, async (req, reply) => {
-    const snapshot = await rt.cache.snapshot(slugOf(req));
+  app.get('/storms/:slug/count.json', { ...OPEN_DATA, ...bySlug }, async (req, reply) => {
+    const snapshot = await rt.cache.snapshot(req.params.slug);
     if (!snapshot) return sendJsonNotFound(reply, 'No such storm.');
     const count = await rt.counts.get(snapshot.storm.id);
     return reply
@@ -168,82 +187,95 @@ export async function stormsPublicRoutes(
    * Mastodon has no central share address: the page's form names the person's server, and this
    * checks the server name and the words, then sends them on.
    */
-  app.get('/storms/:slug/mastodon', async (req, reply) => {
-    const snapshot = await rt.cache.snapshot(slugOf(req));
-    if (!snapshot) return notFound(reply);
-    const { storm } = snapshot;
-    const query = req.query as Record<string, unknown>;
-    const back = html`<p><a href="${stormPath(storm)}">Back to the storm</a></p>`;
-    const instance = normaliseInstance(typeof query.instance === 'string' ? query.instance : '');
-    if (!instance)
-      return sendNotice(
-        reply,
-        400,
-        'Mastodon server not recognised',
-        'Give the address of your Mastodon server, like mastodon.social.',
-        back,
-      );
-    const raw = typeof query.text === 'string' ? query.text.replace(/\r\n/g, '\n').trim() : '';
-    const variantIndex = typeof query.variant === 'string' ? Number(query.variant) : Number.NaN;
-    const words = raw || snapshot.variants[variantIndex - 1] || snapshot.variants[0] || '';
-    if (words.length > VARIANT_MAX_LENGTH)
-      return sendNotice(
-        reply,
-        422,
-        'Post too long',
-        `Your words are ${words.length} characters: at most ${VARIANT_MAX_LENGTH}.`,
-        back,
-      );
-    if (!snapshot.variants.includes(words)) {
-      const assessment = await assessText(db, words);
-      if (assessment.decision !== 'allow')
+  app.get(
+    '/storms/:slug/mastodon',
+    {
+      schema: {
+        params: slugParams,
+        querystring: z.object({ instance: formText, text: formText, variant: formText }),
+      },
+    },
+    async (req, reply) => {
+      const snapshot = await rt.cache.snapshot(req.params.slug);
+      if (!snapshot) return notFound(reply);
+      const { storm } = snapshot;
+      const { query } = req;
+      const back = html`<p><a href="${stormPath(storm)}">Back to the storm</a></p>`;
+      const instance = normaliseInstance(query.instance);
+      if (!instance)
+        return sendNotice(
+          reply,
+          400,
+          'Mastodon server not recognised',
+          'Give the address of your Mastodon server, like mastodon.social.',
+          back,
+        );
+      const raw = query.text.replace(/\r\n/g, '\n').trim();
+      const variantIndex = query.variant ? Number(query.variant) : Number.NaN;
+      const words = raw || snapshot.variants[variantIndex - 1] || snapshot.variants[0] || '';
+      if (words.length > VARIANT_MAX_LENGTH)
         return sendNotice(
           reply,
           422,
-          'Please reword your post',
-          'Your words did not pass our civility check. Reword the highlighted part and try again.',
-          html`${civilityRefusal(words, assessment.spans)}${back}`,
+          'Post too long',
+          `Your words are ${words.length} characters: at most ${VARIANT_MAX_LENGTH}.`,
+          back,
         );
-    }
-    const post = composePost(words, snapshot.parts, 'mastodon');
-    const length = postLength(post, 'mastodon');
-    if (length > PLATFORM_LIMITS.mastodon)
-      return sendNotice(
+      if (!snapshot.variants.includes(words)) {
+        const assessment = await assessText(db, words);
+        if (assessment.decision !== 'allow')
+          return sendNotice(
+            reply,
+            422,
+            'Please reword your post',
+            'Your words did not pass our civility check. Reword the highlighted part and try again.',
+            html`${civilityRefusal(words, assessment.spans)}${back}`,
+          );
+      }
+      const post = composePost(words, snapshot.parts, 'mastodon');
+      const length = postLength(post, 'mastodon');
+      if (length > PLATFORM_LIMITS.mastodon)
+        return sendNotice(
+          reply,
+          422,
+          'Post too long',
+          `With the handles, hashtag and link your post is ${length} characters; Mastodon takes ${PLATFORM_LIMITS.mastodon}.`,
+          back,
+        );
+      const shareUrl = mastodonShareUrl(instance, post);
+      // Only our own page's form goes straight on; a link from elsewhere shows where it leads.
+      if (req.headers['sec-fetch-site'] === 'same-origin')
+        return reply.header('cache-control', 'no-store').redirect(shareUrl, 303);
+      return sendHtml(
         reply,
-        422,
-        'Post too long',
-        `With the handles, hashtag and link your post is ${length} characters; Mastodon takes ${PLATFORM_LIMITS.mastodon}.`,
-        back,
+        200,
+        publicLayout({
+          title: 'Continue to Mastodon',
+          body: mastodonInterstitial(instance, shareUrl),
+        }).value,
       );
-    const shareUrl = mastodonShareUrl(instance, post);
-    // Only our own page's form goes straight on; a link from elsewhere shows where it leads.
-    if (req.headers['sec-fetch-site'] === 'same-origin')
-      return reply.header('cache-control', 'no-store').redirect(shareUrl, 303);
-    return sendHtml(
-      reply,
-      200,
-      publicLayout({
-        title: 'Continue to Mastodon',
-        body: mastodonInterstitial(instance, shareUrl),
-      }).value,
-    );
-  });
+    },
+  );
 
   /** Live civility feedback while someone edits their words (the page's script calls it). */
   app.post(
     '/storms/:slug/check',
-    { config: { csrf: false }, bodyLimit: POSTED_BODY_LIMIT },
+    {
+      config: { csrf: false },
+      bodyLimit: POSTED_BODY_LIMIT,
+      schema: { params: slugParams, body: z.object({ text: formText }) },
+    },
     async (req, reply) => {
       if (!originAllowed(req, allowedOrigin))
         return reply.code(403).send({ error: 'This request came from another site.' });
-      const snapshot = await rt.cache.snapshot(slugOf(req));
+      const snapshot = await rt.cache.snapshot(req.params.slug);
       if (!snapshot) return reply.code(404).send({ error: 'No such storm.' });
       if (!(await rt.checkLimit.hit(req, `storm-check|${req.ip}`)))
         return reply
           .code(429)
           .header('retry-after', '600')
           .send({ error: 'Too many checks from your network. Please wait a few minutes.' });
-      const text = formField(req.body, 'text').replace(/\r\n/g, '\n').trim();
+      const text = req.body.text.replace(/\r\n/g, '\n').trim();
       if (text.length > VARIANT_MAX_LENGTH)
         return reply.code(422).send({
           error: `Your words are ${text.length} characters: at most ${VARIANT_MAX_LENGTH}.`,
@@ -266,7 +298,11 @@ export async function stormsPublicRoutes(
 
   app.post(
     '/storms/:slug/posted',
-    { config: { csrf: false }, bodyLimit: POSTED_BODY_LIMIT },
+    {
+      config: { csrf: false },
+      bodyLimit: POSTED_BODY_LIMIT,
+      schema: { params: slugParams, body: postedBody },
+    },
     async (req, reply) => {
       if (!originAllowed(req, allowedOrigin))
         return answer(
@@ -276,7 +312,7 @@ export async function stormsPublicRoutes(
           'Form expired',
           'This form was sent from another site. Open the storm page and try again.',
         );
-      const snapshot = await rt.cache.snapshot(slugOf(req));
+      const snapshot = await rt.cache.snapshot(req.params.slug);
       if (!snapshot) return answer(req, reply, 404, 'Storm not found', 'There is no such storm.');
       const { storm } = snapshot;
       const back = html`<p><a href="${stormPath(storm)}">Back to the storm</a></p>`;
@@ -293,7 +329,7 @@ export async function stormsPublicRoutes(
           back,
         );
       const body = req.body;
-      const token = checkFormToken(rt.secret, storm.id, formField(body, 'ft'), now);
+      const token = checkFormToken(rt.secret, storm.id, body.ft, now);
       if (!token.ok)
         return answer(
           req,
@@ -314,18 +350,18 @@ export async function stormsPublicRoutes(
           'Too many posts have been counted from your network in the last few minutes. Please try again later.',
           back,
         );
-      const variant = formField(body, 'variant', 10);
+      const variant = body.variant.slice(0, 10);
       const outcome = await recordPost(
         services,
         storm,
         {
           variant,
-          platform: formField(body, 'platform', 20),
-          text: formField(body, 'text', VARIANT_MAX_LENGTH * 2 + 1),
-          email: formField(body, 'email', 1000),
-          consent: formField(body, 'consent') === '1',
+          platform: body.platform.slice(0, 20),
+          text: body.text.slice(0, VARIANT_MAX_LENGTH * 2 + 1),
+          email: body.email.slice(0, 1000),
+          consent: body.consent === '1',
           participantKey: participantKey(rt.secret, storm.id, {
-            browserId: formField(body, 'browser', 100),
+            browserId: body.browser.slice(0, 100),
             ip: req.ip,
             userAgent: req.headers['user-agent'] ?? '',
           }),
@@ -371,9 +407,9 @@ export async function stormsPublicRoutes(
       200,
       publicLayout({ title: 'Thank you', body: confirmedPage(storm, outcome) }).value,
     );
+  const byLink = { schema: { params: confirmParams } };
   /** The storm and post a mailed link names, or null when we did not issue it. */
-  const linkTarget = async (req: FastifyRequest) => {
-    const { slug, token } = req.params as { slug: string; token: string };
+  const linkTarget = async ({ slug, token }: { slug: string; token: string }) => {
     const postId = checkConfirmToken(rt.secret, token);
     const storm = postId === null ? undefined : await repo.findStormBySlug(db.kysely, slug);
     return storm && postId !== null ? { storm, postId, token } : null;
@@ -381,8 +417,8 @@ export async function stormsPublicRoutes(
 
   // Mail scanners fetch links with nobody clicking: the link (in mails already sent, too) shows
   // a button, and only the POST it sends adds the person and records their consent.
-  app.get('/storms/:slug/confirm/:token', async (req, reply) => {
-    const target = await linkTarget(req);
+  app.get('/storms/:slug/confirm/:token', byLink, async (req, reply) => {
+    const target = await linkTarget(req.params);
     if (!target) return linkNotRecognised(reply);
     const { storm, postId, token } = target;
     const status = await confirmLinkStatus(services, storm, postId);
@@ -402,8 +438,8 @@ export async function stormsPublicRoutes(
     );
   });
 
-  app.post('/storms/:slug/confirm/:token', async (req, reply) => {
-    const target = await linkTarget(req);
+  app.post('/storms/:slug/confirm/:token', byLink, async (req, reply) => {
+    const target = await linkTarget(req.params);
     if (!target) return linkNotRecognised(reply);
     const outcome = await confirmPost(services, target.storm, target.postId);
     if (outcome === 'invalid') return linkNotRecognised(reply);

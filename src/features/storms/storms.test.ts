@@ -553,6 +553,30 @@ describeEachDatabase('storms over HTTP', (ctx) => {
     }
   });
 
+  it('answers a repeated field with a 400 naming it and a malformed id with 404, never a 500', async () => {
+    const { id, slug } = await createThroughForm();
+    await organiser.get(`/admin/storms/${id}/edit`);
+    const edit = await organiser.post(`/admin/storms/${id}`, { ...liveForm(), title: ['a', 'b'] });
+    assert.equal(edit.statusCode, 400, edit.body.slice(0, 300));
+    assert.match(edit.body, /title/);
+    for (const url of [
+      '/admin/storms/abc',
+      '/admin/storms/2147483648/edit',
+      '/admin/storms/0/report',
+    ])
+      assert.equal((await organiser.get(url)).statusCode, 404, url);
+    const variants = await app.inject(`/storms/${slug}?variant=1&variant=2`);
+    assert.equal(variants.statusCode, 400);
+    assert.match(variants.body, /variant/);
+    const posted = await visitor().post(`/storms/${slug}/posted`, {
+      ft: await readerToken(id),
+      variant: '1',
+      platform: ['x', 'bluesky'],
+    });
+    assert.equal(posted.statusCode, 400);
+    assert.match(posted.body, /platform/);
+  });
+
   it('lets viewers read, organisers edit, and sends anonymous visitors to log in', async () => {
     const { id } = await createThroughForm();
     const viewer = await loginAs(app, 'viewer');
