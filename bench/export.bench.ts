@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { StaffRepository } from '../src/features/staff/staff.repository.js';
 import { changeStatus, createPetition } from '../src/features/petitions/petitions.service.js';
-import { AuditLog } from '../src/infra/audit/audit-log.js';
+import { testConfig } from '../src/config.js';
+import { createServices } from '../src/infra/services.js';
 import { hashPassword } from '../src/infra/auth/passwords.js';
 import { openDatabase } from '../src/infra/db/database.js';
 import { MIGRATIONS } from '../src/features/index.js';
@@ -29,7 +30,7 @@ async function seed(): Promise<number> {
   const db = openDatabase(databaseUrl);
   try {
     await migrateToLatest(db, MIGRATIONS);
-    const ctx = { db, audit: new AuditLog(db) };
+    const ctx = createServices({ config: testConfig(), db });
     const created = await createPetition(
       ctx,
       {
@@ -50,8 +51,8 @@ async function seed(): Promise<number> {
       null,
     );
     if (!created.ok) throw new Error(JSON.stringify(created.errors));
-    await changeStatus(ctx, created.petition, 'publish', null);
-    const id = created.petition.id;
+    await changeStatus(ctx, { petition: created.record, action: 'publish' }, null);
+    const id = created.record.id;
     await new StaffRepository(db).insert({
       email: EMAIL,
       name: 'Bench organiser',

@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLog } from '../src/infra/audit/audit-log.js';
+import { testConfig } from '../src/config.js';
+import { createServices } from '../src/infra/services.js';
 import { type Db, openDatabase } from '../src/infra/db/database.js';
 import { MIGRATIONS } from '../src/features/index.js';
 import { migrateToLatest } from '../src/infra/db/migrator.js';
@@ -43,7 +44,7 @@ const slug = `bench-${runId}`;
 async function preparePetition(db: Db): Promise<number> {
   await migrateToLatest(db, MIGRATIONS);
   const created = await createPetition(
-    { db, audit: new AuditLog(db) },
+    createServices({ config: testConfig(), db }),
     {
       kind: 'petition',
       title: 'Benchmark petition',
@@ -62,8 +63,12 @@ async function preparePetition(db: Db): Promise<number> {
     null,
   );
   if (!created.ok) throw new Error(JSON.stringify(created.errors));
-  await changeStatus({ db, audit: new AuditLog(db) }, created.petition, 'publish', null);
-  return created.petition.id;
+  await changeStatus(
+    createServices({ config: testConfig(), db }),
+    { petition: created.record, action: 'publish' },
+    null,
+  );
+  return created.record.id;
 }
 
 interface SignLoad {
@@ -284,7 +289,7 @@ try {
     result.lost = acked.length - stored;
     result.killed_confirmed = confirmedTokens.length;
     result.confirm_lost = confirmedTokens.length - (await countConfirmed(db, confirmedTokens));
-    const rec = await reconcile(db);
+    const rec = await reconcile(createServices({ config: testConfig(), db }));
     result.count_mismatch = rec.mismatches.reduce(
       (sum, m) => sum + Math.abs(m.cached - m.actual),
       0,
