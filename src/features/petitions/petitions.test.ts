@@ -796,9 +796,17 @@ describeEachDatabase('petitions', (ctx) => {
     assert.match(mail.text_body, new RegExp(`/p/${p.slug}`));
   });
 
-  it('refuses an action named after an inherited property with a 400 and a message', async () => {
+  it('refuses an unknown action, or one named after an inherited property, with a 400 and a message', async () => {
     const p = await fresh({}, false);
-    for (const action of ['toString', '__proto__', 'constructor', 'valueOf', 'hasOwnProperty']) {
+    for (const action of [
+      'archive',
+      '',
+      'toString',
+      '__proto__',
+      'constructor',
+      'valueOf',
+      'hasOwnProperty',
+    ]) {
       await organiser.get(`/admin/petitions/${p.id}`);
       const res = await organiser.post(`/admin/petitions/${p.id}/status`, { action });
       assert.equal(res.statusCode, 400, `${action}: ${res.body.slice(0, 300)}`);
@@ -838,6 +846,12 @@ describeEachDatabase('petitions', (ctx) => {
       action: 'publish',
     });
     assert.equal(status.statusCode, 404);
+    const upload = await organiser.postMultipart(
+      '/admin/petitions/2147483648/eligibility',
+      {},
+      { file: { filename: 'list.csv', content: 'a@example.org\n' } },
+    );
+    assert.equal(upload.statusCode, 404);
   });
 
   it('answers a repeated sign or confirm field with a 400 that names it, and stores nothing', async () => {
