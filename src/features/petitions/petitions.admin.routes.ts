@@ -258,54 +258,15 @@ export async function petitionsAdminRoutes(
     { config: { role: 'organiser' }, schema: { params: idParams } },
     (req, reply) =>
       withPetition(req, reply, async (petition) => {
-        const header = [
-          'name',
-          'email',
-          'postcode',
-          'constituency',
-          'status',
-          'verified',
-          'email_consent',
-          'signed_at',
-          'confirmed_at',
-        ];
-        if (petition.custom_question) header.push('answer');
-        async function* lines() {
-          for await (const chunk of repo.signaturesForExport(
-            db.kysely,
-            petition.id,
-            rt.exportChunkRows,
-          ))
-            for (const r of chunk) {
-              // Emails and answers may be used only by those who agreed to hear more.
-              const consented = r.consent_email === 1;
-              const line = [
-                r.name,
-                consented ? r.email : '',
-                r.postcode,
-                r.constituency_name ?? '',
-                r.status,
-                r.verified === null ? '' : r.verified ? 'yes' : 'no',
-                consented ? 'yes' : 'no',
-                r.created_at,
-                r.confirmed_at ?? '',
-              ];
-              if (petition.custom_question) line.push(r.answer ?? '');
-              yield line;
-            }
-        }
-        const byStatus = await repo.countsByStatus(db.kysely, petition.id);
-        await services.audit.record({
-          actorUserId: requireStaff(req).id,
-          action: 'petitions.export',
-          subjectType: 'petition',
-          subjectId: petition.id,
-          details: { rows: byStatus.pending + byStatus.confirmed + byStatus.invalidated },
-        });
+        const { header, rows } = await service.exportSignatures(
+          services,
+          { petition, chunkRows: rt.exportChunkRows },
+          requireStaff(req),
+        );
         return streamCsv(reply, {
           filename: `${petition.slug}-signatures.csv`,
           header,
-          rows: lines(),
+          rows,
         });
       }),
   );

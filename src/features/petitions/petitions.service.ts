@@ -258,6 +258,59 @@ export async function targetsOf(db: Db, petition: PetitionRow): Promise<Target[]
   return getTargets(db, petition.target_list_id, targetIdsOf(petition));
 }
 
+/**
+ * The signatures as CSV lines, read a chunk at a time as they stream; the export is audited
+ * before the first line goes out.
+ */
+export async function exportSignatures(
+  ctx: ServiceContext,
+  { petition, chunkRows }: { petition: PetitionRow; chunkRows: number },
+  actor: Actor,
+): Promise<{ header: string[]; rows: AsyncIterable<string[]> }> {
+  const header = [
+    'name',
+    'email',
+    'postcode',
+    'constituency',
+    'status',
+    'verified',
+    'email_consent',
+    'signed_at',
+    'confirmed_at',
+  ];
+  if (petition.custom_question) header.push('answer');
+  async function* rows() {
+    // Read as the download streams, after this returns: never inside a caller's transaction.
+    for await (const chunk of repo.signaturesForExport(ctx.db.kysely, petition.id, chunkRows))
+      for (const r of chunk) {
+        // Emails and answers may be used only by those who agreed to hear more.
+        const consented = r.consent_email === 1;
+        const line = [
+          r.name,
+          consented ? r.email : '',
+          r.postcode,
+          r.constituency_name ?? '',
+          r.status,
+          r.verified === null ? '' : r.verified ? 'yes' : 'no',
+          consented ? 'yes' : 'no',
+          r.created_at,
+          r.confirmed_at ?? '',
+        ];
+        if (petition.custom_question) line.push(r.answer ?? '');
+        yield line;
+      }
+  }
+  const byStatus = await repo.countsByStatus(queries(ctx), petition.id);
+  await ctx.audit.record({
+    actorUserId: actorId(actor),
+    action: 'petitions.export',
+    subjectType: 'petition',
+    subjectId: petition.id,
+    details: { rows: byStatus.pending + byStatus.confirmed + byStatus.invalidated },
+  });
+  return { header, rows: rows() };
+}
+
 /** Mails the petition's targets that have an address (through the outbox); returns how many. */
 export async function emailTargets(
   ctx: ServiceContext,
