@@ -103,6 +103,30 @@ export async function petitionsAdminRoutes(
       }),
     });
 
+  /** The petition's page, as its reader's role may act on it. */
+  const renderDetail = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    petition: PetitionRow,
+    opts: { status?: number; eligibilityError?: string } = {},
+  ) => {
+    const role = requireStaff(req).role;
+    return renderAdmin(req, reply, {
+      title: petition.title,
+      status: opts.status ?? 200,
+      body: views.detailPage({
+        petition,
+        counts: await repo.countsByStatus(db.kysely, petition.id),
+        eligibilityEntries: await repo.countEligibility(db.kysely, petition.id),
+        targets: await service.targetsOf(db, petition),
+        canEdit: roleAtLeast(role, 'organiser'),
+        canModerate: roleAtLeast(role, 'moderator'),
+        csrf: reply.generateCsrf(),
+        ...(opts.eligibilityError ? { eligibilityError: opts.eligibilityError } : {}),
+      }),
+    });
+  };
+
   app.get('/admin/petitions', { config: { role: 'viewer' } }, (req, reply) =>
     renderList(req, reply),
   );
@@ -116,22 +140,7 @@ export async function petitionsAdminRoutes(
   app.get(
     '/admin/petitions/:id',
     { config: { role: 'viewer' }, schema: { params: idParams } },
-    (req, reply) =>
-      withPetition(req, reply, async (petition) => {
-        const role = requireStaff(req).role;
-        return renderAdmin(req, reply, {
-          title: petition.title,
-          body: views.detailPage({
-            petition,
-            counts: await repo.countsByStatus(db.kysely, petition.id),
-            eligibilityEntries: await repo.countEligibility(db.kysely, petition.id),
-            targets: await service.targetsOf(db, petition),
-            canEdit: roleAtLeast(role, 'organiser'),
-            canModerate: roleAtLeast(role, 'moderator'),
-            csrf: reply.generateCsrf(),
-          }),
-        });
-      }),
+    (req, reply) => withPetition(req, reply, (petition) => renderDetail(req, reply, petition)),
   );
 
   /** The list arrives pasted (urlencoded) or as a file with an optional pasted part (multipart). */
@@ -182,22 +191,11 @@ export async function petitionsAdminRoutes(
                   { petition, text: upload.list },
                   requireStaff(req),
                 );
-          if (!result.ok) {
-            return renderAdmin(req, reply, {
-              title: petition.title,
+          if (!result.ok)
+            return renderDetail(req, reply, petition, {
               status: 422,
-              body: views.detailPage({
-                petition,
-                counts: await repo.countsByStatus(db.kysely, petition.id),
-                eligibilityEntries: await repo.countEligibility(db.kysely, petition.id),
-                targets: await service.targetsOf(db, petition),
-                canEdit: true,
-                canModerate: true,
-                csrf: reply.generateCsrf(),
-                eligibilityError: result.error,
-              }),
+              eligibilityError: result.error,
             });
-          }
           setFlash(reply, {
             kind: 'success',
             message: `Stored ${plural(result.stored, 'entry', 'entries')}${result.rejected ? `; ${plural(result.rejected, 'line was', 'lines were')} not valid and skipped` : ''}. New signatures are checked against them.`,
