@@ -1,10 +1,11 @@
+import { testConfig } from '../src/config.js';
+import { createServices } from '../src/infra/services.js';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { changeStatus, createPetition } from '../src/features/petitions/petitions.service.js';
-import { AuditLog } from '../src/infra/audit/audit-log.js';
 import type { Db } from '../src/infra/db/database.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -177,7 +178,7 @@ export async function createPublishedPetition(
   db: Db,
   fields: { title: string; slug: string; goal: number; customQuestion?: string },
 ): Promise<number> {
-  const ctx = { db, audit: new AuditLog(db) };
+  const ctx = createServices({ config: testConfig(), db });
   const created = await createPetition(
     ctx,
     {
@@ -198,6 +199,6 @@ export async function createPublishedPetition(
     null,
   );
   if (!created.ok) throw new Error(JSON.stringify(created.errors));
-  await changeStatus(ctx, created.petition, 'publish', null);
-  return created.petition.id;
+  await changeStatus(ctx, { petition: created.record, action: 'publish' }, null);
+  return created.record.id;
 }

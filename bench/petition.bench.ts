@@ -2,6 +2,8 @@
 // (sign_per_s, p99_ms, errors), durability across SIGKILL (lost, count_mismatch), and reads of
 // count.json and the public page. Server and load generator run in separate processes.
 // Last line: one JSON object.
+import { testConfig } from '../src/config.js';
+import { createServices } from '../src/infra/services.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -259,7 +261,7 @@ try {
     result.lost = acked.length - stored;
     result.killed_confirmed = confirmedTokens.length;
     result.confirm_lost = confirmedTokens.length - (await countConfirmed(db, confirmedTokens));
-    const rec = await reconcile(db);
+    const rec = await reconcile(createServices({ config: testConfig(), db }));
     result.count_mismatch = rec.mismatches.reduce(
       (sum, m) => sum + Math.abs(m.cached - m.actual),
       0,

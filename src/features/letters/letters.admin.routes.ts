@@ -4,7 +4,7 @@ import { roleAtLeast } from '../../infra/auth/roles.js';
 import { registerAdminResource } from '../../infra/http/admin-resource.js';
 import { idParams, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
-import { renderAdminNotFound } from '../../infra/http/route-params.js';
+import { renderAdminNotFound } from '../../infra/http/admin-not-found.js';
 import type { Services } from '../../infra/services.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import { listTargetLists } from '../targets/targets.service.js';

@@ -5,7 +5,7 @@ import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/auth/roles.js';
 import { formText, idParams, pageQuery, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
-import { renderAdminNotFound } from '../../infra/http/route-params.js';
+import { renderAdminNotFound } from '../../infra/http/admin-not-found.js';
 import { readUpload } from '../../infra/http/file-upload.js';
 import type { Services } from '../../infra/services.js';
 import { getPerson, type Person } from '../people/people.service.js';

@@ -2,21 +2,21 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { streamCsv } from '../../infra/csv/stream-csv.js';
-import { html } from '../../infra/html/html.js';
 import { roleAtLeast } from '../../infra/auth/roles.js';
-import { pageCountOf, pageFromQuery, pagination } from '../../infra/html/pagination.js';
+import { html } from '../../infra/html/html.js';
+import { pageCountOf, pagination } from '../../infra/html/pagination.js';
+import { registerAdminResource } from '../../infra/http/admin-resource.js';
+import { answerInputErrorWith, idParams, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
-import { renderAdminNotFound, withRecordById } from '../../infra/http/route-params.js';
 import type { Services } from '../../infra/services.js';
 import { listTargetLists, listTargets } from '../targets/targets.service.js';
 import * as repo from './petitions.repository.js';
 import type { PetitionRow } from './petitions.repository.js';
-import type { PetitionForm } from './petitions.rules.js';
 import * as service from './petitions.service.js';
 import { STATUS_ACTIONS, isStatusAction } from './petitions.service.js';
 import * as views from './petitions.admin.views.js';
 import type { PetitionsRuntime } from './petitions.runtime.js';
-import { formField, formFieldList } from '../../infra/http/form-fields.js';
+import { invalidateBody, petitionFormBody, strictPageQuery } from './petitions.input.js';
 import { readUpload } from '../../infra/http/file-upload.js';
 import { eligibilityEntriesFromFile } from './eligibility-file.js';
 import { ELIGIBILITY_MAX_BYTES } from './petitions.rules.js';
@@ -32,72 +32,61 @@ export const DELIVERY_NAMES_PAGE_SIZE = 500;
 /** The eligibility list is pasted into a form, so this route takes a larger body. */
 const ELIGIBILITY_BODY_LIMIT = 9 * 1024 * 1024;
 
-function formFromBody(body: unknown): PetitionForm {
-  return {
-    kind: formField(body, 'kind'),
-    title: formField(body, 'title'),
-    slug: formField(body, 'slug'),
-    body: formField(body, 'body'),
-    goal: formField(body, 'goal'),
-    deadline: formField(body, 'deadline'),
-    customQuestion: formField(body, 'customQuestion'),
-    eligibility: formField(body, 'eligibility'),
-    eligibilityLabel: formField(body, 'eligibilityLabel'),
-    thankYou: formField(body, 'thankYou'),
-    shareText: formField(body, 'shareText'),
-    targetListId: formField(body, 'targetListId'),
-    targetIds: formFieldList(body, 'targetIds'),
-  };
-}
-
 export async function petitionsAdminRoutes(
-  app: FastifyInstance,
+  base: FastifyInstance,
   services: Services,
   rt: PetitionsRuntime,
 ) {
+  const app = typedRoutes(base);
   const { db } = services;
-  const ctx: service.PetitionsContext = { db, audit: services.audit };
 
-  const withPetition = withRecordById({
+  const { withRecord: withPetition } = registerAdminResource(app, {
+    base: '/admin/petitions',
+    noun: 'petition',
+    listLabel: 'All petitions',
+    newTitle: 'New petition or open letter',
     load: (id) => repo.findPetition(db.kysely, id),
-    notFound: (req, reply) =>
-      renderAdminNotFound(req, reply, 'There is no such petition.', {
-        href: '/admin/petitions',
-        label: 'All petitions',
-      }),
-  });
-
-  const renderForm = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    opts: {
-      title: string;
-      action: string;
-      form: PetitionForm;
-      errors?: Record<string, string>;
-      status?: number;
-      submitLabel: string;
+    href: views.adminBase,
+    title: (petition) => petition.title,
+    body: petitionFormBody,
+    toForm: (body) => body,
+    emptyForm: () => views.emptyForm(),
+    formOf: views.formOf,
+    create: (form, actor) => service.createPetition(services, form, actor),
+    update: (petition, form, actor) => service.updatePetition(services, { petition, form }, actor),
+    renderForm: async (req, reply, page) => {
+      const listId = Number(page.form.targetListId);
+      const pickable =
+        Number.isInteger(listId) && listId > 0
+          ? (await listTargets(db, listId, { pageSize: TARGET_PICKER_MAX })).targets
+          : [];
+      return renderAdmin(req, reply, {
+        title: page.title,
+        status: page.status,
+        body: views.petitionForm({
+          action: page.action,
+          form: page.form,
+          errors: page.failure?.errors ?? {},
+          csrf: reply.generateCsrf(),
+          lists: await listTargetLists(db),
+          listTargets: pickable,
+          submitLabel: page.submitLabel,
+        }),
+      });
     },
-  ) => {
-    const listId = Number(opts.form.targetListId);
-    const pickable =
-      Number.isInteger(listId) && listId > 0
-        ? (await listTargets(db, listId, { pageSize: TARGET_PICKER_MAX })).targets
-        : [];
-    return renderAdmin(req, reply, {
-      title: opts.title,
-      status: opts.status ?? 200,
-      body: views.petitionForm({
-        action: opts.action,
-        form: opts.form,
-        errors: opts.errors ?? {},
-        csrf: reply.generateCsrf(),
-        lists: await listTargetLists(db),
-        listTargets: pickable,
-        submitLabel: opts.submitLabel,
-      }),
-    });
-  };
+    createdMessage: (petition) =>
+      `Created the draft "${petition.title}". Publish it when it is ready.`,
+    changed: (before, after) => {
+      if (before) rt.cache.forget(before.slug);
+      rt.cache.forget(after.slug);
+    },
+    status: {
+      actions: STATUS_ACTIONS,
+      isAction: isStatusAction,
+      change: (petition, action, actor) =>
+        service.changeStatus(services, { petition, action }, actor),
+    },
+  });
 
   const renderList = async (
     req: FastifyRequest,
@@ -114,112 +103,44 @@ export async function petitionsAdminRoutes(
       }),
     });
 
+  /** The petition's page, as its reader's role may act on it. */
+  const renderDetail = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    petition: PetitionRow,
+    opts: { status?: number; eligibilityError?: string } = {},
+  ) => {
+    const role = requireStaff(req).role;
+    return renderAdmin(req, reply, {
+      title: petition.title,
+      status: opts.status ?? 200,
+      body: views.detailPage({
+        petition,
+        counts: await repo.countsByStatus(db.kysely, petition.id),
+        eligibilityEntries: await repo.countEligibility(db.kysely, petition.id),
+        targets: await service.targetsOf(db, petition),
+        canEdit: roleAtLeast(role, 'organiser'),
+        canModerate: roleAtLeast(role, 'moderator'),
+        csrf: reply.generateCsrf(),
+        ...(opts.eligibilityError ? { eligibilityError: opts.eligibilityError } : {}),
+      }),
+    });
+  };
+
   app.get('/admin/petitions', { config: { role: 'viewer' } }, (req, reply) =>
     renderList(req, reply),
   );
 
   app.post('/admin/petitions/reconcile', { config: { role: 'organiser' } }, async (req, reply) => {
-    const result = await service.reconcile(db, { fix: true });
+    const result = await service.reconcile(services, { fix: true });
     for (const m of result.mismatches) rt.counts.invalidate(m.id);
     return renderList(req, reply, result);
   });
 
-  app.get('/admin/petitions/new', { config: { role: 'organiser' } }, (req, reply) =>
-    renderForm(req, reply, {
-      title: 'New petition or open letter',
-      action: '/admin/petitions',
-      form: views.emptyForm(),
-      submitLabel: 'Create draft',
-    }),
-  );
-
-  app.post('/admin/petitions', { config: { role: 'organiser' } }, async (req, reply) => {
-    const form = formFromBody(req.body);
-    const result = await service.createPetition(ctx, form, requireStaff(req).id);
-    if (!result.ok)
-      return renderForm(req, reply, {
-        title: 'New petition or open letter',
-        action: '/admin/petitions',
-        form,
-        errors: result.errors,
-        status: 422,
-        submitLabel: 'Create draft',
-      });
-    setFlash(reply, {
-      kind: 'success',
-      message: `Created the draft "${result.petition.title}". Publish it when it is ready.`,
-    });
-    return reply.redirect(views.adminBase(result.petition), 303);
-  });
-
-  app.get('/admin/petitions/:id', { config: { role: 'viewer' } }, (req, reply) =>
-    withPetition(req, reply, async (petition) => {
-      const role = requireStaff(req).role;
-      return renderAdmin(req, reply, {
-        title: petition.title,
-        body: views.detailPage({
-          petition,
-          counts: await repo.countsByStatus(db.kysely, petition.id),
-          eligibilityEntries: await repo.countEligibility(db.kysely, petition.id),
-          targets: await service.targetsOf(db, petition),
-          canEdit: roleAtLeast(role, 'organiser'),
-          canModerate: roleAtLeast(role, 'moderator'),
-          csrf: reply.generateCsrf(),
-        }),
-      });
-    }),
-  );
-
-  app.get('/admin/petitions/:id/edit', { config: { role: 'organiser' } }, (req, reply) =>
-    withPetition(req, reply, (petition) =>
-      renderForm(req, reply, {
-        title: `Edit: ${petition.title}`,
-        action: views.adminBase(petition),
-        form: views.formOf(petition),
-        submitLabel: 'Save',
-      }),
-    ),
-  );
-
-  app.post('/admin/petitions/:id', { config: { role: 'organiser' } }, (req, reply) =>
-    withPetition(req, reply, async (petition) => {
-      const form = formFromBody(req.body);
-      const result = await service.updatePetition(ctx, petition, form, requireStaff(req).id);
-      if (!result.ok)
-        return renderForm(req, reply, {
-          title: `Edit: ${petition.title}`,
-          action: views.adminBase(petition),
-          form,
-          errors: result.errors,
-          status: 422,
-          submitLabel: 'Save',
-        });
-      rt.cache.forget(petition.slug);
-      setFlash(reply, { kind: 'success', message: 'Saved.' });
-      return reply.redirect(views.adminBase(petition), 303);
-    }),
-  );
-
-  app.post('/admin/petitions/:id/status', { config: { role: 'organiser' } }, (req, reply) =>
-    withPetition(req, reply, async (petition) => {
-      const action = formField(req.body, 'action');
-      if (!isStatusAction(action))
-        return renderAdmin(req, reply, {
-          title: 'Unknown action',
-          status: 400,
-          body: html`<p>Unknown action: choose one of the buttons on the petition's page.</p>
-            <p><a href="${views.adminBase(petition)}">Back to the petition</a></p>`,
-        });
-      const result = await service.changeStatus(ctx, petition, action, requireStaff(req).id);
-      rt.cache.forget(petition.slug);
-      setFlash(
-        reply,
-        result.ok
-          ? { kind: 'success', message: `${STATUS_ACTIONS[action].label}: done.` }
-          : { kind: 'error', message: result.message },
-      );
-      return reply.redirect(views.adminBase(petition), 303);
-    }),
+  app.get(
+    '/admin/petitions/:id',
+    { config: { role: 'viewer' }, schema: { params: idParams } },
+    (req, reply) => withPetition(req, reply, (petition) => renderDetail(req, reply, petition)),
   );
 
   /** The list arrives pasted (urlencoded) or as a file with an optional pasted part (multipart). */
@@ -251,9 +172,13 @@ export async function petitionsAdminRoutes(
   // field is read (checkUploadForgery), as for every upload.
   await app.register(async (scope) => {
     await scope.register(multipart);
-    scope.post(
+    typedRoutes(scope).post(
       '/admin/petitions/:id/eligibility',
-      { config: { role: 'organiser', csrf: false }, bodyLimit: ELIGIBILITY_BODY_LIMIT },
+      {
+        config: { role: 'organiser', csrf: false },
+        bodyLimit: ELIGIBILITY_BODY_LIMIT,
+        schema: { params: idParams },
+      },
       (req, reply) =>
         withPetition(req, reply, async (petition) => {
           const upload = await readEligibilityUpload(req, reply, petition);
@@ -262,27 +187,15 @@ export async function petitionsAdminRoutes(
             'error' in upload
               ? ({ ok: false, error: upload.error } as const)
               : await service.replaceEligibilityList(
-                  ctx,
-                  petition,
-                  upload.list,
-                  requireStaff(req).id,
+                  services,
+                  { petition, text: upload.list },
+                  requireStaff(req),
                 );
-          if (!result.ok) {
-            return renderAdmin(req, reply, {
-              title: petition.title,
+          if (!result.ok)
+            return renderDetail(req, reply, petition, {
               status: 422,
-              body: views.detailPage({
-                petition,
-                counts: await repo.countsByStatus(db.kysely, petition.id),
-                eligibilityEntries: await repo.countEligibility(db.kysely, petition.id),
-                targets: await service.targetsOf(db, petition),
-                canEdit: true,
-                canModerate: true,
-                csrf: reply.generateCsrf(),
-                eligibilityError: result.error,
-              }),
+              eligibilityError: result.error,
             });
-          }
           setFlash(reply, {
             kind: 'success',
             message: `Stored ${plural(result.stored, 'entry', 'entries')}${result.rejected ? `; ${plural(result.rejected, 'line was', 'lines were')} not valid and skipped` : ''}. New signatures are checked against them.`,
@@ -292,179 +205,133 @@ export async function petitionsAdminRoutes(
     );
   });
 
-  app.get('/admin/petitions/:id/report', { config: { role: 'moderator' } }, (req, reply) =>
-    withPetition(req, reply, async (petition) =>
-      renderAdmin(req, reply, {
-        title: `Fraud signals: ${petition.title}`,
-        body: views.reportPage({
-          petition,
-          ips: await repo.trending(db.kysely, petition.id, 'ip', TRENDING_ROWS),
-          domains: await repo.trending(db.kysely, petition.id, 'email_domain', TRENDING_ROWS),
-          csrf: reply.generateCsrf(),
+  app.get(
+    '/admin/petitions/:id/report',
+    { config: { role: 'moderator' }, schema: { params: idParams } },
+    (req, reply) =>
+      withPetition(req, reply, async (petition) =>
+        renderAdmin(req, reply, {
+          title: `Fraud signals: ${petition.title}`,
+          body: views.reportPage({
+            petition,
+            ips: await repo.trending(db.kysely, petition.id, 'ip', TRENDING_ROWS),
+            domains: await repo.trending(db.kysely, petition.id, 'email_domain', TRENDING_ROWS),
+            csrf: reply.generateCsrf(),
+          }),
         }),
-      }),
-    ),
+      ),
   );
 
-  app.post('/admin/petitions/:id/invalidate', { config: { role: 'moderator' } }, (req, reply) =>
-    withPetition(req, reply, async (petition) => {
-      const ip = formField(req.body, 'ip').trim();
-      const domain = formField(req.body, 'domain').trim().toLowerCase();
-      if ((!ip && !domain) || (ip && domain) || ip.length > 100 || domain.length > 254) {
+  app.post(
+    '/admin/petitions/:id/invalidate',
+    { config: { role: 'moderator' }, schema: { params: idParams, body: invalidateBody } },
+    (req, reply) =>
+      withPetition(req, reply, async (petition) => {
+        const ip = req.body.ip.trim();
+        const domain = req.body.domain.trim().toLowerCase();
+        if ((!ip && !domain) || (ip && domain) || ip.length > 100 || domain.length > 254) {
+          setFlash(reply, {
+            kind: 'error',
+            message: 'Choose one IP address or one domain to invalidate.',
+          });
+          return reply.redirect(`${views.adminBase(petition)}/report`, 303);
+        }
+        const result = await service.invalidateSignatures(
+          services,
+          { petition, by: ip ? { ip } : { domain } },
+          requireStaff(req),
+        );
+        rt.counts.invalidate(petition.id);
+        rt.cache.forget(petition.slug);
         setFlash(reply, {
-          kind: 'error',
-          message: 'Choose one IP address or one domain to invalidate.',
+          kind: 'success',
+          message: `Invalidated ${result.invalidated} signatures from ${ip || domain}; ${result.uncounted} left the count.`,
         });
         return reply.redirect(`${views.adminBase(petition)}/report`, 303);
-      }
-      const result = await service.invalidateSignatures(
-        ctx,
-        petition,
-        ip ? { ip } : { domain },
-        requireStaff(req).id,
-      );
-      rt.counts.invalidate(petition.id);
-      rt.cache.forget(petition.slug);
-      setFlash(reply, {
-        kind: 'success',
-        message: `Invalidated ${result.invalidated} signatures from ${ip || domain}; ${result.uncounted} left the count.`,
-      });
-      return reply.redirect(`${views.adminBase(petition)}/report`, 303);
-    }),
+      }),
   );
 
-  app.get('/admin/petitions/:id/signatures.csv', { config: { role: 'organiser' } }, (req, reply) =>
-    withPetition(req, reply, async (petition) => {
-      const header = [
-        'name',
-        'email',
-        'postcode',
-        'constituency',
-        'status',
-        'verified',
-        'email_consent',
-        'signed_at',
-        'confirmed_at',
-      ];
-      if (petition.custom_question) header.push('answer');
-      async function* lines() {
-        for await (const chunk of repo.signaturesForExport(
-          db.kysely,
-          petition.id,
-          rt.exportChunkRows,
-        ))
-          for (const r of chunk) {
-            // Emails and answers may be used only by those who agreed to hear more.
-            const consented = r.consent_email === 1;
-            const line = [
-              r.name,
-              consented ? r.email : '',
-              r.postcode,
-              r.constituency_name ?? '',
-              r.status,
-              r.verified === null ? '' : r.verified ? 'yes' : 'no',
-              consented ? 'yes' : 'no',
-              r.created_at,
-              r.confirmed_at ?? '',
-            ];
-            if (petition.custom_question) line.push(r.answer ?? '');
-            yield line;
-          }
-      }
-      const byStatus = await repo.countsByStatus(db.kysely, petition.id);
-      await services.audit.record({
-        actorUserId: requireStaff(req).id,
-        action: 'petitions.export',
-        subjectType: 'petition',
-        subjectId: petition.id,
-        details: { rows: byStatus.pending + byStatus.confirmed + byStatus.invalidated },
-      });
-      return streamCsv(reply, {
-        filename: `${petition.slug}-signatures.csv`,
-        header,
-        rows: lines(),
-      });
-    }),
+  app.get(
+    '/admin/petitions/:id/signatures.csv',
+    { config: { role: 'organiser' }, schema: { params: idParams } },
+    (req, reply) =>
+      withPetition(req, reply, async (petition) => {
+        const { header, rows } = await service.exportSignatures(
+          services,
+          { petition, chunkRows: rt.exportChunkRows },
+          requireStaff(req),
+        );
+        return streamCsv(reply, {
+          filename: `${petition.slug}-signatures.csv`,
+          header,
+          rows,
+        });
+      }),
   );
 
-  app.get('/admin/petitions/:id/delivery', { config: { role: 'viewer' } }, (req, reply) =>
-    withPetition(req, reply, async (petition) => {
-      const page = pageFromQuery(req.query);
-      if (page === null)
-        return renderAdmin(req, reply, {
+  app.get(
+    '/admin/petitions/:id/delivery',
+    {
+      config: { role: 'viewer' },
+      schema: { params: idParams, querystring: strictPageQuery },
+      errorHandler: answerInputErrorWith((req, reply) =>
+        renderAdmin(req, reply, {
           title: 'Page not found',
           status: 400,
           body: html`<p>Pages of names are numbered 1, 2, 3…</p>
-            <p><a href="${views.adminBase(petition)}/delivery">First page</a></p>`,
-        });
-      const isLetter = petition.kind === 'open_letter';
-      const namedTotal = isLetter ? await repo.countNamedSigners(db.kysely, petition.id) : 0;
-      const pageCount = pageCountOf(namedTotal, DELIVERY_NAMES_PAGE_SIZE);
-      const names = isLetter
-        ? await repo.pageOfNamedSigners(db.kysely, petition.id, {
-            limit: DELIVERY_NAMES_PAGE_SIZE,
-            offset: (page - 1) * DELIVERY_NAMES_PAGE_SIZE,
-          })
-        : [];
-      return renderAdmin(req, reply, {
-        title: `Delivery: ${petition.title}`,
-        status: page > pageCount ? 404 : 200,
-        body: views.deliveryPage({
-          petition,
-          targets: await service.targetsOf(db, petition),
-          byConstituency: await repo.byConstituency(db.kysely, petition.id),
-          names,
-          namedTotal,
-          firstNumber: (page - 1) * DELIVERY_NAMES_PAGE_SIZE + 1,
-          pages: pagination({
-            page,
-            pageCount,
-            href: (n) => `${views.adminBase(petition)}/delivery?page=${n}`,
-            label: 'Pages of names',
-            note: `${namedTotal.toLocaleString('en-GB')} names`,
-          }),
+            <p><a href="${req.url.split('?')[0]}">First page</a></p>`,
         }),
-      });
-    }),
+      ),
+    },
+    (req, reply) =>
+      withPetition(req, reply, async (petition) => {
+        const { page } = req.query;
+        const isLetter = petition.kind === 'open_letter';
+        const namedTotal = isLetter ? await repo.countNamedSigners(db.kysely, petition.id) : 0;
+        const pageCount = pageCountOf(namedTotal, DELIVERY_NAMES_PAGE_SIZE);
+        const names = isLetter
+          ? await repo.pageOfNamedSigners(db.kysely, petition.id, {
+              limit: DELIVERY_NAMES_PAGE_SIZE,
+              offset: (page - 1) * DELIVERY_NAMES_PAGE_SIZE,
+            })
+          : [];
+        return renderAdmin(req, reply, {
+          title: `Delivery: ${petition.title}`,
+          status: page > pageCount ? 404 : 200,
+          body: views.deliveryPage({
+            petition,
+            targets: await service.targetsOf(db, petition),
+            byConstituency: await repo.byConstituency(db.kysely, petition.id),
+            names,
+            namedTotal,
+            firstNumber: (page - 1) * DELIVERY_NAMES_PAGE_SIZE + 1,
+            pages: pagination({
+              page,
+              pageCount,
+              href: (n) => `${views.adminBase(petition)}/delivery?page=${n}`,
+              label: 'Pages of names',
+              note: `${namedTotal.toLocaleString('en-GB')} names`,
+            }),
+          }),
+        });
+      }),
   );
 
-  app.post('/admin/petitions/:id/email-targets', { config: { role: 'organiser' } }, (req, reply) =>
-    withPetition(req, reply, async (petition) => {
-      const targets = (await service.targetsOf(db, petition)).filter((t) => t.email);
-      const link = `${services.config.baseUrl}/p/${petition.slug}`;
-      await db.kysely.transaction().execute(async (trx) => {
-        for (const t of targets)
-          await services.mailer.send(
-            {
-              to: t.email as string,
-              subject: `${petition.signature_count.toLocaleString('en-GB')} people signed: ${petition.title}`,
-              text: [
-                `Dear ${t.name},`,
-                '',
-                `${petition.signature_count.toLocaleString('en-GB')} people have signed the ${petition.kind === 'open_letter' ? 'open letter' : 'petition'} "${petition.title}", each confirming their email address.`,
-                '',
-                `Read it, with the signatures by constituency, at ${link}`,
-              ].join('\n'),
-              category: 'petitions.hand-in',
-            },
-            trx,
-          );
-        await services.audit.record(
-          {
-            actorUserId: requireStaff(req).id,
-            action: 'petitions.email-targets',
-            subjectType: 'petition',
-            subjectId: petition.id,
-            details: { targets: targets.length },
-          },
-          trx,
+  app.post(
+    '/admin/petitions/:id/email-targets',
+    { config: { role: 'organiser' }, schema: { params: idParams } },
+    (req, reply) =>
+      withPetition(req, reply, async (petition) => {
+        const emailed = await service.emailTargets(
+          services,
+          { petition, link: `${services.config.baseUrl}/p/${petition.slug}` },
+          requireStaff(req),
         );
-      });
-      setFlash(reply, {
-        kind: 'success',
-        message: `Emailed ${targets.length} target${targets.length === 1 ? '' : 's'}.`,
-      });
-      return reply.redirect(views.adminBase(petition), 303);
-    }),
+        setFlash(reply, {
+          kind: 'success',
+          message: `Emailed ${emailed} target${emailed === 1 ? '' : 's'}.`,
+        });
+        return reply.redirect(views.adminBase(petition), 303);
+      }),
   );
 }

@@ -194,12 +194,11 @@ describeEachDatabase('petitions: bounded work per request', (ctx) => {
       new RegExp(`<ol class="pt-names" start="${DELIVERY_NAMES_PAGE_SIZE + 1}"`),
     );
 
-    for (const bad of ['0', 'abc', '-1', '1.5'])
-      assert.equal(
-        (await organiser.get(`/admin/petitions/${p.id}/delivery?page=${bad}`)).statusCode,
-        400,
-        bad,
-      );
+    for (const bad of ['0', 'abc', '-1', '1.5', '1&page=2']) {
+      const res = await organiser.get(`/admin/petitions/${p.id}/delivery?page=${bad}`);
+      assert.equal(res.statusCode, 400, bad);
+      assert.match(res.body, /Pages of names are numbered 1, 2, 3/, bad);
+    }
   });
 
   it('lists the delivery targets in the order chosen, one query for all of them', async () => {
@@ -246,8 +245,11 @@ describeEachDatabase('petitions: bounded work per request', (ctx) => {
     assert.equal(second.statusCode, 200);
     assert.equal(titles(second.body).length, 1);
     assert.ok(!titles(first.body).includes(titles(second.body)[0]), 'no petition on both pages');
-    for (const bad of ['0', 'x', '99999999999'])
-      assert.equal((await app.inject(`/petitions?page=${bad}`)).statusCode, 400, bad);
+    for (const bad of ['0', 'x', '99999999999', '1&page=2']) {
+      const res = await app.inject(`/petitions?page=${bad}`);
+      assert.equal(res.statusCode, 400, bad);
+      assert.match(res.body, /Pages of petitions are numbered 1, 2, 3/, bad);
+    }
     const beyond = await app.inject('/petitions?page=3');
     assert.equal(beyond.statusCode, 404);
   });

@@ -48,7 +48,7 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
   const suite = useBrowserSuite({}, { clock });
 
   it('signs, confirms from the outbox link, counts once, and not again when signing twice', async () => {
-    const ctx = { db: suite.server.app.services.db, audit: suite.server.app.services.audit };
+    const ctx = suite.server.app.services;
     const created = await createPetition(
       ctx,
       {
@@ -69,7 +69,7 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
       null,
     );
     assert.ok(created.ok);
-    await changeStatus(ctx, created.petition, 'publish', null);
+    await changeStatus(ctx, { petition: created.record, action: 'publish' }, null);
     const url = `${suite.server.baseUrl}/p/plant-more-trees`;
 
     const context = await suite.browser.newContext({ viewport: { width: 375, height: 740 } });
@@ -103,7 +103,7 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
     const rows = await suite.server.app.services.db.kysely
       .selectFrom('petition_signatures')
       .select(({ fn }) => fn.countAll<number>().as('n'))
-      .where('petition_id', '=', created.petition.id)
+      .where('petition_id', '=', created.record.id)
       .executeTakeFirstOrThrow();
     assert.equal(Number(rows.n), 1, 'the second signature by the same person is not stored');
     // Past the cached page and count, so the page shows the database's count.
@@ -119,7 +119,7 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
   });
 
   it('frames the embed widget on another site, live count and all, but never the full page', async () => {
-    const ctx = { db: suite.server.app.services.db, audit: suite.server.app.services.audit };
+    const ctx = suite.server.app.services;
     const created = await createPetition(
       ctx,
       {
@@ -140,7 +140,7 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
       null,
     );
     assert.ok(created.ok);
-    await changeStatus(ctx, created.petition, 'publish', null);
+    await changeStatus(ctx, { petition: created.record, action: 'publish' }, null);
     const url = `${suite.server.baseUrl}/p/fix-the-buses`;
     const context = await suite.browser.newContext();
     const page = await context.newPage();

@@ -7,8 +7,8 @@ export const petitionsCli: Record<string, CliCommand> = {
     usage: 'rally petitions reconcile [--fix]',
     options: { fix: { type: 'boolean' } },
     run: async (values, _positionals, cli) =>
-      cli.withServices(async ({ db }) => {
-        const result = await reconcile(db, { fix: values.fix === true });
+      cli.withServices(async (services) => {
+        const result = await reconcile(services, { fix: values.fix === true });
         for (const m of result.mismatches)
           console.log(
             `/p/${m.slug}: cached ${m.cached}, actual ${m.actual}${values.fix ? ' (fixed)' : ''}`,

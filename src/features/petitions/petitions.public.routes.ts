@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { publicLayout } from '../../infra/html/layout.js';
-import { pageCountOf, pageFromQuery, pagination } from '../../infra/html/pagination.js';
+import { pageCountOf, pagination } from '../../infra/html/pagination.js';
+import { answerInputErrorWith, typedRoutes } from '../../infra/http/input.js';
 import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
 import { originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
@@ -38,6 +39,13 @@ import {
 import type { PetitionsRuntime } from './petitions.runtime.js';
 import { confirmSignature, confirmationLinkStatus } from './signing.service.js';
 import { emailDomain } from './signature-email.js';
+import {
+  confirmBody,
+  confirmParams,
+  signBody,
+  slugParams,
+  strictPageQuery,
+} from './petitions.input.js';
 
 /** The sign form's body: generous for the fields, small enough that junk is refused early. */
 export const SIGN_BODY_LIMIT = 16 * 1024;
@@ -46,15 +54,6 @@ export const PAGE_MAX_AGE_S = 5;
 export const COUNT_MAX_AGE_S = 1;
 /** Petitions on each page of the public index. */
 export const PETITIONS_PAGE_SIZE = 20;
-
-type Form = Record<string, unknown>;
-
-function str(body: unknown, name: string): string {
-  const v = (body as Form | undefined)?.[name];
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
-  return '';
-}
 
 function page(
   reply: FastifyReply,
@@ -76,15 +75,16 @@ const petitionNotFound = (reply: FastifyReply) =>
   sendNotice(reply, 404, 'Petition not found', 'There is no petition at this address.');
 
 const OPEN_DATA = { config: { securityHeaders: 'open-data' as const } };
+const OPEN_DATA_BY_SLUG = { ...OPEN_DATA, schema: { params: slugParams } };
 
 export async function petitionsPublicRoutes(
-  app: FastifyInstance,
+  base: FastifyInstance,
   services: Services,
   rt: PetitionsRuntime,
 ) {
+  const app = typedRoutes(base);
   const { db, config } = services;
   const allowedOrigin = new URL(config.baseUrl).origin;
-  const slugOf = (req: FastifyRequest) => (req.params as { slug: string }).slug;
   // The same for every signer of a petition: rendered once, not thousands of times a second.
   const checkEmailPages = new Map<string, string>();
   const sendCheckEmail = (reply: FastifyReply, petition: PublicSnapshot['petition']) => {
@@ -111,7 +111,7 @@ export async function petitionsPublicRoutes(
       snapshot,
       count,
       baseUrl: config.baseUrl,
-      signable: isSignable(petition),
+      signable: isSignable(petition, services.clock.now()),
       discussion: commentsPreviewSection(await loadCommentsPreview(db, discussionKey(petition))),
       form: signForm({
         petition,
@@ -128,32 +128,44 @@ export async function petitionsPublicRoutes(
     }).value;
   };
 
-  app.get('/petitions', async (req, reply) => {
-    const pageNumber = pageFromQuery(req.query);
-    if (pageNumber === null)
-      return sendNotice(reply, 400, 'Page not found', 'Pages of petitions are numbered 1, 2, 3…');
-    const total = await repo.countPetitions(db.kysely, ['open']);
-    const pageCount = pageCountOf(total, PETITIONS_PAGE_SIZE);
-    if (pageNumber > pageCount)
-      return sendNotice(reply, 404, 'Page not found', `There are ${pageCount} pages of petitions.`);
-    const rows = await repo.pageOfPetitions(db.kysely, ['open'], {
-      limit: PETITIONS_PAGE_SIZE,
-      offset: (pageNumber - 1) * PETITIONS_PAGE_SIZE,
-    });
-    const items = await Promise.all(
-      rows.map(async (petition) => ({ petition, count: await rt.counts.get(petition.id) })),
-    );
-    const pages = pagination({
-      page: pageNumber,
-      pageCount,
-      href: (n) => `/petitions?page=${n}`,
-      label: 'Pages of petitions',
-      note: `${total.toLocaleString('en-GB')} open`,
-    });
-    return page(reply, 200, 'Petitions and open letters', petitionIndex(items, pages), {
-      cache: `public, max-age=${PAGE_MAX_AGE_S}`,
-    });
-  });
+  app.get(
+    '/petitions',
+    {
+      schema: { querystring: strictPageQuery },
+      errorHandler: answerInputErrorWith((_req, reply) =>
+        sendNotice(reply, 400, 'Page not found', 'Pages of petitions are numbered 1, 2, 3…'),
+      ),
+    },
+    async (req, reply) => {
+      const pageNumber = req.query.page;
+      const total = await repo.countPetitions(db.kysely, ['open']);
+      const pageCount = pageCountOf(total, PETITIONS_PAGE_SIZE);
+      if (pageNumber > pageCount)
+        return sendNotice(
+          reply,
+          404,
+          'Page not found',
+          `There are ${pageCount} pages of petitions.`,
+        );
+      const rows = await repo.pageOfPetitions(db.kysely, ['open'], {
+        limit: PETITIONS_PAGE_SIZE,
+        offset: (pageNumber - 1) * PETITIONS_PAGE_SIZE,
+      });
+      const items = await Promise.all(
+        rows.map(async (petition) => ({ petition, count: await rt.counts.get(petition.id) })),
+      );
+      const pages = pagination({
+        page: pageNumber,
+        pageCount,
+        href: (n) => `/petitions?page=${n}`,
+        label: 'Pages of petitions',
+        note: `${total.toLocaleString('en-GB')} open`,
+      });
+      return page(reply, 200, 'Petitions and open letters', petitionIndex(items, pages), {
+        cache: `public, max-age=${PAGE_MAX_AGE_S}`,
+      });
+    },
+  );
 
   app.get('/petitions.json', OPEN_DATA, async (_req, reply) => {
     const rows = await repo.listPetitions(db.kysely, ['open']);
@@ -171,8 +183,8 @@ export async function petitionsPublicRoutes(
     return reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`).send({ petitions });
   });
 
-  app.get('/p/:slug', async (req, reply) => {
-    const raw = slugOf(req);
+  app.get('/p/:slug', { schema: { params: slugParams } }, async (req, reply) => {
+    const raw = req.params.slug;
     if (raw.endsWith('.json')) {
       const snapshot = await rt.cache.snapshot(raw.slice(0, -'.json'.length));
       if (!snapshot) return sendJsonNotFound(reply, 'No such petition.');
@@ -203,25 +215,29 @@ export async function petitionsPublicRoutes(
     return sendHtml(reply, 200, text, `public, max-age=${PAGE_MAX_AGE_S}`);
   });
 
-  app.get('/p/:slug/embed', { config: { securityHeaders: 'embed' } }, async (req, reply) => {
-    const snapshot = await rt.cache.snapshot(slugOf(req));
-    if (!snapshot) return petitionNotFound(reply);
-    const { petition } = snapshot;
-    return reply
-      .header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`)
-      .type('text/html; charset=utf-8')
-      .send(
-        embedWidget({
-          petition,
-          count: await rt.counts.get(petition.id),
-          url: `${config.baseUrl}${petitionPath(petition)}`,
-          signable: isSignable(petition),
-        }).value,
-      );
-  });
+  app.get(
+    '/p/:slug/embed',
+    { config: { securityHeaders: 'embed' }, schema: { params: slugParams } },
+    async (req, reply) => {
+      const snapshot = await rt.cache.snapshot(req.params.slug);
+      if (!snapshot) return petitionNotFound(reply);
+      const { petition } = snapshot;
+      return reply
+        .header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`)
+        .type('text/html; charset=utf-8')
+        .send(
+          embedWidget({
+            petition,
+            count: await rt.counts.get(petition.id),
+            url: `${config.baseUrl}${petitionPath(petition)}`,
+            signable: isSignable(petition, services.clock.now()),
+          }).value,
+        );
+    },
+  );
 
-  app.get('/p/:slug/count.json', OPEN_DATA, async (req, reply) => {
-    const snapshot = await rt.cache.snapshot(slugOf(req));
+  app.get('/p/:slug/count.json', OPEN_DATA_BY_SLUG, async (req, reply) => {
+    const snapshot = await rt.cache.snapshot(req.params.slug);
     if (!snapshot) return sendJsonNotFound(reply, 'No such petition.');
     const count = await rt.counts.get(snapshot.petition.id);
     return reply
@@ -230,8 +246,8 @@ export async function petitionsPublicRoutes(
       .send(`{"count":${count},"goal":${snapshot.petition.goal}}`);
   });
 
-  app.get('/p/:slug/events', OPEN_DATA, async (req, reply) => {
-    const snapshot = await rt.cache.snapshot(slugOf(req));
+  app.get('/p/:slug/events', OPEN_DATA_BY_SLUG, async (req, reply) => {
+    const snapshot = await rt.cache.snapshot(req.params.slug);
     if (!snapshot) return sendJsonNotFound(reply, 'No such petition.');
     if (!(await rt.streams.attach(snapshot.petition.id, reply)))
       return reply
@@ -243,7 +259,11 @@ export async function petitionsPublicRoutes(
 
   app.post(
     '/p/:slug/sign',
-    { config: { csrf: false }, bodyLimit: SIGN_BODY_LIMIT },
+    {
+      config: { csrf: false },
+      bodyLimit: SIGN_BODY_LIMIT,
+      schema: { params: slugParams, body: signBody },
+    },
     async (req, reply) => {
       if (!originAllowed(req, allowedOrigin))
         return sendNotice(
@@ -252,32 +272,26 @@ export async function petitionsPublicRoutes(
           'Form expired',
           'This form was sent from another site. Open the petition page and sign there.',
         );
-      const snapshot = await rt.cache.snapshot(slugOf(req));
+      const snapshot = await rt.cache.snapshot(req.params.slug);
       if (!snapshot) return petitionNotFound(reply);
       const { petition } = snapshot;
-      if (!isSignable(petition))
+      const now = services.clock.now();
+      if (!isSignable(petition, now))
         return sendNotice(reply, 410, 'Signing has closed', closedMessage(petition));
-      const body = req.body;
-      if (typeof body !== 'object' || body === null)
-        return sendNotice(
-          reply,
-          400,
-          'Form not understood',
-          'Send the form from the petition page.',
-        );
+      const { body } = req;
       // Bots fill every field; people never see this one. They get the usual answer, and nothing is stored.
-      if (str(body, HONEYPOT_FIELD)) return sendCheckEmail(reply, petition);
+      if (body[HONEYPOT_FIELD]) return sendCheckEmail(reply, petition);
       const values: SignValues = {
-        name: str(body, 'name').slice(0, 1000),
-        email: str(body, 'email').slice(0, 1000),
-        postcode: str(body, 'postcode').slice(0, 100),
-        answer: str(body, 'answer').slice(0, 5000),
-        membershipNumber: str(body, 'membershipNumber').slice(0, 1000),
-        consent: str(body, 'consent') === '1',
-        showName: str(body, 'showName') === '1',
+        name: body.name.slice(0, 1000),
+        email: body.email.slice(0, 1000),
+        postcode: body.postcode.slice(0, 100),
+        answer: body.answer.slice(0, 5000),
+        membershipNumber: body.membershipNumber.slice(0, 1000),
+        consent: body.consent,
+        showName: body.showName,
       };
-      const ft = str(body, 'ft');
-      const token = checkFormToken(rt.formSecret, petition.id, ft, services.clock.now().getTime());
+      const { ft } = body;
+      const token = checkFormToken(rt.formSecret, petition.id, ft, now.getTime());
       if (!token.ok && token.reason !== 'too-fast')
         return sendNotice(
           reply,
@@ -288,13 +302,13 @@ export async function petitionsPublicRoutes(
         );
       const checked = validateSignature(
         {
-          name: str(body, 'name'),
-          email: str(body, 'email'),
-          postcode: str(body, 'postcode'),
-          answer: str(body, 'answer'),
-          membershipNumber: str(body, 'membershipNumber'),
-          consent: values.consent ?? false,
-          showName: values.showName ?? false,
+          name: body.name,
+          email: body.email,
+          postcode: body.postcode,
+          answer: body.answer,
+          membershipNumber: body.membershipNumber,
+          consent: body.consent,
+          showName: body.showName,
         },
         { askMembershipNumber: petition.eligibility === 'membership_number' },
       );
@@ -336,8 +350,8 @@ export async function petitionsPublicRoutes(
           petition.eligibility === 'membership_number' && sig.membershipNumber
             ? (eligibilityKey('membership_number', sig.membershipNumber) ?? sig.membershipNumber)
             : null,
-        consentWording: values.consent ? CONSENT_WORDING : null,
-        showName: values.showName ?? false,
+        consentWording: body.consent ? CONSENT_WORDING : null,
+        showName: body.showName,
         ip: req.ip,
         disposable: isDisposableDomain(domain),
       });
@@ -370,7 +384,7 @@ export async function petitionsPublicRoutes(
       confirmSignaturePage(
         petition,
         confirmAction(petition.slug, token),
-        issueConfirmFormToken(rt.formSecret, petition.id),
+        issueConfirmFormToken(rt.formSecret, petition.id, services.clock.now().getTime()),
         problem,
       ),
     );
@@ -379,35 +393,46 @@ export async function petitionsPublicRoutes(
 
   // Mail scanners fetch links with nobody clicking: the link (in mails already sent, too) shows
   // a button, and only the POST it sends confirms, counts and records consent.
-  app.get('/p/:slug/confirm/:token', async (req, reply) => {
-    const { slug, token } = req.params as { slug: string; token: string };
+  app.get('/p/:slug/confirm/:token', { schema: { params: confirmParams } }, async (req, reply) => {
+    const { slug, token } = req.params;
     const petition = await repo.findPetitionBySlug(db.kysely, slug);
     if (!petition) return petitionNotFound(reply);
-    const status = await confirmationLinkStatus(db, petition.id, token);
+    const status = await confirmationLinkStatus(services, { petitionId: petition.id, token });
     if (status === 'invalid') return linkNotRecognised(reply, petition);
     if (status === 'already') return thanks(reply, petition, true);
     return confirmButtonPage(reply, 200, petition, token);
   });
 
-  app.post('/p/:slug/confirm/:token', { config: { csrf: false } }, async (req, reply) => {
-    const { slug, token } = req.params as { slug: string; token: string };
-    const petition = await repo.findPetitionBySlug(db.kysely, slug);
-    if (!petition) return petitionNotFound(reply);
-    const formToken = checkConfirmFormToken(rt.formSecret, petition.id, str(req.body, 'ft'));
-    if (!originAllowed(req, allowedOrigin) || !formToken.ok) {
-      if ((await confirmationLinkStatus(db, petition.id, token)) === 'invalid')
-        return linkNotRecognised(reply, petition);
-      return confirmButtonPage(
-        reply,
-        403,
-        petition,
-        token,
-        'This page was open too long or came from another site: press the button again to confirm.',
+  app.post(
+    '/p/:slug/confirm/:token',
+    { config: { csrf: false }, schema: { params: confirmParams, body: confirmBody } },
+    async (req, reply) => {
+      const { slug, token } = req.params;
+      const petition = await repo.findPetitionBySlug(db.kysely, slug);
+      if (!petition) return petitionNotFound(reply);
+      const formToken = checkConfirmFormToken(
+        rt.formSecret,
+        petition.id,
+        req.body.ft,
+        services.clock.now().getTime(),
       );
-    }
-    const outcome = await confirmSignature(db, petition.id, token);
-    if (outcome.status === 'invalid') return linkNotRecognised(reply, petition);
-    if (outcome.status === 'confirmed') rt.counts.invalidate(petition.id);
-    return thanks(reply, petition, outcome.status === 'already');
-  });
+      if (!originAllowed(req, allowedOrigin) || !formToken.ok) {
+        if (
+          (await confirmationLinkStatus(services, { petitionId: petition.id, token })) === 'invalid'
+        )
+          return linkNotRecognised(reply, petition);
+        return confirmButtonPage(
+          reply,
+          403,
+          petition,
+          token,
+          'This page was open too long or came from another site: press the button again to confirm.',
+        );
+      }
+      const outcome = await confirmSignature(services, { petitionId: petition.id, token });
+      if (outcome.status === 'invalid') return linkNotRecognised(reply, petition);
+      if (outcome.status === 'confirmed') rt.counts.invalidate(petition.id);
+      return thanks(reply, petition, outcome.status === 'already');
+    },
+  );
 }

@@ -41,7 +41,7 @@ export async function createRuntime(
     streams: new CountStreams(counts),
     cache: new PublicCache(services.db, services.clock),
     limits: signingLimits(app),
-    writer: createSignatureWriter(services.db),
+    writer: createSignatureWriter(services),
     exportChunkRows: SIGNATURE_EXPORT_CHUNK_ROWS,
   };
   app.decorate('petitions', rt);

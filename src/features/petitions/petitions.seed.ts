@@ -1,5 +1,4 @@
 import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
-import { nowIso } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { getTargetList, listTargets } from '../targets/targets.service.js';
@@ -19,12 +18,11 @@ const DEMO_SIGNERS: [string, string][] = [
 
 /** The demo campaign's petition (with a few confirmed signatures) and an open letter. */
 export async function seedPetitionsDemo(services: Services): Promise<void> {
-  const { db, audit } = services;
-  const ctx = { db, audit };
+  const { db } = services;
   const list = await getTargetList(db, 'uk-commons');
   const someTargets = list ? (await listTargets(db, list.id, { pageSize: 1 })).targets : [];
   const petition = await createPetition(
-    ctx,
+    services,
     {
       kind: 'petition',
       title: 'Keep our libraries open',
@@ -43,7 +41,7 @@ export async function seedPetitionsDemo(services: Services): Promise<void> {
     null,
   );
   const letter = await createPetition(
-    ctx,
+    services,
     {
       kind: 'open_letter',
       title: 'An open letter on safe routes to school',
@@ -62,11 +60,11 @@ export async function seedPetitionsDemo(services: Services): Promise<void> {
     null,
   );
   if (!petition.ok || !letter.ok) throw new Error('demo petitions did not validate');
-  await changeStatus(ctx, petition.petition, 'publish', null);
-  await changeStatus(ctx, letter.petition, 'publish', null);
+  await changeStatus(services, { petition: petition.record, action: 'publish' }, null);
+  await changeStatus(services, { petition: letter.record, action: 'publish' }, null);
 
   const directory = await getConstituencyDirectory(db);
-  const now = nowIso();
+  const now = services.clock.now().toISOString();
   await db.kysely.transaction().execute(async (trx) => {
     for (const [i, [name, postcode]] of DEMO_SIGNERS.entries()) {
       const email = `${name.split(' ')[0]?.toLowerCase()}@example.org`;
@@ -75,7 +73,7 @@ export async function seedPetitionsDemo(services: Services): Promise<void> {
       await trx
         .insertInto('petition_signatures')
         .values({
-          petition_id: petition.petition.id,
+          petition_id: petition.record.id,
           email,
           email_key: signatureEmailKey(email) ?? email,
           email_domain: 'example.org',
@@ -105,7 +103,7 @@ export async function seedPetitionsDemo(services: Services): Promise<void> {
     await trx
       .updateTable('petitions')
       .set({ signature_count: DEMO_SIGNERS.length })
-      .where('id', '=', petition.petition.id)
+      .where('id', '=', petition.record.id)
       .execute();
   });
 }

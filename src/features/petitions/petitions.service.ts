@@ -1,5 +1,11 @@
-import type { AuditLog } from '../../infra/audit/audit-log.js';
-import { type Db, nowIso } from '../../infra/db/database.js';
+import type { Db } from '../../infra/db/database.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
 import { registerCommentThread } from '../comments/comments.service.js';
 import { getTargets, listTargetLists } from '../targets/targets.service.js';
 import type { Target } from '../targets/targets.service.js';
@@ -17,12 +23,7 @@ import { isUniqueViolation } from '../../infra/db/unique-violation.js';
 
 export type { PetitionRow };
 
-export interface PetitionsContext {
-  db: Db;
-  audit: AuditLog;
-}
-
-export type SaveResult = { ok: true; petition: PetitionRow } | { ok: false; errors: Errors };
+export type SaveResult = { ok: true; record: PetitionRow } | { ok: false; errors: Errors };
 
 async function checkTargets(db: Db, fields: PetitionFields): Promise<Errors> {
   if (!fields.targetListId) return {};
@@ -58,19 +59,20 @@ const slugTaken = (slug: string): Errors => ({
 });
 
 export async function createPetition(
-  ctx: PetitionsContext,
+  ctx: ServiceContext,
   form: PetitionForm,
-  actorUserId: number | null,
+  actor: Actor,
 ): Promise<SaveResult> {
+  const actorUserId = actorId(actor);
   const checked = validatePetition(form);
   if (!checked.ok) return checked;
   const targetErrors = await checkTargets(ctx.db, checked.value);
   if (Object.keys(targetErrors).length) return { ok: false, errors: targetErrors };
-  if (await repo.findPetitionBySlug(ctx.db.kysely, checked.value.slug))
+  if (await repo.findPetitionBySlug(queries(ctx), checked.value.slug))
     return { ok: false, errors: slugTaken(checked.value.slug) };
   try {
-    const petition = await ctx.db.kysely.transaction().execute(async (trx) => {
-      const now = nowIso();
+    const petition = await inTransaction(ctx, async ({ trx }) => {
+      const now = ctx.clock.now().toISOString();
       const row = await repo.insertPetition(trx, {
         ...columns(checked.value),
         status: 'draft',
@@ -94,7 +96,7 @@ export async function createPetition(
       );
       return row;
     });
-    return { ok: true, petition };
+    return { ok: true, record: petition };
   } catch (err) {
     if (isUniqueViolation(err)) return { ok: false, errors: slugTaken(checked.value.slug) };
     throw err;
@@ -102,11 +104,11 @@ export async function createPetition(
 }
 
 export async function updatePetition(
-  ctx: PetitionsContext,
-  petition: PetitionRow,
-  form: PetitionForm,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  { petition, form }: { petition: PetitionRow; form: PetitionForm },
+  actor: Actor,
 ): Promise<SaveResult> {
+  const actorUserId = actorId(actor);
   const checked = validatePetition(form);
   if (!checked.ok) return checked;
   const targetErrors = await checkTargets(ctx.db, checked.value);
@@ -117,14 +119,14 @@ export async function updatePetition(
       ok: false,
       errors: { slug: 'The address of a published petition cannot change: people have shared it.' },
     };
-  const other = await repo.findPetitionBySlug(ctx.db.kysely, checked.value.slug);
+  const other = await repo.findPetitionBySlug(queries(ctx), checked.value.slug);
   if (other && other.id !== petition.id)
     return { ok: false, errors: slugTaken(checked.value.slug) };
   try {
-    await ctx.db.kysely.transaction().execute(async (trx) => {
+    await inTransaction(ctx, async ({ trx }) => {
       await repo.updatePetition(trx, petition.id, {
         ...columns(checked.value),
-        updated_at: nowIso(),
+        updated_at: ctx.clock.now().toISOString(),
       });
       await ctx.audit.record(
         {
@@ -140,9 +142,9 @@ export async function updatePetition(
     if (isUniqueViolation(err)) return { ok: false, errors: slugTaken(checked.value.slug) };
     throw err;
   }
-  const updated = (await repo.findPetition(ctx.db.kysely, petition.id)) as PetitionRow;
+  const updated = (await repo.findPetition(queries(ctx), petition.id)) as PetitionRow;
   if (updated.status !== 'draft') await registerDiscussion(ctx.db, updated);
-  return { ok: true, petition: updated };
+  return { ok: true, record: updated };
 }
 
 /** The comment thread under a published petition: its key, and what the thread page links to. */
@@ -174,19 +176,19 @@ export function isStatusAction(action: string): action is StatusAction {
 }
 
 export async function changeStatus(
-  ctx: PetitionsContext,
-  petition: PetitionRow,
-  action: StatusAction,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  { petition, action }: { petition: PetitionRow; action: StatusAction },
+  actor: Actor,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
+  const actorUserId = actorId(actor);
   const rule = STATUS_ACTIONS[action];
   if (!(rule.from as readonly string[]).includes(petition.status))
     return {
       ok: false,
       message: `A ${petition.status.replace('_', ' ')} petition cannot be changed that way.`,
     };
-  const now = nowIso();
-  await ctx.db.kysely.transaction().execute(async (trx) => {
+  const now = ctx.clock.now().toISOString();
+  await inTransaction(ctx, async ({ trx }) => {
     await repo.updatePetition(trx, petition.id, {
       status: rule.to,
       updated_at: now,
@@ -213,11 +215,11 @@ export async function changeStatus(
 }
 
 export async function replaceEligibilityList(
-  ctx: PetitionsContext,
-  petition: PetitionRow,
-  text: string,
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  { petition, text }: { petition: PetitionRow; text: string },
+  actor: Actor,
 ): Promise<{ ok: true; stored: number; rejected: number } | { ok: false; error: string }> {
+  const actorUserId = actorId(actor);
   if (petition.eligibility === 'none')
     return {
       ok: false,
@@ -226,7 +228,7 @@ export async function replaceEligibilityList(
   const parsed = parseEligibilityList(petition.eligibility, text);
   if (!parsed.ok) return parsed;
   if (parsed.keys.length === 0) return { ok: false, error: 'The list has no valid entries.' };
-  await ctx.db.kysely.transaction().execute(async (trx) => {
+  await inTransaction(ctx, async ({ trx }) => {
     await repo.replaceEligibility(trx, petition.id, parsed.keys);
     await ctx.audit.record(
       {
@@ -256,11 +258,101 @@ export async function targetsOf(db: Db, petition: PetitionRow): Promise<Target[]
   return getTargets(db, petition.target_list_id, targetIdsOf(petition));
 }
 
-/** Whether the petition takes signatures now (open and before any deadline). */
-export function isSignable(
-  petition: Pick<PetitionRow, 'status' | 'deadline'>,
-  now = new Date(),
-): boolean {
+/**
+ * The signatures as CSV lines, read a chunk at a time as they stream; the export is audited
+ * before the first line goes out.
+ */
+export async function exportSignatures(
+  ctx: ServiceContext,
+  { petition, chunkRows }: { petition: PetitionRow; chunkRows: number },
+  actor: Actor,
+): Promise<{ header: string[]; rows: AsyncIterable<string[]> }> {
+  const header = [
+    'name',
+    'email',
+    'postcode',
+    'constituency',
+    'status',
+    'verified',
+    'email_consent',
+    'signed_at',
+    'confirmed_at',
+  ];
+  if (petition.custom_question) header.push('answer');
+  async function* rows() {
+    // Read as the download streams, after this returns: never inside a caller's transaction.
+    for await (const chunk of repo.signaturesForExport(ctx.db.kysely, petition.id, chunkRows))
+      for (const r of chunk) {
+        // Emails and answers may be used only by those who agreed to hear more.
+        const consented = r.consent_email === 1;
+        const line = [
+          r.name,
+          consented ? r.email : '',
+          r.postcode,
+          r.constituency_name ?? '',
+          r.status,
+          r.verified === null ? '' : r.verified ? 'yes' : 'no',
+          consented ? 'yes' : 'no',
+          r.created_at,
+          r.confirmed_at ?? '',
+        ];
+        if (petition.custom_question) line.push(r.answer ?? '');
+        yield line;
+      }
+  }
+  const byStatus = await repo.countsByStatus(queries(ctx), petition.id);
+  await ctx.audit.record({
+    actorUserId: actorId(actor),
+    action: 'petitions.export',
+    subjectType: 'petition',
+    subjectId: petition.id,
+    details: { rows: byStatus.pending + byStatus.confirmed + byStatus.invalidated },
+  });
+  return { header, rows: rows() };
+}
+
+/** Mails the petition's targets that have an address (through the outbox); returns how many. */
+export async function emailTargets(
+  ctx: ServiceContext,
+  { petition, link }: { petition: PetitionRow; link: string },
+  actor: Actor,
+): Promise<number> {
+  const targets = (await targetsOf(ctx.db, petition)).filter((t) => t.email);
+  const signed = petition.signature_count.toLocaleString('en-GB');
+  const what = petition.kind === 'open_letter' ? 'open letter' : 'petition';
+  await inTransaction(ctx, async ({ trx }) => {
+    for (const t of targets)
+      await ctx.mailer.send(
+        {
+          to: t.email as string,
+          subject: `${signed} people signed: ${petition.title}`,
+          text: [
+            `Dear ${t.name},`,
+            '',
+            `${signed} people have signed the ${what} "${petition.title}", each confirming their email address.`,
+            '',
+            `Read it, with the signatures by constituency, at ${link}`,
+          ].join('\n'),
+          category: 'petitions.hand-in',
+        },
+        trx,
+      );
+    await ctx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'petitions.email-targets',
+        subjectType: 'petition',
+        subjectId: petition.id,
+        details: { targets: targets.length },
+      },
+      trx,
+    );
+  });
+  return targets.length;
+}
+
+/** Whether the petition takes signatures at `now` (open and before any deadline). */
+export function isSignable(petition: Pick<PetitionRow, 'status' | 'deadline'>, now: Date): boolean {
   return petition.status === 'open' && (!petition.deadline || new Date(petition.deadline) > now);
 }
 
@@ -273,10 +365,10 @@ export interface Reconciliation {
 
 /** Every petition whose cached count differs from COUNT(*) of its confirmed signatures. */
 export async function reconcile(
-  db: Db,
-  opts: { fix?: boolean } = {},
+  ctx: ServiceContext,
+  { fix = false }: { fix?: boolean } = {},
 ): Promise<{ checked: number; mismatches: Reconciliation[] }> {
-  const rows = await repo.confirmedCounts(db);
+  const rows = await repo.confirmedCounts(ctx.db);
   const mismatches = rows
     .map((r) => ({
       id: r.id,
@@ -285,9 +377,9 @@ export async function reconcile(
       actual: Number(r.actual),
     }))
     .filter((r) => r.cached !== r.actual);
-  if (opts.fix) {
+  if (fix) {
     for (const m of mismatches)
-      await db.kysely
+      await queries(ctx)
         .updateTable('petitions')
         .set((eb) => ({
           signature_count: eb
@@ -307,12 +399,12 @@ export async function reconcile(
  * in the same transaction, so the count stays exact.
  */
 export async function invalidateSignatures(
-  ctx: PetitionsContext,
-  petition: PetitionRow,
-  by: { ip: string } | { domain: string },
-  actorUserId: number | null,
+  ctx: ServiceContext,
+  { petition, by }: { petition: PetitionRow; by: { ip: string } | { domain: string } },
+  actor: Actor,
 ): Promise<{ invalidated: number; uncounted: number }> {
-  return ctx.db.kysely.transaction().execute(async (trx) => {
+  const actorUserId = actorId(actor);
+  return inTransaction(ctx, async ({ trx }) => {
     const base = trx
       .selectFrom('petition_signatures')
       .select(['id', 'status'])
@@ -323,7 +415,7 @@ export async function invalidateSignatures(
     ).execute();
     if (rows.length === 0) return { invalidated: 0, uncounted: 0 };
     const ids = rows.map((r) => r.id);
-    const now = nowIso();
+    const now = ctx.clock.now().toISOString();
     let uncounted = 0;
     const CHUNK = 1_000;
     for (let i = 0; i < ids.length; i += CHUNK) {

@@ -509,7 +509,7 @@ describeEachDatabase('petitions', (ctx) => {
     });
     assert.equal(res.statusCode, 303);
     assert.equal(await count(p.slug), 1);
-    assert.deepEqual((await reconcile(ctx.db)).mismatches, []);
+    assert.deepEqual((await reconcile(app.services)).mismatches, []);
   });
 
   it('serves open data and the live count', async () => {
@@ -742,7 +742,7 @@ describeEachDatabase('petitions', (ctx) => {
     assert.ok(!/erase\.me|Ursula|Erasable/i.test(text), text);
     assert.equal(left[0]?.status, 'confirmed');
     assert.equal(await count(p.slug), 1, 'the count is unchanged');
-    assert.deepEqual((await reconcile(app.services.db)).mismatches, []);
+    assert.deepEqual((await reconcile(app.services)).mismatches, []);
   });
 
   it('opens a discussion under a published petition, linked from its page', async () => {
@@ -797,15 +797,85 @@ describeEachDatabase('petitions', (ctx) => {
     assert.match(mail.text_body, new RegExp(`/p/${p.slug}`));
   });
 
-  it('refuses an action named after an inherited property with a 400 and a message', async () => {
+  it('refuses an unknown action, or one named after an inherited property, with a 400 and a message', async () => {
     const p = await fresh({}, false);
-    for (const action of ['toString', '__proto__', 'constructor', 'valueOf', 'hasOwnProperty']) {
+    for (const action of [
+      'archive',
+      '',
+      'toString',
+      '__proto__',
+      'constructor',
+      'valueOf',
+      'hasOwnProperty',
+    ]) {
       await organiser.get(`/admin/petitions/${p.id}`);
       const res = await organiser.post(`/admin/petitions/${p.id}/status`, { action });
       assert.equal(res.statusCode, 400, `${action}: ${res.body.slice(0, 300)}`);
       assert.match(res.body, /Unknown action/, action);
     }
     assert.match((await organiser.get(`/admin/petitions/${p.id}`)).body, /Draft/);
+  });
+
+  it('answers a repeated admin form field with a 400 that names it, and an id no petition can have with 404', async () => {
+    await organiser.get('/admin/petitions/new');
+    const repeated = await organiser.post('/admin/petitions', {
+      kind: 'petition',
+      title: ['Save the library', 'Close the library'],
+      body: 'b',
+      goal: '5',
+    });
+    assert.equal(repeated.statusCode, 400, repeated.body.slice(0, 300));
+    assert.match(repeated.body, /title: /);
+
+    const p = await fresh();
+    await organiser.get(`/admin/petitions/${p.id}/report`);
+    const twoIps = await organiser.post(`/admin/petitions/${p.id}/invalidate`, {
+      ip: ['192.0.2.1', '192.0.2.2'],
+    });
+    assert.equal(twoIps.statusCode, 400, twoIps.body.slice(0, 300));
+    assert.match(twoIps.body, /ip: /);
+    const twoPages = await organiser.get(`/admin/petitions/${p.id}/delivery?page=1&page=2`);
+    assert.equal(twoPages.statusCode, 400);
+
+    for (const id of ['2147483648', '99999999999', '01', '-1', '1e3'])
+      for (const path of ['', '/edit', '/report', '/delivery', '/signatures.csv']) {
+        const res = await organiser.get(`/admin/petitions/${id}${path}`);
+        assert.equal(res.statusCode, 404, `${id}${path}: ${res.statusCode}`);
+      }
+    await organiser.get(`/admin/petitions/${p.id}`);
+    const status = await organiser.post('/admin/petitions/2147483648/status', {
+      action: 'publish',
+    });
+    assert.equal(status.statusCode, 404);
+    const upload = await organiser.postMultipart(
+      '/admin/petitions/2147483648/eligibility',
+      {},
+      { file: { filename: 'list.csv', content: 'a@example.org\n' } },
+    );
+    assert.equal(upload.statusCode, 404);
+  });
+
+  it('answers a repeated sign or confirm field with a 400 that names it, and stores nothing', async () => {
+    const p = await fresh();
+    const signer = visitor(app);
+    const form = await signatureForm(app, p.id, { email: 'twice@example.org' });
+    const repeated = await signer.post(`/p/${p.slug}/sign`, {
+      ...form,
+      name: ['Ada Lovelace', 'Charles Babbage'],
+    });
+    assert.equal(repeated.statusCode, 400, repeated.body.slice(0, 300));
+    assert.match(repeated.body, /name: /);
+    await runJobs(app);
+    assert.equal(await confirmationLink(app, 'twice@example.org'), undefined, 'nothing stored');
+
+    await signer.post(`/p/${p.slug}/sign`, form);
+    await runJobs(app);
+    const link = (await confirmationLink(app, 'twice@example.org')) ?? '';
+    const ft = await confirmFormToken(p.id);
+    const twoTokens = await signer.post(new URL(link).pathname, { ft: [ft, ft] });
+    assert.equal(twoTokens.statusCode, 400, twoTokens.body.slice(0, 300));
+    assert.match(twoTokens.body, /ft: /);
+    assert.equal(await count(p.slug), 0, 'not confirmed');
   });
 
   it('guards the admin pages by role', async () => {
@@ -845,6 +915,6 @@ describeEachDatabase('petitions demo seed', (ctx) => {
     assert.equal((await app.inject('/p/safe-routes-to-school')).statusCode, 200);
     const all = (await app.inject('/petitions.json')).json<{ petitions: unknown[] }>();
     assert.equal(all.petitions.length, 2);
-    assert.deepEqual((await reconcile(ctx.db)).mismatches, []);
+    assert.deepEqual((await reconcile(app.services)).mismatches, []);
   });
 });

@@ -1,8 +1,8 @@
 import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
-import { type Db, nowIso } from '../../infra/db/database.js';
 import { GroupCommitWriter } from '../../infra/db/group-commit.js';
 import type { Database } from '../../infra/db/schema.js';
+import { type ServiceContext, inTransaction, queries } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
@@ -47,11 +47,15 @@ export interface BatchPayload {
  * unique (petition, email key) index makes a second signature a no-op), eligibility marks, and
  * one job that mails and files them all. The caller's promise settles after the commit.
  */
-export async function flushSignatures(db: Db, batch: SignItem[]): Promise<SignOutcome[]> {
-  const now = nowIso();
+export async function flushSignatures(
+  ctx: ServiceContext,
+  batch: SignItem[],
+): Promise<SignOutcome[]> {
+  const nowMs = ctx.clock.now().getTime();
+  const now = new Date(nowMs).toISOString();
   const tokens = batch.map(() => newLinkToken());
   const hashes = tokens.map(hashLinkToken);
-  return db.kysely.transaction().execute(async (trx) => {
+  return inTransaction(ctx, async ({ trx }) => {
     const inserted = await trx
       .insertInto('petition_signatures')
       .values(
@@ -96,11 +100,10 @@ export async function flushSignatures(db: Db, batch: SignItem[]): Promise<SignOu
     });
 
     await markEligible(trx, batch, idByHash, hashes);
-    await resendForDuplicates(trx, batch, outcomes, tokens, hashes, jobItems, now);
+    await resendForDuplicates(trx, batch, outcomes, tokens, hashes, jobItems, nowMs);
 
     if (jobItems.length > 0) {
       // One job per batch, not per signature: the hot path writes two statements per batch.
-      const now2 = nowIso();
       await trx
         .insertInto('jobs')
         .values({
@@ -109,9 +112,9 @@ export async function flushSignatures(db: Db, batch: SignItem[]): Promise<SignOu
           status: 'pending',
           attempts: 0,
           max_attempts: 5,
-          run_at: now2,
-          created_at: now2,
-          updated_at: now2,
+          run_at: now,
+          created_at: now,
+          updated_at: now,
         })
         .execute();
     }
@@ -154,10 +157,11 @@ async function resendForDuplicates(
   tokens: string[],
   hashes: string[],
   jobItems: BatchPayload['items'],
-  now: string,
+  nowMs: number,
 ) {
+  const now = new Date(nowMs).toISOString();
   const seen = new Set<string>();
-  const resendBefore = new Date(Date.now() - RESEND_INTERVAL_MS).toISOString();
+  const resendBefore = new Date(nowMs - RESEND_INTERVAL_MS).toISOString();
   for (let i = 0; i < batch.length; i++) {
     if (outcomes[i] !== 'unchanged') continue;
     const s = batch[i] as SignItem;
@@ -181,9 +185,9 @@ async function resendForDuplicates(
   }
 }
 
-export function createSignatureWriter(db: Db) {
+export function createSignatureWriter(ctx: ServiceContext) {
   return new GroupCommitWriter<SignItem, SignOutcome>({
-    flush: (batch) => flushSignatures(db, batch),
+    flush: (batch) => flushSignatures(ctx, batch),
     maxBatch: SIGN_BATCH_MAX,
     maxDelayMs: SIGN_BATCH_DELAY_MS,
   });
@@ -201,31 +205,29 @@ export type ConfirmOutcome =
  * clicking, so the link's page only shows the button that confirms (one indexed read).
  */
 export async function confirmationLinkStatus(
-  db: Db,
-  petitionId: number,
-  token: string,
+  ctx: ServiceContext,
+  { petitionId, token }: { petitionId: number; token: string },
 ): Promise<'pending' | 'already' | 'invalid'> {
   if (!LINK_TOKEN_SHAPE.test(token)) return 'invalid';
-  const row = await repo.findSignatureByTokenHash(db.kysely, hashLinkToken(token));
+  const row = await repo.findSignatureByTokenHash(queries(ctx), hashLinkToken(token));
   if (!row || row.petition_id !== petitionId) return 'invalid';
   return row.status === 'pending' ? 'pending' : 'already';
 }
 
 /** Confirms the signature the token belongs to; the count moves in the same transaction. */
 export async function confirmSignature(
-  db: Db,
-  petitionId: number,
-  token: string,
+  ctx: ServiceContext,
+  { petitionId, token }: { petitionId: number; token: string },
 ): Promise<ConfirmOutcome> {
   if (!LINK_TOKEN_SHAPE.test(token)) return { status: 'invalid' };
   const hash = hashLinkToken(token);
-  return db.kysely.transaction().execute(async (trx) => {
+  return inTransaction(ctx, async ({ trx }) => {
     const row = await repo.findSignatureByTokenHash(trx, hash);
     if (!row || row.petition_id !== petitionId) return { status: 'invalid' as const };
     if (row.status !== 'pending') return { status: 'already' as const, petitionId };
     const changed = await trx
       .updateTable('petition_signatures')
-      .set({ status: 'confirmed', confirmed_at: nowIso() })
+      .set({ status: 'confirmed', confirmed_at: ctx.clock.now().toISOString() })
       .where('id', '=', row.id)
       .where('status', '=', 'pending')
       .executeTakeFirst();
@@ -240,7 +242,7 @@ export async function confirmSignature(
     // that mailed this link, so it is there whenever the link is.
     if (row.consent_wording && row.person_id !== null) {
       await recordConsent(
-        db,
+        ctx.db,
         row.person_id,
         {
           channel: 'email',
@@ -305,7 +307,7 @@ async function processChunk(
   items: BatchPayload['items'],
 ) {
   const { db, config, mailer } = services;
-  await db.kysely.transaction().execute(async (trx) => {
+  await inTransaction(services, async ({ trx }) => {
     const rows = await trx
       .selectFrom('petition_signatures as s')
       .innerJoin('petitions as p', 'p.id', 's.petition_id')

@@ -6,7 +6,7 @@ import { registerAdminResource } from '../../infra/http/admin-resource.js';
 import { readUpload } from '../../infra/http/file-upload.js';
 import { idParams, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
-import { renderAdminNotFound } from '../../infra/http/route-params.js';
+import { renderAdminNotFound } from '../../infra/http/admin-not-found.js';
 import type { Services } from '../../infra/services.js';
 import { listParties, listTargetLists } from '../targets/targets.service.js';
 import type { BoardCache } from './board-cache.js';

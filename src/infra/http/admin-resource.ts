@@ -6,7 +6,7 @@ import { html } from '../html/html.js';
 import type { Actor } from '../service-context.js';
 import { formText, idParams, typedRoutes } from './input.js';
 import { renderAdmin, setFlash } from './render.js';
-import { renderAdminNotFound } from './route-params.js';
+import { renderAdminNotFound } from './admin-not-found.js';
 
 const statusBody = z.object({ action: formText });
 

@@ -1,0 +1,57 @@
+/** What the petitions routes accept in their addresses and forms (see infra/http/input.ts). */
+import { z } from 'zod';
+import { formList, formText } from '../../infra/http/input.js';
+import { HONEYPOT_FIELD } from './petitions.public.views.js';
+import type { PetitionForm } from './petitions.rules.js';
+
+export const slugParams = z.object({ slug: z.string() });
+export const confirmParams = z.object({ slug: z.string(), token: z.string() });
+
+/**
+ * `?page=N` where a bad number is the reader's mistake to be told about (400), not quietly page 1:
+ * the delivery pages are printed and handed in, so page 0 must not pass for page 1.
+ */
+export const strictPageQuery = z.object({
+  page: z
+    .string('Give one page number.')
+    .regex(/^[1-9]\d{0,5}$/, 'Pages are numbered 1, 2, 3…')
+    .transform(Number)
+    .default(1),
+});
+
+export const petitionFormBody = z.object({
+  kind: formText,
+  title: formText,
+  slug: formText,
+  body: formText,
+  goal: formText,
+  deadline: formText,
+  customQuestion: formText,
+  eligibility: formText,
+  eligibilityLabel: formText,
+  thankYou: formText,
+  shareText: formText,
+  targetListId: formText,
+  targetIds: formList,
+}) satisfies z.ZodType<PetitionForm, unknown>;
+
+export const invalidateBody = z.object({ ip: formText, domain: formText });
+
+/** The sign form's checkboxes send "1" when ticked. */
+const ticked = formText.transform((v) => v === '1');
+
+/** The public sign form; lengths are the rules' to judge (and the body limit's). */
+export const signBody = z.object({
+  ft: formText,
+  name: formText,
+  email: formText,
+  postcode: formText,
+  answer: formText,
+  membershipNumber: formText,
+  consent: ticked,
+  showName: ticked,
+  // Bots fill every field; people never see this one (browsers send it empty).
+  [HONEYPOT_FIELD]: formText,
+});
+
+export const confirmBody = z.object({ ft: formText });
