@@ -117,6 +117,14 @@ describeEachDatabase('petitions', (ctx) => {
   });
   after(() => app.close());
 
+  const verifiedByEmail = (petitionId: number) =>
+    ctx.db.kysely
+      .selectFrom('petition_signatures')
+      .select(['email', 'verified'])
+      .where('petition_id', '=', petitionId)
+      .orderBy('email')
+      .execute();
+
   async function count(slug: string): Promise<number> {
     app.petitions.counts.invalidate((await app.petitions.cache.snapshot(slug))?.petition.id ?? 0);
     const res = await app.inject(`/p/${slug}/count.json`);
@@ -587,12 +595,7 @@ describeEachDatabase('petitions', (ctx) => {
     assert.match(missing.body, /membership number/);
     await sign(app, p, { email: 'm1@example.org', membershipNumber: 'm-1002' });
     await sign(app, p, { email: 'm2@example.org', membershipNumber: 'X-9' });
-    const rows = await ctx.db.kysely
-      .selectFrom('petition_signatures')
-      .select(['email', 'verified'])
-      .where('petition_id', '=', p.id)
-      .orderBy('email')
-      .execute();
+    const rows = await verifiedByEmail(p.id);
     assert.deepEqual(rows, [
       { email: 'm1@example.org', verified: 1 },
       { email: 'm2@example.org', verified: 0 },
@@ -615,12 +618,7 @@ describeEachDatabase('petitions', (ctx) => {
     assert.ok(page.body.includes('against 3 entries'));
     await sign(app, p, { email: 'ada@example.org' });
     await sign(app, p, { email: 'mallory@example.org' });
-    const rows = await ctx.db.kysely
-      .selectFrom('petition_signatures')
-      .select(['email', 'verified'])
-      .where('petition_id', '=', p.id)
-      .orderBy('email')
-      .execute();
+    const rows = await verifiedByEmail(p.id);
     assert.deepEqual(rows, [
       { email: 'ada@example.org', verified: 1 },
       { email: 'mallory@example.org', verified: 0 },
