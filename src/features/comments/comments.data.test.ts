@@ -35,10 +35,9 @@ import {
   registerCommentThread,
   setCommentThreadOpen,
 } from './comments.service.js';
-import { commentsOf, newThread, uniqueEmail } from './comments.test-support.js';
+import { commentsOf, confirmationLink, newThread, uniqueEmail } from './comments.test-support.js';
 import { moderateComments, reinstateCommenter, sanctionCommenter } from './moderation.service.js';
 import {
-  CONFIRM_MAIL_CATEGORY,
   type CommentSubmission,
   confirmComment,
   editComment,
@@ -146,14 +145,8 @@ describeEachDatabase('comments: data layer', (ctx) => {
   });
 
   async function tokenFromOutbox(email: string): Promise<string> {
-    const mail = await ctx.db.kysely
-      .selectFrom('mail_outbox')
-      .select('text_body')
-      .where('to_address', '=', email)
-      .where('category', '=', CONFIRM_MAIL_CATEGORY)
-      .orderBy('id', 'desc')
-      .executeTakeFirstOrThrow();
-    return /\/comments\/confirm\/([A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1] ?? '';
+    const link = await confirmationLink(ctx.db, email);
+    return /\/comments\/confirm\/([A-Za-z0-9_-]+)/.exec(link)?.[1] ?? '';
   }
 
   /** A commenter who has confirmed, ready to post directly (as with their cookie). */

@@ -25,6 +25,7 @@ import type { CommentsPreview } from './comments.service.js';
 import { REPORT_REASONS, type ReportReason } from './comments.tables.js';
 import { CONSENT_WORDING } from './posting.service.js';
 import type { CommentNode } from './thread-page.service.js';
+import { honeypotField } from '../../infra/html/honeypot.js';
 
 export const HONEYPOT_FIELD = 'website';
 /** Preview comments longer than this are cut at a word boundary. */
@@ -215,16 +216,7 @@ function postForm(m: ThreadPageModel): SafeHtml {
   return html`<form method="post" action="${thread.path}" class="stack cm-form">
     <input type="hidden" name="_csrf" value="${m.csrf}" />
     ${when(replyTo, () => html`<input type="hidden" name="parent" value="${replyTo!.id}" />`)}
-    <div class="cm-hp" aria-hidden="true">
-      <label for="cm-${HONEYPOT_FIELD}">Leave this empty</label>
-      <input
-        id="cm-${HONEYPOT_FIELD}"
-        name="${HONEYPOT_FIELD}"
-        type="text"
-        tabindex="-1"
-        autocomplete="off"
-      />
-    </div>
+    ${honeypotField({ name: HONEYPOT_FIELD, id: `cm-${HONEYPOT_FIELD}`, className: 'cm-hp' })}
     ${
       commenter
         ? html`<p class="cm-posting-as">

@@ -302,7 +302,12 @@ describeEachDatabase('comments: public pages', (ctx) => {
   it('pretends to accept what bots send through the honeypot, storing nothing', async () => {
     const thread = await newThread(ctx.db);
     const client = visitor(app);
-    await client.get(thread.path);
+    const page = await client.get(thread.path);
+    assert.match(
+      page.body,
+      /<div class="cm-hp" aria-hidden="true">\s*<label for="cm-website">Leave this empty<\/label>\s*<input\s+id="cm-website"\s+name="website"\s+type="text"\s+tabindex="-1"/,
+      'the trap is on the form, hidden from people and out of the tab order',
+    );
     const res = await client.post(thread.path, {
       name: 'Bot',
       email: uniqueEmail(),

@@ -7,7 +7,7 @@ import { createTestApp } from '../../../test/helpers/app.js';
 import { ManualClock } from '../../infra/clock/clock.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { COUNT_REFRESH_MS } from './live-counts.js';
-import { changeStatus, createPetition } from './petitions.service.js';
+import { publishedPetition } from './petitions.test-support.js';
 
 describeEachDatabase('petition counts during a database blip', (ctx) => {
   let app: FastifyInstance;
@@ -45,31 +45,17 @@ describeEachDatabase('petition counts during a database blip', (ctx) => {
     { timeout: 20_000 },
     async () => {
       const { services } = app;
-      const created = await createPetition(
-        services,
-        {
-          kind: 'petition',
-          title: 'Keep the lido open',
-          slug: 'keep-the-lido-open',
-          body: 'Swimming all summer.',
-          goal: '100',
-          deadline: '',
-          customQuestion: '',
-          eligibility: 'none',
-          eligibilityLabel: '',
-          thankYou: 'Thanks.',
-          shareText: '',
-          targetListId: '',
-          targetIds: [],
-        },
-        null,
-      );
-      assert.ok(created.ok);
-      await changeStatus(services, { petition: created.record, action: 'publish' }, null);
+      const petition = await publishedPetition(services, {
+        title: 'Keep the lido open',
+        slug: 'keep-the-lido-open',
+        body: 'Swimming all summer.',
+        goal: '100',
+        thankYou: 'Thanks.',
+      });
       await ctx.db.kysely
         .updateTable('petitions')
         .set({ signature_count: 42 })
-        .where('id', '=', created.record.id)
+        .where('id', '=', petition.id)
         .execute();
       assert.equal(await countOf('keep-the-lido-open'), 42);
 
@@ -99,7 +85,7 @@ describeEachDatabase('petition counts during a database blip', (ctx) => {
       await ctx.db.kysely
         .updateTable('petitions')
         .set({ signature_count: 43 })
-        .where('id', '=', created.record.id)
+        .where('id', '=', petition.id)
         .execute();
       const queriesAfterHeal = counts.queries;
       await countOf('keep-the-lido-open');

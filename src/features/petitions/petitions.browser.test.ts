@@ -13,7 +13,7 @@ import { OffsetClock } from '../../infra/clock/clock.js';
 import { COUNT_REFRESH_MS } from './live-counts.js';
 import { SNAPSHOT_TTL_MS } from './public-cache.js';
 import { MIN_FILL_MS } from './form-token.js';
-import { changeStatus, createPetition } from './petitions.service.js';
+import { publishedPetition } from './petitions.test-support.js';
 
 async function outboxLink(server: LiveServer, to: string): Promise<string> {
   for (let i = 0; i < 50; i++) {
@@ -49,27 +49,13 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
 
   it('signs, confirms from the outbox link, counts once, and not again when signing twice', async () => {
     const ctx = suite.server.app.services;
-    const created = await createPetition(
-      ctx,
-      {
-        kind: 'petition',
-        title: 'Plant more trees',
-        slug: 'plant-more-trees',
-        body: 'Every street deserves trees.',
-        goal: '10',
-        deadline: '',
-        customQuestion: '',
-        eligibility: 'none',
-        eligibilityLabel: '',
-        thankYou: 'Thanks for planting with us.',
-        shareText: '',
-        targetListId: '',
-        targetIds: [],
-      },
-      null,
-    );
-    assert.ok(created.ok);
-    await changeStatus(ctx, { petition: created.record, action: 'publish' }, null);
+    const created = await publishedPetition(ctx, {
+      title: 'Plant more trees',
+      slug: 'plant-more-trees',
+      body: 'Every street deserves trees.',
+      goal: '10',
+      thankYou: 'Thanks for planting with us.',
+    });
     const url = `${suite.server.baseUrl}/p/plant-more-trees`;
 
     const context = await suite.browser.newContext({ viewport: { width: 375, height: 740 } });
@@ -103,7 +89,7 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
     const rows = await suite.server.app.services.db.kysely
       .selectFrom('petition_signatures')
       .select(({ fn }) => fn.countAll<number>().as('n'))
-      .where('petition_id', '=', created.record.id)
+      .where('petition_id', '=', created.id)
       .executeTakeFirstOrThrow();
     assert.equal(Number(rows.n), 1, 'the second signature by the same person is not stored');
     // Past the cached page and count, so the page shows the database's count.
@@ -120,27 +106,13 @@ describe('signing a petition in Chromium', { skip: browserSkip }, () => {
 
   it('frames the embed widget on another site, live count and all, but never the full page', async () => {
     const ctx = suite.server.app.services;
-    const created = await createPetition(
-      ctx,
-      {
-        kind: 'petition',
-        title: 'Fix the buses',
-        slug: 'fix-the-buses',
-        body: 'Buses every ten minutes.',
-        goal: '100',
-        deadline: '',
-        customQuestion: '',
-        eligibility: 'none',
-        eligibilityLabel: '',
-        thankYou: 'Thanks.',
-        shareText: '',
-        targetListId: '',
-        targetIds: [],
-      },
-      null,
-    );
-    assert.ok(created.ok);
-    await changeStatus(ctx, { petition: created.record, action: 'publish' }, null);
+    await publishedPetition(ctx, {
+      title: 'Fix the buses',
+      slug: 'fix-the-buses',
+      body: 'Buses every ten minutes.',
+      goal: '100',
+      thankYou: 'Thanks.',
+    });
     const url = `${suite.server.baseUrl}/p/fix-the-buses`;
     const context = await suite.browser.newContext();
     const page = await context.newPage();

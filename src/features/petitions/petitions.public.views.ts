@@ -17,6 +17,7 @@ import {
   SIGNER_NAME_MAX_LENGTH,
   firstNameOf,
 } from './petitions.rules.js';
+import { honeypotField } from '../../infra/html/honeypot.js';
 
 export const CONSENT_WORDING =
   'Keep me updated by email about this campaign. I can unsubscribe at any time.';
@@ -77,16 +78,7 @@ export function signForm(opts: {
     <h2>Sign this ${kindLabel(petition)}</h2>
     ${errorSummary(errors)}
     <input type="hidden" name="ft" value="${opts.formToken}" />
-    <div class="pt-hp" aria-hidden="true">
-      <label for="${HONEYPOT_FIELD}">Leave this empty</label>
-      <input
-        id="${HONEYPOT_FIELD}"
-        name="${HONEYPOT_FIELD}"
-        type="text"
-        tabindex="-1"
-        autocomplete="off"
-      />
-    </div>
+    ${honeypotField({ name: HONEYPOT_FIELD, id: HONEYPOT_FIELD, className: 'pt-hp' })}
     ${textField({
       id: 'pt-name',
       name: 'name',

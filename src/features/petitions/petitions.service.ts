@@ -25,15 +25,25 @@ export type { PetitionRow };
 
 export type SaveResult = { ok: true; record: PetitionRow } | { ok: false; errors: Errors };
 
-async function checkTargets(db: Db, fields: PetitionFields): Promise<Errors> {
-  if (!fields.targetListId) return {};
+/** The form's own rules first, then whether its target list and targets still exist. */
+async function checkPetition(
+  db: Db,
+  form: PetitionForm,
+): Promise<{ ok: true; value: PetitionFields } | { ok: false; errors: Errors }> {
+  const checked = validatePetition(form);
+  if (!checked.ok) return checked;
+  const fields = checked.value;
+  if (!fields.targetListId) return checked;
   const lists = await listTargetLists(db);
   if (!lists.some((l) => l.id === fields.targetListId))
-    return { targetListId: 'Choose a target list that exists.' };
+    return { ok: false, errors: { targetListId: 'Choose a target list that exists.' } };
   const found = await getTargets(db, fields.targetListId, fields.targetIds);
   if (found.length !== new Set(fields.targetIds).size)
-    return { targetIds: 'One of the chosen targets is no longer in that list.' };
-  return {};
+    return {
+      ok: false,
+      errors: { targetIds: 'One of the chosen targets is no longer in that list.' },
+    };
+  return checked;
 }
 
 function columns(fields: PetitionFields) {
@@ -64,10 +74,8 @@ export async function createPetition(
   actor: Actor,
 ): Promise<SaveResult> {
   const actorUserId = actorId(actor);
-  const checked = validatePetition(form);
+  const checked = await checkPetition(ctx.db, form);
   if (!checked.ok) return checked;
-  const targetErrors = await checkTargets(ctx.db, checked.value);
-  if (Object.keys(targetErrors).length) return { ok: false, errors: targetErrors };
   if (await repo.findPetitionBySlug(queries(ctx), checked.value.slug))
     return { ok: false, errors: slugTaken(checked.value.slug) };
   try {
@@ -109,10 +117,8 @@ export async function updatePetition(
   actor: Actor,
 ): Promise<SaveResult> {
   const actorUserId = actorId(actor);
-  const checked = validatePetition(form);
+  const checked = await checkPetition(ctx.db, form);
   if (!checked.ok) return checked;
-  const targetErrors = await checkTargets(ctx.db, checked.value);
-  if (Object.keys(targetErrors).length) return { ok: false, errors: targetErrors };
   // Links to a published petition are out in the world: its address stays.
   if (petition.status !== 'draft' && checked.value.slug !== petition.slug)
     return {

@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { getOrCreateSecret } from '../../infra/db/settings.js';
 import { Worker } from '../../infra/jobs/worker.js';
+import type { ServiceContext } from '../../infra/service-context.js';
 import { FORM_SECRET_SETTING, MIN_FILL_MS, issueFormToken } from './form-token.js';
+import type { PetitionForm } from './petitions.rules.js';
+import { type PetitionRow, changeStatus, createPetition } from './petitions.service.js';
 
 let ipCounter = 0;
 
@@ -36,6 +39,41 @@ export async function signatureForm(
     postcode: 'LS28 5AB',
     ...fields,
   };
+}
+
+/** A published petition made through the service, for tests that start past the admin pages. */
+export async function publishedPetition(
+  ctx: ServiceContext,
+  fields: Pick<PetitionForm, 'title' | 'slug' | 'body' | 'goal' | 'thankYou'>,
+): Promise<PetitionRow> {
+  const created = await createPetition(
+    ctx,
+    {
+      kind: 'petition',
+      deadline: '',
+      customQuestion: '',
+      eligibility: 'none',
+      eligibilityLabel: '',
+      shareText: '',
+      targetListId: '',
+      targetIds: [],
+      ...fields,
+    },
+    null,
+  );
+  if (!created.ok) throw new Error(`petition not created: ${JSON.stringify(created.errors)}`);
+  await changeStatus(ctx, { petition: created.record, action: 'publish' }, null);
+  return created.record;
+}
+
+/** Sends the public signature form for this petition, from a new visitor unless one is given. */
+export async function sign(
+  app: FastifyInstance,
+  petition: { id: number; slug: string },
+  fields: Record<string, string> = {},
+  client: TestClient = visitor(app),
+) {
+  return client.post(`/p/${petition.slug}/sign`, await signatureForm(app, petition.id, fields));
 }
 
 /** The confirmation link of the latest mail to this address, from the outbox. */

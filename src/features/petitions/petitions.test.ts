@@ -27,6 +27,7 @@ import {
   confirmationLink,
   readerToken,
   runJobs,
+  sign,
   signatureForm,
   visitor,
 } from './petitions.test-support.js';
@@ -116,6 +117,14 @@ describeEachDatabase('petitions', (ctx) => {
   });
   after(() => app.close());
 
+  const verifiedByEmail = (petitionId: number) =>
+    ctx.db.kysely
+      .selectFrom('petition_signatures')
+      .select(['email', 'verified'])
+      .where('petition_id', '=', petitionId)
+      .orderBy('email')
+      .execute();
+
   async function count(slug: string): Promise<number> {
     app.petitions.counts.invalidate((await app.petitions.cache.snapshot(slug))?.petition.id ?? 0);
     const res = await app.inject(`/p/${slug}/count.json`);
@@ -168,10 +177,7 @@ describeEachDatabase('petitions', (ctx) => {
   it('signs as pending, confirms through the mailed link and counts once', async () => {
     const p = await fresh();
     const signer = visitor(app);
-    const res = await signer.post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { email: 'Ada.Lovelace@gmail.com' }),
-    );
+    const res = await sign(app, p, { email: 'Ada.Lovelace@gmail.com' }, signer);
     assert.equal(res.statusCode, 200, res.body.slice(0, 400));
     assert.match(res.body, /Check your email/);
     assert.equal(await count(p.slug), 0, 'pending signatures are not counted');
@@ -195,10 +201,7 @@ describeEachDatabase('petitions', (ctx) => {
       'a.d.a.lovelace+petition@googlemail.com',
       'ADA.LOVELACE@GMAIL.COM',
     ]) {
-      const r = await visitor(app).post(
-        `/p/${p.slug}/sign`,
-        await signatureForm(app, p.id, { email }),
-      );
+      const r = await sign(app, p, { email });
       assert.equal(r.statusCode, 200);
     }
     await runJobs(app);
@@ -218,10 +221,7 @@ describeEachDatabase('petitions', (ctx) => {
   it('changes nothing when a mail scanner opens the link; the button confirms, once', async () => {
     const p = await fresh();
     const email = 'scanned@example.org';
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { email, consent: '1' }),
-    );
+    await sign(app, p, { email, consent: '1' });
     await runJobs(app);
     const link = (await confirmationLink(app, email)) ?? '';
     const path = new URL(link).pathname;
@@ -285,10 +285,7 @@ describeEachDatabase('petitions', (ctx) => {
     assert.equal(pressed.statusCode, 404);
     assert.match(pressed.body, /not valid/);
 
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { email: 'forged@example.org' }),
-    );
+    await sign(app, p, { email: 'forged@example.org' });
     await runJobs(app);
     const path = new URL((await confirmationLink(app, 'forged@example.org')) ?? '').pathname;
     for (const ft of ['', 'nonsense', await confirmFormToken(p.id + 1)]) {
@@ -308,8 +305,7 @@ describeEachDatabase('petitions', (ctx) => {
 
   it('counts a look-alike email once: Cyrillic letters are refused, full-width digits fold', async () => {
     const p = await fresh();
-    const signWith = async (email: string) =>
-      visitor(app).post(`/p/${p.slug}/sign`, await signatureForm(app, p.id, { email }));
+    const signWith = async (email: string) => sign(app, p, { email });
     const original = await signWith('adam42@example.org');
     assert.equal(original.statusCode, 200);
     for (const lookAlike of [
@@ -364,18 +360,12 @@ describeEachDatabase('petitions', (ctx) => {
 
   it('files the signer as a person and on their timeline, with consent only when ticked and confirmed', async () => {
     const p = await fresh({ title: 'Timeline petition' });
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, {
-        name: 'Grace Hopper',
-        email: 'grace@example.org',
-        consent: '1',
-      }),
-    );
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { name: 'Alan Turing', email: 'alan@example.org' }),
-    );
+    await sign(app, p, {
+      name: 'Grace Hopper',
+      email: 'grace@example.org',
+      consent: '1',
+    });
+    await sign(app, p, { name: 'Alan Turing', email: 'alan@example.org' });
     await runJobs(app);
     const grace = await findPersonByEmail(ctx.db, 'grace@example.org');
     const alan = await findPersonByEmail(ctx.db, 'alan@example.org');
@@ -460,15 +450,15 @@ describeEachDatabase('petitions', (ctx) => {
 
   it('drops honeypot submissions silently and flags disposable domains', async () => {
     const p = await fresh();
-    const bot = await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { website: 'http://x', email: 'bot@example.org' }),
+    const page = await visitor(app).get(`/p/${p.slug}`);
+    assert.match(
+      page.body,
+      /<div class="pt-hp" aria-hidden="true">\s*<label for="website">Leave this empty<\/label>\s*<input\s+id="website"\s+name="website"\s+type="text"\s+tabindex="-1"/,
+      'the trap is on the form, hidden from people and out of the tab order',
     );
+    const bot = await sign(app, p, { website: 'http://x', email: 'bot@example.org' });
     assert.equal(bot.statusCode, 200);
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { email: 'throw@mailinator.com' }),
-    );
+    await sign(app, p, { email: 'throw@mailinator.com' });
     const rows = await ctx.db.kysely
       .selectFrom('petition_signatures')
       .select(['email', 'disposable'])
@@ -482,19 +472,14 @@ describeEachDatabase('petitions', (ctx) => {
     const same = visitor(app);
     let last = 0;
     for (let i = 0; i < 51; i++)
-      last = (
-        await same.post(
-          `/p/${p.slug}/sign`,
-          await signatureForm(app, p.id, { email: `ip${i}@example.org` }),
-        )
-      ).statusCode;
+      last = (await sign(app, p, { email: `ip${i}@example.org` }, same)).statusCode;
     assert.equal(last, 429);
   });
 
   it('lets moderators invalidate a trending domain, keeping the count exact', async () => {
     const p = await fresh();
     for (const email of ['a@spam.example', 'b@spam.example', 'c@good.example']) {
-      await visitor(app).post(`/p/${p.slug}/sign`, await signatureForm(app, p.id, { email }));
+      await sign(app, p, { email });
     }
     await runJobs(app);
     for (const email of ['a@spam.example', 'c@good.example'])
@@ -514,10 +499,7 @@ describeEachDatabase('petitions', (ctx) => {
 
   it('serves open data and the live count', async () => {
     const p = await fresh({ title: 'Open data petition' });
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { email: 'od@example.org', postcode: 'LS28 5AB' }),
-    );
+    await sign(app, p, { email: 'od@example.org', postcode: 'LS28 5AB' });
     await runJobs(app);
     await confirmByButton(visitor(app), (await confirmationLink(app, 'od@example.org')) ?? '');
     app.petitions.counts.invalidate(p.id);
@@ -584,19 +566,13 @@ describeEachDatabase('petitions', (ctx) => {
 
   it('exports consent-aware, formula-safe CSV and a delivery page without emails', async () => {
     const p = await fresh({ customQuestion: 'Why?' });
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, {
-        name: 'Keen Person',
-        email: 'keen@example.org',
-        consent: '1',
-        answer: '=1+2',
-      }),
-    );
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { name: 'Quiet Person', email: 'quiet@example.org' }),
-    );
+    await sign(app, p, {
+      name: 'Keen Person',
+      email: 'keen@example.org',
+      consent: '1',
+      answer: '=1+2',
+    });
+    await sign(app, p, { name: 'Quiet Person', email: 'quiet@example.org' });
     const csv = await organiser.get(`/admin/petitions/${p.id}/signatures.csv`);
     assert.equal(csv.statusCode, 200);
     assert.match(csv.body, /keen@example\.org/);
@@ -614,26 +590,12 @@ describeEachDatabase('petitions', (ctx) => {
       list: 'M-1001\nm-1002\n',
     });
     assert.equal(up.statusCode, 303);
-    const missing = await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { email: 'm0@example.org' }),
-    );
+    const missing = await sign(app, p, { email: 'm0@example.org' });
     assert.equal(missing.statusCode, 422);
     assert.match(missing.body, /membership number/);
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { email: 'm1@example.org', membershipNumber: 'm-1002' }),
-    );
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { email: 'm2@example.org', membershipNumber: 'X-9' }),
-    );
-    const rows = await ctx.db.kysely
-      .selectFrom('petition_signatures')
-      .select(['email', 'verified'])
-      .where('petition_id', '=', p.id)
-      .orderBy('email')
-      .execute();
+    await sign(app, p, { email: 'm1@example.org', membershipNumber: 'm-1002' });
+    await sign(app, p, { email: 'm2@example.org', membershipNumber: 'X-9' });
+    const rows = await verifiedByEmail(p.id);
     assert.deepEqual(rows, [
       { email: 'm1@example.org', verified: 1 },
       { email: 'm2@example.org', verified: 0 },
@@ -654,20 +616,9 @@ describeEachDatabase('petitions', (ctx) => {
     const page = await organiser.get(`/admin/petitions/${p.id}`);
     assert.ok(page.body.includes('Stored 3 entries; 1 line was not valid and skipped'));
     assert.ok(page.body.includes('against 3 entries'));
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { email: 'ada@example.org' }),
-    );
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { email: 'mallory@example.org' }),
-    );
-    const rows = await ctx.db.kysely
-      .selectFrom('petition_signatures')
-      .select(['email', 'verified'])
-      .where('petition_id', '=', p.id)
-      .orderBy('email')
-      .execute();
+    await sign(app, p, { email: 'ada@example.org' });
+    await sign(app, p, { email: 'mallory@example.org' });
+    const rows = await verifiedByEmail(p.id);
     assert.deepEqual(rows, [
       { email: 'ada@example.org', verified: 1 },
       { email: 'mallory@example.org', verified: 0 },
@@ -709,10 +660,7 @@ describeEachDatabase('petitions', (ctx) => {
   it("reaches signatures in a person's data export and erasure, keeping the count", async () => {
     const p = await fresh({ title: 'Erasure petition' });
     const email = 'erase.me@example.org';
-    await visitor(app).post(
-      `/p/${p.slug}/sign`,
-      await signatureForm(app, p.id, { name: 'Ursula Erasable', email, answer: '' }),
-    );
+    await sign(app, p, { name: 'Ursula Erasable', email, answer: '' });
     await runJobs(app);
     const link = await confirmationLink(app, email);
     await confirmByButton(visitor(app), link ?? '');
@@ -795,6 +743,52 @@ describeEachDatabase('petitions', (ctx) => {
       .executeTakeFirstOrThrow();
     assert.match(mail.subject, /^0 people signed: Targeted petition/);
     assert.match(mail.text_body, new RegExp(`/p/${p.slug}`));
+  });
+
+  it('refuses a target list or target that does not exist, when creating and when editing', async () => {
+    const list = await createTargetList(
+      app.services,
+      { name: 'Parish', slug: 'parish-pt', description: '' },
+      null,
+    );
+    assert.ok(list.ok);
+    const listId = String(list.list.id);
+    const p = await fresh({}, false);
+    const edited = async (fields: Record<string, string>) => {
+      await organiser.get(`/admin/petitions/${p.id}/edit`);
+      return organiser.post(`/admin/petitions/${p.id}`, {
+        kind: 'petition',
+        title: 'Save the library',
+        slug: p.slug,
+        body: 'We ask the council to **keep it open**.',
+        goal: '100',
+        ...fields,
+      });
+    };
+    const created = async (fields: Record<string, string>) => {
+      await organiser.get('/admin/petitions/new');
+      return organiser.post('/admin/petitions', {
+        kind: 'petition',
+        title: 'Unsaved petition',
+        body: 'Never stored.',
+        goal: '100',
+        ...fields,
+      });
+    };
+    for (const save of [created, edited]) {
+      const noList = await save({ targetListId: '999999' });
+      assert.equal(noList.statusCode, 422, noList.body.slice(0, 300));
+      assert.match(noList.body, /Choose a target list that exists/);
+      const noTarget = await save({ targetListId: listId, targetIds: '999999' });
+      assert.equal(noTarget.statusCode, 422, noTarget.body.slice(0, 300));
+      assert.match(noTarget.body, /One of the chosen targets is no longer in that list/);
+    }
+    const stored = await ctx.db.kysely
+      .selectFrom('petitions')
+      .select(['title', 'target_list_id'])
+      .where('title', '=', 'Unsaved petition')
+      .execute();
+    assert.deepEqual(stored, []);
   });
 
   it('refuses an unknown action, or one named after an inherited property, with a 400 and a message', async () => {
