@@ -1,20 +1,17 @@
 import { testConfig } from '../src/config.js';
 import { createServices } from '../src/infra/services.js';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { changeStatus, createPetition } from '../src/features/petitions/petitions.service.js';
 import type { Db } from '../src/infra/db/database.js';
+import { type RallyServer, startRallyServer } from '../test/helpers/rally-server.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export interface ServerProcess {
-  child: ChildProcess;
-  baseUrl: string;
-  stop(): Promise<void>;
-}
+export type ServerProcess = RallyServer;
 
 /** `rally serve` in its own process on a fresh SQLite file (or DATABASE_URL if set). */
 export async function startServerProcess(
@@ -22,41 +19,12 @@ export async function startServerProcess(
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'rally-bench-'));
-  const child = spawn(process.execPath, [join(ROOT, 'bin/rally.js'), 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`,
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  return startRallyServer({
+    port,
+    env,
+    databaseUrl: process.env.DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`,
+    passStderrThrough: true,
   });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
-    try {
-      const res = await fetch(`${baseUrl}/healthz`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('server did not start within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    child,
-    baseUrl,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 export interface LoadResult {

@@ -35,7 +35,7 @@ export interface CreatedStaff {
 /** A staff account straight in the database (no audit entry), with a known password. */
 export async function createStaff(
   db: Db,
-  opts: { role: Role; email?: string; password?: string; name?: string },
+  opts: { role: Role; email?: string; password?: string; name?: string; disabled?: boolean },
 ): Promise<CreatedStaff> {
   if (!ROLES.includes(opts.role)) throw new Error(`createStaff: unknown role ${opts.role}`);
   counter += 1;
@@ -48,6 +48,13 @@ export async function createStaff(
     role: opts.role,
     passwordHash: await cachedHash(password),
   });
+  if (opts.disabled) {
+    await db.kysely
+      .updateTable('staff_users')
+      .set({ disabled_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .execute();
+  }
   return { id, email, password };
 }
 

@@ -3,7 +3,7 @@ import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { loginAs } from '../../../test/helpers/staff.js';
+import { appWithStaff, loginAs } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { createTarget, ensureTargetList } from '../targets/targets.service.js';
 import { findResults } from './constituencies.repository.js';
@@ -24,17 +24,13 @@ function visibleText(body: string): string {
 }
 
 describeEachDatabase('constituencies before the UK data is loaded', (ctx) => {
-  let app: FastifyInstance;
-  before(async () => {
-    app = await createTestApp(ctx.db);
-  });
-  after(() => app.close());
+  const suite = appWithStaff(ctx, []);
 
   it('says the finder is not set up, and the directory reports nothing loaded', async () => {
     const directory = await getConstituencyDirectory(ctx.db);
     assert.equal(directory.isLoaded(), false);
     assert.equal(directory.lookupPostcode('LS28 5AB').status, 'unknown');
-    const res = await new TestClient(app).get('/find-your-mp?postcode=LS28+5AB');
+    const res = await new TestClient(suite.app).get('/find-your-mp?postcode=LS28+5AB');
     assert.equal(res.statusCode, 503);
     assert.match(res.body, /not set up yet/);
   });
@@ -44,7 +40,7 @@ describeEachDatabase('constituencies before the UK data is loaded', (ctx) => {
     await loadUkConstituencies(ctx.db);
     const directory = await getConstituencyDirectory(ctx.db);
     assert.equal(directory.isLoaded(), true);
-    const res = await new TestClient(app).get('/find-your-mp?postcode=LS18');
+    const res = await new TestClient(suite.app).get('/find-your-mp?postcode=LS18');
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /Pudsey/);
   });

@@ -1,43 +1,39 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { createTestApp } from '../../../test/helpers/app.js';
+import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { loginAs, loginAsNew } from '../../../test/helpers/staff.js';
+import { appWithStaff, loginAs, loginAsNew } from '../../../test/helpers/staff.js';
 import { FEATURES } from '../index.js';
 import { RECENT_EVENTS_SHOWN } from './dashboard.feature.js';
 
 describeEachDatabase('admin dashboard', (ctx) => {
-  let app: FastifyInstance;
-  before(async () => {
-    app = await createTestApp(ctx.db);
-  });
-  after(() => app.close());
+  const suite = appWithStaff(ctx, []);
 
   it('is the first admin nav entry', () => {
-    assert.deepEqual(app.adminNav[0], { href: '/admin', label: 'Dashboard', role: 'viewer' });
+    assert.deepEqual(suite.app.adminNav[0], { href: '/admin', label: 'Dashboard', role: 'viewer' });
     assert.equal(FEATURES[0]?.name, 'dashboard');
   });
 
   it('welcomes by name and shows a card for each section the role may open', async () => {
-    const { client: viewer } = await loginAsNew(app, 'viewer', { name: 'Val Viewer' });
+    const { client: viewer } = await loginAsNew(suite.app, 'viewer', { name: 'Val Viewer' });
     const page = await viewer.get('/admin');
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Welcome, Val Viewer/);
     const cards = page.body.match(/<li class="card">/g) ?? [];
-    const visible = app.adminNav.filter((n) => n.href !== '/admin' && n.role === 'viewer');
+    const visible = suite.app.adminNav.filter((n) => n.href !== '/admin' && n.role === 'viewer');
     assert.equal(cards.length, visible.length);
     assert.doesNotMatch(page.body, /<li class="card">\s*<h2><a href="\/admin\/users">/);
 
-    const owner = await loginAs(app, 'owner');
+    const owner = await loginAs(suite.app, 'owner');
     const ownerPage = await owner.get('/admin');
     assert.match(ownerPage.body, /<li class="card">\s*<h2><a href="\/admin\/users">Staff<\/a>/);
   });
 
   it(`lists the ${RECENT_EVENTS_SHOWN} most recent audit events with who did them`, async () => {
-    const { client: owner, user } = await loginAsNew(app, 'owner', { name: 'Audrey Auditor' });
+    const { client: owner, user } = await loginAsNew(suite.app, 'owner', {
+      name: 'Audrey Auditor',
+    });
     for (let i = 0; i < RECENT_EVENTS_SHOWN + 5; i++) {
-      await app.services.audit.record({
+      await suite.app.services.audit.record({
         actorUserId: user.id,
         action: `test.event-${i}`,
         subjectType: 'thing',
@@ -54,7 +50,7 @@ describeEachDatabase('admin dashboard', (ctx) => {
   });
 
   it('shows events from the staff pages', async () => {
-    const owner = await loginAs(app, 'owner');
+    const owner = await loginAs(suite.app, 'owner');
     await owner.get('/admin/users');
     await owner.post('/admin/users', {
       email: 'dashboard-new@example.org',

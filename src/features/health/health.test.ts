@@ -1,34 +1,30 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { it } from 'node:test';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
+import { appWithStaff } from '../../../test/helpers/staff.js';
 
 describeEachDatabase('health and metrics', (ctx) => {
-  let app: FastifyInstance;
-  before(async () => {
-    app = await createTestApp(ctx.db);
-  });
-  after(() => app.close());
+  const suite = appWithStaff(ctx, []);
 
   it('answers /healthz, and checks the database when asked', async () => {
-    const shallow = await app.inject('/healthz');
+    const shallow = await suite.app.inject('/healthz');
     assert.equal(shallow.statusCode, 200);
     assert.deepEqual(shallow.json(), { status: 'ok' });
-    const deep = await app.inject('/healthz?deep=1');
+    const deep = await suite.app.inject('/healthz?deep=1');
     assert.deepEqual(deep.json(), { status: 'ok', database: ctx.dialect });
   });
 
   it('refuses a repeated deep parameter with a 400 that names it', async () => {
-    const res = await app.inject('/healthz?deep=1&deep=1');
+    const res = await suite.app.inject('/healthz?deep=1&deep=1');
     assert.equal(res.statusCode, 400);
     assert.match(res.json<{ message: string }>().message, /In the address, deep: /);
   });
 
   it('counts requests per route in Prometheus text format', async () => {
-    await app.inject('/healthz');
-    await app.inject('/no/such/page');
-    const res = await app.inject('/metrics');
+    await suite.app.inject('/healthz');
+    await suite.app.inject('/no/such/page');
+    const res = await suite.app.inject('/metrics');
     assert.equal(res.statusCode, 200);
     assert.match(res.headers['content-type'] as string, /text\/plain/);
     assert.match(
@@ -43,10 +39,10 @@ describeEachDatabase('health and metrics', (ctx) => {
   });
 
   it('answers /metrics only to local scrapers, or to the bearer of METRICS_TOKEN', async () => {
-    const remote = await app.inject({ url: '/metrics', remoteAddress: '203.0.113.9' });
+    const remote = await suite.app.inject({ url: '/metrics', remoteAddress: '203.0.113.9' });
     assert.equal(remote.statusCode, 403);
     assert.match(remote.json<{ message: string }>().message, /METRICS_TOKEN/);
-    const proxied = await app.inject({
+    const proxied = await suite.app.inject({
       url: '/metrics',
       headers: { 'x-forwarded-for': '203.0.113.9' },
     });
@@ -75,7 +71,7 @@ describeEachDatabase('health and metrics', (ctx) => {
   });
 
   it('sends pages security headers with a CSP that forbids inline script', async () => {
-    const res = await app.inject({ url: '/', headers: { accept: 'text/html' } });
+    const res = await suite.app.inject({ url: '/', headers: { accept: 'text/html' } });
     const csp = res.headers['content-security-policy'] as string;
     assert.match(csp, /script-src 'self'/);
     assert.doesNotMatch(csp, /unsafe-inline/);
@@ -84,14 +80,14 @@ describeEachDatabase('health and metrics', (ctx) => {
   });
 
   it('lets any site read open-data endpoints, without page-only headers', async () => {
-    const res = await app.inject('/healthz');
+    const res = await suite.app.inject('/healthz');
     assert.equal(res.headers['access-control-allow-origin'], '*');
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.equal(res.headers['content-security-policy'], undefined);
   });
 
   it('answers an unknown page with a 404 page', async () => {
-    const res = await app.inject({ url: '/nope', headers: { accept: 'text/html' } });
+    const res = await suite.app.inject({ url: '/nope', headers: { accept: 'text/html' } });
     assert.equal(res.statusCode, 404);
     assert.match(res.body, /Page not found/);
   });

@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { createTestApp } from '../../../test/helpers/app.js';
+import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
+import { appWithStaff } from '../../../test/helpers/staff.js';
 
 describeEachDatabase('public home page', (ctx) => {
-  let app: FastifyInstance;
-  before(async () => {
-    app = await createTestApp(ctx.db);
-  });
-  after(() => app.close());
+  const suite = appWithStaff(ctx, []);
 
   it('links to what the public can do, with no script needed', async () => {
-    const res = await app.inject({ url: '/', headers: { accept: 'text/html' } });
+    const res = await suite.app.inject({ url: '/', headers: { accept: 'text/html' } });
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /<a href="\/find-your-mp">Find your MP<\/a>/);
     assert.doesNotMatch(

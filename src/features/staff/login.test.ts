@@ -96,12 +96,7 @@ describeEachDatabase('staff login', (ctx) => {
   });
 
   it('does not let a disabled account log in', async () => {
-    const user = await createStaff(ctx.db, { role: 'owner' });
-    await ctx.db.kysely
-      .updateTable('staff_users')
-      .set({ disabled_at: new Date().toISOString() })
-      .where('id', '=', user.id)
-      .execute();
+    const user = await createStaff(ctx.db, { role: 'owner', disabled: true });
     const client = visitor(app);
     await client.get('/login');
     const res = await client.post('/login', { email: user.email, password: user.password });

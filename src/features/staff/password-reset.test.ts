@@ -129,12 +129,7 @@ describeEachDatabase('password reset by email', (ctx) => {
   });
 
   it('sends nothing to a disabled account', async () => {
-    const user = await createStaff(ctx.db, { role: 'viewer' });
-    await ctx.db.kysely
-      .updateTable('staff_users')
-      .set({ disabled_at: new Date().toISOString() })
-      .where('id', '=', user.id)
-      .execute();
+    const user = await createStaff(ctx.db, { role: 'viewer', disabled: true });
     const res = await requestReset(app, user.email);
     assert.ok(res.body.includes(RESET_REQUESTED_MESSAGE));
     assert.equal((await mailsTo(ctx.db, user.email)).length, 0);

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { createTestApp } from '../../../test/helpers/app.js';
+import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { logIn } from '../../../test/helpers/staff.js';
+import { appWithStaff, logIn } from '../../../test/helpers/staff.js';
 import { main } from '../../cli/main.js';
 import { openDatabase } from '../../infra/db/database.js';
 import { type CliOutput, addUserCommand } from './staff.cli.js';
@@ -18,36 +16,32 @@ function capture(): CliOutput & { lines: string[]; errors: string[] } {
 }
 
 describeEachDatabase('rally user add', (ctx) => {
-  let app: FastifyInstance;
-  before(async () => {
-    app = await createTestApp(ctx.db);
-  });
-  after(() => app.close());
+  const suite = appWithStaff(ctx, []);
 
   it('adds an account and prints the generated password once', async () => {
     const io = capture();
     const code = await addUserCommand(
-      app.services,
+      suite.app.services,
       { email: 'cli@example.org', role: 'organiser', name: 'Cli Person' },
       io,
     );
     assert.equal(code, 0);
     const password = /^Password: (\S+)/m.exec(io.lines.join('\n'))?.[1];
     assert.ok(password, io.lines.join('\n'));
-    const client = await logIn(app, { email: 'cli@example.org', password });
+    const client = await logIn(suite.app, { email: 'cli@example.org', password });
     assert.match((await client.get('/admin')).body, /Welcome, Cli Person/);
   });
 
   it('uses a given password and does not print it', async () => {
     const io = capture();
     const code = await addUserCommand(
-      app.services,
+      suite.app.services,
       { email: 'given@example.org', role: 'viewer', password: 'a chosen password' },
       io,
     );
     assert.equal(code, 0);
     assert.doesNotMatch(io.lines.join('\n'), /chosen/);
-    await logIn(app, { email: 'given@example.org', password: 'a chosen password' });
+    await logIn(suite.app, { email: 'given@example.org', password: 'a chosen password' });
   });
 
   it('exits with 2 and a message on bad input or a duplicate', async () => {
@@ -61,7 +55,7 @@ describeEachDatabase('rally user add', (ctx) => {
     ];
     for (const [values, message] of cases) {
       const io = capture();
-      assert.equal(await addUserCommand(app.services, values, io), 2, JSON.stringify(values));
+      assert.equal(await addUserCommand(suite.app.services, values, io), 2, JSON.stringify(values));
       assert.match(io.errors.join('\n'), message);
     }
   });
