@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { changeStatus, createPetition } from '../src/features/petitions/petitions.service.js';
+import { publishedPetition } from '../src/features/petitions/petitions.test-support.js';
 import type { Db } from '../src/infra/db/database.js';
 import { type RallyServer, startRallyServer } from '../test/helpers/rally-server.js';
 
@@ -146,27 +146,9 @@ export async function createPublishedPetition(
   db: Db,
   fields: { title: string; slug: string; goal: number; customQuestion?: string },
 ): Promise<number> {
-  const ctx = createServices({ config: testConfig(), db });
-  const created = await createPetition(
-    ctx,
-    {
-      kind: 'petition',
-      title: fields.title,
-      slug: fields.slug,
-      body: 'Revoke it.',
-      goal: String(fields.goal),
-      deadline: '',
-      customQuestion: fields.customQuestion ?? '',
-      eligibility: 'none',
-      eligibilityLabel: '',
-      thankYou: '',
-      shareText: '',
-      targetListId: '',
-      targetIds: [],
-    },
-    null,
-  );
-  if (!created.ok) throw new Error(JSON.stringify(created.errors));
-  await changeStatus(ctx, { petition: created.record, action: 'publish' }, null);
-  return created.record.id;
+  const petition = await publishedPetition(createServices({ config: testConfig(), db }), {
+    ...fields,
+    goal: String(fields.goal),
+  });
+  return petition.id;
 }

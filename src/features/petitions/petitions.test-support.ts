@@ -44,12 +44,15 @@ export async function signatureForm(
 /** A published petition made through the service, for tests that start past the admin pages. */
 export async function publishedPetition(
   ctx: ServiceContext,
-  fields: Pick<PetitionForm, 'title' | 'slug' | 'body' | 'goal' | 'thankYou'>,
+  fields: Pick<PetitionForm, 'title' | 'slug'> & Partial<PetitionForm>,
 ): Promise<PetitionRow> {
   const created = await createPetition(
     ctx,
     {
       kind: 'petition',
+      body: 'Revoke it.',
+      goal: '1000',
+      thankYou: '',
       deadline: '',
       customQuestion: '',
       eligibility: 'none',
