@@ -57,6 +57,20 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     return result;
   }
 
+  /** A moderator's decision on a held letter. */
+  function moderateAs(
+    moderatorId: number,
+    letterId: number,
+    decision: 'approve' | 'reject',
+    note = '',
+  ) {
+    return moderateLetter(
+      services(),
+      { letterId, decision, note },
+      { id: moderatorId, role: 'moderator' as const },
+    );
+  }
+
   /** Follows the confirmation link mailed to `email`, as its writer would. */
   async function confirmFromMail(email: string) {
     return confirmLetter(services(), await tokenFromMail(app, 'letters.confirm', email));
@@ -323,22 +337,9 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     );
 
     const moderator = await createStaff(ctx.db, { role: 'moderator' });
-    const approved = await moderateLetter(
-      services(),
-      { letterId: held.letter.id, decision: 'approve', note: '' },
-      { id: moderator.id, role: 'moderator' as const },
-    );
+    const approved = await moderateAs(moderator.id, held.letter.id, 'approve');
     assert.ok(approved.ok && approved.letter.status === 'queued');
-    assert.equal(
-      (
-        await moderateLetter(
-          services(),
-          { letterId: held.letter.id, decision: 'reject', note: '' },
-          { id: moderator.id, role: 'moderator' as const },
-        )
-      ).ok,
-      false,
-    );
+    assert.equal((await moderateAs(moderator.id, held.letter.id, 'reject')).ok, false);
 
     const second = await withCivilityThresholds(ctx.db, HOLD_FOR_REVIEW, () =>
       submitLetter(services(), {
@@ -352,10 +353,11 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     );
     assert.ok(second.ok);
     await confirmFromMail('review2@example.org');
-    const rejected = await moderateLetter(
-      services(),
-      { letterId: second.letter.id, decision: 'reject', note: 'Please keep it polite.' },
-      { id: moderator.id, role: 'moderator' as const },
+    const rejected = await moderateAs(
+      moderator.id,
+      second.letter.id,
+      'reject',
+      'Please keep it polite.',
     );
     assert.ok(rejected.ok && rejected.letter.status === 'rejected');
     const notice = (await outbox(app, 'letters.rejected')).find((m) =>
@@ -412,11 +414,7 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     assert.ok(held.ok);
     await confirmFromMail('approved@example.org');
     const moderator = await createStaff(ctx.db, { role: 'moderator' });
-    const approved = await moderateLetter(
-      services(),
-      { letterId: held.letter.id, decision: 'approve', note: '' },
-      { id: moderator.id, role: 'moderator' as const },
-    );
+    const approved = await moderateAs(moderator.id, held.letter.id, 'approve');
     assert.ok(approved.ok && approved.letter.status === 'mailto');
     const token = await tokenFromMail(app, 'letters.approved', 'approved@example.org');
     const found = await letterForToken(services(), token);
