@@ -12,9 +12,9 @@ import { UK_COMMONS_SLUG } from '../targets/uk-commons.service.js';
 import { changeCampaignStatus, createCampaign } from './campaigns.service.js';
 import * as repo from './letters.repository.js';
 import type { CampaignRow } from './letters.repository.js';
-import { briefFingerprint } from './letters.service.js';
+import { briefFingerprint, originalityColumns } from './letters.service.js';
 import type { LetterStatus, ReplyAnswer } from './letters.tables.js';
-import { assessOriginality, encodeFingerprint } from './similarity.js';
+import { assessOriginality } from './similarity.js';
 
 /**
  * Postcodes whose MPs get a demo email address, so the demo can deliver letters (into the outbox,
@@ -122,12 +122,7 @@ async function seedLetters(services: Services, campaign: CampaignRow, listId: nu
       constituency_code: place.code,
       subject: demo.subject,
       body: demo.body,
-      word_count: o.words,
-      own_words: o.ownWords,
-      own_percent: o.ownPercent,
-      brief_similarity: o.briefSimilarity,
-      letter_similarity: o.letterSimilarity,
-      fingerprint: encodeFingerprint(o.fingerprint),
+      ...originalityColumns(o),
       civility_score: demo.status === 'held' ? 0.7 : 0.1,
       civility_labels: demo.status === 'held' ? '["abuse"]' : '[]',
       needs_review: demo.status === 'held' ? 1 : 0,

@@ -16,6 +16,7 @@ import { currentConsent, findPersonByEmail, listActivities } from '../people/peo
 import { changeCampaignStatus, createCampaign, updateCampaign } from './campaigns.service.js';
 import { emptyForm, formOf } from './letters.admin.views.js';
 import * as repo from './letters.repository.js';
+import type { CampaignRow } from './letters.repository.js';
 import {
   COMPARED_LETTERS_MAX,
   RESEND_INTERVAL_MS,
@@ -45,6 +46,35 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
   let organiserId: number;
   const services = () => app.services;
   const campaigns = () => app.services;
+
+  /** Submits a letter from `email` to the Manchester MP, which must be accepted. */
+  async function submitToManchester(campaign: CampaignRow, email: string) {
+    const result = await submitLetter(services(), {
+      campaign,
+      form: letterForm(mps.manchester, { email }),
+    });
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+    return result;
+  }
+
+  /** A moderator's decision on a held letter. */
+  function moderateAs(
+    moderatorId: number,
+    letterId: number,
+    decision: 'approve' | 'reject',
+    note = '',
+  ) {
+    return moderateLetter(
+      services(),
+      { letterId, decision, note },
+      { id: moderatorId, role: 'moderator' as const },
+    );
+  }
+
+  /** Follows the confirmation link mailed to `email`, as its writer would. */
+  async function confirmFromMail(email: string) {
+    return confirmLetter(services(), await tokenFromMail(app, 'letters.confirm', email));
+  }
 
   before(async () => {
     app = await createTestApp(ctx.db);
@@ -184,18 +214,8 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('records no consent when the box was not ticked', async () => {
     const campaign = await openCampaign(app, mps.listId);
-    assert.ok(
-      (
-        await submitLetter(services(), {
-          campaign: campaign,
-          form: letterForm(mps.manchester, { email: 'noconsent@example.org' }),
-        })
-      ).ok,
-    );
-    await confirmLetter(
-      services(),
-      await tokenFromMail(app, 'letters.confirm', 'noconsent@example.org'),
-    );
+    await submitToManchester(campaign, 'noconsent@example.org');
+    await confirmFromMail('noconsent@example.org');
     const person = await findPersonByEmail(ctx.db, 'noconsent@example.org');
     assert.ok(person);
     assert.equal(await currentConsent(ctx.db, person.id, 'email'), null);
@@ -203,11 +223,7 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('refuses a second letter to the same target, and replaces an unconfirmed one', async () => {
     const campaign = await openCampaign(app, mps.listId);
-    const first = await submitLetter(services(), {
-      campaign: campaign,
-      form: letterForm(mps.manchester, { email: 'twice@example.org' }),
-    });
-    assert.ok(first.ok);
+    const first = await submitToManchester(campaign, 'twice@example.org');
     const tooSoon = await submitLetter(services(), {
       campaign: campaign,
       form: letterForm(mps.manchester, { email: 'twice@example.org' }),
@@ -222,10 +238,7 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     assert.ok(replaced.ok && replaced.resent);
     assert.equal(replaced.letter.id, first.letter.id);
     assert.equal(replaced.letter.body, body.trim());
-    await confirmLetter(
-      services(),
-      await tokenFromMail(app, 'letters.confirm', 'twice@example.org'),
-    );
+    await confirmFromMail('twice@example.org');
     const third = await submitLetter(
       at(services(), new Date(later.getTime() + RESEND_INTERVAL_MS * 2)),
       { campaign: campaign, form: letterForm(mps.manchester, { email: 'twice@example.org' }) },
@@ -315,10 +328,7 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     );
     assert.ok(held.ok);
     assert.equal(held.letter.needs_review, 1);
-    const outcome = await confirmLetter(
-      services(),
-      await tokenFromMail(app, 'letters.confirm', 'review@example.org'),
-    );
+    const outcome = await confirmFromMail('review@example.org');
     assert.ok(outcome.status === 'confirmed' && outcome.letter.status === 'held');
     assert.equal(
       (await ctx.db.kysely.selectFrom('jobs').selectAll().where('type', '=', DELIVER_JOB).execute())
@@ -327,22 +337,9 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     );
 
     const moderator = await createStaff(ctx.db, { role: 'moderator' });
-    const approved = await moderateLetter(
-      services(),
-      { letterId: held.letter.id, decision: 'approve', note: '' },
-      { id: moderator.id, role: 'moderator' as const },
-    );
+    const approved = await moderateAs(moderator.id, held.letter.id, 'approve');
     assert.ok(approved.ok && approved.letter.status === 'queued');
-    assert.equal(
-      (
-        await moderateLetter(
-          services(),
-          { letterId: held.letter.id, decision: 'reject', note: '' },
-          { id: moderator.id, role: 'moderator' as const },
-        )
-      ).ok,
-      false,
-    );
+    assert.equal((await moderateAs(moderator.id, held.letter.id, 'reject')).ok, false);
 
     const second = await withCivilityThresholds(ctx.db, HOLD_FOR_REVIEW, () =>
       submitLetter(services(), {
@@ -355,14 +352,12 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
       }),
     );
     assert.ok(second.ok);
-    await confirmLetter(
-      services(),
-      await tokenFromMail(app, 'letters.confirm', 'review2@example.org'),
-    );
-    const rejected = await moderateLetter(
-      services(),
-      { letterId: second.letter.id, decision: 'reject', note: 'Please keep it polite.' },
-      { id: moderator.id, role: 'moderator' as const },
+    await confirmFromMail('review2@example.org');
+    const rejected = await moderateAs(
+      moderator.id,
+      second.letter.id,
+      'reject',
+      'Please keep it polite.',
     );
     assert.ok(rejected.ok && rejected.letter.status === 'rejected');
     const notice = (await outbox(app, 'letters.rejected')).find((m) =>
@@ -396,10 +391,7 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
     });
     assert.ok(submitted.ok);
     assert.equal(submitted.letter.delivery, 'mailto');
-    const outcome = await confirmLetter(
-      services(),
-      await tokenFromMail(app, 'letters.confirm', 'mailto@example.org'),
-    );
+    const outcome = await confirmFromMail('mailto@example.org');
     assert.ok(outcome.status === 'confirmed' && outcome.letter.status === 'mailto');
     const missing = await repo.targetsWithoutEmail(ctx.db.kysely, campaign.id);
     assert.deepEqual(
@@ -420,16 +412,9 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
       }),
     );
     assert.ok(held.ok);
-    await confirmLetter(
-      services(),
-      await tokenFromMail(app, 'letters.confirm', 'approved@example.org'),
-    );
+    await confirmFromMail('approved@example.org');
     const moderator = await createStaff(ctx.db, { role: 'moderator' });
-    const approved = await moderateLetter(
-      services(),
-      { letterId: held.letter.id, decision: 'approve', note: '' },
-      { id: moderator.id, role: 'moderator' as const },
-    );
+    const approved = await moderateAs(moderator.id, held.letter.id, 'approve');
     assert.ok(approved.ok && approved.letter.status === 'mailto');
     const token = await tokenFromMail(app, 'letters.approved', 'approved@example.org');
     const found = await letterForToken(services(), token);
@@ -438,33 +423,19 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
 
   it('does not confirm letters once the campaign has closed', async () => {
     const campaign = await openCampaign(app, mps.listId);
-    assert.ok(
-      (
-        await submitLetter(services(), {
-          campaign: campaign,
-          form: letterForm(mps.manchester, { email: 'late@example.org' }),
-        })
-      ).ok,
-    );
+    await submitToManchester(campaign, 'late@example.org');
     await changeCampaignStatus(
       campaigns(),
       { campaign: campaign, action: 'close' },
       { id: organiserId, role: 'organiser' as const },
     );
-    const outcome = await confirmLetter(
-      services(),
-      await tokenFromMail(app, 'letters.confirm', 'late@example.org'),
-    );
+    const outcome = await confirmFromMail('late@example.org');
     assert.equal(outcome.status, 'closed');
   });
 
   it('records a follow-up answer once, on the person’s timeline', async () => {
     const campaign = await openCampaign(app, mps.listId, { deliveryMode: 'mailto' });
-    const submitted = await submitLetter(services(), {
-      campaign: campaign,
-      form: letterForm(mps.manchester, { email: 'answer@example.org' }),
-    });
-    assert.ok(submitted.ok);
+    const submitted = await submitToManchester(campaign, 'answer@example.org');
     const confirmed = new Date();
     await confirmLetter(
       at(services(), confirmed),
@@ -502,10 +473,7 @@ describeEachDatabase('letter campaigns and letters', (ctx) => {
       form: letterForm(mps.manchester, { email: 'erase@example.org', name: 'Eve Erased' }),
     });
     assert.ok(submitted.ok);
-    await confirmLetter(
-      services(),
-      await tokenFromMail(app, 'letters.confirm', 'erase@example.org'),
-    );
+    await confirmFromMail('erase@example.org');
     const person = await findPersonByEmail(ctx.db, 'erase@example.org');
     assert.ok(person);
     const exported = await exportPersonData(services(), person.id, {

@@ -202,6 +202,18 @@ async function replaceUnconfirmed(
   return saved;
 }
 
+/** How a letter's originality is stored: the same for a letter written now or a demo one. */
+export function originalityColumns(o: Originality) {
+  return {
+    word_count: o.words,
+    own_words: o.ownWords,
+    own_percent: o.ownPercent,
+    brief_similarity: o.briefSimilarity,
+    letter_similarity: o.letterSimilarity,
+    fingerprint: encodeFingerprint(o.fingerprint),
+  } satisfies Partial<repo.NewLetterRow>;
+}
+
 function letterRow(
   campaign: CampaignRow,
   target: Target,
@@ -225,12 +237,7 @@ function letterRow(
     constituency_code: extra.constituencyCode,
     subject: f.subject,
     body: f.body,
-    word_count: o.words,
-    own_words: o.ownWords,
-    own_percent: o.ownPercent,
-    brief_similarity: o.briefSimilarity,
-    letter_similarity: o.letterSimilarity,
-    fingerprint: encodeFingerprint(o.fingerprint),
+    ...originalityColumns(o),
     civility_score: verdict.score,
     civility_labels: JSON.stringify(verdict.labels),
     needs_review: verdict.decision === 'review' ? 1 : 0,

@@ -8,7 +8,7 @@ import { loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { upsertPerson } from '../people/people.service.js';
 import { CSV_COLUMNS, CSV_MAX_BYTES, CSV_MAX_ROWS, parseCasesCsv } from './outreach.csv.js';
-import { ABUSIVE_POST, recordThroughForm } from './outreach.test-support.js';
+import { ABUSIVE_POST, addAmira, recordThroughForm } from './outreach.test-support.js';
 
 describe('outreach CSV parsing', () => {
   it('numbers rows as a spreadsheet does, skipping empty ones, with semicolons too', () => {
@@ -60,14 +60,7 @@ describeEachDatabase('outreach CSV import', (ctx) => {
   before(async () => {
     app = await createTestApp(ctx.db);
     moderator = await loginAs(app, 'moderator');
-    amiraId = (
-      await upsertPerson(ctx.db, {
-        email: 'amira@example.org',
-        firstName: 'Amira',
-        customFields: { twitter: '@amira_h' },
-        source: 'test',
-      })
-    ).id;
+    amiraId = await addAmira(ctx.db, '@amira_h');
     await upsertPerson(ctx.db, { email: 'grace@example.org', firstName: 'Grace', source: 'test' });
   });
   after(() => app.close());

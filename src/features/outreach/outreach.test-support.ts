@@ -2,12 +2,25 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { THREAT } from '../../../test/helpers/civility.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
+import type { Db } from '../../infra/db/database.js';
+import { upsertPerson } from '../people/people.service.js';
 
 /**
  * A post whose threat the guard's rules flag whatever the trained model scores it (and the
  * request must leave it out); the rest is civil, so the request quoting it can be sent.
  */
 export const ABUSIVE_POST = `Nobody wants your library campaign. ${THREAT}`;
+
+/** Amira, the supporter posts are matched to by her Twitter handle, written as `twitter`. */
+export async function addAmira(db: Db, twitter: string): Promise<number> {
+  const amira = await upsertPerson(db, {
+    email: 'amira@example.org',
+    firstName: 'Amira',
+    customFields: { twitter },
+    source: 'test',
+  });
+  return amira.id;
+}
 
 let postCounter = 0;
 

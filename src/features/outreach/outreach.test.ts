@@ -20,6 +20,7 @@ import {
 } from './outreach.template.js';
 import {
   ABUSIVE_POST,
+  addAmira,
   caseRow,
   freshPostUrl,
   outreachMailTo,
@@ -119,14 +120,7 @@ describeEachDatabase('outreach cases', (ctx) => {
     app = await createTestApp(ctx.db);
     moderator = await loginAs(app, 'moderator', { name: 'Mo Moderator' });
     viewer = await loginAs(app, 'viewer');
-    amiraId = (
-      await upsertPerson(ctx.db, {
-        email: 'amira@example.org',
-        firstName: 'Amira',
-        customFields: { twitter: '@Amira_H' },
-        source: 'test',
-      })
-    ).id;
+    amiraId = await addAmira(ctx.db, '@Amira_H');
     benId = (
       await upsertPerson(ctx.db, { email: 'ben@example.org', firstName: 'Ben', source: 'test' })
     ).id;

@@ -305,46 +305,29 @@ export function stormIndex(groups: {
   upcoming: StormRow[];
   past: StormRow[];
 }): SafeHtml {
-  const list = (storms: StormRow[]) =>
-    html`<ul class="storm-index">
-      ${storms.map(
-        (s) =>
-          html`<li>
-            <a href="${stormPath(s)}">${s.title}</a>
-            <small>#${s.hashtag} · ${formatLondonRange(s.starts_at, s.ends_at)}</small>
-          </li>`,
-      )}
-    </ul>`;
+  const section = (heading: string, storms: StormRow[]) =>
+    storms.length
+      ? html`<section>
+          <h2>${heading}</h2>
+          <ul class="storm-index">
+            ${storms.map(
+              (s) =>
+                html`<li>
+                  <a href="${stormPath(s)}">${s.title}</a>
+                  <small>#${s.hashtag} · ${formatLondonRange(s.starts_at, s.ends_at)}</small>
+                </li>`,
+            )}
+          </ul>
+        </section>`
+      : '';
   const empty = !groups.live.length && !groups.upcoming.length && !groups.past.length;
   return html`<h1>Social media storms</h1>
     <p>
       At a set time, many of us post about one issue with one hashtag, so the people we ask cannot
       miss it.
     </p>
-    ${
-      groups.live.length
-        ? html`<section>
-            <h2>Happening now</h2>
-            ${list(groups.live)}
-          </section>`
-        : ''
-    }
-    ${
-      groups.upcoming.length
-        ? html`<section>
-            <h2>Coming up</h2>
-            ${list(groups.upcoming)}
-          </section>`
-        : ''
-    }
-    ${
-      groups.past.length
-        ? html`<section>
-            <h2>Past storms</h2>
-            ${list(groups.past)}
-          </section>`
-        : ''
-    }
+    ${section('Happening now', groups.live)} ${section('Coming up', groups.upcoming)}
+    ${section('Past storms', groups.past)}
     ${empty ? html`<p class="empty">There are no storms planned right now.</p>` : ''}`;
 }
 

@@ -36,14 +36,18 @@ export const MAX_DURATION_MS = 7 * 24 * 60 * 60 * 1000;
 
 export type Errors = Record<string, string>;
 
-/** The organiser's form as posted: every field a string. */
-export interface StormForm {
+/** What the form and the checked fields both hold as text. */
+interface StormText {
   title: string;
   slug: string;
   description: string;
   startsAt: string;
   endsAt: string;
   hashtag: string;
+}
+
+/** The organiser's form as posted: every field a string. */
+export interface StormForm extends StormText {
   linkUrl: string;
   targetListId: string;
   targetIds: string[];
@@ -52,13 +56,7 @@ export interface StormForm {
   variants: string[];
 }
 
-export interface StormFields {
-  title: string;
-  slug: string;
-  description: string;
-  startsAt: string;
-  endsAt: string;
-  hashtag: string;
+export interface StormFields extends StormText {
   linkUrl: string | null;
   targetListId: number | null;
   targetIds: number[];

@@ -5,6 +5,7 @@ import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
+import { assertForgedUploadRefused } from '../../../test/helpers/uploads.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './targets.csv.js';
 import { findTargetsByDivision, getTargetList, listTargets } from './targets.service.js';
 
@@ -158,29 +159,7 @@ describeEachDatabase('importing targets from CSV', (ctx) => {
   });
 
   it('refuses a forged upload with 403 before reading its file, however large', async () => {
-    const oversized = {
-      file: { filename: 'x.csv', content: Buffer.alloc(MAX_IMPORT_BYTES + 1, 'a') },
-    };
-    await organiser.get(`${LIST}/import`);
-    const badToken = await organiser.postMultipart(
-      `${LIST}/import`,
-      { _csrf: 'forged' },
-      oversized,
-    );
-    assert.equal(badToken.statusCode, 403);
-    assert.match(badToken.body, /Form expired/);
-    await organiser.get(`${LIST}/import`);
-    const noToken = await organiser.postMultipart(
-      `${LIST}/import`,
-      {},
-      oversized,
-      {},
-      {
-        withoutCsrf: true,
-      },
-    );
-    assert.equal(noToken.statusCode, 403);
-    assert.match(noToken.body, /Form expired/);
+    await assertForgedUploadRefused(organiser, `${LIST}/import`, MAX_IMPORT_BYTES);
   });
 
   it('refuses an upload without the form token, and from a viewer', async () => {

@@ -22,6 +22,10 @@ const CONTACT_COLUMNS = [
   'targets.facebook',
   'targets.phone',
 ] as const;
+export type TargetContactRow = Pick<
+  TargetRow,
+  (typeof CONTACT_COLUMNS)[number] extends `targets.${infer C}` ? C : never
+>;
 
 /** Rows per multi-row INSERT: well under both dialects' bound-parameter limits at 18 columns. */
 const INSERT_CHUNK = 500;

@@ -9,6 +9,16 @@ export const MAX_LIST_NAME_LENGTH = 120;
 export const MAX_SLUG_LENGTH = 60;
 export const MAX_DESCRIPTION_LENGTH = 2000;
 
+/** How a target can be reached, in the order forms and pages show them. */
+export const CONTACT_FIELDS = [
+  'email',
+  'twitter',
+  'bluesky',
+  'mastodon',
+  'facebook',
+  'phone',
+] as const;
+
 /** The fields of a target that organisers edit and imports fill. */
 export const TARGET_FIELDS = [
   'external_id',
@@ -19,12 +29,7 @@ export const TARGET_FIELDS = [
   'division_type',
   'division_code',
   'division_name',
-  'email',
-  'twitter',
-  'bluesky',
-  'mastodon',
-  'facebook',
-  'phone',
+  ...CONTACT_FIELDS,
 ] as const;
 
 export type TargetField = (typeof TARGET_FIELDS)[number];

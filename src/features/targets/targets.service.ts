@@ -27,18 +27,7 @@ export { TARGET_FIELDS } from './targets.rules.js';
 export type { TargetFilters, TargetListRow as TargetList, TargetRow as Target };
 
 /** What "find your representative" needs to show and contact someone. */
-export interface TargetContact {
-  id: number;
-  name: string;
-  role: string | null;
-  party: string | null;
-  email: string | null;
-  twitter: string | null;
-  bluesky: string | null;
-  mastodon: string | null;
-  facebook: string | null;
-  phone: string | null;
-}
+export type TargetContact = repo.TargetContactRow;
 
 /** The targets of a list who represent one division (e.g. the MP for constituency E14000886). */
 export function findTargetsByDivision(

@@ -11,6 +11,7 @@ import { dataTable, rejectedRowsTable } from '../../infra/html/tables.js';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './targets.csv.js';
 import type { Target, TargetList, TargetListSummary, TargetPage } from './targets.service.js';
 import {
+  CONTACT_FIELDS,
   type FieldErrors,
   type ListErrors,
   MAX_DESCRIPTION_LENGTH,
@@ -227,12 +228,7 @@ const FORM_ORDER: TargetField[] = [
   'division_name',
   'division_code',
   'division_type',
-  'email',
-  'twitter',
-  'bluesky',
-  'mastodon',
-  'facebook',
-  'phone',
+  ...CONTACT_FIELDS,
   'external_id',
 ];
 

@@ -5,6 +5,7 @@ import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { createStaff, loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
+import { assertForgedUploadRefused } from '../../../test/helpers/uploads.js';
 import type { ServiceContext } from '../../infra/service-context.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { createTarget } from '../targets/targets.service.js';
@@ -139,6 +140,9 @@ describeEachDatabase('trackers', (ctx) => {
   const board = async (t: Tracker) => service.loadBoard(tctx, t);
   const statusOf = async (t: Tracker, targetId: number) =>
     (await board(t)).entries.find((e) => e.targetId === targetId)?.status;
+  /** Moves a target of `t` to `status`, with no evidence, note or date and no one signed in. */
+  const setStatus = (t: Tracker, targetId: number, status: string) =>
+    service.changeStatus(tctx, { tracker: t, targetId, change: { ...NO_CHANGE, status } }, NOBODY);
 
   it('covers one party’s targets, each at the starting status', async () => {
     const t = await newTracker();
@@ -252,15 +256,7 @@ describeEachDatabase('trackers', (ctx) => {
       'note',
       'status',
     ]);
-    const carol = await service.changeStatus(
-      tctx,
-      {
-        tracker: t,
-        targetId: targets.ids.Carol as number,
-        change: { ...NO_CHANGE, status: 'nominated' },
-      },
-      NOBODY,
-    );
+    const carol = await setStatus(t, targets.ids.Carol as number, 'nominated');
     assert.deepEqual(carol, { ok: false, notFound: true }, 'Carol is not in a Labour tracker');
     assert.equal(await statusOf(t, alice), 'no reply');
   });
@@ -332,15 +328,7 @@ describeEachDatabase('trackers', (ctx) => {
     // A list of its own: the target who joins must not join the other tests' trackers.
     const own = await makeTargets(ctx.db);
     const t = await newTracker({}, own.listId);
-    await service.changeStatus(
-      tctx,
-      {
-        tracker: t,
-        targetId: own.ids.Alice as number,
-        change: { ...NO_CHANGE, status: 'declined' },
-      },
-      NOBODY,
-    );
+    await setStatus(t, own.ids.Alice as number, 'declined');
     const form = trackerForm(own.listId, {
       statuses: 'nominated\npledged\nno reply',
       title: 'Renamed',
@@ -524,15 +512,7 @@ describeEachDatabase('trackers', (ctx) => {
 
     it('filters the public board by party, region and status', async () => {
       const t = await newTracker();
-      await service.changeStatus(
-        tctx,
-        {
-          tracker: t,
-          targetId: targets.ids.Dan as number,
-          change: { ...NO_CHANGE, status: 'undecided' },
-        },
-        NOBODY,
-      );
+      await setStatus(t, targets.ids.Dan as number, 'undecided');
       app.trackerBoards.forget(t.slug);
       const names = async (query: string) => {
         const res = await app.inject(`/trackers/${t.slug}${query}`);
@@ -713,25 +693,7 @@ describeEachDatabase('trackers', (ctx) => {
       const oversized = {
         file: { filename: 'big.csv', content: Buffer.alloc(MAX_IMPORT_BYTES + 1, 'a') },
       };
-      await organiser.get(`${base}/import`);
-      const badToken = await organiser.postMultipart(
-        `${base}/import`,
-        { _csrf: 'forged' },
-        oversized,
-      );
-      assert.equal(badToken.statusCode, 403);
-      assert.match(badToken.body, /Form expired/);
-      await organiser.get(`${base}/import`);
-      const noToken = await organiser.postMultipart(
-        `${base}/import`,
-        {},
-        oversized,
-        {},
-        {
-          withoutCsrf: true,
-        },
-      );
-      assert.equal(noToken.statusCode, 403);
+      await assertForgedUploadRefused(organiser, `${base}/import`, MAX_IMPORT_BYTES);
       await organiser.get(`${base}/import`);
       const tooLarge = await organiser.postMultipart(`${base}/import`, {}, oversized);
       assert.equal(tooLarge.statusCode, 413);

@@ -1,16 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import { nowIso } from '../../../infra/db/database.js';
 import type { Database } from '../../../infra/db/schema.js';
-import type {
-  ImportStatus,
-  PeopleImportTables,
-  RejectPhase,
-  SpreadsheetKind,
-} from './import.tables.js';
+import type { ImportStatus, PeopleImportTables, RejectPhase } from './import.tables.js';
 
 export type Executor = Kysely<Database>;
 export type ImportRow = Selectable<PeopleImportTables['people_imports']>;
 export type RejectRow = Selectable<PeopleImportTables['people_import_rejects']>;
+/** What a step of the import may change; updated_at is always set here, the rest never change. */
+type ImportChanges = Partial<
+  Omit<ImportRow, 'id' | 'filename' | 'created_by' | 'created_at' | 'updated_at'>
+>;
 
 /** Reject rows per INSERT statement (7 parameters each). */
 const REJECT_INSERT_ROWS = 200;
@@ -45,22 +44,7 @@ export function listImports(ex: Executor, limit: number): Promise<ImportRow[]> {
   return ex.selectFrom('people_imports').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }
 
-export async function updateImport(
-  ex: Executor,
-  id: number,
-  patch: Partial<{
-    kind: SpreadsheetKind;
-    size_bytes: number;
-    status: ImportStatus;
-    headers: string;
-    mapping: string | null;
-    dry_run_counts: string | null;
-    counts: string | null;
-    error: string | null;
-    job_id: number | null;
-    finished_at: string | null;
-  }>,
-): Promise<void> {
+export async function updateImport(ex: Executor, id: number, patch: ImportChanges): Promise<void> {
   await ex
     .updateTable('people_imports')
     .set({ ...patch, updated_at: nowIso() })

@@ -76,6 +76,13 @@ describeEachDatabase('people import over HTTP', (ctx) => {
   after(() => app.close());
 
   const runJobs = () => new Worker(app.services.jobs).runUntilIdle();
+  /** The pieces of an import's upload still stored. */
+  const chunksOf = (id: number) =>
+    ctx.db.kysely
+      .selectFrom('people_import_chunks')
+      .select('seq')
+      .where('import_id', '=', id)
+      .execute();
 
   it('imports a messy CSV: preview, mapping, dry run, job, result, rejected rows', async () => {
     // Bob is already known (with a phone the file leaves empty); Lee is known exactly as the file
@@ -266,12 +273,7 @@ describeEachDatabase('people import over HTTP', (ctx) => {
     assert.equal(records[7]?.[8], ONE_MB, 'the rejected row keeps its 1 MB cell whole');
 
     // The stored upload is gone once the job is done.
-    const left = await ctx.db.kysely
-      .selectFrom('people_import_chunks')
-      .select('seq')
-      .where('import_id', '=', id)
-      .execute();
-    assert.deepEqual(left, []);
+    assert.deepEqual(await chunksOf(id), []);
   });
 
   it('imports an Excel workbook, with dates as ISO dates', async () => {
@@ -366,12 +368,7 @@ describeEachDatabase('people import over HTTP', (ctx) => {
     const second = await upload(organiser, 'next.csv', Buffer.from('Email\ny@example.org\n'));
     assert.equal(second.statusCode, 303);
     assert.equal((await organiser.get(`${BASE}/${id}`)).statusCode, 404);
-    const chunks = await ctx.db.kysely
-      .selectFrom('people_import_chunks')
-      .select('seq')
-      .where('import_id', '=', id)
-      .execute();
-    assert.deepEqual(chunks, []);
+    assert.deepEqual(await chunksOf(id), []);
   });
 
   it('re-renders the mapping with a message when no column is email', async () => {
