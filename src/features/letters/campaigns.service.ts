@@ -1,3 +1,4 @@
+import { statusMachine } from '../../infra/status-machine.js';
 import {
   type Actor,
   type ServiceContext,
@@ -139,26 +140,19 @@ export async function updateCampaign(
   return { ok: true, record: saved };
 }
 
-export const STATUS_ACTIONS = {
+export type StatusAction = 'open' | 'close';
+export const CAMPAIGN_STATUS = statusMachine<StatusAction, CampaignStatus>({
   open: { from: ['draft', 'closed'], to: 'open', label: 'Open for letters' },
   close: { from: ['open'], to: 'closed', label: 'Close' },
-} as const satisfies Record<
-  string,
-  { from: readonly CampaignStatus[]; to: CampaignStatus; label: string }
->;
-export type StatusAction = keyof typeof STATUS_ACTIONS;
-
-export function isStatusAction(action: string): action is StatusAction {
-  return Object.hasOwn(STATUS_ACTIONS, action);
-}
+});
 
 export async function changeCampaignStatus(
   ctx: ServiceContext,
   { campaign, action }: { campaign: CampaignRow; action: StatusAction },
   actor: Actor,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
-  const rule = STATUS_ACTIONS[action];
-  if (!(rule.from as readonly string[]).includes(campaign.status))
+  const rule = CAMPAIGN_STATUS.ruleFor(action, campaign.status);
+  if (!rule)
     return { ok: false, message: `A ${campaign.status} campaign cannot be changed that way.` };
   const now = ctx.clock.now().toISOString();
   await inTransaction(ctx, async (tx) => {

@@ -9,12 +9,11 @@ import type { Services } from '../../infra/services.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import { listTargetLists } from '../targets/targets.service.js';
 import {
-  STATUS_ACTIONS,
   changeCampaignStatus,
   createCampaign,
-  isStatusAction,
   targetListOf,
   updateCampaign,
+  CAMPAIGN_STATUS,
 } from './campaigns.service.js';
 import * as repo from './letters.repository.js';
 import type { LetterRow } from './letters.repository.js';
@@ -69,8 +68,7 @@ export async function lettersAdminRoutes(base: FastifyInstance, services: Servic
     createdMessage: (campaign) =>
       `Created the draft "${campaign.title}". Open it for letters when it is ready.`,
     status: {
-      actions: STATUS_ACTIONS,
-      isAction: isStatusAction,
+      ...CAMPAIGN_STATUS,
       change: (campaign, action, actor) =>
         changeCampaignStatus(services, { campaign, action }, actor),
     },

@@ -13,7 +13,7 @@ import { dataTable } from '../../infra/html/tables.js';
 import { highlight } from '../civility/civility.views.js';
 import type { CivilitySpan } from '../civility/civility.service.js';
 import type { TargetListSummary } from '../targets/targets.service.js';
-import { STATUS_ACTIONS, type StatusAction, pointsOf } from './campaigns.service.js';
+import { CAMPAIGN_STATUS, pointsOf } from './campaigns.service.js';
 import type { CampaignRow, LetterRow, ResponseRow } from './letters.repository.js';
 import {
   BRIEF_MAX_LENGTH,
@@ -265,9 +265,7 @@ export function detailPage(opts: {
   csrf: string;
 }): SafeHtml {
   const c = opts.campaign;
-  const actions = (
-    Object.entries(STATUS_ACTIONS) as [StatusAction, (typeof STATUS_ACTIONS)[StatusAction]][]
-  ).filter(([, rule]) => (rule.from as readonly string[]).includes(c.status));
+  const actions = CAMPAIGN_STATUS.offered(c.status);
   const pageLink = (p: number) =>
     `${adminBase(c)}?page=${p}${opts.statusFilter ? `&status=${opts.statusFilter}` : ''}`;
   return html`<p>

@@ -13,7 +13,7 @@ import { listTargetLists, listTargets } from '../targets/targets.service.js';
 import * as repo from './petitions.repository.js';
 import type { PetitionRow } from './petitions.repository.js';
 import * as service from './petitions.service.js';
-import { STATUS_ACTIONS, isStatusAction } from './petitions.service.js';
+import { PETITION_STATUS } from './petitions.service.js';
 import * as views from './petitions.admin.views.js';
 import type { PetitionsRuntime } from './petitions.runtime.js';
 import { invalidateBody, petitionFormBody, strictPageQuery } from './petitions.input.js';
@@ -81,8 +81,7 @@ export async function petitionsAdminRoutes(
       rt.cache.forget(after.slug);
     },
     status: {
-      actions: STATUS_ACTIONS,
-      isAction: isStatusAction,
+      ...PETITION_STATUS,
       change: (petition, action, actor) =>
         service.changeStatus(services, { petition, action }, actor),
     },

@@ -22,7 +22,7 @@ import {
   THANK_YOU_MAX_LENGTH,
   TITLE_MAX_LENGTH,
 } from './petitions.rules.js';
-import { STATUS_ACTIONS, type StatusAction, targetIdsOf } from './petitions.service.js';
+import { PETITION_STATUS, targetIdsOf } from './petitions.service.js';
 import { constituencyTable, kindLabel, petitionPath } from './petitions.public.views.js';
 import type { Reconciliation } from './petitions.service.js';
 
@@ -229,9 +229,7 @@ export function detailPage(opts: {
   eligibilityError?: string;
 }): SafeHtml {
   const p = opts.petition;
-  const actions = (
-    Object.entries(STATUS_ACTIONS) as [StatusAction, (typeof STATUS_ACTIONS)[StatusAction]][]
-  ).filter(([, rule]) => (rule.from as readonly string[]).includes(p.status));
+  const actions = PETITION_STATUS.offered(p.status);
   return html`<p>
       <strong>${STATUS_LABELS[p.status]}</strong> ${kindLabel(p)} ·
       ${p.status === 'draft' ? html`<span class="hint">/p/${p.slug} (not public yet)</span>` : html`<a href="${petitionPath(p)}">/p/${p.slug}</a>`}

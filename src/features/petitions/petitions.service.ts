@@ -1,3 +1,4 @@
+import { statusMachine } from '../../infra/status-machine.js';
 import type { Db } from '../../infra/db/database.js';
 import {
   type Actor,
@@ -166,20 +167,12 @@ async function registerDiscussion(db: Db, petition: PetitionRow): Promise<void> 
   });
 }
 
-export const STATUS_ACTIONS = {
+export type StatusAction = 'publish' | 'close' | 'hand-in';
+export const PETITION_STATUS = statusMachine<StatusAction, PetitionStatus>({
   publish: { from: ['draft', 'closed'], to: 'open', label: 'Publish' },
   close: { from: ['open'], to: 'closed', label: 'Close signing' },
   'hand-in': { from: ['open', 'closed'], to: 'handed_in', label: 'Mark handed in' },
-} as const satisfies Record<
-  string,
-  { from: readonly PetitionStatus[]; to: PetitionStatus; label: string }
->;
-export type StatusAction = keyof typeof STATUS_ACTIONS;
-
-/** A form's action names one of ours: `in` would also accept "toString" and "__proto__". */
-export function isStatusAction(action: string): action is StatusAction {
-  return Object.hasOwn(STATUS_ACTIONS, action);
-}
+});
 
 export async function changeStatus(
   ctx: ServiceContext,
@@ -187,8 +180,8 @@ export async function changeStatus(
   actor: Actor,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const actorUserId = actorId(actor);
-  const rule = STATUS_ACTIONS[action];
-  if (!(rule.from as readonly string[]).includes(petition.status))
+  const rule = PETITION_STATUS.ruleFor(action, petition.status);
+  if (!rule)
     return {
       ok: false,
       message: `A ${petition.status.replace('_', ' ')} petition cannot be changed that way.`,

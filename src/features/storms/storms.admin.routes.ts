@@ -18,7 +18,7 @@ import { stormReport } from './storms.report.js';
 import { MAX_TARGETS, type StormForm, nonEmptyVariants } from './storms.rules.js';
 import type { StormsRuntime } from './storms.runtime.js';
 import * as service from './storms.service.js';
-import { STATUS_ACTIONS, isStatusAction } from './storms.service.js';
+import { STORM_STATUS } from './storms.service.js';
 import * as views from './storms.admin.views.js';
 
 /** Search results offered in the target picker at once. */
@@ -131,8 +131,7 @@ export async function stormsAdminRoutes(
       rt.cache.forget(after.slug);
     },
     status: {
-      actions: STATUS_ACTIONS,
-      isAction: isStatusAction,
+      ...STORM_STATUS,
       change: (storm, action, actor) => service.changeStatus(services, { storm, action }, actor),
     },
   });

@@ -31,8 +31,7 @@ import {
 import {
   type FlaggedText,
   type Phase,
-  STATUS_ACTIONS,
-  type StatusAction,
+  STORM_STATUS,
   type StormTarget,
   freeHandlesOf,
   phaseOf,
@@ -270,9 +269,7 @@ export function detailPage(opts: {
   csrf: string;
 }): SafeHtml {
   const s = opts.storm;
-  const actions = (
-    Object.entries(STATUS_ACTIONS) as [StatusAction, (typeof STATUS_ACTIONS)[StatusAction]][]
-  ).filter(([, rule]) => rule.from === s.status);
+  const actions = STORM_STATUS.offered(s.status);
   return html`<p>
       <strong>${statusLabel(s)}</strong> ·
       ${s.status === 'draft' ? html`<span class="hint">/storms/${s.slug} (not public yet)</span>` : html`<a href="${stormPath(s)}">/storms/${s.slug}</a>`}

@@ -1,3 +1,4 @@
+import { statusMachine } from '../../infra/status-machine.js';
 import type { Db } from '../../infra/db/database.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
@@ -313,16 +314,11 @@ export async function updateStorm(
   return { ok: true, record: (await repo.findStorm(queries(ctx), storm.id)) as StormRow };
 }
 
-export const STATUS_ACTIONS = {
-  publish: { from: 'draft', to: 'published', label: 'Publish' },
-  unpublish: { from: 'published', to: 'draft', label: 'Unpublish' },
-} as const;
-export type StatusAction = keyof typeof STATUS_ACTIONS;
-
-/** A form's action names one of ours: `in` would also accept "toString" and "__proto__". */
-export function isStatusAction(action: string): action is StatusAction {
-  return Object.hasOwn(STATUS_ACTIONS, action);
-}
+export type StatusAction = 'publish' | 'unpublish';
+export const STORM_STATUS = statusMachine<StatusAction, StormRow['status']>({
+  publish: { from: ['draft'], to: 'published', label: 'Publish' },
+  unpublish: { from: ['published'], to: 'draft', label: 'Unpublish' },
+});
 
 export async function changeStatus(
   ctx: ServiceContext,
@@ -330,9 +326,8 @@ export async function changeStatus(
   actor: Actor,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const actorUserId = actorId(actor);
-  const rule = STATUS_ACTIONS[action];
-  if (storm.status !== rule.from)
-    return { ok: false, message: `This storm is already ${storm.status}.` };
+  const rule = STORM_STATUS.ruleFor(action, storm.status);
+  if (!rule) return { ok: false, message: `This storm is already ${storm.status}.` };
   const now = ctx.clock.now().toISOString();
   await inTransaction(ctx, async ({ trx }) => {
     await repo.updateStorm(trx, storm.id, {
