@@ -2,6 +2,7 @@ import {
   checkboxField,
   errorSummary,
   textAreaField,
+  postcodeField,
   textField,
 } from '../../infra/html/form-controls.js';
 import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
@@ -227,17 +228,7 @@ export function letterForm(v: LetterFormView): SafeHtml {
         value: values.address,
         error: errors.address,
       })}
-      ${textField({
-        id: 'lt-postcode',
-        name: 'postcode',
-        label: 'Postcode',
-        autocomplete: 'postal-code',
-        autocapitalize: 'characters',
-        required: true,
-        maxLength: 16,
-        value: values.postcode,
-        error: errors.postcode,
-      })}
+      ${postcodeField({ id: 'lt-postcode', value: values.postcode, error: errors.postcode })}
       ${textField({
         id: 'lt-subject',
         name: 'subject',

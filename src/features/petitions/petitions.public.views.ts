@@ -2,6 +2,7 @@ import {
   checkboxField,
   errorSummary,
   textAreaField,
+  postcodeField,
   textField,
 } from '../../infra/html/form-controls.js';
 import { confirmButtonPage } from '../../infra/html/confirm-button.js';
@@ -101,17 +102,7 @@ export function signForm(opts: {
       value: v.email,
       error: errors.email,
     })}
-    ${textField({
-      id: 'pt-postcode',
-      name: 'postcode',
-      label: 'Postcode',
-      autocomplete: 'postal-code',
-      autocapitalize: 'characters',
-      required: true,
-      maxLength: 16,
-      value: v.postcode,
-      error: errors.postcode,
-    })}
+    ${postcodeField({ id: 'pt-postcode', value: v.postcode, error: errors.postcode })}
     ${
       petition.eligibility === 'membership_number'
         ? textField({

@@ -117,6 +117,25 @@ export interface TextFieldOptions extends FieldOptions {
   autofocus?: boolean | undefined;
 }
 
+/** A UK postcode, as supporters type it on a phone: capitals, the browser's autofill. */
+export function postcodeField(o: {
+  id: string;
+  value: string | undefined;
+  error?: string | undefined;
+}): SafeHtml {
+  return textField({
+    id: o.id,
+    name: 'postcode',
+    label: 'Postcode',
+    autocomplete: 'postal-code',
+    autocapitalize: 'characters',
+    required: true,
+    maxLength: 16,
+    value: o.value,
+    error: o.error,
+  });
+}
+
 export function textField(o: TextFieldOptions): SafeHtml {
   const type = o.type ?? 'text';
   return field(
