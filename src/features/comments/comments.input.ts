@@ -1,6 +1,6 @@
 /** What the comments routes accept in their addresses and forms (see infra/http/input.ts). */
 import { z } from 'zod';
-import { formList, formText, positiveId } from '../../infra/http/input.js';
+import { formList, formText, positiveId, strictPageNumber } from '../../infra/http/input.js';
 import {
   COMMENT_MAX_LENGTH,
   DISPLAY_NAME_MAX_LENGTH,
@@ -19,14 +19,6 @@ const clippedText = (max: number) => formText.transform((v) => v.slice(0, max));
 /** The forms' checkboxes send "1" when ticked. */
 const ticked = formText.transform((v) => v === '1');
 
-/** `?page=N`; a page that cannot exist is refused with the page's own wording. */
-const pageNumber = (message: string) =>
-  z
-    .string(message)
-    .regex(/^[1-9]\d{0,5}$/, message)
-    .transform(Number)
-    .default(1);
-
 /** A link's optional id (`?reply=`): one that names nothing is the same as none. */
 const optionalId = positiveId.optional().catch(undefined);
 
@@ -35,11 +27,11 @@ export const commentParams = z.object({ threadId: positiveId, commentId: positiv
 export const tokenParams = z.object({ token: z.string() });
 
 export const threadIndexQuery = z.object({
-  page: pageNumber('Pages of discussions are numbered 1, 2, 3…'),
+  page: strictPageNumber('Pages of discussions are numbered 1, 2, 3…'),
 });
 
 export const threadPageQuery = z.object({
-  page: pageNumber('Pages of comments are numbered 1, 2, 3…'),
+  page: strictPageNumber('Pages of comments are numbered 1, 2, 3…'),
   reply: optionalId,
 });
 
@@ -65,10 +57,10 @@ export const reportBody = z.object({
 
 export const queueQuery = z.object({
   tab: z.enum(QUEUE_TABS, `must be one of ${QUEUE_TABS.join(', ')}`).default('held'),
-  page: pageNumber('Pages are numbered 1, 2, 3…'),
+  page: strictPageNumber('Pages are numbered 1, 2, 3…'),
 });
 
-export const listPageQuery = z.object({ page: pageNumber('Pages are numbered 1, 2, 3…') });
+export const listPageQuery = z.object({ page: strictPageNumber('Pages are numbered 1, 2, 3…') });
 
 /**
  * The queue's form: ticked `ids` with a bulk `action`, or one row's own button (`one`,

@@ -76,10 +76,7 @@ export async function petitionsAdminRoutes(
     },
     createdMessage: (petition) =>
       `Created the draft "${petition.title}". Publish it when it is ready.`,
-    changed: (before, after) => {
-      if (before) rt.cache.forget(before.slug);
-      rt.cache.forget(after.slug);
-    },
+    forgetCached: (record) => rt.cache.forget(record.slug),
     status: {
       ...PETITION_STATUS,
       change: (petition, action, actor) =>

@@ -1,23 +1,14 @@
 /** What the petitions routes accept in their addresses and forms (see infra/http/input.ts). */
 import { z } from 'zod';
-import { formList, formText } from '../../infra/http/input.js';
+import { formList, formText, strictPageNumber } from '../../infra/http/input.js';
 import { HONEYPOT_FIELD } from './petitions.public.views.js';
 import type { PetitionForm } from './petitions.rules.js';
 
 export const slugParams = z.object({ slug: z.string() });
 export const confirmParams = z.object({ slug: z.string(), token: z.string() });
 
-/**
- * `?page=N` where a bad number is the reader's mistake to be told about (400), not quietly page 1:
- * the delivery pages are printed and handed in, so page 0 must not pass for page 1.
- */
-export const strictPageQuery = z.object({
-  page: z
-    .string('Give one page number.')
-    .regex(/^[1-9]\d{0,5}$/, 'Pages are numbered 1, 2, 3…')
-    .transform(Number)
-    .default(1),
-});
+/** `?page=N` of the index and the printed delivery pages: a bad number is a 400. */
+export const strictPageQuery = z.object({ page: strictPageNumber() });
 
 export const petitionFormBody = z.object({
   kind: formText,

@@ -126,10 +126,7 @@ export async function stormsAdminRoutes(
     },
     createdMessage: (storm) =>
       `Created the draft storm "${storm.title}". Publish it when it is ready.`,
-    changed: (before, after) => {
-      if (before) rt.cache.forget(before.slug);
-      rt.cache.forget(after.slug);
-    },
+    forgetCached: (record) => rt.cache.forget(record.slug),
     status: {
       ...STORM_STATUS,
       change: (storm, action, actor) => service.changeStatus(services, { storm, action }, actor),

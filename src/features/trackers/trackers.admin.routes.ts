@@ -78,10 +78,7 @@ export async function trackersAdminRoutes(
     createdMessage: (tracker, { added }) => `Created "${tracker.title}" over ${added} targets.`,
     savedMessage: (_tracker, { added }) =>
       added ? `Saved. ${added} targets who joined since were added.` : 'Saved.',
-    changed: (before, after) => {
-      if (before) cache.forget(before.slug);
-      cache.forget(after.slug);
-    },
+    forgetCached: (record) => cache.forget(record.slug),
   });
 
   const notFoundIn = (req: FastifyRequest, reply: FastifyReply, tracker: Tracker) =>

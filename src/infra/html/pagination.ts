@@ -25,16 +25,6 @@ export function pagination(opts: PaginationOptions): SafeHtml | '' {
   </nav>`;
 }
 
-/** Page numbers as written in URLs: no sign, no leading zero, few enough digits to be sane. */
-const PAGE_NUMBER = /^[1-9]\d{0,5}$/;
-
-/** The `?page=` of a listing: absent means 1; anything but a page number is null (answer 400). */
-export function pageFromQuery(query: unknown): number | null {
-  const raw = (query as Record<string, unknown> | undefined)?.page;
-  if (raw === undefined) return 1;
-  return typeof raw === 'string' && PAGE_NUMBER.test(raw) ? Number(raw) : null;
-}
-
 /** How many pages `total` items fill; an empty listing still has its one (empty) page. */
 export function pageCountOf(total: number, pageSize: number): number {
   return Math.max(1, Math.ceil(total / pageSize));

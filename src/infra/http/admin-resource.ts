@@ -93,8 +93,8 @@ export interface AdminResource<
   createdMessage(record: NoInfer<R>, outcome: SuccessOf<O>): string;
   /** The flash after an update: 'Saved.' by default. */
   savedMessage?(record: NoInfer<R>, outcome: SuccessOf<O>): string;
-  /** After any write: the public pages (caches) must show it. */
-  changed?(before: NoInfer<R> | undefined, after: NoInfer<R>): void;
+  /** Drop what the public pages cached of a record: called for it before and after each write. */
+  forgetCached?(record: NoInfer<R>): void;
   status?: StatusChange<Action, NoInfer<R>>;
 }
 
@@ -171,7 +171,8 @@ export function registerAdminResource<
         { ...shown, status: 422, failure: result as FailureOf<O>, refreshing: false },
         body,
       );
-    spec.changed?.(page.record, result.record);
+    if (page.record) spec.forgetCached?.(page.record);
+    spec.forgetCached?.(result.record);
     setFlash(reply, {
       kind: 'success',
       message: savedMessage(result.record, result as SuccessOf<O>),
@@ -236,8 +237,8 @@ export function registerAdminResource<
                 <p><a href="${spec.href(record)}">Back to the ${spec.noun}</a></p>`,
             });
           const result = await status.change(record, action, requireStaff(req));
-          const after = (await spec.load(req.params.id)) ?? record;
-          spec.changed?.(record, after);
+          // A status change keeps the address: the record's own cache entry is all there is.
+          spec.forgetCached?.(record);
           setFlash(
             reply,
             result.ok

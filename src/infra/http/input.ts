@@ -88,6 +88,17 @@ export const formCheckbox = z
   .optional()
   .transform((v) => v !== undefined);
 
+/**
+ * `?page=N` where a bad number is the reader's mistake to be told about (400 with `message`),
+ * not quietly page 1: printed pages (a delivery list) must not pass page 0 off as page 1.
+ */
+export const strictPageNumber = (message = 'Pages are numbered 1, 2, 3…') =>
+  z
+    .string(message)
+    .regex(/^[1-9]\d{0,5}$/, message)
+    .transform(Number)
+    .default(1);
+
 /** `?page=N` for paginated lists: anything that is not a page number reads as the first page. */
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1),
