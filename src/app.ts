@@ -45,7 +45,7 @@ export async function buildApp(
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {
   const features = options.features ?? FEATURES;
-  const db = options.db ?? openDatabase(config.databaseUrl);
+  const db = options.db ?? openDatabase(config.databaseUrl, { pgPoolSize: config.pgPoolSize });
   await migrateToLatest(
     db,
     features === FEATURES ? MIGRATIONS : allMigrations(features.map((f) => f.migrations)),
@@ -75,6 +75,7 @@ export async function buildApp(
 
   const secure = config.baseUrl.startsWith('https://');
   await registerSecurity(app, {
+    db,
     cookieSecret: await getOrCreateSecret(db, 'cookie_secret'),
     secureCookies: secure,
     baseUrl: config.baseUrl,

@@ -29,6 +29,14 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   ADMIN_EMAIL: z.email().optional(),
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  PG_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  JOB_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(24 * 60 * 60 * 1000)
+    .default(60_000),
+  ACCESS_LOG_SAMPLE: z.coerce.number().int().min(0).max(1_000_000).default(100),
 });
 
 /** Names proxy-addr (Fastify's trustProxy) accepts for well-known address ranges. */
@@ -87,6 +95,15 @@ export interface Config {
   adminEmail: string | undefined;
   /** Bearer token for /metrics from other hosts; without it only local scrapers are answered. */
   metricsToken: string | undefined;
+  /** How long a killed worker's job waits before another worker runs it (the job lease). */
+  jobLeaseMs: number;
+  /** PostgreSQL connections per process (each process also holds one LISTEN connection). */
+  pgPoolSize: number;
+  /**
+   * Access log at info level: 1 in N successful requests is logged (with `sample: N`); every
+   * 4xx/5xx and slow one always is. 1 logs all; 0 none.
+   */
+  accessLogSample: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -109,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO === 'true',
     adminEmail: e.ADMIN_EMAIL || undefined,
     metricsToken: e.METRICS_TOKEN || undefined,
+    pgPoolSize: e.PG_POOL_SIZE,
+    jobLeaseMs: e.JOB_LEASE_MS,
+    accessLogSample: e.ACCESS_LOG_SAMPLE,
   };
 }
 

@@ -25,7 +25,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (firstOwner) console.log(`\n${firstOwnerBanner(config.baseUrl, firstOwner)}\n`);
   // In the server process the worker shares the CPU with HTTP: it steps aside during surges.
   const worker = config.runWorker
-    ? new Worker(app.services.jobs, { logger: app.log, shouldYield: () => app.surge.surging() })
+    ? new Worker(app.services.jobs, {
+        logger: app.log,
+        lockTimeoutMs: config.jobLeaseMs,
+        shouldYield: () => app.surge.surging(),
+      })
     : undefined;
   worker?.start();
   return {

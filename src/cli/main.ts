@@ -6,13 +6,13 @@ import { migrateToLatest } from '../infra/db/migrator.js';
 import { type CliCommand, type CliContext, createServices } from '../infra/services.js';
 import { buildApp } from '../app.js';
 import { seedDemo } from '../demo-seed.js';
-import { startServer, stopOnSignals } from '../server.js';
+import { parseProcesses, startCluster } from '../cluster.js';
 
 /** Each command's database: the configured one, migrated, closed when the command ends. */
 const cliContext: CliContext = {
   async withServices(run) {
     const config = loadConfig();
-    const db = openDatabase(config.databaseUrl);
+    const db = openDatabase(config.databaseUrl, { pgPoolSize: config.pgPoolSize });
     try {
       await migrateToLatest(db, MIGRATIONS);
       return await run(
@@ -28,9 +28,13 @@ const cliContext: CliContext = {
 const CORE_COMMANDS: Record<string, CliCommand> = {
   serve: {
     summary: 'Start the web server (and the job worker unless RUN_WORKER=false)',
-    run: async () => {
-      const server = await startServer(loadConfig());
-      stopOnSignals(() => server.stop());
+    usage: '[--processes N|auto]  N server processes on one port (PostgreSQL only; default 1)',
+    options: { processes: { type: 'string' } },
+    run: async (values) => {
+      const processes = parseProcesses(
+        typeof values.processes === 'string' ? values.processes : undefined,
+      );
+      await startCluster(loadConfig(), processes);
       await new Promise(() => {});
       return 0;
     },

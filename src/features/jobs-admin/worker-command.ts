@@ -11,9 +11,13 @@ export const workerCommand: CliCommand = {
       import('../../server.js'),
       import('../../infra/jobs/worker.js'),
     ]);
-    const app = await buildApp(loadConfig());
+    const config = loadConfig();
+    const app = await buildApp(config);
     await app.ready();
-    const worker = new Worker(app.services.jobs, { logger: app.log });
+    const worker = new Worker(app.services.jobs, {
+      logger: app.log,
+      lockTimeoutMs: config.jobLeaseMs,
+    });
     worker.start();
     app.log.info(
       { worker: worker.id, database: app.services.db.describe },

@@ -39,10 +39,12 @@ export function signingLimits(app: FastifyInstance) {
   const byIp = keyedRateLimiter(app, {
     max: SIGNATURES_PER_IP_PER_WINDOW,
     windowMs: RATE_WINDOW_MS,
+    name: 'petitions-sign-ip',
   });
   const byDomain = keyedRateLimiter(app, {
     max: SIGNATURES_PER_DOMAIN_PER_WINDOW,
     windowMs: RATE_WINDOW_MS,
+    name: 'petitions-sign-domain',
   });
   return {
     async check(

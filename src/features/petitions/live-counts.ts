@@ -10,6 +10,8 @@ export const MAX_CACHED_COUNTS = 10_000;
 /** SSE watchers per process; beyond it new ones are told to poll count.json instead. */
 export const MAX_STREAM_WATCHERS = 100_000;
 const KEEPALIVE_MS = 25_000;
+/** A change announced by another process reaches watchers after this (many coalesce into one). */
+export const PUSH_DELAY_MS = 50;
 
 /**
  * Petition counts served from memory: readers get the cached value, and at most one query per
@@ -20,6 +22,7 @@ export class LiveCounts extends CountCache {
     super(COUNT_REFRESH_MS, (petitionId) => repo.signatureCount(db.kysely, petitionId), {
       ...options,
       max: MAX_CACHED_COUNTS,
+      monotonic: true,
     });
   }
 }
@@ -32,6 +35,7 @@ export class CountStreams {
   private watchers = new Map<number, Set<FastifyReply>>();
   private tickers = new Map<number, { timer: NodeJS.Timeout; last: number }>();
   private keepalive: NodeJS.Timeout | undefined;
+  private pushes = new Set<number>();
   private total = 0;
 
   constructor(private readonly counts: LiveCounts) {}
@@ -84,6 +88,16 @@ export class CountStreams {
       if (ticker) clearInterval(ticker.timer);
       this.tickers.delete(petitionId);
     }
+  }
+
+  /** The count changed (announced by any process): watchers hear it now, not at the next tick. */
+  changed(petitionId: number): void {
+    if (!this.tickers.has(petitionId) || this.pushes.has(petitionId)) return;
+    this.pushes.add(petitionId);
+    setTimeout(() => {
+      this.pushes.delete(petitionId);
+      void this.tick(petitionId);
+    }, PUSH_DELAY_MS).unref();
   }
 
   private async tick(petitionId: number) {

@@ -3,6 +3,7 @@ import { getOrCreateSecret } from '../../infra/db/settings.js';
 import type { Services } from '../../infra/services.js';
 import { type SigningLimits, signingLimits } from './fraud-limits.js';
 import { FORM_SECRET_SETTING } from './form-token.js';
+import { followCountChanges } from './count-changes.js';
 import { CountStreams, LiveCounts } from './live-counts.js';
 import { PublicCache } from './public-cache.js';
 import { SIGNATURE_EXPORT_CHUNK_ROWS } from './petitions.repository.js';
@@ -45,6 +46,7 @@ export async function createRuntime(
     exportChunkRows: SIGNATURE_EXPORT_CHUNK_ROWS,
   };
   app.decorate('petitions', rt);
+  await followCountChanges(services.db, rt.counts, rt.streams);
   // Streams never end by themselves, so they must be closed before the server waits for them.
   app.addHook('preClose', async () => rt.streams.close());
   // Signatures already accepted are written before the database closes.

@@ -10,6 +10,7 @@ import {
 import { registerCommentThread } from '../comments/comments.service.js';
 import { getTargets, listTargetLists } from '../targets/targets.service.js';
 import type { Target } from '../targets/targets.service.js';
+import { announceReset } from './count-changes.js';
 import * as repo from './petitions.repository.js';
 import type { PetitionRow } from './petitions.repository.js';
 import {
@@ -389,6 +390,7 @@ export async function reconcile(
         }))
         .where('id', '=', m.id)
         .execute();
+    for (const m of mismatches) await announceReset(ctx.db, queries(ctx), m.id);
   }
   return { checked: rows.length, mismatches };
 }
@@ -433,12 +435,14 @@ export async function invalidateSignatures(
         .where('status', '=', 'pending')
         .execute();
     }
-    if (uncounted > 0)
+    if (uncounted > 0) {
       await trx
         .updateTable('petitions')
         .set((eb) => ({ signature_count: eb('signature_count', '-', uncounted) }))
         .where('id', '=', petition.id)
         .execute();
+      await announceReset(ctx.db, trx, petition.id);
+    }
     await ctx.audit.record(
       {
         actorUserId,

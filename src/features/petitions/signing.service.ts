@@ -6,6 +6,7 @@ import { type ServiceContext, inTransaction, queries } from '../../infra/service
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
+import { announceCount } from './count-changes.js';
 import * as repo from './petitions.repository.js';
 import { splitName } from './petitions.rules.js';
 import type { EligibilityMode } from './petitions.tables.js';
@@ -232,11 +233,13 @@ export async function confirmSignature(
       .where('status', '=', 'pending')
       .executeTakeFirst();
     if (Number(changed.numUpdatedRows) !== 1) return { status: 'already' as const, petitionId };
-    await trx
+    const raised = await trx
       .updateTable('petitions')
       .set((eb) => ({ signature_count: eb('signature_count', '+', 1) }))
       .where('id', '=', petitionId)
-      .execute();
+      .returning('signature_count')
+      .executeTakeFirstOrThrow();
+    await announceCount(ctx.db, trx, petitionId, raised.signature_count);
     // Double opt-in: the tick only becomes consent once the address's owner has confirmed, so
     // nobody can subscribe someone else by typing their email. person_id is set by the batch job
     // that mailed this link, so it is there whenever the link is.

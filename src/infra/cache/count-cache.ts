@@ -8,6 +8,11 @@ export interface CountCacheOptions {
   clock?: Clock;
   /** Told of every failed refresh; readers keep getting the last count meanwhile. */
   onError?: (error: unknown, id: number) => void;
+  /**
+   * A refresh never lowers a count it has served (a read that began before a rise it raced
+   * with); only invalidate() lets a lower count in, for the rare change that removes some.
+   */
+  monotonic?: boolean;
 }
 
 /**
@@ -32,10 +37,14 @@ export class CountCache {
       // Once a value exists, readers never wait for the refresh.
       allowStale: true,
       allowStaleOnFetchRejection: true,
-      fetchMethod: async (id) => {
+      fetchMethod: async (id, stale) => {
         this.queries++;
         try {
-          return await load(id);
+          const loaded = await load(id);
+          if (!options.monotonic) return loaded;
+          // What is cached now: a count offered while this read was in flight may be higher.
+          const current = this.counts.peek(id, { allowStale: true }) ?? stale;
+          return current !== undefined && current > loaded ? current : loaded;
         } catch (error) {
           this.failures++;
           options.onError?.(error, id);
@@ -55,6 +64,18 @@ export class CountCache {
   /** After a change in this process, the next read fetches afresh. */
   invalidate(id: number): void {
     this.counts.delete(id);
+  }
+
+  /**
+   * A count another process announced (it committed the change): kept, and fresh for a whole
+   * interval, when higher than the one cached. Returns whether the cached count changed.
+   */
+  offer(id: number, count: number): boolean {
+    const current = this.counts.peek(id, { allowStale: true });
+    // Not cached (or its first read is in flight): the next read loads it, change included.
+    if (current === undefined || current >= count) return false;
+    this.counts.set(id, count);
+    return true;
   }
 
   /** One more counted in this process shows at once; the next refresh brings in the others. */

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { type ChangeFeed, PostgresChangeFeed, localChangeFeed } from './change-feed.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -13,6 +14,8 @@ export interface Db {
   dialect: DialectName;
   /** Human-readable target, with no password, for logs. */
   describe: string;
+  /** Notifications between the processes sharing this database (PostgreSQL LISTEN/NOTIFY). */
+  changes: ChangeFeed;
   destroy(): Promise<void>;
 }
 
@@ -23,15 +26,19 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOString());
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(`${v}Z`).toISOString());
 
+/** Connections per process: with N processes the server needs N × this (+1 LISTEN each). */
+export const DEFAULT_PG_POOL_SIZE = 10;
+
 export interface OpenOptions {
   pgPoolSize?: number;
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const connectionString = withDefaultUser(url);
     const pool = new pg.Pool({
-      connectionString: withDefaultUser(url),
-      max: options.pgPoolSize ?? 10,
+      connectionString,
+      max: options.pgPoolSize ?? DEFAULT_PG_POOL_SIZE,
     });
     // An idle connection the server ends (a restart, a dropped database) is an 'error' event on
     // the pool; unhandled, it would crash the process. The pool replaces the client on next use.
@@ -40,11 +47,16 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const u = new URL(url);
+    const changes = new PostgresChangeFeed(connectionString);
     return {
       kysely,
       dialect: 'postgres',
       describe: `postgres://${u.host}${u.pathname}`,
-      destroy: () => kysely.destroy(),
+      changes,
+      destroy: async () => {
+        await changes.close();
+        await kysely.destroy();
+      },
     };
   }
   if (url.startsWith('sqlite:')) {
@@ -63,6 +75,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
       kysely,
       dialect: 'sqlite',
       describe: `sqlite:${path}`,
+      changes: localChangeFeed,
       destroy: () => kysely.destroy(),
     };
   }

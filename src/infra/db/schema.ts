@@ -22,4 +22,6 @@ export interface CoreTables {
     details: string | null;
     created_at: string;
   };
+  /** Shared rate-limit counters (PostgreSQL; see infra/http/rate-limit-store.ts). */
+  rate_limit_hits: { key: string; hits: number; window_ends_ms: number };
 }

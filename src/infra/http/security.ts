@@ -4,7 +4,9 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TrustProxy } from '../../config.js';
+import type { Db } from '../db/database.js';
 import { messagePage } from '../html/layout.js';
+import { postgresRateLimitStore } from './rate-limit-store.js';
 
 /** Largest form or JSON body any route accepts unless it sets its own bodyLimit (uploads do). */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -12,6 +14,8 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface SecurityOptions {
+  /** On PostgreSQL, rate limits count in the database, shared by every Rally process. */
+  db?: Db;
   cookieSecret: string;
   secureCookies: boolean;
   baseUrl: string;
@@ -66,6 +70,7 @@ export async function registerSecurity(app: FastifyInstance, opts: SecurityOptio
     global: false,
     // Keys kept per limit (least recently hit dropped first): a flood's own keys stay counted.
     cache: RATE_LIMIT_KEYS,
+    ...(opts.db?.dialect === 'postgres' ? { store: postgresRateLimitStore(opts.db) } : {}),
     errorResponseBuilder: (_req, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',

@@ -6,7 +6,11 @@ import type { JobQueue } from './job-queue.js';
 
 export interface WorkerOptions {
   pollIntervalMs?: number;
-  /** A job "running" longer than this is assumed orphaned by a crashed worker and retried. */
+  /**
+   * The lease: a running job whose worker has not renewed its lock for this long is taken to be
+   * orphaned (the worker was killed) and is claimed again. A live worker renews it every third
+   * of this while the handler runs, so a long job is never run twice at the same time.
+   */
   lockTimeoutMs?: number;
   logger?: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
   /** For tests: a fixed clock. */
@@ -20,6 +24,8 @@ export interface WorkerOptions {
 }
 
 export const YIELD_STEP_MS = 50;
+/** How long a killed worker's job waits before another worker retries it. */
+export const DEFAULT_LEASE_MS = 60_000;
 export const DEFAULT_MAX_YIELD_MS = 2_000;
 
 /** Delay before retry n (1-based): 10 s, 40 s, 2.5 min… capped at one hour. */
@@ -36,9 +42,11 @@ interface ClaimedJob {
 }
 
 /**
- * Claims due jobs one at a time and runs their handlers. Several workers (in the server and in
- * `rally worker` processes) can share the table: claiming is a conditional UPDATE, so a job
- * runs once. A failing job is retried with backoff until max_attempts, then marked dead.
+ * Claims due jobs one at a time and runs their handlers. Several workers (in the servers and in
+ * `rally worker` processes) can share the table: on PostgreSQL a claim is one UPDATE of a row
+ * picked FOR UPDATE SKIP LOCKED; on SQLite (one writer at a time) a conditional UPDATE. A claim
+ * is a lease the worker renews while the handler runs; a killed worker's job is claimed again
+ * once its lease expires. A failing job is retried with backoff until max_attempts, then dead.
  */
 export class Worker {
   readonly id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -110,10 +118,15 @@ export class Worker {
     }
   }
 
+  private get leaseMs(): number {
+    return this.options.lockTimeoutMs ?? DEFAULT_LEASE_MS;
+  }
+
   private async claimNext(): Promise<ClaimedJob | undefined> {
-    const db = this.queue.db.kysely;
     const now = this.now();
-    const staleBefore = new Date(now.getTime() - (this.options.lockTimeoutMs ?? 15 * 60 * 1000));
+    const staleBefore = new Date(now.getTime() - this.leaseMs);
+    if (this.queue.db.dialect === 'postgres') return this.claimSkippingLocked(now, staleBefore);
+    const db = this.queue.db.kysely;
     for (let tries = 0; tries < 5; tries++) {
       const candidate = await db
         .selectFrom('jobs')
@@ -154,7 +167,63 @@ export class Worker {
     return undefined;
   }
 
+  /**
+   * PostgreSQL: many workers at once, each taking the first due job no other transaction has
+   * locked (FOR UPDATE SKIP LOCKED), in one statement: no two claim the same job, and none waits
+   * for another's claim.
+   */
+  private async claimSkippingLocked(now: Date, staleBefore: Date): Promise<ClaimedJob | undefined> {
+    const at = now.toISOString();
+    const stale = staleBefore.toISOString();
+    const { rows } = await sql<ClaimedJob>`
+      update jobs set status = 'running', locked_at = ${at}, locked_by = ${this.id},
+        attempts = attempts + 1, updated_at = ${at}
+      where id = (
+        select id from jobs
+        where (status = 'pending' and run_at <= ${at})
+           or (status = 'running' and locked_at < ${stale})
+        order by run_at, id
+        limit 1
+        for update skip locked)
+      returning id, type, payload, attempts, max_attempts`.execute(this.queue.db.kysely);
+    return rows[0];
+  }
+
+  /** Renews the lease while the handler runs; false once another worker has taken the job. */
+  private async renewLease(jobId: number): Promise<boolean> {
+    const at = this.now().toISOString();
+    const renewed = await this.queue.db.kysely
+      .updateTable('jobs')
+      .set({ locked_at: at })
+      .where('id', '=', jobId)
+      .where('status', '=', 'running')
+      .where('locked_by', '=', this.id)
+      .executeTakeFirst();
+    return Number(renewed.numUpdatedRows) > 0;
+  }
+
   private async run(job: ClaimedJob): Promise<void> {
+    const heartbeat = setInterval(() => {
+      this.renewLease(job.id).then(
+        (held) => {
+          if (!held)
+            this.options.logger?.warn(
+              { jobId: job.id, type: job.type },
+              'job lease lost: another worker took it over',
+            );
+        },
+        (err: unknown) => this.options.logger?.warn({ err, jobId: job.id }, 'lease renewal failed'),
+      );
+    }, this.leaseMs / 3);
+    heartbeat.unref();
+    try {
+      await this.runHeld(job);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async runHeld(job: ClaimedJob): Promise<void> {
     const db = this.queue.db.kysely;
     const handler = this.queue.handlers.get(job.type);
     try {
@@ -186,6 +255,8 @@ export class Worker {
           locked_at: null,
         })
         .where('id', '=', job.id)
+        // A worker that lost its lease (stalled past it) must not overwrite the new holder's run.
+        .where('locked_by', '=', this.id)
         .execute();
     } catch (err) {
       const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
@@ -203,6 +274,7 @@ export class Worker {
           finished_at: dead ? now.toISOString() : null,
         })
         .where('id', '=', job.id)
+        .where('locked_by', '=', this.id)
         .execute();
       this.options.logger?.[dead ? 'error' : 'warn'](
         { jobId: job.id, type: job.type, attempt: job.attempts, err },

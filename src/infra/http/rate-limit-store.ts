@@ -1,0 +1,89 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+
+type StoreCallback = (err: Error | null, res?: { current: number; ttl: number }) => void;
+
+interface ChildParams {
+  routeInfo?: { method?: string | string[]; url?: string };
+  /** Set by keyedRateLimiter: which limit this is, the same in every process. */
+  storeNamespace?: string;
+}
+
+/** Expired counters are deleted this often (by whichever process gets there). */
+export const SWEEP_INTERVAL_MS = 60_000;
+/** Keys are truncated to this length; they are made of ids, addresses and domains. */
+const MAX_KEY_LENGTH = 400;
+
+/**
+ * @fastify/rate-limit's store interface, counting in PostgreSQL's `rate_limit_hits` (an UNLOGGED
+ * table) so that every Rally process shares one count per key: a limit reached through one
+ * process holds on the others. One round trip per hit, an upsert that starts a new window when
+ * the old one has ended; windows are timed by the database's clock, so the servers' clocks need
+ * not agree. Made per database: `new (postgresRateLimitStore(db))(globalParams)`, as the plugin
+ * constructs it.
+ */
+export function postgresRateLimitStore(db: Db) {
+  let lastSweep = 0;
+  const sweep = (nowMs: number) => {
+    if (nowMs - lastSweep < SWEEP_INTERVAL_MS) return;
+    lastSweep = nowMs;
+    void sql`delete from rate_limit_hits where window_ends_ms < ${nowMs}`
+      .execute(db.kysely)
+      .catch(() => {});
+  };
+
+  return class PostgresRateLimitStore {
+    constructor(
+      _globalParams: unknown,
+      private readonly namespace = 'global',
+    ) {}
+
+    incr(key: string, cb: StoreCallback, timeWindow: number, _max: number): void {
+      const fullKey = `${this.namespace}|${key}`.slice(0, MAX_KEY_LENGTH);
+      sql<{ hits: number; window_ends_ms: number; now_ms: number }>`
+        with now as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as ms)
+        insert into rate_limit_hits as r (key, hits, window_ends_ms)
+        select ${fullKey}, 1, now.ms + ${timeWindow} from now
+        on conflict (key) do update set
+          hits = case when r.window_ends_ms <= (select ms from now) then 1 else r.hits + 1 end,
+          window_ends_ms = case when r.window_ends_ms <= (select ms from now)
+            then (select ms from now) + ${timeWindow} else r.window_ends_ms end
+        returning hits, window_ends_ms, (select ms from now) as now_ms`
+        .execute(db.kysely)
+        .then(
+          ({ rows: [row] }) => {
+            if (!row) return cb(new Error('rate limit upsert returned no row'));
+            sweep(row.now_ms);
+            cb(null, { current: row.hits, ttl: Math.max(0, row.window_ends_ms - row.now_ms) });
+          },
+          (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
+        );
+    }
+
+    read(key: string, cb: StoreCallback): void {
+      const fullKey = `${this.namespace}|${key}`.slice(0, MAX_KEY_LENGTH);
+      sql<{ hits: number; ttl: number }>`
+        select hits, window_ends_ms - (extract(epoch from clock_timestamp()) * 1000)::bigint as ttl
+        from rate_limit_hits where key = ${fullKey}`
+        .execute(db.kysely)
+        .then(
+          ({ rows: [row] }) =>
+            cb(
+              null,
+              row && row.ttl > 0 ? { current: row.hits, ttl: row.ttl } : { current: 0, ttl: 0 },
+            ),
+          (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
+        );
+    }
+
+    // Typed as the plugin declares it; at run time it passes the merged limit options.
+    child(routeOptions: object): PostgresRateLimitStore {
+      const params = routeOptions as ChildParams;
+      const route = params.routeInfo;
+      const name =
+        params.storeNamespace ??
+        (route?.url ? `${[route.method ?? ''].flat().join(',')} ${route.url}` : 'global');
+      return new PostgresRateLimitStore(undefined, name);
+    }
+  };
+}
