@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publishedPetition } from '../src/features/petitions/petitions.test-support.js';
 import type { Db } from '../src/infra/db/database.js';
-import { type RallyServer, startRallyServer } from '../test/helpers/rally-server.js';
+import { type RallyServer, freePort, startRallyServer } from '../test/helpers/rally-server.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export type ServerProcess = RallyServer;
+
+/** Server processes per benchmark (`rally serve --processes N`; above 1 needs PostgreSQL). */
+export const BENCH_PROCESSES = Number(process.env.BENCH_PROCESSES ?? 1);
 
 /** `rally serve` in its own process on a fresh SQLite file (or DATABASE_URL if set). */
 export async function startServerProcess(
@@ -24,7 +27,36 @@ export async function startServerProcess(
     env,
     databaseUrl: process.env.DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`,
     passStderrThrough: true,
+    ...(BENCH_PROCESSES > 1 ? { args: ['--processes', String(BENCH_PROCESSES)] } : {}),
   });
+}
+
+/**
+ * The ceiling on this machine right now: a bare node:http server answering 200 with a small
+ * JSON body, in its own process, under the same load generator. Rally's figures divided by it
+ * compare across machines and across noisy runs. With BENCH_PROCESSES above 1 the bare server
+ * runs as many processes (node:cluster), as Rally does.
+ */
+export async function measureCeiling(opts: { seconds: number; runs: number }): Promise<LoadResult> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bench/bare-http.mjs'), String(port), String(BENCH_PROCESSES)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.stdout.once('data', () => resolve());
+    });
+    const url = `http://127.0.0.1:${port}/`;
+    await runLoad(url, { seconds: 2 });
+    return await medianRun(opts.runs, () => runLoad(url, { seconds: opts.seconds }));
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
 
 export interface LoadResult {

@@ -85,6 +85,7 @@ export async function buildApp(
   registerMetrics(app, {
     processMetrics: options.processMetrics ?? false,
     metricsToken: config.metricsToken,
+    accessLogSample: config.accessLogSample,
   });
   app.decorate('surge', registerSurgeGauge(app));
   registerGuard(app, new SessionStore(db), app.guardedRoutes);

@@ -37,20 +37,26 @@ export async function startRallyServer(opts: {
   env?: Record<string, string>;
   /** Benchmarks show server errors live; tests keep them for their assertion messages. */
   passStderrThrough?: boolean;
+  /** Extra arguments for `rally serve`, e.g. ['--processes', '2']. */
+  args?: string[];
 }): Promise<RallyServer> {
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, [join(ROOT, 'bin/rally.js'), 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: opts.databaseUrl,
-      LOG_LEVEL: 'warn',
-      ...opts.env,
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/rally.js'), 'serve', ...(opts.args ?? [])],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: opts.databaseUrl,
+        LOG_LEVEL: 'warn',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', opts.passStderrThrough ? 'inherit' : 'pipe'],
     },
-    stdio: ['ignore', 'pipe', opts.passStderrThrough ? 'inherit' : 'pipe'],
-  });
+  );
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
