@@ -45,7 +45,12 @@ export async function buildApp(
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {
   const features = options.features ?? FEATURES;
-  const db = options.db ?? openDatabase(config.databaseUrl, { pgPoolSize: config.pgPoolSize });
+  const db =
+    options.db ??
+    openDatabase(config.databaseUrl, {
+      pgPoolSize: config.pgPoolSize,
+      listenUrl: config.databaseListenUrl,
+    });
   await migrateToLatest(
     db,
     features === FEATURES ? MIGRATIONS : allMigrations(features.map((f) => f.migrations)),

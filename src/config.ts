@@ -29,6 +29,10 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   ADMIN_EMAIL: z.email().optional(),
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  DATABASE_LISTEN_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'use a postgres:// URL')
+    .optional(),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   JOB_LEASE_MS: z.coerce
     .number()
@@ -95,6 +99,8 @@ export interface Config {
   adminEmail: string | undefined;
   /** Bearer token for /metrics from other hosts; without it only local scrapers are answered. */
   metricsToken: string | undefined;
+  /** PostgreSQL URL for the one LISTEN connection per process, when DATABASE_URL is PgBouncer. */
+  databaseListenUrl: string | undefined;
   /** How long a killed worker's job waits before another worker runs it (the job lease). */
   jobLeaseMs: number;
   /** PostgreSQL connections per process (each process also holds one LISTEN connection). */
@@ -126,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO === 'true',
     adminEmail: e.ADMIN_EMAIL || undefined,
     metricsToken: e.METRICS_TOKEN || undefined,
+    databaseListenUrl: e.DATABASE_LISTEN_URL || undefined,
     pgPoolSize: e.PG_POOL_SIZE,
     jobLeaseMs: e.JOB_LEASE_MS,
     accessLogSample: e.ACCESS_LOG_SAMPLE,

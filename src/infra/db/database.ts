@@ -31,6 +31,8 @@ export const DEFAULT_PG_POOL_SIZE = 10;
 
 export interface OpenOptions {
   pgPoolSize?: number;
+  /** Where the LISTEN connection goes when it differs (PgBouncer in transaction mode). */
+  listenUrl?: string | undefined;
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
@@ -47,7 +49,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const u = new URL(url);
-    const changes = new PostgresChangeFeed(connectionString);
+    const changes = new PostgresChangeFeed(
+      options.listenUrl ? withDefaultUser(options.listenUrl) : connectionString,
+    );
     return {
       kysely,
       dialect: 'postgres',
