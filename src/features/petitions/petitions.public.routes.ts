@@ -4,7 +4,7 @@ import { publicLayout } from '../../infra/html/layout.js';
 import { pageCountOf, pagination } from '../../infra/html/pagination.js';
 import { answerInputErrorWith, typedRoutes } from '../../infra/http/input.js';
 import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
-import { originAllowed } from '../../infra/http/security.js';
+import { OPEN_DATA_HEADERS, originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import {
@@ -75,6 +75,12 @@ const petitionNotFound = (reply: FastifyReply) =>
   sendNotice(reply, 404, 'Petition not found', 'There is no petition at this address.');
 
 const OPEN_DATA = { config: { securityHeaders: 'open-data' as const } };
+const COUNT_HEADERS = {
+  ...OPEN_DATA_HEADERS,
+  'cache-control': `public, max-age=${COUNT_MAX_AGE_S}`,
+  'content-type': 'application/json; charset=utf-8',
+};
+const countBody = (count: number, goal: number | null) => `{"count":${count},"goal":${goal}}`;
 const OPEN_DATA_BY_SLUG = { ...OPEN_DATA, schema: { params: slugParams } };
 
 export async function petitionsPublicRoutes(
@@ -241,9 +247,17 @@ export async function petitionsPublicRoutes(
     if (!snapshot) return sendJsonNotFound(reply, 'No such petition.');
     const count = await rt.counts.get(snapshot.petition.id);
     return reply
-      .header('cache-control', `public, max-age=${COUNT_MAX_AGE_S}`)
-      .type('application/json; charset=utf-8')
-      .send(`{"count":${count},"goal":${snapshot.petition.goal}}`);
+      .header('cache-control', COUNT_HEADERS['cache-control'])
+      .type(COUNT_HEADERS['content-type'])
+      .send(countBody(count, snapshot.petition.goal));
+  });
+  // During a surge nearly every count.json finds its petition and count in memory: those are
+  // answered before routing and hooks; the first read of a second, or a cold slug, comes here.
+  base.fastLane.getParam('/p/', '/count.json', '/p/:slug/count.json', (slug) => {
+    const snapshot = rt.cache.freshSnapshot(slug);
+    const count = snapshot && rt.counts.peekFresh(snapshot.petition.id);
+    if (!snapshot || count === undefined) return undefined;
+    return { headers: COUNT_HEADERS, body: countBody(count, snapshot.petition.goal) };
   });
 
   app.get('/p/:slug/events', OPEN_DATA_BY_SLUG, async (req, reply) => {

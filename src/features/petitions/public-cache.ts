@@ -44,6 +44,11 @@ export class PublicCache {
     return { petition, targets, byConstituency, recent };
   }
 
+  /** The snapshot when cached and fresh, or undefined (the caller then takes the slow path). */
+  freshSnapshot(slug: string): PublicSnapshot | undefined {
+    return this.snapshots.peekFresh(slug);
+  }
+
   page(slug: string): string | undefined {
     return this.pages.get(slug);
   }

@@ -61,6 +61,12 @@ export class CountCache {
     return count;
   }
 
+  /** The count when it is cached and fresh, without querying or waiting (the fast lane). */
+  peekFresh(id: number): number | undefined {
+    if (!(this.counts.getRemainingTTL(id) > 0)) return undefined;
+    return this.counts.peek(id);
+  }
+
   /** After a change in this process, the next read fetches afresh. */
   invalidate(id: number): void {
     this.counts.delete(id);

@@ -68,6 +68,12 @@ export class LoadingCache<T extends NonNullable<unknown>> {
     return this.entries.fetch(key);
   }
 
+  /** The value when it is cached and fresh, without loading or waiting (the fast lane). */
+  peekFresh(key: string): T | undefined {
+    if (!(this.entries.getRemainingTTL(key) > 0)) return undefined;
+    return this.entries.peek(key);
+  }
+
   /** A value known without loading (e.g. just saved), kept for `ttlMs`. */
   set(key: string, value: T): void {
     this.entries.set(key, value);

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { cameThroughProxy } from './security.js';
 
@@ -52,29 +52,46 @@ export function registerMetrics(
       time: Histogram.Internal<(typeof labelNames)[number]>;
     }
   >();
-  app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    const key = `${req.method} ${route} ${reply.statusCode}`;
+  /** Counts one answered request (and logs it, sampled); the fast lane calls it too. */
+  const record = (
+    log: FastifyBaseLogger,
+    method: string,
+    route: string,
+    status: number,
+    elapsedMs: number,
+    url: string,
+  ) => {
+    const key = `${method} ${route} ${status}`;
     let child = children.get(key);
     if (!child) {
-      const labels = [req.method, route, String(reply.statusCode)];
+      const labels = [method, route, String(status)];
       child = { count: requests.labels(...labels), time: duration.labels(...labels) };
       children.set(key, child);
     }
     child.count.inc();
-    child.time.observe(reply.elapsedTime / 1000);
-    if (logRequests && shouldLog(reply.statusCode, reply.elapsedTime)) {
-      req.log.info(
+    child.time.observe(elapsedMs / 1000);
+    if (logRequests && shouldLog(status, elapsedMs)) {
+      log.info(
         {
-          method: req.method,
-          url: req.url,
-          status: reply.statusCode,
-          ms: Math.round(reply.elapsedTime),
+          method,
+          url,
+          status,
+          ms: Math.round(elapsedMs),
           ...(accessLogSample > 1 ? { sample: accessLogSample } : {}),
         },
         'request',
       );
     }
+  };
+  app.addHook('onResponse', (req, reply, done) => {
+    record(
+      req.log,
+      req.method,
+      req.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime,
+      req.url,
+    );
     done();
   });
 
@@ -88,6 +105,7 @@ export function registerMetrics(
     reply.type(registry.contentType);
     return registry.metrics();
   });
+  return { record };
 }
 
 /** Requests slower than this are always logged, whatever the sampling. */

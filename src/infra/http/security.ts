@@ -105,7 +105,8 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
-const OPEN_DATA_HEADERS: Record<string, string> = {
+/** What every open-data response carries (exported for answers sent outside Fastify). */
+export const OPEN_DATA_HEADERS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': '*',
   'cross-origin-resource-policy': 'cross-origin',
   'x-content-type-options': 'nosniff',

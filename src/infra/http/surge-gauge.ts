@@ -11,6 +11,8 @@ export const SURGE_UTILISATION = 0.7;
 export interface SurgeGauge {
   /** True while HTTP traffic is heavy and the event loop is near full. */
   surging(): boolean;
+  /** Counts a request answered outside Fastify's hooks (the fast lane). */
+  arrived(): void;
 }
 
 /**
@@ -28,6 +30,9 @@ export function registerSurgeGauge(app: FastifyInstance): SurgeGauge {
   let lastUtilisation = performance.eventLoopUtilization();
   let surging = false;
   return {
+    arrived() {
+      arrivals++;
+    },
     surging() {
       const now = performance.now();
       if (now - windowStart < SURGE_WINDOW_MS) return surging;
