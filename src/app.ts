@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -70,10 +70,6 @@ export async function buildApp(
   const fastLane = new FastLane();
   const app = Fastify({
     logger: { level: config.logLevel },
-    serverFactory: (handler) =>
-      createServer((req, res) => {
-        if (!fastLane.handle(req, res)) handler(req, res);
-      }),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: DEFAULT_BODY_LIMIT,
     // One line per request is written by the metrics hook instead of Fastify's two.
@@ -81,6 +77,18 @@ export async function buildApp(
   });
   app.decorate('services', services);
   app.decorate('fastLane', fastLane);
+  // In front of Fastify's own request handler (a serverFactory would stop Fastify binding every
+  // address of HOST=localhost). Extra addresses' servers go straight to Fastify: slower, same.
+  const [routeRequest] = app.server.listeners('request') as ((
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => void)[];
+  if (routeRequest) {
+    app.server.removeListener('request', routeRequest);
+    app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!fastLane.handle(req, res)) routeRequest(req, res);
+    });
+  }
   app.decorate('guardedRoutes', [] as GuardedRoute[]);
   app.decorate(
     'adminNav',
