@@ -17,8 +17,8 @@ const MAX_KEY_LENGTH = 400;
 /**
  * @fastify/rate-limit's store interface, counting in PostgreSQL's `rate_limit_hits` (an UNLOGGED
  * table) so that every Rally process shares one count per key: a limit reached through one
- * process holds on the others. One round trip per hit, an upsert that starts a new window when
- * the old one has ended; windows are timed by the database's clock, so the servers' clocks need
+ * process holds on the others. One upsert per batch of hits (those arriving in one event-loop
+ * turn), which starts a new window for a key whose old one has ended; windows are timed by the database's clock, so the servers' clocks need
  * not agree. Made per database: `new (postgresRateLimitStore(db))(globalParams)`, as the plugin
  * constructs it.
  */
@@ -32,6 +32,57 @@ export function postgresRateLimitStore(db: Db) {
       .catch(() => {});
   };
 
+  // Hits that arrive in one turn of the event loop (a surge's worth) go in one statement: one
+  // round trip and one pooled connection for all of them, not one each.
+  let queue: { key: string; windowMs: number; cb: StoreCallback }[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    const byKey = new Map<string, { windowMs: number; waiting: StoreCallback[] }>();
+    for (const hit of batch) {
+      const entry = byKey.get(hit.key);
+      if (entry) entry.waiting.push(hit.cb);
+      else byKey.set(hit.key, { windowMs: hit.windowMs, waiting: [hit.cb] });
+    }
+    const keys = [...byKey.keys()];
+    const counts = keys.map((k) => byKey.get(k)?.waiting.length ?? 0);
+    const windows = keys.map((k) => byKey.get(k)?.windowMs ?? 0);
+    sql<{ key: string; hits: number; window_ends_ms: number; now_ms: number }>`
+      with now as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as ms),
+      input as (
+        select * from unnest(${keys}::text[], ${counts}::int[], ${windows}::bigint[])
+          as t(key, n, window_ms))
+      insert into rate_limit_hits as r (key, hits, window_ends_ms)
+      select key, n, (select ms from now) + window_ms from input
+      on conflict (key) do update set
+        hits = case when r.window_ends_ms <= (select ms from now)
+          then excluded.hits else r.hits + excluded.hits end,
+        window_ends_ms = case when r.window_ends_ms <= (select ms from now)
+          then excluded.window_ends_ms else r.window_ends_ms end
+      returning key, hits, window_ends_ms, (select ms from now) as now_ms`
+      .execute(db.kysely)
+      .then(
+        ({ rows }) => {
+          for (const row of rows) {
+            const waiting = byKey.get(row.key)?.waiting ?? [];
+            byKey.delete(row.key);
+            const ttl = Math.max(0, row.window_ends_ms - row.now_ms);
+            // The batch's hits on one key, in arrival order, end at the stored total.
+            waiting.forEach((cb, i) =>
+              cb(null, { current: row.hits - (waiting.length - 1) + i, ttl }),
+            );
+            sweep(row.now_ms);
+          }
+          for (const { waiting } of byKey.values())
+            for (const cb of waiting) cb(new Error('rate limit upsert returned no row'));
+        },
+        (err: unknown) => {
+          const error = err instanceof Error ? err : new Error(String(err));
+          for (const hit of batch) hit.cb(error);
+        },
+      );
+  };
+
   return class PostgresRateLimitStore {
     constructor(
       _globalParams: unknown,
@@ -40,24 +91,8 @@ export function postgresRateLimitStore(db: Db) {
 
     incr(key: string, cb: StoreCallback, timeWindow: number, _max: number): void {
       const fullKey = `${this.namespace}|${key}`.slice(0, MAX_KEY_LENGTH);
-      sql<{ hits: number; window_ends_ms: number; now_ms: number }>`
-        with now as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as ms)
-        insert into rate_limit_hits as r (key, hits, window_ends_ms)
-        select ${fullKey}, 1, now.ms + ${timeWindow} from now
-        on conflict (key) do update set
-          hits = case when r.window_ends_ms <= (select ms from now) then 1 else r.hits + 1 end,
-          window_ends_ms = case when r.window_ends_ms <= (select ms from now)
-            then (select ms from now) + ${timeWindow} else r.window_ends_ms end
-        returning hits, window_ends_ms, (select ms from now) as now_ms`
-        .execute(db.kysely)
-        .then(
-          ({ rows: [row] }) => {
-            if (!row) return cb(new Error('rate limit upsert returned no row'));
-            sweep(row.now_ms);
-            cb(null, { current: row.hits, ttl: Math.max(0, row.window_ends_ms - row.now_ms) });
-          },
-          (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
-        );
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ key: fullKey, windowMs: timeWindow, cb });
     }
 
     read(key: string, cb: StoreCallback): void {
