@@ -25,7 +25,12 @@ export class PublicCache {
     clock?: Clock,
   ) {
     const options = { max: MAX_CACHED_PETITIONS, ...(clock ? { clock } : {}) };
-    this.snapshots = new LoadingCache(SNAPSHOT_TTL_MS, (slug) => this.load(slug), options);
+    // Readers never wait for a refresh once a petition is cached: a slow database (a surge of
+    // writes) would otherwise stall count.json and the page once a second.
+    this.snapshots = new LoadingCache(SNAPSHOT_TTL_MS, (slug) => this.load(slug), {
+      ...options,
+      serveStale: true,
+    });
     this.pages = new TtlMap(SNAPSHOT_TTL_MS, options);
   }
 

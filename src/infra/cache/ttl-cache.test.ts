@@ -105,3 +105,34 @@ describe('loading cache', () => {
     assert.equal(loads, 4);
   });
 });
+
+describe('LoadingCache serving stale values', () => {
+  it('answers at once with the last value while a newer one loads, and forgets a key that is gone', async () => {
+    const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
+    let stored: string | undefined = 'v1';
+    let release: () => void = () => {};
+    let slow = false;
+    const cache = new LoadingCache<string>(
+      1_000,
+      async () => {
+        if (slow) await new Promise<void>((r) => (release = r));
+        return stored;
+      },
+      { max: 10, clock, serveStale: true },
+    );
+    assert.equal(await cache.get('k'), 'v1');
+    stored = 'v2';
+    slow = true;
+    clock.advance(1_001);
+    assert.equal(await cache.get('k'), 'v1', 'the reader does not wait for the slow load');
+    release();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(await cache.get('k'), 'v2');
+    stored = undefined;
+    slow = false;
+    clock.advance(1_001);
+    await cache.get('k');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(await cache.get('k'), undefined, 'a key that is gone is not served from the past');
+  });
+});

@@ -11,6 +11,11 @@ export interface CacheOptions {
   /** Most keys kept at once. */
   max: number;
   clock?: Clock;
+  /**
+   * LoadingCache only: once a key has a value, readers get it at once while a newer one loads
+   * (it may then be up to ttl + one load time old), so a slow database never stalls a hot page.
+   */
+  serveStale?: boolean;
 }
 
 function lruOptions(ttlMs: number, options: CacheOptions) {
@@ -60,7 +65,15 @@ export class LoadingCache<T extends NonNullable<unknown>> {
   constructor(ttlMs: number, load: (key: string) => Promise<T | undefined>, options: CacheOptions) {
     this.entries = new LRUCache<string, T>({
       ...lruOptions(ttlMs, options),
-      fetchMethod: (key) => load(key),
+      ...(options.serveStale ? { allowStale: true, allowStaleOnFetchRejection: true } : {}),
+      fetchMethod: async (key, stale) => {
+        const value = await load(key);
+        // Gone (unpublished, deleted): lru-cache would put the stale value back; forget it once
+        // this fetch has settled, so the next reader finds nothing rather than the old value.
+        if (value === undefined && stale !== undefined)
+          setImmediate(() => this.entries.delete(key));
+        return value;
+      },
     });
   }
 
