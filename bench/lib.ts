@@ -33,30 +33,22 @@ export async function startServerProcess(
 
 /**
  * The ceiling on this machine right now: a bare node:http server answering 200 with a small
- * JSON body, in its own process, under the same load generator. Rally's figures divided by it
- * compare across machines and across noisy runs. With BENCH_PROCESSES above 1 the bare server
- * runs as many processes (node:cluster), as Rally does.
+ * JSON body, in its own process, to be loaded with the same generator between Rally's runs.
+ * Rally's figures divided by it compare across machines and noisy runs. With BENCH_PROCESSES
+ * above 1 the bare server runs as many processes (node:cluster), as Rally does.
  */
-export async function measureCeiling(opts: { seconds: number; runs: number }): Promise<LoadResult> {
+export async function startCeilingServer(): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
     [join(ROOT, 'bench/bare-http.mjs'), String(port), String(BENCH_PROCESSES)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.once('error', reject);
-      child.stdout.once('data', () => resolve());
-    });
-    const url = `http://127.0.0.1:${port}/`;
-    await runLoad(url, { seconds: 2 });
-    return await medianRun(opts.runs, () => runLoad(url, { seconds: opts.seconds }));
-  } finally {
-    child.kill('SIGTERM');
-  }
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', () => resolve());
+  });
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
 }
 
 export interface LoadResult {

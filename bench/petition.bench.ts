@@ -16,14 +16,16 @@ import { reconcile } from '../src/features/petitions/petitions.service.js';
 import { hashLinkToken } from '../src/infra/crypto/tokens.js';
 import {
   BENCH_PROCESSES,
+  type LoadResult,
   LOAD_GENERATOR,
   ROOT,
   WRK_AVAILABLE,
   createPublishedPetition,
-  measureCeiling,
+  median,
   medianRun,
   runLoad,
   runWrk,
+  startCeilingServer,
   startServerProcess,
 } from './lib.js';
 
@@ -241,25 +243,40 @@ try {
     await runLoad(url, { seconds: 2 });
     return medianRun(READ_RUNS, () => runLoad(url, { seconds: READ_SECONDS }));
   };
-  const count = await read(`${server.baseUrl}/p/${slug}/count.json`);
-  result.count_req_per_s = count.req_per_s;
-  console.log(
-    `count.json: ${count.req_per_s} req/s, p99 ${count.p99_ms} ms, errors ${count.errors}`,
-  );
   const page = await read(`${server.baseUrl}/p/${slug}`);
   result.page_req_per_s = page.req_per_s;
   console.log(`page: ${page.req_per_s} req/s, p99 ${page.p99_ms} ms, errors ${page.errors}`);
-  const health = await read(`${server.baseUrl}/healthz`);
-  result.healthz_req_per_s = health.req_per_s;
-  console.log(`healthz: ${health.req_per_s} req/s, p99 ${health.p99_ms} ms`);
-  // The ceiling right after, under the same generator: the ratios survive a noisy machine.
-  const ceiling = await measureCeiling({ seconds: READ_SECONDS, runs: READ_RUNS });
-  result.ceiling_req_per_s = ceiling.req_per_s;
-  result.count_ceiling_ratio = Number((count.req_per_s / ceiling.req_per_s).toFixed(2));
-  result.healthz_ceiling_ratio = Number((health.req_per_s / ceiling.req_per_s).toFixed(2));
-  console.log(
-    `bare node:http ceiling: ${ceiling.req_per_s} req/s; count.json ${result.count_ceiling_ratio}, healthz ${result.healthz_ceiling_ratio} of it`,
-  );
+
+  // count.json and /healthz against the ceiling, in alternating rounds so that each ratio
+  // compares runs a few seconds apart: on a shared machine the load changes by the minute.
+  const ceilingServer = await startCeilingServer();
+  try {
+    const countUrl = `${server.baseUrl}/p/${slug}/count.json`;
+    const healthUrl = `${server.baseUrl}/healthz`;
+    for (const url of [ceilingServer.url, countUrl, healthUrl]) await runLoad(url, { seconds: 2 });
+    const rounds: { ceiling: LoadResult; count: LoadResult; health: LoadResult }[] = [];
+    for (let round = 0; round < READ_RUNS; round++) {
+      const ceiling = await runLoad(ceilingServer.url, { seconds: READ_SECONDS });
+      const count = await runLoad(countUrl, { seconds: READ_SECONDS });
+      const health = await runLoad(healthUrl, { seconds: READ_SECONDS });
+      rounds.push({ ceiling, count, health });
+      console.log(
+        `round ${round + 1}: ceiling ${ceiling.req_per_s}, count.json ${count.req_per_s} (p99 ${count.p99_ms} ms, errors ${count.errors}), healthz ${health.req_per_s} req/s`,
+      );
+    }
+    const ratio = (pick: (r: (typeof rounds)[number]) => LoadResult) =>
+      Number(median(rounds.map((r) => pick(r).req_per_s / r.ceiling.req_per_s)).toFixed(2));
+    result.count_req_per_s = median(rounds.map((r) => r.count.req_per_s));
+    result.healthz_req_per_s = median(rounds.map((r) => r.health.req_per_s));
+    result.ceiling_req_per_s = median(rounds.map((r) => r.ceiling.req_per_s));
+    result.count_ceiling_ratio = ratio((r) => r.count);
+    result.healthz_ceiling_ratio = ratio((r) => r.health);
+    console.log(
+      `medians: ceiling ${result.ceiling_req_per_s}, count.json ${result.count_req_per_s} (${result.count_ceiling_ratio} of the ceiling), healthz ${result.healthz_req_per_s} (${result.healthz_ceiling_ratio})`,
+    );
+  } finally {
+    ceilingServer.stop();
+  }
 
   // Durability: with the job worker on (mails go out) and a confirmer opening the links as they
   // appear, SIGKILL the server mid-load, restart it, and check every acknowledged signature and
