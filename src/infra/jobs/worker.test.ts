@@ -126,6 +126,50 @@ describeEachDatabase('job worker', (ctx) => {
     assert.equal(row.attempts, 2, 'the lost run counts as an attempt');
   });
 
+  it('several workers at once run every job exactly once', async () => {
+    const runs = new Map<number, number>();
+    queue.register('test.shared', async (_payload, jobCtx) => {
+      runs.set(jobCtx.jobId, (runs.get(jobCtx.jobId) ?? 0) + 1);
+      // Let the other workers claim meanwhile, as they would while a job sends mail.
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    const ids = [];
+    for (let i = 0; i < 30; i++) ids.push(await queue.enqueue('test.shared', { i }));
+    const ran = await Promise.all([1, 2, 3].map(() => new Worker(queue).runUntilIdle()));
+    assert.equal(
+      ran.reduce((a, b) => a + b, 0),
+      30,
+    );
+    assert.deepEqual(
+      ids.map((id) => runs.get(id)),
+      ids.map(() => 1),
+    );
+  });
+
+  it('a worker whose lease was taken over does not record the outcome over the new holder', async () => {
+    let clock = new Date();
+    const lockTimeoutMs = 60_000;
+    let release: () => void = () => {};
+    let calls = 0;
+    queue.register('test.slow', async () => {
+      calls++;
+      if (calls === 1) await new Promise<void>((resolve) => (release = resolve));
+      else throw new Error('second run fails');
+    });
+    const id = await queue.enqueue('test.slow', null, { runAt: clock });
+    const stalled = new Worker(queue, { lockTimeoutMs, now: () => clock });
+    const first = stalled.runUntilIdle(1);
+    while (calls === 0) await sleep(5);
+    // The first worker stalls past its lease; another takes the job over and it fails there.
+    clock = new Date(clock.getTime() + lockTimeoutMs + 1000);
+    assert.equal(await new Worker(queue, { lockTimeoutMs, now: () => clock }).runUntilIdle(1), 1);
+    release();
+    await first;
+    const row = await job(id);
+    assert.equal(row.status, 'pending', 'the new holder’s failure stands: retried later');
+    assert.match(row.last_error ?? '', /second run fails/);
+  });
+
   it('start() polls in the background and stop() waits for the running job', async () => {
     let finished = false;
     queue.register('test.slow', async () => {
