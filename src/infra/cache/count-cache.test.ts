@@ -108,4 +108,39 @@ describe('count cache', () => {
     await counts.get(2);
     assert.equal(counts.queries, 4, 'least recently read: dropped for the third');
   });
+
+  it('never goes backwards: a refresh that raced with a higher announced count keeps it', async () => {
+    const clock = new ManualClock();
+    let stored = 10;
+    let release: () => void = () => {};
+    let slow = false;
+    const counts = new CountCache(
+      1_000,
+      async () => {
+        const read = stored;
+        if (slow) await new Promise<void>((r) => (release = r));
+        return read;
+      },
+      { max: 10, clock, monotonic: true },
+    );
+    assert.equal(await counts.get(1), 10);
+    assert.equal(counts.offer(1, 9), false, 'a lower announcement is ignored');
+    assert.equal(counts.offer(1, 12), true, 'another process committed 12');
+    assert.equal(await counts.get(1), 12);
+    slow = true;
+    clock.advance(1_001);
+    assert.equal(
+      await counts.get(1),
+      12,
+      'stale read starts a refresh that read 10 (old snapshot)',
+    );
+    release();
+    await nextTurn();
+    assert.equal(await counts.get(1), 12, 'the slow refresh did not take the count back to 10');
+    slow = false;
+    stored = 8;
+    counts.invalidate(1);
+    assert.equal(await counts.get(1), 8, 'only an invalidation (signatures removed) lowers it');
+    assert.equal(counts.offer(2, 5), false, 'a count nobody reads here is not kept');
+  });
 });
