@@ -239,6 +239,11 @@ export function listPage(o: {
 const name = (v: CaseView, id: number | null) =>
   id === null ? 'the public' : (v.names.get(id) ?? `Staff member ${id}`);
 
+function guardLabels(json: string | null): string {
+  const labels = JSON.parse(json ?? '[]') as string[];
+  return labels.length ? `(${labels.join(', ')})` : '';
+}
+
 function evidenceList(v: CaseView): SafeHtml {
   if (v.evidence.length === 0) return html`<p>No evidence yet.</p>`;
   return html`<ol class="evidence">
@@ -259,7 +264,7 @@ function evidenceList(v: CaseView): SafeHtml {
             () =>
               html`<p class="muted">
                 Civility guard: ${e.guard_decision ?? ''}, score ${(e.guard_score ?? 0).toFixed(2)}
-                ${JSON.parse(e.guard_labels ?? '[]').length ? `(${(JSON.parse(e.guard_labels ?? '[]') as string[]).join(', ')})` : ''}
+                ${guardLabels(e.guard_labels)}
               </p>`,
           )}
           <small

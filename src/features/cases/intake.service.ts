@@ -18,14 +18,12 @@ import { confirmComplaintMail } from './cases.mail.js';
 import * as repo from './cases.repository.js';
 import {
   CONFIRM_LINK_DAYS,
-  CaseError,
   DAY_MS,
   LINKS_MAX,
   LINK_MAX_LENGTH,
   NAME_MAX_LENGTH,
   SUMMARY_MAX_LENGTH,
   addDays,
-  requireText,
 } from './cases.rules.js';
 import { getCaseSettings } from './cases.settings.js';
 import { CATEGORIES, type CaseSource, type Category } from './cases.tables.js';
