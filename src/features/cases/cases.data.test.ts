@@ -246,6 +246,14 @@ describeEachDatabase('conduct cases: process, separation, deadlines, retention',
     );
     clock.advance(15 * DAY_MS);
     await closeCase(svc(), id, staff.handler!);
+    const job = await ctx.db.kysely
+      .selectFrom('jobs')
+      .select('run_at')
+      .where('type', '=', 'cases.minimise')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const closedAt = clock.now().getTime();
+    assert.equal(new Date(job.run_at).getTime(), closedAt + 30 * DAY_MS + 60_000);
     clock.advance(29 * DAY_MS);
     await minimiseDueCases(svc());
     assert.equal((await repo.findCase(ctx.db.kysely, id))?.minimised_at, null);

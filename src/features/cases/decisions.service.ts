@@ -31,6 +31,7 @@ import {
 import { outcomeApplier } from './cases.service.js';
 import { getCaseSettings } from './cases.settings.js';
 import { OUTCOMES, type Outcome } from './cases.tables.js';
+import { scheduleMinimising } from './retention.service.js';
 import { appealReviewerProblem, confirmerProblem } from './separation.js';
 import { caseForRespondent } from './workflow.service.js';
 
@@ -279,6 +280,7 @@ export async function ruleOnAppeal(
     for (const to of [c.respondent_email, c.complainant_email])
       if (to) await tx.mailer.send(appealRulingMail(to, ruled), tx.trx);
     await caseEvent(tx, c.id, `appeal-${result}`, me.id, reasons);
+    await scheduleMinimising(tx, now);
   });
 }
 
@@ -296,5 +298,6 @@ export async function closeCase(ctx: CaseContext, caseId: number, actor: Actor):
       c.status,
     );
     await caseEvent(tx, c.id, 'closed', me.id);
+    await scheduleMinimising(tx, now);
   });
 }

@@ -4,9 +4,9 @@
  * category, outcome and dates kept, so the transparency figures stay true.
  */
 import type { ServiceContext } from '../../infra/service-context.js';
-import { inCaseTransaction, type CaseContext } from './case-context.js';
+import { type CaseContext, type CaseTx, inCaseTransaction } from './case-context.js';
 import * as repo from './cases.repository.js';
-import { addDays } from './cases.rules.js';
+import { DAY_MS, addDays } from './cases.rules.js';
 import { getCaseSettings } from './cases.settings.js';
 
 export const MINIMISE_JOB = 'cases.minimise';
@@ -37,6 +37,14 @@ export async function minimiseCase(
   });
   await repo.deleteEvidenceOf(tx.trx, caseId);
   await repo.clearEventNotes(tx.trx, caseId);
+}
+
+/** A case just closed: the job that minimises it runs once its retention period has passed. */
+export async function scheduleMinimising(tx: CaseTx, closedAt: string): Promise<void> {
+  const { retentionDays } = await getCaseSettings(tx.db);
+  // A minute's margin: the job then finds the case strictly past its cut-off.
+  const runAt = new Date(Date.parse(closedAt) + retentionDays * DAY_MS + 60_000);
+  await tx.jobs.enqueue(MINIMISE_JOB, null, { runAt, trx: tx.trx });
 }
 
 /** Minimises every closed case whose retention period has ended; returns how many. */
