@@ -11,7 +11,7 @@ export const casesFeature: Feature = {
   name: 'cases',
   migrations: { '071-cases': casesMigration },
   personData: casesPersonData,
-  nav: [{ href: '/admin/cases', label: 'Conduct cases', role: 'viewer' }],
+  nav: [{ href: '/admin/cases', label: 'Conduct cases', role: 'viewer', permission: 'caseworker' }],
   publicLinks: [
     {
       href: '/complaints/new',
