@@ -27,6 +27,7 @@ import {
 } from './decisions.service.js';
 import { addEvidence, readEvidenceFile } from './evidence.service.js';
 import { openCase } from './intake.service.js';
+import { prefillFrom } from './prefill.service.js';
 import { minimiseDueCases } from './retention.service.js';
 import * as views from './cases.views.js';
 import {
@@ -107,18 +108,22 @@ export async function casesAdminRoutes(base: FastifyInstance, services: Services
   app.get(
     `${BASE}/new`,
     { config: caseworker, schema: { querystring: newQuery } },
-    (req, reply) => {
-      const personId =
-        req.query.source === 'person' ? positiveId.safeParse(req.query.ref) : undefined;
+    async (req, reply) => {
+      const ref = positiveId.safeParse(req.query.ref);
+      const prefill = await prefillFrom(
+        services.db,
+        req.query.source,
+        ref.success ? ref.data : undefined,
+      );
       return renderAdmin(req, reply, {
         title: 'Open a case',
         body: views.newCasePage({
           csrf: reply.generateCsrf(),
-          form: views.emptyComplaint(),
+          form: prefill.form,
           errors: {},
           source: req.query.source.slice(0, 40),
           sourceRef: req.query.ref.slice(0, 200),
-          respondentPersonId: personId?.success ? personId.data : undefined,
+          respondentPersonId: prefill.respondentPersonId,
         }),
       });
     },

@@ -6,7 +6,9 @@ import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs, loginAsNew } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { setPermission } from '../staff/permissions.service.js';
+import { upsertPerson } from '../people/people.service.js';
 import { EVIDENCE_MAX_BYTES } from './cases.rules.js';
+import { newCaseHref } from './cases.service.js';
 
 /** The smallest PNG: a 1×1 transparent pixel. */
 const PNG = Buffer.from(
@@ -131,6 +133,43 @@ describeEachDatabase('conduct cases over HTTP: evidence access, bad input', (ctx
       order.body,
       /not possible while the case is &quot;Received&quot;|not possible while the case is "Received"/,
     );
+  });
+
+  it('opens a case from a person page and from an event check-in, recording where from', async () => {
+    const person = await upsertPerson(ctx.db, {
+      email: 'pia@example.org',
+      firstName: 'Pia',
+      lastName: 'Person',
+      source: 'test',
+    });
+    const form = await worker.get(`/admin/cases/new?source=person&ref=${person.id}`);
+    assert.match(form.body, /value="pia@example.org"/);
+    assert.match(form.body, /value="Pia Person"/);
+    const opened = await worker.postMultipart(
+      '/admin/cases',
+      {
+        category: 'bullying',
+        respondentName: 'Pia Person',
+        respondentEmail: 'pia@example.org',
+        summary: 'Mocked a newcomer at the meeting.',
+        source: 'person',
+        sourceRef: String(person.id),
+        respondentPersonId: String(person.id),
+      },
+      {},
+    );
+    assert.equal(opened.statusCode, 303, opened.body.slice(0, 300));
+    const id = Number(/(\d+)$/.exec(String(opened.headers.location))?.[1]);
+    const row = await ctx.db.kysely
+      .selectFrom('conduct_cases')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.respondent_person_id, person.id);
+    assert.equal(row.source, 'person');
+    const checkin = await worker.get(newCaseHref({ source: 'event_checkin', ref: 42 }));
+    assert.match(checkin.body, /<option value="misconduct_at_event" selected/);
+    assert.match(checkin.body, /Opened from event_checkin 42/);
   });
 
   it('shows the public form and the transparency page without logging in', async () => {
