@@ -9,7 +9,9 @@ import { exportPersonData, erasePerson } from '../people/data-rights.service.js'
 import { upsertPerson } from '../people/people.service.js';
 import { setPermission } from '../staff/permissions.service.js';
 import { CaseError, DAY_MS } from './cases.rules.js';
+import * as commentsRepo from '../comments/comments.repository.js';
 import * as repo from './cases.repository.js';
+import { registerCaseOutcomeApplier } from './cases.service.js';
 import { listCasesFor } from './case-view.service.js';
 import {
   closeCase,
@@ -210,6 +212,82 @@ describeEachDatabase('conduct cases: process, separation, deadlines, retention',
     await rejects(ruleOnAppeal(svc(), ruling, staff.second!), 403, /took part/);
     await ruleOnAppeal(svc(), ruling, staff.reviewer!);
     assert.equal((await repo.findCase(ctx.db.kysely, id))?.status, 'closed');
+  });
+
+  it('suspends the respondent from commenting until the end date, and lifts it when overturned', async () => {
+    const commenter = await commentsRepo.ensureCommenter(
+      ctx.db.kysely,
+      'cole@example.org',
+      'Cole',
+      clock.now().toISOString(),
+    );
+    const id = await investigating({ respondentEmail: 'cole@example.org', respondentName: 'Cole' });
+    await notifyRespondent(svc(), id, staff.handler!);
+    clock.advance(15 * DAY_MS);
+    const until = new Date(clock.now().getTime() + 20 * DAY_MS).toISOString().slice(0, 10);
+    await proposeDecision(
+      svc(),
+      { caseId: id, outcome: 'comment_suspension', reasons: 'Bullied newcomers.', until },
+      staff.handler!,
+    );
+    const pending = await commentsRepo.findCommenter(ctx.db.kysely, commenter.id);
+    assert.equal(
+      pending?.suspended_until,
+      null,
+      'nothing applies before the second person confirms',
+    );
+    await confirmDecision(svc(), id, staff.second!);
+    const suspended = await commentsRepo.findCommenter(ctx.db.kysely, commenter.id);
+    assert.equal(suspended?.suspended_until?.slice(0, 10), until);
+    await recordAppealForParty(svc(), { caseId: id, grounds: 'Misread.' }, staff.handler!);
+    await ruleOnAppeal(
+      svc(),
+      { caseId: id, result: 'overturned', reasons: 'The comments were robust, not bullying.' },
+      staff.reviewer!,
+    );
+    const lifted = await commentsRepo.findCommenter(ctx.db.kysely, commenter.id);
+    assert.equal(lifted?.suspended_until, null);
+  });
+
+  it('applies a removal from roles through the applier another feature registers', async () => {
+    const seen: number[] = [];
+    const unregister = registerCaseOutcomeApplier('role_removal', async (_ctx, target) => {
+      seen.push(target.caseId);
+      return `Removed ${target.respondentName} from 2 events.`;
+    });
+    try {
+      const id = await investigating({ respondentEmail: '' });
+      await proposeDecision(
+        svc(),
+        {
+          caseId: id,
+          outcome: 'role_removal',
+          reasons: 'Harassed visitors at two stalls.',
+          until: '',
+        },
+        staff.handler!,
+      );
+      assert.deepEqual(seen, []);
+      await confirmDecision(svc(), id, staff.second!);
+      assert.deepEqual(seen, [id]);
+      assert.equal(
+        (await repo.findCase(ctx.db.kysely, id))?.outcome_applied,
+        'Removed Rob Respondent from 2 events.',
+      );
+    } finally {
+      unregister();
+    }
+    const unconnected = await investigating({ respondentEmail: '' });
+    await proposeDecision(
+      svc(),
+      { caseId: unconnected, outcome: 'role_removal', reasons: 'Same again.', until: '' },
+      staff.handler!,
+    );
+    await confirmDecision(svc(), unconnected, staff.second!);
+    assert.match(
+      (await repo.findCase(ctx.db.kysely, unconnected))?.outcome_applied ?? '',
+      /^Recorded/,
+    );
   });
 
   it('lists late cases by the clock', async () => {
