@@ -5,24 +5,36 @@ import type { Services } from '../../infra/services.js';
 import { getStaff } from '../staff/staff.service.js';
 import * as repo from './cases.repository.js';
 import { CaseError } from './cases.rules.js';
+import { removeFiles } from './evidence-store.js';
 import { type StaffIdentity, conflictOf } from './separation.js';
 
 /** Cases send links in mail, so they need the site's address. */
 export type CaseContext = ServiceContext & Pick<Services, 'config'>;
-export type CaseTx = CaseContext & { trx: Transaction<Database> };
+export type CaseTx = CaseContext & {
+  trx: Transaction<Database>;
+  /** Evidence files written in this transaction: removed again if it fails. */
+  writtenFiles: string[];
+};
 
 /**
  * A transaction every nested call joins, including code that reads `ctx.db` directly (another
  * feature's service, settings): SQLite has one connection, so a read beside an open transaction
  * would wait for it forever.
  */
-export function inCaseTransaction<T>(
-  ctx: CaseContext,
+export async function inCaseTransaction<T>(
+  ctx: CaseContext & { writtenFiles?: string[] },
   work: (tx: CaseTx) => Promise<T>,
 ): Promise<T> {
-  return inTransaction(ctx, (tx) =>
-    work({ ...ctx, ...tx, trx: tx.trx, db: { ...ctx.db, kysely: tx.trx } }),
-  );
+  // A joined transaction shares the outer one's list; only the outermost cleans up.
+  const writtenFiles = ctx.writtenFiles ?? [];
+  try {
+    return await inTransaction(ctx, (tx) =>
+      work({ ...ctx, ...tx, trx: tx.trx, db: { ...ctx.db, kysely: tx.trx }, writtenFiles }),
+    );
+  } catch (err) {
+    if (!ctx.trx) await removeFiles(ctx.config.caseFilesDir, writtenFiles);
+    throw err;
+  }
 }
 
 export async function staffIdentity(ctx: ServiceContext, actor: Actor): Promise<StaffIdentity> {

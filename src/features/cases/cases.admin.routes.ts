@@ -205,13 +205,13 @@ export async function casesAdminRoutes(base: FastifyInstance, services: Services
         return refused(req, reply, err, BASE);
       }
       const file = await readEvidenceFile(services, { caseId: id, evidenceId }, requireStaff(req));
-      if (!file?.content) return notFound(req, reply);
+      if (!file) return notFound(req, reply);
       return reply
-        .header('content-type', file.mime_type ?? 'application/octet-stream')
+        .header('content-type', file.mime)
         .header('content-disposition', `attachment; filename="evidence-${file.id}"`)
         .header('cache-control', 'no-store, private')
         .header('x-content-type-options', 'nosniff')
-        .send(file.content);
+        .send(file.bytes);
     },
   );
 

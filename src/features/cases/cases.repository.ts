@@ -18,6 +18,7 @@ const EVIDENCE_SUMMARY = [
   'file_name',
   'mime_type',
   'byte_size',
+  'stored_name',
   'guard_score',
   'guard_decision',
   'guard_labels',
@@ -202,8 +203,16 @@ export function casesDueForMinimising(db: Executor, cutoff: string) {
     .execute();
 }
 
-export async function deleteEvidenceOf(db: Executor, caseId: number): Promise<void> {
+/** Deletes the case's evidence; returns the names of its files in CASE_FILES_DIR to remove. */
+export async function deleteEvidenceOf(db: Executor, caseId: number): Promise<string[]> {
+  const stored = await db
+    .selectFrom('conduct_case_evidence')
+    .select('stored_name')
+    .where('case_id', '=', caseId)
+    .where('stored_name', 'is not', null)
+    .execute();
   await db.deleteFrom('conduct_case_evidence').where('case_id', '=', caseId).execute();
+  return stored.map((s) => s.stored_name as string);
 }
 
 export async function clearEventNotes(db: Executor, caseId: number): Promise<void> {

@@ -114,7 +114,10 @@ export interface CasesTables {
     file_name: string | null;
     mime_type: string | null;
     byte_size: number | null;
+    /** The bytes, when kept in the database… */
     content: Buffer | null;
+    /** …or their file's name in CASE_FILES_DIR. */
+    stored_name: string | null;
     /** The civility guard's reading of quoted text (null for links and files). */
     guard_score: number | null;
     guard_decision: string | null;

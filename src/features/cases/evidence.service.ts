@@ -9,6 +9,7 @@ import { parseWebUrl } from '../../infra/validation/text-rules.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import { type CaseContext, type CaseTx, caseEvent, onCase, staffIdentity } from './case-context.js';
 import * as repo from './cases.repository.js';
+import { getBytes, putBytes } from './evidence-store.js';
 import {
   CaseError,
   EVIDENCE_MAX_BYTES,
@@ -47,6 +48,8 @@ export async function storeFile(
   staffId: number | null,
 ): Promise<number> {
   const mime = await checkEvidenceFile(file);
+  const stored = await putBytes(tx.config.caseFilesDir, file.bytes);
+  if (stored.stored_name) tx.writtenFiles.push(stored.stored_name);
   return repo.insertEvidence(tx.trx, {
     case_id: caseId,
     kind: 'file',
@@ -54,7 +57,7 @@ export async function storeFile(
     file_name: file.name,
     mime_type: mime,
     byte_size: file.bytes.length,
-    content: file.bytes,
+    ...stored,
     added_by_party: party,
     added_by: staffId,
     created_at: tx.clock.now().toISOString(),
@@ -126,15 +129,17 @@ export async function readEvidenceFile(
   ctx: CaseContext,
   input: { caseId: number; evidenceId: number },
   actor: Actor,
-): Promise<repo.EvidenceRow | undefined> {
+): Promise<{ id: number; mime: string; bytes: Buffer } | undefined> {
   const me = await staffIdentity(ctx, actor);
   const row = await repo.findEvidence(ctx.db.kysely, input.caseId, input.evidenceId);
-  if (!row || row.kind !== 'file' || !row.content) return undefined;
+  if (!row || row.kind !== 'file') return undefined;
+  const bytes = await getBytes(ctx.config.caseFilesDir, row);
+  if (!bytes) return undefined;
   await repo.logView(ctx.db.kysely, {
     case_id: input.caseId,
     staff_id: me.id,
     what: `file ${row.id}`,
     created_at: ctx.clock.now().toISOString(),
   });
-  return row;
+  return { id: row.id, mime: row.mime_type ?? 'application/octet-stream', bytes };
 }

@@ -6,6 +6,7 @@
 import type { ServiceContext } from '../../infra/service-context.js';
 import { type CaseContext, type CaseTx, inCaseTransaction } from './case-context.js';
 import * as repo from './cases.repository.js';
+import { removeFiles } from './evidence-store.js';
 import { DAY_MS, addDays } from './cases.rules.js';
 import { getCaseSettings } from './cases.settings.js';
 
@@ -35,8 +36,9 @@ export async function minimiseCase(
     minimised_at: at,
     updated_at: at,
   });
-  await repo.deleteEvidenceOf(tx.trx, caseId);
+  const files = await repo.deleteEvidenceOf(tx.trx, caseId);
   await repo.clearEventNotes(tx.trx, caseId);
+  return files;
 }
 
 /** A case just closed: the job that minimises it runs once its retention period has passed. */
@@ -53,9 +55,9 @@ export async function minimiseDueCases(ctx: CaseContext): Promise<number> {
   const now = ctx.clock.now().toISOString();
   const cutoff = addDays(now, -settings.retentionDays);
   const due = await repo.casesDueForMinimising(ctx.db.kysely, cutoff);
-  for (const { id } of due)
-    await inCaseTransaction(ctx, async (tx) => {
-      await minimiseCase(tx, id, now);
+  for (const { id } of due) {
+    const files = await inCaseTransaction(ctx, async (tx) => {
+      const removed = await minimiseCase(tx, id, now);
       await tx.audit.record(
         {
           actorUserId: null,
@@ -65,6 +67,10 @@ export async function minimiseDueCases(ctx: CaseContext): Promise<number> {
         },
         tx.trx,
       );
+      return removed;
     });
+    // Only once the rows are gone: a failed transaction must not lose the files it still names.
+    await removeFiles(ctx.config.caseFilesDir, files);
+  }
   return due.length;
 }

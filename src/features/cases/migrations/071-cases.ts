@@ -78,6 +78,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('mime_type', 'text')
     .addColumn('byte_size', 'integer')
     .addColumn('content', bytes)
+    .addColumn('stored_name', 'text')
     .addColumn('guard_score', 'double precision')
     .addColumn('guard_decision', 'text')
     .addColumn('guard_labels', 'text')
