@@ -24,6 +24,20 @@ export interface CaseView {
   participants: Set<number>;
 }
 
+/** Whether the case exists for this caseworker; a party to it is refused (403), nothing logged. */
+export async function checkCaseAccess(
+  ctx: CaseContext,
+  caseId: number,
+  actor: Actor,
+): Promise<boolean> {
+  const me = await staffIdentity(ctx, actor);
+  const c = await repo.findCase(ctx.db.kysely, caseId);
+  if (!c || c.status === 'unconfirmed') return false;
+  const partyProblem = conflictOf(c, me, []);
+  if (partyProblem) throw new CaseError(partyProblem, 403);
+  return true;
+}
+
 export async function viewCase(
   ctx: CaseContext,
   caseId: number,

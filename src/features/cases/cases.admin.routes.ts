@@ -9,7 +9,7 @@ import { readUpload } from '../../infra/http/file-upload.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import { renderAdminNotFound } from '../../infra/http/admin-not-found.js';
 import type { Services } from '../../infra/services.js';
-import { listCasesFor, PAGE_SIZE, viewCase } from './case-view.service.js';
+import { PAGE_SIZE, checkCaseAccess, listCasesFor, viewCase } from './case-view.service.js';
 import {
   CaseError,
   EVIDENCE_MAX_BYTES,
@@ -199,7 +199,7 @@ export async function casesAdminRoutes(base: FastifyInstance, services: Services
       const { id, evidenceId } = req.params;
       try {
         // The case's own rules first: a party to the case cannot open its files either.
-        if (!(await viewCase(services, id, requireStaff(req)))) return notFound(req, reply);
+        if (!(await checkCaseAccess(services, id, requireStaff(req)))) return notFound(req, reply);
       } catch (err) {
         if (!(err instanceof CaseError)) throw err;
         return refused(req, reply, err, BASE);

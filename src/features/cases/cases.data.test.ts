@@ -12,7 +12,7 @@ import { CaseError, DAY_MS } from './cases.rules.js';
 import * as commentsRepo from '../comments/comments.repository.js';
 import * as repo from './cases.repository.js';
 import { registerCaseOutcomeApplier } from './cases.service.js';
-import { listCasesFor } from './case-view.service.js';
+import { listCasesFor, viewCase } from './case-view.service.js';
 import {
   closeCase,
   confirmDecision,
@@ -127,6 +127,7 @@ describeEachDatabase('conduct cases: process, separation, deadlines, retention',
     );
     assert.ok(opened.ok);
     await rejects(takeCase(svc(), opened.caseId, staff.rob!), 403, /about yourself/);
+    await rejects(viewCase(svc(), opened.caseId, staff.rob!), 403, /about yourself/);
     await rejects(
       startInvestigating(svc(), opened.caseId, staff.handler!),
       409,
