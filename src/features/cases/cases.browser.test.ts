@@ -54,7 +54,10 @@ describe('Conduct cases in Chromium', { skip: browserSkip }, () => {
     );
     const staffPage = await context.newPage();
     await logInThroughForm(staffPage, baseUrl, handler);
-    await staffPage.getByRole('link', { name: 'Conduct cases' }).click();
+    await staffPage
+      .getByRole('navigation', { name: 'Admin' })
+      .getByRole('link', { name: 'Conduct cases' })
+      .click();
     await staffPage
       .getByRole('link', { name: /^#\d+$/ })
       .first()
