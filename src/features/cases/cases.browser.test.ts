@@ -25,12 +25,15 @@ describe('Conduct cases in Chromium', { skip: browserSkip }, () => {
     const linkIn = (text: string, path: string) =>
       new RegExp(`${baseUrl}/${path}/[\\w-]+`).exec(text)?.[0] ?? '';
 
-    const context = await suite.browser.newContext();
+    const context = await suite.browser.newContext({ viewport: { width: 375, height: 740 } });
     const page = await context.newPage();
     const problems = watchConsole(page);
+    const fitsPhone = (p: typeof page) =>
+      p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
     // The complainant, without an account.
     await page.goto(`${baseUrl}/complaints/new`);
+    assert.ok(await fitsPhone(page), 'the complaint form fits a phone');
     await page.getByLabel('Your email address').fill('cara@example.org');
     await page.getByLabel('What is it about?').selectOption('harassment');
     await page.getByLabel('Who is the complaint about?').fill('Rob Respondent');
@@ -55,7 +58,7 @@ describe('Conduct cases in Chromium', { skip: browserSkip }, () => {
     const staffPage = await context.newPage();
     await logInThroughForm(staffPage, baseUrl, handler);
     await staffPage
-      .getByRole('navigation', { name: 'Admin' })
+      .getByRole('list', { name: 'Sections' })
       .getByRole('link', { name: 'Conduct cases' })
       .click();
     await staffPage
@@ -86,6 +89,7 @@ describe('Conduct cases in Chromium', { skip: browserSkip }, () => {
     // The decision, with reasons, reaches the respondent.
     await staffPage.reload();
     assert.match(await staffPage.locator('main').innerText(), /leaflet she dropped/);
+    assert.ok(await fitsPhone(staffPage), 'the case page fits a phone');
     await staffPage.getByLabel('Outcome').selectOption('warning');
     await staffPage
       .getByLabel('Reasons (sent to the respondent)')
