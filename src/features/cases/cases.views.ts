@@ -239,6 +239,14 @@ export function listPage(o: {
 const name = (v: CaseView, id: number | null) =>
   id === null ? 'the public' : (v.names.get(id) ?? `Staff member ${id}`);
 
+/** Steps without a staff member were taken by a party through their emailed link. */
+function stepBy(v: CaseView, e: { actor_id: number | null; kind: string }): string {
+  if (e.actor_id !== null) return name(v, e.actor_id);
+  if (e.kind === 'received') return 'the complainant';
+  if (e.kind === 'respondent-replied' || e.kind === 'appealed') return 'the respondent';
+  return 'Rally';
+}
+
 function guardLabels(json: string | null): string {
   const labels = JSON.parse(json ?? '[]') as string[];
   return labels.length ? `(${labels.join(', ')})` : '';
@@ -419,7 +427,7 @@ export function casePage(v: CaseView, csrf: string, now: string): SafeHtml {
     ${actions(v, csrf, now)}
     <h2>History</h2>
     <ol>
-      ${v.events.map((e) => html`<li>${utcTime(e.created_at)} ${badge(e.kind)} ${name(v, e.actor_id)}${e.note ? html`: ${e.note}` : ''}</li>`)}
+      ${v.events.map((e) => html`<li>${utcTime(e.created_at)} ${badge(e.kind)} ${stepBy(v, e)}${e.note ? html`: ${e.note}` : ''}</li>`)}
     </ol>
     ${when(
       v.conflicts.length > 0,
