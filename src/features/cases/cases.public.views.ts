@@ -98,7 +98,8 @@ export function transparencyPage(quarters: Quarter[]): SafeHtml {
       connection to it, the person complained about told and able to reply, a decision with reasons
       (above a warning, confirmed by a second person), and an appeal to someone who took no part.
       These figures are counts only; groups under ${TRANSPARENCY_MIN_GROUP} are merged so that no
-      figure points at anyone.
+      figure points at anyone. Each complaint is counted in the quarter it was received, and so are
+      its decision and any appeal.
     </p>
     <p><a href="/complaints/new">Make a complaint</a></p>
     ${
