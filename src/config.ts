@@ -41,6 +41,7 @@ const EnvSchema = z.object({
     .max(24 * 60 * 60 * 1000)
     .default(60_000),
   ACCESS_LOG_SAMPLE: z.coerce.number().int().min(0).max(1_000_000).default(100),
+  CASE_FILES_DIR: z.string().optional(),
 });
 
 /** Names proxy-addr (Fastify's trustProxy) accepts for well-known address ranges. */
@@ -110,6 +111,8 @@ export interface Config {
    * 4xx/5xx and slow one always is. 1 logs all; 0 none.
    */
   accessLogSample: number;
+  /** Where conduct-case evidence files are kept; unset: in the database. */
+  caseFilesDir: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolSize: e.PG_POOL_SIZE,
     jobLeaseMs: e.JOB_LEASE_MS,
     accessLogSample: e.ACCESS_LOG_SAMPLE,
+    caseFilesDir: e.CASE_FILES_DIR || undefined,
   };
 }
 

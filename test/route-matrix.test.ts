@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { ROLES, type Role } from '../src/infra/auth/auth.tables.js';
+import { PERMISSIONS, ROLES, type Role } from '../src/infra/auth/auth.tables.js';
 import { SESSION_COOKIE, SessionStore } from '../src/infra/auth/sessions.js';
 import { FEATURES } from '../src/features/index.js';
 import type { Feature } from '../src/infra/services.js';
@@ -32,6 +32,17 @@ describeEachDatabase('route matrix: every staff route is guarded', (ctx) => {
     const sessions = new SessionStore(ctx.db);
     for (const role of ROLES) {
       const user = await createStaff(ctx.db, { role });
+      // Every permission too: a route's role is what these tests check; permissions have their own.
+      for (const permission of PERMISSIONS)
+        await ctx.db.kysely
+          .insertInto('staff_permissions')
+          .values({
+            user_id: user.id,
+            permission,
+            granted_by: null,
+            granted_at: new Date().toISOString(),
+          })
+          .execute();
       cookies.set(role, `${SESSION_COOKIE}=${await sessions.create(user.id, { ip: '127.0.0.1' })}`);
     }
   });
@@ -94,6 +105,31 @@ describeEachDatabase('route matrix: every staff route is guarded', (ctx) => {
         if (!toLogin && res.statusCode !== 401)
           problems.push(`${route.method} ${url}: ${res.statusCode} ${res.headers.location ?? ''}`);
       }
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('answers 403 to staff with the role but without the permission a route needs', async () => {
+    const sessions = new SessionStore(ctx.db);
+    const bare = await createStaff(ctx.db, { role: 'owner' });
+    const cookie = `${SESSION_COOKIE}=${await sessions.create(bare.id, { ip: '127.0.0.1' })}`;
+    const needing = app.guardedRoutes.filter((r) => r.permission);
+    assert.ok(needing.length > 0, 'some route needs a permission');
+    const problems: string[] = [];
+    for (const route of needing) {
+      const res = await app.inject({
+        method: route.method as 'GET',
+        url: concreteUrl(route.url),
+        ...(route.method === 'GET' ? {} : { payload: 'a=1' }),
+        headers: {
+          accept: 'text/html',
+          cookie,
+          ...(route.method === 'GET'
+            ? {}
+            : { 'content-type': 'application/x-www-form-urlencoded' }),
+        },
+      });
+      if (res.statusCode !== 403) problems.push(`${route.method} ${route.url}: ${res.statusCode}`);
     }
     assert.deepEqual(problems, []);
   });

@@ -1,5 +1,6 @@
 import { allMigrations } from '../infra/db/migrator.js';
 import type { Feature } from '../infra/services.js';
+import { casesFeature } from './cases/cases.feature.js';
 import { commentsFeature } from './comments/comments.feature.js';
 import { lettersFeature } from './letters/letters.feature.js';
 import { outreachFeature } from './outreach/outreach.feature.js';
@@ -36,6 +37,7 @@ export const FEATURES: Feature[] = [
   stormsFeature,
   trackersFeature,
   outreachFeature,
+  casesFeature,
   outboxFeature,
   jobsAdminFeature,
   staffFeature,

@@ -16,6 +16,8 @@ export interface PersonRecord {
  */
 export interface PersonDataHandler {
   name: string;
+  /** Shown on the erase page: what erasure keeps here and why (a legal hold, say). */
+  erasureNote?: string;
   /** Everything this feature holds on the person, as plain JSON. */
   export?(trx: Transaction<Database>, person: PersonRecord): Promise<unknown>;
   /** Remove or anonymise it; `needles` are the strings (email, names) that must not survive. */

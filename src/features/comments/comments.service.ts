@@ -102,3 +102,18 @@ export async function setCommentThreadOpen(db: Db, key: string, open: boolean): 
   );
   return true;
 }
+
+/** A comment as a conduct case quotes it: its words and who wrote it (undefined when gone). */
+export async function commentForCase(
+  db: Db,
+  commentId: number,
+): Promise<{ body: string; authorName: string; email: string | null } | undefined> {
+  const comment = await repo.findComment(db.kysely, commentId);
+  if (!comment) return undefined;
+  const commenter = await repo.findCommenter(db.kysely, comment.commenter_id);
+  return {
+    body: comment.body,
+    authorName: comment.author_name,
+    email: commenter && !commenter.erased_at ? commenter.email : null,
+  };
+}

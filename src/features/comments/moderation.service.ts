@@ -12,6 +12,7 @@ import {
   inTransaction,
 } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
+import { normaliseEmail } from '../../infra/validation/email.js';
 import { parseDateInput } from '../../infra/validation/text-rules.js';
 import { staffNamesByIds } from '../staff/staff.service.js';
 import { BULK_MAX, SANCTION_REASON_MAX_LENGTH } from './comments.limits.js';
@@ -232,6 +233,35 @@ export async function sanctionCommenter(
     );
     return { ok: true as const };
   });
+}
+
+/**
+ * A time-limited suspension decided elsewhere (a conduct case): the commenter with this email, if
+ * there is one, is suspended until `until` (YYYY-MM-DD) through the same rules and notice email.
+ */
+export async function suspendCommentingByEmail(
+  ctx: ServiceContext & Pick<Services, 'config'>,
+  input: { email: string; until: string; reason: string },
+  actor: Actor,
+): Promise<
+  | { ok: true; commenterId: number }
+  | { ok: false; message: string; errors?: Record<string, string> }
+> {
+  const commenter = await repo.findCommenterByEmail(
+    ctx.trx ?? ctx.db.kysely,
+    normaliseEmail(input.email) ?? input.email,
+  );
+  if (!commenter || commenter.erased_at)
+    return { ok: false, message: 'They have no commenter account: nothing to suspend.' };
+  const result = await sanctionCommenter(
+    ctx,
+    { commenterId: commenter.id, kind: 'suspend', until: input.until, reason: input.reason },
+    actor,
+  );
+  if (result.ok) return { ok: true, commenterId: commenter.id };
+  return 'errors' in result
+    ? { ok: false, message: Object.values(result.errors).join(' '), errors: result.errors }
+    : { ok: false, message: 'They have no commenter account: nothing to suspend.' };
 }
 
 /** Lifts a suspension or ban (e.g. after an appeal). */

@@ -162,6 +162,7 @@ function queueItem(
                 </button>`,
             )}
             <a href="${commenterPath(item.commenter_id)}">Suspend or ban the commenter</a>
+            <a href="/admin/cases/new?source=comment&amp;ref=${item.id}">Open a conduct case</a>
           </p>`,
       )}
     </div>

@@ -1,5 +1,5 @@
 import { requireStaff } from '../../infra/auth/guard.js';
-import { roleAtLeast } from '../../infra/auth/roles.js';
+import { navVisibleTo } from '../../infra/html/layout.js';
 import { renderAdmin } from '../../infra/http/render.js';
 import type { Feature } from '../../infra/services.js';
 import { staffNamesByIds } from '../staff/staff.service.js';
@@ -14,7 +14,7 @@ export const dashboardFeature: Feature = {
     app.get('/admin', { config: { role: 'viewer' } }, async (req, reply) => {
       const me = requireStaff(req);
       const sections = req.server.adminNav.filter(
-        (item) => item.href !== '/admin' && roleAtLeast(me.role, item.role),
+        (item) => item.href !== '/admin' && navVisibleTo(item, me),
       );
       const recent = await services.audit.recent(RECENT_EVENTS_SHOWN);
       const names = await staffNamesByIds(

@@ -279,6 +279,7 @@ function supporterBlock(view: CaseView, canModerate: boolean, csrf: string, matc
           </p>`
         : html`<p>Not matched to a supporter yet.</p>`
     }
+    <p><a href="/admin/cases/new?source=outreach&amp;ref=${row.id}">Open a conduct case</a></p>
     ${
       canMatch
         ? html`<form method="post" action="${caseHref(row.id)}/match" class="filters">

@@ -152,6 +152,7 @@ function sendCsv(
 }
 
 export async function peopleRoutes(base: FastifyInstance, services: Services) {
+  const erasureNotes = services.personData.flatMap((h) => (h.erasureNote ? [h.erasureNote] : []));
   const app = typedRoutes(base);
 
   async function renderList(
@@ -333,7 +334,7 @@ export async function peopleRoutes(base: FastifyInstance, services: Services) {
     if (person.erasedAt) return reply.redirect(`/admin/people/${person.id}`);
     return renderAdmin(req, reply, {
       title: 'Erase this person?',
-      body: eraseBody(person, reply.generateCsrf()),
+      body: eraseBody(person, reply.generateCsrf(), undefined, erasureNotes),
     });
   });
 
@@ -355,6 +356,7 @@ export async function peopleRoutes(base: FastifyInstance, services: Services) {
             person,
             reply.generateCsrf(),
             "The email you typed does not match this person's. Nothing was erased.",
+            erasureNotes,
           ),
         });
       }

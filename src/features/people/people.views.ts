@@ -427,6 +427,13 @@ function dataRightsSection(view: PersonView): SafeHtml | '' {
         !p.erasedAt,
         () => html`<a class="button secondary" href="/admin/people/${p.id}/erase">Erase…</a>`,
       )}
+      ${when(
+        !p.erasedAt,
+        () =>
+          html`<a class="button secondary" href="/admin/cases/new?source=person&ref=${p.id}"
+            >Open a conduct case…</a
+          >`,
+      )}
     </p>
   </section>`;
 }
@@ -467,12 +474,18 @@ export function personBody(view: PersonView): SafeHtml {
     <p><a href="/admin/people">Back to people</a></p>`;
 }
 
-export function eraseBody(person: Person, csrfToken: string, error?: string): SafeHtml {
+export function eraseBody(
+  person: Person,
+  csrfToken: string,
+  error?: string,
+  exceptions: readonly string[] = [],
+): SafeHtml {
   return html`<p>
       Erasing removes ${displayName(person)}'s email, names, postcode, phone, tags and custom
       fields, and what their timeline and the mail sent to them said. Their actions still count in
       totals. This cannot be undone.
     </p>
+    ${exceptions.map((note) => html`<p class="notice" data-erasure-exception>${note}</p>`)}
     ${when(error, () => html`<p class="error-message" role="alert">${error ?? ''}</p>`)}
     <form method="post" action="/admin/people/${person.id}/erase" class="stack">
       <input type="hidden" name="_csrf" value="${csrfToken}" />

@@ -1,3 +1,4 @@
+import { PERMISSIONS, type Permission } from '../../infra/auth/auth.tables.js';
 import { ROLES, ROLE_OPTIONS, type Role } from '../../infra/auth/roles.js';
 import {
   checkboxField,
@@ -175,9 +176,24 @@ function userActions(u: StaffSummary, csrf: string): SafeHtml {
   }`;
 }
 
+/** One button per permission: grant it, or take it back. */
+function permissionButtons(u: StaffSummary, held: readonly Permission[], csrf: string): SafeHtml {
+  return html`${PERMISSIONS.map((p) => {
+    const has = held.includes(p);
+    return html`<form class="inline-form" method="post" action="/admin/users/${u.id}/permissions">
+      ${csrfField(csrf)}
+      <input type="hidden" name="permission" value="${p}" />
+      <input type="hidden" name="granted" value="${has ? 'no' : 'yes'}" />
+      ${has ? badge(p, 'ok') : ''}
+      <button type="submit" class="secondary">${has ? `Revoke ${p}` : `Grant ${p}`}</button>
+    </form>`;
+  })}`;
+}
+
 export function usersPage(opts: {
   csrf: string;
   users: StaffSummary[];
+  permissions: ReadonlyMap<number, readonly Permission[]>;
   viewerId: number;
   form?: CreateFormValues;
   error?: string;
@@ -199,6 +215,10 @@ export function usersPage(opts: {
               ${roleSelect('role', `role-${u.id}`, u.role, `Role of ${u.email}`)}
               <button type="submit" class="secondary">Change role</button>
             </form>`,
+        },
+        {
+          label: 'Permissions',
+          cell: (u) => permissionButtons(u, opts.permissions.get(u.id) ?? [], opts.csrf),
         },
         {
           label: 'Status',

@@ -5,6 +5,7 @@ import { requireStaff } from '../../infra/auth/guard.js';
 import { formCheckbox, formText, idParams, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
+import { permissionsByStaff, setPermission } from './permissions.service.js';
 import { startSession } from './session-cookie.js';
 import { StaffInputError, firstIssue, newPasswordForm } from './staff.rules.js';
 import {
@@ -42,6 +43,7 @@ export async function usersRoutes(base: FastifyInstance, services: Services) {
       body: views.usersPage({
         csrf: reply.generateCsrf(),
         users: await listStaff(services),
+        permissions: await permissionsByStaff(services),
         viewerId: requireStaff(req).id,
         ...opts,
       }),
@@ -115,6 +117,27 @@ export async function usersRoutes(base: FastifyInstance, services: Services) {
     const user = await changeRole(services, { userId, role }, actor);
     return `${user.name} is now ${user.role === 'owner' ? 'an' : 'a'} ${user.role}.`;
   });
+  app.post(
+    '/admin/users/:id/permissions',
+    {
+      config: { role: 'owner' },
+      schema: { params: idParams, body: z.object({ permission: formText, granted: formText }) },
+    },
+    async (req, reply) => {
+      try {
+        const input = { userId: req.params.id, ...req.body, granted: req.body.granted === 'yes' };
+        const done = await setPermission(services, input, requireStaff(req));
+        const message = done.granted
+          ? `${done.name} now has the ${done.permission} permission.`
+          : `${done.name} no longer has the ${done.permission} permission.`;
+        setFlash(reply, { kind: 'success', message });
+        return reply.redirect('/admin/users', 303);
+      } catch (err) {
+        if (!(err instanceof StaffInputError)) throw err;
+        return renderUsers(req, reply, { status: err.status, error: err.message });
+      }
+    },
+  );
   userAction('/admin/users/:id/disable', async (userId, _body, actor) => {
     const user = await setDisabled(services, { userId, disabled: true }, actor);
     return `${user.name} can no longer log in.`;

@@ -3,6 +3,13 @@ import type { Generated } from 'kysely';
 export const ROLES = ['viewer', 'moderator', 'organiser', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Rights granted one by one on top of a role (which is a rank): an owner grants them to named
+ * staff. `caseworker` opens conduct cases (complaints about people), which no rank sees by itself.
+ */
+export const PERMISSIONS = ['caseworker'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
 export interface AuthTables {
   staff_users: {
     id: Generated<number>;
@@ -30,6 +37,12 @@ export interface AuthTables {
     created_at: string;
     expires_at: string;
     used_at: string | null;
+  };
+  staff_permissions: {
+    user_id: number;
+    permission: Permission;
+    granted_by: number | null;
+    granted_at: string;
   };
   login_attempts: {
     id: Generated<number>;

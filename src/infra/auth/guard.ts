@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { messagePage } from '../html/layout.js';
 import { roleAtLeast } from './roles.js';
-import type { Role } from './auth.tables.js';
-import { SESSION_COOKIE, type SessionStore, type StaffUser } from './sessions.js';
+import type { Permission, Role } from './auth.tables.js';
+import { SESSION_COOKIE, type SessionStore, type StaffUser, hasPermission } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Lowest staff role allowed; routes without it are public. */
     role?: Role;
+    /** A permission needed as well as the role (only with `role`). */
+    permission?: Permission;
     /** Load the staff session on a public route (e.g. the login page). */
     staffOptional?: boolean;
   }
@@ -21,6 +23,7 @@ export interface GuardedRoute {
   method: string;
   url: string;
   role: Role;
+  permission?: Permission;
 }
 
 /**
@@ -41,7 +44,13 @@ export function registerGuard(
     if (!role) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods)
-      if (method !== 'HEAD') guarded.push({ method, url: route.url, role });
+      if (method !== 'HEAD')
+        guarded.push({
+          method,
+          url: route.url,
+          role,
+          ...(route.config?.permission ? { permission: route.config.permission } : {}),
+        });
   });
 
   const loadStaff = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -51,6 +60,9 @@ export function registerGuard(
     if (!role) return;
     if (!req.staff) return denyAnonymous(req, reply);
     if (!roleAtLeast(req.staff.role, role)) return denyRole(reply, role);
+    const { permission } = req.routeOptions.config;
+    if (permission && !hasPermission(req.staff, permission))
+      return denyPermission(reply, permission);
   };
   // Public routes (most traffic) skip the session lookup without allocating a promise.
   app.addHook('onRequest', (req, reply, done) => {
@@ -86,6 +98,18 @@ async function denyRole(reply: FastifyReply, role: Role) {
       messagePage(
         'Not allowed',
         `This page needs the ${role} role or higher. Ask an owner if you need access.`,
+      ).value,
+    );
+}
+
+async function denyPermission(reply: FastifyReply, permission: Permission) {
+  return reply
+    .code(403)
+    .type('text/html; charset=utf-8')
+    .send(
+      messagePage(
+        'Not allowed',
+        `This page needs the ${permission} permission. An owner can grant it on the staff page.`,
       ).value,
     );
 }

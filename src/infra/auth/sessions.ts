@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Db, nowIso } from '../db/database.js';
-import type { Role } from './auth.tables.js';
+import type { Permission, Role } from './auth.tables.js';
 
 export const SESSION_COOKIE = 'rally_session';
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
@@ -12,6 +12,12 @@ export interface StaffUser {
   email: string;
   name: string;
   role: Role;
+  /** Granted on top of the role (see PERMISSIONS); loaded with the session. */
+  permissions?: readonly Permission[];
+}
+
+export function hasPermission(staff: StaffUser, permission: Permission): boolean {
+  return staff.permissions?.includes(permission) ?? false;
 }
 
 export function hashToken(token: string): string {
@@ -71,7 +77,18 @@ export class SessionStore {
         .where('id', '=', id)
         .execute();
     }
-    return { id: row.id, email: row.email, name: row.name, role: row.role };
+    const granted = await this.db.kysely
+      .selectFrom('staff_permissions')
+      .select('permission')
+      .where('user_id', '=', row.id)
+      .execute();
+    return {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      permissions: granted.map((g) => g.permission),
+    };
   }
 
   async destroy(token: string): Promise<void> {

@@ -10,6 +10,7 @@ import * as core from './migrations/001-core.js';
 import * as auth from './migrations/002-auth.js';
 import * as jobsMail from './migrations/003-jobs-mail.js';
 import * as sharedState from './migrations/060-shared-state.js';
+import * as staffPermissions from './migrations/070-staff-permissions.js';
 
 /**
  * The infrastructure's own migrations. Features declare theirs (`Feature.migrations`); names sort
@@ -20,6 +21,7 @@ const CORE_MIGRATIONS: Record<string, Migration> = {
   '002-auth': auth,
   '003-jobs-mail': jobsMail,
   '060-shared-state': sharedState,
+  '070-staff-permissions': staffPermissions,
 };
 
 /** The core migrations and the features' ones; a name declared twice is a programming error. */

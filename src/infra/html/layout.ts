@@ -1,3 +1,4 @@
+import type { Permission } from '../auth/auth.tables.js';
 import { type Role, roleAtLeast } from '../auth/roles.js';
 import { type SafeHtml, html } from './html.js';
 
@@ -6,12 +7,15 @@ export interface NavItem {
   label: string;
   /** Lowest role that sees the link. */
   role: Role;
+  /** A permission needed as well (the link leads to pages that need it). */
+  permission?: Permission;
 }
 
 export interface ViewerInfo {
   name: string;
   email: string;
   role: Role;
+  permissions?: readonly Permission[] | undefined;
 }
 
 export interface Flash {
@@ -58,9 +62,20 @@ function flashBlock(flash?: Flash): SafeHtml | '' {
   </div>`;
 }
 
+/** Whether a staff member sees a navigation entry: the role, and the permission if it names one. */
+export function navVisibleTo(
+  item: NavItem,
+  viewer: { role: Role; permissions?: readonly Permission[] | undefined },
+): boolean {
+  return (
+    roleAtLeast(viewer.role, item.role) &&
+    (!item.permission || (viewer.permissions ?? []).includes(item.permission))
+  );
+}
+
 export function adminLayout(page: AdminPage): SafeHtml {
   const links = page.nav
-    .filter((item) => roleAtLeast(page.viewer.role, item.role))
+    .filter((item) => navVisibleTo(item, page.viewer))
     .map((item) => {
       const current =
         item.href === '/admin'
