@@ -8,6 +8,8 @@ import { trackersFeature } from './trackers/trackers.feature.js';
 import { civilityFeature } from './civility/civility.feature.js';
 import { constituenciesFeature } from './constituencies/constituencies.feature.js';
 import { dashboardFeature } from './dashboard/dashboard.feature.js';
+import { eventsFeature } from './events/events.feature.js';
+import { fieldFeature } from './field/field.feature.js';
 import { healthFeature } from './health/health.feature.js';
 import { homeFeature } from './home/home.feature.js';
 import { jobsAdminFeature } from './jobs-admin/jobs-admin.feature.js';
@@ -36,6 +38,9 @@ export const FEATURES: Feature[] = [
   stormsFeature,
   trackersFeature,
   outreachFeature,
+  // Field after people: its demo allocates supporters; events after field (sessions in target seats).
+  fieldFeature,
+  eventsFeature,
   outboxFeature,
   jobsAdminFeature,
   staffFeature,
