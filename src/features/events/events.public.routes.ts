@@ -284,7 +284,7 @@ export async function eventsPublicRoutes(base: FastifyInstance, services: Servic
       const e = outcome.event;
       const body: SafeHtml = html`<section class="notice">
           <h1>
-            ${outcome.status === 'confirmed' ? "You're going!" : "You're on the waiting list"}
+            ${outcome.status === 'confirmed' ? 'You are going!' : 'You are on the waiting list'}
           </h1>
           <p role="status">
             ${

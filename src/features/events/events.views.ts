@@ -290,16 +290,20 @@ export function hostPage(
   const over = Date.parse(e.endsAt) < o.now;
   const waiting = attendees.filter((a) => a.status === 'waiting');
   const errors = o.walkInErrors ?? {};
+  const noShows = active.length - present;
+  const counts = [
+    `${active.length} going`,
+    `${present} checked in`,
+    `${waiting.length} waiting`,
+    ...(over ? [`${noShows} no-show${noShows === 1 ? '' : 's'}`] : []),
+  ].join(' · ');
   return html`<p>
       ${formatLondonRange(e.startsAt, e.endsAt)} ·
       ${where(e)}${e.seatName ? ` · ${e.seatName}` : ''} ·
       <a href="/events/${e.slug}">public page</a>
       ${e.status === 'cancelled' ? html` · <strong>Cancelled</strong>` : ''}
     </p>
-    <p class="counts" data-testid="counts">
-      ${active.length} going · ${present} checked in · ${waiting.length} waiting
-      ${over ? html` · <strong>${active.length - present} no-shows</strong>` : ''}
-    </p>
+    <p class="counts" data-testid="counts">${counts}</p>
     ${dataTable({
       caption: 'Attendees',
       className: 'attendees',
