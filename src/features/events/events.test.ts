@@ -32,6 +32,12 @@ const form = (over: Partial<EventForm> = {}): EventForm => ({
   ...over,
 });
 
+/** The form as a browser posts it: an unticked box is not sent. */
+const posted = (f: EventForm): Record<string, string> => {
+  const { waitingList, ...rest } = f;
+  return waitingList ? { ...rest, waitingList: '1' } : rest;
+};
+
 describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-in', (ctx) => {
   let app: FastifyInstance;
   before(async () => {
