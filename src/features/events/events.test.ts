@@ -105,10 +105,7 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
 
     const organiser = await loginAs(app, 'organiser');
     await organiser.get('/admin/events/new');
-    const res = await organiser.post('/admin/events', {
-      ...form({ capacity: '0' }),
-      waitingList: '',
-    } as unknown as Record<string, string>);
+    const res = await organiser.post('/admin/events', posted(form({ capacity: '0' })));
     assert.equal(res.statusCode, 422);
     assert.match(res.body, /Capacity is a whole number from 1/);
   });
@@ -140,14 +137,16 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     ]);
     const organiser = await loginAs(app, 'organiser');
     await organiser.get(`/admin/events/${r.ids[1]}/edit`);
-    const edited = await organiser.post(`/admin/events/${r.ids[1]}`, {
-      ...form({
-        title: 'Saturday canvass (moved to the station)',
-        startsAt: '2026-10-24T11:00',
-        endsAt: '2026-10-24T13:00',
-      }),
-      waitingList: '',
-    } as unknown as Record<string, string>);
+    const edited = await organiser.post(
+      `/admin/events/${r.ids[1]}`,
+      posted(
+        form({
+          title: 'Saturday canvass (moved to the station)',
+          startsAt: '2026-10-24T11:00',
+          endsAt: '2026-10-24T13:00',
+        }),
+      ),
+    );
     assert.equal(edited.statusCode, 303);
     await organiser.get(`/admin/events/${r.ids[2]}`);
     assert.equal((await organiser.post(`/admin/events/${r.ids[2]}/cancel`)).statusCode, 303);
