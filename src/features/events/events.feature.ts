@@ -4,11 +4,12 @@ import { eventsPersonData } from './events.person-data.js';
 import { eventsPublicRoutes } from './events.public.routes.js';
 import { REMIND_JOB, remindHandler } from './rsvp.service.js';
 import * as eventsMigration from './migrations/031-events.js';
+import * as liftsMigration from './migrations/032-event-lifts.js';
 
 /** Events and canvassing sessions: RSVPs with double opt-in, waiting lists, reminders, check-in. */
 export const eventsFeature: Feature = {
   name: 'events',
-  migrations: { '031-events': eventsMigration },
+  migrations: { '031-events': eventsMigration, '032-event-lifts': liftsMigration },
   personData: eventsPersonData,
   nav: [{ href: '/admin/events', label: 'Events', role: 'viewer' }],
   publicLinks: [

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { londonInputToIso } from '../../infra/clock/london-time.js';
 import { confirmButtonPage } from '../../infra/html/confirm-button.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
-import { formCheckbox, formText, typedRoutes } from '../../infra/http/input.js';
+import { formCheckbox, formText, positiveId, typedRoutes } from '../../infra/http/input.js';
 import { renderPublic } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
@@ -11,6 +11,7 @@ import { icsFor } from './events.ics.js';
 import { type EventSummary, getEventBySlug, listEventSummaries } from './events.service.js';
 import {
   bringAFriend,
+  carShareSection,
   eventPage,
   eventsListPage,
   type RsvpFormState,
@@ -24,6 +25,7 @@ import {
   submitRsvp,
 } from './rsvp.service.js';
 import { distanceToPostcode } from './events-geo.js';
+import { LiftError, agreeToLift, liftBoard, postLift } from './carshare.service.js';
 
 const slugParams = z.object({ slug: z.string().max(100) });
 const tokenParams = z.object({ token: z.string().max(100) });
@@ -331,6 +333,7 @@ export async function eventsPublicRoutes(base: FastifyInstance, services: Servic
                 </form>`
           }
         </section>
+        ${rsvp.status === 'confirmed' ? carShareSection(await liftBoard(services, req.params.token), req.params.token, csrf) : ''}
         ${rsvp.status === 'cancelled' ? '' : bringAFriend({ slug: event.slug, baseUrl: config.baseUrl, shareCode: rsvp.share_code, manageToken: req.params.token, csrf })}`,
     });
   });
@@ -376,6 +379,50 @@ export async function eventsPublicRoutes(base: FastifyInstance, services: Servic
           <p><a href="/events/rsvp/manage/${req.params.token}">Back</a></p>
         </section>`,
       });
+    },
+  );
+
+  const liftProblem = (req: FastifyRequest, reply: FastifyReply, err: unknown, token: string) => {
+    if (!(err instanceof LiftError)) throw err;
+    return renderPublic(req, reply, {
+      title: 'Car share',
+      status: err.status,
+      body: html`<section class="notice">
+        <h1>Car share</h1>
+        <p role="alert">${err.message}</p>
+        <p><a href="/events/rsvp/manage/${token}">Back</a></p>
+      </section>`,
+    });
+  };
+
+  app.post(
+    '/events/rsvp/manage/:token/lift',
+    {
+      schema: {
+        params: tokenParams,
+        body: z.object({ kind: formText, seats: formText, note: formText }),
+      },
+    },
+    async (req, reply) => {
+      try {
+        await postLift(services, req.params.token, req.body);
+        return reply.redirect(`/events/rsvp/manage/${req.params.token}#car-share`, 303);
+      } catch (err) {
+        return liftProblem(req, reply, err, req.params.token);
+      }
+    },
+  );
+
+  app.post(
+    '/events/rsvp/manage/:token/lift/:liftId/agree',
+    { schema: { params: z.object({ token: z.string().max(100), liftId: positiveId }) } },
+    async (req, reply) => {
+      try {
+        await agreeToLift(services, req.params.token, req.params.liftId);
+        return reply.redirect(`/events/rsvp/manage/${req.params.token}#car-share`, 303);
+      } catch (err) {
+        return liftProblem(req, reply, err, req.params.token);
+      }
     },
   );
 }

@@ -65,6 +65,34 @@ export interface EventTables {
   };
 }
 
+export interface LiftTables {
+  /** Car share: a lift offered or asked for by someone with a confirmed place. */
+  event_lifts: {
+    id: Generated<number>;
+    event_id: number;
+    rsvp_id: number;
+    /** offer or request */
+    kind: string;
+    /** Offer: seats free; request: seats needed. */
+    seats: number;
+    /** Where from, as a postcode district only: the other side sees no more until both agree. */
+    from_outcode: string | null;
+    note: string;
+    /** open or withdrawn */
+    status: string;
+    created_at: string;
+  };
+  /** A proposed pairing; contact details are shown only once both sides have confirmed it. */
+  event_lift_matches: {
+    id: Generated<number>;
+    offer_id: number;
+    request_id: number;
+    offer_confirmed: number;
+    request_confirmed: number;
+    created_at: string;
+  };
+}
+
 declare module '../../infra/db/schema.js' {
-  interface Database extends EventTables {}
+  interface Database extends EventTables, LiftTables {}
 }

@@ -64,8 +64,11 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     return { id: r.ids[0]!, slug: r.slugs[0]! };
   };
   /** Signs up and confirms through the public pages, as a volunteer does. */
+  let visitor = 0;
   const signUp = async (slug: string, email: string, extra: Record<string, string> = {}) => {
-    const client = new TestClient(app);
+    // Each volunteer on a device of their own (the sign-up form is rate-limited per address).
+    visitor += 1;
+    const client = new TestClient(app, { remoteAddress: `10.9.${visitor >> 8}.${visitor & 255}` });
     await client.get(`/events/${slug}`);
     const res = await client.post(`/events/${slug}/rsvp`, {
       name: 'Sam Volunteer',
@@ -459,5 +462,84 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     assert.ok((await listActivities(ctx.db, present!.id)).some((a) => a.kind === 'event.attended'));
     const wally = await findPersonByEmail(ctx.db, 'wally@example.org');
     assert.ok((await listActivities(ctx.db, wally!.id)).some((a) => a.kind === 'event.attended'));
+  });
+
+  it('matches lifts by session and shows contact details only after both agree', async () => {
+    const { slug } = await make({ title: 'Lift canvass' });
+    const driver = await signUp(slug, 'driver@example.org', {
+      name: 'Dee Driver',
+      phone: '07700 900001',
+    });
+    const rider = await signUp(slug, 'rider@example.org', {
+      name: 'Rey Rider',
+      phone: '07700 900002',
+    });
+    const dToken = await linkIn('driver@example.org', 'manage', 'events.confirmed');
+    const rToken = await linkIn('rider@example.org', 'manage', 'events.confirmed');
+    await driver.client.get(`/events/rsvp/manage/${dToken}`);
+    assert.equal(
+      (
+        await driver.client.post(`/events/rsvp/manage/${dToken}/lift`, {
+          kind: 'offer',
+          seats: '3',
+          note: '',
+        })
+      ).statusCode,
+      303,
+    );
+    await rider.client.get(`/events/rsvp/manage/${rToken}`);
+    assert.equal(
+      (
+        await rider.client.post(`/events/rsvp/manage/${rToken}/lift`, {
+          kind: 'request',
+          seats: '1',
+          note: '',
+        })
+      ).statusCode,
+      303,
+    );
+    const bad = await rider.client.post(`/events/rsvp/manage/${rToken}/lift`, {
+      kind: 'request',
+      seats: '0',
+      note: '',
+    });
+    assert.equal(bad.statusCode, 422);
+
+    const riderSees = await rider.client.get(`/events/rsvp/manage/${rToken}`);
+    assert.match(riderSees.body, /A driver with 3 seats from LS28/);
+    assert.doesNotMatch(riderSees.body, /Dee Driver|driver@example\.org|07700 900001/);
+    const liftId = /manage\/[^/]+\/lift\/(\d+)\/agree/.exec(riderSees.body)?.[1];
+    assert.ok(liftId);
+    await rider.client.post(`/events/rsvp/manage/${rToken}/lift/${liftId}/agree`);
+    const waiting = await rider.client.get(`/events/rsvp/manage/${rToken}`);
+    assert.match(waiting.body, /Waiting for them to agree/);
+    assert.doesNotMatch(waiting.body, /Dee Driver|driver@example\.org/);
+    const driverSees = await driver.client.get(`/events/rsvp/manage/${dToken}`);
+    assert.match(driverSees.body, /They would like to share/);
+    assert.doesNotMatch(driverSees.body, /Rey Rider|rider@example\.org|07700 900002/);
+    assert.equal((await mailsTo('driver@example.org', 'events.lift')).length, 1);
+    const back = /manage\/[^/]+\/lift\/(\d+)\/agree/.exec(driverSees.body)?.[1];
+    await driver.client.post(`/events/rsvp/manage/${dToken}/lift/${back}/agree`);
+    const agreedDriver = await driver.client.get(`/events/rsvp/manage/${dToken}`);
+    assert.match(agreedDriver.body, /Contact Rey Rider: <a href="mailto:rider@example\.org">/);
+    const agreedRider = await rider.client.get(`/events/rsvp/manage/${rToken}`);
+    assert.match(agreedRider.body, /Contact Dee Driver/);
+    assert.match(agreedRider.body, /07700 900001/);
+
+    // Someone at another session cannot see or take these lifts.
+    const elsewhere = await make({ title: 'Other canvass' });
+    await signUp(elsewhere.slug, 'stranger@example.org');
+    const sToken = await linkIn('stranger@example.org', 'manage', 'events.confirmed');
+    const stranger = new TestClient(app);
+    await stranger.get(`/events/rsvp/manage/${sToken}`);
+    await stranger.post(`/events/rsvp/manage/${sToken}/lift`, {
+      kind: 'request',
+      seats: '1',
+      note: '',
+    });
+    const theirView = await stranger.get(`/events/rsvp/manage/${sToken}`);
+    assert.doesNotMatch(theirView.body, /A driver with 3 seats/);
+    const steal = await stranger.post(`/events/rsvp/manage/${sToken}/lift/${liftId}/agree`);
+    assert.equal(steal.statusCode, 404);
   });
 });

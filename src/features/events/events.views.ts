@@ -21,6 +21,7 @@ import {
   TITLE_MAX,
 } from './events.rules.js';
 import type { Attendee } from './rsvp.service.js';
+import type { LiftBoard, LiftCandidate } from './carshare.service.js';
 
 /** Paragraphs, emphasis, lists, headings, quotes and links; any HTML in the source stays text. */
 const md = new MarkdownIt('zero', { html: false, linkify: true }).enable([
@@ -365,4 +366,90 @@ export function hostPage(
             </form>`
         : ''
     }`;
+}
+
+/** Car share on the person's own page: others appear by district and seats only until both agree. */
+export function carShareSection(b: LiftBoard, token: string, csrf: string): SafeHtml {
+  const describe = (c: LiftCandidate) =>
+    `${c.kind === 'offer' ? `A driver with ${c.seats} seat${c.seats === 1 ? '' : 's'}` : `Someone needing ${c.seats} seat${c.seats === 1 ? '' : 's'}`}${c.fromOutcode ? ` from ${c.fromOutcode}` : ''}${c.note ? `: ${c.note}` : ''}`;
+  return html`<section class="car-share" aria-labelledby="car-share">
+    <h2 id="car-share">Car share</h2>
+    ${
+      b.mine.length
+        ? html`<p>
+            You
+            ${b.mine.map((m) => (m.kind === 'offer' ? `offer ${m.seats} seat(s)` : `need ${m.seats} seat(s)`)).join(' and ')}.
+          </p>`
+        : html`<p>
+            Offer a lift or ask for one. Nobody sees your name or contact details until you both
+            agree.
+          </p>`
+    }
+    <form method="post" action="/events/rsvp/manage/${token}/lift" class="lift-form">
+      ${csrfField(csrf)}
+      ${selectField({
+        id: 'lift-kind',
+        name: 'kind',
+        label: 'I can',
+        options: [
+          { value: 'offer', label: 'offer a lift' },
+          { value: 'request', label: 'use a lift' },
+        ],
+      })}
+      ${textField({ id: 'lift-seats', name: 'seats', label: 'Seats', type: 'number', min: 1, max: 8, value: '1' })}
+      ${textField({ id: 'lift-note', name: 'note', label: 'Note (optional, e.g. leaving 9:30)', maxLength: 200 })}
+      <button type="submit">Save</button>
+    </form>
+    ${
+      b.matches.length
+        ? html`<h3>Your lift matches</h3>
+            <ul class="lift-matches">
+              ${b.matches.map(
+                (m) =>
+                  html`<li>
+                    ${describe(m.other)}.
+                    ${
+                      m.contact
+                        ? html`<strong>Agreed.</strong> Contact ${m.contact.name}:
+                            <a href="mailto:${m.contact.email}">${m.contact.email}</a
+                            >${m.contact.phone ? `, ${m.contact.phone}` : ''}`
+                        : m.iConfirmed
+                          ? html`Waiting for them to agree.`
+                          : html`They would like to share.
+                              <form
+                                method="post"
+                                action="/events/rsvp/manage/${token}/lift/${m.other.liftId}/agree"
+                                class="inline-form"
+                              >
+                                ${csrfField(csrf)}<button type="submit">Agree</button>
+                              </form>`
+                    }
+                  </li>`,
+              )}
+            </ul>`
+        : ''
+    }
+    ${
+      b.candidates.length
+        ? html`<h3>People you could share with</h3>
+            <ul class="lift-candidates">
+              ${b.candidates.map(
+                (c) =>
+                  html`<li>
+                    ${describe(c)}
+                    <form
+                      method="post"
+                      action="/events/rsvp/manage/${token}/lift/${c.liftId}/agree"
+                      class="inline-form"
+                    >
+                      ${csrfField(csrf)}<button type="submit">Ask to share</button>
+                    </form>
+                  </li>`,
+              )}
+            </ul>`
+        : b.mine.length
+          ? html`<p class="empty">Nobody to match with yet for this session.</p>`
+          : ''
+    }
+  </section>`;
 }

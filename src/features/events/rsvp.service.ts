@@ -318,6 +318,12 @@ export async function cancelRsvp(
       .set({ status: 'cancelled', cancelled_at: ctx.clock.now().toISOString() })
       .where('id', '=', found.rsvp.id)
       .execute();
+    // Lifts offered or asked for with the place go with it.
+    await tx.trx
+      .updateTable('event_lifts')
+      .set({ status: 'withdrawn' })
+      .where('rsvp_id', '=', found.rsvp.id)
+      .execute();
     if (found.rsvp.person_id !== null)
       await recordActivity(
         tx.db,
