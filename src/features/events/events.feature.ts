@@ -2,6 +2,7 @@ import type { Feature } from '../../infra/services.js';
 import { eventsAdminRoutes } from './events.admin.routes.js';
 import { eventsPersonData } from './events.person-data.js';
 import { eventsPublicRoutes } from './events.public.routes.js';
+import { seedEventsDemo } from './events.seed.js';
 import { REMIND_JOB, remindHandler } from './rsvp.service.js';
 import * as eventsMigration from './migrations/031-events.js';
 import * as liftsMigration from './migrations/032-event-lifts.js';
@@ -23,5 +24,6 @@ export const eventsFeature: Feature = {
     await eventsPublicRoutes(app, services);
     await eventsAdminRoutes(app, services);
   },
+  seedDemo: seedEventsDemo,
   jobs: (services) => ({ [REMIND_JOB]: remindHandler(services) }),
 };

@@ -3,6 +3,7 @@ import { fieldSeatsCommand } from './field.cli.js';
 import { fieldRoutes } from './field.routes.js';
 import { WEEKLY_SUMMARY_JOB, sendWeeklySummary } from './allocation.service.js';
 import { fieldPersonData } from './field.person-data.js';
+import { seedFieldDemo } from './field.seed.js';
 import * as fieldMigration from './migrations/030-field.js';
 
 /** Target seats, the hex map, "nearest marginal" and where the organisers are. */
@@ -28,5 +29,6 @@ export const fieldFeature: Feature = {
       await sendWeeklySummary(services);
     },
   }),
+  seedDemo: seedFieldDemo,
   cli: { 'field seats': fieldSeatsCommand },
 };
