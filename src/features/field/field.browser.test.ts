@@ -92,6 +92,10 @@ describe('nearest marginal to check-in, in Chromium', { skip: browserSkip }, () 
     assert.ok(box && box.x + box.width <= PHONE.width, 'the button fits on the phone screen');
     await button.click();
     await hostPage.getByTestId('counts').filter({ hasText: '1 checked in' }).waitFor();
+    // The organiser's hex map draws under the page's CSP (no inline styles, no scripts).
+    await logInThroughForm(page, suite.server.baseUrl, host);
+    await page.goto(`${suite.server.baseUrl}/admin/field/seats?party=lab&election=2017`);
+    assert.equal(await page.locator('svg.hexmap path').count(), 650);
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -33,6 +33,13 @@ export interface SeatsPageModel {
   canEdit: boolean;
 }
 
+/** A legend square, drawn as SVG: the page's CSP allows no inline styles. */
+function swatch(fill: string, opacity: number): SafeHtml {
+  return html`<svg class="swatch" width="14" height="14" aria-hidden="true">
+    <rect width="14" height="14" fill="${fill}" fill-opacity="${opacity}" stroke="#555" />
+  </svg>`;
+}
+
 /** The hex map of every seat with its legend; the table beside it carries the same facts in text. */
 export function hexMapFigure(ranking: SeatRanking, targets: Map<string, string>): SafeHtml {
   const all = new Map([...ranking.win, ...ranking.defend].map((s) => [s.code, s]));
@@ -51,17 +58,12 @@ export function hexMapFigure(ranking: SeatRanking, targets: Map<string, string>)
     ${map}
     <figcaption>
       <ul class="legend" aria-label="Legend">
-        ${winners.map(
-          (p) =>
-            html`<li>
-              <span class="swatch" style="background:${partyColour(p)}"></span>${partyName(p)}
-            </li>`,
-        )}
+        ${winners.map((p) => html`<li>${swatch(partyColour(p), 1)}${partyName(p)}</li>`)}
       </ul>
       <p>
-        Shading:
-        ${MARGIN_BANDS.map((b) => html`<span class="band" style="opacity:${b.opacity}">■</span> ${b.label} `)}.
-        A dark outline marks the campaign's target seats.
+        Shading by the winner's majority:
+        ${MARGIN_BANDS.map((b) => html`${swatch('#555', b.opacity)} ${b.label} `)}. A dark outline
+        marks the campaign's target seats.
       </p>
     </figcaption>
   </figure>`;
