@@ -8,7 +8,9 @@ import { TestClient } from '../../../test/helpers/test-client.js';
 import { ManualClock } from '../../infra/clock/clock.js';
 import { Worker } from '../../infra/jobs/worker.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
+import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
 import { findPersonByEmail, listActivities } from '../people/people.service.js';
+import { assignToSeat } from '../field/allocation.service.js';
 import { type EventForm, createEvent, getEvent, listEventSummaries } from './events.service.js';
 
 const clock = new ManualClock('2026-06-01T09:00:00Z');
@@ -521,7 +523,7 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     const back = /manage\/[^/]+\/lift\/(\d+)\/agree/.exec(driverSees.body)?.[1];
     await driver.client.post(`/events/rsvp/manage/${dToken}/lift/${back}/agree`);
     const agreedDriver = await driver.client.get(`/events/rsvp/manage/${dToken}`);
-    assert.match(agreedDriver.body, /Contact Rey Rider: <a href="mailto:rider@example\.org">/);
+    assert.match(agreedDriver.body, /Contact Rey Rider:\s*<a href="mailto:rider@example\.org">/);
     const agreedRider = await rider.client.get(`/events/rsvp/manage/${rToken}`);
     assert.match(agreedRider.body, /Contact Dee Driver/);
     assert.match(agreedRider.body, /07700 900001/);
@@ -541,5 +543,38 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     assert.doesNotMatch(theirView.body, /A driver with 3 seats/);
     const steal = await stranger.post(`/events/rsvp/manage/${sToken}/lift/${liftId}/agree`);
     assert.equal(steal.statusCode, 404);
+  });
+
+  it('reaches RSVPs, lifts and seat allocations in a person export and erasure', async () => {
+    const { slug, id } = await make({ title: 'Data rights canvass' });
+    await signUp(slug, 'zed@example.org', { name: 'Zed Quintessential', phone: '07700 900999' });
+    const person = await findPersonByEmail(ctx.db, 'zed@example.org');
+    assert.ok(person);
+    await assignToSeat(
+      app.services,
+      { seatCode: 'E14000886', staffUserId: '', personEmail: 'zed@example.org', hours: '3' },
+      null,
+    );
+    const exported = await exportPersonData(app.services, person.id, null);
+    assert.match(JSON.stringify(exported.other.events), /Data rights canvass/);
+    assert.match(JSON.stringify(exported.other.field), /E14000886/);
+    await erasePerson(app.services, person.id, null);
+    const rows = await ctx.db.kysely
+      .selectFrom('event_rsvps')
+      .selectAll()
+      .where('event_id', '=', id)
+      .execute();
+    assert.equal(rows.length, 1, 'the place still counts');
+    assert.ok(
+      !JSON.stringify(rows).includes('Quintessential') &&
+        !JSON.stringify(rows).includes('zed@example.org') &&
+        !JSON.stringify(rows).includes('900999'),
+    );
+    const allocations = await ctx.db.kysely
+      .selectFrom('field_allocations')
+      .select('id')
+      .where('person_id', '=', person.id)
+      .execute();
+    assert.equal(allocations.length, 0);
   });
 });

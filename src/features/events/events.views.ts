@@ -447,7 +447,7 @@ export function carShareSection(b: LiftBoard, token: string, csrf: string): Safe
                   </li>`,
               )}
             </ul>`
-        : b.mine.length
+        : b.mine.length && !b.matches.length
           ? html`<p class="empty">Nobody to match with yet for this session.</p>`
           : ''
     }
