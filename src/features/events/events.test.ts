@@ -368,6 +368,28 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     assert.equal((await mailsTo('remind@example.org', 'events.reminder-2h')).length, 1);
     assert.equal((await mailsTo('dropout@example.org', 'events.reminder-24h')).length, 0);
     clock.set('2026-06-01T09:00:00Z');
+
+    // Moved a day later after sign-up: the reminder waits for the new time.
+    const moved = await make({
+      title: 'Moved canvass',
+      startsAt: '2026-06-03T18:00',
+      endsAt: '2026-06-03T20:00',
+    });
+    await signUp(moved.slug, 'moved@example.org');
+    const organiser = await loginAs(app, 'organiser');
+    await organiser.get(`/admin/events/${moved.id}/edit`);
+    const edit = await organiser.post(
+      `/admin/events/${moved.id}`,
+      posted(
+        form({ title: 'Moved canvass', startsAt: '2026-06-04T18:00', endsAt: '2026-06-04T20:00' }),
+      ),
+    );
+    assert.equal(edit.statusCode, 303);
+    await run('2026-06-02T17:00:00Z');
+    assert.equal((await mailsTo('moved@example.org', 'events.reminder-24h')).length, 0);
+    await run('2026-06-03T17:00:00Z');
+    assert.equal((await mailsTo('moved@example.org', 'events.reminder-24h')).length, 1);
+    clock.set('2026-06-01T09:00:00Z');
   });
 
   it('serves valid iCalendar for one event and a per-seat feed', async () => {

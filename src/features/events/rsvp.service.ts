@@ -23,6 +23,8 @@ export const REMINDERS = [
   { which: '24h', beforeMs: 24 * 60 * 60 * 1000 },
   { which: '2h', beforeMs: 2 * 60 * 60 * 1000 },
 ] as const;
+/** A reminder found early by less than this is sent (a worker's poll interval, clock skew). */
+const REMINDER_SLACK_MS = 60_000;
 export const CONSENT_WORDING =
   'Email me about other events and campaign news. I can unsubscribe at any time.';
 
@@ -391,6 +393,17 @@ export function remindHandler(ctx: Ctx) {
         Date.parse(event.starts_at) <= ctx.clock.now().getTime()
       )
         return;
+      // The event was moved later after this reminder was queued: wait for its new time.
+      const due =
+        Date.parse(event.starts_at) - (which === '24h' ? REMINDERS[0] : REMINDERS[1]).beforeMs;
+      if (ctx.clock.now().getTime() < due - REMINDER_SLACK_MS) {
+        await ctx.jobs.enqueue(
+          REMIND_JOB,
+          { rsvpId: r.id, which },
+          { runAt: new Date(due), trx: tx.trx },
+        );
+        return;
+      }
       await tx.trx
         .updateTable('event_rsvps')
         .set({ [flag]: 1 })
