@@ -1,9 +1,12 @@
 import { formatLondonRange } from '../../infra/clock/london-time.js';
 import type { OutgoingMail } from '../../infra/mail/mailer.js';
+import { icsFor } from './events.ics.js';
 
 interface MailEvent {
   slug: string;
   title: string;
+  description: string;
+  status: string;
   starts_at: string;
   ends_at: string;
   venue: string | null;
@@ -25,8 +28,28 @@ function about(e: MailEvent, baseUrl: string): string {
     `When: ${formatLondonRange(e.starts_at, e.ends_at)} (UK time)`,
     `Where: ${where(e)}`,
     `Details: ${baseUrl}/events/${e.slug}`,
-    `Add it to your calendar: ${baseUrl}/events/${e.slug}.ics`,
+    `Calendar file: ${baseUrl}/events/${e.slug}.ics`,
   ].join('\n');
+}
+
+/** The event as an iCalendar file, for the confirmation. */
+function icsOf(e: MailEvent, baseUrl: string): string {
+  return icsFor(
+    [
+      {
+        slug: e.slug,
+        title: e.title,
+        description: e.description,
+        startsAt: e.starts_at,
+        endsAt: e.ends_at,
+        venue: e.venue,
+        postcode: e.postcode,
+        onlineUrl: e.online_url,
+        status: e.status,
+      },
+    ],
+    baseUrl,
+  );
 }
 
 export function confirmRsvpMail(
@@ -60,6 +83,18 @@ export function placeMail(
     to: r.email,
     subject: status === 'waiting' ? `Waiting list: ${e.title}` : `You're going: ${e.title}`,
     category: `events.${status}`,
+    // A place held (not a waiting-list spot) goes into the calendar.
+    ...(status === 'waiting'
+      ? {}
+      : {
+          attachments: [
+            {
+              filename: `${e.slug}.ics`,
+              contentType: 'text/calendar; charset=utf-8',
+              content: icsOf(e, baseUrl),
+            },
+          ],
+        }),
     text: `Hello ${r.name},\n\n${opening}\n\n${about(e, baseUrl)}\n\nCan't make it? Cancel here so someone else can have your place:\n${baseUrl}/events/rsvp/manage/${manageToken}`,
   };
 }

@@ -220,6 +220,17 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     assert.match(done.body, /You are going!/);
     assert.match(done.body, /Bring a friend/);
     assert.equal((await getEvent(app.services, id))!.confirmed, 1);
+    const [placeMail] = await mailsTo('ada@example.org', 'events.confirmed');
+    const [ics] = JSON.parse(placeMail?.attachments ?? '[]') as {
+      filename: string;
+      contentType: string;
+      content: string;
+    }[];
+    assert.equal(ics?.filename, `${slug}.ics`);
+    assert.match(
+      ics?.content ?? '',
+      /^BEGIN:VCALENDAR[\s\S]*SUMMARY:Phone bank[\s\S]*END:VCALENDAR\r\n$/,
+    );
     const person = await findPersonByEmail(ctx.db, 'ada@example.org');
     assert.ok(person);
     const timeline = await listActivities(ctx.db, person.id);

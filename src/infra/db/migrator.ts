@@ -9,6 +9,7 @@ import type { Db } from './database.js';
 import * as core from './migrations/001-core.js';
 import * as auth from './migrations/002-auth.js';
 import * as jobsMail from './migrations/003-jobs-mail.js';
+import * as mailAttachments from './migrations/033-mail-attachments.js';
 
 /**
  * The infrastructure's own migrations. Features declare theirs (`Feature.migrations`); names sort
@@ -18,6 +19,7 @@ const CORE_MIGRATIONS: Record<string, Migration> = {
   '001-core': core,
   '002-auth': auth,
   '003-jobs-mail': jobsMail,
+  '033-mail-attachments': mailAttachments,
 };
 
 /** The core migrations and the features' ones; a name declared twice is a programming error. */
