@@ -11,7 +11,15 @@ import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
 import { findPersonByEmail, listActivities } from '../people/people.service.js';
 import { assignToSeat } from '../field/allocation.service.js';
-import { type EventForm, createEvent, getEvent, listEventSummaries } from './events.service.js';
+import {
+  type EventForm,
+  attendancesOfPerson,
+  checkInRecord,
+  createEvent,
+  getEvent,
+  listEventSummaries,
+  removeFromHosting,
+} from './events.service.js';
 
 const clock = new ManualClock('2026-06-01T09:00:00Z');
 
@@ -609,5 +617,36 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
       .where('person_id', '=', person.id)
       .execute();
     assert.equal(allocations.length, 0);
+  });
+
+  it('gives other features a person’s attendances, a check-in record, and a way to stop someone hosting', async () => {
+    const { slug, id } = await make({
+      title: 'API canvass',
+      startsAt: '2026-06-01T11:00',
+      endsAt: '2026-06-01T13:00',
+      hostName: 'Harriet Host',
+    });
+    await signUp(slug, 'api@example.org');
+    const person = await findPersonByEmail(ctx.db, 'api@example.org');
+    assert.ok(person);
+    const rsvp = await ctx.db.kysely
+      .selectFrom('event_rsvps')
+      .select('id')
+      .where('event_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const host = await loginAs(app, 'moderator');
+    await host.get(`/admin/events/${id}`);
+    await host.post(`/admin/events/${id}/check-in`, { rsvpId: String(rsvp.id) });
+    const attended = await attendancesOfPerson(app.services, person);
+    assert.deepEqual(
+      attended.map((a) => [a.eventSlug, a.status, a.attended]),
+      [[slug, 'confirmed', true]],
+    );
+    const record = await checkInRecord(app.services, rsvp.id);
+    assert.equal(record?.personId, person.id);
+    assert.equal(record?.event.slug, slug);
+    assert.ok(record?.checkedInAt);
+    assert.equal(await removeFromHosting(app.services, { name: 'harriet host' }, null), 1);
+    assert.equal((await getEvent(app.services, id))?.hostName, null);
   });
 });
