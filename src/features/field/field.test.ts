@@ -100,6 +100,9 @@ describeEachDatabase(
       assert.equal(res.statusCode, 200);
       const svg = /<svg class="hexmap"[\s\S]*?<\/svg>/.exec(res.body)?.[0] ?? '';
       assert.equal((svg.match(/<path /g) ?? []).length, 650);
+      // Every seat has a winner, Northern Ireland and the Speaker's seat included.
+      assert.doesNotMatch(svg, /fill-opacity="0\.2"/);
+      assert.match(svg, /data-code="N06000001"><title>Belfast East: Democratic Unionist Party/);
       assert.match(
         svg,
         /data-code="E14000886"><title>Pudsey: Conservative, majority 0\.6%<\/title>/,

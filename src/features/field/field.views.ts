@@ -42,7 +42,9 @@ function swatch(fill: string, opacity: number): SafeHtml {
 
 /** The hex map of every seat with its legend; the table beside it carries the same facts in text. */
 export function hexMapFigure(ranking: SeatRanking, targets: Map<string, string>): SafeHtml {
-  const all = new Map([...ranking.win, ...ranking.defend].map((s) => [s.code, s]));
+  const all = new Map(
+    [...ranking.win, ...ranking.defend, ...ranking.uncontested].map((s) => [s.code, s]),
+  );
   const winners = [...new Set([...all.values()].map((s) => s.winner))].sort();
   const map = renderHexMap((code) => {
     const s = all.get(code);
@@ -62,8 +64,8 @@ export function hexMapFigure(ranking: SeatRanking, targets: Map<string, string>)
       </ul>
       <p>
         Shading by the winner's majority:
-        ${MARGIN_BANDS.map((b) => html`${swatch('#555', b.opacity)} ${b.label} `)}. A dark outline
-        marks the campaign's target seats.
+        ${MARGIN_BANDS.map((b, i) => html`${i > 0 ? ', ' : ''}${swatch('#555', b.opacity)} ${b.label}`)}.
+        A dark outline marks the campaign's target seats.
       </p>
     </figcaption>
   </figure>`;

@@ -28,6 +28,8 @@ export interface SeatRanking {
   win: SeatStanding[];
   /** Held, smallest majority first. */
   defend: SeatStanding[];
+  /** Seats where the party had no candidate: on the map, in neither list. */
+  uncontested: SeatStanding[];
 }
 
 /** A seat either side can flip with a swing below this is "in play"; above it, safe. */
@@ -82,6 +84,7 @@ export function rankSeats(
 ): SeatRanking {
   const win: SeatStanding[] = [];
   const defend: SeatStanding[] = [];
+  const uncontested: SeatStanding[] = [];
   for (const r of results.values()) {
     const seat = seats(r.code);
     if (!seat) continue;
@@ -89,10 +92,11 @@ export function rankSeats(
     // A seat where the party had no candidate is not one it can be said to need a swing in.
     if (s.held) defend.push(s);
     else if (s.ourVotes > 0) win.push(s);
+    else uncontested.push(s);
   }
   const order = (a: SeatStanding, b: SeatStanding) =>
     a.swing - b.swing || a.name.localeCompare(b.name, 'en-GB');
-  return { party, year, win: win.sort(order), defend: defend.sort(order) };
+  return { party, year, win: win.sort(order), defend: defend.sort(order), uncontested };
 }
 
 /** Safe for whoever holds it: neither winning nor defending it is where effort counts. */
