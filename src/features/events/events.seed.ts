@@ -10,6 +10,9 @@ export async function seedEventsDemo(services: Services): Promise<void> {
     isoToLondonInput(
       new Date(services.clock.now().getTime() + offset * DAY_MS).toISOString(),
     ).slice(0, 10);
+  // The weekly canvass is on Saturdays: the next one within the week.
+  const saturday =
+    [1, 2, 3, 4, 5, 6, 7].find((k) => new Date(`${day(k)}T12:00:00Z`).getUTCDay() === 6) ?? 1;
   const base: EventForm = {
     type: 'canvass',
     title: '',
@@ -38,7 +41,7 @@ export async function seedEventsDemo(services: Services): Promise<void> {
       postcode: 'LS28 7BL',
       capacity: '20',
       repeat: 'weekly',
-      repeatUntil: day(29),
+      repeatUntil: day(saturday + 28),
     },
     {
       type: 'phone_bank',
