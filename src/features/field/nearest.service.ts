@@ -1,4 +1,5 @@
 import { TtlMap } from '../../infra/cache/ttl-cache.js';
+import type { Db } from '../../infra/db/database.js';
 import type { ServiceContext } from '../../infra/service-context.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { type EventSummary, upcomingSessionsBySeat } from '../events/events.service.js';
@@ -35,28 +36,39 @@ export type NearestAnswer =
       nearest: NearestSeat[];
     };
 
-const marginalCache = new TtlMap<{ basis: 'targets' | 'marginal'; seats: MarginalSeat[] }>(
-  CACHE_MS,
-  { max: 4 },
-);
-const sessionsCache = new TtlMap<Map<string, EventSummary[]>>(CACHE_MS, { max: 1000 });
-onFieldChange(() => {
-  marginalCache.delete('all');
-});
-
-/** After an event changes, the next answer reads the sessions afresh. */
-export function forgetCachedSessions(): void {
-  sessionsCache.deleteWhere(() => true);
+type Marginal = { basis: 'targets' | 'marginal'; seats: MarginalSeat[] };
+interface Caches {
+  marginal: TtlMap<Marginal>;
+  sessions: TtlMap<Map<string, EventSummary[]>>;
 }
+/** Per database: a test process (or a tool) may hold several. */
+const caches = new WeakMap<Db, Caches>();
+/** Bumped by a change of plan or targets: cached lists of an older generation are not read. */
+let generation = 0;
+function cachesFor(db: Db): Caches {
+  let c = caches.get(db);
+  if (!c) {
+    c = {
+      marginal: new TtlMap<Marginal>(CACHE_MS, { max: 1 }),
+      sessions: new TtlMap(CACHE_MS, { max: 1000 }),
+    };
+    caches.set(db, c);
+  }
+  return c;
+}
+onFieldChange(() => {
+  generation += 1;
+});
 
 /** The marked target seats; when none are marked, the seats in play for the campaign's plan. */
 export async function marginalSeats(
   ctx: Pick<ServiceContext, 'db' | 'trx'>,
 ): Promise<{ basis: 'targets' | 'marginal'; seats: MarginalSeat[] }> {
-  const cached = marginalCache.get('all');
+  const cache = cachesFor(ctx.db).marginal;
+  const cached = cache.get(String(generation));
   if (cached) return cached;
   const targets = await listTargetSeats(ctx);
-  let value: { basis: 'targets' | 'marginal'; seats: MarginalSeat[] };
+  let value: Marginal;
   if (targets.length > 0) {
     value = {
       basis: 'targets',
@@ -74,7 +86,7 @@ export async function marginalSeats(
       })),
     };
   }
-  marginalCache.set('all', value);
+  cache.set(String(generation), value);
   return value;
 }
 
@@ -107,6 +119,7 @@ export async function nearestMarginal(
     .sort((a, b) => a.distanceKm - b.distanceKm || a.name.localeCompare(b.name, 'en-GB'))
     .slice(0, limit);
   const key = nearest.map((s) => s.code).join(',');
+  const sessionsCache = cachesFor(ctx.db).sessions;
   let sessions = sessionsCache.get(key);
   if (!sessions) {
     sessions = await upcomingSessionsBySeat(
