@@ -9,6 +9,8 @@ import { trackersFeature } from './trackers/trackers.feature.js';
 import { civilityFeature } from './civility/civility.feature.js';
 import { constituenciesFeature } from './constituencies/constituencies.feature.js';
 import { dashboardFeature } from './dashboard/dashboard.feature.js';
+import { eventsFeature } from './events/events.feature.js';
+import { fieldFeature } from './field/field.feature.js';
 import { healthFeature } from './health/health.feature.js';
 import { homeFeature } from './home/home.feature.js';
 import { jobsAdminFeature } from './jobs-admin/jobs-admin.feature.js';
@@ -38,6 +40,9 @@ export const FEATURES: Feature[] = [
   trackersFeature,
   outreachFeature,
   casesFeature,
+  // Field after people: its demo allocates supporters; events after field (sessions in target seats).
+  fieldFeature,
+  eventsFeature,
   outboxFeature,
   jobsAdminFeature,
   staffFeature,

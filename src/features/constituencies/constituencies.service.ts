@@ -1,8 +1,17 @@
 import type { ServiceContext } from '../../infra/service-context.js';
 import { findTargetsByDivision } from '../targets/targets.service.js';
 import { type Constituency, getConstituencyDirectory } from './constituency-directory.service.js';
-import { type ElectionResult, findResults } from './constituencies.repository.js';
+import {
+  ELECTION_YEARS,
+  type ElectionResult,
+  type ElectionYear,
+  findResults,
+  findResultsForYear,
+} from './constituencies.repository.js';
 import { partyName } from './parties.js';
+
+export { ELECTION_YEARS, partyName };
+export type { ElectionResult, ElectionYear };
 
 /** The target list `rally targets load uk-commons` fills with MPs, keyed by constituency code. */
 export const UK_COMMONS_LIST = 'uk-commons';
@@ -80,4 +89,12 @@ export async function getConstituencyProfile(
 /** e.g. "Conservative majority of 331 over Labour in 2017". */
 export function majoritySentence(result: ElectionResult): string {
   return `${partyName(result.firstParty)} majority of ${result.majority.toLocaleString('en-GB')} over ${partyName(result.secondParty)} in ${result.year}`;
+}
+
+/** One election's results for every constituency, keyed by code (the field feature ranks them). */
+export async function electionResultsForYear(
+  { db }: Pick<ServiceContext, 'db'>,
+  year: ElectionYear,
+): Promise<Map<string, ElectionResult>> {
+  return findResultsForYear(db, year);
 }

@@ -11,6 +11,7 @@ import * as auth from './migrations/002-auth.js';
 import * as jobsMail from './migrations/003-jobs-mail.js';
 import * as sharedState from './migrations/060-shared-state.js';
 import * as staffPermissions from './migrations/070-staff-permissions.js';
+import * as mailAttachments from './migrations/033-mail-attachments.js';
 
 /**
  * The infrastructure's own migrations. Features declare theirs (`Feature.migrations`); names sort
@@ -22,6 +23,7 @@ const CORE_MIGRATIONS: Record<string, Migration> = {
   '003-jobs-mail': jobsMail,
   '060-shared-state': sharedState,
   '070-staff-permissions': staffPermissions,
+  '033-mail-attachments': mailAttachments,
 };
 
 /** The core migrations and the features' ones; a name declared twice is a programming error. */

@@ -134,6 +134,23 @@ describeEachDatabase('mail delivery', (ctx) => {
       assert.equal((await jobFor(id)).status, 'done');
     });
 
+    it('sends attachments with the message', async () => {
+      const ics = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n';
+      const id = await app.services.mailer.send({
+        ...MAIL,
+        attachments: [
+          { filename: 'event.ics', contentType: 'text/calendar; charset=utf-8', content: ics },
+        ],
+      });
+      await new Worker(app.services.jobs).runUntilIdle();
+      const parsed = await simpleParser(peer.received[0]!);
+      assert.equal(parsed.attachments.length, 1);
+      assert.equal(parsed.attachments[0]!.filename, 'event.ics');
+      assert.equal(parsed.attachments[0]!.contentType, 'text/calendar');
+      assert.equal(parsed.attachments[0]!.content.toString('utf8'), ics);
+      assert.equal((await outboxRow(id)).status, 'sent');
+    });
+
     it('reuses one pooled SMTP connection for several messages', async () => {
       const before = peer.connections;
       for (let i = 0; i < 3; i++) await app.services.mailer.send({ ...MAIL, subject: `n${i}` });

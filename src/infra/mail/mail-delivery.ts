@@ -6,6 +6,7 @@ import {
 } from 'nodemailer';
 import type { JobContext } from '../jobs/job-queue.js';
 import type { OutboxRepository } from './outbox.repository.js';
+import type { MailAttachment } from './mailer.js';
 
 export interface DeliverPayload {
   outboxId: number;
@@ -51,6 +52,9 @@ export class MailDelivery {
         subject: mail.subject,
         text: mail.text_body,
         ...(mail.html_body ? { html: mail.html_body } : {}),
+        ...(mail.attachments
+          ? { attachments: JSON.parse(mail.attachments) as MailAttachment[] }
+          : {}),
       });
       await this.outbox.markSent(mail.id, info.messageId ?? null);
     } catch (err) {

@@ -17,6 +17,8 @@ export interface MailTables {
     subject: string;
     text_body: string;
     html_body: string | null;
+    /** JSON list of MailAttachment (text files only, e.g. an event's .ics), or null. */
+    attachments: string | null;
     /** Which feature sent it, e.g. "auth.password-reset", for filtering and audit. */
     category: string;
     status: MailStatus;

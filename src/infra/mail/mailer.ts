@@ -10,8 +10,16 @@ export interface OutgoingMail {
   html?: string;
   replyTo?: string;
   cc?: string;
+  /** Small text files sent with it, such as an event's .ics. */
+  attachments?: MailAttachment[];
   /** Who sends it, e.g. "auth.password-reset"; shown and filterable in the outbox. */
   category: string;
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
 }
 
 export const MAIL_DELIVER_JOB = 'mail.deliver';
@@ -43,6 +51,7 @@ export class Mailer {
           subject: mail.subject,
           text_body: mail.text,
           html_body: mail.html ?? null,
+          attachments: mail.attachments?.length ? JSON.stringify(mail.attachments) : null,
           category: mail.category,
           status: 'queued',
           attempts: 0,
@@ -70,7 +79,13 @@ export class Mailer {
     const erased = '[erased]';
     await executor
       .updateTable('mail_outbox')
-      .set({ to_address: placeholder, subject: erased, text_body: erased, html_body: null })
+      .set({
+        to_address: placeholder,
+        subject: erased,
+        text_body: erased,
+        html_body: null,
+        attachments: null,
+      })
       .where(sql<boolean>`lower(to_address) = ${address.toLowerCase()}`)
       .execute();
     const columns = ['to_address', 'cc', 'reply_to', 'subject', 'text_body', 'html_body'] as const;

@@ -1,0 +1,29 @@
+import type { Feature } from '../../infra/services.js';
+import { eventsAdminRoutes } from './events.admin.routes.js';
+import { eventsPersonData } from './events.person-data.js';
+import { eventsPublicRoutes } from './events.public.routes.js';
+import { seedEventsDemo } from './events.seed.js';
+import { REMIND_JOB, remindHandler } from './rsvp.service.js';
+import * as eventsMigration from './migrations/031-events.js';
+import * as liftsMigration from './migrations/032-event-lifts.js';
+
+/** Events and canvassing sessions: RSVPs with double opt-in, waiting lists, reminders, check-in. */
+export const eventsFeature: Feature = {
+  name: 'events',
+  migrations: { '031-events': eventsMigration, '032-event-lifts': liftsMigration },
+  personData: eventsPersonData,
+  nav: [{ href: '/admin/events', label: 'Events', role: 'viewer' }],
+  publicLinks: [
+    {
+      href: '/events',
+      label: 'Events',
+      description: 'Canvassing sessions, phone banks, meetings and training near you.',
+    },
+  ],
+  routes: async (app, services) => {
+    await eventsPublicRoutes(app, services);
+    await eventsAdminRoutes(app, services);
+  },
+  seedDemo: seedEventsDemo,
+  jobs: (services) => ({ [REMIND_JOB]: remindHandler(services) }),
+};
