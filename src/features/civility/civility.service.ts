@@ -7,7 +7,15 @@ import { CIVILITY_CONFIG, type CivilityConfig } from './civility.config.js';
 import { tokenPositions, wordFeature } from './features.js';
 import { CivilityModel } from './model.js';
 import { normalise, originalRange } from './normalise.js';
-import { type CivilityLabel, allZones, findHits, isMention, mentionZones } from './rules.js';
+import {
+  type CivilityLabel,
+  RULE_WORDS,
+  allZones,
+  findHits,
+  isMention,
+  mentionZones,
+} from './rules.js';
+import { blankIdioms, hasTarget } from './target-rules.js';
 
 export type CivilityDecision = 'allow' | 'review' | 'block';
 
@@ -18,11 +26,24 @@ export interface CivilitySpan {
   text: string;
 }
 
+/** Why a text was held or blocked: one entry per rule that fired (or the model). */
+export interface CivilityReason {
+  label: CivilityLabel;
+  /** The rule in plain words ("a slur against Jews", "the model's reading of the words"). */
+  rule: string;
+  /** The words that triggered it, as written. */
+  words: string;
+  /** "a person", or a group's name, when the rule could tell. */
+  target?: string;
+}
+
 export interface CivilityAssessment {
   score: number;
   labels: CivilityLabel[];
   spans: CivilitySpan[];
   decision: CivilityDecision;
+  /** Empty when the text is allowed with nothing to flag. */
+  reasons: CivilityReason[];
 }
 
 /** Longer texts are assessed on their first MAX_ASSESSED_CHARS characters (keeps cost bounded). */
@@ -58,17 +79,24 @@ export function createCivilityGuard(
   function assess(input: string): CivilityAssessment {
     const text = input.length > MAX_ASSESSED_CHARS ? input.slice(0, MAX_ASSESSED_CHARS) : input;
     const norm = normalise(text);
-    const folded = norm.text;
-    let hits = findHits(folded);
+    const folded = blankIdioms(norm.text);
+    const innocent: [number, number][] = [];
+    let hits = findHits(folded, innocent);
     const zones = mentionZones(folded);
-    let mentioned: [number, number][] = [];
+    let mentioned: [number, number][] = [...innocent];
     if (zones) {
       hits = hits.filter((h) => !isMention(h, zones));
-      mentioned = allZones(zones);
+      mentioned.push(...allZones(zones));
     }
     // The model alone can hold a text for review but not block it: blocking needs a rule or a
     // lexicon hit the writer can be shown. Scaling keeps the model's ranking intact.
-    const modelScore = model.score(withoutMentions(folded, mentioned)) * config.modelWeight;
+    // Swearing at nobody ("fucking hell, the bus is late") is not abuse: without a person or a
+    // group in view the model's score counts for less.
+    const forModel = withoutMentions(folded, mentioned);
+    const modelScore =
+      model.score(forModel) *
+      config.modelWeight *
+      (hasTarget(forModel) ? 1 : config.untargetedModelFactor);
 
     let score = modelScore;
     const labels = new Set<CivilityLabel>();
@@ -77,9 +105,26 @@ export function createCivilityGuard(
       labels.add(hit.label);
     }
     const ruleSpans = hits.map((h) => ({ label: h.label, start: h.start, end: h.end }));
+    const reasons: CivilityReason[] = hits
+      .filter((h) => h.kind !== 'profanity')
+      .map((h) => {
+        const [start, end] = originalRange(norm, h.start, h.end);
+        return {
+          label: h.label,
+          rule: h.rule ?? RULE_WORDS[h.kind],
+          words: text.slice(start, end),
+          ...(h.target ? { target: h.target } : h.directed ? { target: 'the reader' } : {}),
+        };
+      });
     if (modelScore >= config.thresholds.review && !hits.some((h) => h.kind !== 'profanity')) {
       labels.add('abuse');
-      ruleSpans.push(...modelSpans(folded, mentioned));
+      const spans = modelSpans(folded, mentioned);
+      ruleSpans.push(...spans);
+      reasons.push({
+        label: 'abuse',
+        rule: "the model's reading of the words",
+        words: spans.map((s) => text.slice(...originalRange(norm, s.start, s.end))).join(', '),
+      });
     }
 
     const seen = new Set<string>();
@@ -97,6 +142,7 @@ export function createCivilityGuard(
       labels: LABEL_ORDER.filter((l) => labels.has(l)),
       spans,
       decision: decide(score),
+      reasons: dedupeReasons(reasons),
     };
   }
 
@@ -112,6 +158,18 @@ export function createCivilityGuard(
   }
 
   return { config, assess };
+}
+
+/** One reason per rule, label and target: overlapping matches of one rule say the same thing. */
+function dedupeReasons(reasons: CivilityReason[]): CivilityReason[] {
+  const seen = new Map<string, CivilityReason>();
+  for (const r of reasons) {
+    const key = `${r.label}|${r.rule}|${r.target ?? ''}`;
+    const before = seen.get(key);
+    if (!before) seen.set(key, { ...r });
+    else if (!before.words.includes(r.words)) before.words = `${before.words}; ${r.words}`;
+  }
+  return [...seen.values()];
 }
 
 let defaultGuard: CivilityGuard | undefined;

@@ -5,7 +5,7 @@
  */
 import { CIVILITY_CONFIG } from './civility.config.js';
 import { createCivilityGuard } from './civility.service.js';
-import { loadSplit } from './datasets.js';
+import { SOURCES, loadSplit } from './datasets.js';
 import { FUNCTIONAL_CASES, passes } from './functional-cases.js';
 
 export function rocAuc(points: { score: number; label: 0 | 1 }[]): number {
@@ -62,7 +62,7 @@ function main(): void {
       `${name.padEnd(9)} ${String(rows.length).padStart(5)} ${String(pos).padStart(5)}   ${rocAuc(rows).toFixed(3)}    ${m.precision.toFixed(3)}      ${m.recall.toFixed(3)}   ${m.f1.toFixed(3)}`,
     );
   };
-  for (const source of ['davidson', 'olid', 'ethos'] as const)
+  for (const source of SOURCES)
     line(
       source,
       scored.filter((r) => r.source === source),

@@ -4,12 +4,13 @@
  * and inference share this file, so a model only works with the extraction it was trained with
  * (FEATURE_VERSION is stored in the model file and checked on load).
  */
-export const FEATURE_VERSION = 3;
+export const FEATURE_VERSION = 4;
 
 /**
- * Identity words are dropped before the model sees them: the training tweets use them mostly in
- * abuse, so a model would learn that "gay" or "muslim" is itself offensive. Hate against a group
- * is caught by the slur lexicon and the dehumanising rules instead.
+ * Identity words all become one token, GROUP_TOKEN, before the model sees them: the training
+ * tweets use them mostly in abuse, so a model would learn that "gay" or "muslim" is itself
+ * offensive. One token keeps what is said about a group ("⟨group⟩ are vermin") without letting
+ * any one group's name carry weight.
  */
 export const IDENTITY_TERMS = new Set(
   (
@@ -18,7 +19,11 @@ export const IDENTITY_TERMS = new Set(
     'arab arabs jew jews jewish muslim muslims islam islamic christian christians catholic catholics hindu hindus ' +
     'sikh sikhs buddhist buddhists atheist atheists immigrant immigrants refugee refugees migrant migrants ' +
     'mexican mexicans chinese indian indians women woman men man girl girls boy boys female females male males ' +
-    'disabled deaf blind autistic feminist feminists'
+    'disabled deaf blind autistic feminist feminists travellers traveller gypsies gypsy roma poles polish ' +
+    'romanians romanian pakistanis pakistani nigerians nigerian somalis somali irish bangladeshi bangladeshis ' +
+    'asylum foreigners foreigner africans europeans eastern bisexuals nonbinary lgbtq+ sikhism hinduism judaism ' +
+    'christianity mosque mosques synagogue synagogues chinese japanese koreans korean indians turks turkish ' +
+    'kurds kurdish albanians albanian ukrainians ukrainian latinx blackpeople mexican native natives'
   ).split(' '),
 );
 
@@ -33,6 +38,8 @@ function isNoise(token: string): boolean {
   );
 }
 
+export const GROUP_TOKEN = 'zgroupz';
+
 export function modelTokens(folded: string): string[] {
   const tokens: string[] = [];
   // Mentions ("@user", "@someone") are names, not words.
@@ -40,7 +47,7 @@ export function modelTokens(folded: string): string[] {
   for (const raw of withoutMentions.split(/[^a-z0-9']+/)) {
     const token = raw.replace(/'/g, '');
     if (!token || isNoise(token)) continue;
-    if (!IDENTITY_TERMS.has(token)) tokens.push(token);
+    tokens.push(IDENTITY_TERMS.has(token) ? GROUP_TOKEN : token);
   }
   return tokens;
 }
