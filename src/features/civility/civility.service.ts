@@ -53,14 +53,39 @@ const LABEL_ORDER: CivilityLabel[] = ['threat', 'hate', 'abuse', 'profanity'];
 
 export interface CivilityGuard {
   readonly config: CivilityConfig;
+  readonly calibration?: CivilityCalibration;
   assess(text: string): CivilityAssessment;
 }
 
+/** A campaign's calibration: score s becomes sigmoid(slope · logit(s) + intercept). */
+export interface CivilityCalibration {
+  slope: number;
+  intercept: number;
+}
+
+/** Keeps logit finite for scores of exactly 0 or 1. */
+const SCORE_EPSILON = 1e-4;
+
+export function logit(score: number): number {
+  const s = Math.min(1 - SCORE_EPSILON, Math.max(SCORE_EPSILON, score));
+  return Math.log(s / (1 - s));
+}
+
+export function calibrate(score: number, c: CivilityCalibration | undefined): number {
+  if (!c) return score;
+  return 1 / (1 + Math.exp(-(c.slope * logit(score) + c.intercept)));
+}
+
 export function createCivilityGuard(
-  options: { config?: CivilityConfig; model?: CivilityModel } = {},
+  options: {
+    config?: CivilityConfig;
+    model?: CivilityModel;
+    calibration?: CivilityCalibration;
+  } = {},
 ): CivilityGuard {
   const config = options.config ?? CIVILITY_CONFIG;
   const model = options.model ?? CivilityModel.load();
+  const calibration = options.calibration;
 
   function decide(score: number): CivilityDecision {
     if (score >= config.thresholds.block) return 'block';
@@ -136,7 +161,7 @@ export function createCivilityGuard(
       seen.add(key);
       spans.push({ start, end, label: s.label, text: text.slice(start, end) });
     }
-    score = Math.round(score * 10000) / 10000;
+    score = Math.round(calibrate(score, calibration) * 10000) / 10000;
     return {
       score,
       labels: LABEL_ORDER.filter((l) => labels.has(l)),
@@ -157,7 +182,7 @@ export function createCivilityGuard(
     return candidates.map((t) => ({ label: 'abuse' as const, start: t.start, end: t.end }));
   }
 
-  return { config, assess };
+  return { config, assess, ...(calibration ? { calibration } : {}) };
 }
 
 /** One reason per rule, label and target: overlapping matches of one rule say the same thing. */
@@ -173,6 +198,15 @@ function dedupeReasons(reasons: CivilityReason[]): CivilityReason[] {
 }
 
 let defaultGuard: CivilityGuard | undefined;
+
+/**
+ * Why the guard objects to a text, for pages that show text it held earlier (a moderation
+ * queue): what the rules find does not depend on a campaign's thresholds.
+ */
+export function explainText(text: string): CivilityReason[] {
+  defaultGuard ??= createCivilityGuard();
+  return defaultGuard.assess(text).reasons;
+}
 
 /** The guard with the committed model and CIVILITY_CONFIG, loaded on first use. */
 export function assess(text: string): CivilityAssessment {

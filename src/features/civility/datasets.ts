@@ -18,7 +18,7 @@ export const MORE_SOURCES = {
   redditbias: 'redditbias.csv',
 } as const;
 export type MoreSource = keyof typeof MORE_SOURCES;
-export type Source = 'davidson' | 'olid' | 'ethos' | MoreSource;
+export type Source = 'davidson' | 'olid' | 'ethos' | MoreSource | 'augmented';
 export const SOURCES: Source[] = [
   'davidson',
   'olid',

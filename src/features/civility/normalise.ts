@@ -90,7 +90,9 @@ function joinSpacedLetters(
           break;
         }
       }
-      if (run.length >= 3) {
+      // "u r a loser" is three words, not a spelt-out one.
+      const words = run.length === 3 && run.every((k) => 'aiury'.includes(chars[k]!));
+      if (run.length >= 3 && !words) {
         for (const k of run) {
           outChars.push(chars[k]!);
           outOffsets.push(offsets[k]!);

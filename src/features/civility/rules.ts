@@ -300,10 +300,15 @@ function lexicon(text: string): RuleHit[] {
 
 /** `innocent` collects slur homonyms used in their other sense ("faggots and peas"). */
 export function findHits(folded: string, innocent?: [number, number][]): RuleHit[] {
+  const threats = collect(folded, THREAT, 'threat', 'threat', true);
+  // A threat the explicit rule already marks needs no second, vaguer mark.
+  const targeted = findTargetedHits(folded, innocent).filter(
+    (h) => h.kind !== 'violence' || !threats.some((t) => t.start < h.end && h.start < t.end),
+  );
   return [
     ...lexicon(folded),
-    ...findTargetedHits(folded, innocent),
-    ...collect(folded, THREAT, 'threat', 'threat', true).map((h) => ({
+    ...targeted,
+    ...threats.map((h) => ({
       ...h,
       // "… should be shot" reported after "he said that" is a mention; "I will hurt you" never is.
       directed: /\b(?:you|u|ya|your|yourself)\b/.test(folded.slice(h.start, h.end)),

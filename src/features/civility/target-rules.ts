@@ -168,12 +168,16 @@ function patterned(
   return out;
 }
 
+/** Nouns for people, insults included: "bitches ain't shit" is aimed at someone. */
+const PEOPLE_NOUNS =
+  'bitch\\w*|hoes?|thots?|whores?|sluts?|cunts?|twats?|dicks?|pricks?|idiots?|morons?|retards?|losers?|wankers?|bastards?|niggas?|niggaz|niggers?|fags?|faggots?|dykes?|queers?|guys?|everyone|everybody|anyone|somebody|someone|man|woman|men|girls?|boys?|bro|dude|mate|kids?|lads?|folks?|ppl|whites?|blacks?|asians?|gays?|jews?|muslims?|feminists?|liberals?|libtards?|tories|lefties|leftists?|snowflakes?|trump|obama';
+
 /** Whether a text points at anyone at all: a person, a group, the reader or "them". */
 export function hasTarget(folded: string): boolean {
   return TARGET.test(folded);
 }
 const TARGET = new RegExp(
-  `\\b(?:${PERSON}|${GROUP}|they|them|their|theirs|your|yours|yourself|ur|people|folk|@\\w+)\\b|@`,
+  `\\b(?:${PERSON}|${GROUP}|they|them|their|theirs|your|yours|yourself|ur|people|folk|${PEOPLE_NOUNS})\\b|@`,
 );
 
 export function findTargetedHits(folded: string, innocent?: [number, number][]): TargetedHit[] {
