@@ -108,7 +108,7 @@ export function createCivilityGuard(
     const innocent: [number, number][] = [];
     let hits = findHits(folded, innocent);
     const zones = mentionZones(folded);
-    let mentioned: [number, number][] = [...innocent];
+    const mentioned: [number, number][] = [...innocent];
     if (zones) {
       hits = hits.filter((h) => !isMention(h, zones));
       mentioned.push(...allZones(zones));

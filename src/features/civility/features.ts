@@ -15,7 +15,7 @@ export const FEATURE_VERSION = 4;
  */
 export const IDENTITY_TERMS = new Set(
   (
-    'gay gays lesbian lesbians bisexual bi trans transgender queer lgbt lgbtq lgbtqia homosexual homosexuals ' +
+    'gay gays lesbian lesbians bisexual bi trans transgender queer queers lgbt lgbtq lgbtqia homosexual homosexuals ' +
     'black blacks white whites asian asians latino latina latinos latinas hispanic hispanics african africans ' +
     'arab arabs jew jews jewish muslim muslims islam islamic christian christians catholic catholics hindu hindus ' +
     'sikh sikhs buddhist buddhists atheist atheists immigrant immigrants refugee refugees migrant migrants ' +

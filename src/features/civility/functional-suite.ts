@@ -242,7 +242,7 @@ const kinds: Record<string, { hateful: boolean; texts: string[] }> = {
       'Another niger running the council.',
       'filthy fagot councillor',
       'the retrd MP',
-      'The MP is a ре­tard.',
+      'The MP is a rе­tard.',
       'Our MP is a kіke.',
       'That councillor is a fаggot.',
       'The candidate is a trannie.',

@@ -4,6 +4,16 @@
  * entries are folded text (normalise.ts). Content warning: slurs, on purpose.
  */
 
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Word lists widened from word vectors at training time (expand-lexicon.ts). */
+const EXPANDED = JSON.parse(
+  readFileSync(fileURLToPath(new URL('./model/lexicon.json', import.meta.url)), 'utf8'),
+) as { dehumanising: string[]; stereotype: string[] };
+export const DEHUMANISING_WORDS = EXPANDED.dehumanising.join('|');
+export const STEREOTYPE_WORDS = EXPANDED.stereotype.join('|');
+
 /** Group display name → the words people write for its members. */
 const GROUPS: Record<string, string[]> = {
   Muslims: ['muslim', 'muslims', 'moslems', 'islam', 'islamic', 'islamists'],
@@ -46,8 +56,56 @@ const GROUPS: Record<string, string[]> = {
   foreigners: ['foreigners', 'foreign nationals'],
 };
 
+/** Adjective → group, for "Polish builders", "gay teachers", "a Pakistani". */
+const ADJECTIVES: Record<string, string> = {
+  black: 'Black people',
+  muslim: 'Muslims',
+  jewish: 'Jews',
+  gay: 'gay people',
+  lesbian: 'lesbians',
+  trans: 'trans people',
+  transgender: 'trans people',
+  bisexual: 'bisexual people',
+  polish: 'Eastern Europeans',
+  romanian: 'Eastern Europeans',
+  albanian: 'Eastern Europeans',
+  pakistani: 'South Asians',
+  indian: 'South Asians',
+  bangladeshi: 'South Asians',
+  asian: 'South Asians',
+  nigerian: 'Africans',
+  somali: 'Africans',
+  african: 'Africans',
+  chinese: 'Chinese people',
+  irish: 'Irish people',
+  disabled: 'disabled people',
+  female: 'women',
+  sikh: 'Sikhs',
+  hindu: 'Hindus',
+  catholic: 'Catholics',
+  arab: 'Arabs',
+  immigrant: 'immigrants',
+  migrant: 'immigrants',
+  refugee: 'refugees',
+  traveller: 'Gypsies and Travellers',
+  gypsy: 'Gypsies and Travellers',
+  foreign: 'foreigners',
+};
+const MEMBERS =
+  'people|men|women|lads|girls|boys|kids|families|builders|teachers|doctors|nurses|mps|councillors|workers|drivers|students|voters|neighbours|folk|politicians|ministers|candidates|landlords|shopkeepers|parents';
+
 const GROUP_OF = new Map<string, string>();
 for (const [name, words] of Object.entries(GROUPS)) for (const w of words) GROUP_OF.set(w, name);
+/** Places of worship stand for their faith: "torch the mosque" targets Muslims. */
+for (const [place, name] of [
+  ['mosque', 'Muslims'],
+  ['mosques', 'Muslims'],
+  ['synagogue', 'Jews'],
+  ['synagogues', 'Jews'],
+  ['gurdwara', 'Sikhs'],
+  ['temple', 'Hindus'],
+] as const)
+  GROUP_OF.set(place, name);
 
 /** Longest first, so "black people" wins over a shorter alternative. */
 const GROUP_ALTERNATION = [...GROUP_OF.keys()]
@@ -55,11 +113,14 @@ const GROUP_ALTERNATION = [...GROUP_OF.keys()]
   .map((w) => w.replace(/ /g, '\\s+'))
   .join('|');
 
+const ADJECTIVE_ALTERNATION = Object.keys(ADJECTIVES).join('|');
+
 /** A group, optionally pointed at ("all the …", "these …"); capture 1 is the group's words. */
-export const GROUP = `(?:all\\s+)?(?:the\\s+|these\\s+|those\\s+|our\\s+|you\\s+)?(${GROUP_ALTERNATION})`;
+export const GROUP = `(?:all\\s+)?(?:the\\s+|these\\s+|those\\s+|our\\s+|you\\s+|an?\\s+)?((?:${ADJECTIVE_ALTERNATION})\\s+(?:${MEMBERS})|${GROUP_ALTERNATION}|(?<=\\ban?\\s+)(?:${ADJECTIVE_ALTERNATION}))`;
 
 export function groupName(words: string): string | undefined {
-  return GROUP_OF.get(words.replace(/\s+/g, ' ').replace(/^the /, '')) ?? GROUP_OF.get(words);
+  const w = words.replace(/\s+/g, ' ');
+  return GROUP_OF.get(w.replace(/^the /, '')) ?? GROUP_OF.get(w) ?? ADJECTIVES[w.split(' ')[0]!];
 }
 
 /** References to one person: pronouns, offices, "<name> mp", "councillor <name>". */

@@ -4,7 +4,14 @@
  * "go home"), conspiracy tropes, sexist put-downs of women in politics, and slurs. Each hit names
  * its target, so a hold can be explained ("threat aimed at a person", "… aimed at a group: Jews").
  */
-import { GROUP, PERSON, findSlurs, groupName } from './lexicon.js';
+import {
+  DEHUMANISING_WORDS,
+  GROUP,
+  PERSON,
+  STEREOTYPE_WORDS,
+  findSlurs,
+  groupName,
+} from './lexicon.js';
 import type { CivilityLabel, RuleHit, RuleKind } from './rules.js';
 
 /** Words and phrases of physical violence against someone. */
@@ -18,8 +25,7 @@ const INTENT =
 const SENTENCE = /[^.!?\n]+[.!?\n]*/g;
 
 /** Negative claims about a group: stereotypes and put-downs. */
-const STEREOTYPE =
-  "(?:lazy|scroungers?|spongers?|dirty|filthy|smell|stink|thieves|criminals?|crime|rapists?|terrorists?|groomers?|paedos?|paedophiles?|liars?|violent|thick|stupid|dumb|primitive|backward|savages?|inferior|a\\s+drain|drain\\s+on|breed(?:ing)?|diseased|perverts?|greedy|rob\\s+you|steal|cheats?|untrustworthy|in\\s+their\\s+blood|ruin(?:ing|ed)?|invaders?|invading|infest\\w*|swarm\\w*|flooding|taking\\s+over|take\\s+over|leeches|freeloaders|scum|trash|worthless|disgusting|evil|mentally\\s+ill|unnatural|abomination|degenerates?|subhuman|vermin|animals|rats|parasites|cockroaches|plague|cancer|a\\s+disease|knives\\s+come\\s+out|can'?t\\s+be\\s+trusted|give\\s+nothing\\s+back|more\\s+violent|born\\s+liars|too\\s+thick|no\\s+better\\s+than|nothing\\s+more\\s+than|sewer|pests)";
+const STEREOTYPE = `(?:lazy|scroungers?|spongers?|dirty|filthy|smell|stink|thieves|criminals?|crime|rapists?|terrorists?|groomers?|paedos?|paedophiles?|liars?|violent|thick|stupid|dumb|primitive|backward|savages?|inferior|a\\s+drain|drain\\s+on|breed(?:ing)?|diseased|perverts?|greedy|rob\\s+you|steal|cheats?|untrustworthy|in\\s+their\\s+blood|ruin(?:ing|ed)?|invaders?|invading|infest\\w*|swarm\\w*|flooding|taking\\s+over|take\\s+over|leeches|freeloaders|scum|trash|worthless|disgusting|evil|mentally\\s+ill|unnatural|abomination|degenerates?|subhuman|vermin|animals|rats|parasites|cockroaches|plague|cancer|a\\s+disease|knives\\s+come\\s+out|can'?t\\s+be\\s+trusted|give\\s+nothing\\s+back|more\\s+violent|born\\s+liars|too\\s+thick|no\\s+better\\s+than|nothing\\s+more\\s+than|sewer|pests|${STEREOTYPE_WORDS}|${DEHUMANISING_WORDS})`;
 const AGAINST_GROUP =
   "(?:never\\s+trust|don'?t\\s+trust|can\\s+never\\s+trust|can'?t\\s+trust|don'?t\\s+hire|never\\s+hire|hate|despise|can'?t\\s+stand|get\\s+rid\\s+of|ban|i\\s+see)";
 
@@ -108,8 +114,25 @@ function violence(folded: string): TargetedHit[] {
   return out;
 }
 
+/** A person likened to vermin or beasts: "the MP is basically a monkey in a suit". */
+const PERSON_DEHUMANISED = new RegExp(
+  `\\b${PERSON}\\s+(?:is|was|are|'s|'re)\\s+(?:(?:basically|just|nothing\\s+but|like|no\\s+better\\s+than|a|an|such\\s+a|an?\\s+\\w+)\\s+){0,3}(?:${DEHUMANISING_WORDS}|monkey|ape|rat|pig|animal|cockroach|parasite|leech|maggot|beast|savage)\\b`,
+  'g',
+);
+
 function groupClaims(folded: string): TargetedHit[] {
   const out: TargetedHit[] = [];
+  for (const m of folded.matchAll(PERSON_DEHUMANISED))
+    out.push(
+      hit(
+        'dehumanising',
+        'hate',
+        m.index,
+        m.index + m[0].length,
+        'a dehumanising comparison',
+        'a person',
+      ),
+    );
   const claim = new RegExp(
     `\\b${GROUP}\\b[^.!?\\n]{0,60}?\\b${STEREOTYPE}\\b|\\b${AGAINST_GROUP}\\s+${GROUP}\\b`,
     'g',
@@ -170,7 +193,7 @@ function patterned(
 
 /** Nouns for people, insults included: "bitches ain't shit" is aimed at someone. */
 const PEOPLE_NOUNS =
-  'bitch\\w*|hoes?|thots?|whores?|sluts?|cunts?|twats?|dicks?|pricks?|idiots?|morons?|retards?|losers?|wankers?|bastards?|niggas?|niggaz|niggers?|fags?|faggots?|dykes?|queers?|guys?|everyone|everybody|anyone|somebody|someone|man|woman|men|girls?|boys?|bro|dude|mate|kids?|lads?|folks?|ppl|whites?|blacks?|asians?|gays?|jews?|muslims?|feminists?|liberals?|libtards?|tories|lefties|leftists?|snowflakes?|trump|obama';
+  'bitch\\w*|hoes?|thots?|whores?|sluts?|cunts?|twats?|dicks?|pricks?|idiots?|morons?|retards?|losers?|wankers?|bastards?|niggas?|niggaz|niggers?|fags?|faggots?|dykes?|queers?|guys?|somebody|someone|man|woman|men|girls?|boys?|bro|dude|mate|kids?|lads?|folks?|ppl|whites?|blacks?|asians?|gays?|jews?|muslims?|feminists?|liberals?|libtards?|tories|lefties|leftists?|snowflakes?|trump|obama';
 
 /** Whether a text points at anyone at all: a person, a group, the reader or "them". */
 export function hasTarget(folded: string): boolean {

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { augmentedRows } from './augment.js';
+import { writeLexicon } from './expand-lexicon.js';
 import { type MoreSource, loadSplit, seededRandom, shuffle } from './datasets.js';
 import { FEATURE_VERSION, type SparseFeatures, extractFeatures } from './features.js';
 import { type CivilityModelFile, MODEL_PATH, sigmoid } from './model.js';
@@ -97,6 +98,7 @@ const MORE_TRAINED_ON: { source: MoreSource; dataset: string; licence: string }[
 
 function main(): void {
   const started = performance.now();
+  writeLexicon();
   const rows = [...loadSplit().train, ...augmentedRows()];
   const positives = rows.filter((r) => r.label === 1).length;
   // Balanced class weights (by the rows' own weights): the sets lean different ways.
