@@ -206,6 +206,7 @@ const THIRD_PARTY_INSULT = new RegExp(
 const STRONG_INSULTS = INSULTS.split('|')
   .filter((w) => !/liar|hypocrite|disgrace|useless|clueless|fool|clown|pathetic|ugly/.test(w))
   .join('|');
+const OFFICE = /\b(?:mp|councillor|cllr|minister|candidate|mayor|leader|excuse)\b/;
 const PERSON_INSULT = new RegExp(
   `\\b(?:mp|(?:councillor|cllr)\\s+[a-z]+(?:\\s+[a-z]+)?|minister|candidate|mayor|councillor|leader)\\s+(?:is|was)\\s+(?:${MODIFIERS}\\s+)*(?:${STRONG_INSULTS})\\b` +
     `|\\bexcuse\\s+for\\s+a\\s+human(?:\\s+being)?\\b`,
@@ -313,7 +314,7 @@ export function findHits(folded: string, innocent?: [number, number][]): RuleHit
       // "… should be shot" reported after "he said that" is a mention; "I will hurt you" never is.
       directed: /\b(?:you|u|ya|your|yourself)\b/.test(folded.slice(h.start, h.end)),
     })),
-    ...collect(folded, PERSON_INSULT, 'insult', 'abuse', false),
+    ...(OFFICE.test(folded) ? collect(folded, PERSON_INSULT, 'insult', 'abuse', false) : []),
     ...collect(folded, SELF_HARM, 'selfHarm', 'threat', true),
     ...collect(folded, DEHUMANISING, 'dehumanising', 'hate', false),
     ...collect(folded, DIRECTED_INSULT, 'directedInsult', 'abuse', true),
