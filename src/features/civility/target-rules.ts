@@ -42,12 +42,6 @@ const EXCLUSION = new RegExp(
     '|\\bwill\\s+never\\s+be\\s+(?:british|english|one\\s+of\\s+us)\\b|\\bnobody\\s+wants\\s+(?:you|them)\\s+here\\b',
   'g',
 );
-/** The same, aimed at a named group: run only when a group is named at all. */
-const GROUP_EXCLUSION = new RegExp(
-  `\\bsend\\s+${GROUP}\\s+(?:all\\s+)?(?:back|home)\\b|\\bno\\s+more\\s+${GROUP}\\b|\\b${GROUP}\\s+out\\s+(?:of|now)\\b`,
-  'g',
-);
-
 const CONSPIRACY = new RegExp(
   '\\brothschilds?\\b|\\bsoros\\b|\\bkalergi\\b|\\bgreat\\s+replacement\\b|\\breplac(?:e|ing)\\s+(?:us|the\\s+english|the\\s+british|white)|\\b(?:replaced|breed\\s+out)\\b.{0,40}\\b(?:design|plan|english|british|white)' +
     '|\\bzionists?\\s+(?:pull|control|run|own|occupied)|\\bzionist\\s+occupied|\\bzog\\b|\\bjewish\\s+(?:bankers?|lobby|money|cabal|elite|media|puppet)' +
@@ -93,14 +87,19 @@ const GROUP_RE = new RegExp(`\\b${GROUP}\\b`);
 const PERSON_RE = new RegExp(`\\b${PERSON}\\b`);
 const VIOLENT_RE = new RegExp(`\\b${VIOLENCE}\\b`);
 const INTENT_RE = new RegExp(INTENT);
-const CLAIM = new RegExp(
-  `\\b${GROUP}\\b[^.!?\\n]{0,60}?\\b${STEREOTYPE}\\b|\\b${AGAINST_GROUP}\\s+${GROUP}\\b`,
-  'g',
+/** What may follow or precede a named group: one scan for groups, then these, anchored. */
+const GROUP_G = new RegExp(`\\b${GROUP}\\b`, 'g');
+const AFTER_CLAIM = new RegExp(`[^.!?\\n]{0,60}?\\b${STEREOTYPE}\\b`, 'y');
+const AFTER_DENIED = new RegExp(
+  `\\s+(?:\\w+\\s+){0,2}?${NEGATION}\\s+(?:\\w+\\s+){0,3}?${DENIED}\\b`,
+  'y',
 );
-const DENIED_RE = new RegExp(
-  `\\b${GROUP}\\s+(?:\\w+\\s+){0,2}?${NEGATION}\\s+(?:\\w+\\s+){0,3}?${DENIED}\\b`,
-  'g',
-);
+const AFTER_OUT = /\s+out\s+(?:of|now)\b/y;
+const AFTER_SEND_BACK = /\s+(?:all\s+)?(?:back|home)\b/y;
+const BEFORE_AGAINST = new RegExp(`\\b${AGAINST_GROUP}\\s+$`);
+const BEFORE_NO_MORE = /\bno\s+more\s+$/;
+const BEFORE_SEND = /\bsend\s+$/;
+const EXCLUDED = 'telling someone they do not belong here';
 
 function targetIn(text: string): string | undefined {
   const group = GROUP_RE.exec(text);
@@ -152,31 +151,45 @@ function groupClaims(folded: string, groupNamed: boolean): TargetedHit[] {
       ),
     );
   if (!groupNamed) return out;
-  for (const m of folded.matchAll(CLAIM)) {
-    const name = groupName(m[1] ?? m[2] ?? '') ?? 'a group';
-    out.push(
-      hit(
-        'derogation',
-        'hate',
-        m.index,
-        m.index + m[0].length,
-        'a negative claim about a group',
-        name,
-      ),
-    );
-  }
-  for (const m of folded.matchAll(DENIED_RE)) {
+  for (const m of folded.matchAll(GROUP_G)) {
+    const start = m.index;
+    const end = start + m[0].length;
     const name = groupName(m[1]!) ?? 'a group';
-    out.push(
-      hit(
-        'negatedGroup',
-        'hate',
-        m.index,
-        m.index + m[0].length,
-        'a group denied worth or belonging',
-        name,
-      ),
-    );
+    const before = folded.slice(Math.max(0, start - 40), start);
+    const follows = (re: RegExp) => {
+      re.lastIndex = end;
+      const f = re.exec(folded);
+      return f ? end + f[0].length : -1;
+    };
+    const claim = follows(AFTER_CLAIM);
+    if (claim >= 0)
+      out.push(hit('derogation', 'hate', start, claim, 'a negative claim about a group', name));
+    const against = BEFORE_AGAINST.exec(before);
+    if (against)
+      out.push(
+        hit(
+          'derogation',
+          'hate',
+          start - (before.length - against.index),
+          end,
+          'a negative claim about a group',
+          name,
+        ),
+      );
+    const denied = follows(AFTER_DENIED);
+    if (denied >= 0)
+      out.push(
+        hit('negatedGroup', 'hate', start, denied, 'a group denied worth or belonging', name),
+      );
+    const outOf = follows(AFTER_OUT);
+    if (outOf >= 0) out.push(hit('exclusion', 'hate', start, outOf, EXCLUDED, name));
+    const noMore = BEFORE_NO_MORE.exec(before);
+    if (noMore)
+      out.push(
+        hit('exclusion', 'hate', start - (before.length - noMore.index), end, EXCLUDED, name),
+      );
+    const sendBack = BEFORE_SEND.exec(before) ? follows(AFTER_SEND_BACK) : -1;
+    if (sendBack >= 0) out.push(hit('exclusion', 'hate', start, sendBack, EXCLUDED, name));
   }
   return out;
 }
@@ -217,12 +230,10 @@ const TARGET = new RegExp(
 export function findTargetedHits(folded: string, innocent?: [number, number][]): TargetedHit[] {
   // The group patterns are the slowest; most texts name no group at all.
   const groupNamed = GROUP_RE.test(folded);
-  const exclusion = 'telling someone they do not belong here';
   return [
     ...violence(folded),
     ...groupClaims(folded, groupNamed),
-    ...patterned(folded, EXCLUSION, 'exclusion', exclusion, 'a person'),
-    ...(groupNamed ? patterned(folded, GROUP_EXCLUSION, 'exclusion', exclusion, 'a group') : []),
+    ...patterned(folded, EXCLUSION, 'exclusion', EXCLUDED, 'a person'),
     ...patterned(folded, CONSPIRACY, 'conspiracy', 'a conspiracy trope', 'a group'),
     ...patterned(folded, MISOGYNY, 'misogyny', 'a sexist put-down', 'women'),
     ...findSlurs(folded, innocent).map((s) =>
