@@ -122,7 +122,7 @@ function stretchy(words: string[]): string {
     .join('|');
 }
 
-const INSULTS = stretchy([
+const INSULT_WORDS = [
   'idiot',
   'idiots',
   'moron',
@@ -179,7 +179,8 @@ const INSULTS = stretchy([
   'clueless',
   'hypocrite',
   'liar',
-]);
+];
+const INSULTS = stretchy(INSULT_WORDS);
 
 const MODIFIERS =
   '(?:brain-dead|braindead|disgusting|filthy|vile|f+[uv]+c+k+i+n+g?|such|a|an|the|so|just|really|truly|total|complete|absolute|utter|fucking|fuckin|effing|bloody|little|big|massive|fat|ugly|stupid|dumb|pathetic|worthless|sad|lying|useless|old)';
@@ -203,9 +204,11 @@ const THIRD_PARTY_INSULT = new RegExp(
 );
 
 /** Insults of a named office-holder; the milder words of political argument ("liar") are left out. */
-const STRONG_INSULTS = INSULTS.split('|')
-  .filter((w) => !/liar|hypocrite|disgrace|useless|clueless|fool|clown|pathetic|ugly/.test(w))
-  .join('|');
+const STRONG_INSULTS = stretchy(
+  INSULT_WORDS.filter(
+    (w) => !/liar|hypocrite|disgrace|useless|clueless|fool|clown|pathetic|ugly/.test(w),
+  ),
+);
 const OFFICE = /\b(?:mp|councillor|cllr|minister|candidate|mayor|leader|excuse)\b/;
 const PERSON_INSULT = new RegExp(
   `\\b(?:mp|(?:councillor|cllr)\\s+[a-z]+(?:\\s+[a-z]+)?|minister|candidate|mayor|councillor|leader)\\s+(?:is|was)\\s+(?:${MODIFIERS}\\s+)*(?:${STRONG_INSULTS})\\b` +
@@ -332,11 +335,11 @@ const CONDEMNATION = new RegExp(
   "\\b(?:is|are|was|were|it's|that's|its|thats)\\s+(?:never|not|n't)\\s+(?:ok|okay|acceptable|fine|alright|cool|right|funny|banter)\\b" +
     "|\\b(?:isn't|aren't|wasn't|is\\s+not|are\\s+not)\\s+(?:ok|okay|acceptable|fine|alright|cool|funny|banter)\\b" +
     '|\\b(?:disgusting|unacceptable|shameful|appalling|abhorrent|vile|hateful|racist|sexist|homophobic|transphobic|misogynistic|misogynist|bigoted|bigotry|dehumanising|dehumanizing|wrong|out\\s+of\\s+line|no\\s+place|condemn|condemns|condemned|reported|harassment|hurtful|cruel)\\b' +
-    '|\\b(?:police|arrested|investigat\\w+|reported\\s+it|passed\\s+to\\s+the\\s+police|ashamed|a\\s+lie|reject|the\\s+problem|disgrace\\w*|says\\s+more\\s+about\\s+you|stand\\s+by|antisemitic|islamophobic|full\\s+stop)\\b' +
+    '|\\b(?:police|arrested|investigat\\w+|reported\\s+it|passed\\s+to\\s+the\\s+police|ashamed|a\\s+lie|reject|the\\s+problem|disgrace\\w*|says\\s+more\\s+about\\s+you|stand\\s+by|antisemitic|islamophobic|full\\s+stop|slurs?|abuse\\s+(?:of|aimed\\s+at|against))\\b' +
     "|\\b(?:no\\s+one|nobody)\\s+should\\b|\\b(?:don't|do\\s+not|never|shouldn't|should\\s+not|stop)\\s+(?:call(?:ing)?|say(?:ing)?|us(?:e|ing))\\b",
 );
 const REPORTING =
-  /\b(?:threaten(?:ed|ing|s)?(?:\s+to)?|wish(?:ed|ing)\s+(?:violence|death)|claim(?:ed|ing|s)?(?:\s+that)?|the\s+claim\s+that|sprayed|spray-painted|leaflets?\s+claimed|message\s+saying|emails?\s+saying|letter\s+told|if\s+you\s+think|talk\s+of|who\s+call|call(?:ed|ing|s)?|say(?:ing|s)?|said|shout(?:ed|ing|s)?|yell(?:ed|ing|s)?|scream(?:ed|ing)?|wrote|writ(?:ing|es)|tweet(?:ed|ing)?|post(?:ed|ing)|us(?:e|ed|es|ing)\s+the\s+words?|the\s+words?|slurs?\s+like|names?\s+like|tell(?:ing|s)?|told(?:\s+(?:me|him|her|them|us))?(?:\s+to)?)\b/g;
+  /\b(?:threaten(?:ed|ing|s)?(?:\s+to)?|wish(?:ed|ing)\s+(?:violence|death)|claim(?:ed|ing|s)?(?:\s+that)?|the\s+claim\s+that|sprayed|spray-painted|leaflets?\s+claimed|message\s+saying|emails?\s+saying|letter\s+told|if\s+you\s+think|talk\s+of|who\s+call|call(?:ed|ing|s)?|say(?:ing|s)?|said|shout(?:ed|ing|s)?|yell(?:ed|ing|s)?|scream(?:ed|ing)?|wrote|writ(?:ing|es)|tweet(?:ed|ing)?|post(?:ed|ing)|us(?:e|ed|es|ing)\s+the\s+words?|the\s+words?|slurs?\s+(?:like|such\s+as)|the\s+(?:lie|myth|idea|notion)\s+that|names?\s+like|tell(?:ing|s)?|told(?:\s+(?:me|him|her|them|us))?(?:\s+to)?)\b/g;
 const QUOTED = /"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![a-z0-9])'[^'\n]{1,300}'(?![a-z0-9])/g;
 
 export interface MentionZones {

@@ -16,24 +16,24 @@ import type { CivilityLabel, RuleHit, RuleKind } from './rules.js';
 
 /** Words and phrases of physical violence against someone. */
 const VIOLENCE =
-  '(?:kill(?:s|ed|ing)?|murder(?:s|ed)?|stab(?:s|bed|bing)?|shoot(?:s)?|shot|hang(?:s|ed|ing)?|hung|lynch(?:ed)?|burn(?:s|ed|ing)?|beat(?:s|en|ing)?|beating|bleed|rape(?:d|s)?|strangle(?:d)?|behead(?:ed)?|bullets?|knife|knives|acid|petrol|bomb(?:ed)?|ambulance|ditch|in\\s+the\\s+ground|break\\s+(?:your|his|her|their)\\s+(?:legs|neck|face|arms|bones)|smash\\s+(?:your|his|her|their)\\s+face|off\\s+the\\s+road|lampposts?|take\\s+up\\s+arms|round\\s+(?:up|them\\s+up)|(?:slow|painful)\\s+death|die|dies|dead|hurt|hunt\\s+(?:you|him|her|them)\\s+down|what\\s+jo\\s+cox\\s+got|never\\s+walk\\s+home\\s+safe|(?:not|never)\\s+be\\s+gentle|a\\s+brick|torch(?:ed)?|gas(?:sed)?|exterminat\\w*|wipe\\w*\\s+out)';
+  '(?:kill(?:s|ed|ing)?|murder(?:s|ed)?|stab(?:s|bed|bing)?|shoot(?:s)?|shot|hang(?:s|ed|ing)?|hung|lynch(?:ed)?|burn(?:s|ed|ing)?|beat(?:s|en|ing)?|beating|bleed|rape(?:d|s)?|strangle(?:d)?|behead(?:ed)?|bullets?|knife|knives|acid|petrol|bomb(?:ed)?|ambulance|ditch|in\\s+the\\s+ground|break\\s+(?:your|his|her|their)\\s+(?:legs|neck|face|arms|bones)|smash\\s+(?:your|his|her|their)\\s+face|off\\s+the\\s+road|lampposts?|take\\s+up\\s+arms|round\\s+(?:up|them\\s+up)|(?:slow|painful)\\s+death|die|dies|dead|hurt|hunt\\s+(?:you|him|her|them)\\s+down|what\\s+jo\\s+cox\\s+got|never\\s+walk\\s+home\\s+safe|(?:not|never)\\s+be\\s+gentle|a\\s+brick|blade|throat|rope|noose|in\\s+a\\s+box|body\\s*bags?|watch\\s+(?:your|their|his|her)\\s+backs?|torch(?:ed)?|gas(?:sed)?|exterminat\\w*|wipe\\w*\\s+out)';
 
 /** What turns a violent word into a threat or a wish: intent, a wish, a condition, a call. */
 const INTENT =
-  "(?:\\bi(?:'ll|ll|\\s+will|\\s+shall|'m\\s+going\\s+to|\\s+am\\s+going\\s+to|'m\\s+gonna|\\s+am\\s+gonna|\\s+swear|\\s+would|'d)|\\bwe(?:'ll|\\s+will|\\s+are\\s+coming|'re\\s+coming|\\s+should|\\s+must)|\\bhope|\\bwish|\\bshould|\\bdeserves?|\\bneeds?\\s+to|\\bought\\s+to|\\bwill\\s+be|\\bcan'?t\\s+wait|\\bif\\b|\\bor\\s+else|\\bnext\\s+time|\\btime\\s+to|\\blet'?s|\\bsomeone|\\bsomebody|\\bone\\s+more|\\bkeep\\s+talking|\\bwatch\\s+yourself|\\bvote\\s+for|\\bclose\\s+our|\\bshows?\\s+(?:his|her|their)\\s+face|\\bwould\\s+pay|\\bgets?\\s+(?:a|what)|\\byou(?:'re|\\s+are)\\s+dead|\\bwe\\s+know\\s+where|\\bkill\\s+all|\\bwaiting\\s+outside|\\bmake\\s+(?:you|him|her|them)\\b)";
+  "(?:\\bi(?:'ll|ll|\\s+will|\\s+shall|'m\\s+going\\s+to|\\s+am\\s+going\\s+to|'m\\s+gonna|\\s+am\\s+gonna|\\s+swear|\\s+would|'d)|\\bwe(?:'ll|\\s+will|\\s+are\\s+coming|'re\\s+coming|\\s+should|\\s+must)|\\bhope|\\bwish|\\bshould|\\bdeserves?|\\bneeds?\\s+to|\\bought\\s+to|\\bwill\\s+be|\\bcan'?t\\s+wait|\\bif\\b|\\bor\\s+else|\\bnext\\s+time|\\btime\\s+to|\\blet'?s|\\bsomeone|\\bsomebody|\\bone\\s+more|\\bkeep\\s+talking|\\bwatch\\s+yourself|\\bvote\\s+for|\\bclose\\s+our|\\bshows?\\s+(?:his|her|their)\\s+face|\\bwould\\s+pay|\\bgets?\\s+(?:a|what)|\\byou(?:'re|\\s+are)\\s+dead|\\bwe\\s+know\\s+where|\\bkill\\s+all|\\bwaiting\\s+outside|\\bmake\\s+(?:you|him|her|them)\\b|\\byou\\s+have\\s+been\\s+warned|\\blet\\s+us\\s+see|\\bwatch\\s+(?:your|their|his|her)\\s+backs?|\\bwill\\s+(?:burn|die|hang|bleed|pay|suffer|be\\s+dead)\\b)";
 
 const SENTENCE = /[^.!?\n]+[.!?\n]*/g;
 
 /** Negative claims about a group: stereotypes and put-downs. */
-const STEREOTYPE = `(?:lazy|scroungers?|spongers?|dirty|filthy|smell|stink|thieves|criminals?|crime|rapists?|terrorists?|groomers?|paedos?|paedophiles?|liars?|violent|thick|stupid|dumb|primitive|backward|savages?|inferior|a\\s+drain|drain\\s+on|breed(?:ing)?|diseased|perverts?|greedy|rob\\s+you|steal|cheats?|untrustworthy|in\\s+their\\s+blood|ruin(?:ing|ed)?|invaders?|invading|infest\\w*|swarm\\w*|flooding|taking\\s+over|take\\s+over|leeches|freeloaders|scum|trash|worthless|disgusting|evil|mentally\\s+ill|unnatural|abomination|degenerates?|subhuman|vermin|animals|rats|parasites|cockroaches|plague|cancer|a\\s+disease|knives\\s+come\\s+out|can'?t\\s+be\\s+trusted|give\\s+nothing\\s+back|more\\s+violent|born\\s+liars|too\\s+thick|no\\s+better\\s+than|nothing\\s+more\\s+than|sewer|pests|${STEREOTYPE_WORDS}|${DEHUMANISING_WORDS})`;
+const STEREOTYPE = `(?:lazy|scroungers?|spongers?|dirty|filthy|smell|stink|thieves|criminals?|crime|rapists?|terrorists?|groomers?|paedos?|paedophiles?|liars?|violent|thick|stupid|dumb|primitive|backward|savages?|inferior|a\\s+drain|drain\\s+on|breed(?:ing)?|diseased|perverts?|greedy|rob\\s+you|steal|cheats?|untrustworthy|in\\s+their\\s+blood|ruin(?:ing|ed)?|invaders?|invading|infest\\w*|swarm\\w*|flooding|taking\\s+over|take\\s+over|leeches|freeloaders|scum|trash|worthless|disgusting|evil|mentally\\s+ill|unnatural|abomination|degenerates?|subhuman|vermin|animals|rats|parasites|cockroaches|plague|cancer|a\\s+disease|knives\\s+come\\s+out|can'?t\\s+be\\s+trusted|give\\s+nothing\\s+back|more\\s+violent|born\\s+liars|too\\s+thick|danger|dangerous|faking|scam\\w*|tight-fisted|stingy|emotional|hormonal|cowboys|no\\s+better\\s+than|nothing\\s+more\\s+than|sewer|pests|${STEREOTYPE_WORDS}|${DEHUMANISING_WORDS})`;
 const AGAINST_GROUP =
-  "(?:never\\s+trust|don'?t\\s+trust|can\\s+never\\s+trust|can'?t\\s+trust|don'?t\\s+hire|never\\s+hire|hate|despise|can'?t\\s+stand|get\\s+rid\\s+of|ban|i\\s+see)";
+  "(?:never\\s+trust|don'?t\\s+trust|can\\s+never\\s+trust|can'?t\\s+trust|don'?t\\s+hire|never\\s+hire|hate|despise|can'?t\\s+stand|never\\s+met|get\\s+rid\\s+of|ban|i\\s+see)";
 
 /** "… are not worth …", "… will never be real Britons": praise or belonging, denied. */
 const NEGATION =
   "(?:(?:are|is|will|do|does|can|could|were|was|should)\\s+(?:not|never)|aren'?t|isn'?t|don'?t|doesn'?t|won'?t|can'?t|cannot|never|no)";
 const DENIED =
-  '(?:worth|real|true|proper|capable|fit|human|welcome|belong|deserve|british|english|scottish|welsh|equal|trusted|trustworthy|intelligent|smart|clever|better\\s+than|citizens|able\\s+to\\s+think)';
+  '(?:worth|real|true|proper|capable|fit|human|welcome|belong|deserve|british|english|scottish|welsh|equal|trusted|trustworthy|intelligent|smart|clever|better\\s+than|citizens|able\\s+to\\s+think|use|place|allowed|normal|people\\s+like\\s+us)';
 
 const EXCLUSION = new RegExp(
   '(?:^|[.!?,]\\s*)(?:now\\s+)?(?:go|get|fuck\\s+off|piss\\s+off)\\s+(?:back\\s+)?home\\b|\\bgo\\s+back\\s+(?:to\\s+)?(?:where|your\\s+own|africa|pakistan|india|china|poland|romania|the\\s+jungle|the\\s+desert|your\\s+country)' +
@@ -44,7 +44,7 @@ const EXCLUSION = new RegExp(
 );
 const CONSPIRACY = new RegExp(
   '\\brothschilds?\\b|\\bsoros\\b|\\bkalergi\\b|\\bgreat\\s+replacement\\b|\\breplac(?:e|ing)\\s+(?:us|the\\s+english|the\\s+british|white)|\\b(?:replaced|breed\\s+out)\\b.{0,40}\\b(?:design|plan|english|british|white)' +
-    '|\\bzionists?\\s+(?:pull|control|run|own|occupied)|\\bzionist\\s+occupied|\\bzog\\b|\\bjewish\\s+(?:bankers?|lobby|money|cabal|elite|media|puppet)' +
+    '|\\bzionists?\\s+(?:pull|control|run|own|occupied)|\\bzionist\\s+occupied|\\bzog\\b|\\b(?:jewish|zionist)\\s+(?:bankers?|lobby|money|cabal|elite|media|press|puppet)|\\bisrael\\s+(?:tells|controls|runs|owns)\\b|\\ball\\s+of\\s+one\\s+tribe|\\ba\\s+plot\\s+by\\s+the' +
     '|\\b(?:jews|jewish\\s+people)\\s+(?:control|run|own|killed|are\\s+behind)|\\bpuppets?\\s+(?:for|of)\\s+the\\s+(?:jewish|zionist|globalist)|\\banswers?\\s+to\\s+israel\\b' +
     '|\\bholocaust\\s+(?:was\\s+(?:exaggerated|a\\s+hoax|a\\s+lie|made\\s+up|invented)|never\\s+happened|hoax|lie)\\b|\\bglobalist\\s+(?:jews|elites?|bankers|cabal)|\\bcultural\\s+marxis\\w*' +
     '|\\bislami[sz]\\w*|\\bsharia\\s+(?:law\\s+)?(?:takeover|plan)|\\bbring\\s+in\\s+sharia|\\b(?:muslims|migrants|they)\\s+(?:breed|are\\s+breeding)\\s+(?:faster|on\\s+purpose)|\\bsecretly\\s+taking\\s+over' +
@@ -55,7 +55,7 @@ const CONSPIRACY = new RegExp(
 const MISOGYNY = new RegExp(
   '\\bget\\s+back\\s+(?:in|to|into)\\s+the\\s+kitchen|\\bback\\s+in\\s+the\\s+kitchen|\\b(?:slept|sleeping|sleep|shagged|shagging)\\s+(?:her|their)\\s+way|\\bon\\s+her\\s+back\\b|\\bjust\\s+a\\s+(?:woman|girl)\\b|\\btypical\\s+(?:woman|female|bird)\\b' +
     "|\\b(?:go\\s+and\\s+|should\\s+)?(?:have|make|making)\\s+babies\\b|\\bwomen\\s+(?:should\\s+never|shouldn'?t|should\\s+not)\\s+(?:have\\s+)?(?:been\\s+given|be\\s+allowed|have|get)\\s+the\\s+vote" +
-    '|\\b(?:women|woman|girls?)\\s+(?:like\\s+(?:\\w+\\s+){1,3}?)?(?:have|has)\\s+no\\s+(?:business|place|right)\\s+(?:in|being)\\b|\\bhysterical\\b|\\bsilly\\s+(?:little\\s+)?(?:girl|cow|woman|bitch)' +
+    '|\\b(?:women|woman|girls?)\\s+(?:like\\s+(?:\\w+\\s+){1,3}?)?(?:have|has)\\s+no\\s+(?:business|place|right)\\s+(?:in|being)\\b|\\bhysterical\\b|\\b(?:learn|know)\\s+(?:her|their)\\s+place\\b|\\bbimbo\\b|\\bairhead\\b|\\bpmt\\b|\\btime\\s+of\\s+the\\s+month|\\b(?:at|stay)\\s+home\\s+with\\s+the\\s+(?:kids|children|baby)|\\bmake\\s+the\\s+tea\\b|\\bonly\\s+good\\s+for\\b|\\bgood\\s+for\\s+is\\b|\\bsilly\\s+(?:little\\s+)?(?:girl|cow|woman|bitch)' +
     "|\\b(?:stupid|dumb|ugly|silly|fat|old|daft|useless)\\s+(?:slag|whore|cow|bitch|slut|tart|bint)\\b|\\b(?:a|an|you|she'?s)\\s+(?:\\w+\\s+)?(?:slag|whore|slut|tart|bint)\\b|\\bneeds?\\s+a\\s+good\\s+(?:slap|seeing\\s+to|shag)" +
     '|\\brape\\s+(?:her|him|you|them|\\w+\\s+mp)\\b|\\bteach\\s+her\\s+a\\s+lesson|\\bshut\\s+her\\s+(?:mouth|up|trap)|\\bno\\s+brain\\W+typical',
   'g',
