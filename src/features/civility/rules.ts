@@ -186,6 +186,10 @@ const MODIFIERS =
   '(?:brain-dead|braindead|disgusting|filthy|vile|f+[uv]+c+k+i+n+g?|such|a|an|the|so|just|really|truly|total|complete|absolute|utter|fucking|fuckin|effing|bloody|little|big|massive|fat|ugly|stupid|dumb|pathetic|worthless|sad|lying|useless|old)';
 const YOU_ARE = "(?:you|u|ya)(?:'re|re| are| r|'r)?|ur|youre";
 
+/** Every insult pattern needs one of these words. */
+const INSULT_GATE = new RegExp(
+  `\\b(?:${INSULTS})|f+u+c+k|screw\\s+(?:you|u)|suck\\s+my|stfu|excuse\\s+for`,
+);
 const DIRECTED_INSULT = new RegExp(
   `\\b(?:${YOU_ARE})\\s+(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b` +
     `|\\b(?:are|r)\\s+(?:you|u)\\s+(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b` +
@@ -263,6 +267,9 @@ const GROUP_WORDS = [
 const GROUP = `(?:they|them|(?:all\\s+)?(?:these|those)\\s+[a-z]+s|(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS}))`;
 const VERMIN =
   '(?:animals|vermin|rats|parasites|cockroaches|roaches|insects|subhuman|sub-human|savages|filth|scum|pests|leeches|monkeys|apes|dogs|pigs|trash|garbage|diseased|a\\s+disease|a\\s+plague|a\\s+cancer|a\\s+virus|cancer|disease|plague|an\\s+infestation|not\\s+human)';
+const DEHUMANISING_GATE = new RegExp(
+  `${VERMIN}|exterminat|wipe|eradicat|\\bgas|purge|cull|sterili[sz]`,
+);
 const DEHUMANISING = new RegExp(
   `\\b${GROUP}\\s+(?:are|r|is)\\s+(?:(?:just|nothing\\s+but|all|like|literally|no\\s+better\\s+than|worse\\s+than|basically|simply)\\s+)*${VERMIN}\\b` +
     `|\\b${GROUP}\\s+(?:should|must|need\\s+to)\\s+be\\s+(?:exterminated|wiped\\s+out|eradicated|gassed|purged|eliminated|culled|sterilised|sterilized)\\b` +
@@ -304,6 +311,8 @@ function lexicon(text: string): RuleHit[] {
 
 /** `innocent` collects slur homonyms used in their other sense ("faggots and peas"). */
 export function findHits(folded: string, innocent?: [number, number][]): RuleHit[] {
+  // Cheap scans first: the insult and dehumanising patterns only run on text that has the words.
+  const insulting = INSULT_GATE.test(folded);
   const threats = collect(folded, THREAT, 'threat', 'threat', true);
   // A threat the explicit rule already marks needs no second, vaguer mark.
   const targeted = findTargetedHits(folded, innocent).filter(
@@ -317,12 +326,16 @@ export function findHits(folded: string, innocent?: [number, number][]): RuleHit
       // "… should be shot" reported after "he said that" is a mention; "I will hurt you" never is.
       directed: /\b(?:you|u|ya|your|yourself)\b/.test(folded.slice(h.start, h.end)),
     })),
-    ...(OFFICE.test(folded) ? collect(folded, PERSON_INSULT, 'insult', 'abuse', false) : []),
+    ...(insulting && OFFICE.test(folded)
+      ? collect(folded, PERSON_INSULT, 'insult', 'abuse', false)
+      : []),
     ...collect(folded, SELF_HARM, 'selfHarm', 'threat', true),
-    ...collect(folded, DEHUMANISING, 'dehumanising', 'hate', false),
-    ...collect(folded, DIRECTED_INSULT, 'directedInsult', 'abuse', true),
+    ...(DEHUMANISING_GATE.test(folded)
+      ? collect(folded, DEHUMANISING, 'dehumanising', 'hate', false)
+      : []),
+    ...(insulting ? collect(folded, DIRECTED_INSULT, 'directedInsult', 'abuse', true) : []),
     ...collect(folded, NEGATED_PRAISE, 'negatedPraise', 'abuse', true),
-    ...collect(folded, THIRD_PARTY_INSULT, 'insult', 'abuse', false),
+    ...(insulting ? collect(folded, THIRD_PARTY_INSULT, 'insult', 'abuse', false) : []),
   ];
 }
 
