@@ -85,7 +85,7 @@ function main(): void {
   const fresh = suiteFigures(guard, FRESH_CASES);
   for (const [name, f] of [
     ['Functional suite (functional-suite.ts)', suite],
-    ['Fresh check, never tuned on (functional-fresh.ts)', fresh],
+    ['Fresh check, written after the suite (see functional-fresh.ts)', fresh],
   ] as const) {
     console.log(`\n${name}: ${f.cases} cases`);
     console.log('  kind                   side      right');
