@@ -134,7 +134,7 @@ export function expandLexicon(): Record<keyof typeof SEEDS, string[]> {
 
 export function writeLexicon(): void {
   const lists = expandLexicon();
-  writeFileSync(LEXICON_PATH, `${JSON.stringify(lists, null, 1)}\n`);
+  writeFileSync(LEXICON_PATH, `${JSON.stringify(lists, null, 2)}\n`);
   const total = Object.values(lists).reduce((n, l) => n + l.length, 0);
   console.log(`wrote ${LEXICON_PATH}: ${total} words from the word vectors`);
 }
