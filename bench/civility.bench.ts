@@ -8,7 +8,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = 3;
 
 const guard = createCivilityGuard();
-const texts = loadSplit().heldOut.map((r) => r.text);
+// The same texts as before the wider training data came in (Davidson, OLID, ETHOS held out), so
+// the figure stays comparable; the new sets' posts are several times longer.
+const BENCH_SOURCES = new Set(['davidson', 'olid', 'ethos']);
+const texts = loadSplit()
+  .heldOut.filter((r) => BENCH_SOURCES.has(r.source))
+  .map((r) => r.text);
 let sink = 0;
 
 function run(): number {

@@ -8,7 +8,12 @@ import { getSetting, setSetting } from '../../infra/db/settings.js';
 import type { Db } from '../../infra/db/database.js';
 import { type Actor, type ServiceContext, actorId } from '../../infra/service-context.js';
 import { CIVILITY_CONFIG, type CivilityThresholds, withThresholds } from './civility.config.js';
-import { type CivilityGuard, createCivilityGuard } from './civility.service.js';
+import {
+  type CivilityCalibration,
+  type CivilityGuard,
+  createCivilityGuard,
+} from './civility.service.js';
+import './civility.tables.js';
 import { CivilityModel } from './model.js';
 
 const THRESHOLDS_KEY = 'civility.thresholds';
@@ -32,9 +37,36 @@ function guardCacheOf(db: Db): LoadingCache<CivilityGuard> {
   return cache;
 }
 
-function guardWith(thresholds: CivilityThresholds): CivilityGuard {
+function guardWith(
+  thresholds: CivilityThresholds,
+  calibration?: CivilityCalibration,
+): CivilityGuard {
   model ??= CivilityModel.load();
-  return createCivilityGuard({ config: withThresholds(thresholds), model });
+  return createCivilityGuard({
+    config: withThresholds(thresholds),
+    model,
+    ...(calibration ? { calibration } : {}),
+  });
+}
+
+/** The calibration in force: the newest one learnt from moderators and not rolled back. */
+export async function activeCalibration(
+  db: Db,
+): Promise<(CivilityCalibration & { id: number }) | undefined> {
+  const row = await db.kysely
+    .selectFrom('civility_calibrations')
+    .select(['id', 'slope', 'intercept'])
+    .where('rolled_back_at', 'is', null)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row ? { id: row.id, slope: row.slope, intercept: row.intercept } : undefined;
+}
+
+/** The campaign's guard built afresh (after a calibration is learnt or rolled back). */
+export async function reloadCampaignGuard(db: Db): Promise<CivilityGuard> {
+  const guard = await loadGuard(db);
+  guardCacheOf(db).set(GUARD_KEY, guard);
+  return guard;
 }
 
 async function loadGuard(db: Db): Promise<CivilityGuard> {
@@ -47,7 +79,11 @@ async function loadGuard(db: Db): Promise<CivilityGuard> {
       // A hand-edited, invalid setting falls back to the defaults rather than stopping the site.
     }
   }
-  return guardWith(thresholds);
+  const calibration = await activeCalibration(db);
+  return guardWith(
+    thresholds,
+    calibration && { slope: calibration.slope, intercept: calibration.intercept },
+  );
 }
 
 /** The campaign's guard: loaded per database, re-read every THRESHOLDS_REFRESH_MS. */
@@ -65,15 +101,16 @@ export async function saveCampaignThresholds(
   thresholds: CivilityThresholds,
   actor: Actor,
 ): Promise<CivilityThresholds> {
-  const before = (await campaignGuard(ctx.db)).config.thresholds;
+  const current = await campaignGuard(ctx.db);
+  const before = { ...current.config.thresholds, calibration: current.calibration };
   const valid = withThresholds(thresholds).thresholds;
   await setSetting(ctx.db, THRESHOLDS_KEY, JSON.stringify(valid));
-  guardCacheOf(ctx.db).set(GUARD_KEY, guardWith(valid));
+  guardCacheOf(ctx.db).set(GUARD_KEY, guardWith(valid, before.calibration));
   await ctx.audit.record({
     actorUserId: actorId(actor),
     action: 'civility.thresholds',
     subjectType: 'civility',
-    details: { before, after: valid },
+    details: { before: current.config.thresholds, after: valid },
   });
   return valid;
 }

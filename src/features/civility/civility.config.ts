@@ -20,9 +20,17 @@ export interface CivilityConfig {
     directedInsult: number;
     negatedPraise: number;
     insult: number;
+    violence: number;
+    derogation: number;
+    negatedGroup: number;
+    exclusion: number;
+    conspiracy: number;
+    misogyny: number;
   };
   /** The model's probability is multiplied by this, kept below `block` (see civility.service.ts). */
   modelWeight: number;
+  /** The model's score is multiplied by this when the text points at no person or group. */
+  untargetedModelFactor: number;
   /** How many words to highlight when only the model objects to a text. */
   modelSpans: number;
 }
@@ -37,8 +45,17 @@ export const CIVILITY_CONFIG: CivilityConfig = {
     directedInsult: 0.92,
     negatedPraise: 0.75,
     insult: 0.7,
+    // Found by where the words point (target-rules.ts): held for a moderator, not blocked, since
+    // each is a judgement a person should confirm.
+    violence: 0.85,
+    derogation: 0.8,
+    negatedGroup: 0.8,
+    exclusion: 0.85,
+    conspiracy: 0.8,
+    misogyny: 0.85,
   },
   modelWeight: 0.88,
+  untargetedModelFactor: 0.6,
   modelSpans: 3,
 };
 

@@ -6,6 +6,12 @@ import { formText, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin, setFlash } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
 import { campaignGuard, saveCampaignThresholds } from './campaign-guard.service.js';
+import {
+  calibrationInForce,
+  exampleCounts,
+  learnFromDecisions,
+  rollBackCalibration,
+} from './civility-learning.service.js';
 import type { CivilityThresholds } from './civility.config.js';
 import type { CivilityAssessment } from './civility.service.js';
 import { civilityPage } from './civility.views.js';
@@ -38,6 +44,10 @@ export async function civilityRoutes(base: FastifyInstance, services: Services) 
     },
   ) => {
     const guard = await campaignGuard(db);
+    const learning = {
+      counts: await exampleCounts(db),
+      calibration: await calibrationInForce(db),
+    };
     return renderAdmin(req, reply, {
       title: 'Civility guard',
       status: extra.status,
@@ -46,6 +56,7 @@ export async function civilityRoutes(base: FastifyInstance, services: Services) 
         thresholds: guard.config.thresholds,
         maxChars: MAX_TRY_CHARS,
         canEditThresholds: roleAtLeast(req.staff?.role ?? 'viewer', 'organiser'),
+        learning,
         ...extra,
       }),
     });
@@ -66,6 +77,8 @@ export async function civilityRoutes(base: FastifyInstance, services: Services) 
     return page(req, reply, { text, result: (await campaignGuard(db)).assess(text) });
   });
 
+  await learningRoutes(base, services);
+
   app.post(
     '/admin/civility/thresholds',
     { ...organiser, schema: { body: thresholdsBody } },
@@ -82,6 +95,38 @@ export async function civilityRoutes(base: FastifyInstance, services: Services) 
       return reply.redirect('/admin/civility', 303);
     },
   );
+}
+
+async function learningRoutes(base: FastifyInstance, services: Services) {
+  const app = typedRoutes(base);
+  const organiser = { config: { role: 'organiser' as const } };
+
+  app.post('/admin/civility/learn', organiser, async (req, reply) => {
+    const result = await learnFromDecisions(services, requireStaff(req));
+    if (!result.ok) {
+      setFlash(reply, { kind: 'error', message: result.error });
+      return reply.redirect('/admin/civility#learning', 303);
+    }
+    const { decisions, suite } = result.figures;
+    setFlash(reply, {
+      kind: 'success',
+      message:
+        `Learnt from ${decisions.examples} decisions: the guard now agrees with ${decisions.agreedAfter} ` +
+        `of them (was ${decisions.agreedBefore}); functional suite ${suite.rightAfter}/${suite.cases} (was ${suite.rightBefore}).`,
+    });
+    return reply.redirect('/admin/civility#learning', 303);
+  });
+
+  app.post('/admin/civility/rollback', organiser, async (req, reply) => {
+    const result = await rollBackCalibration(services, requireStaff(req));
+    setFlash(
+      reply,
+      result.ok
+        ? { kind: 'success', message: 'The learnt calibration was rolled back.' }
+        : { kind: 'error', message: result.error },
+    );
+    return reply.redirect('/admin/civility#learning', 303);
+  });
 }
 
 function parseThresholds(input: { review: string; block: string }): CivilityThresholds | string {

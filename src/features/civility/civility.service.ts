@@ -7,7 +7,15 @@ import { CIVILITY_CONFIG, type CivilityConfig } from './civility.config.js';
 import { tokenPositions, wordFeature } from './features.js';
 import { CivilityModel } from './model.js';
 import { normalise, originalRange } from './normalise.js';
-import { type CivilityLabel, allZones, findHits, isMention, mentionZones } from './rules.js';
+import {
+  type CivilityLabel,
+  RULE_WORDS,
+  allZones,
+  findHits,
+  isMention,
+  mentionZones,
+} from './rules.js';
+import { blankIdioms, hasTarget } from './target-rules.js';
 
 export type CivilityDecision = 'allow' | 'review' | 'block';
 
@@ -18,11 +26,24 @@ export interface CivilitySpan {
   text: string;
 }
 
+/** Why a text was held or blocked: one entry per rule that fired (or the model). */
+export interface CivilityReason {
+  label: CivilityLabel;
+  /** The rule in plain words ("a slur against Jews", "the model's reading of the words"). */
+  rule: string;
+  /** The words that triggered it, as written. */
+  words: string;
+  /** "a person", or a group's name, when the rule could tell. */
+  target?: string;
+}
+
 export interface CivilityAssessment {
   score: number;
   labels: CivilityLabel[];
   spans: CivilitySpan[];
   decision: CivilityDecision;
+  /** Empty when the text is allowed with nothing to flag. */
+  reasons: CivilityReason[];
 }
 
 /** Longer texts are assessed on their first MAX_ASSESSED_CHARS characters (keeps cost bounded). */
@@ -32,14 +53,39 @@ const LABEL_ORDER: CivilityLabel[] = ['threat', 'hate', 'abuse', 'profanity'];
 
 export interface CivilityGuard {
   readonly config: CivilityConfig;
+  readonly calibration?: CivilityCalibration;
   assess(text: string): CivilityAssessment;
 }
 
+/** A campaign's calibration: score s becomes sigmoid(slope · logit(s) + intercept). */
+export interface CivilityCalibration {
+  slope: number;
+  intercept: number;
+}
+
+/** Keeps logit finite for scores of exactly 0 or 1. */
+const SCORE_EPSILON = 1e-4;
+
+export function logit(score: number): number {
+  const s = Math.min(1 - SCORE_EPSILON, Math.max(SCORE_EPSILON, score));
+  return Math.log(s / (1 - s));
+}
+
+export function calibrate(score: number, c: CivilityCalibration | undefined): number {
+  if (!c) return score;
+  return 1 / (1 + Math.exp(-(c.slope * logit(score) + c.intercept)));
+}
+
 export function createCivilityGuard(
-  options: { config?: CivilityConfig; model?: CivilityModel } = {},
+  options: {
+    config?: CivilityConfig;
+    model?: CivilityModel;
+    calibration?: CivilityCalibration;
+  } = {},
 ): CivilityGuard {
   const config = options.config ?? CIVILITY_CONFIG;
   const model = options.model ?? CivilityModel.load();
+  const calibration = options.calibration;
 
   function decide(score: number): CivilityDecision {
     if (score >= config.thresholds.block) return 'block';
@@ -58,17 +104,24 @@ export function createCivilityGuard(
   function assess(input: string): CivilityAssessment {
     const text = input.length > MAX_ASSESSED_CHARS ? input.slice(0, MAX_ASSESSED_CHARS) : input;
     const norm = normalise(text);
-    const folded = norm.text;
-    let hits = findHits(folded);
+    const folded = blankIdioms(norm.text);
+    const innocent: [number, number][] = [];
+    let hits = findHits(folded, innocent);
     const zones = mentionZones(folded);
-    let mentioned: [number, number][] = [];
+    const mentioned: [number, number][] = [...innocent];
     if (zones) {
       hits = hits.filter((h) => !isMention(h, zones));
-      mentioned = allZones(zones);
+      mentioned.push(...allZones(zones));
     }
     // The model alone can hold a text for review but not block it: blocking needs a rule or a
     // lexicon hit the writer can be shown. Scaling keeps the model's ranking intact.
-    const modelScore = model.score(withoutMentions(folded, mentioned)) * config.modelWeight;
+    // Swearing at nobody ("fucking hell, the bus is late") is not abuse: without a person or a
+    // group in view the model's score counts for less.
+    const forModel = withoutMentions(folded, mentioned);
+    const modelScore =
+      model.score(forModel) *
+      config.modelWeight *
+      (hasTarget(forModel) ? 1 : config.untargetedModelFactor);
 
     let score = modelScore;
     const labels = new Set<CivilityLabel>();
@@ -77,9 +130,26 @@ export function createCivilityGuard(
       labels.add(hit.label);
     }
     const ruleSpans = hits.map((h) => ({ label: h.label, start: h.start, end: h.end }));
+    const reasons: CivilityReason[] = hits
+      .filter((h) => h.kind !== 'profanity')
+      .map((h) => {
+        const [start, end] = originalRange(norm, h.start, h.end);
+        return {
+          label: h.label,
+          rule: h.rule ?? RULE_WORDS[h.kind],
+          words: text.slice(start, end),
+          ...(h.target ? { target: h.target } : h.directed ? { target: 'the reader' } : {}),
+        };
+      });
     if (modelScore >= config.thresholds.review && !hits.some((h) => h.kind !== 'profanity')) {
       labels.add('abuse');
-      ruleSpans.push(...modelSpans(folded, mentioned));
+      const spans = modelSpans(folded, mentioned);
+      ruleSpans.push(...spans);
+      reasons.push({
+        label: 'abuse',
+        rule: "the model's reading of the words",
+        words: spans.map((s) => text.slice(...originalRange(norm, s.start, s.end))).join(', '),
+      });
     }
 
     const seen = new Set<string>();
@@ -91,12 +161,13 @@ export function createCivilityGuard(
       seen.add(key);
       spans.push({ start, end, label: s.label, text: text.slice(start, end) });
     }
-    score = Math.round(score * 10000) / 10000;
+    score = Math.round(calibrate(score, calibration) * 10000) / 10000;
     return {
       score,
       labels: LABEL_ORDER.filter((l) => labels.has(l)),
       spans,
       decision: decide(score),
+      reasons: dedupeReasons(reasons),
     };
   }
 
@@ -111,10 +182,31 @@ export function createCivilityGuard(
     return candidates.map((t) => ({ label: 'abuse' as const, start: t.start, end: t.end }));
   }
 
-  return { config, assess };
+  return { config, assess, ...(calibration ? { calibration } : {}) };
+}
+
+/** One reason per rule, label and target: overlapping matches of one rule say the same thing. */
+function dedupeReasons(reasons: CivilityReason[]): CivilityReason[] {
+  const seen = new Map<string, CivilityReason>();
+  for (const r of reasons) {
+    const key = `${r.label}|${r.rule}|${r.target ?? ''}`;
+    const before = seen.get(key);
+    if (!before) seen.set(key, { ...r });
+    else if (!before.words.includes(r.words)) before.words = `${before.words}; ${r.words}`;
+  }
+  return [...seen.values()];
 }
 
 let defaultGuard: CivilityGuard | undefined;
+
+/**
+ * Why the guard objects to a text, for pages that show text it held earlier (a moderation
+ * queue): what the rules find does not depend on a campaign's thresholds.
+ */
+export function explainText(text: string): CivilityReason[] {
+  defaultGuard ??= createCivilityGuard();
+  return defaultGuard.assess(text).reasons;
+}
 
 /** The guard with the committed model and CIVILITY_CONFIG, loaded on first use. */
 export function assess(text: string): CivilityAssessment {

@@ -67,9 +67,29 @@ describe('civility guard: decisions and spans', () => {
   });
 
   it('explains a model-only decision with the words it weighs most', () => {
-    const result = assess('shit happens');
+    const result = assess('they are such shit');
     assert.equal(result.decision, 'review');
     assert.ok(result.spans.some((s) => s.text === 'shit'));
+    assert.deepEqual(
+      result.reasons.map((r) => r.rule),
+      ["the model's reading of the words"],
+    );
+  });
+
+  it('lets swearing at nobody through: the model counts for less without a target', () => {
+    assert.equal(assess('shit happens').decision, 'allow');
+    assert.equal(assess('Fucking hell, the bus is late again.').decision, 'allow');
+  });
+
+  it('explains a hold with the rule and the target it found', () => {
+    const reasons = assess('Jews are a plague on this country').reasons;
+    assert.ok(
+      reasons.some((r) => r.label === 'hate' && r.target === 'Jews'),
+      JSON.stringify(reasons),
+    );
+    const threat = assess('I hope someone stabs Councillor Webb').reasons;
+    assert.ok(threat.some((r) => r.label === 'threat' && r.target === 'a person'));
+    assert.deepEqual(assess('Signed and shared with my neighbours.').reasons, []);
   });
 
   it('is local, synchronous and bounded for very long text', () => {

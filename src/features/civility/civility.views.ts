@@ -1,7 +1,29 @@
 import { errorMessage, textAreaField, textField } from '../../infra/html/form-controls.js';
 import { type SafeHtml, html, when } from '../../infra/html/html.js';
 import type { CivilityThresholds } from './civility.config.js';
-import type { CivilityAssessment, CivilitySpan } from './civility.service.js';
+import type { CalibrationView } from './civility-learning.service.js';
+import type { CivilityAssessment, CivilityReason, CivilitySpan } from './civility.service.js';
+
+/**
+ * Why the guard held or blocked a text, one line per rule: shown to the writer on a block and to
+ * the moderator on a hold. Empty when there is nothing to explain.
+ */
+export function civilityReasons(reasons: readonly CivilityReason[] | undefined): SafeHtml {
+  if (!reasons || reasons.length === 0) return html``;
+  return html`<ul class="civility-reasons">
+    ${reasons.map(
+      (r) =>
+        html`<li>
+          <strong>${r.label}</strong>:
+          ${r.rule}${when(
+            r.target && !r.rule.includes(r.target),
+            () => html`, aimed at ${r.target}`,
+          )}
+          (<q>${r.words}</q>)
+        </li>`,
+    )}
+  </ul>`;
+}
 
 /** The text with every span (overlaps merged) wrapped in <mark>; all text escaped. */
 export function highlight(text: string, spans: CivilitySpan[]): SafeHtml {
@@ -31,6 +53,7 @@ export function civilityPage(opts: {
   thresholds: CivilityThresholds;
   maxChars: number;
   canEditThresholds: boolean;
+  learning: { counts: { approve: number; reject: number }; calibration?: CalibrationView };
   thresholdsError?: string;
   thresholdsInput?: { review: string; block: string };
   text?: string;
@@ -72,8 +95,80 @@ export function civilityPage(opts: {
             <dd class="civility-labels">${result!.labels.join(', ') || 'none'}</dd>
           </dl>
           <p class="civility-highlighted">${highlight(text, result!.spans)}</p>
+          ${civilityReasons(result!.reasons)}
         </section>`,
-    )}`;
+    )}
+    ${learningSection(opts)}`;
+}
+
+/** Learning from the campaign's moderators: what there is to learn from, what is in force. */
+function learningSection(opts: {
+  csrfToken: string;
+  canEditThresholds: boolean;
+  learning: { counts: { approve: number; reject: number }; calibration?: CalibrationView };
+}): SafeHtml {
+  const { counts, calibration } = opts.learning;
+  const total = counts.approve + counts.reject;
+  return html`<section id="learning" class="civility-learning" aria-labelledby="learning-title">
+    <h2 id="learning-title">Learn from our decisions</h2>
+    ${
+      total === 0
+        ? html`<p class="civility-examples-empty">
+            No moderator decisions yet. Each time a moderator approves or rejects a held or reported
+            comment, it is kept here as an example.
+          </p>`
+        : html`<p class="civility-examples">
+            ${total} moderator decisions kept: ${counts.approve} approved, ${counts.reject}
+            rejected.
+          </p>`
+    }
+    ${
+      calibration
+        ? html`<p class="civility-calibration">
+              In force since ${calibration.createdAt.slice(0, 10)}: a calibration learnt from
+              ${calibration.examples} decisions (slope ${calibration.slope}, intercept
+              ${calibration.intercept}).
+            </p>
+            <table class="civility-figures">
+              <thead>
+                <tr>
+                  <th scope="col">Measured on</th>
+                  <th scope="col">Before</th>
+                  <th scope="col">After</th>
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  <th scope="row">Our decisions (${calibration.figures.decisions.examples})</th>
+                  <td>${calibration.figures.decisions.agreedBefore} agreed</td>
+                  <td>${calibration.figures.decisions.agreedAfter} agreed</td>
+                </tr>
+                <tr>
+                  <th scope="row">Functional suite (${calibration.figures.suite.cases} cases)</th>
+                  <td>${calibration.figures.suite.rightBefore} right</td>
+                  <td>${calibration.figures.suite.rightAfter} right</td>
+                </tr>
+              </tbody>
+            </table>`
+        : html`<p class="civility-calibration-none">No learnt calibration is in force.</p>`
+    }
+    ${when(
+      opts.canEditThresholds,
+      () =>
+        html`<form method="post" action="/admin/civility/learn" class="civility-learn">
+            <input type="hidden" name="_csrf" value="${opts.csrfToken}" />
+            <button type="submit">Learn from our decisions</button>
+          </form>
+          ${when(
+            calibration,
+            () =>
+              html`<form method="post" action="/admin/civility/rollback" class="civility-rollback">
+                <input type="hidden" name="_csrf" value="${opts.csrfToken}" />
+                <button type="submit">Roll back the learnt calibration</button>
+              </form>`,
+          )}`,
+    )}
+  </section>`;
 }
 
 /** The campaign's own thresholds: the one place they are changed (organisers only). */

@@ -8,16 +8,44 @@ import { parse } from 'csv-parse/sync';
  */
 export const DATA_DIR = fileURLToPath(new URL('../../../data/abuse/', import.meta.url));
 
+export const MORE_SOURCES = {
+  toxigen: 'toxigen_annotated.csv',
+  hatexplain: 'hatexplain.csv',
+  implicit: 'implicit_hate.csv',
+  edos: 'edos_sexism.csv',
+  misogyny: 'online_misogyny_guest2021.csv',
+  stormfront: 'stormfront_degibert2018.csv',
+  redditbias: 'redditbias.csv',
+} as const;
+export type MoreSource = keyof typeof MORE_SOURCES;
+export type Source = 'davidson' | 'olid' | 'ethos' | MoreSource | 'augmented';
+export const SOURCES: Source[] = [
+  'davidson',
+  'olid',
+  'ethos',
+  ...(Object.keys(MORE_SOURCES) as MoreSource[]),
+];
+
 export interface LabelledText {
   text: string;
   /** 1 = offensive / abusive / hateful */
   label: 0 | 1;
-  source: 'davidson' | 'olid' | 'ethos';
+  source: Source;
+  /** How much the row counts in training (default 1): lower for labels known to mislead. */
+  weight?: number;
 }
 
 export const SPLIT_SEED = 20240611;
-/** Share of Davidson held out for evaluation. */
+/** Share of Davidson, and of each set in more/, held out for evaluation. */
 export const DAVIDSON_HELD_OUT = 0.1;
+export const DAVIDSON_HATE_WEIGHT = 0.2;
+/**
+ * Sets that judge one harm only (sexism, misogyny, stereotypes) have weak negatives: a "not
+ * sexist" post may still be racist. Their negatives count less; RedditBias counts less overall,
+ * since "biased" is not a hate annotation.
+ */
+const WEAK_NEGATIVE_WEIGHT = 0.4;
+const REDDITBIAS_WEIGHT = 0.5;
 
 /** mulberry32: small, seeded, the same sequence on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -49,7 +77,14 @@ function davidson(): LabelledText[] {
   const rows = parse<{ class: string; tweet: string }>(read('davidson_labeled_data.csv'), {
     columns: true,
   });
-  return rows.map((r) => ({ text: r.tweet, label: r.class === '2' ? 0 : 1, source: 'davidson' }));
+  // Its "hate" class also marks quoted and denounced slurs, the opposite of what counter-speech
+  // needs, so those rows count for little.
+  return rows.map((r) => ({
+    text: r.tweet,
+    label: r.class === '2' ? 0 : 1,
+    source: 'davidson',
+    ...(r.class === '0' ? { weight: DAVIDSON_HATE_WEIGHT } : {}),
+  }));
 }
 
 /** OLID TSVs have no quoting at all, so they are split by hand. */
@@ -98,17 +133,41 @@ function ethos(): LabelledText[] {
   }));
 }
 
+/** The text,label,target,source CSVs of data/abuse/more/ (provenance in its README). */
+function more(source: MoreSource): LabelledText[] {
+  const rows = parse<{ text: string; label: string }>(read(`more/${MORE_SOURCES[source]}`), {
+    columns: true,
+  });
+  const weak = source === 'edos' || source === 'misogyny';
+  return rows.map((r) => {
+    const label = r.label === 'hateful' ? 1 : 0;
+    const weight =
+      source === 'redditbias' ? REDDITBIAS_WEIGHT : weak && !label ? WEAK_NEGATIVE_WEIGHT : 1;
+    return { text: r.text, label, source, ...(weight !== 1 ? { weight } : {}) };
+  });
+}
+
 export interface Split {
   train: LabelledText[];
   heldOut: LabelledText[];
 }
 
+/** A seeded share of the rows held out; the same rows on every machine. */
+function holdOut(rows: LabelledText[], random: () => number): Split {
+  const shuffled = shuffle(rows, random);
+  const cut = Math.round(shuffled.length * DAVIDSON_HELD_OUT);
+  return { train: shuffled.slice(cut), heldOut: shuffled.slice(0, cut) };
+}
+
 export function loadSplit(): Split {
   const random = seededRandom(SPLIT_SEED);
-  const shuffled = shuffle(davidson(), random);
-  const cut = Math.round(shuffled.length * DAVIDSON_HELD_OUT);
-  return {
-    train: [...shuffled.slice(cut), ...olidTrain()],
-    heldOut: [...shuffled.slice(0, cut), ...olidTest(), ...ethos()],
-  };
+  const d = holdOut(davidson(), random);
+  const train = [...d.train, ...olidTrain()];
+  const heldOut = [...d.heldOut, ...olidTest(), ...ethos()];
+  for (const source of Object.keys(MORE_SOURCES) as MoreSource[]) {
+    const s = holdOut(more(source), random);
+    train.push(...s.train);
+    heldOut.push(...s.heldOut);
+  }
+  return { train, heldOut };
 }

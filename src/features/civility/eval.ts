@@ -5,8 +5,11 @@
  */
 import { CIVILITY_CONFIG } from './civility.config.js';
 import { createCivilityGuard } from './civility.service.js';
-import { loadSplit } from './datasets.js';
+import { SOURCES, loadSplit } from './datasets.js';
 import { FUNCTIONAL_CASES, passes } from './functional-cases.js';
+import { FRESH_CASES } from './functional-fresh.js';
+import { FUNCTIONAL_SUITE } from './functional-suite.js';
+import { suiteFigures } from './suite-figures.js';
 
 export function rocAuc(points: { score: number; label: 0 | 1 }[]): number {
   const sorted = points.slice().sort((a, b) => a.score - b.score);
@@ -62,7 +65,7 @@ function main(): void {
       `${name.padEnd(9)} ${String(rows.length).padStart(5)} ${String(pos).padStart(5)}   ${rocAuc(rows).toFixed(3)}    ${m.precision.toFixed(3)}      ${m.recall.toFixed(3)}   ${m.f1.toFixed(3)}`,
     );
   };
-  for (const source of ['davidson', 'olid', 'ethos'] as const)
+  for (const source of SOURCES)
     line(
       source,
       scored.filter((r) => r.source === source),
@@ -78,8 +81,26 @@ function main(): void {
     `At the block threshold alone: precision ${blocked.precision.toFixed(3)}, recall ${blocked.recall.toFixed(3)}.`,
   );
 
+  const suite = suiteFigures(guard, FUNCTIONAL_SUITE);
+  const fresh = suiteFigures(guard, FRESH_CASES);
+  for (const [name, f] of [
+    ['Functional suite (functional-suite.ts)', suite],
+    ['Fresh check, written after the suite (see functional-fresh.ts)', fresh],
+  ] as const) {
+    console.log(`\n${name}: ${f.cases} cases`);
+    console.log('  kind                   side      right');
+    for (const [kind, k] of Object.entries(f.byKind))
+      console.log(
+        `  ${kind.padEnd(22)} ${(k.hateful ? 'hateful' : 'civil').padEnd(8)} ${String(k.right).padStart(3)}/${k.total}  ${((100 * k.right) / k.total).toFixed(0)}%`,
+      );
+    console.log(
+      `  overall ${(100 * f.overall).toFixed(1)}%, hateful held ${(100 * f.hatefulCaught).toFixed(1)}%, civil allowed ${(100 * f.civilKept).toFixed(1)}%`,
+    );
+    for (const failure of f.failures) console.log(failure);
+  }
+
   const functional: Record<string, { passed: number; total: number }> = {};
-  console.log('\nFunctional cases');
+  console.log('\nRegression cases (functional-cases.ts)');
   for (const [category, cases] of Object.entries(FUNCTIONAL_CASES)) {
     const failures: string[] = [];
     for (const c of cases) {
@@ -102,6 +123,19 @@ function main(): void {
       recall: r3(overall.recall),
       f1: r3(overall.f1),
       thresholds: CIVILITY_CONFIG.thresholds,
+      by_source: Object.fromEntries(
+        SOURCES.map((source) => [source, r3(rocAuc(scored.filter((r) => r.source === source)))]),
+      ),
+      suite: {
+        overall: r3(suite.overall),
+        held: r3(suite.hatefulCaught),
+        allowed: r3(suite.civilKept),
+      },
+      fresh: {
+        overall: r3(fresh.overall),
+        held: r3(fresh.hatefulCaught),
+        allowed: r3(fresh.civilKept),
+      },
       functional,
     }),
   );

@@ -90,7 +90,9 @@ function joinSpacedLetters(
           break;
         }
       }
-      if (run.length >= 3) {
+      // "u r a loser" is three words, not a spelt-out one.
+      const words = run.length === 3 && run.every((k) => 'aiury'.includes(chars[k]!));
+      if (run.length >= 3 && !words) {
         for (const k of run) {
           outChars.push(chars[k]!);
           outOffsets.push(offsets[k]!);
@@ -106,11 +108,45 @@ function joinSpacedLetters(
   return { chars: outChars, offsets: outOffsets };
 }
 
+/**
+ * Letters from other scripts that look like Latin ones ("kіke" with a Cyrillic і): folded to the
+ * Latin letter, since no English word mixes scripts.
+ */
+const HOMOGLYPHS: Record<string, string> = {
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  һ: 'h',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ɡ: 'g',
+  ı: 'i',
+  α: 'a',
+  ο: 'o',
+  ν: 'v',
+  ρ: 'p',
+  τ: 't',
+  κ: 'k',
+  ι: 'i',
+};
+/** Characters that show nothing and split a word for a filter: soft hyphen, zero-width marks. */
+const INVISIBLE = new Set(['\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff']);
+
 export function normalise(input: string): NormalisedText {
   const chars: string[] = [];
   const offsets: number[] = [];
   for (let i = 0; i < input.length; i++) {
-    const lower = input[i]!.toLowerCase();
+    if (INVISIBLE.has(input[i]!)) continue;
+    const lowered = input[i]!.toLowerCase();
+    const lower = HOMOGLYPHS[lowered] ?? lowered;
     const ch = lower === '’' || lower === '‘' ? "'" : lower;
     // toLowerCase can lengthen a character ("İ"); every piece maps back to the same input index.
     for (const piece of ch.length === 1 ? [ch] : Array.from(ch)) {

@@ -5,6 +5,7 @@
  */
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import { IDENTITY_TERMS } from './features.js';
+import { findTargetedHits } from './target-rules.js';
 
 export type CivilityLabel = 'abuse' | 'threat' | 'hate' | 'profanity';
 
@@ -16,6 +17,12 @@ export type RuleKind =
   | 'directedInsult'
   | 'negatedPraise'
   | 'insult'
+  | 'violence'
+  | 'derogation'
+  | 'negatedGroup'
+  | 'exclusion'
+  | 'conspiracy'
+  | 'misogyny'
   | 'profanity';
 
 export interface RuleHit {
@@ -25,7 +32,29 @@ export interface RuleHit {
   end: number;
   /** Aimed at the reader ("you …"): never a mere mention, unless inside quotation marks. */
   directed: boolean;
+  /** Who it is aimed at, when a rule could tell: "a person" or a group's name. */
+  target?: string;
+  /** The rule in plain words, for explaining a hold. */
+  rule?: string;
 }
+
+/** What each kind of rule means, for explaining a hold to the writer and the moderator. */
+export const RULE_WORDS: Record<RuleKind, string> = {
+  threat: 'a threat of violence',
+  selfHarm: 'telling someone to harm themselves',
+  dehumanising: 'a dehumanising comparison',
+  slur: 'a slur',
+  directedInsult: 'an insult aimed at the reader',
+  negatedPraise: 'a put-down aimed at the reader',
+  insult: 'an insult aimed at someone',
+  violence: 'violence wished on or promised to someone',
+  derogation: 'a negative claim about a group',
+  negatedGroup: 'a group denied worth or belonging',
+  exclusion: 'telling someone they do not belong here',
+  conspiracy: 'a conspiracy trope',
+  misogyny: 'a sexist put-down',
+  profanity: 'profanity',
+};
 
 /** Words for bodies, sex and health: neutral in a health or policy debate, so not flagged alone. */
 const NEUTRAL_WORDS = new Set([
@@ -64,8 +93,11 @@ const SLURS = new Set([
   'tranny',
 ]);
 
-const dataset = englishDataset.removePhrasesIf((p) =>
-  NEUTRAL_WORDS.has(p.metadata?.originalWord ?? ''),
+// Slurs are found by lexicon.ts (with their homonyms and spelling tricks), so the profanity list
+// leaves them out.
+const dataset = englishDataset.removePhrasesIf(
+  (p) =>
+    NEUTRAL_WORDS.has(p.metadata?.originalWord ?? '') || SLURS.has(p.metadata?.originalWord ?? ''),
 );
 const matcher = new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTransformers });
 
@@ -90,7 +122,7 @@ function stretchy(words: string[]): string {
     .join('|');
 }
 
-const INSULTS = stretchy([
+const INSULT_WORDS = [
   'idiot',
   'idiots',
   'moron',
@@ -147,12 +179,17 @@ const INSULTS = stretchy([
   'clueless',
   'hypocrite',
   'liar',
-]);
+];
+const INSULTS = stretchy(INSULT_WORDS);
 
 const MODIFIERS =
-  '(?:f+[uv]+c+k+i+n+g?|such|a|an|the|so|just|really|truly|total|complete|absolute|utter|fucking|fuckin|effing|bloody|little|big|massive|fat|ugly|stupid|dumb|pathetic|worthless|sad|lying|useless|old)';
+  '(?:brain-dead|braindead|disgusting|filthy|vile|f+[uv]+c+k+i+n+g?|such|a|an|the|so|just|really|truly|total|complete|absolute|utter|fucking|fuckin|effing|bloody|little|big|massive|fat|ugly|stupid|dumb|pathetic|worthless|sad|lying|useless|old)';
 const YOU_ARE = "(?:you|u|ya)(?:'re|re| are| r|'r)?|ur|youre";
 
+/** Every insult pattern needs one of these words. */
+const INSULT_GATE = new RegExp(
+  `\\b(?:${INSULTS})|f+u+c+k|screw\\s+(?:you|u)|suck\\s+my|stfu|excuse\\s+for`,
+);
 const DIRECTED_INSULT = new RegExp(
   `\\b(?:${YOU_ARE})\\s+(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b` +
     `|\\b(?:are|r)\\s+(?:you|u)\\s+(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b` +
@@ -165,7 +202,21 @@ const DIRECTED_INSULT = new RegExp(
 
 const THIRD_PARTY_INSULT = new RegExp(
   `\\b(?:he|she|they|this guy|that guy|this woman|that woman|this man|that man)(?:'s|'re| is| are)\\s+(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b` +
-    `|\\bwhat\\s+(?:an?\\s+)?(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b`,
+    // "what a pathetic excuse for a strategy" is about a thing
+    `|\\bwhat\\s+(?:an?\\s+)?(?:${MODIFIERS}\\s+)*(?:${INSULTS})\\b(?!\\s+excuse\\s+for\\s+an?\\s+(?!human|person|man|woman)[a-z])`,
+  'g',
+);
+
+/** Insults of a named office-holder; the milder words of political argument ("liar") are left out. */
+const STRONG_INSULTS = stretchy(
+  INSULT_WORDS.filter(
+    (w) => !/liar|hypocrite|disgrace|useless|clueless|fool|clown|pathetic|ugly/.test(w),
+  ),
+);
+const OFFICE = /\b(?:mp|councillor|cllr|minister|candidate|mayor|leader|excuse)\b/;
+const PERSON_INSULT = new RegExp(
+  `\\b(?:mp|(?:councillor|cllr)\\s+[a-z]+(?:\\s+[a-z]+)?|minister|candidate|mayor|councillor|leader)\\s+(?:is|was)\\s+(?:${MODIFIERS}\\s+)*(?:${STRONG_INSULTS})\\b` +
+    `|\\bexcuse\\s+for\\s+a\\s+human(?:\\s+being)?\\b`,
   'g',
 );
 
@@ -189,7 +240,7 @@ const THREAT = new RegExp(
     // "I'll find you" threatens; "I'll find you a seat" does not
     "|\\bi(?:'ll|ll| will|'m going to| am going to|'m gonna| am gonna| gonna)\\s+find\\s+(?:you|u|ya)\\b(?!\\s+(?:a|an|some|the|one|another|two|more)\\b)" +
     "|\\b(?:you|u)(?:'ll| will|'re going to| are going to|'re gonna| are gonna)\\s+(?:die|pay|regret|be\\s+dead|be\\s+sorry|get\\s+what'?s\\s+coming)\\b" +
-    "|\\b(?:you|u)(?:'re| are)\\s+(?:dead|a\\s+dead\\s+(?:man|woman))\\b|\\bi\\s+know\\s+where\\s+(?:you|u)\\s+live\\b|\\bwatch\\s+your\\s+back\\b" +
+    "|\\b(?:you|u)(?:'re| are)\\s+(?:dead|a\\s+dead\\s+(?:man|woman))\\b|\\b(?:i|we)\\s+know\\s+where\\s+(?:you|u|your\\s+\\w+)\\s+(?:live|lives|go|sleep|work)\\b|\\bwatch\\s+your\\s+back\\b" +
     '|\\b(?:should|deserves?\\s+to|ought\\s+to|needs?\\s+to)\\s+(?:be\\s+)?(?:shot|hanged|hung|killed|executed|lynched|murdered|die|burn)\\b' +
     '|\\b(?:someone|somebody)\\s+(?:should|needs?\\s+to|ought\\s+to)\\s+(?:kill|shoot|stab|hurt)\\s+(?:you|him|her|them)\\b' +
     // wishing violence on someone: "I hope someone kills you", "hope you get shot"
@@ -216,6 +267,9 @@ const GROUP_WORDS = [
 const GROUP = `(?:they|them|(?:all\\s+)?(?:these|those)\\s+[a-z]+s|(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS}))`;
 const VERMIN =
   '(?:animals|vermin|rats|parasites|cockroaches|roaches|insects|subhuman|sub-human|savages|filth|scum|pests|leeches|monkeys|apes|dogs|pigs|trash|garbage|diseased|a\\s+disease|a\\s+plague|a\\s+cancer|a\\s+virus|cancer|disease|plague|an\\s+infestation|not\\s+human)';
+const DEHUMANISING_GATE = new RegExp(
+  `${VERMIN}|exterminat|wipe|eradicat|\\bgas|purge|cull|sterili[sz]`,
+);
 const DEHUMANISING = new RegExp(
   `\\b${GROUP}\\s+(?:are|r|is)\\s+(?:(?:just|nothing\\s+but|all|like|literally|no\\s+better\\s+than|worse\\s+than|basically|simply)\\s+)*${VERMIN}\\b` +
     `|\\b${GROUP}\\s+(?:should|must|need\\s+to)\\s+be\\s+(?:exterminated|wiped\\s+out|eradicated|gassed|purged|eliminated|culled|sterilised|sterilized)\\b` +
@@ -249,29 +303,39 @@ function wholeWord(text: string, start: number, end: number): [number, number] {
 function lexicon(text: string): RuleHit[] {
   const hits: RuleHit[] = [];
   for (const match of matcher.getAllMatches(text, true)) {
-    const word = dataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord ?? '';
     const [start, end] = wholeWord(text, match.startIndex, match.endIndex + 1);
-    const slur = SLURS.has(word);
-    hits.push({
-      kind: slur ? 'slur' : 'profanity',
-      label: slur ? 'hate' : 'profanity',
-      start,
-      end,
-      directed: false,
-    });
+    hits.push({ kind: 'profanity', label: 'profanity', start, end, directed: false });
   }
   return hits;
 }
 
-export function findHits(folded: string): RuleHit[] {
+/** `innocent` collects slur homonyms used in their other sense ("faggots and peas"). */
+export function findHits(folded: string, innocent?: [number, number][]): RuleHit[] {
+  // Cheap scans first: the insult and dehumanising patterns only run on text that has the words.
+  const insulting = INSULT_GATE.test(folded);
+  const threats = collect(folded, THREAT, 'threat', 'threat', true);
+  // A threat the explicit rule already marks needs no second, vaguer mark.
+  const targeted = findTargetedHits(folded, innocent).filter(
+    (h) => h.kind !== 'violence' || !threats.some((t) => t.start < h.end && h.start < t.end),
+  );
   return [
     ...lexicon(folded),
-    ...collect(folded, THREAT, 'threat', 'threat', true),
+    ...targeted,
+    ...threats.map((h) => ({
+      ...h,
+      // "… should be shot" reported after "he said that" is a mention; "I will hurt you" never is.
+      directed: /\b(?:you|u|ya|your|yourself)\b/.test(folded.slice(h.start, h.end)),
+    })),
+    ...(insulting && OFFICE.test(folded)
+      ? collect(folded, PERSON_INSULT, 'insult', 'abuse', false)
+      : []),
     ...collect(folded, SELF_HARM, 'selfHarm', 'threat', true),
-    ...collect(folded, DEHUMANISING, 'dehumanising', 'hate', false),
-    ...collect(folded, DIRECTED_INSULT, 'directedInsult', 'abuse', true),
+    ...(DEHUMANISING_GATE.test(folded)
+      ? collect(folded, DEHUMANISING, 'dehumanising', 'hate', false)
+      : []),
+    ...(insulting ? collect(folded, DIRECTED_INSULT, 'directedInsult', 'abuse', true) : []),
     ...collect(folded, NEGATED_PRAISE, 'negatedPraise', 'abuse', true),
-    ...collect(folded, THIRD_PARTY_INSULT, 'insult', 'abuse', false),
+    ...(insulting ? collect(folded, THIRD_PARTY_INSULT, 'insult', 'abuse', false) : []),
   ];
 }
 
@@ -284,10 +348,11 @@ const CONDEMNATION = new RegExp(
   "\\b(?:is|are|was|were|it's|that's|its|thats)\\s+(?:never|not|n't)\\s+(?:ok|okay|acceptable|fine|alright|cool|right|funny|banter)\\b" +
     "|\\b(?:isn't|aren't|wasn't|is\\s+not|are\\s+not)\\s+(?:ok|okay|acceptable|fine|alright|cool|funny|banter)\\b" +
     '|\\b(?:disgusting|unacceptable|shameful|appalling|abhorrent|vile|hateful|racist|sexist|homophobic|transphobic|misogynistic|misogynist|bigoted|bigotry|dehumanising|dehumanizing|wrong|out\\s+of\\s+line|no\\s+place|condemn|condemns|condemned|reported|harassment|hurtful|cruel)\\b' +
+    '|\\b(?:police|arrested|investigat\\w+|reported\\s+it|passed\\s+to\\s+the\\s+police|ashamed|a\\s+lie|reject|the\\s+problem|disgrace\\w*|says\\s+more\\s+about\\s+you|stand\\s+by|antisemitic|islamophobic|full\\s+stop|slurs?|abuse\\s+(?:of|aimed\\s+at|against))\\b' +
     "|\\b(?:no\\s+one|nobody)\\s+should\\b|\\b(?:don't|do\\s+not|never|shouldn't|should\\s+not|stop)\\s+(?:call(?:ing)?|say(?:ing)?|us(?:e|ing))\\b",
 );
 const REPORTING =
-  /\b(?:call(?:ed|ing|s)?|say(?:ing|s)?|said|shout(?:ed|ing|s)?|yell(?:ed|ing|s)?|scream(?:ed|ing)?|wrote|writ(?:ing|es)|tweet(?:ed|ing)?|post(?:ed|ing)|us(?:e|ed|es|ing)\s+the\s+words?|the\s+words?|slurs?\s+like|names?\s+like|tell(?:ing|s)?|told(?:\s+(?:me|him|her|them|us))?(?:\s+to)?)\b/g;
+  /\b(?:threaten(?:ed|ing|s)?(?:\s+to)?|wish(?:ed|ing)\s+(?:violence|death)|claim(?:ed|ing|s)?(?:\s+that)?|the\s+claim\s+that|sprayed|spray-painted|leaflets?\s+claimed|message\s+saying|emails?\s+saying|letter\s+told|if\s+you\s+think|talk\s+of|who\s+call|call(?:ed|ing|s)?|say(?:ing|s)?|said|shout(?:ed|ing|s)?|yell(?:ed|ing|s)?|scream(?:ed|ing)?|wrote|writ(?:ing|es)|tweet(?:ed|ing)?|post(?:ed|ing)|us(?:e|ed|es|ing)\s+the\s+words?|the\s+words?|slurs?\s+(?:like|such\s+as)|the\s+(?:lie|myth|idea|notion)\s+that|names?\s+like|tell(?:ing|s)?|told(?:\s+(?:me|him|her|them|us))?(?:\s+to)?)\b/g;
 const QUOTED = /"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![a-z0-9])'[^'\n]{1,300}'(?![a-z0-9])/g;
 
 export interface MentionZones {

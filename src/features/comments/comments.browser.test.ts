@@ -37,8 +37,9 @@ async function injectedMarkup(page: Page, scope: string): Promise<string[]> {
     for (const root of document.querySelectorAll(selector)) {
       for (const el of root.querySelectorAll('*')) {
         const tag = el.tagName.toLowerCase();
-        if (!['a', 'mark', 'div', 'strong', 'time', 'span', 'header', 'p', 'article'].includes(tag))
-          found.push(tag);
+        // ul/li/q: the guard's reasons on a blocked comment (civilityReasons), all text escaped
+        const ours = ['a', 'mark', 'div', 'strong', 'time', 'span', 'header', 'p', 'article'];
+        if (![...ours, 'ul', 'li', 'q'].includes(tag)) found.push(tag);
         for (const attr of el.getAttributeNames())
           if (attr.startsWith('on') || attr === 'style') found.push(`${tag}[${attr}]`);
         const href = el.getAttribute('href');

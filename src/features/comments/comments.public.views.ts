@@ -11,7 +11,7 @@ import { type SafeHtml, html, when } from '../../infra/html/html.js';
 import { pagination } from '../../infra/html/pagination.js';
 import { linkifyText } from '../../infra/html/linkify.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
-import { highlight } from '../civility/civility.views.js';
+import { civilityReasons, highlight } from '../civility/civility.views.js';
 import type { FormErrors } from './comment-input.js';
 import type { CommentThread } from './comment-thread.js';
 import {
@@ -204,6 +204,7 @@ export function blockedNotice(text: string, assessment: CivilityAssessment): Saf
       you like, but not people. The marked words are the problem:
     </p>
     <p class="cm-highlighted">${highlight(text, assessment.spans)}</p>
+    ${civilityReasons(assessment.reasons)}
     <p class="hint">
       Nothing was saved. See the <a href="/moderation-policy">moderation policy</a>.
     </p>

@@ -14,6 +14,7 @@ import {
 import type { Services } from '../../infra/services.js';
 import { normaliseEmail } from '../../infra/validation/email.js';
 import { parseDateInput } from '../../infra/validation/text-rules.js';
+import { recordModeratorDecision } from '../civility/civility-learning.service.js';
 import { staffNamesByIds } from '../staff/staff.service.js';
 import { BULK_MAX, SANCTION_REASON_MAX_LENGTH } from './comments.limits.js';
 import * as repo from './comments.repository.js';
@@ -114,6 +115,22 @@ export async function moderateComments(
         ...(target === 'approved' ? { published_at: c.published_at ?? at } : {}),
       });
       await repo.resolveReports(trx, c.id, moderator.id, at);
+      if (c.guard_decision === 'review' || open.has(c.id)) {
+        // Held or reported text, decided by a person: an example the guard can learn from.
+        const writer = await repo.findCommenter(trx, c.commenter_id);
+        await recordModeratorDecision(trx, {
+          source: 'comment',
+          sourceId: String(c.id),
+          text: c.body,
+          guardScore: c.guard_score,
+          guardDecision: c.guard_decision,
+          decision: action,
+          personId: writer?.person_id ?? null,
+          personEmail: writer?.email ?? null,
+          moderatorUserId: moderator.id,
+          at,
+        });
+      }
       const was = STATUS_WORDS[c.status] ?? c.status;
       const details =
         c.status === target

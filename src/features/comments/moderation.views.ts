@@ -9,7 +9,8 @@ import { type SafeHtml, html, when } from '../../infra/html/html.js';
 import { pagination } from '../../infra/html/pagination.js';
 import { dataTable } from '../../infra/html/tables.js';
 import type { CivilitySpan } from '../civility/civility.service.js';
-import { highlight } from '../civility/civility.views.js';
+import { explainText } from '../civility/civility.service.js';
+import { civilityReasons, highlight } from '../civility/civility.views.js';
 import { commentThreadPath } from './comment-thread.js';
 import { SANCTION_REASON_MAX_LENGTH } from './comments.limits.js';
 import type {
@@ -140,6 +141,7 @@ function queueItem(
         Guard: ${item.guard_decision === 'review' ? 'review' : 'allow'}, score
         ${item.guard_score.toFixed(2)}${labels.length ? html`, labels: ${labels.join(', ')}` : ''}
       </p>
+      ${when(item.guard_decision === 'review', () => civilityReasons(explainText(item.body)))}
       ${reportList(reports)}
       ${when(
         canModerate,

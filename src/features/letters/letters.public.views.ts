@@ -7,7 +7,7 @@ import {
 } from '../../infra/html/form-controls.js';
 import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
 import { linkifyText } from '../../infra/html/linkify.js';
-import { highlight } from '../civility/civility.views.js';
+import { civilityReasons, highlight } from '../civility/civility.views.js';
 import { renderPostcodeForm } from '../constituencies/constituencies.views.js';
 import type { TargetContact } from '../targets/targets.service.js';
 import type { CampaignRow, LetterRow } from './letters.repository.js';
@@ -21,7 +21,7 @@ import {
   SENDER_NAME_MAX_LENGTH,
   SUBJECT_MAX_LENGTH,
 } from './letters.rules.js';
-import type { CivilitySpan } from '../civility/civility.service.js';
+import type { CivilityReason, CivilitySpan } from '../civility/civility.service.js';
 import type { Originality } from './similarity.js';
 
 export function campaignPath(c: Pick<CampaignRow, 'slug'>): string {
@@ -156,7 +156,7 @@ export interface LetterFormView {
   values: LetterForm;
   errors: Errors;
   csrf: string;
-  civility?: { text: string; spans: CivilitySpan[] } | undefined;
+  civility?: { text: string; spans: CivilitySpan[]; reasons?: CivilityReason[] } | undefined;
   originality?: Originality | undefined;
 }
 
@@ -175,6 +175,7 @@ export function letterForm(v: LetterFormView): SafeHtml {
         ? html`<div class="lt-marked" aria-label="Parts the civility guard objected to">
             <h3>What the guard objected to</h3>
             <p class="lt-letter-text">${highlight(v.civility.text, v.civility.spans)}</p>
+            ${civilityReasons(v.civility.reasons)}
           </div>`
         : ''
     }

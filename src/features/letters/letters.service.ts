@@ -13,7 +13,7 @@ import {
   queries,
 } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
-import type { CivilitySpan } from '../civility/civility.service.js';
+import type { CivilityReason, CivilitySpan } from '../civility/civility.service.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
@@ -59,7 +59,7 @@ export type SubmitResult =
       status: 409 | 422 | 429;
       errors: Errors;
       /** The text the guard read, and what it objected to, to show highlighted. */
-      civility?: { text: string; spans: CivilitySpan[] };
+      civility?: { text: string; spans: CivilitySpan[]; reasons: CivilityReason[] };
       originality?: Originality;
     };
 
@@ -144,7 +144,9 @@ export async function submitLetter(
       ok: false,
       status: 422,
       errors,
-      ...(refused ? { civility: { text: guardText, spans: verdict.spans } } : {}),
+      ...(refused
+        ? { civility: { text: guardText, spans: verdict.spans, reasons: verdict.reasons } }
+        : {}),
       ...(errors.body ? { originality } : {}),
     };
 

@@ -229,7 +229,7 @@ export async function stormsPublicRoutes(
             422,
             'Please reword your post',
             'Your words did not pass our civility check. Reword the highlighted part and try again.',
-            html`${civilityRefusal(words, assessment.spans)}${back}`,
+            html`${civilityRefusal(words, assessment.spans, assessment.reasons)}${back}`,
           );
       }
       const post = composePost(words, snapshot.parts, 'mastodon');
@@ -376,7 +376,7 @@ export async function stormsPublicRoutes(
           422,
           'Not counted',
           outcome.message,
-          html`${outcome.assessment && outcome.text ? civilityRefusal(outcome.text, outcome.assessment.spans) : ''}${back}`,
+          html`${outcome.assessment && outcome.text ? civilityRefusal(outcome.text, outcome.assessment.spans, outcome.assessment.reasons) : ''}${back}`,
           outcome.assessment ? { spans: outcome.assessment.spans } : {},
         );
       rt.counts.bump(storm.id);

@@ -1,8 +1,8 @@
 import { confirmButtonPage } from '../../infra/html/confirm-button.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { linkifyText } from '../../infra/html/linkify.js';
-import type { CivilitySpan } from '../civility/civility.service.js';
-import { highlight } from '../civility/civility.views.js';
+import type { CivilityReason, CivilitySpan } from '../civility/civility.service.js';
+import { civilityReasons, highlight } from '../civility/civility.views.js';
 import { formatLondon, formatLondonRange } from './london-time.js';
 import { CONSENT_WORDING, stormPath } from './posting.service.js';
 import type { StormRow } from './storms.repository.js';
@@ -350,10 +350,15 @@ export function postedPage(opts: {
 }
 
 /** The guard's objection to someone's words, with the parts it objected to marked. */
-export function civilityRefusal(text: string, spans: CivilitySpan[]): SafeHtml {
+export function civilityRefusal(
+  text: string,
+  spans: CivilitySpan[],
+  reasons?: CivilityReason[],
+): SafeHtml {
   return html`<blockquote class="civility-highlighted storm-refused">
-    ${highlight(text, spans)}
-  </blockquote>`;
+      ${highlight(text, spans)}
+    </blockquote>
+    ${civilityReasons(reasons)}`;
 }
 
 export function mastodonInterstitial(instance: string, shareUrl: string): SafeHtml {

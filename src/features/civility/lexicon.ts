@@ -1,0 +1,324 @@
+/**
+ * Who a text can be aimed at, and the words that aim at them: identity groups (with the name a
+ * moderator is shown), references to a person, and slurs with the group each one attacks. All
+ * entries are folded text (normalise.ts). Content warning: slurs, on purpose.
+ */
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Word lists widened from word vectors at training time (expand-lexicon.ts). */
+const EXPANDED = JSON.parse(
+  readFileSync(fileURLToPath(new URL('./model/lexicon.json', import.meta.url)), 'utf8'),
+) as { dehumanising: string[]; stereotype: string[] };
+export const DEHUMANISING_WORDS = EXPANDED.dehumanising.join('|');
+export const STEREOTYPE_WORDS = EXPANDED.stereotype.join('|');
+
+/** Group display name → the words people write for its members. */
+const GROUPS: Record<string, string[]> = {
+  Muslims: ['muslim', 'muslims', 'moslems', 'islam', 'islamic', 'islamists'],
+  Jews: ['jew', 'jews', 'jewish people', 'jewish', 'zionists'],
+  'Black people': ['black people', 'blacks', 'black men', 'black women', 'black britons'],
+  immigrants: ['immigrants', 'immigrant', 'migrants', 'migrant', 'illegals'],
+  refugees: ['refugees', 'refugee'],
+  'asylum seekers': ['asylum seekers', 'asylum seeker'],
+  'trans people': [
+    'trans people',
+    'trans women',
+    'trans men',
+    'transgender people',
+    'transgenders',
+  ],
+  'gay people': ['gay people', 'gay men', 'gays', 'homosexuals', 'lgbt people'],
+  lesbians: ['lesbians'],
+  'bisexual people': ['bisexual people', 'bisexuals'],
+  'disabled people': ['disabled people', 'the disabled', 'cripples', 'autistic people'],
+  'Gypsies and Travellers': ['travellers', 'gypsies', 'roma', 'gypsy people'],
+  Sikhs: ['sikhs'],
+  Hindus: ['hindus'],
+  'Eastern Europeans': [
+    'poles',
+    'polish people',
+    'romanians',
+    'eastern europeans',
+    'albanians',
+    'bulgarians',
+    'lithuanians',
+  ],
+  'South Asians': ['pakistanis', 'indians', 'bangladeshis', 'asians', 'asian people'],
+  Africans: ['nigerians', 'somalis', 'africans', 'ghanaians', 'eritreans', 'sudanese'],
+  'Chinese people': ['chinese people', 'the chinese'],
+  women: ['women', 'females'],
+  Catholics: ['catholics'],
+  Christians: ['christians'],
+  'Irish people': ['irish people', 'the irish'],
+  Arabs: ['arabs'],
+  foreigners: ['foreigners', 'foreign nationals'],
+};
+
+/** Adjective → group, for "Polish builders", "gay teachers", "a Pakistani". */
+const ADJECTIVES: Record<string, string> = {
+  black: 'Black people',
+  muslim: 'Muslims',
+  jewish: 'Jews',
+  gay: 'gay people',
+  lesbian: 'lesbians',
+  trans: 'trans people',
+  transgender: 'trans people',
+  bisexual: 'bisexual people',
+  polish: 'Eastern Europeans',
+  romanian: 'Eastern Europeans',
+  albanian: 'Eastern Europeans',
+  pakistani: 'South Asians',
+  indian: 'South Asians',
+  bangladeshi: 'South Asians',
+  asian: 'South Asians',
+  nigerian: 'Africans',
+  somali: 'Africans',
+  african: 'Africans',
+  chinese: 'Chinese people',
+  irish: 'Irish people',
+  disabled: 'disabled people',
+  female: 'women',
+  sikh: 'Sikhs',
+  hindu: 'Hindus',
+  catholic: 'Catholics',
+  arab: 'Arabs',
+  immigrant: 'immigrants',
+  migrant: 'immigrants',
+  refugee: 'refugees',
+  traveller: 'Gypsies and Travellers',
+  gypsy: 'Gypsies and Travellers',
+  foreign: 'foreigners',
+};
+const MEMBERS =
+  'people|men|women|lads|girls|boys|kids|families|builders|teachers|doctors|nurses|mps|councillors|workers|drivers|students|voters|neighbours|folk|politicians|ministers|candidates|landlords|shopkeepers|parents';
+
+const GROUP_OF = new Map<string, string>();
+for (const [name, words] of Object.entries(GROUPS)) for (const w of words) GROUP_OF.set(w, name);
+/** Places of worship stand for their faith: "torch the mosque" targets Muslims. */
+for (const [place, name] of [
+  ['mosque', 'Muslims'],
+  ['mosques', 'Muslims'],
+  ['synagogue', 'Jews'],
+  ['synagogues', 'Jews'],
+  ['gurdwara', 'Sikhs'],
+  ['temple', 'Hindus'],
+] as const)
+  GROUP_OF.set(place, name);
+
+/** Longest first, so "black people" wins over a shorter alternative. */
+const GROUP_ALTERNATION = [...GROUP_OF.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((w) => w.replace(/ /g, '\\s+'))
+  .join('|');
+
+const ADJECTIVE_ALTERNATION = Object.keys(ADJECTIVES).join('|');
+
+/** A group, optionally pointed at ("all the …", "these …"); capture 1 is the group's words. */
+export const GROUP = `(?:all\\s+)?(?:the\\s+|these\\s+|those\\s+|our\\s+|you\\s+|an?\\s+)?((?:${ADJECTIVE_ALTERNATION})\\s+(?:${MEMBERS})|${GROUP_ALTERNATION}|(?<=\\ban?\\s+)(?:${ADJECTIVE_ALTERNATION}))`;
+
+export function groupName(words: string): string | undefined {
+  const w = words.replace(/\s+/g, ' ');
+  return GROUP_OF.get(w.replace(/^the /, '')) ?? GROUP_OF.get(w) ?? ADJECTIVES[w.split(' ')[0]!];
+}
+
+/** References to one person: pronouns, offices, "<name> mp", "councillor <name>". */
+export const PERSON =
+  '(?:you|u|ya|he|she|him|her|(?:the\\s+)?(?:mp|member|councillor|cllr|minister|candidate|mayor|leader|prime\\s+minister|chancellor|speaker|secretary)|[a-z]+\\s+mp|(?:councillor|cllr)\\s+[a-z]+)';
+
+/** Slur → the group it attacks. */
+const SLURS: Record<string, string> = {
+  nigger: 'Black people',
+  niggers: 'Black people',
+  nigga: 'Black people',
+  niggas: 'Black people',
+  coon: 'Black people',
+  coons: 'Black people',
+  darkie: 'Black people',
+  darkies: 'Black people',
+  sambo: 'Black people',
+  wog: 'Black people',
+  wogs: 'Black people',
+  africoon: 'Black people',
+  paki: 'South Asians',
+  pakis: 'South Asians',
+  kike: 'Jews',
+  kikes: 'Jews',
+  yid: 'Jews',
+  yids: 'Jews',
+  faggot: 'gay people',
+  faggots: 'gay people',
+  fag: 'gay people',
+  fags: 'gay people',
+  poof: 'gay people',
+  poofs: 'gay people',
+  poofter: 'gay people',
+  lezzer: 'lesbians',
+  lezza: 'lesbians',
+  dyke: 'lesbians',
+  dykes: 'lesbians',
+  tranny: 'trans people',
+  trannies: 'trans people',
+  trannie: 'trans people',
+  retard: 'disabled people',
+  retards: 'disabled people',
+  retarded: 'disabled people',
+  spastic: 'disabled people',
+  spastics: 'disabled people',
+  spaz: 'disabled people',
+  mong: 'disabled people',
+  mongs: 'disabled people',
+  chink: 'East Asians',
+  chinks: 'East Asians',
+  gook: 'East Asians',
+  gooks: 'East Asians',
+  chingchong: 'East Asians',
+  towelhead: 'Muslims',
+  towelheads: 'Muslims',
+  raghead: 'Muslims',
+  ragheads: 'Muslims',
+  gyppo: 'Gypsies and Travellers',
+  gyppos: 'Gypsies and Travellers',
+  pikey: 'Gypsies and Travellers',
+  pikeys: 'Gypsies and Travellers',
+  wop: 'Italians',
+  wops: 'Italians',
+  spic: 'Latinos',
+  spics: 'Latinos',
+  abo: 'Aboriginal people',
+  boonga: 'Aboriginal people',
+};
+export const SLUR_WORDS = new Set(Object.keys(SLURS));
+
+/** Slurs with other meanings: a slur only when the words around it do not say otherwise. */
+const HOMONYM_CONTEXT: Record<string, RegExp> = {
+  faggot:
+    /faggots?\s+(?:and|with|in|supper|were|for\s+tea|every)|(?:best|the|my|of|some|bake|ate|eat)\s+faggots\b|\bfaggots?\s*$|faggot\s+supper/,
+  chink: /chinks?\s+(?:in|of)\b/,
+  dyke: /dykes?\s+(?:road|path|march|on\s+bikes|bar|near|in|along|protects|and)|(?:offa'?s|flood|the\s+romans\s+built\s+a)\s+dyke|(?:the|our|a)\s+dyke\s+(?:in|bar|near|march|along)/,
+  coon: /coon\s+(?:cheese|rapids|valley)/,
+  spastic: /spastics\s+society/,
+  retard: /(?:will|to|would|could|may|might|can)\s+retard\b/,
+  spic: /spic\s+and\s+span/,
+  wop: /\bwop\s+wop\b/,
+};
+
+/** Family of each slur for the context check ("faggots" → "faggot"). */
+function family(word: string): string {
+  for (const root of Object.keys(HOMONYM_CONTEXT)) if (word.startsWith(root)) return root;
+  return word;
+}
+
+/**
+ * Variants of the longer slurs with one letter dropped or two letters swapped ("fagot",
+ * "retrd"), the tricks people use against word lists; "niger" is left out (a country).
+ */
+const VARIANTS = new Map<string, string>();
+const NOT_VARIANTS = new Set(['niger', 'coon', 'mong', 'wog', 'spaz', 'fags', 'pakis']);
+for (const slur of SLUR_WORDS) {
+  if (slur.length < 5) continue;
+  for (let i = 0; i < slur.length; i++) {
+    const deleted = slur.slice(0, i) + slur.slice(i + 1);
+    if (!SLUR_WORDS.has(deleted) && !NOT_VARIANTS.has(deleted)) VARIANTS.set(deleted, slur);
+    if (i + 1 < slur.length) {
+      const swapped = slur.slice(0, i) + slur[i + 1]! + slur[i]! + slur.slice(i + 2);
+      if (!SLUR_WORDS.has(swapped)) VARIANTS.set(swapped, slur);
+    }
+  }
+}
+
+/** Words people glue to a slur ("stupidfaggot", "dirtykike"). */
+const GLUED =
+  /^(stupid|dirty|filthy|fucking|fuckin|ugly|fat|dumb|little|typical|bloody|you|ya)(.{4,})$|^(.{4,}?)(cunt|lover|loving|scum|bastard|bitch)$/;
+
+export interface SlurMatch {
+  start: number;
+  end: number;
+  slur: string;
+  group: string;
+}
+
+/**
+ * Slurs in folded text, spelling tricks included, homonyms in their innocent sense excluded;
+ * those innocent words go to `innocent` (if given), so the model can be kept from reading them.
+ */
+export function findSlurs(folded: string, innocent?: [number, number][]): SlurMatch[] {
+  const out: SlurMatch[] = [];
+  for (const m of folded.matchAll(/\bjungle\s+bunn(?:y|ies)\b/g))
+    out.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      slur: 'jungle bunny',
+      group: 'Black people',
+    });
+  for (const m of folded.matchAll(/[a-z*]+/g)) {
+    const token = m[0];
+    let slur = resolveSlur(token);
+    if (!slur) {
+      const glued = GLUED.exec(token);
+      const inner = glued
+        ? (glued[2] ?? glued[3])
+        : token.startsWith('a')
+          ? token.slice(1)
+          : undefined;
+      if (inner) slur = resolveSlur(inner);
+    }
+    if (!slur && token === 'niger') {
+      // The country and the river keep their name; "another niger" is the slur misspelt.
+      const before = folded.slice(Math.max(0, m.index - 20), m.index);
+      if (/\b(?:a|another|you|dirty|filthy|stupid|fucking|typical|that)\s+$/.test(before))
+        slur = 'nigger';
+    }
+    if (!slur) continue;
+    const root = family(slur);
+    const context = HOMONYM_CONTEXT[root];
+    if (context) {
+      const around = folded.slice(Math.max(0, m.index - 30), m.index + token.length + 30);
+      if (
+        context.test(around) ||
+        (root === 'dyke' && !isAttack(folded, m.index, m.index + token.length))
+      ) {
+        innocent?.push([m.index, m.index + token.length]);
+        continue;
+      }
+    }
+    out.push({ start: m.index, end: m.index + token.length, slur, group: SLURS[slur]! });
+  }
+  return out;
+}
+
+/** A slur's letters with repeats collapsed ("niigger" and "nigger" both give "niger"). */
+function collapse(word: string): string {
+  return word.replace(/([a-z])\1+/g, '$1');
+}
+const COLLAPSED = new Map([...SLUR_WORDS].map((s) => [collapse(s), s]));
+
+function resolveSlur(token: string): string | undefined {
+  if (SLUR_WORDS.has(token)) return token;
+  const variant = VARIANTS.get(token);
+  if (variant) return variant;
+  // Stretched letters ("paaki"): only longer than the slur, so "niger" (a country) stays itself.
+  const stretched = COLLAPSED.get(collapse(token));
+  if (stretched && token.length > stretched.length) return stretched;
+  if (token.includes('*') && token.length >= 4) {
+    for (const slur of SLUR_WORDS)
+      if (
+        slur.length === token.length &&
+        [...token].every((ch, i) => ch === '*' || ch === slur[i]) &&
+        token.replace(/\*/g, '').length >= slur.length - 2
+      )
+        return slur;
+  }
+  return undefined;
+}
+
+/** Reclaimed words ("dyke") count as slurs only when thrown at someone. */
+function isAttack(folded: string, start: number, end: number): boolean {
+  const before = folded.slice(Math.max(0, start - 25), start);
+  const after = folded.slice(end, end + 25);
+  return (
+    /\b(?:you|ya|u|filthy|dirty|stupid|ugly|fucking|that|a|the)\s+$/.test(before) &&
+    /^\s*(?:mp|councillor|minister|candidate|needs|should|is|$|[.!?,])/.test(after)
+  );
+}

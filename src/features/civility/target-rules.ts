@@ -1,0 +1,248 @@
+/**
+ * Rules that look for who a text is aimed at and what it says of them: violence wished on or
+ * promised to a person or a group, negative claims about a group (stereotypes, negated praise,
+ * "go home"), conspiracy tropes, sexist put-downs of women in politics, and slurs. Each hit names
+ * its target, so a hold can be explained ("threat aimed at a person", "… aimed at a group: Jews").
+ */
+import {
+  DEHUMANISING_WORDS,
+  GROUP,
+  PERSON,
+  STEREOTYPE_WORDS,
+  findSlurs,
+  groupName,
+} from './lexicon.js';
+import type { CivilityLabel, RuleHit, RuleKind } from './rules.js';
+
+/** Words and phrases of physical violence against someone. */
+const VIOLENCE =
+  '(?:kill(?:s|ed|ing)?|murder(?:s|ed)?|stab(?:s|bed|bing)?|shoot(?:s)?|shot|hang(?:s|ed|ing)?|hung|lynch(?:ed)?|burn(?:s|ed|ing)?|beat(?:s|en|ing)?|beating|bleed|rape(?:d|s)?|strangle(?:d)?|behead(?:ed)?|bullets?|knife|knives|acid|petrol|bomb(?:ed)?|ambulance|ditch|in\\s+the\\s+ground|break\\s+(?:your|his|her|their)\\s+(?:legs|neck|face|arms|bones)|smash\\s+(?:your|his|her|their)\\s+face|off\\s+the\\s+road|lampposts?|take\\s+up\\s+arms|round\\s+(?:up|them\\s+up)|(?:slow|painful)\\s+death|die|dies|dead|hurt|hunt\\s+(?:you|him|her|them)\\s+down|what\\s+jo\\s+cox\\s+got|never\\s+walk\\s+home\\s+safe|(?:not|never)\\s+be\\s+gentle|a\\s+brick|blade|throat|rope|noose|in\\s+a\\s+box|body\\s*bags?|watch\\s+(?:your|their|his|her)\\s+backs?|torch(?:ed)?|gas(?:sed)?|exterminat\\w*|wipe\\w*\\s+out)';
+
+/** What turns a violent word into a threat or a wish: intent, a wish, a condition, a call. */
+const INTENT =
+  "(?:\\bi(?:'ll|ll|\\s+will|\\s+shall|'m\\s+going\\s+to|\\s+am\\s+going\\s+to|'m\\s+gonna|\\s+am\\s+gonna|\\s+swear|\\s+would|'d)|\\bwe(?:'ll|\\s+will|\\s+are\\s+coming|'re\\s+coming|\\s+should|\\s+must)|\\bhope|\\bwish|\\bshould|\\bdeserves?|\\bneeds?\\s+to|\\bought\\s+to|\\bwill\\s+be|\\bcan'?t\\s+wait|\\bif\\b|\\bor\\s+else|\\bnext\\s+time|\\btime\\s+to|\\blet'?s|\\bsomeone|\\bsomebody|\\bone\\s+more|\\bkeep\\s+talking|\\bwatch\\s+yourself|\\bvote\\s+for|\\bclose\\s+our|\\bshows?\\s+(?:his|her|their)\\s+face|\\bwould\\s+pay|\\bgets?\\s+(?:a|what)|\\byou(?:'re|\\s+are)\\s+dead|\\bwe\\s+know\\s+where|\\bkill\\s+all|\\bwaiting\\s+outside|\\bmake\\s+(?:you|him|her|them)\\b|\\byou\\s+have\\s+been\\s+warned|\\blet\\s+us\\s+see|\\bwatch\\s+(?:your|their|his|her)\\s+backs?|\\bwill\\s+(?:burn|die|hang|bleed|pay|suffer|be\\s+dead)\\b)";
+
+const SENTENCE = /[^.!?\n]+[.!?\n]*/g;
+
+/** Negative claims about a group: stereotypes and put-downs. */
+const STEREOTYPE = `(?:lazy|scroungers?|spongers?|dirty|filthy|smell|stink|thieves|criminals?|crime|rapists?|terrorists?|groomers?|paedos?|paedophiles?|liars?|violent|thick|stupid|dumb|primitive|backward|savages?|inferior|a\\s+drain|drain\\s+on|breed(?:ing)?|diseased|perverts?|greedy|rob\\s+you|steal|cheats?|untrustworthy|in\\s+their\\s+blood|ruin(?:ing|ed)?|invaders?|invading|infest\\w*|swarm\\w*|flooding|taking\\s+over|take\\s+over|leeches|freeloaders|scum|trash|worthless|disgusting|evil|mentally\\s+ill|unnatural|abomination|degenerates?|subhuman|vermin|animals|rats|parasites|cockroaches|plague|cancer|a\\s+disease|knives\\s+come\\s+out|can'?t\\s+be\\s+trusted|give\\s+nothing\\s+back|more\\s+violent|born\\s+liars|too\\s+thick|danger|dangerous|faking|scam\\w*|tight-fisted|stingy|emotional|hormonal|cowboys|no\\s+better\\s+than|nothing\\s+more\\s+than|sewer|pests|${STEREOTYPE_WORDS}|${DEHUMANISING_WORDS})`;
+const AGAINST_GROUP =
+  "(?:never\\s+trust|don'?t\\s+trust|can\\s+never\\s+trust|can'?t\\s+trust|don'?t\\s+hire|never\\s+hire|hate|despise|can'?t\\s+stand|never\\s+met|get\\s+rid\\s+of|ban|i\\s+see)";
+
+/** "… are not worth …", "… will never be real Britons": praise or belonging, denied. */
+const NEGATION =
+  "(?:(?:are|is|will|do|does|can|could|were|was|should)\\s+(?:not|never)|aren'?t|isn'?t|don'?t|doesn'?t|won'?t|can'?t|cannot|never|no)";
+const DENIED =
+  '(?:worth|real|true|proper|capable|fit|human|welcome|belong|deserve|british|english|scottish|welsh|equal|trusted|trustworthy|intelligent|smart|clever|better\\s+than|citizens|able\\s+to\\s+think|use|place|allowed|normal|people\\s+like\\s+us)';
+
+const EXCLUSION = new RegExp(
+  '(?:^|[.!?,]\\s*)(?:now\\s+)?(?:go|get|fuck\\s+off|piss\\s+off)\\s+(?:back\\s+)?home\\b|\\bgo\\s+back\\s+(?:to\\s+)?(?:where|your\\s+own|africa|pakistan|india|china|poland|romania|the\\s+jungle|the\\s+desert|your\\s+country)' +
+    '|\\b(?:should|must|needs?\\s+to|ought\\s+to)\\s+be\\s+deported\\b|\\bdeport\\s+(?:them|him|her|all|every)\\b' +
+    '|\\bsend\\s+(?:them|him|her|you)\\s+(?:all\\s+)?(?:back|home)\\b|\\bship\\s+(?:them|him|her)\\s+(?:home|back)\\b' +
+    '|\\bwill\\s+never\\s+be\\s+(?:british|english|one\\s+of\\s+us)\\b|\\bnobody\\s+wants\\s+(?:you|them)\\s+here\\b',
+  'g',
+);
+const CONSPIRACY = new RegExp(
+  '\\brothschilds?\\b|\\bsoros\\b|\\bkalergi\\b|\\bgreat\\s+replacement\\b|\\breplac(?:e|ing)\\s+(?:us|the\\s+english|the\\s+british|white)|\\b(?:replaced|breed\\s+out)\\b.{0,40}\\b(?:design|plan|english|british|white)' +
+    '|\\bzionists?\\s+(?:pull|control|run|own|occupied)|\\bzionist\\s+occupied|\\bzog\\b|\\b(?:jewish|zionist)\\s+(?:bankers?|lobby|money|cabal|elite|media|press|puppet)|\\bisrael\\s+(?:tells|controls|runs|owns)\\b|\\ball\\s+of\\s+one\\s+tribe|\\ba\\s+plot\\s+by\\s+the' +
+    '|\\b(?:jews|jewish\\s+people)\\s+(?:control|run|own|killed|are\\s+behind)|\\bpuppets?\\s+(?:for|of)\\s+the\\s+(?:jewish|zionist|globalist)|\\banswers?\\s+to\\s+israel\\b' +
+    '|\\bholocaust\\s+(?:was\\s+(?:exaggerated|a\\s+hoax|a\\s+lie|made\\s+up|invented)|never\\s+happened|hoax|lie)\\b|\\bglobalist\\s+(?:jews|elites?|bankers|cabal)|\\bcultural\\s+marxis\\w*' +
+    '|\\bislami[sz]\\w*|\\bsharia\\s+(?:law\\s+)?(?:takeover|plan)|\\bbring\\s+in\\s+sharia|\\b(?:muslims|migrants|they)\\s+(?:breed|are\\s+breeding)\\s+(?:faster|on\\s+purpose)|\\bsecretly\\s+taking\\s+over' +
+    '|\\b(?:deliberately|on\\s+purpose)\\s+(?:infecting|flooding|importing)|\\bimporting\\s+(?:immigrants|migrants)\\s+to\\b|\\bpart\\s+of\\s+a\\s+(?:plan|plot|takeover)|\\bas\\s+part\\s+of\\s+a\\s+takeover',
+  'g',
+);
+
+const MISOGYNY = new RegExp(
+  '\\bget\\s+back\\s+(?:in|to|into)\\s+the\\s+kitchen|\\bback\\s+in\\s+the\\s+kitchen|\\b(?:slept|sleeping|sleep|shagged|shagging)\\s+(?:her|their)\\s+way|\\bon\\s+her\\s+back\\b|\\bjust\\s+a\\s+(?:woman|girl)\\b|\\btypical\\s+(?:woman|female|bird)\\b' +
+    "|\\b(?:go\\s+and\\s+|should\\s+)?(?:have|make|making)\\s+babies\\b|\\bwomen\\s+(?:should\\s+never|shouldn'?t|should\\s+not)\\s+(?:have\\s+)?(?:been\\s+given|be\\s+allowed|have|get)\\s+the\\s+vote" +
+    '|\\b(?:women|woman|girls?)\\s+(?:like\\s+(?:\\w+\\s+){1,3}?)?(?:have|has)\\s+no\\s+(?:business|place|right)\\s+(?:in|being)\\b|\\bhysterical\\b|\\b(?:learn|know)\\s+(?:her|their)\\s+place\\b|\\bbimbo\\b|\\bairhead\\b|\\bpmt\\b|\\btime\\s+of\\s+the\\s+month|\\b(?:at|stay)\\s+home\\s+with\\s+the\\s+(?:kids|children|baby)|\\bmake\\s+the\\s+tea\\b|\\bonly\\s+good\\s+for\\b|\\bgood\\s+for\\s+is\\b|\\bsilly\\s+(?:little\\s+)?(?:girl|cow|woman|bitch)' +
+    "|\\b(?:stupid|dumb|ugly|silly|fat|old|daft|useless)\\s+(?:slag|whore|cow|bitch|slut|tart|bint)\\b|\\b(?:a|an|you|she'?s)\\s+(?:\\w+\\s+)?(?:slag|whore|slut|tart|bint)\\b|\\bneeds?\\s+a\\s+good\\s+(?:slap|seeing\\s+to|shag)" +
+    '|\\brape\\s+(?:her|him|you|them|\\w+\\s+mp)\\b|\\bteach\\s+her\\s+a\\s+lesson|\\bshut\\s+her\\s+(?:mouth|up|trap)|\\bno\\s+brain\\W+typical',
+  'g',
+);
+
+/** Idioms with violent words ("kill the bill", "smash the target"): blanked before the rules. */
+export const IDIOMS =
+  /\bkill(?:ing)?\s+(?:the|this|that)\s+(?:bill|plan|motion|proposal|scheme|cuts?)\b|\bkill(?:ing)?\s+it\b|\bcould\s+kill\s+for\b|\bsmash(?:ed|ing)?\s+(?:the|our|this|that)\s+(?:target|record|goal)|\bknock\s+(?:them|'?em)\s+dead|\bdestroy\s+the\s+(?:opposition|argument)|\battack\s+the\s+problem|\bbury\s+(?:this|the|that)\s+(?:plan|bill|motion)|\bmurdered\s+in\s+the\s+(?:debate|polls)|\bshoot\s+(?:me|us)\s+an?\s+(?:email|message|text|line)|\btake\s+a\s+shot\s+at|\bbreak\s+a\s+leg|\bfight\s+them\s+on|\bwhere\s+it\s+hurts|\bon\s+fire\b|\bblow\s+the\s+whistle|\bbeat\s+the\s+(?:deadline|queue|rush)|\bknockout\s+blow|\bcrush\s+the\s+(?:turnout|record)|\bmassacre\s+for|\bdied\s+in\s+committee|\bdead\s+(?:heat|cert|right|end)|\bdrop\s+dead\s+gorgeous/g;
+
+export interface TargetedHit extends RuleHit {
+  /** "a person", or a group's name */
+  target?: string;
+  /** The rule, in words a writer and a moderator understand. */
+  rule: string;
+}
+
+function hit(
+  kind: RuleKind,
+  label: CivilityLabel,
+  start: number,
+  end: number,
+  rule: string,
+  target?: string,
+): TargetedHit {
+  return { kind, label, start, end, directed: false, rule, ...(target ? { target } : {}) };
+}
+
+const GROUP_RE = new RegExp(`\\b${GROUP}\\b`);
+const PERSON_RE = new RegExp(`\\b${PERSON}\\b`);
+const VIOLENT_RE = new RegExp(`\\b${VIOLENCE}\\b`);
+const INTENT_RE = new RegExp(INTENT);
+/** What may follow or precede a named group: one scan for groups, then these, anchored. */
+const GROUP_G = new RegExp(`\\b${GROUP}\\b`, 'g');
+const AFTER_CLAIM = new RegExp(`[^.!?\\n]{0,60}?\\b${STEREOTYPE}\\b`, 'y');
+const AFTER_DENIED = new RegExp(
+  `\\s+(?:\\w+\\s+){0,2}?${NEGATION}\\s+(?:\\w+\\s+){0,3}?${DENIED}\\b`,
+  'y',
+);
+const AFTER_OUT = /\s+out\s+(?:of|now)\b/y;
+const AFTER_SEND_BACK = /\s+(?:all\s+)?(?:back|home)\b/y;
+const BEFORE_AGAINST = new RegExp(`\\b${AGAINST_GROUP}\\s+$`);
+const BEFORE_NO_MORE = /\bno\s+more\s+$/;
+const BEFORE_SEND = /\bsend\s+$/;
+const EXCLUDED = 'telling someone they do not belong here';
+
+function targetIn(text: string): string | undefined {
+  const group = GROUP_RE.exec(text);
+  if (group) return groupName(group[1]!) ?? group[1]!;
+  if (PERSON_RE.test(text)) return 'a person';
+  if (/\b(?:them|they|us|every\s+one\s+of|every\s+last\s+one)\b/.test(text)) return 'a group';
+  return undefined;
+}
+
+/** Violence plus intent plus a target, within one sentence. */
+function violence(folded: string): TargetedHit[] {
+  const out: TargetedHit[] = [];
+  const violent = VIOLENT_RE;
+  const intent = INTENT_RE;
+  for (const s of folded.matchAll(SENTENCE)) {
+    const sentence = s[0];
+    const v = violent.exec(sentence);
+    const i = intent.exec(sentence);
+    if (!v || !i) continue;
+    const target = targetIn(sentence);
+    if (!target) continue;
+    // From the intent to the violence, so a threat reported after "he said that" is a mention.
+    const start = s.index + Math.min(v.index, i.index + (i[0].length - i[0].trimStart().length));
+    const end = s.index + Math.max(v.index + v[0].length, i.index + i[0].length);
+    out.push(
+      hit('violence', 'threat', start, end, `violence wished on or promised to ${target}`, target),
+    );
+  }
+  return out;
+}
+
+/** A person likened to vermin or beasts: "the MP is basically a monkey in a suit". */
+const PERSON_DEHUMANISED = new RegExp(
+  `\\b${PERSON}\\s+(?:is|was|are|'s|'re)\\s+(?:(?:basically|just|nothing\\s+but|like|no\\s+better\\s+than|a|an|such\\s+a|an?\\s+\\w+)\\s+){0,3}(?:${DEHUMANISING_WORDS}|monkey|ape|rat|pig|animal|cockroach|parasite|leech|maggot|beast|savage)\\b`,
+  'g',
+);
+
+function groupClaims(folded: string, groupNamed: boolean): TargetedHit[] {
+  const out: TargetedHit[] = [];
+  for (const m of folded.matchAll(PERSON_DEHUMANISED))
+    out.push(
+      hit(
+        'dehumanising',
+        'hate',
+        m.index,
+        m.index + m[0].length,
+        'a dehumanising comparison',
+        'a person',
+      ),
+    );
+  if (!groupNamed) return out;
+  for (const m of folded.matchAll(GROUP_G)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const name = groupName(m[1]!) ?? 'a group';
+    const before = folded.slice(Math.max(0, start - 40), start);
+    const follows = (re: RegExp) => {
+      re.lastIndex = end;
+      const f = re.exec(folded);
+      return f ? end + f[0].length : -1;
+    };
+    const claim = follows(AFTER_CLAIM);
+    if (claim >= 0)
+      out.push(hit('derogation', 'hate', start, claim, 'a negative claim about a group', name));
+    const against = BEFORE_AGAINST.exec(before);
+    if (against)
+      out.push(
+        hit(
+          'derogation',
+          'hate',
+          start - (before.length - against.index),
+          end,
+          'a negative claim about a group',
+          name,
+        ),
+      );
+    const denied = follows(AFTER_DENIED);
+    if (denied >= 0)
+      out.push(
+        hit('negatedGroup', 'hate', start, denied, 'a group denied worth or belonging', name),
+      );
+    const outOf = follows(AFTER_OUT);
+    if (outOf >= 0) out.push(hit('exclusion', 'hate', start, outOf, EXCLUDED, name));
+    const noMore = BEFORE_NO_MORE.exec(before);
+    if (noMore)
+      out.push(
+        hit('exclusion', 'hate', start - (before.length - noMore.index), end, EXCLUDED, name),
+      );
+    const sendBack = BEFORE_SEND.exec(before) ? follows(AFTER_SEND_BACK) : -1;
+    if (sendBack >= 0) out.push(hit('exclusion', 'hate', start, sendBack, EXCLUDED, name));
+  }
+  return out;
+}
+
+function patterned(
+  folded: string,
+  pattern: RegExp,
+  kind: RuleKind,
+  rule: string,
+  fallback: string,
+): TargetedHit[] {
+  const out: TargetedHit[] = [];
+  for (const m of folded.matchAll(pattern)) {
+    const start = m.index + (m[0].length - m[0].trimStart().length);
+    const sentenceStart = folded.lastIndexOf('.', m.index) + 1;
+    const sentenceEnd = folded.slice(m.index).search(/[.!?\n]/);
+    const sentence = folded.slice(
+      sentenceStart,
+      sentenceEnd < 0 ? folded.length : m.index + sentenceEnd,
+    );
+    out.push(hit(kind, 'hate', start, m.index + m[0].length, rule, targetIn(sentence) ?? fallback));
+  }
+  return out;
+}
+
+/** Nouns for people, insults included: "bitches ain't shit" is aimed at someone. */
+const PEOPLE_NOUNS =
+  'bitch\\w*|hoes?|thots?|whores?|sluts?|cunts?|twats?|dicks?|pricks?|idiots?|morons?|retards?|losers?|wankers?|bastards?|niggas?|niggaz|niggers?|fags?|faggots?|dykes?|queers?|guys?|somebody|someone|man|woman|men|girls?|boys?|bro|dude|mate|kids?|lads?|folks?|ppl|whites?|blacks?|asians?|gays?|jews?|muslims?|feminists?|liberals?|libtards?|tories|lefties|leftists?|snowflakes?|trump|obama';
+
+/** Whether a text points at anyone at all: a person, a group, the reader or "them". */
+export function hasTarget(folded: string): boolean {
+  return TARGET.test(folded);
+}
+const TARGET = new RegExp(
+  `\\b(?:${PERSON}|${GROUP}|they|them|their|theirs|your|yours|yourself|ur|people|folk|${PEOPLE_NOUNS})\\b|@`,
+);
+
+export function findTargetedHits(folded: string, innocent?: [number, number][]): TargetedHit[] {
+  // The group patterns are the slowest; most texts name no group at all.
+  const groupNamed = GROUP_RE.test(folded);
+  return [
+    ...violence(folded),
+    ...groupClaims(folded, groupNamed),
+    ...patterned(folded, EXCLUSION, 'exclusion', EXCLUDED, 'a person'),
+    ...patterned(folded, CONSPIRACY, 'conspiracy', 'a conspiracy trope', 'a group'),
+    ...patterned(folded, MISOGYNY, 'misogyny', 'a sexist put-down', 'women'),
+    ...findSlurs(folded, innocent).map((s) =>
+      hit('slur', 'hate', s.start, s.end, `a slur against ${s.group}`, s.group),
+    ),
+  ];
+}
+
+/** Blanks idioms ("kill the bill") so neither the rules nor the model read them as threats. */
+export function blankIdioms(folded: string): string {
+  return folded.replace(IDIOMS, (m) => ' '.repeat(m.length));
+}
