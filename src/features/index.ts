@@ -1,5 +1,6 @@
 import { allMigrations } from '../infra/db/migrator.js';
 import type { Feature } from '../infra/services.js';
+import { apiFeature } from './api/api.feature.js';
 import { commentsFeature } from './comments/comments.feature.js';
 import { lettersFeature } from './letters/letters.feature.js';
 import { outreachFeature } from './outreach/outreach.feature.js';
@@ -37,6 +38,7 @@ export const FEATURES: Feature[] = [
   trackersFeature,
   outreachFeature,
   outboxFeature,
+  apiFeature(() => FEATURES.flatMap((f) => f.apiResources ?? [])),
   jobsAdminFeature,
   staffFeature,
 ];
