@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   ADMIN_EMAIL: z.email().optional(),
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
 });
 
 /** Names proxy-addr (Fastify's trustProxy) accepts for well-known address ranges. */
@@ -87,6 +88,8 @@ export interface Config {
   adminEmail: string | undefined;
   /** Bearer token for /metrics from other hosts; without it only local scrapers are answered. */
   metricsToken: string | undefined;
+  /** Let webhooks reach private, loopback and plain-http addresses (tests, a local receiver). */
+  webhooksAllowPrivate: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO === 'true',
     adminEmail: e.ADMIN_EMAIL || undefined,
     metricsToken: e.METRICS_TOKEN || undefined,
+    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
   };
 }
 

@@ -6,6 +6,7 @@ import { lettersFeature } from './letters/letters.feature.js';
 import { outreachFeature } from './outreach/outreach.feature.js';
 import { stormsFeature } from './storms/storms.feature.js';
 import { trackersFeature } from './trackers/trackers.feature.js';
+import { webhooksFeature } from './webhooks/webhooks.feature.js';
 import { civilityFeature } from './civility/civility.feature.js';
 import { constituenciesFeature } from './constituencies/constituencies.feature.js';
 import { dashboardFeature } from './dashboard/dashboard.feature.js';
@@ -39,6 +40,7 @@ export const FEATURES: Feature[] = [
   outreachFeature,
   outboxFeature,
   apiFeature(() => FEATURES.flatMap((f) => f.apiResources ?? [])),
+  webhooksFeature,
   jobsAdminFeature,
   staffFeature,
 ];
