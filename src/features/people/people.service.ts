@@ -228,16 +228,13 @@ export async function upsertPerson(
   });
 }
 
-/** What a webhook receiver hears of a new supporter: who, and where they came from. */
+/**
+ * What a listener hears of a new supporter: which one, and where they came from. Ids, not
+ * details: the event waits in the job table, which erasure does not rewrite, and a receiver
+ * fetches the person through the API with a key allowed to read them.
+ */
 function personEventData(id: number, c: PersonChanges): Record<string, unknown> {
-  return {
-    person_id: id,
-    email: c.email,
-    given_name: c.firstName,
-    family_name: c.lastName,
-    postcode: c.derived?.postcode ?? null,
-    source: c.source,
-  };
+  return { person_id: id, source: c.source };
 }
 
 /** What one upsert brings, cleaned: the input to the rules below (also used by bulk import). */

@@ -175,3 +175,20 @@ export async function signThroughApi(
     .executeTakeFirstOrThrow();
   return { ok: true, outcome: outcome ?? 'unchanged', signature };
 }
+
+/** Signed → confirmed, for signatures made in a period (the confirmation rate). */
+export async function signatureFunnel(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  period: { from: string; to: string },
+): Promise<{ signed: number; confirmed: number }> {
+  const row = await queries(ctx)
+    .selectFrom('petition_signatures')
+    .select([
+      (eb) => eb.fn.countAll<number>().as('signed'),
+      (eb) => eb.fn.count<number>('confirmed_at').as('confirmed'),
+    ])
+    .where('created_at', '>=', period.from)
+    .where('created_at', '<', period.to)
+    .executeTakeFirstOrThrow();
+  return { signed: Number(row.signed), confirmed: Number(row.confirmed) };
+}
