@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { appWithStaff } from '../../../test/helpers/staff.js';
+import { erasePerson } from '../people/data-rights.service.js';
 import { publishedPetition } from '../petitions/petitions.test-support.js';
 import { API_RATE_LIMIT } from './api.plugin.js';
 import { type OsdiBody, apiKey, osdiClient, pathOf } from './api.test-support.js';
@@ -181,6 +182,39 @@ describeEachDatabase('OSDI API', (ctx) => {
       email_addresses: [{ address: 'pat@example.org', status: 'unsubscribed' }],
     });
     assert.equal(unsub.json().email_addresses[0].status, 'unsubscribed');
+  });
+
+  it('erasure reaches what the API created: the person and their signature', async () => {
+    const { secret } = await apiKey(suite.app, ALL);
+    const osdi = osdiClient(suite.app, secret);
+    const petition = await publishedPetition(suite.app.services, {
+      title: 'Erase me',
+      slug: 'erase-api',
+    });
+    const made = await osdi.post('/api/v1/people/person_signup_helper', {
+      person: {
+        given_name: 'Zeb',
+        family_name: 'Quill',
+        email_addresses: [{ address: 'zeb.quill@example.org' }],
+      },
+    });
+    await osdi.post(`/api/v1/petitions/${petition.id}/signatures`, {
+      person: {
+        given_name: 'Zeb',
+        family_name: 'Quill',
+        email_addresses: [{ address: 'zeb.quill@example.org' }],
+        postal_addresses: [{ postal_code: 'LS28 5AB' }],
+      },
+    });
+    const id = Number(/(\d+)$/.exec(made.json()._links.self.href)?.[1]);
+    await erasePerson(suite.app.services, id, null);
+    assert.equal((await osdi.get(`/api/v1/people/${id}`)).status, 404);
+    const byEmail = await osdi.get(
+      `/api/v1/people?filter=${encodeURIComponent("email_address eq 'zeb.quill@example.org'")}`,
+    );
+    assert.equal(byEmail.json().total_records, 0);
+    const sigs = await osdi.get(`/api/v1/petitions/${petition.id}/signatures`);
+    assert.doesNotMatch(JSON.stringify(sigs.json()), /zeb|quill/i);
   });
 
   it('needs a live key with the right scope', async () => {
