@@ -42,6 +42,7 @@ const EnvSchema = z.object({
     .default(60_000),
   ACCESS_LOG_SAMPLE: z.coerce.number().int().min(0).max(1_000_000).default(100),
   CASE_FILES_DIR: z.string().optional(),
+  WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
 });
 
 /** Names proxy-addr (Fastify's trustProxy) accepts for well-known address ranges. */
@@ -113,6 +114,8 @@ export interface Config {
   accessLogSample: number;
   /** Where conduct-case evidence files are kept; unset: in the database. */
   caseFilesDir: string | undefined;
+  /** Let webhooks reach private, loopback and plain-http addresses (tests, a local receiver). */
+  webhooksAllowPrivate: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -140,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobLeaseMs: e.JOB_LEASE_MS,
     accessLogSample: e.ACCESS_LOG_SAMPLE,
     caseFilesDir: e.CASE_FILES_DIR || undefined,
+    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
   };
 }
 

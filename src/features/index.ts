@@ -1,11 +1,13 @@
 import { allMigrations } from '../infra/db/migrator.js';
 import type { Feature } from '../infra/services.js';
 import { casesFeature } from './cases/cases.feature.js';
+import { apiFeature } from './api/api.feature.js';
 import { commentsFeature } from './comments/comments.feature.js';
 import { lettersFeature } from './letters/letters.feature.js';
 import { outreachFeature } from './outreach/outreach.feature.js';
 import { stormsFeature } from './storms/storms.feature.js';
 import { trackersFeature } from './trackers/trackers.feature.js';
+import { webhooksFeature } from './webhooks/webhooks.feature.js';
 import { civilityFeature } from './civility/civility.feature.js';
 import { constituenciesFeature } from './constituencies/constituencies.feature.js';
 import { dashboardFeature } from './dashboard/dashboard.feature.js';
@@ -44,6 +46,8 @@ export const FEATURES: Feature[] = [
   fieldFeature,
   eventsFeature,
   outboxFeature,
+  apiFeature(() => FEATURES.flatMap((f) => f.apiResources ?? [])),
+  webhooksFeature,
   jobsAdminFeature,
   staffFeature,
 ];

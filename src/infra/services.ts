@@ -52,6 +52,17 @@ export interface CliCommand {
   run(values: CliValues, positionals: string[], cli: CliContext): Promise<number>;
 }
 
+/**
+ * A collection a feature serves in the OSDI API (/api/v1/<name>): its name is also its key scope
+ * and its `osdi:` link on the entry point. `routes` runs inside the API, where the key, scope,
+ * rate limit and error bodies are already handled (helpers: features/api/osdi.service.ts).
+ */
+export interface ApiResourceDeclaration {
+  name: string;
+  title: string;
+  routes: (api: FastifyInstance, services: Services) => Promise<void>;
+}
+
 /** One capability (people, petitions, comments…): what it adds to the app. */
 export interface Feature {
   name: string;
@@ -67,6 +78,8 @@ export interface Feature {
   seedDemo?: (services: Services) => Promise<void>;
   /** Links on the public home page (e.g. "Find your MP"). */
   publicLinks?: { href: string; label: string; description: string }[];
+  /** OSDI API collections it serves (events, messages…), mounted by the api feature. */
+  apiResources?: ApiResourceDeclaration[];
   /** Commands for `rally`, keyed by their words, e.g. "targets load". */
   cli?: Record<string, CliCommand>;
 }

@@ -2,6 +2,7 @@
  * Writing comments: the double opt-in of a new commenter, posting as a recognised one, editing
  * within the window, and reporting. Every text goes through the campaign's civility guard.
  */
+import { emitDomainEvent } from '../../infra/events/domain-events.js';
 import type { Transaction } from 'kysely';
 import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
 import type { Database } from '../../infra/db/schema.js';
@@ -184,6 +185,21 @@ async function recordCommentActivity(
  * the status the guard and the thread's mode give it; anyone else's waits, unconfirmed, for the
  * link mailed to them (hence `config`: the link's address). Text the guard blocks is never stored.
  */
+/** Moderators' tools (webhooks) hear of a comment waiting for review. */
+function emitCommentHeld(
+  trx: Parameters<typeof emitDomainEvent>[0],
+  commentId: number,
+  thread: CommentThread,
+  at: string,
+) {
+  return emitDomainEvent(
+    trx,
+    'comment.held',
+    { comment_id: commentId, thread_id: thread.id, thread_title: thread.title },
+    at,
+  );
+}
+
 export async function submitComment(
   ctx: ServiceContext & Pick<Services, 'config'>,
   sub: CommentSubmission,
@@ -263,6 +279,7 @@ export async function submitComment(
       });
       if (commenter.person_id !== null)
         await recordCommentActivity(tx, commenter.person_id, thread, inserted.id);
+      if (status === 'held') await emitCommentHeld(tx.trx, inserted.id, thread, at);
       return inserted;
     });
     return { kind: 'posted', thread, comment };
@@ -366,6 +383,7 @@ export async function confirmComment(ctx: ServiceContext, token: string): Promis
       updated_at: at,
     });
     await recordCommentActivity(tx, personId, thread, comment.id);
+    if (status === 'held') await emitCommentHeld(trx, comment.id, thread, at);
     // Double opt-in: the tick becomes consent only now that the address's owner has confirmed.
     if (comment.consent_wording)
       await recordConsent(

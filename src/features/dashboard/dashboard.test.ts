@@ -3,7 +3,8 @@ import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { appWithStaff, loginAs, loginAsNew } from '../../../test/helpers/staff.js';
 import { FEATURES } from '../index.js';
-import { RECENT_EVENTS_SHOWN } from './dashboard.feature.js';
+import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
+import { ACTIVITY_PAGE_SIZE } from './dashboard.service.js';
 
 describeEachDatabase('admin dashboard', (ctx) => {
   const suite = appWithStaff(ctx, []);
@@ -23,43 +24,83 @@ describeEachDatabase('admin dashboard', (ctx) => {
       (n) => n.href !== '/admin' && n.role === 'viewer' && !n.permission,
     );
     assert.equal(cards.length, visible.length);
-    assert.doesNotMatch(page.body, /<li class="card">\s*<h2><a href="\/admin\/users">/);
-
+    assert.doesNotMatch(page.body, /<a href="\/admin\/users">Staff<\/a>/);
     const owner = await loginAs(suite.app, 'owner');
-    const ownerPage = await owner.get('/admin');
-    assert.match(ownerPage.body, /<li class="card">\s*<h2><a href="\/admin\/users">Staff<\/a>/);
+    assert.match((await owner.get('/admin')).body, /<a href="\/admin\/users">Staff<\/a>/);
   });
 
-  it(`lists the ${RECENT_EVENTS_SHOWN} most recent audit events with who did them`, async () => {
-    const { client: owner, user } = await loginAsNew(suite.app, 'owner', {
-      name: 'Audrey Auditor',
-    });
-    for (let i = 0; i < RECENT_EVENTS_SHOWN + 5; i++) {
-      await suite.app.services.audit.record({
-        actorUserId: user.id,
-        action: `test.event-${i}`,
-        subjectType: 'thing',
-        subjectId: i,
+  it('shows an empty campaign as zeros and "nothing yet", not an error', async () => {
+    const owner = await loginAs(suite.app, 'owner');
+    const page = await owner.get('/admin?period=7');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /data-stat="New supporters">0</);
+    assert.match(page.body, /Nothing has happened yet|signed|Signed/);
+    assert.match(page.body, /<svg/);
+  });
+
+  it('counts new supporters, net growth, actions and sources for the period, and tells the activity in English', async () => {
+    const db = suite.app.services.db;
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { id } = await upsertPerson(db, {
+        email: `dash-${i}@example.org`,
+        firstName: 'Sam',
+        lastName: `Ng${i}`,
+        postcode: 'LS28 5AB',
+        source: i < 3 ? 'stall:pudsey' : 'petition:libraries',
+      });
+      ids.push(id);
+      await recordActivity(db, id, {
+        kind: 'signed',
+        summary: 'Signed the petition "Keep our libraries open"',
+        refType: 'petition',
+        refId: 7,
       });
     }
-    const page = await owner.get('/admin');
-    const rows = page.body.match(/<code>test\.event-\d+<\/code>/g) ?? [];
-    assert.equal(rows.length, RECENT_EVENTS_SHOWN);
-    assert.match(page.body, /test\.event-24/);
-    assert.doesNotMatch(page.body, /test\.event-4</);
-    assert.match(page.body, /Audrey Auditor/);
-    assert.match(page.body, /thing 24/);
+    await recordConsent(db, ids[0]!, {
+      channel: 'email',
+      status: 'withdrawn',
+      method: 'form',
+      wording: 'Unsubscribed',
+      source: 'test',
+    });
+    const owner = await loginAs(suite.app, 'owner');
+    const page = await owner.get('/admin?period=30');
+    assert.match(page.body, /data-stat="New supporters">4</);
+    assert.match(page.body, /data-stat="Net growth">\+3</);
+    assert.match(page.body, /after 1 unsubscribed and 0 erased/);
+    assert.match(page.body, /<th scope="row">Signatures<\/th>\s*<td class="num">4</);
+    assert.match(page.body, /<code>stall:pudsey<\/code><\/th>\s*<td class="num">3</);
+    assert.match(
+      page.body,
+      /<a href="\/admin\/people\/\d+">Sam Ng3<\/a> <a href="\/admin\/petitions\/7">signed the petition &quot;Keep our libraries open&quot;<\/a>/,
+    );
   });
 
-  it('shows events from the staff pages', async () => {
+  it(`pages the activity list ${ACTIVITY_PAGE_SIZE} at a time`, async () => {
+    const db = suite.app.services.db;
+    const { id } = await upsertPerson(db, { email: 'pager@example.org', source: 'test' });
+    for (let i = 0; i < ACTIVITY_PAGE_SIZE + 3; i++)
+      await recordActivity(db, id, { kind: 'comment', summary: `Commented on "Thread ${i}"` });
     const owner = await loginAs(suite.app, 'owner');
-    await owner.get('/admin/users');
-    await owner.post('/admin/users', {
-      email: 'dashboard-new@example.org',
-      name: 'Dee',
-      role: 'viewer',
-    });
-    const page = await owner.get('/admin');
-    assert.match(page.body, /<code>staff\.create<\/code>/);
+    const first = await owner.get('/admin');
+    assert.equal(
+      (first.body.match(/<li>\s*<a href="\/admin\/people\/\d+"/g) ?? []).length,
+      ACTIVITY_PAGE_SIZE,
+    );
+    const older = /href="(\/admin\?period=30&amp;before=\d+)#activity"\s+rel="next"/.exec(
+      first.body,
+    );
+    assert.ok(older, 'an Older link');
+    const second = await owner.get(older[1]!.replace('&amp;', '&'));
+    assert.match(second.body, /Newest/);
+    assert.match(second.body, /commented on &quot;Thread 0&quot;/);
+  });
+
+  it('answers a period it does not offer with a 400 naming the choices', async () => {
+    const owner = await loginAs(suite.app, 'owner');
+    const page = await owner.get('/admin?period=12');
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /7, 30, 90 days/);
   });
 });

@@ -5,6 +5,7 @@
  * verdict (sent, or failed after SMTP retries) onto the letter. Two weeks after delivery a
  * follow-up job may ask the sender whether they had a reply.
  */
+import { emitDomainEvent } from '../../infra/events/domain-events.js';
 import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
 import { type Db, nowIso } from '../../infra/db/database.js';
@@ -255,6 +256,12 @@ export function trackHandler(services: Services) {
               delivery_error: mail?.error ?? 'The message is no longer in the outbox.',
             };
         if (!(await repo.transition(trx, letter.id, ['sending'], patch))) continue;
+        if (delivered)
+          await emitDomainEvent(trx, 'letter.sent', {
+            letter_id: letter.id,
+            campaign_id: letter.campaign_id,
+            delivered_at: deliveredAt,
+          });
         if (delivered && campaign)
           await scheduleFollowUp(tx, { campaign, letter, deliveredAt: new Date(deliveredAt) });
       }

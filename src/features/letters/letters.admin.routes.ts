@@ -1,3 +1,4 @@
+import { letterCurveRoutes } from './letters.curve.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff } from '../../infra/auth/guard.js';
 import { roleAtLeast } from '../../infra/auth/roles.js';
@@ -38,6 +39,7 @@ function guardText(letter: Pick<LetterRow, 'subject' | 'body'>): string {
 export async function lettersAdminRoutes(base: FastifyInstance, services: Services) {
   const app = typedRoutes(base);
   const { db } = services;
+  await letterCurveRoutes(base, services);
 
   const { withRecord: withCampaign } = registerAdminResource(app, {
     base: '/admin/letters',

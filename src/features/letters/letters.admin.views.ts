@@ -333,6 +333,7 @@ export function detailPage(opts: {
             </ul>`
         : ''
     }
+    <p><a href="${adminBase(c)}/curve">Letters over time</a> (chart and CSV)</p>
     <h2 id="letters">Letters${opts.statusFilter ? `: ${STATUS_LABELS[opts.statusFilter]}` : ''}</h2>
     ${opts.statusFilter ? html`<p><a href="${adminBase(c)}">Show every letter</a></p>` : ''}
     ${dataTable({

@@ -1,3 +1,4 @@
+import { emitDomainEvent } from '../../infra/events/domain-events.js';
 import {
   type Actor,
   type ServiceContext,
@@ -146,6 +147,12 @@ export async function editPerson(
       data: null,
       created_at: patch.updated_at,
     });
+    await emitDomainEvent(
+      trx,
+      'person.updated',
+      { person_id: personId, changed },
+      patch.updated_at,
+    );
     // Field names only: the audit trail must not become a second copy of personal data.
     await ctx.audit.record(
       {
@@ -176,10 +183,9 @@ export async function changeTags(
     const stored = parseJsonArray(row.tags);
     const tags = change.add ? mergeTags(stored, [tag]) : stored.filter((t) => t !== tag);
     if (tags.length === stored.length) return;
-    await repo.updatePerson(trx, personId, {
-      tags: JSON.stringify(tags),
-      updated_at: ctx.clock.now().toISOString(),
-    });
+    const at = ctx.clock.now().toISOString();
+    await repo.updatePerson(trx, personId, { tags: JSON.stringify(tags), updated_at: at });
+    await emitDomainEvent(trx, 'person.updated', { person_id: personId, changed: ['tags'] }, at);
     await ctx.audit.record(
       {
         actorUserId: actorId(actor),

@@ -1,3 +1,4 @@
+import { emitDomainEvent } from '../../infra/events/domain-events.js';
 import type { Transaction } from 'kysely';
 import { type Db, nowIso } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
@@ -208,7 +209,10 @@ export async function upsertPerson(
     let existing = await repo.findPersonByEmail(trx, clean.email, lock);
     if (!existing) {
       const id = await repo.insertPersonIfNew(trx, newPersonRow(changes, nowIso()));
-      if (id !== undefined) return { id, outcome: 'created' as const };
+      if (id !== undefined) {
+        await emitDomainEvent(trx, 'person.created', personEventData(id, changes));
+        return { id, outcome: 'created' as const };
+      }
       // Someone else created them between our read and our insert: merge into theirs.
       existing = await repo.findPersonByEmail(trx, clean.email, lock);
       if (!existing) throw new Error(`person ${clean.email} vanished during upsert`);
@@ -216,8 +220,21 @@ export async function upsertPerson(
     const patch = personPatch(existing, changes, nowIso());
     if (!patch) return { id: existing.id, outcome: 'unchanged' as const };
     await repo.updatePerson(trx, existing.id, patch);
+    await emitDomainEvent(trx, 'person.updated', {
+      person_id: existing.id,
+      changed: Object.keys(patch).filter((k) => k !== 'search_text' && k !== 'updated_at'),
+    });
     return { id: existing.id, outcome: 'updated' as const };
   });
+}
+
+/**
+ * What a listener hears of a new supporter: which one, and where they came from. Ids, not
+ * details: the event waits in the job table, which erasure does not rewrite, and a receiver
+ * fetches the person through the API with a key allowed to read them.
+ */
+function personEventData(id: number, c: PersonChanges): Record<string, unknown> {
+  return { person_id: id, source: c.source };
 }
 
 /** What one upsert brings, cleaned: the input to the rules below (also used by bulk import). */
@@ -375,6 +392,12 @@ export async function recordConsent(
       data: null,
       created_at: createdAt,
     });
+    await emitDomainEvent(
+      trx,
+      'consent.changed',
+      { person_id: personId, channel: consent.channel, status: consent.status, source },
+      createdAt,
+    );
     return id;
   });
 }

@@ -19,6 +19,7 @@ import type { PetitionsRuntime } from './petitions.runtime.js';
 import { invalidateBody, petitionFormBody, strictPageQuery } from './petitions.input.js';
 import { readUpload } from '../../infra/http/file-upload.js';
 import { eligibilityEntriesFromFile } from './eligibility-file.js';
+import { petitionCurveRoutes } from './petitions.curve.js';
 import { ELIGIBILITY_MAX_BYTES } from './petitions.rules.js';
 
 const plural = (n: number, one: string, many: string) =>
@@ -200,6 +201,8 @@ export async function petitionsAdminRoutes(
         }),
     );
   });
+
+  await petitionCurveRoutes(base, services);
 
   app.get(
     '/admin/petitions/:id/report',

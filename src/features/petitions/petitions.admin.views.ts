@@ -268,6 +268,7 @@ export function detailPage(opts: {
     <h2>Handing in</h2>
     <ul>
       <li><a href="${adminBase(p)}/delivery">Printable delivery page</a> (no emails)</li>
+      <li><a href="${adminBase(p)}/curve">Signatures over time</a> (chart and CSV)</li>
       ${opts.canEdit ? html`<li><a href="${adminBase(p)}/signatures.csv">Download signatures (CSV)</a></li>` : ''}
       ${opts.canModerate ? html`<li><a href="${adminBase(p)}/report">Fraud signals: trending IPs and domains</a></li>` : ''}
     </ul>

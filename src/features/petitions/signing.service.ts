@@ -1,3 +1,4 @@
+import { emitDomainEvent } from '../../infra/events/domain-events.js';
 import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
 import { GroupCommitWriter } from '../../infra/db/group-commit.js';
@@ -240,6 +241,12 @@ export async function confirmSignature(
       .returning('signature_count')
       .executeTakeFirstOrThrow();
     await announceCount(ctx.db, trx, petitionId, raised.signature_count);
+    await emitDomainEvent(
+      trx,
+      'signature.confirmed',
+      { signature_id: row.id, petition_id: petitionId, person_id: row.person_id },
+      ctx.clock.now().toISOString(),
+    );
     // Double opt-in: the tick only becomes consent once the address's owner has confirmed, so
     // nobody can subscribe someone else by typing their email. person_id is set by the batch job
     // that mailed this link, so it is there whenever the link is.

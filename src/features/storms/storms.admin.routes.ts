@@ -15,6 +15,7 @@ import {
 } from '../targets/targets.service.js';
 import * as repo from './storms.repository.js';
 import { stormReport } from './storms.report.js';
+import { streamCsv } from '../../infra/csv/stream-csv.js';
 import { MAX_TARGETS, type StormForm, nonEmptyVariants } from './storms.rules.js';
 import type { StormsRuntime } from './storms.runtime.js';
 import * as service from './storms.service.js';
@@ -178,5 +179,20 @@ export async function stormsAdminRoutes(
           }),
         }),
       ),
+  );
+
+  // The time curve's series, for a spreadsheet: the buckets the chart draws.
+  app.get(
+    '/admin/storms/:id/curve.csv',
+    { config: { role: 'viewer' }, schema: { params: idParams } },
+    (req, reply) =>
+      withStorm(req, reply, async (storm) => {
+        const { curve } = await stormReport(db, storm);
+        return streamCsv(reply, {
+          filename: `${storm.slug}-posts-over-time.csv`,
+          header: ['bucket_start_utc', 'bucket_minutes', 'posts'],
+          rows: curve.buckets.map((b) => [b.start, curve.bucketMinutes, b.posts]),
+        });
+      }),
   );
 }

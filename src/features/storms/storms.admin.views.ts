@@ -357,6 +357,7 @@ export function reportPage(opts: { storm: StormRow; report: StormReport; now: nu
     </dl>
     <h2>Over time</h2>
     ${timeCurveChart(report.curve)}
+    <p><a href="${adminBase(storm)}/curve.csv" download>Download the series (CSV)</a></p>
     <h2>By suggestion</h2>
     ${dataTable({
       columns: [

@@ -976,5 +976,14 @@ describeEachDatabase('storms over HTTP', (ctx) => {
     assert.match(report.body, /<summary>The numbers as a table<\/summary>/);
     assert.doesNotMatch(report.body, /style=/);
     assert.match(report.body, /<dt>Participants<\/dt>\s*<dd>\s*3/);
+    const csv = await organiser.get(`/admin/storms/${id}/curve.csv`);
+    assert.equal(csv.statusCode, 200);
+    const [header, ...rows] = csv.body.trim().split('\n');
+    assert.equal(header, 'bucket_start_utc,bucket_minutes,posts');
+    const total = rows.reduce((sum, r) => sum + Number(r.split(',')[2]), 0);
+    assert.equal(
+      total,
+      Number(/<dt>Posts[^<]*<\/dt>\s*<dd>([\d,]+)/.exec(report.body)?.[1]?.replace(',', '')),
+    );
   });
 });

@@ -159,7 +159,8 @@ describeEachDatabase('people import over HTTP', (ctx) => {
       finished: false,
     });
 
-    assert.equal(await runJobs(), 1);
+    // The import, then the domain events its new people raised (for webhooks).
+    assert.ok((await runJobs()) >= 1);
     const status = await organiser.get(`${BASE}/${id}/status.json`, {
       accept: 'application/json',
     });

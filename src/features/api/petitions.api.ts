@@ -1,0 +1,247 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { typedRoutes } from '../../infra/http/input.js';
+import type { Services } from '../../infra/services.js';
+import { getFeedPerson } from '../people/people-feed.service.js';
+import {
+  type PetitionRow,
+  type SignatureRow,
+  getPetitionForFeed,
+  getSignatureForFeed,
+  listPetitionsFeed,
+  listSignaturesFeed,
+  signThroughApi,
+  signatureModifiedAt,
+} from '../petitions/petitions-feed.service.js';
+import {
+  type ApiResource,
+  OsdiError,
+  apiIdParams,
+  apiUrl,
+  collectionQuery,
+  halCollection,
+  identifiers,
+  keyAllows,
+  notFound,
+  offsetOf,
+  parseFilter,
+} from './osdi.service.js';
+import { personInput } from './people.api.js';
+
+const signatureParams = z.object({ id: apiIdParams.shape.id, signatureId: apiIdParams.shape.id });
+
+const signatureBody = z.strictObject({
+  person: personInput,
+  comments: z.string().max(500).optional(),
+  'rally:membership_number': z.string().max(64).optional(),
+  'rally:show_name': z.boolean().optional(),
+  /** The consent box's words, when the signer ticked it; it counts once they confirm. */
+  'rally:consent_wording': z.string().min(1).max(5000).optional(),
+});
+
+function petitionHal(services: Pick<Services, 'config'>, p: PetitionRow) {
+  const self = apiUrl(services, `/petitions/${p.id}`);
+  return {
+    identifiers: identifiers('petition', p.id),
+    origin_system: 'Rally',
+    created_date: p.created_at,
+    modified_date: p.updated_at,
+    title: p.title,
+    description: p.body,
+    browser_url: `${services.config.baseUrl}/p/${p.slug}`,
+    total_signatures: p.signature_count,
+    'rally:status': p.status,
+    'rally:goal': p.goal,
+    'rally:deadline': p.deadline,
+    _links: {
+      self: { href: self },
+      'osdi:signatures': { href: `${self}/signatures` },
+      'osdi:record_signature_helper': { href: `${self}/signatures` },
+    },
+  };
+}
+
+function signatureHal(services: Pick<Services, 'config'>, s: SignatureRow) {
+  const petition = apiUrl(services, `/petitions/${s.petition_id}`);
+  return {
+    identifiers: identifiers('signature', s.id),
+    created_date: s.created_at,
+    modified_date: signatureModifiedAt(s),
+    comments: s.answer,
+    'rally:status': s.status,
+    'rally:confirmed_date': s.confirmed_at,
+    _links: {
+      self: { href: `${petition}/signatures/${s.id}` },
+      'osdi:petition': { href: petition },
+      ...(s.person_id !== null
+        ? { 'osdi:person': { href: apiUrl(services, `/people/${s.person_id}`) } }
+        : {}),
+    },
+  };
+}
+
+/** Petitions (read-only: organisers write them in /admin, through the civility guard) and signatures. */
+export const petitionsResource: ApiResource = {
+  name: 'petitions',
+  title: 'Petitions and signatures',
+  routes: async (app: FastifyInstance, services: Services) => {
+    const api = typedRoutes(app);
+    const scope = (access: 'read' | 'write') => ({ resource: 'petitions', access });
+
+    api.get(
+      '/petitions',
+      {
+        schema: { querystring: collectionQuery },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: { summary: 'List petitions (filter: modified_date)', tag: 'petitions' },
+        },
+      },
+      async (req) => {
+        const filter = parseFilter(req.query.filter, ['modified_date']);
+        const { petitions, total } = await listPetitionsFeed(services, {
+          ...filter,
+          limit: req.query.per_page,
+          offset: offsetOf(req.query),
+        });
+        return halCollection(services, {
+          path: '/petitions',
+          rel: 'petitions',
+          query: req.query,
+          total,
+          items: petitions.map((p) => petitionHal(services, p)),
+        });
+      },
+    );
+
+    api.get(
+      '/petitions/:id',
+      {
+        schema: { params: apiIdParams },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: { summary: 'Get a petition', tag: 'petitions' },
+        },
+      },
+      async (req) => {
+        const petition = await getPetitionForFeed(services, req.params.id);
+        if (!petition) throw notFound('petition');
+        return petitionHal(services, petition);
+      },
+    );
+
+    api.get(
+      '/petitions/:id/signatures',
+      {
+        schema: { params: apiIdParams, querystring: collectionQuery },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: { summary: "List a petition's signatures", tag: 'petitions' },
+        },
+      },
+      async (req) => {
+        if (!(await getPetitionForFeed(services, req.params.id))) throw notFound('petition');
+        const filter = parseFilter(req.query.filter, ['modified_date']);
+        const { signatures, total } = await listSignaturesFeed(services, {
+          ...filter,
+          petitionId: req.params.id,
+          limit: req.query.per_page,
+          offset: offsetOf(req.query),
+        });
+        return halCollection(services, {
+          path: `/petitions/${req.params.id}/signatures`,
+          rel: 'signatures',
+          query: req.query,
+          total,
+          items: signatures.map((s) => signatureHal(services, s)),
+        });
+      },
+    );
+
+    api.get(
+      '/petitions/:id/signatures/:signatureId',
+      {
+        schema: { params: signatureParams },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: { summary: 'Get a signature', tag: 'petitions' },
+        },
+      },
+      async (req) => {
+        const s = await getSignatureForFeed(services, req.params.id, req.params.signatureId);
+        if (!s) throw notFound('signature');
+        return signatureHal(services, s);
+      },
+    );
+
+    api.get(
+      '/people/:id/signatures',
+      {
+        schema: { params: apiIdParams, querystring: collectionQuery },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: { summary: "List a person's signatures", tag: 'petitions' },
+        },
+      },
+      async (req) => {
+        const person = await getFeedPerson(services, req.params.id);
+        if (!person) throw notFound('person');
+        const filter = parseFilter(req.query.filter, ['modified_date']);
+        const { signatures, total } = await listSignaturesFeed(services, {
+          ...filter,
+          person: { id: person.id, email: person.email },
+          limit: req.query.per_page,
+          offset: offsetOf(req.query),
+        });
+        return halCollection(services, {
+          path: `/people/${person.id}/signatures`,
+          rel: 'signatures',
+          query: req.query,
+          total,
+          items: signatures.map((s) => signatureHal(services, s)),
+        });
+      },
+    );
+
+    api.post(
+      '/petitions/:id/signatures',
+      {
+        schema: { params: apiIdParams, body: signatureBody },
+        config: {
+          apiScope: scope('write'),
+          apiDoc: {
+            summary:
+              'Record a signature with an embedded person (pending until the signer confirms by email, as on the form)',
+            tag: 'petitions',
+          },
+        },
+      },
+      async (req, reply) => {
+        // The embedded person becomes a supporter once they confirm: writing people is implied.
+        if (!keyAllows(req, 'people', 'write'))
+          throw new OsdiError(
+            403,
+            'Recording a signature with a person needs write access to people too.',
+          );
+        const p = req.body.person;
+        const email = p.email_addresses?.[0]?.address;
+        if (!email) throw new OsdiError(400, 'body.person.email_addresses: an address is needed.');
+        const name = [p.given_name, p.family_name].filter(Boolean).join(' ');
+        const result = await signThroughApi(services, {
+          petitionId: req.params.id,
+          name,
+          email,
+          postcode: p.postal_addresses?.[0]?.postal_code ?? '',
+          answer: req.body.comments ?? null,
+          membershipNumber: req.body['rally:membership_number'] ?? null,
+          consentWording: req.body['rally:consent_wording'] ?? null,
+          showName: req.body['rally:show_name'] ?? false,
+          ip: req.ip,
+        });
+        if (!result.ok) throw new OsdiError(result.status, result.message);
+        reply.code(result.outcome === 'created' ? 201 : 200);
+        return signatureHal(services, result.signature);
+      },
+    );
+  },
+};

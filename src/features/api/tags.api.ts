@@ -1,0 +1,201 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { typedRoutes } from '../../infra/http/input.js';
+import type { Services } from '../../infra/services.js';
+import { changeTags } from '../people/people-admin.service.js';
+import { getFeedPerson, listPeopleFeed, listTagCounts } from '../people/people-feed.service.js';
+import {
+  type ApiResource,
+  OsdiError,
+  apiIdParams,
+  apiUrl,
+  collectionQuery,
+  halCollection,
+  identifiers,
+  notFound,
+  offsetOf,
+  parseFilter,
+} from './osdi.service.js';
+
+/** Tags are stored lower-case on people (see person-input.ts): the URL names them so. */
+const tagName = z
+  .string()
+  .min(1)
+  .max(50)
+  .transform((s) => s.trim().toLowerCase());
+const tagParams = z.object({ name: tagName });
+const taggingParams = z.object({ name: tagName, id: apiIdParams.shape.id });
+
+const taggingBody = z.strictObject({
+  _links: z.strictObject({
+    'osdi:person': z.strictObject({ href: z.string().max(500) }),
+  }),
+});
+
+function tagHal(services: Pick<Services, 'config'>, tag: { name: string; count: number }) {
+  const self = apiUrl(services, `/tags/${encodeURIComponent(tag.name)}`);
+  return {
+    identifiers: identifiers('tag', tag.name),
+    name: tag.name,
+    'rally:people_count': tag.count,
+    _links: { self: { href: self }, 'osdi:taggings': { href: `${self}/taggings` } },
+  };
+}
+
+function taggingHal(services: Pick<Services, 'config'>, tag: string, personId: number) {
+  const tagUrl = apiUrl(services, `/tags/${encodeURIComponent(tag)}`);
+  return {
+    identifiers: identifiers('tagging', `${tag}:${personId}`),
+    _links: {
+      self: { href: `${tagUrl}/taggings/${personId}` },
+      'osdi:tag': { href: tagUrl },
+      'osdi:person': { href: apiUrl(services, `/people/${personId}`) },
+    },
+  };
+}
+
+/** The person a tagging points at: `_links.osdi:person.href`, ending in /people/<id>. */
+function personIdFromHref(href: string): number {
+  const m = /\/people\/([1-9]\d{0,9})\/?$/.exec(href);
+  if (!m)
+    throw new OsdiError(
+      400,
+      "body._links.osdi:person.href must be a person's address (…/people/<id>).",
+    );
+  return Number(m[1]);
+}
+
+/**
+ * Tags as OSDI sees them. A Rally tag exists while someone carries it, so tags are made by
+ * tagging someone, and a tag's id is its name.
+ */
+export const tagsResource: ApiResource = {
+  name: 'tags',
+  title: 'Tags',
+  routes: async (app: FastifyInstance, services: Services) => {
+    const api = typedRoutes(app);
+    const scope = (access: 'read' | 'write') => ({ resource: 'tags', access });
+
+    api.get(
+      '/tags',
+      {
+        schema: { querystring: collectionQuery },
+        config: { apiScope: scope('read'), apiDoc: { summary: 'List tags', tag: 'tags' } },
+      },
+      async (req) => {
+        parseFilter(req.query.filter, []);
+        const { tags, total } = await listTagCounts(services, {
+          limit: req.query.per_page,
+          offset: offsetOf(req.query),
+        });
+        return halCollection(services, {
+          path: '/tags',
+          rel: 'tags',
+          query: req.query,
+          total,
+          items: tags.map((t) => tagHal(services, t)),
+        });
+      },
+    );
+
+    api.get(
+      '/tags/:name',
+      {
+        schema: { params: tagParams },
+        config: { apiScope: scope('read'), apiDoc: { summary: 'Get a tag', tag: 'tags' } },
+      },
+      async (req) => {
+        const { tags } = await listTagCounts(services, {
+          limit: 1,
+          offset: 0,
+          name: req.params.name,
+        });
+        const tag = tags[0];
+        if (!tag) throw notFound('tag');
+        return tagHal(services, tag);
+      },
+    );
+
+    api.get(
+      '/tags/:name/taggings',
+      {
+        schema: { params: tagParams, querystring: collectionQuery },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: { summary: 'List the taggings of a tag (who carries it)', tag: 'tags' },
+        },
+      },
+      async (req) => {
+        const filter = parseFilter(req.query.filter, ['modified_date']);
+        const { people, total } = await listPeopleFeed(services, {
+          ...filter,
+          tag: req.params.name,
+          limit: req.query.per_page,
+          offset: offsetOf(req.query),
+        });
+        return halCollection(services, {
+          path: `/tags/${encodeURIComponent(req.params.name)}/taggings`,
+          rel: 'taggings',
+          query: req.query,
+          total,
+          items: people.map((p) => taggingHal(services, req.params.name, p.id)),
+        });
+      },
+    );
+
+    api.post(
+      '/tags/:name/taggings',
+      {
+        schema: { params: tagParams, body: taggingBody },
+        config: {
+          apiScope: scope('write'),
+          apiDoc: { summary: 'Tag a person', tag: 'tags' },
+        },
+      },
+      async (req, reply) => {
+        const personId = personIdFromHref(req.body._links['osdi:person'].href);
+        if (!(await getFeedPerson(services, personId))) throw notFound('person');
+        await changeTags(services, { personId, add: req.params.name }, null);
+        reply.code(201);
+        return taggingHal(services, req.params.name, personId);
+      },
+    );
+
+    api.delete(
+      '/tags/:name/taggings/:id',
+      {
+        schema: { params: taggingParams },
+        config: { apiScope: scope('write'), apiDoc: { summary: 'Untag a person', tag: 'tags' } },
+      },
+      async (req) => {
+        const person = await getFeedPerson(services, req.params.id);
+        if (!person || !person.tags.includes(req.params.name)) throw notFound('tagging');
+        await changeTags(services, { personId: person.id, remove: req.params.name }, null);
+        return { notice: 'The tagging was removed.' };
+      },
+    );
+
+    api.get(
+      '/people/:id/taggings',
+      {
+        schema: { params: apiIdParams },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: { summary: "List a person's taggings", tag: 'tags' },
+        },
+      },
+      async (req) => {
+        const person = await getFeedPerson(services, req.params.id);
+        if (!person) throw notFound('person');
+        const items = person.tags.map((t) => taggingHal(services, t, person.id));
+        return halCollection(services, {
+          path: `/people/${person.id}/taggings`,
+          rel: 'taggings',
+          query: { page: 1, per_page: Math.max(1, items.length) },
+          total: items.length,
+          items,
+        });
+      },
+    );
+  },
+};
