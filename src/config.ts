@@ -29,6 +29,10 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   ADMIN_EMAIL: z.email().optional(),
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
 });
 
 /** Names proxy-addr (Fastify's trustProxy) accepts for well-known address ranges. */
@@ -87,6 +91,10 @@ export interface Config {
   adminEmail: string | undefined;
   /** Bearer token for /metrics from other hosts; without it only local scrapers are answered. */
   metricsToken: string | undefined;
+  /** Mailings are DKIM-signed when all three are set (PEM key, `\n` escapes allowed). */
+  dkim: { domain: string; selector: string; privateKey: string } | undefined;
+  /** `rally inbound` listens here for bounces (DSN) and complaints (ARF). */
+  inboundSmtpPort: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -109,6 +117,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO === 'true',
     adminEmail: e.ADMIN_EMAIL || undefined,
     metricsToken: e.METRICS_TOKEN || undefined,
+    dkim:
+      e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
+        ? {
+            domain: e.DKIM_DOMAIN,
+            selector: e.DKIM_SELECTOR,
+            privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n'),
+          }
+        : undefined,
+    inboundSmtpPort: e.INBOUND_SMTP_PORT,
   };
 }
 

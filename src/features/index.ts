@@ -2,6 +2,7 @@ import { allMigrations } from '../infra/db/migrator.js';
 import type { Feature } from '../infra/services.js';
 import { commentsFeature } from './comments/comments.feature.js';
 import { lettersFeature } from './letters/letters.feature.js';
+import { mailingsFeature } from './mailings/mailings.feature.js';
 import { outreachFeature } from './outreach/outreach.feature.js';
 import { stormsFeature } from './storms/storms.feature.js';
 import { trackersFeature } from './trackers/trackers.feature.js';
@@ -36,6 +37,7 @@ export const FEATURES: Feature[] = [
   stormsFeature,
   trackersFeature,
   outreachFeature,
+  mailingsFeature,
   outboxFeature,
   jobsAdminFeature,
   staffFeature,

@@ -1,7 +1,11 @@
 import type { ServiceContext } from '../../infra/service-context.js';
 import { findTargetsByDivision } from '../targets/targets.service.js';
 import { type Constituency, getConstituencyDirectory } from './constituency-directory.service.js';
-import { type ElectionResult, findResults } from './constituencies.repository.js';
+import {
+  type ElectionResult,
+  findResults,
+  findResultsForYear,
+} from './constituencies.repository.js';
 import { partyName } from './parties.js';
 
 /** The target list `rally targets load uk-commons` fills with MPs, keyed by constituency code. */
@@ -80,4 +84,30 @@ export async function getConstituencyProfile(
 /** e.g. "Conservative majority of 331 over Labour in 2017". */
 export function majoritySentence(result: ElectionResult): string {
   return `${partyName(result.firstParty)} majority of ${result.majority.toLocaleString('en-GB')} over ${partyName(result.secondParty)} in ${result.year}`;
+}
+
+/** Seats whose 2019 majority was under this share of valid votes count as marginal. */
+export const MARGINAL_MAJORITY_SHARE = 0.1;
+
+export interface SeatMarginality {
+  /** 2019 majority as a share of valid votes, 0–1. */
+  majorityShare: number;
+  marginal: boolean;
+  winner: string;
+}
+
+/** Every seat's 2019 marginality, keyed by constituency code (empty before data is loaded). */
+export async function seatMarginalities(
+  ctx: Pick<ServiceContext, 'db'>,
+): Promise<Map<string, SeatMarginality>> {
+  const out = new Map<string, SeatMarginality>();
+  for (const [code, r] of await findResultsForYear(ctx.db, 2019)) {
+    const share = r.validVotes > 0 ? r.majority / r.validVotes : 1;
+    out.set(code, {
+      majorityShare: share,
+      marginal: share < MARGINAL_MAJORITY_SHARE,
+      winner: partyName(r.firstParty),
+    });
+  }
+  return out;
 }

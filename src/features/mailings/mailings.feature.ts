@@ -1,0 +1,38 @@
+import type { Feature, Services } from '../../infra/services.js';
+import { inboundCommand } from './inbound.cli.js';
+import { mailingsPersonData } from './mailings.person-data.js';
+import { mailingsPublicRoutes } from './mailings.public.routes.js';
+import { mailingsAdminRoutes } from './mailings.routes.js';
+import { seedMailingsDemo } from './mailings.seed.js';
+import { SEND_JOB } from './mailings.service.js';
+import { MailingSender } from './sending.js';
+import * as mailingsMigration from './migrations/020-mailings.js';
+
+/** One sender (one SMTP pool) per app: the routes close it with the app, the job uses it. */
+const senders = new WeakMap<Services, MailingSender>();
+function senderOf(services: Services): MailingSender {
+  let sender = senders.get(services);
+  if (!sender) {
+    sender = new MailingSender(services);
+    senders.set(services, sender);
+  }
+  return sender;
+}
+
+export const mailingsFeature: Feature = {
+  name: 'mailings',
+  migrations: { '020-mailings': mailingsMigration },
+  personData: mailingsPersonData,
+  nav: [{ href: '/admin/mailings', label: 'Mailings', role: 'viewer' }],
+  routes: async (app, services) => {
+    app.addHook('onClose', async () => senderOf(services).close());
+    await mailingsPublicRoutes(app, services);
+    await mailingsAdminRoutes(app, services);
+  },
+  jobs: (services) => {
+    const sender = senderOf(services);
+    return { [SEND_JOB]: (payload, ctx) => sender.run(payload, ctx) };
+  },
+  cli: { inbound: inboundCommand },
+  seedDemo: seedMailingsDemo,
+};
