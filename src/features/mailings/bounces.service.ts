@@ -92,6 +92,9 @@ export async function applyFeedback(
     feedback.kind === 'complaint'
       ? `complaint (${feedback.feedbackType})`
       : `hard bounce ${feedback.status}: ${feedback.diagnostic}`;
+  // Read before the transaction: SQLite has one connection, which the transaction holds.
+  const person =
+    feedback.kind === 'complaint' ? await findPersonByEmail(ctx.db, r.email) : undefined;
   await ex.transaction().execute(async (trx) => {
     await repo.setRecipientStatus(
       trx,
@@ -100,22 +103,19 @@ export async function applyFeedback(
       now,
     );
     await repo.suppress(trx, { email: r.email, reason: status, source, created_at: now });
-    if (feedback.kind === 'complaint') {
-      const person = await findPersonByEmail(ctx.db, r.email);
-      if (person)
-        await recordConsent(
-          ctx.db,
-          person.id,
-          {
-            channel: 'email',
-            status: 'withdrawn',
-            method: 'api',
-            wording: 'Marked a mailing as spam (abuse report from their mail provider).',
-            source: `mailing:${r.mailing_id}`,
-          },
-          { trx },
-        );
-    }
+    if (person)
+      await recordConsent(
+        ctx.db,
+        person.id,
+        {
+          channel: 'email',
+          status: 'withdrawn',
+          method: 'api',
+          wording: 'Marked a mailing as spam (abuse report from their mail provider).',
+          source: `mailing:${r.mailing_id}`,
+        },
+        { trx },
+      );
   });
 }
 

@@ -16,20 +16,29 @@ export const INBOUND_MAX_BYTES = 1024 * 1024;
 /** `bounces+<token>@…` (VERP) or `unsubscribe+<token>@…` (the List-Unsubscribe mailto). */
 const RCPT = /^(bounces|unsubscribe)\+([^@]+)@/i;
 
-/** The report parts of a parsed message (mailparser keeps them as attachments). */
+/**
+ * The report in a parsed message. mailparser folds message/delivery-status and
+ * message/feedback-report parts into the text body, so the report type comes from the
+ * multipart/report header and the fields from the text (or from an attachment, where a part is
+ * kept as one).
+ */
 async function feedbackOf(raw: Buffer): Promise<Feedback | null> {
   const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextLinks: true });
-  for (const a of parsed.attachments) {
-    const type = a.contentType.toLowerCase();
-    const text = a.content.toString('utf8');
-    if (type === 'message/delivery-status' || type === 'message/global-delivery-status') {
-      const f = readDeliveryStatus(text);
-      if (f) return f;
-    }
-    if (type === 'message/feedback-report') {
-      const f = readFeedbackReport(text);
-      if (f) return f;
-    }
+  const contentType = parsed.headers.get('content-type') as
+    { value?: string; params?: Record<string, string> } | undefined;
+  const reportType = (contentType?.params?.['report-type'] ?? '').toLowerCase();
+  const texts = [
+    ...parsed.attachments
+      .filter((a) => /^message\/(global-)?(delivery-status|feedback-report)$/i.test(a.contentType))
+      .map((a) => a.content.toString('utf8')),
+    parsed.text ?? '',
+  ];
+  for (const text of texts) {
+    const f =
+      reportType === 'feedback-report' || /^feedback-type:/im.test(text)
+        ? readFeedbackReport(text)
+        : readDeliveryStatus(text);
+    if (f) return f;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 import { getOrCreateSecret } from '../../infra/db/settings.js';
 import type { Db } from '../../infra/db/database.js';
-import { keyedHash, sameText } from '../../infra/crypto/tokens.js';
+import { createHmac } from 'node:crypto';
+import { sameText } from '../../infra/crypto/tokens.js';
 
 const SECRET_KEY = 'mailings_secret';
 const secrets = new WeakMap<Db, Promise<string>>();
@@ -37,19 +38,21 @@ export function signToken(secret: string, purpose: string, s: TokenSubject): str
     s.kind === 'recipient'
       ? `r${s.recipientId}`
       : `e${Buffer.from(s.email, 'utf8').toString('base64url')}`;
-  return `${head}.${keyedHash(secret, message(purpose, s), 22)}`;
+  // Lower-case hex: some mail servers lower-case the local part of a VERP address.
+  const sig = createHmac('sha256', secret).update(message(purpose, s)).digest('hex').slice(0, 24);
+  return `${head}.${sig}`;
 }
 
 export type ParsedToken =
   { kind: 'recipient'; recipientId: number } | { kind: 'address'; email: string };
 
-const TOKEN_SHAPE = /^([re])([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{22})$/;
+const TOKEN_SHAPE = /^([reR])([A-Za-z0-9_-]{1,400})\.([0-9a-fA-F]{24})$/;
 
 /** The token's claim, unverified: the caller loads the recipient and calls verifyToken. */
 export function readToken(token: string): ParsedToken | null {
   const m = TOKEN_SHAPE.exec(token);
   if (!m) return null;
-  if (m[1] === 'r') {
+  if (m[1] !== 'e') {
     const id = Number(m[2]);
     return Number.isSafeInteger(id) && id > 0 && /^\d+$/.test(m[2]!)
       ? { kind: 'recipient', recipientId: id }
@@ -65,5 +68,6 @@ export function verifyToken(
   token: string,
   s: TokenSubject,
 ): boolean {
-  return sameText(signToken(secret, purpose, s), token);
+  const given = s.kind === 'recipient' ? token.toLowerCase() : token;
+  return sameText(signToken(secret, purpose, s), given);
 }
