@@ -17,7 +17,7 @@ import { MessageLinks, fromAddress } from './message-links.js';
 import * as repo from './mailings.repository.js';
 import { SEND_JOB, type Mailing, toMailing } from './mailings.service.js';
 
-/** Recipients handed to SMTP per job run. */
+/** Most recipients handed to SMTP per job run. */
 export const BATCH_SIZE = 500;
 /** A batch in flight renews its lease this often; a lease not renewed means its worker died. */
 export const LEASE_MS = 15_000;
@@ -87,7 +87,8 @@ export class MailingSender {
 
     const now = ctx.clock.now();
     const settings = await loadMailingSettings(ctx.db);
-    const batchSize = Math.min(BATCH_SIZE, settings.perMinute);
+    // A batch is at most one second's worth at the throttle, so sending stays smooth.
+    const batchSize = Math.max(1, Math.min(BATCH_SIZE, Math.floor(settings.perMinute / 60)));
     const holds = await inTransaction(ctx, async ({ trx }) => {
       if (
         !(await repo.takeLease(
