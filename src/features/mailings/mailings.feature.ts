@@ -1,4 +1,5 @@
 import type { Feature, Services } from '../../infra/services.js';
+import { bouncesRoutes } from './bounces.routes.js';
 import { inboundCommand } from './inbound.cli.js';
 import { mailingsPersonData } from './mailings.person-data.js';
 import { mailingsPublicRoutes } from './mailings.public.routes.js';
@@ -28,6 +29,7 @@ export const mailingsFeature: Feature = {
     app.addHook('onClose', async () => senderOf(services).close());
     await mailingsPublicRoutes(app, services);
     await mailingsAdminRoutes(app, services);
+    await bouncesRoutes(app, services);
   },
   jobs: (services) => {
     const sender = senderOf(services);

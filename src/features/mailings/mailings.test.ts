@@ -405,6 +405,36 @@ describeEachDatabase('mailings', (ctx) => {
       assert.match(res.body, /in the past/);
     });
 
+    it('suppresses the addresses of an uploaded bounce CSV and lists lines that are not addresses', async () => {
+      const client = await loginAs(app, 'organiser');
+      await client.get('/admin/mailings/bounces');
+      const res = await client.postMultipart(
+        '/admin/mailings/bounces',
+        {},
+        {
+          file: {
+            filename: 'bounces.csv',
+            contentType: 'text/csv',
+            content:
+              'email,type\ncsv-hard@example.org,hard bounce\ncsv-spam@example.org,complaint\nnot-an-address,bounce\n',
+          },
+        },
+      );
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /Suppressed 2 addresses/);
+      assert.match(res.body, /Line 4: <code>not-an-address<\/code>/);
+      const rows = await ctx.db.kysely
+        .selectFrom('mail_suppressions')
+        .select(['email', 'reason'])
+        .where('source', '=', 'bounce-csv')
+        .orderBy('email')
+        .execute();
+      assert.deepEqual(rows, [
+        { email: 'csv-hard@example.org', reason: 'bounced' },
+        { email: 'csv-spam@example.org', reason: 'complained' },
+      ]);
+    });
+
     it('test-sends to staff addresses only', async () => {
       const client = await loginAs(app, 'organiser', { email: `org-${Date.now()}@example.org` });
       const seg = await tagSegment(app.services, 'testsend');
