@@ -6,6 +6,7 @@ import { mailingsPublicRoutes } from './mailings.public.routes.js';
 import { mailingsAdminRoutes } from './mailings.routes.js';
 import { seedMailingsDemo } from './mailings.seed.js';
 import { SEND_JOB } from './mailings.service.js';
+import { mailingSecret } from './mailing-tokens.js';
 import { MailingSender } from './sending.js';
 import * as mailingsMigration from './migrations/020-mailings.js';
 
@@ -26,6 +27,9 @@ export const mailingsFeature: Feature = {
   personData: mailingsPersonData,
   nav: [{ href: '/admin/mailings', label: 'Mailings', role: 'viewer' }],
   routes: async (app, services) => {
+    // Read once now: other features sign unsubscribe links inside their transactions, where a
+    // first read of the secret would wait for SQLite's one connection.
+    await mailingSecret(services.db);
     app.addHook('onClose', async () => senderOf(services).close());
     await mailingsPublicRoutes(app, services);
     await mailingsAdminRoutes(app, services);
