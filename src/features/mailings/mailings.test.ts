@@ -436,7 +436,8 @@ describeEachDatabase('mailings', (ctx) => {
     });
 
     it('test-sends to staff addresses only', async () => {
-      const client = await loginAs(app, 'organiser', { email: `org-${Date.now()}@example.org` });
+      const staffEmail = `org-${Date.now()}@example.org`;
+      const client = await loginAs(app, 'organiser', { email: staffEmail });
       const seg = await tagSegment(app.services, 'testsend');
       const created = await createMailing(
         app.services,
@@ -450,6 +451,15 @@ describeEachDatabase('mailings', (ctx) => {
       });
       assert.equal(outsider.statusCode, 422);
       assert.match(outsider.body, /not a staff account/);
+      const ok = await client.post(`/admin/mailings/${created.id}/test`, { to: staffEmail });
+      assert.equal(ok.statusCode, 303, ok.body.slice(0, 500));
+      const outbox = await ctx.db.kysely
+        .selectFrom('mail_outbox')
+        .selectAll()
+        .where('to_address', '=', staffEmail)
+        .execute();
+      assert.equal(outbox.length, 1);
+      assert.equal(outbox[0]?.subject, '[Test] Hello friend');
     });
   });
 });

@@ -203,6 +203,14 @@ const REPORT_ORDER: RecipientStatus[] = [
   'cancelled',
 ];
 
+/**
+ * The preview frame inherits the admin pages' CSP (no inline styles), so the few the message
+ * carries for mail clients (the hidden preheader, the footer's grey) are left out of the preview.
+ */
+function withoutInlineStyles(markup: string): string {
+  return markup.replace(/ style="[^"]*"/g, '');
+}
+
 export function detailPage(o: {
   mailing: Mailing;
   csrf: string;
@@ -259,7 +267,7 @@ export function detailPage(o: {
             <iframe
               title="HTML part"
               sandbox=""
-              srcdoc="${o.preview.message.html}"
+              srcdoc="${withoutInlineStyles(o.preview.message.html)}"
               class="mail-preview-html"
             ></iframe>
             <details>
