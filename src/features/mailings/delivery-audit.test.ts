@@ -8,7 +8,8 @@ import { TestClient } from '../../../test/helpers/test-client.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { deliveryAudit, mergeSmallGroups, publicAudit } from './delivery-audit.service.js';
 import { DEFAULT_SETTINGS, saveMailingSettings } from './mailing-settings.js';
-import { createMailing, getMailing, scheduleMailing } from './mailings.service.js';
+import { createMailing, getMailing, listMailings, scheduleMailing } from './mailings.service.js';
+import { seedMailingsDemo } from './mailings.seed.js';
 import { addSupporter, mailingForm, runJobs, tagSegment } from './mailings.test-support.js';
 
 /** Dulwich and West Norwood: a safe seat in 2019. */
@@ -138,5 +139,22 @@ describeEachDatabase('mailings: the delivery audit', (ctx) => {
     assert.equal(audit.insiderShare, 0);
     assert.equal(audit.targetSeatShare, 1);
     assert.deepEqual(audit.warnings, []);
+  });
+
+  it('the demo seed sends one insider-heavy mailing and one healthy one', async () => {
+    await seedMailingsDemo(app.services);
+    const demo = (await listMailings(app.services)).filter((m) =>
+      [
+        'Our national campaign is live',
+        'Your MP can save the library: one email this week',
+      ].includes(m.subject),
+    );
+    assert.equal(demo.length, 2);
+    const [healthy, insiders] = demo;
+    assert.equal(insiders?.status, 'sent');
+    const bad = await deliveryAudit(app.services, insiders!);
+    const good = await deliveryAudit(app.services, healthy!);
+    assert.equal(bad.warnings.length, 2, bad.warnings.join(' | '));
+    assert.deepEqual(good.warnings, []);
   });
 });

@@ -7,6 +7,7 @@ import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { ManualClock } from '../../infra/clock/clock.js';
+import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
 import { listConsentHistory } from '../people/people.service.js';
 import { walkAudience } from './audience.js';
 import { DEFAULT_SETTINGS, saveMailingSettings } from './mailing-settings.js';
@@ -345,6 +346,39 @@ describeEachDatabase('mailings', (ctx) => {
           .where('email', '=', b.email)
           .executeTakeFirst(),
       );
+    });
+
+    it("reaches a person's data export, and erasure removes their address from the rows", async () => {
+      const tag = 'rights';
+      const p = await addSupporter(ctx.db, { tags: [tag] });
+      const seg = await tagSegment(app.services, tag);
+      const created = await createMailing(
+        app.services,
+        mailingForm({ segmentIds: [String(seg)] }),
+        null,
+      );
+      assert.ok(created.ok);
+      assert.ok(
+        (
+          await scheduleMailing(
+            app.services,
+            { mailing: (await getMailing(app.services, created.id))!, when: '' },
+            null,
+          )
+        ).ok,
+      );
+      await runJobs(app);
+      const exported = JSON.stringify(await exportPersonData(app.services, p.id, null));
+      assert.match(exported, new RegExp(`"mailing":${created.id}`));
+      await erasePerson(app.services, p.id, null);
+      const row = await ctx.db.kysely
+        .selectFrom('mailing_recipients')
+        .selectAll()
+        .where('person_id', '=', p.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.email, `erased-${p.id}@erased.invalid`);
+      assert.equal(row.merge_data, '{}');
+      assert.equal(row.status, 'sent', "the mailing's counts stay true");
     });
 
     it('refuses a schedule in the past, and a cancelled mailing sends nobody', async () => {
