@@ -6,6 +6,12 @@ import type { MailingSettings } from './mailing-settings.js';
 import type { MergeValues } from './merge-fields.js';
 import * as repo from './mailings.repository.js';
 
+/**
+ * People read per query. The consent filter is a semi-join over the consent history that the
+ * database evaluates per query, so large pages keep 100,000 people to a few queries.
+ */
+export const AUDIENCE_PAGE = 5_000;
+
 /** Malformed addresses listed on the mailing page (the count is always complete). */
 export const MALFORMED_LISTED = 100;
 
@@ -69,12 +75,13 @@ export async function walkAudience(
   const exclude = await filtersOf(ctx, input.excludeSegmentIds);
   const excludedIds = new Set<number>();
   for (const filters of exclude)
-    for await (const batch of iteratePeople(ctx, { filters }))
+    for await (const batch of iteratePeople(ctx, { filters, batchSize: AUDIENCE_PAGE }))
       for (const p of batch) excludedIds.add(p.id);
 
   const all = new Set<number>();
   for (const filters of include)
-    for await (const batch of iteratePeople(ctx, { filters })) for (const p of batch) all.add(p.id);
+    for await (const batch of iteratePeople(ctx, { filters, batchSize: AUDIENCE_PAGE }))
+      for (const p of batch) all.add(p.id);
 
   const b: AudienceBreakdown = {
     inSegments: all.size,
@@ -94,7 +101,11 @@ export async function walkAudience(
   const seen = new Set<number>();
   let consenting = 0;
   for (const filters of include) {
-    for await (const batch of iteratePeople(ctx, { filters, emailConsentOnly: true })) {
+    for await (const batch of iteratePeople(ctx, {
+      filters,
+      emailConsentOnly: true,
+      batchSize: AUDIENCE_PAGE,
+    })) {
       const fresh = batch.filter((p) => !seen.has(p.id) && !excludedIds.has(p.id));
       for (const p of batch) seen.add(p.id);
       consenting += fresh.length;
