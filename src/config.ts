@@ -43,6 +43,10 @@ const EnvSchema = z.object({
   ACCESS_LOG_SAMPLE: z.coerce.number().int().min(0).max(1_000_000).default(100),
   CASE_FILES_DIR: z.string().optional(),
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
 });
 
 /** Names proxy-addr (Fastify's trustProxy) accepts for well-known address ranges. */
@@ -116,6 +120,10 @@ export interface Config {
   caseFilesDir: string | undefined;
   /** Let webhooks reach private, loopback and plain-http addresses (tests, a local receiver). */
   webhooksAllowPrivate: boolean;
+  /** Mailings are DKIM-signed when all three are set (PEM key, `\n` escapes allowed). */
+  dkim: { domain: string; selector: string; privateKey: string } | undefined;
+  /** `rally inbound` listens here for bounces (DSN) and complaints (ARF). */
+  inboundSmtpPort: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -144,6 +152,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessLogSample: e.ACCESS_LOG_SAMPLE,
     caseFilesDir: e.CASE_FILES_DIR || undefined,
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
+    dkim:
+      e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
+        ? {
+            domain: e.DKIM_DOMAIN,
+            selector: e.DKIM_SELECTOR,
+            privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n'),
+          }
+        : undefined,
+    inboundSmtpPort: e.INBOUND_SMTP_PORT,
   };
 }
 

@@ -4,6 +4,7 @@ import { casesFeature } from './cases/cases.feature.js';
 import { apiFeature } from './api/api.feature.js';
 import { commentsFeature } from './comments/comments.feature.js';
 import { lettersFeature } from './letters/letters.feature.js';
+import { mailingsFeature } from './mailings/mailings.feature.js';
 import { outreachFeature } from './outreach/outreach.feature.js';
 import { stormsFeature } from './storms/storms.feature.js';
 import { trackersFeature } from './trackers/trackers.feature.js';
@@ -45,6 +46,7 @@ export const FEATURES: Feature[] = [
   // Field after people: its demo allocates supporters; events after field (sessions in target seats).
   fieldFeature,
   eventsFeature,
+  mailingsFeature,
   outboxFeature,
   apiFeature(() => FEATURES.flatMap((f) => f.apiResources ?? [])),
   webhooksFeature,

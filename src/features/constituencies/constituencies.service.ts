@@ -97,4 +97,28 @@ export async function electionResultsForYear(
   year: ElectionYear,
 ): Promise<Map<string, ElectionResult>> {
   return findResultsForYear(db, year);
+/** Seats whose 2019 majority was under this share of valid votes count as marginal. */
+export const MARGINAL_MAJORITY_SHARE = 0.1;
+
+export interface SeatMarginality {
+  /** 2019 majority as a share of valid votes, 0–1. */
+  majorityShare: number;
+  marginal: boolean;
+  winner: string;
+}
+
+/** Every seat's 2019 marginality, keyed by constituency code (empty before data is loaded). */
+export async function seatMarginalities(
+  ctx: Pick<ServiceContext, 'db'>,
+): Promise<Map<string, SeatMarginality>> {
+  const out = new Map<string, SeatMarginality>();
+  for (const [code, r] of await findResultsForYear(ctx.db, 2019)) {
+    const share = r.validVotes > 0 ? r.majority / r.validVotes : 1;
+    out.set(code, {
+      majorityShare: share,
+      marginal: share < MARGINAL_MAJORITY_SHARE,
+      winner: partyName(r.firstParty),
+    });
+  }
+  return out;
 }

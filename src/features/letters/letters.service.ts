@@ -4,6 +4,7 @@
  * the address's owner confirms; then the letter is held for a moderator, handed to the sender
  * (mailto), or given its delivery slot (delivery.service.ts).
  */
+import { unsubscribeFooter } from '../mailings/unsubscribe.service.js';
 import { hashLinkToken, isLinkTokenShape, newLinkToken } from '../../infra/crypto/tokens.js';
 import {
   type Actor,
@@ -180,10 +181,13 @@ export async function submitLetter(
       ? await replaceUnconfirmed(tx, existing.id, row)
       : await repo.insertLetter(tx.trx, row);
     const link = `${ctx.config.baseUrl}/letters/${campaign.slug}/confirm/${token}`;
+    const mail = confirmationMail(campaign, saved, link);
+    // A ticked consent box promises "unsubscribe at any time": the confirmation keeps it.
+    if (saved.consent_wording) mail.text += (await unsubscribeFooter(ctx, saved.sender_email)).text;
     await tx.mailer.send(
       {
         to: formatAddress(saved.sender_name, saved.sender_email),
-        ...confirmationMail(campaign, saved, link),
+        ...mail,
         category: 'letters.confirm',
       },
       tx.trx,

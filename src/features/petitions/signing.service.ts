@@ -1,4 +1,5 @@
 import { emitDomainEvent } from '../../infra/events/domain-events.js';
+import { unsubscribeFooter } from '../mailings/unsubscribe.service.js';
 import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
 import { GroupCommitWriter } from '../../infra/db/group-commit.js';
@@ -351,6 +352,8 @@ async function processChunk(
       if (row.mailed_token_hash !== hash) {
         const link = `${config.baseUrl}/p/${row.slug}/confirm/${item.token}`;
         const mail = confirmationMail(row, row.name, link);
+        // A ticked consent box is a promise that they can unsubscribe at any time: keep it here.
+        if (row.consent_wording) mail.text += (await unsubscribeFooter(services, row.email)).text;
         await mailer.send({ to: row.email, ...mail, category: 'petitions.confirm' }, trx);
       }
       let personId = row.person_id;

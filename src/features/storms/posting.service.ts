@@ -1,4 +1,5 @@
 /** "I posted": counting a post, and the mailed confirmation that links it to a supporter. */
+import { unsubscribeFooter } from '../mailings/unsubscribe.service.js';
 import { nowIso } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
@@ -123,16 +124,17 @@ export async function recordPost(
         {
           to: email,
           subject: `Confirm your email: ${storm.title}`,
-          text: [
-            `Thank you for posting in the storm "${storm.title}" (#${storm.hashtag}).`,
-            '',
-            input.consent
-              ? 'You asked to be kept updated by email. Open this link to confirm it is your address:'
-              : 'Open this link to confirm it is your address, so we can note your post on your supporter record:',
-            link,
-            '',
-            'If this was not you, ignore this message: nothing is kept and you will not hear from us.',
-          ].join('\n'),
+          text:
+            [
+              `Thank you for posting in the storm "${storm.title}" (#${storm.hashtag}).`,
+              '',
+              input.consent
+                ? 'You asked to be kept updated by email. Open this link to confirm it is your address:'
+                : 'Open this link to confirm it is your address, so we can note your post on your supporter record:',
+              link,
+              '',
+              'If this was not you, ignore this message: nothing is kept and you will not hear from us.',
+            ].join('\n') + (input.consent ? (await unsubscribeFooter(services, email)).text : ''),
           category: CONFIRM_MAIL_CATEGORY,
         },
         trx,

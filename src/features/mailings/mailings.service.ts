@@ -1,0 +1,414 @@
+/**
+ * Mailings: compose, check, schedule, cancel, test-send. Other features call only what is
+ * exported here (and from unsubscribe.service.ts for the footer of their confirmation emails).
+ */
+import { campaignGuard } from '../civility/campaign-guard.service.js';
+import { getSegment } from '../people/segments.service.js';
+import {
+  type Actor,
+  type ServiceContext,
+  actorId,
+  inTransaction,
+  queries,
+} from '../../infra/service-context.js';
+import { normaliseEmail } from '../../infra/validation/email.js';
+import { londonInputToIso } from './london-time.js';
+import { MergeFieldError, parseMergeTags, fillMergeTags } from './merge-fields.js';
+import * as repo from './mailings.repository.js';
+import type { MailingStatus } from './mailings.tables.js';
+
+export const SUBJECT_MAX_LENGTH = 200;
+export const PREHEADER_MAX_LENGTH = 200;
+export const FROM_NAME_MAX_LENGTH = 80;
+export const BODY_MAX_LENGTH = 50_000;
+/** Segments to include, and to exclude, per mailing. */
+export const MAX_SEGMENTS = 10;
+
+export const SEND_JOB = 'mailings.send';
+
+export interface MailingForm {
+  subject: string;
+  preheader: string;
+  fromName: string;
+  replyTo: string;
+  body: string;
+  segmentIds: string[];
+  excludeSegmentIds: string[];
+  clickTracking: boolean;
+}
+
+export type FieldErrors = Partial<Record<keyof MailingForm, string>>;
+export type SaveResult = { ok: true; id: number } | { ok: false; errors: FieldErrors };
+
+export interface Mailing {
+  id: number;
+  status: MailingStatus;
+  subject: string;
+  preheader: string;
+  fromName: string;
+  replyTo: string | null;
+  body: string;
+  segmentIds: number[];
+  excludeSegmentIds: number[];
+  clickTracking: boolean;
+  auditPublic: boolean;
+  scheduledAt: string | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+function ids(json: string): number[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is number => Number.isInteger(x)) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function toMailing(r: repo.MailingRow): Mailing {
+  return {
+    id: r.id,
+    status: r.status,
+    subject: r.subject,
+    preheader: r.preheader,
+    fromName: r.from_name,
+    replyTo: r.reply_to,
+    body: r.body_markdown,
+    segmentIds: ids(r.segment_ids),
+    excludeSegmentIds: ids(r.exclude_segment_ids),
+    clickTracking: r.click_tracking === 1,
+    auditPublic: r.audit_public === 1,
+    scheduledAt: r.scheduled_at,
+    error: r.error,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+export async function getMailing(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  id: number,
+): Promise<Mailing | undefined> {
+  const row = await repo.findMailing(queries(ctx), id);
+  return row ? toMailing(row) : undefined;
+}
+
+export async function listMailings(ctx: Pick<ServiceContext, 'db' | 'trx'>): Promise<Mailing[]> {
+  return (await repo.listMailings(queries(ctx))).map(toMailing);
+}
+
+// Line breaks in a header value would let the text add headers of its own.
+const LINE_BREAK = /[\r\n]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function parseIdList(values: string[], label: string, errors: FieldErrors, key: keyof MailingForm) {
+  const out: number[] = [];
+  for (const v of values.map((s) => s.trim()).filter(Boolean)) {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) errors[key] ??= `${label}: "${v}" is not a segment.`;
+    else if (!out.includes(n)) out.push(n);
+  }
+  if (out.length > MAX_SEGMENTS) errors[key] ??= `Choose at most ${MAX_SEGMENTS} segments.`;
+  return out;
+}
+
+interface CheckedMailing {
+  subject: string;
+  preheader: string;
+  fromName: string;
+  replyTo: string | null;
+  body: string;
+  segmentIds: number[];
+  excludeSegmentIds: number[];
+  clickTracking: boolean;
+}
+
+/** Every rule a mailing must pass to be saved: lengths, headers, merge fields, segments, guard. */
+export async function checkMailing(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  form: MailingForm,
+): Promise<{ ok: true; value: CheckedMailing } | { ok: false; errors: FieldErrors }> {
+  const errors: FieldErrors = {};
+  const subject = form.subject.trim();
+  const preheader = form.preheader.trim();
+  const fromName = form.fromName.trim();
+  const body = form.body.replace(/\r\n/g, '\n').trim();
+  if (!subject) errors.subject = 'Give the mailing a subject line.';
+  else if (LINE_BREAK.test(form.subject) || CONTROL.test(subject))
+    errors.subject = 'The subject cannot contain line breaks.';
+  else if (subject.length > SUBJECT_MAX_LENGTH)
+    errors.subject = `The subject can be at most ${SUBJECT_MAX_LENGTH} characters.`;
+  if (LINE_BREAK.test(form.preheader) || CONTROL.test(preheader))
+    errors.preheader = 'The preheader cannot contain line breaks.';
+  else if (preheader.length > PREHEADER_MAX_LENGTH)
+    errors.preheader = `The preheader can be at most ${PREHEADER_MAX_LENGTH} characters.`;
+  if (!fromName) errors.fromName = 'Say who the mailing is from, e.g. "Ada at Save Our Libraries".';
+  else if (LINE_BREAK.test(form.fromName) || CONTROL.test(fromName))
+    errors.fromName = 'The From name cannot contain line breaks.';
+  else if (/[<>@"]/.test(fromName))
+    errors.fromName =
+      'The From name is a name only: no <, >, @ or quotes (the address stays ours).';
+  else if (fromName.length > FROM_NAME_MAX_LENGTH)
+    errors.fromName = `The From name can be at most ${FROM_NAME_MAX_LENGTH} characters.`;
+  let replyTo: string | null = null;
+  if (form.replyTo.trim()) {
+    replyTo = normaliseEmail(form.replyTo);
+    if (!replyTo || LINE_BREAK.test(form.replyTo))
+      errors.replyTo = 'Enter a valid Reply-To address, like team@example.org, or leave it empty.';
+  }
+  if (!body) errors.body = 'Write the message.';
+  else if (body.length > BODY_MAX_LENGTH)
+    errors.body = `The message can be at most ${BODY_MAX_LENGTH.toLocaleString('en-GB')} characters.`;
+  for (const [key, text] of [
+    ['subject', subject],
+    ['preheader', preheader],
+    ['body', body],
+  ] as const) {
+    if (errors[key]) continue;
+    try {
+      parseMergeTags(text);
+    } catch (err) {
+      if (!(err instanceof MergeFieldError)) throw err;
+      errors[key] = err.message;
+    }
+  }
+  const segmentIds = parseIdList(form.segmentIds, 'Audience', errors, 'segmentIds');
+  const excludeSegmentIds = parseIdList(
+    form.excludeSegmentIds,
+    'Exclusions',
+    errors,
+    'excludeSegmentIds',
+  );
+  if (segmentIds.length === 0) errors.segmentIds ??= 'Choose at least one segment to send to.';
+  for (const [key, list] of [
+    ['segmentIds', segmentIds],
+    ['excludeSegmentIds', excludeSegmentIds],
+  ] as const) {
+    for (const id of list)
+      if (!(await getSegment(ctx, id))) errors[key] ??= `Segment ${id} no longer exists.`;
+  }
+  if (!errors.subject && !errors.body && !errors.preheader) {
+    const guard = await campaignGuard(ctx.db);
+    for (const [key, text] of [
+      ['subject', subject],
+      ['preheader', preheader],
+      ['body', body],
+    ] as const) {
+      const assessment = guard.assess(fillMergeTags(text, {}));
+      if (assessment.decision !== 'allow')
+        errors[key] =
+          `The civility guard ${assessment.decision === 'block' ? 'blocked' : 'flagged'} this (${assessment.labels.join(', ') || 'uncivil language'}): reword it before sending.`;
+    }
+  }
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      subject,
+      preheader,
+      fromName,
+      replyTo,
+      body,
+      segmentIds,
+      excludeSegmentIds,
+      clickTracking: form.clickTracking,
+    },
+  };
+}
+
+function columns(v: CheckedMailing) {
+  return {
+    subject: v.subject,
+    preheader: v.preheader,
+    from_name: v.fromName,
+    reply_to: v.replyTo,
+    body_markdown: v.body,
+    segment_ids: JSON.stringify(v.segmentIds),
+    exclude_segment_ids: JSON.stringify(v.excludeSegmentIds),
+    click_tracking: v.clickTracking ? 1 : 0,
+  };
+}
+
+export async function createMailing(
+  ctx: ServiceContext,
+  form: MailingForm,
+  actor: Actor,
+): Promise<SaveResult> {
+  const checked = await checkMailing(ctx, form);
+  if (!checked.ok) return checked;
+  const now = ctx.clock.now().toISOString();
+  const id = await inTransaction(ctx, async ({ trx }) => {
+    const id = await repo.insertMailing(trx, {
+      ...columns(checked.value),
+      status: 'draft',
+      audit_public: 0,
+      created_by: actorId(actor),
+      created_at: now,
+      updated_at: now,
+    });
+    await ctx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'mailing.create',
+        subjectType: 'mailing',
+        subjectId: id,
+      },
+      trx,
+    );
+    return id;
+  });
+  return { ok: true, id };
+}
+
+export class MailingStateError extends Error {}
+
+export async function updateMailing(
+  ctx: ServiceContext,
+  input: { mailing: Mailing; form: MailingForm },
+  actor: Actor,
+): Promise<SaveResult> {
+  if (input.mailing.status !== 'draft')
+    throw new MailingStateError('Only a draft can be edited: cancel the schedule first.');
+  const checked = await checkMailing(ctx, input.form);
+  if (!checked.ok) return checked;
+  const id = input.mailing.id;
+  await inTransaction(ctx, async ({ trx }) => {
+    const moved = await repo.moveMailing(trx, id, ['draft'], {
+      ...columns(checked.value),
+      updated_at: ctx.clock.now().toISOString(),
+    });
+    if (!moved) throw new MailingStateError('The mailing was scheduled or sent meanwhile.');
+    await ctx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'mailing.update',
+        subjectType: 'mailing',
+        subjectId: id,
+      },
+      trx,
+    );
+  });
+  return { ok: true, id };
+}
+
+/**
+ * Send now (`when` empty) or at a UK time. The mailing is re-checked (a segment may have been
+ * deleted since it was saved); the send job builds the audience when it starts.
+ */
+export async function scheduleMailing(
+  ctx: ServiceContext,
+  input: { mailing: Mailing; when: string },
+  actor: Actor,
+): Promise<{ ok: true; at: string } | { ok: false; error: string }> {
+  const m = input.mailing;
+  if (m.status !== 'draft') return { ok: false, error: 'Only a draft can be scheduled or sent.' };
+  const now = ctx.clock.now();
+  let at = now.toISOString();
+  if (input.when.trim()) {
+    const parsed = londonInputToIso(input.when);
+    if (!parsed.ok)
+      return {
+        ok: false,
+        error:
+          parsed.reason === 'format'
+            ? 'Give the time as a date and a time, e.g. 2025-06-12T19:00 (UK time).'
+            : 'That time does not exist in the UK (the clocks go forward then).',
+      };
+    if (Date.parse(parsed.iso) <= now.getTime())
+      return { ok: false, error: 'That time is in the past: choose a later one, or send now.' };
+    at = parsed.iso;
+  }
+  const checked = await checkMailing(ctx, {
+    subject: m.subject,
+    preheader: m.preheader,
+    fromName: m.fromName,
+    replyTo: m.replyTo ?? '',
+    body: m.body,
+    segmentIds: m.segmentIds.map(String),
+    excludeSegmentIds: m.excludeSegmentIds.map(String),
+    clickTracking: m.clickTracking,
+  });
+  if (!checked.ok) return { ok: false, error: Object.values(checked.errors).join(' ') };
+  return inTransaction(ctx, async ({ trx }) => {
+    const moved = await repo.moveMailing(trx, m.id, ['draft'], {
+      status: 'scheduled',
+      scheduled_at: at,
+      updated_at: now.toISOString(),
+    });
+    if (!moved) return { ok: false, error: 'The mailing was scheduled or sent meanwhile.' };
+    await ctx.jobs.enqueue(
+      SEND_JOB,
+      { mailingId: m.id },
+      { trx, runAt: new Date(at), maxAttempts: 20 },
+    );
+    await ctx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'mailing.schedule',
+        subjectType: 'mailing',
+        subjectId: m.id,
+        details: { at },
+      },
+      trx,
+    );
+    return { ok: true, at };
+  });
+}
+
+/** Stops a scheduled or half-sent mailing: recipients not yet handed over are never sent. */
+export async function cancelMailing(
+  ctx: ServiceContext,
+  input: { mailing: Mailing },
+  actor: Actor,
+): Promise<{ ok: true; notSent: number } | { ok: false; error: string }> {
+  const id = input.mailing.id;
+  const now = ctx.clock.now().toISOString();
+  return inTransaction(ctx, async ({ trx }) => {
+    const moved = await repo.moveMailing(trx, id, ['scheduled', 'sending'], {
+      status: 'cancelled',
+      finished_at: now,
+      updated_at: now,
+    });
+    if (!moved)
+      return { ok: false, error: 'Only a scheduled or sending mailing can be cancelled.' };
+    const notSent = await repo.cancelQueued(trx, id, now);
+    await ctx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'mailing.cancel',
+        subjectType: 'mailing',
+        subjectId: id,
+        details: { notSent },
+      },
+      trx,
+    );
+    return { ok: true, notSent };
+  });
+}
+
+export async function setAuditPublic(
+  ctx: ServiceContext,
+  input: { mailing: Mailing; isPublic: boolean },
+  actor: Actor,
+): Promise<void> {
+  await inTransaction(ctx, async ({ trx }) => {
+    await repo.updateMailing(trx, input.mailing.id, {
+      audit_public: input.isPublic ? 1 : 0,
+      updated_at: ctx.clock.now().toISOString(),
+    });
+    await ctx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: input.isPublic ? 'mailing.audit-publish' : 'mailing.audit-unpublish',
+        subjectType: 'mailing',
+        subjectId: input.mailing.id,
+      },
+      trx,
+    );
+  });
+}

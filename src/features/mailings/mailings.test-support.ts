@@ -1,0 +1,121 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { SMTPServer } from 'smtp-server';
+import { Worker } from '../../infra/jobs/worker.js';
+import type { Db } from '../../infra/db/database.js';
+import { recordConsent, upsertPerson } from '../people/people.service.js';
+import { saveSegment } from '../people/segments.service.js';
+import type { Services } from '../../infra/services.js';
+import type { MailingForm } from './mailings.service.js';
+
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on a free local port that keeps what it receives (and the envelope). */
+export class SmtpSink {
+  readonly received: ReceivedMail[] = [];
+  /** Refuse these recipients at RCPT with the given code. */
+  readonly refuse = new Map<string, number>();
+  private readonly server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo: (address, _session, callback) => {
+      const code = this.refuse.get(address.address);
+      if (!code) return callback();
+      callback(Object.assign(new Error(`${code} refused for test`), { responseCode: code }));
+    },
+    onData: (stream, session, callback) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        this.received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+
+  async start(): Promise<string> {
+    // A client killed mid-conversation (the kill -9 test) resets its socket: not a failure here.
+    this.server.on('error', () => undefined);
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  to(address: string): ReceivedMail[] {
+    return this.received.filter((m) => m.to.includes(address));
+  }
+}
+
+let seq = 0;
+const WORDING = 'Keep me updated by email. I can unsubscribe at any time.';
+
+/** A supporter with current email consent unless `consent` says otherwise. */
+export async function addSupporter(
+  db: Db,
+  opts: {
+    email?: string;
+    firstName?: string | null;
+    tags?: string[];
+    postcode?: string;
+    consent?: 'granted' | 'withdrawn' | 'none';
+  } = {},
+): Promise<{ id: number; email: string }> {
+  seq += 1;
+  const email =
+    opts.email ?? `supporter-${seq}-${Math.random().toString(36).slice(2, 7)}@example.org`;
+  const { id } = await upsertPerson(db, {
+    email,
+    firstName: opts.firstName === undefined ? `Person${seq}` : opts.firstName,
+    tags: opts.tags ?? [],
+    ...(opts.postcode ? { postcode: opts.postcode } : {}),
+    source: 'test',
+  });
+  const consent = opts.consent ?? 'granted';
+  if (consent !== 'none')
+    await recordConsent(db, id, {
+      channel: 'email',
+      status: consent,
+      method: 'form',
+      wording: WORDING,
+      source: 'test',
+    });
+  return { id, email };
+}
+
+/** A segment of everyone carrying `tag`. */
+export async function tagSegment(services: Services, tag: string): Promise<number> {
+  return saveSegment(services, { name: `Tag ${tag} ${++seq}`, filters: { tag } }, null);
+}
+
+export function mailingForm(fields: Partial<MailingForm> = {}): MailingForm {
+  return {
+    subject: 'Hello {{first_name|friend}}',
+    preheader: 'One thing this week',
+    fromName: 'Ada at Save Our Libraries',
+    replyTo: '',
+    body: 'Dear {{first_name|friend}},\n\nPlease [sign here](http://localhost:3000/p/library).',
+    segmentIds: [],
+    excludeSegmentIds: [],
+    clickTracking: false,
+    ...fields,
+  };
+}
+
+/** Runs every due job, future ones too (the sender spaces batches by the throttle). */
+export async function runJobs(app: FastifyInstance): Promise<void> {
+  await new Worker(app.services.jobs, {
+    now: () => new Date(Date.now() + 3_600_000),
+  }).runUntilIdle();
+}

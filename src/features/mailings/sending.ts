@@ -1,0 +1,370 @@
+import {
+  type SMTPPoolOptions,
+  type SentMessageInfo,
+  type Transporter,
+  createTransport,
+} from 'nodemailer';
+import { findMp } from '../constituencies/constituencies.service.js';
+import type { JobContext } from '../../infra/jobs/job-queue.js';
+import { inTransaction } from '../../infra/service-context.js';
+import type { Services } from '../../infra/services.js';
+import { type AudienceBreakdown, AudienceError, walkAudience } from './audience.js';
+import { type CompiledMailing, compileMailing, personalise, withSource } from './mail-render.js';
+import { mailingSecret } from './mailing-tokens.js';
+import { loadMailingSettings } from './mailing-settings.js';
+import { type MergeValues, usesField } from './merge-fields.js';
+import { MessageLinks, fromAddress } from './message-links.js';
+import * as repo from './mailings.repository.js';
+import { SEND_JOB, type Mailing, toMailing } from './mailings.service.js';
+
+/** Most recipients handed to SMTP per job run. */
+export const BATCH_SIZE = 500;
+/** A batch in flight renews its lease this often; a lease not renewed means its worker died. */
+export const LEASE_MS = 15_000;
+const HEARTBEAT_MS = 5_000;
+/** After the SMTP server could not be reached, the next batch waits this long. */
+export const UNREACHABLE_RETRY_MS = 60_000;
+/** What an interrupted handoff is recorded as: it may have arrived, so it is never retried. */
+export const INTERRUPTED = 'interrupted mid-handoff: delivery unknown, not retried (at most once)';
+export const NO_SMTP = 'kept: no SMTP_URL configured';
+
+interface Outcome {
+  id: number;
+  status: 'sent' | 'failed' | 'bounced' | 'queued';
+  response: string;
+  email: string;
+}
+
+/** One pooled SMTP connection set per process (DKIM-signed when configured). */
+export class MailingSender {
+  private transport: Transporter<SentMessageInfo> | undefined;
+
+  constructor(private readonly services: Services) {}
+
+  private smtp(): Transporter<SentMessageInfo> | undefined {
+    const { smtpUrl, dkim } = this.services.config;
+    if (!smtpUrl) return undefined;
+    const options: SMTPPoolOptions = {
+      pool: true,
+      maxConnections: 8,
+      maxMessages: Infinity,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+      ...(dkim
+        ? {
+            dkim: {
+              domainName: dkim.domain,
+              keySelector: dkim.selector,
+              privateKey: dkim.privateKey,
+            },
+          }
+        : {}),
+    };
+    this.transport ??= createTransport({ ...options, url: smtpUrl } as SMTPPoolOptions);
+    return this.transport;
+  }
+
+  close(): void {
+    this.transport?.close();
+    this.transport = undefined;
+  }
+
+  /** The `mailings.send` job: builds the audience on the first run, then sends one batch. */
+  async run(payload: unknown, _job: JobContext): Promise<void> {
+    const mailingId = (payload as { mailingId?: unknown } | null)?.mailingId;
+    if (typeof mailingId !== 'number') throw new Error(`${SEND_JOB}: no mailingId`);
+    const ctx = this.services;
+    const db = ctx.db.kysely;
+    let row = await repo.findMailing(db, mailingId);
+    if (!row) return;
+    if (row.status === 'scheduled') {
+      await this.buildRecipients(toMailing(row));
+      row = await repo.findMailing(db, mailingId);
+      if (!row) return;
+    }
+    if (row.status !== 'sending') return;
+
+    const now = ctx.clock.now();
+    const settings = await loadMailingSettings(ctx.db);
+    // A batch is at most one second's worth at the throttle, so sending stays smooth.
+    const batchSize = Math.max(1, Math.min(BATCH_SIZE, Math.floor(settings.perMinute / 60)));
+    const holds = await inTransaction(ctx, async ({ trx }) => {
+      if (
+        !(await repo.takeLease(
+          trx,
+          mailingId,
+          now.toISOString(),
+          new Date(now.getTime() + LEASE_MS).toISOString(),
+        ))
+      )
+        return false;
+      // The successor exists before anything is handed over: a kill -9 from here on leaves it
+      // pending, and it finishes the mailing after a restart.
+      const throttle = Math.ceil((batchSize * 60_000) / settings.perMinute);
+      await ctx.jobs.enqueue(
+        SEND_JOB,
+        { mailingId },
+        { trx, runAt: new Date(Date.now() + throttle), maxAttempts: 20 },
+      );
+      return true;
+    });
+    if (!holds) {
+      // Another batch is in flight (or its worker died and the lease has to run out first).
+      await ctx.jobs.enqueue(
+        SEND_JOB,
+        { mailingId },
+        { runAt: new Date(Date.now() + 500), maxAttempts: 20 },
+      );
+      return;
+    }
+    const nowIso = now.toISOString();
+    // Only the lease holder gets here, so rows still "sending" belong to a batch that died.
+    await repo.setRecipientStatus(
+      db,
+      await repo.inDoubtIds(db, mailingId),
+      { status: 'failed', smtp_response: INTERRUPTED },
+      nowIso,
+      ['sending'],
+    );
+    const claimed = await repo.claimQueued(db, mailingId, batchSize, nowIso);
+    if (claimed.length === 0) {
+      await repo.moveMailing(db, mailingId, ['sending'], {
+        status: 'sent',
+        finished_at: nowIso,
+        lease_until: null,
+        updated_at: nowIso,
+      });
+      return;
+    }
+    const heartbeat = setInterval(() => {
+      const t = ctx.clock.now().getTime();
+      void repo
+        .updateMailing(db, mailingId, { lease_until: new Date(t + LEASE_MS).toISOString() })
+        .catch(() => undefined);
+    }, HEARTBEAT_MS);
+    try {
+      const outcomes = await this.sendBatch(toMailing(row), claimed);
+      await this.record(outcomes, settings.softBounceLimit);
+      const unreachable = outcomes.some(
+        (o) => o.status === 'queued' && o.response.startsWith('unreachable'),
+      );
+      await repo.updateMailing(db, mailingId, {
+        lease_until: unreachable
+          ? new Date(ctx.clock.now().getTime() + UNREACHABLE_RETRY_MS).toISOString()
+          : null,
+      });
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Writes one recipient row per person (the audit reads these), then marks the mailing sending. */
+  async buildRecipients(mailing: Mailing): Promise<AudienceBreakdown | undefined> {
+    const ctx = this.services;
+    const settings = await loadMailingSettings(ctx.db);
+    const now = ctx.clock.now().toISOString();
+    try {
+      return await inTransaction(ctx, async (tx) => {
+        const breakdown = await walkAudience(tx, mailing, settings, {
+          onBatch: (people) =>
+            repo.insertRecipients(
+              tx.trx,
+              people.map(({ person, email, merge }) => ({
+                mailing_id: mailing.id,
+                person_id: person.id,
+                email,
+                status: 'queued' as const,
+                smtp_response: null,
+                region: person.region,
+                constituency_code: person.constituencyCode,
+                tags: JSON.stringify(person.tags),
+                person_created_at: person.createdAt,
+                merge_data: JSON.stringify(merge),
+                soft_bounces: 0,
+                updated_at: now,
+              })),
+            ),
+          onSkipped: (people) =>
+            repo.insertRecipients(
+              tx.trx,
+              people.map((person) => ({
+                mailing_id: mailing.id,
+                person_id: person.id,
+                email: person.email,
+                status: 'skipped' as const,
+                smtp_response: 'malformed address: not sent',
+                region: person.region,
+                constituency_code: person.constituencyCode,
+                tags: JSON.stringify(person.tags),
+                person_created_at: person.createdAt,
+                merge_data: '{}',
+                soft_bounces: 0,
+                updated_at: now,
+              })),
+            ),
+        });
+        await repo.moveMailing(tx.trx, mailing.id, ['scheduled'], {
+          status: 'sending',
+          audience: JSON.stringify(breakdown),
+          started_at: now,
+          updated_at: now,
+        });
+        return breakdown;
+      });
+    } catch (err) {
+      if (!(err instanceof AudienceError)) throw err;
+      await repo.moveMailing(ctx.db.kysely, mailing.id, ['scheduled'], {
+        status: 'failed',
+        error: err.message,
+        finished_at: now,
+        updated_at: now,
+      });
+      return undefined;
+    }
+  }
+
+  private async sendBatch(mailing: Mailing, rows: repo.RecipientRow[]): Promise<Outcome[]> {
+    const ctx = this.services;
+    const compiled = compileMailing(mailing);
+    const links = new MessageLinks(ctx.config, await mailingSecret(ctx.db));
+    const mpNames = await this.mpNames(mailing, rows);
+    const transport = this.smtp();
+    const from = { name: mailing.fromName, address: fromAddress(ctx.config.mailFrom) };
+    return Promise.all(
+      rows.map(async (r): Promise<Outcome> => {
+        const message = renderFor(mailing, compiled, r, links, ctx.config.baseUrl, mpNames);
+        if (!transport) return { id: r.id, status: 'sent', response: NO_SMTP, email: r.email };
+        const subject = {
+          kind: 'recipient' as const,
+          recipientId: r.id,
+          personId: r.person_id,
+          mailingId: mailing.id,
+        };
+        try {
+          const info = await transport.sendMail({
+            from,
+            to: r.email,
+            ...(mailing.replyTo ? { replyTo: mailing.replyTo } : {}),
+            envelope: { from: links.returnPath(subject), to: r.email },
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            headers: {
+              'List-Unsubscribe': `<${links.unsubscribeUrl(subject)}>, <${links.unsubscribeMailto(subject)}>`,
+              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+              'X-Rally-Mailing': String(mailing.id),
+            },
+          });
+          return {
+            id: r.id,
+            status: 'sent',
+            response: String((info as { response?: string }).response ?? 'accepted'),
+            email: r.email,
+          };
+        } catch (err) {
+          return classify(r, err);
+        }
+      }),
+    );
+  }
+
+  private async mpNames(mailing: Mailing, rows: repo.RecipientRow[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    if (!usesField([mailing.subject, mailing.preheader, mailing.body], 'mp_name')) return names;
+    for (const code of new Set(
+      rows.map((r) => r.constituency_code).filter((c): c is string => !!c),
+    )) {
+      const mp = await findMp(this.services, { code });
+      if (mp) names.set(code, mp.name);
+    }
+    return names;
+  }
+
+  private async record(outcomes: Outcome[], softBounceLimit: number): Promise<void> {
+    const now = this.services.clock.now().toISOString();
+    const groups = new Map<string, Outcome[]>();
+    for (const o of outcomes) {
+      const key = `${o.status}\u0000${o.response}`;
+      groups.set(key, [...(groups.get(key) ?? []), o]);
+    }
+    await inTransaction(this.services, async ({ trx }) => {
+      for (const group of groups.values()) {
+        const first = group[0]!;
+        const ids = group.map((o) => o.id);
+        if (first.status === 'queued') {
+          // Refused before the message was accepted (4xx, or no connection): safe to try again.
+          await repo.requeueSoft(trx, ids, first.response, now, softBounceLimit);
+          continue;
+        }
+        await repo.setRecipientStatus(
+          trx,
+          ids,
+          {
+            status: first.status,
+            smtp_response: first.response.slice(0, 500),
+            sent_at: first.status === 'sent' ? now : null,
+          },
+          now,
+          ['sending'],
+        );
+        if (first.status === 'bounced')
+          for (const o of group)
+            await repo.suppress(trx, {
+              email: o.email,
+              reason: 'bounced',
+              source: 'smtp-5xx',
+              created_at: now,
+            });
+      }
+    });
+  }
+}
+
+function renderFor(
+  mailing: Mailing,
+  compiled: CompiledMailing,
+  r: repo.RecipientRow,
+  links: MessageLinks,
+  baseUrl: string,
+  mpNames: Map<string, string>,
+) {
+  let merge: MergeValues = {};
+  try {
+    merge = JSON.parse(r.merge_data) as MergeValues;
+  } catch {
+    // an erased person's row: fallbacks only
+  }
+  if (r.constituency_code) merge.mp_name = mpNames.get(r.constituency_code) ?? null;
+  const subject = {
+    kind: 'recipient' as const,
+    recipientId: r.id,
+    personId: r.person_id,
+    mailingId: mailing.id,
+  };
+  const source = `mailing-${mailing.id}`;
+  return personalise(compiled, {
+    values: merge,
+    unsubscribeUrl: links.unsubscribeUrl(subject),
+    link: (url) => {
+      const attributed = withSource(url, baseUrl, source);
+      return mailing.clickTracking && /^https?:/.test(url)
+        ? links.clickUrl(subject, attributed)
+        : attributed;
+    },
+  });
+}
+
+function classify(r: repo.RecipientRow, err: unknown): Outcome {
+  const e = err as { responseCode?: number; response?: string; code?: string; message?: string };
+  const response = String(e.response ?? e.message ?? err);
+  if (typeof e.responseCode === 'number') {
+    if (e.responseCode >= 500) return { id: r.id, status: 'bounced', response, email: r.email };
+    if (e.responseCode >= 400)
+      return { id: r.id, status: 'queued', response: `soft: ${response}`, email: r.email };
+  }
+  // Could not connect at all: nothing was handed over, so it can wait for the next try.
+  if (e.code === 'ECONNECTION' || e.code === 'ECONNREFUSED')
+    return { id: r.id, status: 'queued', response: `unreachable: ${response}`, email: r.email };
+  return { id: r.id, status: 'failed', response, email: r.email };
+}
