@@ -97,6 +97,8 @@ export async function electionResultsForYear(
   year: ElectionYear,
 ): Promise<Map<string, ElectionResult>> {
   return findResultsForYear(db, year);
+}
+
 /** Seats whose 2019 majority was under this share of valid votes count as marginal. */
 export const MARGINAL_MAJORITY_SHARE = 0.1;
 
