@@ -1,4 +1,6 @@
 import type { Feature } from '../../infra/services.js';
+import { registerCaseOutcomeApplier } from '../cases/cases.service.js';
+import { removeHostApplier } from './events.service.js';
 import { eventsAdminRoutes } from './events.admin.routes.js';
 import { eventsPersonData } from './events.person-data.js';
 import { eventsPublicRoutes } from './events.public.routes.js';
@@ -21,6 +23,9 @@ export const eventsFeature: Feature = {
     },
   ],
   routes: async (app, services) => {
+    // A conduct case's "removal from event hosting" outcome takes the respondent off every event
+    // they host, inside the decision's transaction.
+    registerCaseOutcomeApplier('role_removal', removeHostApplier);
     await eventsPublicRoutes(app, services);
     await eventsAdminRoutes(app, services);
   },

@@ -1,3 +1,4 @@
+import type { OutcomeApplier } from '../cases/cases.service.js';
 import { isoToLondonInput } from '../../infra/clock/london-time.js';
 import { nowIso } from '../../infra/db/database.js';
 import {
@@ -394,6 +395,14 @@ export async function removeFromHosting(
     return changed;
   });
 }
+
+/** The conduct-case outcome "removal from event hosting": off every event the respondent hosts. */
+export const removeHostApplier: OutcomeApplier = async (ctx, target, actor) => {
+  const changed = await removeFromHosting(ctx, { name: target.respondentName }, actor);
+  return changed === 0
+    ? `${target.respondentName} hosted no events.`
+    : `${target.respondentName} was removed as host of ${changed} event${changed === 1 ? '' : 's'}.`;
+};
 
 /** Complaints: what a complaint opened from a check-in needs to know about it. */
 export async function checkInRecord(ctx: Pick<ServiceContext, 'db' | 'trx'>, rsvpId: number) {

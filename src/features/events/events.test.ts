@@ -7,6 +7,7 @@ import { loginAs } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { ManualClock } from '../../infra/clock/clock.js';
 import { Worker } from '../../infra/jobs/worker.js';
+import { outcomeApplier } from '../cases/cases.service.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
 import { findPersonByEmail, listActivities } from '../people/people.service.js';
@@ -646,7 +647,31 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     assert.equal(record?.personId, person.id);
     assert.equal(record?.event.slug, slug);
     assert.ok(record?.checkedInAt);
+    const page = await host.get(`/admin/events/${id}`);
+    assert.match(
+      page.body,
+      new RegExp(`/admin/cases/new\\?source=event_checkin&amp;ref=${rsvp.id}`),
+    );
     assert.equal(await removeFromHosting(app.services, { name: 'harriet host' }, null), 1);
+    assert.equal((await getEvent(app.services, id))?.hostName, null);
+  });
+
+  it('removes the respondent from hosting when a conduct case decides so', async () => {
+    const { id } = await make({ title: 'Hosted canvass', hostName: 'Rita Respondent' });
+    const applier = outcomeApplier('role_removal');
+    assert.ok(applier, 'the events feature registers the role-removal outcome');
+    const said = await applier(
+      app.services,
+      {
+        caseId: 1,
+        respondentName: 'Rita Respondent',
+        respondentEmail: null,
+        respondentPersonId: null,
+        reasons: 'Harassed volunteers at the stall.',
+      },
+      null,
+    );
+    assert.match(said, /removed as host of 1 event/);
     assert.equal((await getEvent(app.services, id))?.hostName, null);
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '../../infra/html/form-controls.js';
 import { type SafeHtml, csrfField, html, raw } from '../../infra/html/html.js';
 import { dataTable } from '../../infra/html/tables.js';
+import { newCaseHref } from '../cases/cases.service.js';
 import type { EventSummary } from './events.service.js';
 import {
   EVENT_TYPES,
@@ -336,6 +337,15 @@ export function hostPage(
                     Check in
                   </button>
                 </form>`
+              : '',
+        },
+        {
+          label: 'Conduct',
+          cell: (a) =>
+            a.checkedInAt
+              ? html`<a href="${newCaseHref({ source: 'event_checkin', ref: a.id })}"
+                  >Open a conduct case</a
+                >`
               : '',
         },
       ],

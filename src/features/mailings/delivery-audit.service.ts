@@ -3,6 +3,7 @@
  * happened), never from the segment definition (what was intended).
  */
 import { seatMarginalities } from '../constituencies/constituencies.service.js';
+import { listTargetSeats } from '../field/field.service.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import type { ServiceContext } from '../../infra/service-context.js';
 import * as repo from './mailings.repository.js';
@@ -76,14 +77,19 @@ export async function deliveryAudit(
   mailing: { id: number; startedAt: string | null },
 ): Promise<DeliveryAudit> {
   const ex = ctx.db.kysely;
-  const [regions, seats, tagCombos, joinDays, directory, marginality] = await Promise.all([
+  const [regions, seats, tagCombos, joinDays, directory, marginality, targets] = await Promise.all([
     repo.deliveredBy(ex, mailing.id, 'region'),
     repo.deliveredBy(ex, mailing.id, 'constituency_code'),
     repo.deliveredBy(ex, mailing.id, 'tags'),
     repo.deliveredByJoinDay(ex, mailing.id),
     getConstituencyDirectory(ctx.db),
     seatMarginalities(ctx),
+    listTargetSeats(ctx),
   ]);
+  // The campaign's own target seats when it has marked any; until then, every marginal seat.
+  const targetCodes = new Set(targets.map((t) => t.code));
+  const isTarget = (code: string, marginal: boolean) =>
+    targetCodes.size > 0 ? targetCodes.has(code) : marginal;
   const delivered = regions.reduce((s, g) => s + g.n, 0);
 
   const byRegion = new Map<string, { count: number }>();
@@ -101,14 +107,14 @@ export async function deliveryAudit(
     const name = directory.get(g.key)?.name ?? g.key;
     if (seat) {
       withSeat += g.n;
-      if (seat.marginal) inTargetSeats += g.n;
+      if (isTarget(g.key, seat.marginal)) inTargetSeats += g.n;
     }
     add(
       byConstituency,
       name,
       g.n,
       seat
-        ? `${seat.marginal ? 'marginal' : 'safe'} (${seat.winner}, ${pct(seat.majorityShare)} majority in 2019)`
+        ? `${targetCodes.has(g.key) ? 'target seat, ' : ''}${seat.marginal ? 'marginal' : 'safe'} (${seat.winner}, ${pct(seat.majorityShare)} majority in 2019)`
         : 'no 2019 result',
     );
   }
@@ -140,7 +146,9 @@ export async function deliveryAudit(
       `${pct(insiderShare)} of recipients are tagged ${INSIDER_TAGS.join(', ')}: this mailing mostly reached insiders, not the public.`,
     );
   if (targetSeatShare !== null && targetSeatShare < TARGET_SEAT_WARNING_SHARE)
-    warnings.push(`Only ${pct(targetSeatShare)} of recipients live in target (marginal) seats.`);
+    warnings.push(
+      `Only ${pct(targetSeatShare)} of recipients live in ${targetCodes.size > 0 ? "the campaign's target seats" : 'target (marginal) seats'}.`,
+    );
   return {
     delivered,
     byRegion: sorted(byRegion),

@@ -6,6 +6,7 @@ import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
+import { markTargetSeat, unmarkTargetSeat } from '../field/field.service.js';
 import { deliveryAudit, mergeSmallGroups, publicAudit } from './delivery-audit.service.js';
 import { DEFAULT_SETTINGS, saveMailingSettings } from './mailing-settings.js';
 import { createMailing, getMailing, listMailings, scheduleMailing } from './mailings.service.js';
@@ -94,6 +95,14 @@ describeEachDatabase('mailings: the delivery audit', (ctx) => {
       ],
     );
     assert.equal(audit.byJoinAge[0]?.count, 14, 'everyone joined in the last month');
+
+    // Once the campaign marks its own target seats, the audit measures against those instead.
+    await markTargetSeat(app.services, { code: 'E14000673', note: 'Our seat to hold' }, null);
+    const againstTargets = await deliveryAudit(app.services, m);
+    assert.equal(againstTargets.targetSeatShare, 12 / 14);
+    assert.equal(againstTargets.warnings.length, 1, againstTargets.warnings.join(' | '));
+    assert.match(againstTargets.byConstituency[0]!.note ?? '', /^target seat, safe/);
+    await unmarkTargetSeat(app.services, 'E14000673', null);
 
     // What changes later (tags, people leaving) does not rewrite what happened.
     await ctx.db.kysely.updateTable('people').set({ tags: '[]' }).execute();

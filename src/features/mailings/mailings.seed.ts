@@ -98,7 +98,7 @@ export async function seedMailingsDemo(services: Services): Promise<void> {
       ...base,
       subject: 'Your MP can save the library: one email this week',
       fromName: 'Ada at Save Our Libraries',
-      body: 'Hi {{first_name|friend}},\n\n{{mp_name|Your MP}} decides this month. Write to them from our letters page — it takes two minutes.',
+      body: 'Hi {{first_name|friend}},\n\nThe library vote is this month. Please write to {{mp_name|your MP}} from our letters page: it takes two minutes.',
       segmentIds: [String(supporters)],
     },
     null,
