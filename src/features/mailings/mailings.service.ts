@@ -12,7 +12,7 @@ import {
   queries,
 } from '../../infra/service-context.js';
 import { normaliseEmail } from '../../infra/validation/email.js';
-import { londonInputToIso } from './london-time.js';
+import { londonInputToIso } from '../../infra/clock/london-time.js';
 import { MergeFieldError, parseMergeTags, fillMergeTags } from './merge-fields.js';
 import * as repo from './mailings.repository.js';
 import type { MailingStatus } from './mailings.tables.js';

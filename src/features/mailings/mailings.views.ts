@@ -11,7 +11,7 @@ import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
 import { dataTable } from '../../infra/html/tables.js';
 import type { AudienceBreakdown } from './audience.js';
 import type { DeliveryAudit, AuditGroup } from './delivery-audit.service.js';
-import { formatLondon } from './london-time.js';
+import { formatLondon } from '../../infra/clock/london-time.js';
 import type { RenderedMessage } from './mail-render.js';
 import type { MailingSettings } from './mailing-settings.js';
 import { MERGE_FIELDS } from './merge-fields.js';

@@ -12,7 +12,11 @@ import { type SafeHtml, csrfField, html } from '../../infra/html/html.js';
 import { dataTable } from '../../infra/html/tables.js';
 import { highlight } from '../civility/civility.views.js';
 import type { Target, TargetListSummary } from '../targets/targets.service.js';
-import { formatLondon, formatLondonRange, isoToLondonInput } from './london-time.js';
+import {
+  formatLondon,
+  formatLondonRange,
+  isoToLondonInput,
+} from '../../infra/clock/london-time.js';
 import { stormPath } from './posting.service.js';
 import type { StormRow } from './storms.repository.js';
 import type { StormReport } from './storms.report.js';

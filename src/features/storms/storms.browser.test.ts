@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { browserSkip, useBrowserSuite, watchConsole } from '../../../test/helpers/browser.js';
 import { THREAT, THREAT_WORDS } from '../../../test/helpers/civility.js';
-import { isoToLondonInput } from './london-time.js';
+import { isoToLondonInput } from '../../infra/clock/london-time.js';
 import { changeStatus, createStorm } from './storms.service.js';
 import { OffsetClock } from '../../infra/clock/clock.js';
 import { MIN_FILL_MS } from './storm-tokens.js';

@@ -1,7 +1,7 @@
 import { barChart } from '../../infra/html/bar-chart.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { dataTable } from '../../infra/html/tables.js';
-import { formatLondonTime } from './london-time.js';
+import { formatLondonTime } from '../../infra/clock/london-time.js';
 import type { TimeCurve } from './storms.report.js';
 
 function bucketEnd(curve: TimeCurve, start: string): string {

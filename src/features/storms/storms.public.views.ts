@@ -3,7 +3,7 @@ import { type SafeHtml, html } from '../../infra/html/html.js';
 import { linkifyText } from '../../infra/html/linkify.js';
 import type { CivilityReason, CivilitySpan } from '../civility/civility.service.js';
 import { civilityReasons, highlight } from '../civility/civility.views.js';
-import { formatLondon, formatLondonRange } from './london-time.js';
+import { formatLondon, formatLondonRange } from '../../infra/clock/london-time.js';
 import { CONSENT_WORDING, stormPath } from './posting.service.js';
 import type { StormRow } from './storms.repository.js';
 import { VARIANT_MAX_LENGTH } from './storms.rules.js';

@@ -7,7 +7,7 @@ import {
   slugOrTitle,
   tooLong,
 } from '../../infra/validation/text-rules.js';
-import { londonInputToIso } from './london-time.js';
+import { londonInputToIso } from '../../infra/clock/london-time.js';
 import {
   HASHTAG_MAX_LENGTH,
   type Handle,

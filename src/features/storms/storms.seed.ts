@@ -1,7 +1,7 @@
 import { nowIso } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
 import { getTargetList, listTargets } from '../targets/targets.service.js';
-import { isoToLondonInput } from './london-time.js';
+import { isoToLondonInput } from '../../infra/clock/london-time.js';
 import * as repo from './storms.repository.js';
 import { changeStatus, createStorm } from './storms.service.js';
 import type { StormPlatform } from './storms.tables.js';

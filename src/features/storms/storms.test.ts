@@ -10,7 +10,7 @@ import { Worker } from '../../infra/jobs/worker.js';
 import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
 import { findPersonByEmail, listActivities, listConsentHistory } from '../people/people.service.js';
 import { createTarget, createTargetList } from '../targets/targets.service.js';
-import { isoToLondonInput, londonInputToIso } from './london-time.js';
+import { isoToLondonInput, londonInputToIso } from '../../infra/clock/london-time.js';
 import { CONFIRM_MAIL_CATEGORY, confirmPost, recordPost } from './posting.service.js';
 import { stormReport, timeCurve } from './storms.report.js';
 import { MAX_VARIANTS, type StormForm, VARIANT_MAX_LENGTH } from './storms.rules.js';

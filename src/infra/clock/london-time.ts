@@ -1,5 +1,5 @@
 /**
- * Campaign times (storms, events) are typed and read in the campaign's time zone (UK time, with its clock changes)
+ * Campaign times (storms, events, mailings) are typed and read in the campaign's time zone (UK time, with its clock changes)
  * and stored as UTC instants.
  */
 export const CAMPAIGN_TIME_ZONE = 'Europe/London';
