@@ -5,12 +5,20 @@ import { apiPlugin } from './api.plugin.js';
 import type { OpenApiRoute } from './openapi.js';
 import * as apiKeysMigration from './migrations/050-api-keys.js';
 import { API_PREFIX, type ApiResource } from './osdi.service.js';
+import { eventsResource } from './events.api.js';
+import { messagesResource } from './messages.api.js';
 import { peopleResource } from './people.api.js';
 import { petitionsResource } from './petitions.api.js';
 import { tagsResource } from './tags.api.js';
 
 /** The collections Rally serves itself; features add theirs through `contributed`. */
-export const BUILT_IN_RESOURCES: ApiResource[] = [peopleResource, tagsResource, petitionsResource];
+export const BUILT_IN_RESOURCES: ApiResource[] = [
+  peopleResource,
+  tagsResource,
+  petitionsResource,
+  eventsResource,
+  messagesResource,
+];
 
 /**
  * The OSDI API, its keys and its docs. `contributed` lists the resources other features declare

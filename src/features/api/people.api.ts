@@ -127,6 +127,7 @@ export function personHal(services: Pick<Services, 'config'>, p: FeedPerson) {
       self: { href: self },
       'osdi:signatures': { href: `${self}/signatures` },
       'osdi:taggings': { href: `${self}/taggings` },
+      'osdi:attendances': { href: `${self}/attendances` },
     },
   };
 }

@@ -55,6 +55,10 @@ export interface EventTables {
     share_code: string;
     referred_by: number | null;
     consent: number;
+    /** An API client's `rally:source`; null: the event's own page (source `event:<slug>`). */
+    source: string | null;
+    /** The consent wording an API client says the person was shown; null: CONSENT_WORDING. */
+    consent_wording: string | null;
     walk_in: Generated<number>;
     checked_in_at: string | null;
     reminded_24h: Generated<number>;

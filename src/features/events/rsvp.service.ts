@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { hashLinkToken, isLinkTokenShape, newLinkToken } from '../../infra/crypto/tokens.js';
+import { emitDomainEvent } from '../../infra/events/domain-events.js';
 import type { Database } from '../../infra/db/schema.js';
 import {
   type Actor,
@@ -39,6 +40,10 @@ export interface RsvpInput {
   consent: boolean;
   /** A "bring a friend" share code. */
   ref: string;
+  /** Where the sign-up came from, when not the event's page (an API client's `rally:source`). */
+  source?: string | null;
+  /** The consent wording the person was shown, when not CONSENT_WORDING (an API client's). */
+  consentWording?: string | null;
 }
 
 export type RsvpOutcome =
@@ -133,6 +138,8 @@ export async function submitRsvp(ctx: Ctx, slug: string, input: RsvpInput): Prom
       confirm_token_hash: hashLinkToken(confirmToken),
       manage_token_hash: hashLinkToken(newLinkToken()),
       consent: input.consent ? 1 : 0,
+      source: input.source ?? null,
+      consent_wording: input.consent ? (input.consentWording ?? null) : null,
       referred_by:
         referrer && referrer.event_id === event.id && referrer.email_key !== email
           ? referrer.id
@@ -184,7 +191,7 @@ async function scheduleReminders(tx: Tx, event: repo.EventRow, rsvpId: number): 
 /** The person as the people feature keeps them, with this sign-up on their timeline. */
 async function recordPerson(tx: Tx, event: repo.EventRow, r: repo.RsvpRow): Promise<number> {
   const [firstName, ...rest] = r.name.split(/\s+/);
-  const source = `event:${event.slug}`;
+  const source = r.source ?? `event:${event.slug}`;
   const { id } = await upsertPerson(
     tx.db,
     {
@@ -201,7 +208,13 @@ async function recordPerson(tx: Tx, event: repo.EventRow, r: repo.RsvpRow): Prom
     await recordConsent(
       tx.db,
       id,
-      { channel: 'email', status: 'granted', method: 'form', wording: CONSENT_WORDING, source },
+      {
+        channel: 'email',
+        status: 'granted',
+        method: r.source === null ? 'form' : 'api',
+        wording: r.consent_wording ?? CONSENT_WORDING,
+        source,
+      },
       { trx: tx.trx },
     );
   await recordActivity(
@@ -258,6 +271,13 @@ export async function confirmRsvp(ctx: Ctx, token: string): Promise<ConfirmOutco
       .where('id', '=', r.id)
       .execute();
     if (status === 'confirmed') await scheduleReminders(tx, event, r.id);
+    // Webhooks hear of the sign-up once it is real (confirmed, or on the waiting list).
+    await emitDomainEvent(
+      tx.trx,
+      'rsvp.created',
+      { attendance_id: r.id, event_id: event.id, person_id: personId },
+      ctx.clock.now().toISOString(),
+    );
     await ctx.mailer.send(placeMail(event, r, ctx.config.baseUrl, manageToken, status), tx.trx);
     return { ok: true as const, status, event, shareCode: r.share_code, manageToken };
   });
@@ -559,6 +579,8 @@ export async function addWalkIn(
         share_code: randomBytes(9).toString('base64url'),
         referred_by: null,
         consent: 0,
+        source: null,
+        consent_wording: null,
         walk_in: 1,
         checked_in_at: now,
         created_at: now,

@@ -80,7 +80,9 @@ export async function registerSecurity(app: FastifyInstance, opts: SecurityOptio
 
   const allowedOrigin = new URL(opts.baseUrl).origin;
   app.addHook('preValidation', (req, reply, done) => {
-    if (!UNSAFE_METHODS.has(req.method) || req.routeOptions.config.csrf === false) return done();
+    // A path nothing answers changes nothing: its 404 (e.g. the API's JSON one) needs no token.
+    if (!UNSAFE_METHODS.has(req.method) || req.routeOptions.config.csrf === false || req.is404)
+      return done();
     if (!originAllowed(req, allowedOrigin)) {
       void rejectForgery(req, reply, 'This form was sent from another site.');
       return;

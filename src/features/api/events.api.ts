@@ -1,0 +1,291 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { typedRoutes } from '../../infra/http/input.js';
+import type { Services } from '../../infra/services.js';
+import {
+  type AttendanceRow,
+  type EventRow,
+  attendanceModifiedAt,
+  getAttendanceForFeed,
+  getEventForFeed,
+  listAttendancesFeed,
+  listEventsFeed,
+  placeCountsForFeed,
+  rsvpThroughApi,
+} from '../events/events-feed.service.js';
+import { getFeedPerson } from '../people/people-feed.service.js';
+import {
+  type ApiResource,
+  OsdiError,
+  apiIdParams,
+  apiUrl,
+  collectionQuery,
+  halCollection,
+  identifiers,
+  keyAllows,
+  notFound,
+  offsetOf,
+  parseFilter,
+} from './osdi.service.js';
+import { keySource, personInput } from './people.api.js';
+
+const attendanceParams = z.object({
+  id: apiIdParams.shape.id,
+  attendanceId: apiIdParams.shape.id,
+});
+
+const attendanceBody = z.strictObject({
+  person: personInput,
+  /** The consent box's words, when the person ticked it; it counts once they confirm. */
+  'rally:consent_wording': z.string().min(1).max(5000).optional(),
+  /** Where the sign-up came from, e.g. "stall:pudsey" (default: the key's name). */
+  'rally:source': z.string().min(1).max(200).optional(),
+});
+
+/** OSDI's event status words for ours. */
+const EVENT_STATUS = new Map([
+  ['scheduled', 'confirmed'],
+  ['cancelled', 'cancelled'],
+]);
+/** OSDI's attendance status words for ours (the raw one is `rally:status`). */
+const ATTENDANCE_STATUS = new Map([
+  ['pending', 'needs action'],
+  ['confirmed', 'accepted'],
+  ['waiting', 'tentative'],
+  ['cancelled', 'declined'],
+]);
+
+function eventHal(
+  services: Pick<Services, 'config'>,
+  e: EventRow,
+  places: { confirmed: number; waiting: number } | undefined,
+) {
+  const self = apiUrl(services, `/events/${e.id}`);
+  return {
+    identifiers: identifiers('event', e.id),
+    origin_system: 'Rally',
+    created_date: e.created_at,
+    modified_date: e.updated_at,
+    name: e.slug,
+    title: e.title,
+    description: e.description,
+    browser_url: `${services.config.baseUrl}/events/${e.slug}`,
+    start_date: e.starts_at,
+    end_date: e.ends_at,
+    status: EVENT_STATUS.get(e.status) ?? e.status,
+    visibility: e.visibility === 'public' ? 'public' : 'private',
+    capacity: e.capacity,
+    total_accepted: places?.confirmed ?? 0,
+    location: {
+      venue: e.venue,
+      postal_code: e.postcode,
+      country: e.postcode ? 'GB' : null,
+    },
+    'rally:type': e.type,
+    'rally:online_url': e.online_url,
+    'rally:waiting_list': e.waiting_list === 1,
+    'rally:waiting': places?.waiting ?? 0,
+    'rally:seat_code': e.seat_code,
+    'rally:host_name': e.host_name,
+    _links: {
+      self: { href: self },
+      'osdi:attendances': { href: `${self}/attendances` },
+      'osdi:record_attendance_helper': { href: `${self}/attendances` },
+    },
+  };
+}
+
+function attendanceHal(services: Pick<Services, 'config'>, r: AttendanceRow) {
+  const event = apiUrl(services, `/events/${r.event_id}`);
+  return {
+    identifiers: identifiers('attendance', r.id),
+    created_date: r.created_at,
+    modified_date: attendanceModifiedAt(r),
+    status: ATTENDANCE_STATUS.get(r.status) ?? r.status,
+    attended: r.checked_in_at !== null,
+    'rally:status': r.status,
+    'rally:walk_in': r.walk_in === 1,
+    'rally:confirmed_date': r.confirmed_at,
+    'rally:checked_in_date': r.checked_in_at,
+    'rally:source': r.source,
+    _links: {
+      self: { href: `${event}/attendances/${r.id}` },
+      'osdi:event': { href: event },
+      ...(r.person_id !== null
+        ? { 'osdi:person': { href: apiUrl(services, `/people/${r.person_id}`) } }
+        : {}),
+    },
+  };
+}
+
+async function eventsHal(services: Services, events: EventRow[]) {
+  const places = await placeCountsForFeed(
+    services,
+    events.map((e) => e.id),
+  );
+  return events.map((e) => eventHal(services, e, places.get(e.id)));
+}
+
+/** Events (read-only: organisers make them in /admin) and their attendances (sign-ups). */
+export const eventsResource: ApiResource = {
+  name: 'events',
+  title: 'Events and attendances',
+  routes: async (app: FastifyInstance, services: Services) => {
+    const api = typedRoutes(app);
+    const scope = (access: 'read' | 'write') => ({ resource: 'events', access });
+
+    api.get(
+      '/events',
+      {
+        schema: { querystring: collectionQuery },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: {
+            summary: 'List events, any status or visibility (filter: modified_date)',
+            tag: 'events',
+          },
+        },
+      },
+      async (req) => {
+        const filter = parseFilter(req.query.filter, ['modified_date']);
+        const { events, total } = await listEventsFeed(services, {
+          ...filter,
+          limit: req.query.per_page,
+          offset: offsetOf(req.query),
+        });
+        return halCollection(services, {
+          path: '/events',
+          rel: 'events',
+          query: req.query,
+          total,
+          items: await eventsHal(services, events),
+        });
+      },
+    );
+
+    api.get(
+      '/events/:id',
+      {
+        schema: { params: apiIdParams },
+        config: { apiScope: scope('read'), apiDoc: { summary: 'Get an event', tag: 'events' } },
+      },
+      async (req) => {
+        const event = await getEventForFeed(services, req.params.id);
+        if (!event) throw notFound('event');
+        const [hal] = await eventsHal(services, [event]);
+        return hal;
+      },
+    );
+
+    api.get(
+      '/events/:id/attendances',
+      {
+        schema: { params: apiIdParams, querystring: collectionQuery },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: { summary: "List an event's attendances (filter: modified_date)", tag: 'events' },
+        },
+      },
+      async (req) => {
+        if (!(await getEventForFeed(services, req.params.id))) throw notFound('event');
+        const filter = parseFilter(req.query.filter, ['modified_date']);
+        const { attendances, total } = await listAttendancesFeed(services, {
+          ...filter,
+          eventId: req.params.id,
+          limit: req.query.per_page,
+          offset: offsetOf(req.query),
+        });
+        return halCollection(services, {
+          path: `/events/${req.params.id}/attendances`,
+          rel: 'attendances',
+          query: req.query,
+          total,
+          items: attendances.map((a) => attendanceHal(services, a)),
+        });
+      },
+    );
+
+    api.get(
+      '/events/:id/attendances/:attendanceId',
+      {
+        schema: { params: attendanceParams },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: { summary: 'Get an attendance', tag: 'events' },
+        },
+      },
+      async (req) => {
+        const a = await getAttendanceForFeed(services, req.params.id, req.params.attendanceId);
+        if (!a) throw notFound('attendance');
+        return attendanceHal(services, a);
+      },
+    );
+
+    api.get(
+      '/people/:id/attendances',
+      {
+        schema: { params: apiIdParams, querystring: collectionQuery },
+        config: {
+          apiScope: scope('read'),
+          apiDoc: { summary: "List a person's attendances", tag: 'events' },
+        },
+      },
+      async (req) => {
+        const person = await getFeedPerson(services, req.params.id);
+        if (!person) throw notFound('person');
+        const filter = parseFilter(req.query.filter, ['modified_date']);
+        const { attendances, total } = await listAttendancesFeed(services, {
+          ...filter,
+          person: { id: person.id, email: person.email },
+          limit: req.query.per_page,
+          offset: offsetOf(req.query),
+        });
+        return halCollection(services, {
+          path: `/people/${person.id}/attendances`,
+          rel: 'attendances',
+          query: req.query,
+          total,
+          items: attendances.map((a) => attendanceHal(services, a)),
+        });
+      },
+    );
+
+    api.post(
+      '/events/:id/attendances',
+      {
+        schema: { params: apiIdParams, body: attendanceBody },
+        config: {
+          apiScope: scope('write'),
+          apiDoc: {
+            summary:
+              'RSVP with an embedded person (pending until they confirm by email, as on the event page)',
+            tag: 'events',
+          },
+        },
+      },
+      async (req, reply) => {
+        // The embedded person becomes a supporter once they confirm: writing people is implied.
+        if (!keyAllows(req, 'people', 'write'))
+          throw new OsdiError(
+            403,
+            'Recording an attendance with a person needs write access to people too.',
+          );
+        const p = req.body.person;
+        const email = p.email_addresses?.[0]?.address;
+        if (!email) throw new OsdiError(400, 'body.person.email_addresses: an address is needed.');
+        const result = await rsvpThroughApi(services, {
+          eventId: req.params.id,
+          name: [p.given_name, p.family_name].filter(Boolean).join(' '),
+          email,
+          postcode: p.postal_addresses?.[0]?.postal_code ?? '',
+          phone: p.phone_numbers?.[0]?.number ?? '',
+          consentWording: req.body['rally:consent_wording'] ?? null,
+          source: req.body['rally:source'] ?? keySource(req),
+        });
+        if (!result.ok) throw new OsdiError(result.status, result.message);
+        reply.code(result.outcome === 'created' ? 201 : 200);
+        return attendanceHal(services, result.attendance);
+      },
+    );
+  },
+};
