@@ -6,6 +6,7 @@ import { commentsFeature } from './comments/comments.feature.js';
 import { lettersFeature } from './letters/letters.feature.js';
 import { mailingsFeature } from './mailings/mailings.feature.js';
 import { outreachFeature } from './outreach/outreach.feature.js';
+import { reachFeature } from './reach/reach.feature.js';
 import { stormsFeature } from './storms/storms.feature.js';
 import { trackersFeature } from './trackers/trackers.feature.js';
 import { webhooksFeature } from './webhooks/webhooks.feature.js';
@@ -40,6 +41,8 @@ export const FEATURES: Feature[] = [
   lettersFeature,
   // Storms before trackers: the demo tracker's "contact them" links to the demo storm.
   stormsFeature,
+  // Reach after storms and petitions: it tallies follower counts for both.
+  reachFeature,
   trackersFeature,
   outreachFeature,
   casesFeature,

@@ -269,6 +269,10 @@ export function detailPage(opts: {
     <ul>
       <li><a href="${adminBase(p)}/delivery">Printable delivery page</a> (no emails)</li>
       <li><a href="${adminBase(p)}/curve">Signatures over time</a> (chart and CSV)</li>
+      <li>
+        <a href="/admin/reach/petition/${p.id}">Reach</a> (follower counts of those who shared it,
+        by day, and CSV)
+      </li>
       ${opts.canEdit ? html`<li><a href="${adminBase(p)}/signatures.csv">Download signatures (CSV)</a></li>` : ''}
       ${opts.canModerate ? html`<li><a href="${adminBase(p)}/report">Fraud signals: trending IPs and domains</a></li>` : ''}
     </ul>

@@ -7,6 +7,8 @@ import { idParams, typedRoutes } from '../../infra/http/input.js';
 import { renderAdmin } from '../../infra/http/render.js';
 import { type ServiceContext, queries } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
+import { type ReachReport, reachReport } from '../reach/reach.service.js';
+import { reachSummarySection } from '../reach/reach.views.js';
 import { adminBase } from './petitions.admin.views.js';
 import * as repo from './petitions.repository.js';
 import type { PetitionRow } from './petitions.repository.js';
@@ -37,7 +39,7 @@ export async function signatureCurve(
   );
 }
 
-function curvePage(petition: PetitionRow, curve: SeriesDay[]): SafeHtml {
+function curvePage(petition: PetitionRow, curve: SeriesDay[], reach: ReachReport): SafeHtml {
   const base = adminBase(petition);
   return html`<p><a href="${base}">Back to ${petition.title}</a></p>
     ${dailySeriesSection({
@@ -47,6 +49,11 @@ function curvePage(petition: PetitionRow, curve: SeriesDay[]): SafeHtml {
       days: curve,
       csvHref: `${base}/curve.csv`,
       empty: 'No signatures yet.',
+    })}
+    ${reachSummarySection({
+      subject: { type: 'petition', id: petition.id },
+      report: reach,
+      heading: 'Reach',
     })}`;
 }
 
@@ -62,7 +69,11 @@ export async function petitionCurveRoutes(base: FastifyInstance, services: Servi
       if (!petition) return reply.callNotFound();
       return renderAdmin(req, reply, {
         title: `Signatures over time: ${petition.title}`,
-        body: curvePage(petition, await signatureCurve(services, petition.id)),
+        body: curvePage(
+          petition,
+          await signatureCurve(services, petition.id),
+          await reachReport(services, { type: 'petition', id: petition.id }),
+        ),
       });
     },
   );

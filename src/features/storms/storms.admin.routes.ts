@@ -15,6 +15,9 @@ import {
 } from '../targets/targets.service.js';
 import * as repo from './storms.repository.js';
 import { stormReport } from './storms.report.js';
+import { reachReport } from '../reach/reach.service.js';
+import { reachSummarySection } from '../reach/reach.views.js';
+import { html } from '../../infra/html/html.js';
 import { streamCsv } from '../../infra/csv/stream-csv.js';
 import { MAX_TARGETS, type StormForm, nonEmptyVariants } from './storms.rules.js';
 import type { StormsRuntime } from './storms.runtime.js';
@@ -172,11 +175,16 @@ export async function stormsAdminRoutes(
       withStorm(req, reply, async (storm) =>
         renderAdmin(req, reply, {
           title: `Report: ${storm.title}`,
-          body: views.reportPage({
+          body: html`${views.reportPage({
             storm,
             report: await stormReport(db, storm),
             now: services.clock.now().getTime(),
-          }),
+          })}
+          ${reachSummarySection({
+            subject: { type: 'storm', id: storm.id },
+            report: await reachReport(services, { type: 'storm', id: storm.id }),
+            heading: 'Reach',
+          })}`,
         }),
       ),
   );

@@ -304,7 +304,10 @@ export function detailPage(opts: {
         }
       </dd>
       <dt>Posts counted</dt>
-      <dd>${opts.posts.toLocaleString('en-GB')} · <a href="${adminBase(s)}/report">Report</a></dd>
+      <dd>
+        ${opts.posts.toLocaleString('en-GB')} · <a href="${adminBase(s)}/report">Report</a> ·
+        <a href="/admin/reach/storm/${s.id}">Reach (follower counts)</a>
+      </dd>
     </dl>
     ${
       s.description

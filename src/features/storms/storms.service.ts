@@ -54,6 +54,11 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** One storm by id (other features: the reach tally names and links it). */
+export function getStorm(ctx: Pick<ServiceContext, 'db' | 'trx'>, id: number) {
+  return repo.findStorm(queries(ctx), id);
+}
+
 export function variantsOf(storm: Pick<StormRow, 'variants'>): string[] {
   const value = parseJson(storm.variants);
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];

@@ -1,0 +1,13 @@
+import type { Feature } from '../../infra/services.js';
+import * as reachMigration from './migrations/054-reach.js';
+import { reachRoutes } from './reach.routes.js';
+
+/**
+ * Reach for storms and petitions: follower counts organisers record per account that posted or
+ * shared, added up (each account once) into an estimated reach by day, with its CSV.
+ */
+export const reachFeature: Feature = {
+  name: 'reach',
+  migrations: { '054-reach': reachMigration },
+  routes: reachRoutes,
+};
