@@ -60,6 +60,8 @@ export interface CliCommand {
 export interface ApiResourceDeclaration {
   name: string;
   title: string;
+  /** Nothing to write (e.g. messages): keys are offered read access only. */
+  readOnly?: boolean;
   routes: (api: FastifyInstance, services: Services) => Promise<void>;
 }
 

@@ -18,11 +18,16 @@ describeEachDatabase('API keys admin', (ctx) => {
       scope_people: 'write',
       scope_tags: 'read',
       scope_petitions: 'none',
+      // Messages are read-only: a forged "write" grants read.
+      scope_messages: 'write',
     });
     assert.equal(made.statusCode, 201);
+    assert.doesNotMatch(empty.body, /name="scope_messages"\s+value="write"/);
+    assert.match(empty.body, /name="scope_events"\s+value="write"/);
     const secret = /data-testid="api-key-secret">(rally_[A-Za-z0-9_-]+)</.exec(made.body)?.[1];
     assert.ok(secret, 'the key is shown once');
     assert.match(made.body, /people: write, tags: read/);
+    assert.match(made.body, /messages: read/);
 
     const later = await owner.get('/admin/api-keys');
     assert.doesNotMatch(later.body, new RegExp(secret));

@@ -16,7 +16,9 @@ function scopesFrom(body: Record<string, unknown>, resources: ApiResource[]) {
   const scopes: Record<string, ApiAccess> = {};
   for (const r of resources) {
     const value = body[`scope_${r.name}`];
-    scopes[r.name] = API_ACCESS.find((a) => a === value) ?? 'none';
+    const access = API_ACCESS.find((a) => a === value) ?? 'none';
+    // A read-only collection has nothing to write: read is the most it grants.
+    scopes[r.name] = r.readOnly && access === 'write' ? 'read' : access;
   }
   return scopes;
 }

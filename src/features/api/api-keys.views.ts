@@ -17,7 +17,7 @@ function scopeSummary(key: ApiKey): string {
 
 export function apiKeysPage(opts: {
   keys: ApiKey[];
-  resources: { name: string; title: string }[];
+  resources: { name: string; title: string; readOnly?: boolean }[];
   csrf: string;
   values: KeyFormValues;
   error?: string;
@@ -39,7 +39,8 @@ export function apiKeysPage(opts: {
     return html`<tr>
       <th scope="row">${r.title} <code>${r.name}</code></th>
       <td>
-        ${radio('none', 'No access')} ${radio('read', 'Read')} ${radio('write', 'Read and write')}
+        ${radio('none', 'No access')} ${radio('read', 'Read')}
+        ${r.readOnly ? '' : radio('write', 'Read and write')}
       </td>
     </tr>`;
   });

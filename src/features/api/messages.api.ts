@@ -55,6 +55,7 @@ function messageHal(services: Pick<Services, 'config'>, m: FeedMessage) {
 export const messagesResource: ApiResource = {
   name: 'messages',
   title: 'Messages (mailings, read-only)',
+  readOnly: true,
   routes: async (app: FastifyInstance, services: Services) => {
     const api = typedRoutes(app);
     const scope = { resource: 'messages', access: 'read' as const };
