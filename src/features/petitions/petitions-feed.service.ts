@@ -36,6 +36,14 @@ export function getPetitionForFeed(ctx: Pick<ServiceContext, 'db' | 'trx'>, id: 
   return queries(ctx).selectFrom('petitions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export function getPetitionBySlugForFeed(ctx: Pick<ServiceContext, 'db' | 'trx'>, slug: string) {
+  return queries(ctx)
+    .selectFrom('petitions')
+    .selectAll()
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+}
+
 /** When a signature last changed: confirmed or invalidated after it was made. */
 export function signatureModifiedAt(s: SignatureRow): string {
   return s.invalidated_at ?? s.confirmed_at ?? s.created_at;

@@ -1,6 +1,7 @@
 import type { Feature } from '../../infra/services.js';
 import * as reachMigration from './migrations/054-reach.js';
 import { reachRoutes } from './reach.routes.js';
+import { seedReachDemo } from './reach.seed.js';
 
 /**
  * Reach for storms and petitions: follower counts organisers record per account that posted or
@@ -10,4 +11,5 @@ export const reachFeature: Feature = {
   name: 'reach',
   migrations: { '054-reach': reachMigration },
   routes: reachRoutes,
+  seedDemo: seedReachDemo,
 };

@@ -7,8 +7,11 @@ import { loginAs } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { ManualClock } from '../../infra/clock/clock.js';
 import { publishedPetition } from '../petitions/petitions.test-support.js';
-import { createStorm } from '../storms/storms.service.js';
-import { FOLLOWERS_MAX, RECORDS_MAX } from './reach.service.js';
+import { petitionsFeature } from '../petitions/petitions.feature.js';
+import { stormsFeature } from '../storms/storms.feature.js';
+import { createStorm, getStormBySlug } from '../storms/storms.service.js';
+import { reachFeature } from './reach.feature.js';
+import { FOLLOWERS_MAX, RECORDS_MAX, reachReport } from './reach.service.js';
 
 /** Noon on 10 May 2026, UTC (13:00 in London). */
 const clock = new ManualClock('2026-05-10T12:00:00Z');
@@ -214,5 +217,20 @@ describeEachDatabase('reach: follower counts for storms and petitions', (ctx) =>
     assert.match(res.body, /At most 5,000 records/);
     assert.match(res.body, /data-reach="reach">5,000</);
     assert.match(res.body, /The newest 200 of 5,000/);
+  });
+
+  it('seeds the demo storm and petition with follower counts, once', async () => {
+    await petitionsFeature.seedDemo?.(app.services);
+    await stormsFeature.seedDemo?.(app.services);
+    await reachFeature.seedDemo?.(app.services);
+    await reachFeature.seedDemo?.(app.services);
+    const storm = await getStormBySlug(app.services, 'library-week-storm');
+    assert.ok(storm);
+    const report = await reachReport(app.services, { type: 'storm', id: storm.id });
+    assert.equal(report.records.length, 7, 'a second load adds nothing');
+    assert.equal(report.accounts, 6, '@ReadingRosa on X counts once');
+    assert.equal(report.reach, 2450 + 5100 + 830 + 410 + 190 + 3300);
+    const page = await organiser.get(`/admin/storms/${storm.id}/report`);
+    assert.match(page.body, /data-reach="reach">12,280</);
   });
 });

@@ -59,6 +59,10 @@ export function getStorm(ctx: Pick<ServiceContext, 'db' | 'trx'>, id: number) {
   return repo.findStorm(queries(ctx), id);
 }
 
+export function getStormBySlug(ctx: Pick<ServiceContext, 'db' | 'trx'>, slug: string) {
+  return repo.findStormBySlug(queries(ctx), slug);
+}
+
 export function variantsOf(storm: Pick<StormRow, 'variants'>): string[] {
   const value = parseJson(storm.variants);
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
