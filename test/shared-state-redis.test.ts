@@ -3,6 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
+import {
+  SIGNATURES_PER_DOMAIN_PER_WINDOW,
+  SIGNATURES_PER_IP_PER_WINDOW,
+} from '../src/features/petitions/fraud-limits.js';
+import { publishedPetition, sign } from '../src/features/petitions/petitions.test-support.js';
 import { LOGIN_IP_LIMIT, SOURCE_LOCKOUT } from '../src/features/staff/staff.rules.js';
 import { type SharedRedis, connectRedis } from '../src/infra/shared-state/redis.js';
 import { createTestApp } from './helpers/app.js';
@@ -65,6 +70,34 @@ describe('two Rally instances sharing one Redis', { skip: redisSkip }, () => {
         (await elsewhere.post('/login', { email: 'guess@example.org', password: 'x' })).statusCode,
         401,
       );
+    });
+
+    it(`signing limits (${SIGNATURES_PER_IP_PER_WINDOW} per address, ${SIGNATURES_PER_DOMAIN_PER_WINDOW} per domain) reached through A hold on B`, async () => {
+      const p = await publishedPetition(a.services, { title: 'Shared limits', slug: 'shared' });
+      const one = (app: FastifyInstance) => new TestClient(app, { remoteAddress: '198.51.100.9' });
+      for (let i = 0; i < SIGNATURES_PER_IP_PER_WINDOW; i++)
+        assert.equal((await sign(a, p, { email: `ip${i}@gmail.com` }, one(a))).statusCode, 200);
+      assert.equal((await sign(b, p, { email: 'ip-last@gmail.com' }, one(b))).statusCode, 429);
+
+      // One small domain from many addresses: the domain's budget is shared too.
+      let n = 0;
+      const fromDomain = (app: FastifyInstance) =>
+        sign(
+          app,
+          p,
+          { email: `d${n}@flood.example` },
+          new TestClient(app, {
+            remoteAddress: `198.18.${(++n >> 8) & 255}.${n & 255}`,
+          }),
+        );
+      for (let i = 0; i < SIGNATURES_PER_DOMAIN_PER_WINDOW; i += 50)
+        for (const res of await Promise.all(
+          Array.from({ length: 50 }, (_, j) => fromDomain(j % 2 ? a : b)),
+        ))
+          assert.equal(res.statusCode, 200);
+      const refused = await fromDomain(b);
+      assert.equal(refused.statusCode, 429);
+      assert.equal((await sign(b, p, { email: 'someone@other.example' })).statusCode, 200);
     });
 
     it('a lockout earned through A holds on B, for that address only', async () => {
