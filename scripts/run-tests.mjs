@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/ and test/ with Node's test runner (tsx compiles TypeScript).
-// PostgreSQL and Chromium are probed once here: when absent, their suites are skipped on a
-// developer's machine but fail the run under CI (CI=true), where both must be present.
+// PostgreSQL, Redis and Chromium are probed once here: when absent, their suites are skipped on
+// a developer's machine but fail the run under CI (CI=true), where all three must be present.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const ci = process.env.CI === 'true';
@@ -38,6 +39,31 @@ try {
   }
   console.warn(`! PostgreSQL not reachable at ${pgUrl}: its suites are skipped (${err.message})`);
   env.RALLY_TEST_POSTGRES = 'skip';
+}
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+{
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  let lastError;
+  redis.on('error', (err) => (lastError = err));
+  try {
+    await redis.connect();
+    await redis.ping();
+    await redis.quit();
+  } catch (err) {
+    redis.disconnect();
+    const reason = lastError?.message ?? err.message;
+    if (ci) {
+      console.error(`Redis is required under CI and not reachable at ${redisUrl}: ${reason}`);
+      process.exit(1);
+    }
+    console.warn(`! Redis not reachable at ${redisUrl}: its suites are skipped (${reason})`);
+    env.RALLY_TEST_REDIS = 'skip';
+  }
 }
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {

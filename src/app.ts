@@ -17,6 +17,7 @@ import { registerMetrics } from './infra/http/metrics.js';
 import { type SurgeGauge, registerSurgeGauge } from './infra/http/surge-gauge.js';
 import { DEFAULT_BODY_LIMIT, fastifyTrustProxy, registerSecurity } from './infra/http/security.js';
 import { type Feature, type Services, createServices } from './infra/services.js';
+import { type SharedRedis, connectRedis } from './infra/shared-state/redis.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,6 +40,8 @@ export interface BuildOptions {
   features?: Feature[];
   /** Time source for services (tests move it forward); defaults to the wall clock. */
   clock?: Clock;
+  /** A connected Redis; otherwise connected from config.redisUrl when it is set. */
+  redis?: SharedRedis;
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -49,6 +52,10 @@ export async function buildApp(
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {
   const features = options.features ?? FEATURES;
+  // First: an unreachable REDIS_URL stops start-up with a message naming it.
+  const redis =
+    options.redis ??
+    (config.redisUrl ? await connectRedis(config.redisUrl, config.redisKeyPrefix) : undefined);
   const db =
     options.db ??
     openDatabase(config.databaseUrl, {
@@ -62,6 +69,7 @@ export async function buildApp(
   const services = createServices({
     config,
     db,
+    ...(redis ? { redis } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     personData: features.flatMap((f) => f.personData ?? []),
   });
@@ -95,10 +103,12 @@ export async function buildApp(
     features.flatMap((f) => f.nav ?? []),
   );
   if (!options.db) app.addHook('onClose', () => db.destroy());
+  if (redis && !options.redis) app.addHook('onClose', () => redis.close());
 
   const secure = config.baseUrl.startsWith('https://');
   await registerSecurity(app, {
     db,
+    ...(redis ? { redis } : {}),
     cookieSecret: await getOrCreateSecret(db, 'cookie_secret'),
     secureCookies: secure,
     baseUrl: config.baseUrl,

@@ -23,6 +23,21 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ BASE_URL: 'not a url' }), /BASE_URL/);
   });
 
+  it('takes a redis:// URL for REDIS_URL and names it when it is not one', () => {
+    assert.equal(loadConfig({}).redisUrl, undefined);
+    assert.equal(loadConfig({ REDIS_URL: '' }).redisUrl, undefined);
+    const config = loadConfig({ REDIS_URL: 'redis://:secret@10.0.0.5:6379/2' });
+    assert.equal(config.redisUrl, 'redis://:secret@10.0.0.5:6379/2');
+    assert.equal(config.redisKeyPrefix, 'rally:');
+    assert.equal(
+      loadConfig({ REDIS_URL: 'rediss://cache.internal' }).redisUrl,
+      'rediss://cache.internal',
+    );
+    for (const bad of ['127.0.0.1:6379', 'http://127.0.0.1:6379', 'redis://', 'redis:// x'])
+      assert.throws(() => loadConfig({ REDIS_URL: bad }), /REDIS_URL: use a redis:\/\//, bad);
+    assert.throws(() => loadConfig({ REDIS_KEY_PREFIX: 'a b' }), /REDIS_KEY_PREFIX/);
+  });
+
   it('reads TRUST_PROXY as a hop count or a list of proxy addresses, never "trust everyone"', () => {
     assert.equal(loadConfig({}).trustProxy, false);
     assert.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, false);

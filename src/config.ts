@@ -33,6 +33,17 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'use a postgres:// URL')
     .optional(),
+  REDIS_URL: z
+    .string()
+    .refine(
+      (v) => v === '' || isRedisUrl(v),
+      'use a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+    )
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{1,64}$/, 'use up to 64 letters, digits and : . _ -')
+    .default('rally:'),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   JOB_LEASE_MS: z.coerce
     .number()
@@ -48,6 +59,15 @@ const EnvSchema = z.object({
   DKIM_PRIVATE_KEY: z.string().optional(),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
 });
+
+function isRedisUrl(value: string): boolean {
+  if (!/^rediss?:\/\//.test(value)) return false;
+  try {
+    return new URL(value).hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** Names proxy-addr (Fastify's trustProxy) accepts for well-known address ranges. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -107,6 +127,13 @@ export interface Config {
   metricsToken: string | undefined;
   /** PostgreSQL URL for the one LISTEN connection per process, when DATABASE_URL is PgBouncer. */
   databaseListenUrl: string | undefined;
+  /**
+   * Set: rate limits, signing (fraud) limits and login lockouts count in this Redis, shared by
+   * every process using it; unset: in PostgreSQL (or, on SQLite, in the one process).
+   */
+  redisUrl: string | undefined;
+  /** Prepended to every Redis key Rally writes, so several deployments can share one Redis. */
+  redisKeyPrefix: string;
   /** How long a killed worker's job waits before another worker runs it (the job lease). */
   jobLeaseMs: number;
   /** PostgreSQL connections per process (each process also holds one LISTEN connection). */
@@ -148,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN || undefined,
     databaseListenUrl: e.DATABASE_LISTEN_URL || undefined,
     pgPoolSize: e.PG_POOL_SIZE,
+    redisUrl: e.REDIS_URL || undefined,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     jobLeaseMs: e.JOB_LEASE_MS,
     accessLogSample: e.ACCESS_LOG_SAMPLE,
     caseFilesDir: e.CASE_FILES_DIR || undefined,

@@ -6,6 +6,7 @@ import type { Db } from './db/database.js';
 import type { Database } from './db/schema.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import type { Mailer } from './mail/mailer.js';
+import type { SharedRedis } from './shared-state/redis.js';
 
 /**
  * The first argument of every service function: `(ctx, input, actor)`. Routes pass
@@ -20,6 +21,8 @@ export interface ServiceContext {
   jobs: JobQueue;
   mailer: Mailer;
   clock: Clock;
+  /** Set with REDIS_URL: short-lived shared counters (login lockouts) live there. */
+  redis?: SharedRedis;
 }
 
 /** Who asked: a staff member, or null for a supporter on a public page, the CLI or a job. */

@@ -9,6 +9,7 @@ import { type JobHandler, JobQueue } from './jobs/job-queue.js';
 import { Mailer } from './mail/mailer.js';
 import type { PersonDataHandler } from './person-data.js';
 import type { ServiceContext } from './service-context.js';
+import type { SharedRedis } from './shared-state/redis.js';
 
 /** Shared infrastructure handed to every feature. Features talk to each other through services they export, never through each other's tables. */
 export interface Services extends ServiceContext {
@@ -23,6 +24,8 @@ export function createServices(opts: {
   db: Db;
   personData?: readonly PersonDataHandler[];
   clock?: Clock;
+  /** Connected by buildApp when REDIS_URL is set. */
+  redis?: SharedRedis;
 }): Services {
   const jobs = new JobQueue(opts.db);
   return {
@@ -33,6 +36,7 @@ export function createServices(opts: {
     audit: new AuditLog(opts.db),
     clock: opts.clock ?? systemClock,
     personData: opts.personData ?? [],
+    ...(opts.redis ? { redis: opts.redis } : {}),
   };
 }
 

@@ -14,8 +14,10 @@ import { publishedPetition } from '../../src/features/petitions/petitions.test-s
 import { LOGIN_IP_LIMIT } from '../../src/features/staff/staff.rules.js';
 import { getSetting } from '../../src/infra/db/settings.js';
 import { createServices } from '../../src/infra/services.js';
+import { connectRedis } from '../../src/infra/shared-state/redis.js';
 import { type TestDatabase, createTestDatabase } from '../helpers/databases.js';
 import { type RallyServer, startRallyServer } from '../helpers/rally-server.js';
+import { TEST_REDIS_URL, deleteRedisKeys, redisSkip, testRedisPrefix } from '../helpers/redis.js';
 import { createStaff } from '../helpers/staff.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -328,5 +330,89 @@ describe('two Rally processes and a worker on one PostgreSQL database', { skip }
     } finally {
       await stopProcess(second);
     }
+  });
+});
+
+describe('two Rally processes sharing one Redis (REDIS_URL)', { skip: skip || redisSkip }, () => {
+  let database: TestDatabase;
+  let a: RallyServer;
+  let b: RallyServer;
+  let petition: { id: number; slug: string };
+  let formSecret: string;
+  const prefix = testRedisPrefix();
+
+  before(async () => {
+    database = await createTestDatabase('postgres');
+    const services = createServices({ config: testConfig(), db: database.db });
+    petition = await publishedPetition(services, { title: 'Redis', slug: 'redis', goal: '100' });
+    const env = {
+      RUN_WORKER: 'false',
+      SEED_DEMO: 'false',
+      TRUST_PROXY: 'true',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+    };
+    [a, b] = await Promise.all([
+      startRallyServer({ databaseUrl: database.url, env }),
+      startRallyServer({ databaseUrl: database.url, env }),
+    ]);
+    formSecret = (await getSetting(database.db, FORM_SECRET_SETTING)) ?? '';
+  });
+
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await database?.dispose();
+    await deleteRedisKeys(prefix);
+  });
+
+  let signer = 0;
+  const sign = async (server: RallyServer, ip: string) => {
+    signer++;
+    const res = await fetch(`${server.baseUrl}/p/${petition.slug}/sign`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: server.baseUrl,
+        'x-forwarded-for': ip,
+      },
+      body: new URLSearchParams({
+        ft: issueFormToken(formSecret, petition.id, Date.now() - MIN_FILL_MS - 1000),
+        name: `Signer ${signer}`,
+        email: `redis-signer-${signer}@gmail.com`,
+        postcode: 'LS28 5AB',
+      }).toString(),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  };
+
+  it('a signing limit reached through A holds on B, counted in Redis', async () => {
+    const ip = '10.88.0.1';
+    for (let i = 0; i < SIGNATURES_PER_IP_PER_WINDOW; i++) assert.equal(await sign(a, ip), 200);
+    assert.equal(await sign(b, ip), 429, 'B counts the hits A took');
+    assert.equal(await sign(b, '10.88.0.2'), 200, 'another address still signs');
+    const inPostgres = await database.db.kysely
+      .selectFrom('rate_limit_hits')
+      .select('key')
+      .execute();
+    assert.deepEqual(inPostgres, [], 'nothing counted in PostgreSQL');
+    const redis = await connectRedis(TEST_REDIS_URL, prefix);
+    try {
+      const keys = await redis.client.keys(`${prefix}rl:petitions-sign-ip|*`);
+      assert.equal(keys.length, 2, keys.join(', '));
+    } finally {
+      await redis.close();
+    }
+  });
+
+  it('a server whose REDIS_URL is unreachable refuses to start, saying why', async () => {
+    await assert.rejects(
+      startRallyServer({
+        databaseUrl: database.url,
+        env: { SEED_DEMO: 'false', RUN_WORKER: 'false', REDIS_URL: 'redis://127.0.0.1:1' },
+      }),
+      /server exited early[\s\S]*Cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/,
+    );
   });
 });

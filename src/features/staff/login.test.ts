@@ -1,9 +1,10 @@
 import { ManualClock } from '../../infra/clock/clock.js';
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
-import { describeEachDatabase } from '../../../test/helpers/databases.js';
+import { type DatabaseContext, describeEachDatabase } from '../../../test/helpers/databases.js';
+import { redisSkip, testRedis } from '../../../test/helpers/redis.js';
 import { createStaff, logIn } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../infra/auth/sessions.js';
@@ -212,15 +213,49 @@ describeEachDatabase('staff login', (ctx) => {
   });
 });
 
-describeEachDatabase('staff login lockout and slowdown', (ctx) => {
+/**
+ * The same lockout behaviour wherever the attempts are counted: the database, or Redis when
+ * REDIS_URL is set (a key prefix of the suite's own).
+ */
+function lockoutSuite(title: string, store: 'database' | 'redis') {
+  describeEachDatabase(title, (ctx) => lockoutTests(ctx, store));
+}
+lockoutSuite('staff login lockout and slowdown', 'database');
+describe('with REDIS_URL', { skip: redisSkip }, () =>
+  lockoutSuite('staff login lockout and slowdown, counted in Redis', 'redis'),
+);
+
+function lockoutTests(ctx: DatabaseContext, store: 'database' | 'redis') {
   let app: FastifyInstance;
+  let redis: Awaited<ReturnType<typeof testRedis>> | undefined;
   /** The app's clock: tests move it forward instead of sleeping. */
   const clock = new ManualClock(new Date());
   const advance = (ms: number) => clock.advance(ms);
   before(async () => {
-    app = await createTestApp(ctx.db, { baseUrl: 'http://rally.test' }, { clock });
+    redis = store === 'redis' ? await testRedis() : undefined;
+    app = await createTestApp(
+      ctx.db,
+      { baseUrl: 'http://rally.test' },
+      { clock, ...(redis ? { redis } : {}) },
+    );
   });
-  after(() => app.close());
+  after(async () => {
+    await app.close();
+    await redis?.dispose();
+  });
+
+  if (store === 'redis')
+    it('counts attempts in Redis, not in the login_attempts table', async () => {
+      const user = await createStaff(ctx.db, { role: 'viewer' });
+      assert.equal((await attempt(visitor(app), user.email, 'wrong')).statusCode, 401);
+      const rows = await ctx.db.kysely
+        .selectFrom('login_attempts')
+        .select('id')
+        .where('email', '=', user.email)
+        .execute();
+      assert.equal(rows.length, 0);
+      assert.equal(await redis?.client.zcard(`${redis.prefix}login:${user.email}`), 1);
+    });
 
   async function attempt(client: TestClient, email: string, password: string) {
     if (!client.lastCsrf) await client.get('/login');
@@ -327,7 +362,7 @@ describeEachDatabase('staff login lockout and slowdown', (ctx) => {
     const again = await attempt(home, user.email, newPassword);
     assert.equal(again.statusCode, 303, 'the same address may log in again at once');
   });
-});
+}
 
 describeEachDatabase('staff login over https', (ctx) => {
   let app: FastifyInstance;

@@ -29,7 +29,7 @@ const SUMMARY_COLUMNS = [
 type Executor = Kysely<Database>;
 
 /** Most attempts on one email read back per login (see recentAttempts). */
-const RECENT_ATTEMPTS_CAP = 500;
+export const RECENT_ATTEMPTS_CAP = 500;
 
 /** The only module that queries staff_users, staff_password_resets and login_attempts. */
 export class StaffRepository {

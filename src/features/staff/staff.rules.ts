@@ -6,11 +6,11 @@ export const NAME_MAX_LENGTH = 100;
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 200;
 
-/** Per client IP, on POST /login (enforced by @fastify/rate-limit, kept in memory per process). */
+/** Per client IP, on POST /login (@fastify/rate-limit: shared on PostgreSQL or Redis). */
 export const LOGIN_IP_LIMIT = { max: 20, timeWindowMs: 60 * 1000 } as const;
 /**
- * Per account and client IP, from the login_attempts table (so it holds across processes and
- * restarts): an address that keeps guessing one account is shut out of that account only, so
+ * Per account and client IP, from the login_attempts table, or Redis with REDIS_URL (so it holds
+ * across processes and restarts): an address that keeps guessing one account is shut out of that account only, so
  * knowing someone's email is not enough to lock them out.
  */
 export const SOURCE_LOCKOUT = { maxFailures: 5, windowMs: 15 * 60 * 1000 } as const;

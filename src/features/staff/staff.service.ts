@@ -16,6 +16,7 @@ import {
   inTransaction,
 } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
+import { type LoginAttemptLog, loginAttemptLog } from './login-attempts.js';
 import { passwordLinkMail } from './password-reset.mail.js';
 import { type StaffRecord, StaffRepository, type StaffSummary } from './staff.repository.js';
 import {
@@ -159,14 +160,15 @@ export async function logIn(
   const repo = staffRepo(ctx);
   const email = normaliseEmail(input.email).slice(0, 320);
   const now = ctx.clock.now();
-  const refusal = await attemptRefusal(repo, email, input.ip, now.getTime());
+  const attempts = loginAttemptLog(ctx);
+  const refusal = await attemptRefusal(repo, attempts, email, input.ip, now.getTime());
   if (refusal) return refusal;
   const row = await repo.findByEmail(email);
   const ok = row
     ? await verifyPassword(input.password, row.password_hash)
     : await verifyAgainstDummy(input.password);
   const allowed = ok && row !== undefined && row.disabled_at === null;
-  await repo.recordLoginAttempt(email, input.ip, allowed, now.toISOString());
+  await attempts.record(email, input.ip, allowed, now);
   if (!allowed || !row) return { kind: 'invalid' };
   if (needsRehash(row.password_hash)) {
     await repo.update(row.id, { password_hash: await hashPassword(input.password) });
@@ -181,13 +183,14 @@ export async function logIn(
  */
 async function attemptRefusal(
   repo: StaffRepository,
+  log: LoginAttemptLog,
   email: string,
   ip: string,
   nowMs: number,
 ): Promise<Extract<LoginResult, { kind: 'locked' | 'slowed' }> | undefined> {
   const windowMs = Math.max(SOURCE_LOCKOUT.windowMs, ACCOUNT_SLOWDOWN.windowMs);
   const since = new Date(nowMs - windowMs).toISOString();
-  const attempts = await repo.recentAttempts(email, since);
+  const attempts = await log.recent(email, new Date(nowMs - windowMs));
   if (!attempts.some((a) => a.succeeded === 0)) return undefined;
   const user = await repo.findByEmail(email);
   const lastReset = user ? await repo.lastResetSince(user.id, since) : undefined;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { SharedRedis } from '../shared-state/redis.js';
 
 type StoreCallback = (err: Error | null, res?: { current: number; ttl: number }) => void;
 
@@ -113,12 +114,96 @@ export function postgresRateLimitStore(db: Db) {
 
     // Typed as the plugin declares it; at run time it passes the merged limit options.
     child(routeOptions: object): PostgresRateLimitStore {
-      const params = routeOptions as ChildParams;
-      const route = params.routeInfo;
-      const name =
-        params.storeNamespace ??
-        (route?.url ? `${[route.method ?? ''].flat().join(',')} ${route.url}` : 'global');
-      return new PostgresRateLimitStore(undefined, name);
+      return new PostgresRateLimitStore(undefined, namespaceOf(routeOptions));
+    }
+  };
+}
+
+/**
+ * Which limit a child store counts for, the same in every process: the name keyedRateLimiter
+ * gives, or the route's method and URL for a route's `config.rateLimit`.
+ */
+function namespaceOf(routeOptions: object): string {
+  const params = routeOptions as ChildParams;
+  const route = params.routeInfo;
+  return (
+    params.storeNamespace ??
+    (route?.url ? `${[route.method ?? ''].flat().join(',')} ${route.url}` : 'global')
+  );
+}
+
+/**
+ * One hit, atomically: the first hit of a window starts its expiry; a key left without one (it
+ * cannot happen through this script, but a stray SET could) gets one rather than counting
+ * forever. Windows are timed by Redis's clock, so the servers' clocks need not agree.
+ */
+const REDIS_HIT = `
+local current = redis.call('INCR', KEYS[1])
+local ttl
+if current == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+else
+  ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 then
+    redis.call('PEXPIRE', KEYS[1], ARGV[1])
+    ttl = tonumber(ARGV[1])
+  end
+end
+return {current, ttl}`;
+
+const REDIS_READ = `
+local current = redis.call('GET', KEYS[1])
+if not current then return {0, 0} end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then ttl = 0 end
+return {tonumber(current), ttl}`;
+
+type HitReply = [number, number];
+interface RateLimitCommands {
+  rallyRateLimitHit(key: string, windowMs: number): Promise<HitReply>;
+  rallyRateLimitRead(key: string): Promise<HitReply>;
+}
+
+/**
+ * The same store interface, counting in Redis (REDIS_URL): one key per limit and client,
+ * `<prefix>rl:<limit>|<key>`, incremented by a Lua script (one round trip, atomic) and expiring
+ * with its window, so nothing needs sweeping. Commands from one event-loop turn are pipelined by
+ * the client (enableAutoPipelining).
+ */
+export function redisRateLimitStore(redis: SharedRedis) {
+  const client = redis.client;
+  if (!('rallyRateLimitHit' in client)) {
+    client.defineCommand('rallyRateLimitHit', { numberOfKeys: 1, lua: REDIS_HIT });
+    client.defineCommand('rallyRateLimitRead', { numberOfKeys: 1, lua: REDIS_READ });
+  }
+  const commands = client as unknown as RateLimitCommands;
+  const keyOf = (namespace: string, key: string) =>
+    `${redis.prefix}rl:${`${namespace}|${key}`.slice(0, MAX_KEY_LENGTH)}`;
+  const answer = (cb: StoreCallback) =>
+    [
+      ([current, ttl]: HitReply) => cb(null, { current, ttl: Math.max(0, ttl) }),
+      (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
+    ] as const;
+
+  return class RedisRateLimitStore {
+    constructor(
+      _globalParams: unknown,
+      private readonly namespace = 'global',
+    ) {}
+
+    incr(key: string, cb: StoreCallback, timeWindow: number, _max: number): void {
+      void commands
+        .rallyRateLimitHit(keyOf(this.namespace, key), Math.max(1, Math.trunc(timeWindow)))
+        .then(...answer(cb));
+    }
+
+    read(key: string, cb: StoreCallback): void {
+      void commands.rallyRateLimitRead(keyOf(this.namespace, key)).then(...answer(cb));
+    }
+
+    child(routeOptions: object): RedisRateLimitStore {
+      return new RedisRateLimitStore(undefined, namespaceOf(routeOptions));
     }
   };
 }

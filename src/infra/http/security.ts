@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TrustProxy } from '../../config.js';
 import type { Db } from '../db/database.js';
 import { messagePage } from '../html/layout.js';
-import { postgresRateLimitStore } from './rate-limit-store.js';
+import type { SharedRedis } from '../shared-state/redis.js';
+import { postgresRateLimitStore, redisRateLimitStore } from './rate-limit-store.js';
 
 /** Largest form or JSON body any route accepts unless it sets its own bodyLimit (uploads do). */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -16,6 +17,8 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export interface SecurityOptions {
   /** On PostgreSQL, rate limits count in the database, shared by every Rally process. */
   db?: Db;
+  /** With REDIS_URL, rate limits count in Redis instead (whatever the database). */
+  redis?: SharedRedis;
   cookieSecret: string;
   secureCookies: boolean;
   baseUrl: string;
@@ -70,7 +73,11 @@ export async function registerSecurity(app: FastifyInstance, opts: SecurityOptio
     global: false,
     // Keys kept per limit (least recently hit dropped first): a flood's own keys stay counted.
     cache: RATE_LIMIT_KEYS,
-    ...(opts.db?.dialect === 'postgres' ? { store: postgresRateLimitStore(opts.db) } : {}),
+    ...(opts.redis
+      ? { store: redisRateLimitStore(opts.redis) }
+      : opts.db?.dialect === 'postgres'
+        ? { store: postgresRateLimitStore(opts.db) }
+        : {}),
     errorResponseBuilder: (_req, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',
