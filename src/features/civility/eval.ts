@@ -8,6 +8,7 @@ import { createCivilityGuard } from './civility.service.js';
 import { SOURCES, loadSplit } from './datasets.js';
 import { FUNCTIONAL_CASES, passes } from './functional-cases.js';
 import { FRESH_CASES } from './functional-fresh.js';
+import { FRESH_CASES_2 } from './functional-fresh-2.js';
 import { FUNCTIONAL_SUITE } from './functional-suite.js';
 import { suiteFigures } from './suite-figures.js';
 
@@ -83,9 +84,11 @@ function main(): void {
 
   const suite = suiteFigures(guard, FUNCTIONAL_SUITE);
   const fresh = suiteFigures(guard, FRESH_CASES);
+  const fresh2 = suiteFigures(guard, FRESH_CASES_2);
   for (const [name, f] of [
     ['Functional suite (functional-suite.ts)', suite],
     ['Fresh check, written after the suite (see functional-fresh.ts)', fresh],
+    ['Second fresh check, never tuned to (functional-fresh-2.ts)', fresh2],
   ] as const) {
     console.log(`\n${name}: ${f.cases} cases`);
     console.log('  kind                   side      right');
@@ -135,6 +138,11 @@ function main(): void {
         overall: r3(fresh.overall),
         held: r3(fresh.hatefulCaught),
         allowed: r3(fresh.civilKept),
+      },
+      fresh2: {
+        overall: r3(fresh2.overall),
+        held: r3(fresh2.hatefulCaught),
+        allowed: r3(fresh2.civilKept),
       },
       functional,
     }),
