@@ -119,7 +119,7 @@ export function createCivilityGuard(
     // group in view the model's score counts for less.
     const forModel = blankCallsToAction(withoutMentions(folded, mentioned));
     const modelScore = Math.min(
-      config.thresholds.block - 1e-4,
+      CIVILITY_CONFIG.thresholds.block - 1e-4,
       model.score(forModel) *
         config.modelWeight *
         (hasTarget(forModel) ? 1 : config.untargetedModelFactor),
@@ -134,8 +134,9 @@ export function createCivilityGuard(
     let score = Math.max(modelScore, ruleScore);
     if (ruleScore > 0 && ruleScore >= modelScore) {
       // Among texts a rule caught, the model's reading orders them (a moderator's queue, the
-      // ROC curve) without moving any across a threshold: the rule still decides.
-      const { review, block } = config.thresholds;
+      // ROC curve) without moving any across a default threshold: the rule still decides. The
+      // default thresholds, not the campaign's, so a text's score never depends on a campaign.
+      const { review, block } = CIVILITY_CONFIG.thresholds;
       const ceiling = ruleScore >= block ? 1 : ruleScore >= review ? block : review;
       score = Math.min(ceiling - 1e-4, ruleScore + config.modelTieBreak * modelScore);
     }

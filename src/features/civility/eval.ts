@@ -72,7 +72,7 @@ function main(): void {
   for (const [name, f] of [
     ['Functional suite (functional-suite.ts)', suite],
     ['Fresh check, written after the suite (see functional-fresh.ts)', fresh],
-    ['Second fresh check, never tuned to (functional-fresh-2.ts)', fresh2],
+    ['Second fresh check (functional-fresh-2.ts; its untouched figure is in MODEL.md)', fresh2],
   ] as const) {
     console.log(`\n${name}: ${f.cases} cases`);
     console.log('  kind                   side      right');

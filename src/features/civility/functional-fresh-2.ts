@@ -1,9 +1,11 @@
 /**
  * A second fresh check (issue #12), written before the model and rules of that round were
  * changed, in wording, groups and targets unlike functional-suite.ts and functional-fresh.ts.
- * Nothing was tuned to its individual cases: it was measured untouched first (figures in
- * MODEL.md), and changes were judged on the per-source held-out splits and on the other suites;
- * this file only reports how far they carried. Names of people and places are invented.
+ * Nothing was tuned to its individual cases: it was measured untouched first, and again after the
+ * new model (figures in MODEL.md), with the model's settings chosen on the held-out splits and
+ * the other suites. The generic gaps it then showed were closed (news and court reports as
+ * reporting, more words of violence, more groups' names), so its figure today is optimistic; the
+ * figure after the model alone is the honest one. Names of people and places are invented.
  * Reported per kind by `npm run eval:civility`.
  * Content warning: the hateful cases are hateful on purpose.
  */
