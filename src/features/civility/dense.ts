@@ -118,39 +118,87 @@ function isTarget(token: string): number {
   return -1;
 }
 
-const WORD = /[a-z0-9']+/g;
+/** a-z, 0-9 and the apostrophe: the characters of a word here. */
+function isTokenChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39;
+}
+
+/** What \w matches in ASCII: letters of both cases, digits, underscore. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/** The words of a text with a vector: their offsets into the vectors, and which are near a target. */
+export interface DenseTokens {
+  /** offset into `vectors.data` of each word with a vector (targets and function words have none) */
+  offsets: number[];
+  /** 1 where the word is within a target's window */
+  near: number[];
+  /** group, "you", an office-holder, a pronoun for one person: 1 when the text names one */
+  flags: [number, number, number, number];
+}
+
+export function denseTokens(folded: string, vectors: WordVectors): DenseTokens {
+  // A hand-written scan (letters, digits, apostrophes dropped inside a word; "@name" skipped):
+  // the same words as /[a-z0-9']+/ with apostrophes removed, without a regular expression.
+  const tokens: string[] = [];
+  const length = folded.length;
+  let i = 0;
+  while (i < length) {
+    const c = folded.charCodeAt(i);
+    if (c === 64 /* @ */) {
+      i++;
+      while (i < length && isWordChar(folded.charCodeAt(i))) i++;
+      continue;
+    }
+    if (!isTokenChar(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let apostrophe = false;
+    while (i < length && isTokenChar(folded.charCodeAt(i))) {
+      if (folded.charCodeAt(i) === 39) apostrophe = true;
+      i++;
+    }
+    const t = apostrophe ? folded.slice(start, i).replace(/'/g, '') : folded.slice(start, i);
+    if (t && t !== 'rt' && t !== 'url' && t !== 'amp' && !t.startsWith('http')) tokens.push(t);
+  }
+  const index = vectors.index;
+  const kinds = tokens.map(isTarget);
+  const flags: [number, number, number, number] = [0, 0, 0, 0];
+  const nearMask = new Uint8Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const kind = kinds[i]!;
+    if (kind < 0) continue;
+    flags[kind] = 1;
+    for (let j = Math.max(0, i - BEFORE); j <= Math.min(tokens.length - 1, i + AFTER); j++)
+      if (j !== i) nearMask[j] = 1;
+  }
+  const offsets: number[] = [];
+  const near: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (kinds[i]! >= 0 || STOPWORDS.has(t)) continue;
+    const o = index.get(t);
+    if (o === undefined) continue;
+    offsets.push(o);
+    near.push(nearMask[i]!);
+  }
+  return { offsets, near, flags };
+}
 
 /** Writes the dense features of folded text into `out` (length DENSE_INPUTS). */
 export function denseFeatures(folded: string, vectors: WordVectors, out: Float32Array): void {
   out.fill(0);
-  const tokens: string[] = [];
-  for (const m of folded.replace(/@\w+/g, ' ').matchAll(WORD)) {
-    const t = m[0].replace(/'/g, '');
-    if (t && t !== 'rt' && t !== 'url' && t !== 'amp' && !t.startsWith('http')) tokens.push(t);
-  }
-  const { index, data } = vectors;
-  const offsets = new Int32Array(tokens.length).fill(-1);
-  const near = new Uint8Array(tokens.length);
-  const flags = [0, 0, 0, 0];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    const kind = isTarget(t);
-    if (kind >= 0) {
-      flags[kind] = 1;
-      for (let j = Math.max(0, i - BEFORE); j <= Math.min(tokens.length - 1, i + AFTER); j++)
-        if (j !== i) near[j] = 1;
-    }
-    if (kind >= 0 || STOPWORDS.has(t)) continue;
-    offsets[i] = index.get(t) ?? -1;
-  }
-  let n = 0;
+  const { offsets, near, flags } = denseTokens(folded, vectors);
+  const data = vectors.data;
+  const n = offsets.length;
   let nNear = 0;
   const max = out.subarray(DIMS, 2 * DIMS);
   max.fill(-128);
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < n; i++) {
     const o = offsets[i]!;
-    if (o < 0) continue;
-    n++;
     const isNear = near[i] === 1;
     if (isNear) nNear++;
     for (let k = 0; k < DIMS; k++) {
