@@ -5,6 +5,7 @@
  * model that naming a group is not itself offensive. None is copied from any test suite, and
  * none repeats a sentence of functional-suite.ts.
  */
+import { frameRows } from './augment-frames.js';
 import type { LabelledText } from './datasets.js';
 
 const GROUPS = [
@@ -98,5 +99,6 @@ export function augmentedRows(): LabelledText[] {
       rows.push({ text: t.replace('{g}', g), label: 1, source: 'augmented' });
     for (const t of FOR) rows.push({ text: t.replace('{g}', g), label: 0, source: 'augmented' });
   }
+  rows.push(...frameRows());
   return rows;
 }

@@ -31,6 +31,8 @@ export interface CivilityConfig {
   modelWeight: number;
   /** The model's score is multiplied by this when the text points at no person or group. */
   untargetedModelFactor: number;
+  /** How much the model's score adds to a rule's score (never across a threshold). */
+  modelTieBreak: number;
   /** How many words to highlight when only the model objects to a text. */
   modelSpans: number;
 }
@@ -56,6 +58,7 @@ export const CIVILITY_CONFIG: CivilityConfig = {
   },
   modelWeight: 0.88,
   untargetedModelFactor: 0.6,
+  modelTieBreak: 0.05,
   modelSpans: 3,
 };
 

@@ -15,7 +15,7 @@ import {
   isMention,
   mentionZones,
 } from './rules.js';
-import { blankIdioms, hasTarget } from './target-rules.js';
+import { blankCallsToAction, blankIdioms, hasTarget } from './target-rules.js';
 
 export type CivilityDecision = 'allow' | 'review' | 'block';
 
@@ -117,17 +117,28 @@ export function createCivilityGuard(
     // lexicon hit the writer can be shown. Scaling keeps the model's ranking intact.
     // Swearing at nobody ("fucking hell, the bus is late") is not abuse: without a person or a
     // group in view the model's score counts for less.
-    const forModel = withoutMentions(folded, mentioned);
-    const modelScore =
+    const forModel = blankCallsToAction(withoutMentions(folded, mentioned));
+    const modelScore = Math.min(
+      CIVILITY_CONFIG.thresholds.block - 1e-4,
       model.score(forModel) *
-      config.modelWeight *
-      (hasTarget(forModel) ? 1 : config.untargetedModelFactor);
+        config.modelWeight *
+        (hasTarget(forModel) ? 1 : config.untargetedModelFactor),
+    );
 
-    let score = modelScore;
+    let ruleScore = 0;
     const labels = new Set<CivilityLabel>();
     for (const hit of hits) {
-      if (hit.kind !== 'profanity') score = Math.max(score, config.ruleScores[hit.kind]);
+      if (hit.kind !== 'profanity') ruleScore = Math.max(ruleScore, config.ruleScores[hit.kind]);
       labels.add(hit.label);
+    }
+    let score = Math.max(modelScore, ruleScore);
+    if (ruleScore > 0 && ruleScore >= modelScore) {
+      // Among texts a rule caught, the model's reading orders them (a moderator's queue, the
+      // ROC curve) without moving any across a default threshold: the rule still decides. The
+      // default thresholds, not the campaign's, so a text's score never depends on a campaign.
+      const { review, block } = CIVILITY_CONFIG.thresholds;
+      const ceiling = ruleScore >= block ? 1 : ruleScore >= review ? block : review;
+      score = Math.min(ceiling - 1e-4, ruleScore + config.modelTieBreak * modelScore);
     }
     const ruleSpans = hits.map((h) => ({ label: h.label, start: h.start, end: h.end }));
     const reasons: CivilityReason[] = hits

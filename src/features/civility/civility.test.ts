@@ -29,7 +29,10 @@ describe('civility guard: decisions and spans', () => {
     const score = assess(text).score;
     assert.ok(score >= CIVILITY_CONFIG.thresholds.block);
     assert.equal(assess(text).decision, 'block');
-    const lenient = createCivilityGuard({ config: withThresholds({ block: 0.99, review: 0.95 }) });
+    const above = Math.min(1, score + 0.01);
+    const lenient = createCivilityGuard({
+      config: withThresholds({ block: above, review: above }),
+    });
     assert.equal(lenient.assess(text).decision, 'allow');
     const strict = createCivilityGuard({ config: withThresholds({ review: 0.01 }) });
     assert.equal(strict.assess('Signed and shared with my neighbours.').decision, 'review');
@@ -41,6 +44,28 @@ describe('civility guard: decisions and spans', () => {
     assert.equal(guard.assess('you are not a smart person').decision, 'review');
     const blocking = createCivilityGuard({ config: withThresholds({ review: 0.1, block: score }) });
     assert.equal(blocking.assess('you are not a smart person').decision, 'block');
+  });
+
+  it('allows a call to action to write to "your MP", and still holds abuse written in one', () => {
+    for (const text of [
+      'Hi Sam,\n\nYour MP decides this month. Write to them from our letters page — it takes two minutes.',
+      'Hi friend,\n\nYour MP decides this month. Write to them from our letters page.',
+      'Your councillor votes on the bus cuts on Tuesday. Email them today and ask them to think again.',
+      'Ring your MP and ask where they stand on the library.',
+    ])
+      assert.equal(assess(text).decision, 'allow', text);
+    assert.notEqual(assess('Write to your MP and tell them they are vermin.').decision, 'allow');
+    assert.equal(
+      assess('Email your councillor today: I will hurt you if you vote for this.').decision,
+      'block',
+    );
+  });
+
+  it('orders texts a rule caught by the model, without moving any across a threshold', () => {
+    const insult = assess('you are not a smart person');
+    assert.ok(insult.score >= CIVILITY_CONFIG.ruleScores.negatedPraise, String(insult.score));
+    assert.ok(insult.score < CIVILITY_CONFIG.thresholds.block, String(insult.score));
+    assert.equal(insult.decision, 'review');
   });
 
   it('rejects thresholds out of order or out of range', () => {

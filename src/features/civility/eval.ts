@@ -6,30 +6,13 @@
 import { CIVILITY_CONFIG } from './civility.config.js';
 import { createCivilityGuard } from './civility.service.js';
 import { SOURCES, loadSplit } from './datasets.js';
+import { CivilityModel } from './model.js';
+import { normalise } from './normalise.js';
 import { FUNCTIONAL_CASES, passes } from './functional-cases.js';
 import { FRESH_CASES } from './functional-fresh.js';
+import { FRESH_CASES_2 } from './functional-fresh-2.js';
 import { FUNCTIONAL_SUITE } from './functional-suite.js';
-import { suiteFigures } from './suite-figures.js';
-
-export function rocAuc(points: { score: number; label: 0 | 1 }[]): number {
-  const sorted = points.slice().sort((a, b) => a.score - b.score);
-  let rankSum = 0;
-  let positives = 0;
-  // Tied scores share their average rank.
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    while (j < sorted.length && sorted[j]!.score === sorted[i]!.score) j++;
-    const rank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) {
-      if (!sorted[k]!.label) continue;
-      rankSum += rank;
-      positives++;
-    }
-    i = j;
-  }
-  const negatives = sorted.length - positives;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
+import { rocAuc, suiteFigures } from './suite-figures.js';
 
 function prf(points: { flagged: boolean; label: 0 | 1 }[]) {
   let tp = 0;
@@ -49,20 +32,22 @@ function prf(points: { flagged: boolean; label: 0 | 1 }[]) {
 const r3 = (n: number) => Math.round(n * 1000) / 1000;
 
 function main(): void {
-  const guard = createCivilityGuard();
+  const model = CivilityModel.load();
+  const guard = createCivilityGuard({ model });
   const { heldOut } = loadSplit();
   const scored = heldOut.map((row) => {
     const a = guard.assess(row.text);
-    return { ...row, score: a.score, flagged: a.decision !== 'allow' };
+    const modelScore = model.score(normalise(row.text).text);
+    return { ...row, score: a.score, modelScore, flagged: a.decision !== 'allow' };
   });
 
   console.log(`Held-out split: ${scored.length} texts (never trained on)\n`);
-  console.log('source     rows   pos   ROC-AUC  precision  recall  F1');
+  console.log('source     rows   pos   ROC-AUC  precision  recall  F1     model alone');
   const line = (name: string, rows: typeof scored) => {
     const m = prf(rows);
     const pos = rows.filter((r) => r.label).length;
     console.log(
-      `${name.padEnd(9)} ${String(rows.length).padStart(5)} ${String(pos).padStart(5)}   ${rocAuc(rows).toFixed(3)}    ${m.precision.toFixed(3)}      ${m.recall.toFixed(3)}   ${m.f1.toFixed(3)}`,
+      `${name.padEnd(9)} ${String(rows.length).padStart(5)} ${String(pos).padStart(5)}   ${rocAuc(rows).toFixed(3)}    ${m.precision.toFixed(3)}      ${m.recall.toFixed(3)}   ${m.f1.toFixed(3)}  ${rocAuc(rows.map((r) => ({ score: r.modelScore, label: r.label }))).toFixed(3)}`,
     );
   };
   for (const source of SOURCES)
@@ -83,9 +68,11 @@ function main(): void {
 
   const suite = suiteFigures(guard, FUNCTIONAL_SUITE);
   const fresh = suiteFigures(guard, FRESH_CASES);
+  const fresh2 = suiteFigures(guard, FRESH_CASES_2);
   for (const [name, f] of [
     ['Functional suite (functional-suite.ts)', suite],
     ['Fresh check, written after the suite (see functional-fresh.ts)', fresh],
+    ['Second fresh check (functional-fresh-2.ts; its untouched figure is in MODEL.md)', fresh2],
   ] as const) {
     console.log(`\n${name}: ${f.cases} cases`);
     console.log('  kind                   side      right');
@@ -94,7 +81,7 @@ function main(): void {
         `  ${kind.padEnd(22)} ${(k.hateful ? 'hateful' : 'civil').padEnd(8)} ${String(k.right).padStart(3)}/${k.total}  ${((100 * k.right) / k.total).toFixed(0)}%`,
       );
     console.log(
-      `  overall ${(100 * f.overall).toFixed(1)}%, hateful held ${(100 * f.hatefulCaught).toFixed(1)}%, civil allowed ${(100 * f.civilKept).toFixed(1)}%`,
+      `  overall ${(100 * f.overall).toFixed(1)}%, hateful held ${(100 * f.hatefulCaught).toFixed(1)}%, civil allowed ${(100 * f.civilKept).toFixed(1)}%, ROC-AUC ${f.rocAuc.toFixed(3)}`,
     );
     for (const failure of f.failures) console.log(failure);
   }
@@ -130,11 +117,19 @@ function main(): void {
         overall: r3(suite.overall),
         held: r3(suite.hatefulCaught),
         allowed: r3(suite.civilKept),
+        roc_auc: r3(suite.rocAuc),
       },
       fresh: {
         overall: r3(fresh.overall),
         held: r3(fresh.hatefulCaught),
         allowed: r3(fresh.civilKept),
+        roc_auc: r3(fresh.rocAuc),
+      },
+      fresh2: {
+        overall: r3(fresh2.overall),
+        held: r3(fresh2.hatefulCaught),
+        allowed: r3(fresh2.civilKept),
+        roc_auc: r3(fresh2.rocAuc),
       },
       functional,
     }),

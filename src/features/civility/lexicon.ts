@@ -44,6 +44,11 @@ const GROUPS: Record<string, string[]> = {
     'albanians',
     'bulgarians',
     'lithuanians',
+    'latvians',
+    'slovaks',
+    'czechs',
+    'hungarians',
+    'ukrainians',
   ],
   'South Asians': ['pakistanis', 'indians', 'bangladeshis', 'asians', 'asian people'],
   Africans: ['nigerians', 'somalis', 'africans', 'ghanaians', 'eritreans', 'sudanese'],
@@ -53,6 +58,16 @@ const GROUPS: Record<string, string[]> = {
   Christians: ['christians'],
   'Irish people': ['irish people', 'the irish'],
   Arabs: ['arabs'],
+  'Middle Eastern and Central Asian people': [
+    'afghans',
+    'kurds',
+    'syrians',
+    'iraqis',
+    'iranians',
+    'turks',
+    'yemenis',
+  ],
+  'Caribbean people': ['jamaicans', 'caribbeans', 'west indians'],
   foreigners: ['foreigners', 'foreign nationals'],
 };
 
@@ -90,9 +105,23 @@ const ADJECTIVES: Record<string, string> = {
   traveller: 'Gypsies and Travellers',
   gypsy: 'Gypsies and Travellers',
   foreign: 'foreigners',
+  afghan: 'Middle Eastern and Central Asian people',
+  kurdish: 'Middle Eastern and Central Asian people',
+  syrian: 'Middle Eastern and Central Asian people',
+  iraqi: 'Middle Eastern and Central Asian people',
+  iranian: 'Middle Eastern and Central Asian people',
+  turkish: 'Middle Eastern and Central Asian people',
+  jamaican: 'Caribbean people',
+  caribbean: 'Caribbean people',
+  eritrean: 'Africans',
+  ghanaian: 'Africans',
+  bulgarian: 'Eastern Europeans',
+  lithuanian: 'Eastern Europeans',
+  ukrainian: 'Eastern Europeans',
+  asylum: 'asylum seekers',
 };
 const MEMBERS =
-  'people|men|women|lads|girls|boys|kids|families|builders|teachers|doctors|nurses|mps|councillors|workers|drivers|students|voters|neighbours|folk|politicians|ministers|candidates|landlords|shopkeepers|parents';
+  'people|person|men|man|women|woman|lads|lad|girls|girl|boys|boy|kids|family|families|builders|teachers|doctors|nurses|mps|councillors|workers|drivers|students|voters|neighbours|folk|politicians|ministers|candidates|landlords|shopkeepers|parents';
 
 const GROUP_OF = new Map<string, string>();
 for (const [name, words] of Object.entries(GROUPS)) for (const w of words) GROUP_OF.set(w, name);

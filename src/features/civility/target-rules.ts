@@ -16,11 +16,13 @@ import type { CivilityLabel, RuleHit, RuleKind } from './rules.js';
 
 /** Words and phrases of physical violence against someone. */
 const VIOLENCE =
-  '(?:kill(?:s|ed|ing)?|murder(?:s|ed)?|stab(?:s|bed|bing)?|shoot(?:s)?|shot|hang(?:s|ed|ing)?|hung|lynch(?:ed)?|burn(?:s|ed|ing)?|beat(?:s|en|ing)?|beating|bleed|rape(?:d|s)?|strangle(?:d)?|behead(?:ed)?|bullets?|knife|knives|acid|petrol|bomb(?:ed)?|ambulance|ditch|in\\s+the\\s+ground|break\\s+(?:your|his|her|their)\\s+(?:legs|neck|face|arms|bones)|smash\\s+(?:your|his|her|their)\\s+face|off\\s+the\\s+road|lampposts?|take\\s+up\\s+arms|round\\s+(?:up|them\\s+up)|(?:slow|painful)\\s+death|die|dies|dead|hurt|hunt\\s+(?:you|him|her|them)\\s+down|what\\s+jo\\s+cox\\s+got|never\\s+walk\\s+home\\s+safe|(?:not|never)\\s+be\\s+gentle|a\\s+brick|blade|throat|rope|noose|in\\s+a\\s+box|body\\s*bags?|watch\\s+(?:your|their|his|her)\\s+backs?|torch(?:ed)?|gas(?:sed)?|exterminat\\w*|wipe\\w*\\s+out)';
+  '(?:kill(?:s|ed|ing)?|murder(?:s|ed)?|stab(?:s|bed|bing)?|shoot(?:s)?|shot|hang(?:s|ed|ing)?|hung|lynch(?:ed)?|burn(?:s|ed|ing)?|beat(?:s|en|ing)?|beating|bleed|rape(?:d|s)?|strangle(?:d)?|behead(?:ed)?|bullets?|knife|knives|acid|petrol|bomb(?:ed)?|ambulance|ditch|in\\s+the\\s+ground|break\\s+(?:your|his|her|their)\\s+(?:legs|neck|face|arms|bones)|smash\\s+(?:your|his|her|their)\\s+face|off\\s+the\\s+road|lampposts?|take\\s+up\\s+arms|round\\s+(?:up|them\\s+up)|(?:slow|painful)\\s+death|die|dies|dead|hurt|hunt\\s+(?:you|him|her|them)\\s+down|what\\s+jo\\s+cox\\s+got|never\\s+walk\\s+home\\s+safe|(?:not|never)\\s+be\\s+gentle|a\\s+brick|blade|throat|rope|noose|in\\s+a\\s+box|body\\s*bags?|watch\\s+(?:your|their|his|her)\\s+backs?|torch(?:ed)?|gas(?:sed)?|exterminat\\w*|wipe\\w*\\s+out' +
+  // More of the ways violence is promised: fire, drowning, beatings, being made to vanish.
+  '|set\\s+(?:on\\s+fire|alight|light\\s+to)|burn[a-z]*\\s+out|burnt|fire-?bomb\\w*|petrol\\s+bomb\\w*|drown(?:s|ed|ing)?|slit|strangl\\w*|(?:heads?|faces?|teeth)\\s+kicked\\s+in|kick(?:ed|ing)?\\s+(?:in|to\\s+death)|beaten\\s+(?:up|to\\s+death)|battered|glassed|bricks?\\s+through|disappear|six\\s+feet\\s+under|finish\\s+(?:them|him|her|you)\\s+off|teach\\s+(?:you|him|her|them)\\s+a\\s+lesson|shot\\s+dead|firing\\s+squad)';
 
 /** What turns a violent word into a threat or a wish: intent, a wish, a condition, a call. */
 const INTENT =
-  "(?:\\bi(?:'ll|ll|\\s+will|\\s+shall|'m\\s+going\\s+to|\\s+am\\s+going\\s+to|'m\\s+gonna|\\s+am\\s+gonna|\\s+swear|\\s+would|'d)|\\bwe(?:'ll|\\s+will|\\s+are\\s+coming|'re\\s+coming|\\s+should|\\s+must)|\\bhope|\\bwish|\\bshould|\\bdeserves?|\\bneeds?\\s+to|\\bought\\s+to|\\bwill\\s+be|\\bcan'?t\\s+wait|\\bif\\b|\\bor\\s+else|\\bnext\\s+time|\\btime\\s+to|\\blet'?s|\\bsomeone|\\bsomebody|\\bone\\s+more|\\bkeep\\s+talking|\\bwatch\\s+yourself|\\bvote\\s+for|\\bclose\\s+our|\\bshows?\\s+(?:his|her|their)\\s+face|\\bwould\\s+pay|\\bgets?\\s+(?:a|what)|\\byou(?:'re|\\s+are)\\s+dead|\\bwe\\s+know\\s+where|\\bkill\\s+all|\\bwaiting\\s+outside|\\bmake\\s+(?:you|him|her|them)\\b|\\byou\\s+have\\s+been\\s+warned|\\blet\\s+us\\s+see|\\bwatch\\s+(?:your|their|his|her)\\s+backs?|\\bwill\\s+(?:burn|die|hang|bleed|pay|suffer|be\\s+dead)\\b)";
+  "(?:\\bi(?:'ll|ll|\\s+will|\\s+shall|'m\\s+going\\s+to|\\s+am\\s+going\\s+to|'m\\s+gonna|\\s+am\\s+gonna|\\s+swear|\\s+would|'d)|\\bwe(?:'ll|\\s+will|\\s+are\\s+coming|'re\\s+coming|\\s+should|\\s+must)|\\bhope|\\bwish|\\bshould|\\bdeserves?|\\bneeds?\\s+to|\\bought\\s+to|\\bwill\\s+be|\\bcan'?t\\s+wait|\\bif\\b|\\bor\\s+else|\\bnext\\s+time|\\btime\\s+to|\\blet'?s|\\bsomeone|\\bsomebody|\\bone\\s+more|\\bkeep\\s+talking|\\bwatch\\s+yourself|\\bvote\\s+for|\\bclose\\s+our|\\bshows?\\s+(?:his|her|their)\\s+face|\\bwould\\s+pay|\\bgets?\\s+(?:a|what)|\\byou(?:'re|\\s+are)\\s+dead|\\bwe\\s+know\\s+where|\\bkill\\s+all|\\bwaiting\\s+outside|\\bmake\\s+(?:you|him|her|them)\\b|\\byou\\s+have\\s+been\\s+warned|\\blet\\s+us\\s+see|\\bwatch\\s+(?:your|their|his|her)\\s+backs?|\\bwill\\s+(?:burn|die|hang|bleed|pay|suffer|be\\s+dead)\\b|\\b(?:will|are|is|gonna|going\\s+to)\\s+(?:get|getting)\\b|\\bhad\\s+better\\b|\\b(?:i'?d|i\\s+would|would)\\s+happily\\b|\\b(?:any|anyone|anybody|every)\\b[^.!?\\n]{0,40}\\bwill\\b)";
 
 const SENTENCE = /[^.!?\n]+[.!?\n]*/g;
 
@@ -63,7 +65,7 @@ const MISOGYNY = new RegExp(
 
 /** Idioms with violent words ("kill the bill", "smash the target"): blanked before the rules. */
 export const IDIOMS =
-  /\bkill(?:ing)?\s+(?:the|this|that)\s+(?:bill|plan|motion|proposal|scheme|cuts?)\b|\bkill(?:ing)?\s+it\b|\bcould\s+kill\s+for\b|\bsmash(?:ed|ing)?\s+(?:the|our|this|that)\s+(?:target|record|goal)|\bknock\s+(?:them|'?em)\s+dead|\bdestroy\s+the\s+(?:opposition|argument)|\battack\s+the\s+problem|\bbury\s+(?:this|the|that)\s+(?:plan|bill|motion)|\bmurdered\s+in\s+the\s+(?:debate|polls)|\bshoot\s+(?:me|us)\s+an?\s+(?:email|message|text|line)|\btake\s+a\s+shot\s+at|\bbreak\s+a\s+leg|\bfight\s+them\s+on|\bwhere\s+it\s+hurts|\bon\s+fire\b|\bblow\s+the\s+whistle|\bbeat\s+the\s+(?:deadline|queue|rush)|\bknockout\s+blow|\bcrush\s+the\s+(?:turnout|record)|\bmassacre\s+for|\bdied\s+in\s+committee|\bdead\s+(?:heat|cert|right|end)|\bdrop\s+dead\s+gorgeous/g;
+  /\bkill(?:ing)?\s+(?:the|this|that)\s+(?:bill|plan|motion|proposal|scheme|cuts?)\b|\bkill(?:ing)?\s+it\b|\bcould\s+kill\s+for\b|\bsmash(?:ed|ing)?\s+(?:the|our|this|that)\s+(?:target|record|goal)|\bknock\s+(?:them|'?em)\s+dead|\bdestroy\s+the\s+(?:opposition|argument)|\battack\s+the\s+problem|\bbury\s+(?:this|the|that)\s+(?:plan|bill|motion)|\bmurdered\s+in\s+the\s+(?:debate|polls)|\bshoot\s+(?:me|us)\s+an?\s+(?:email|message|text|line)|\btake\s+a\s+shot\s+at|\bbreak\s+a\s+leg|\bfight\s+them\s+on|\bwhere\s+it\s+hurts|(?<!\bset\s+)\bon\s+fire\b|\bblow\s+the\s+whistle|\bbeat\s+the\s+(?:deadline|queue|rush)|\bknockout\s+blow|\bcrush\s+the\s+(?:turnout|record)|\bmassacre\s+for|\bdied\s+in\s+committee|\bdead\s+(?:heat|cert|right|end)|\bdrop\s+dead\s+gorgeous/g;
 
 export interface TargetedHit extends RuleHit {
   /** "a person", or a group's name */
@@ -245,4 +247,32 @@ export function findTargetedHits(folded: string, innocent?: [number, number][]):
 /** Blanks idioms ("kill the bill") so neither the rules nor the model read them as threats. */
 export function blankIdioms(folded: string): string {
   return folded.replace(IDIOMS, (m) => ' '.repeat(m.length));
+}
+
+/** An elected office as a campaign's reader is asked to contact it. */
+const OFFICE_HELD =
+  '(?:local\\s+)?(?:mp|member\\s+of\\s+parliament|councillors?|cllr|mayor|msp|ms|mla|representatives?)';
+const CONTACT_VERB =
+  '(?:write|email|e-mail|ring|phone|call|tell|ask|visit|contact|lobby|message|urge|remind|invite|send|flood)';
+/**
+ * A call to action to the reader about their representative: "Your MP decides this month. Write
+ * to them", "email your councillor today". A sentence that starts with a contact verb (or
+ * "please" and one), or a contact verb aimed at "your MP".
+ */
+const CALL_TO_ACTION = new RegExp(
+  `(?:^|[.!?\\n:,;—–-]\\s*)(?:please\\s+|now\\s+|just\\s+)?${CONTACT_VERB}\\b[^.!?\\n]{0,40}?\\b(?:your|them|their)\\b|\\b${CONTACT_VERB}\\s+(?:to\\s+)?your\\s+${OFFICE_HELD}\\b`,
+);
+const YOUR_OFFICE = new RegExp(
+  `\\byour\\s+${OFFICE_HELD}\\b|\\b(?<=${CONTACT_VERB}\\s+(?:to\\s+)?)them\\b`,
+  'g',
+);
+
+/**
+ * In a text that asks its reader to contact their representative, "your MP" and "write to them"
+ * name whom to write to, not whom to abuse: they are blanked before the model reads the text and
+ * before it is asked whether the text points at anyone. The rules still read every word.
+ */
+export function blankCallsToAction(folded: string): string {
+  if (!CALL_TO_ACTION.test(folded)) return folded;
+  return folded.replace(YOUR_OFFICE, (m) => ' '.repeat(m.length));
 }

@@ -16,6 +16,7 @@ import {
 import type { Services } from '../../infra/services.js';
 import type { CivilityReason, CivilitySpan } from '../civility/civility.service.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
+import { recordModeratorDecision } from '../civility/civility-learning.service.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
 import { type Target, getTarget } from '../targets/targets.service.js';
@@ -406,6 +407,19 @@ export async function moderateLetter(
       moderated_by: actorId(actor),
       moderated_at: now.toISOString(),
       moderation_note: cleanNote,
+    });
+    // A held letter decided by a person: an example the guard can learn from.
+    await recordModeratorDecision(trx, {
+      source: 'letter',
+      sourceId: String(letter.id),
+      text: `${letter.subject}\n\n${letter.body}`,
+      guardScore: letter.civility_score,
+      guardDecision: letter.needs_review === 1 ? 'review' : 'allow',
+      decision,
+      personId: letter.person_id,
+      personEmail: letter.sender_email,
+      moderatorUserId: actorId(actor),
+      at: now.toISOString(),
     });
     if (decision === 'approve') {
       await route(tx, { campaign, letter, from: 'held', now, skipReview: true });

@@ -10,6 +10,7 @@ import {
   queries,
 } from '../../infra/service-context.js';
 import { campaignGuard } from '../civility/campaign-guard.service.js';
+import { recordModeratorDecision } from '../civility/civility-learning.service.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import {
   type Person,
@@ -131,6 +132,20 @@ export async function sendRequest(
       updated_at: now,
     });
     if (!moved) return fail('A request has already been sent for this case.');
+    // Asking for a post to come down is a moderator's judgement that its words are not civil:
+    // an example the guard can learn from, with its score when the case was recorded.
+    await recordModeratorDecision(trx, {
+      source: 'outreach',
+      sourceId: String(caseId),
+      text: row.post_text,
+      guardScore: row.score,
+      guardDecision: row.decision,
+      decision: 'reject',
+      personId: request.person.id,
+      personEmail: request.person.email,
+      moderatorUserId: actorId(actor),
+      at: now,
+    });
     // A one-off service message about the supporter's own conduct: not marketing, so it does
     // not depend on (or change) their email consent.
     const outboxId = await ctx.mailer.send(
