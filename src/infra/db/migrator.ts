@@ -54,6 +54,10 @@ export async function migrateToLatest(
   const migrator = new Migrator({
     db: db.kysely,
     provider,
+    // Features own number ranges (mailings 020–029, field 030–039…), so a release can add 034
+    // after a database already ran 071: each migration touches only its feature's tables, and the
+    // order among ranges carries no meaning.
+    allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   const result = await migrator.migrateToLatest();
