@@ -515,6 +515,39 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     assert.ok(listed.every((e) => e.visibility === 'public' && e.status === 'scheduled'));
   });
 
+  it('filters the list by date, and answers an unknown seat, type or date with a 400', async () => {
+    await make({
+      title: 'Early June canvass',
+      startsAt: '2026-06-02T10:00',
+      endsAt: '2026-06-02T12:00',
+    });
+    await make({
+      title: 'Late June canvass',
+      startsAt: '2026-06-20T10:00',
+      endsAt: '2026-06-20T12:00',
+    });
+    const client = new TestClient(app);
+    const later = await client.get('/events?from=2026-06-10');
+    assert.equal(later.statusCode, 200);
+    assert.match(later.body, /Late June canvass/);
+    assert.doesNotMatch(later.body, /Early June canvass/);
+    const lower = await client.get('/events?seat=e14000886');
+    assert.equal(lower.statusCode, 200);
+    assert.match(lower.body, /Early June canvass/);
+    for (const [query, message] of [
+      ['seat=E14999999', /There is no such seat/],
+      ['seat=Pudsey', /There is no such seat/],
+      ['type=party', /Choose a type of event/],
+      ['from=12%2F06%2F2026', /Give the date like 2026-06-12/],
+    ] as const) {
+      const res = await client.get(`/events?${query}`);
+      assert.equal(res.statusCode, 400, query);
+      assert.match(res.body, message);
+      assert.doesNotMatch(res.body, /June canvass/, `${query} lists nothing`);
+    }
+    assert.equal((await client.get('/events?within=7')).statusCode, 400);
+  });
+
   it('lets a host check people in from the list, add walk-ins, and counts no-shows', async () => {
     const { slug, id } = await make({
       title: 'Check-in canvass',
