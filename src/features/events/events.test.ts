@@ -162,8 +162,18 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
       ),
     );
     assert.equal(edited.statusCode, 303);
+    // Someone going to the third and fourth: only the cancelled one's place is called off.
+    clock.set('2026-10-01T09:00:00Z');
+    await signUp(r.slugs[2]!, 'series@example.org');
+    await signUp(r.slugs[3]!, 'series@example.org');
     await organiser.get(`/admin/events/${r.ids[2]}`);
     assert.equal((await organiser.post(`/admin/events/${r.ids[2]}/cancel`)).statusCode, 303);
+    const cancelMails = await mailsTo('series@example.org', 'events.cancelled');
+    assert.equal(cancelMails.length, 1);
+    assert.match(cancelMails[0]!.text_body ?? '', /31 October/);
+    const fourth = await getEvent(app.services, r.ids[3]!);
+    assert.equal(fourth?.confirmed, 1, 'the next week still counts its place');
+    clock.set('2026-06-01T09:00:00Z');
     const after = await Promise.all(r.ids.map((id) => getEvent(app.services, id)));
     assert.deepEqual(
       after.map((e) => [e!.title, e!.status]),
