@@ -192,6 +192,16 @@ export async function eventsAdminRoutes(base: FastifyInstance, services: Service
         now: services.clock.now().getTime(),
         canEdit: roleAtLeast(requireStaff(req).role, 'organiser'),
         friends: await bringAFriendReport(services, id),
+        series:
+          e.seriesId === null
+            ? []
+            : (
+                await listEventSummaries(services, {
+                  seriesId: e.seriesId,
+                  everything: true,
+                  from: new Date(services.clock.now().getTime() - 7 * 24 * 3600_000).toISOString(),
+                })
+              ).filter((s) => s.id !== e.id),
         ...(walkInErrors ? { walkInErrors } : {}),
       }),
     });

@@ -168,6 +168,12 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     await signUp(r.slugs[3]!, 'series@example.org');
     await organiser.get(`/admin/events/${r.ids[2]}`);
     assert.equal((await organiser.post(`/admin/events/${r.ids[2]}/cancel`)).statusCode, 303);
+    const seriesPage = await organiser.get(`/admin/events/${r.ids[3]}`);
+    assert.match(seriesPage.body, /Other sessions in this series \(3\)/);
+    assert.match(
+      seriesPage.body,
+      new RegExp(`href="/admin/events/${r.ids[2]}">[^<]*</a>\\s*\\(cancelled\\)`),
+    );
     const cancelMails = await mailsTo('series@example.org', 'events.cancelled');
     assert.equal(cancelMails.length, 1);
     assert.match(cancelMails[0]!.text_body ?? '', /31 October/);

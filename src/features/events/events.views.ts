@@ -296,6 +296,8 @@ export function hostPage(
     canEdit: boolean;
     walkInErrors?: Record<string, string>;
     friends: FriendReport;
+    /** The other occurrences of its series, each edited or cancelled on its own page. */
+    series: EventSummary[];
   },
 ): SafeHtml {
   const active = attendees.filter((a) => a.status === 'confirmed');
@@ -317,6 +319,22 @@ export function hostPage(
       ${e.status === 'cancelled' ? html` · <strong>Cancelled</strong>` : ''}
     </p>
     <p class="counts" data-testid="counts">${counts}</p>
+    ${
+      o.series.length > 0
+        ? html`<details class="series">
+            <summary>Other sessions in this series (${o.series.length})</summary>
+            <ul>
+              ${o.series.map(
+                (s) =>
+                  html`<li>
+                    <a href="/admin/events/${s.id}">${formatLondonRange(s.startsAt, s.endsAt)}</a>
+                    ${s.status === 'cancelled' ? ' (cancelled)' : ''}
+                  </li>`,
+              )}
+            </ul>
+          </details>`
+        : ''
+    }
     ${dataTable({
       caption: 'Attendees',
       className: 'attendees',
