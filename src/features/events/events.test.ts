@@ -341,6 +341,15 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     const cells = [...line.matchAll(/<td class="num">\s*(\d+)\s*<\/td>/g)].map((m) => Number(m[1]));
     // Inviters, invitations emailed, friends signed up, came, all sign-ups.
     assert.deepEqual(cells, [1, 2, 2, 0, 4]);
+
+    // Fay asks to be erased: her invitation goes, her place stays counted without her name.
+    const fay = await findPersonByEmail(ctx.db, 'fay@example.org');
+    assert.ok(fay);
+    await erasePerson(app.services, fay.id, null);
+    const afterErasure = await organiser.get(`/admin/events/${id}`);
+    assert.doesNotMatch(afterErasure.body, /Fay Friend/);
+    const left = /data-testid="friend-totals">([^<]*)</.exec(afterErasure.body)?.[1] ?? '';
+    assert.match(left.replace(/\s+/g, ' '), /1 invitation emailed · 2 friends signed up/);
   });
 
   it('puts people on the waiting list when full and promotes the first one, with an email, when someone cancels', async () => {
