@@ -192,3 +192,29 @@ export async function importElection(
   forgetFieldCaches();
   return result;
 }
+
+/** Removes an imported election and its results; false when none has that name. */
+export async function deleteImportedElection(
+  ctx: ServiceContext,
+  name: string,
+  actor: Actor,
+): Promise<boolean> {
+  const key = electionKey(name);
+  const deleted = await inTransaction(ctx, async (tx) => {
+    await tx.trx.deleteFrom('field_election_results').where('election', '=', key).execute();
+    const r = await tx.trx.deleteFrom('field_elections').where('name', '=', key).executeTakeFirst();
+    if (Number(r.numDeletedRows) === 0) return false;
+    await ctx.audit.record(
+      {
+        actorUserId: actorId(actor),
+        action: 'field.election.delete',
+        subjectType: 'election',
+        subjectId: key,
+      },
+      tx.trx,
+    );
+    return true;
+  });
+  if (deleted) forgetFieldCaches();
+  return deleted;
+}

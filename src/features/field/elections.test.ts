@@ -290,6 +290,39 @@ describeEachDatabase('field: importing more elections from CSV', (ctx) => {
     assert.deepEqual(await stored(), before);
   });
 
+  it('removes an imported election, unless the campaign plans on it', async () => {
+    assert.equal((await upload(CSV_2019, { name: 'to-remove' })).statusCode, 303);
+    await setFieldPlan(app.services, { party: 'lab', election: 'to-remove' }, null);
+    const page = await organiser.get('/admin/field/seats');
+    assert.match(page.body, /action="\/admin\/field\/elections\/to-remove\/delete"/);
+    const planned = await organiser.post('/admin/field/elections/to-remove/delete');
+    assert.equal(planned.statusCode, 409);
+    assert.match(planned.body, /plans on to-remove/);
+    await setFieldPlan(app.services, { party: 'lab', election: '2017' }, null);
+    await organiser.get('/admin/field/seats');
+    const viewer = await loginAs(app, 'viewer');
+    await viewer.get('/admin/field/seats');
+    assert.equal((await viewer.post('/admin/field/elections/to-remove/delete')).statusCode, 403);
+    const removed = await organiser.post('/admin/field/elections/to-remove/delete');
+    assert.equal(removed.statusCode, 303);
+    await assert.rejects(
+      rankSeatsFor(app.services, { party: 'lab', election: 'to-remove' }),
+      /no results for the election "to-remove"/,
+    );
+    assert.equal(
+      (
+        await ctx.db.kysely
+          .selectFrom('field_election_results')
+          .select('code')
+          .where('election', '=', 'to-remove')
+          .execute()
+      ).length,
+      0,
+    );
+    await organiser.get('/admin/field/seats');
+    assert.equal((await organiser.post('/admin/field/elections/to-remove/delete')).statusCode, 404);
+  });
+
   it('imports from the command line in the 2017 shape, and `rally field seats` ranks it', async () => {
     const file = join(dir, 'ge-cli.csv');
     writeFileSync(file, CSV_2017);

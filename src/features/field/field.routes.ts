@@ -22,6 +22,8 @@ import { readUpload } from '../../infra/http/file-upload.js';
 import {
   ELECTION_CSV_MAX_BYTES,
   ELECTION_NAME_MAX_LENGTH,
+  deleteImportedElection,
+  electionKey,
   electionNames,
   importElection,
   listImportedElections,
@@ -182,6 +184,34 @@ export async function fieldRoutes(base: FastifyInstance, services: Services) {
       },
     );
   });
+
+  app.post(
+    '/admin/field/elections/:name/delete',
+    {
+      config: { role: 'organiser' },
+      schema: { params: z.object({ name: z.string().max(ELECTION_NAME_MAX_LENGTH) }) },
+    },
+    async (req, reply) => {
+      const plan = await getFieldPlan(services);
+      if (plan.election === electionKey(req.params.name))
+        return adminProblem(
+          req,
+          reply,
+          new FieldInputError(
+            `The campaign plans on ${plan.election}: plan on another election before removing it.`,
+            409,
+          ),
+          'Seats',
+        );
+      if (!(await deleteImportedElection(services, req.params.name, requireStaff(req))))
+        return reply.callNotFound();
+      setFlash(reply, {
+        kind: 'success',
+        message: `Removed the election "${electionKey(req.params.name)}".`,
+      });
+      return reply.redirect('/admin/field/seats', 303);
+    },
+  );
 
   app.post(
     '/admin/field/seats/:code/target',

@@ -232,6 +232,21 @@ export function electionsSection(o: {
               },
               { label: 'File', cell: (e) => e.source },
               { label: 'Imported', cell: (e) => e.importedAt.slice(0, 10) },
+              ...(o.canEdit
+                ? [
+                    {
+                      label: 'Remove',
+                      cell: (e: ImportedElection) =>
+                        postButton({
+                          action: `/admin/field/elections/${e.name}/delete`,
+                          csrf: o.csrf,
+                          label: 'Remove',
+                          buttonClass: 'link',
+                          ariaLabel: `Remove the election ${e.name}`,
+                        }),
+                    },
+                  ]
+                : []),
             ],
           })
     }
