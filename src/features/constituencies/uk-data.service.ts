@@ -26,7 +26,7 @@ type ResultRow = Insertable<ConstituencyTables['constituency_results']>;
 type DistrictRow = Insertable<ConstituencyTables['postcode_districts']>;
 
 /** Vote columns of each file, keyed by the abbreviation that file uses in first/second party. */
-const GE2017_VOTE_COLUMNS: Record<string, string> = {
+export const GE2017_VOTE_COLUMNS: Record<string, string> = {
   Con: 'con',
   Lab: 'lab',
   LD: 'ld',
@@ -41,7 +41,7 @@ const GE2017_VOTE_COLUMNS: Record<string, string> = {
   Alliance: 'alliance',
   Other: 'other',
 };
-const GE2019_VOTE_COLUMNS: Record<string, string> = {
+export const GE2019_VOTE_COLUMNS: Record<string, string> = {
   Con: 'Con',
   Lab: 'Lab',
   LD: 'LD',
@@ -56,6 +56,57 @@ const GE2019_VOTE_COLUMNS: Record<string, string> = {
   APNI: 'APNI',
   Other: 'All other candidates',
 };
+
+/** The columns of a results file in each shipped shape (more elections import in either). */
+export interface ResultsCsvShape {
+  id: 'ge2017' | 'ge2019';
+  /** As organisers know it: which shipped file it matches. */
+  label: string;
+  code: string;
+  electorate: string;
+  validVotes: string;
+  invalidVotes: string;
+  majority: string;
+  firstParty: string;
+  secondParty: string;
+  result: string;
+  /** Party abbreviation (as first/second party write it) → column of its votes. */
+  votes: Record<string, string>;
+  /** Optional columns naming the winner. */
+  winnerFirstName?: string;
+  winnerSurname?: string;
+}
+
+export const RESULTS_CSV_SHAPES: readonly ResultsCsvShape[] = [
+  {
+    id: 'ge2017',
+    label: 'the 2017 constituency-results shape',
+    code: 'id',
+    electorate: 'electorate',
+    validVotes: 'valid_votes',
+    invalidVotes: 'invalid_votes',
+    majority: 'majority',
+    firstParty: 'first_party',
+    secondParty: 'second_party',
+    result: 'result',
+    votes: GE2017_VOTE_COLUMNS,
+  },
+  {
+    id: 'ge2019',
+    label: 'the 2019 results-by-constituency shape',
+    code: 'ONS ID',
+    electorate: 'Electorate',
+    validVotes: 'Valid votes',
+    invalidVotes: 'Invalid votes',
+    majority: 'Majority',
+    firstParty: 'First party',
+    secondParty: 'Second party',
+    result: 'Result',
+    votes: GE2019_VOTE_COLUMNS,
+    winnerFirstName: 'Member first name',
+    winnerSurname: 'Member surname',
+  },
+];
 
 async function readCsv(file: string): Promise<Row[]> {
   const text = await readFile(UK_DATA_DIR + file, 'utf8');

@@ -174,7 +174,7 @@ export async function liftBoard(
 
 /** Proposes (or, if the other side proposed, confirms) sharing with another person's lift. */
 export async function agreeToLift(
-  ctx: ServiceContext,
+  ctx: ServiceContext & { config: { baseUrl: string } },
   token: string,
   otherLiftId: number,
 ): Promise<{ bothConfirmed: boolean }> {
@@ -222,9 +222,32 @@ export async function agreeToLift(
         .set({ [mineSide]: 1 })
         .where('id', '=', existing.id)
         .execute();
-      return {
-        bothConfirmed: (iOffer ? existing.request_confirmed : existing.offer_confirmed) === 1,
-      };
+      const theyConfirmed = (iOffer ? existing.request_confirmed : existing.offer_confirmed) === 1;
+      const iHadConfirmed = existing[mineSide] === 1;
+      if (theyConfirmed && !iHadConfirmed) {
+        // Agreed by both just now: each learns the other's contact details, and only now.
+        const them = await tx.trx
+          .selectFrom('event_rsvps')
+          .select(['name', 'email', 'phone'])
+          .where('id', '=', theirs.rsvp_id)
+          .executeTakeFirst();
+        if (them) {
+          const me = { name: rsvp.name, email: rsvp.email, phone: rsvp.phone };
+          const driver = iOffer ? me : them;
+          const passenger = iOffer ? them : me;
+          const offer = iOffer ? mine : theirs;
+          for (const [to, partner, drives] of [
+            [driver, passenger, true],
+            [passenger, driver, false],
+          ] as const)
+            if (to.email)
+              await ctx.mailer.send(
+                liftAgreedMail(event, { to, partner, drives, offer }, ctx.config.baseUrl),
+                tx.trx,
+              );
+        }
+      }
+      return { bothConfirmed: theyConfirmed };
     }
     await tx.trx
       .insertInto('event_lift_matches')
@@ -252,4 +275,37 @@ export async function agreeToLift(
       );
     return { bothConfirmed: false };
   });
+}
+
+interface LiftPerson {
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+/** Sent to each side once both have agreed: the other's name, email and phone, and no sooner. */
+function liftAgreedMail(
+  event: { title: string; slug: string; starts_at: string },
+  o: {
+    to: LiftPerson;
+    partner: LiftPerson;
+    drives: boolean;
+    offer: { seats: number; from_outcode: string | null };
+  },
+  baseUrl: string,
+) {
+  const contact = [
+    `${o.partner.name}`,
+    `Email: ${o.partner.email}`,
+    ...(o.partner.phone ? [`Phone: ${o.partner.phone}`] : []),
+  ].join('\n');
+  const role = o.drives
+    ? `${o.partner.name} is coming in your car`
+    : `${o.partner.name} will drive you${o.offer.from_outcode ? ` (from ${o.offer.from_outcode})` : ''}`;
+  return {
+    to: o.to.email,
+    subject: `Lift agreed: ${event.title}`,
+    category: 'events.lift-agreed',
+    text: `Hello ${o.to.name},\n\nYou have both agreed to share a lift to ${event.title} (${baseUrl}/events/${event.slug}): ${role}.\n\nGet in touch to arrange where and when to meet:\n${contact}\n\nThey have your contact details too. If plans change, please tell them directly.`,
+  };
 }

@@ -24,7 +24,16 @@ import {
   listEventSummaries,
   updateEvent,
 } from './events.service.js';
-import { eventForm, formOf, hostPage, placesText, typeLabel, where } from './events.views.js';
+import {
+  eventForm,
+  formOf,
+  friendsSummaryPage,
+  hostPage,
+  placesText,
+  typeLabel,
+  where,
+} from './events.views.js';
+import { bringAFriendReport, bringAFriendSummary } from './friends.service.js';
 import { addWalkIn, attendeesOf, checkIn } from './rsvp.service.js';
 
 const eventBody = z.object({
@@ -62,6 +71,9 @@ const EMPTY_FORM: EventForm = {
   repeatUntil: '',
 };
 
+/** The bring-a-friend report covers events from four weeks ago on. */
+const FRIENDS_WINDOW_MS = 28 * 24 * 3600_000;
+
 export async function eventsAdminRoutes(base: FastifyInstance, services: Services) {
   const app = typedRoutes(base);
   const hosts = async () =>
@@ -76,24 +88,33 @@ export async function eventsAdminRoutes(base: FastifyInstance, services: Service
     return renderAdmin(req, reply, {
       title: 'Events',
       body: html`${canEdit ? html`<p><a class="button" href="/admin/events/new">New event or series</a></p>` : ''}
-      ${dataTable({
-        caption: 'Events from the last week on',
-        empty: 'No events yet.',
-        rows: events,
-        columns: [
-          {
-            label: 'Event',
-            rowHeader: true,
-            cell: (e) => html`<a href="/admin/events/${e.id}">${e.title}</a>`,
-          },
-          { label: 'Type', cell: (e) => typeLabel(e.type) },
-          { label: 'When', cell: (e) => formatLondonRange(e.startsAt, e.endsAt) },
-          { label: 'Where', cell: (e) => where(e) },
-          { label: 'Seat', cell: (e) => e.seatName ?? '' },
-          { label: 'Places', cell: (e) => placesText(e) },
-          { label: 'Visibility', cell: (e) => e.visibility },
-        ],
-      })}`,
+        <p><a href="/admin/events/friends">Bring a friend: who invited whom</a></p>
+        ${dataTable({
+          caption: 'Events from the last week on',
+          empty: 'No events yet.',
+          rows: events,
+          columns: [
+            {
+              label: 'Event',
+              rowHeader: true,
+              cell: (e) => html`<a href="/admin/events/${e.id}">${e.title}</a>`,
+            },
+            { label: 'Type', cell: (e) => typeLabel(e.type) },
+            { label: 'When', cell: (e) => formatLondonRange(e.startsAt, e.endsAt) },
+            { label: 'Where', cell: (e) => where(e) },
+            { label: 'Seat', cell: (e) => e.seatName ?? '' },
+            { label: 'Places', cell: (e) => placesText(e) },
+            { label: 'Visibility', cell: (e) => e.visibility },
+          ],
+        })}`,
+    });
+  });
+
+  app.get('/admin/events/friends', { config: { role: 'viewer' } }, async (req, reply) => {
+    const from = new Date(services.clock.now().getTime() - FRIENDS_WINDOW_MS).toISOString();
+    return renderAdmin(req, reply, {
+      title: 'Bring a friend',
+      body: friendsSummaryPage(await bringAFriendSummary(services, from)),
     });
   });
 
@@ -170,6 +191,17 @@ export async function eventsAdminRoutes(base: FastifyInstance, services: Service
         csrf: reply.generateCsrf(),
         now: services.clock.now().getTime(),
         canEdit: roleAtLeast(requireStaff(req).role, 'organiser'),
+        friends: await bringAFriendReport(services, id),
+        series:
+          e.seriesId === null
+            ? []
+            : (
+                await listEventSummaries(services, {
+                  seriesId: e.seriesId,
+                  everything: true,
+                  from: new Date(services.clock.now().getTime() - 7 * 24 * 3600_000).toISOString(),
+                })
+              ).filter((s) => s.id !== e.id),
         ...(walkInErrors ? { walkInErrors } : {}),
       }),
     });

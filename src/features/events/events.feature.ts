@@ -9,6 +9,7 @@ import { REMIND_JOB, remindHandler } from './rsvp.service.js';
 import * as eventsMigration from './migrations/031-events.js';
 import * as liftsMigration from './migrations/032-event-lifts.js';
 import * as rsvpSourceMigration from './migrations/053-rsvp-source.js';
+import * as invitationsMigration from './migrations/035-event-invitations.js';
 
 /** Events and canvassing sessions: RSVPs with double opt-in, waiting lists, reminders, check-in. */
 export const eventsFeature: Feature = {
@@ -17,6 +18,7 @@ export const eventsFeature: Feature = {
     '031-events': eventsMigration,
     '032-event-lifts': liftsMigration,
     '053-rsvp-source': rsvpSourceMigration,
+    '035-event-invitations': invitationsMigration,
   },
   personData: eventsPersonData,
   nav: [{ href: '/admin/events', label: 'Events', role: 'viewer' }],

@@ -1,4 +1,5 @@
 import type { PersonDataHandler } from '../../infra/person-data.js';
+import { friendHash } from './rsvp.service.js';
 
 /** RSVPs and attendance reach a person's export and erasure. */
 export const eventsPersonData: PersonDataHandler = {
@@ -39,6 +40,11 @@ export const eventsPersonData: PersonDataHandler = {
       .where((eb) =>
         eb.or([eb('person_id', '=', person.id), eb('email_key', '=', person.email.toLowerCase())]),
       )
+      .execute();
+    // An invitation to them is forgotten; ones they sent stay counted for their inviter's event.
+    await trx
+      .deleteFrom('event_invitations')
+      .where('friend_hash', '=', friendHash(person.email))
       .execute();
     // The place and the attendance stay counted; who it was does not.
     for (const { id } of rows)

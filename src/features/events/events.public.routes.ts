@@ -8,6 +8,7 @@ import { renderPublic } from '../../infra/http/render.js';
 import type { Services } from '../../infra/services.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { icsFor } from './events.ics.js';
+import { EVENT_TYPES } from './events.rules.js';
 import { type EventSummary, getEventBySlug, listEventSummaries } from './events.service.js';
 import {
   bringAFriend,
@@ -86,6 +87,8 @@ export async function eventsPublicRoutes(base: FastifyInstance, services: Servic
       else problem = 'Give the date like 2026-06-12.';
     }
     if (q.seat && !directory.get(q.seat)) problem = 'There is no such seat.';
+    if (q.type && !EVENT_TYPES.some((t) => t === q.type))
+      problem = 'Choose a type of event from the list.';
     const events = problem
       ? []
       : await listEventSummaries(services, {

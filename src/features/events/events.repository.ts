@@ -34,6 +34,7 @@ export interface EventFilter {
   to?: string | undefined;
   type?: string | undefined;
   seatCodes?: readonly string[] | undefined;
+  seriesId?: number | undefined;
   publicOnly: boolean;
   includeCancelled?: boolean;
   limit: number;
@@ -47,6 +48,7 @@ export function listEvents(q: Q, f: EventFilter): Promise<EventRow[]> {
     if (f.seatCodes.length === 0) return Promise.resolve([]);
     query = query.where('seat_code', 'in', f.seatCodes);
   }
+  if (f.seriesId !== undefined) query = query.where('series_id', '=', f.seriesId);
   if (f.publicOnly) query = query.where('visibility', '=', 'public');
   if (!f.includeCancelled) query = query.where('status', '=', 'scheduled');
   return query.orderBy('starts_at').orderBy('id').limit(f.limit).execute();

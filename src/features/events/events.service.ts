@@ -285,6 +285,8 @@ export async function getEventBySlug(
 export interface ListingQuery {
   type?: string | undefined;
   seatCodes?: readonly string[] | undefined;
+  /** The occurrences of one recurring series. */
+  seriesId?: number | undefined;
   /** UTC instants; `from` defaults to now. */
   from?: string | undefined;
   to?: string | undefined;
@@ -303,6 +305,7 @@ export async function listEventSummaries(
     to: q.to,
     type: q.type && (EVENT_TYPES as readonly string[]).includes(q.type) ? q.type : undefined,
     seatCodes: q.seatCodes,
+    seriesId: q.seriesId,
     publicOnly: !q.everything,
     includeCancelled: q.everything === true,
     limit: Math.min(q.limit ?? LISTING_LIMIT, LISTING_LIMIT),

@@ -97,6 +97,18 @@ export interface LiftTables {
   };
 }
 
+export interface InvitationTables {
+  /** "Bring a friend" by email: who invited, and a hash of the friend's address (not the address). */
+  event_invitations: {
+    id: Generated<number>;
+    event_id: number;
+    inviter_rsvp_id: number;
+    /** friendHash(email): credits the inviter when that address signs up, and stops repeats. */
+    friend_hash: string;
+    sent_at: string;
+  };
+}
+
 declare module '../../infra/db/schema.js' {
-  interface Database extends EventTables, LiftTables {}
+  interface Database extends EventTables, LiftTables, InvitationTables {}
 }

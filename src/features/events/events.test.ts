@@ -162,8 +162,24 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
       ),
     );
     assert.equal(edited.statusCode, 303);
+    // Someone going to the third and fourth: only the cancelled one's place is called off.
+    clock.set('2026-10-01T09:00:00Z');
+    await signUp(r.slugs[2]!, 'series@example.org');
+    await signUp(r.slugs[3]!, 'series@example.org');
     await organiser.get(`/admin/events/${r.ids[2]}`);
     assert.equal((await organiser.post(`/admin/events/${r.ids[2]}/cancel`)).statusCode, 303);
+    const seriesPage = await organiser.get(`/admin/events/${r.ids[3]}`);
+    assert.match(seriesPage.body, /Other sessions in this series \(3\)/);
+    assert.match(
+      seriesPage.body,
+      new RegExp(`href="/admin/events/${r.ids[2]}">[^<]*</a>\\s*\\(cancelled\\)`),
+    );
+    const cancelMails = await mailsTo('series@example.org', 'events.cancelled');
+    assert.equal(cancelMails.length, 1);
+    assert.match(cancelMails[0]!.text_body ?? '', /31 October/);
+    const fourth = await getEvent(app.services, r.ids[3]!);
+    assert.equal(fourth?.confirmed, 1, 'the next week still counts its place');
+    clock.set('2026-06-01T09:00:00Z');
     const after = await Promise.all(r.ids.map((id) => getEvent(app.services, id)));
     assert.deepEqual(
       after.map((e) => [e!.title, e!.status]),
@@ -273,6 +289,67 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
       .orderBy('id')
       .execute();
     assert.equal(rows[1]!.referred_by, rows[0]!.id);
+  });
+
+  it('reports who invited whom, crediting sign-ups by share link or emailed invitation to each inviter', async () => {
+    const { slug, id } = await make({ title: 'Friends canvass' });
+    const inviter = await signUp(slug, 'ina@example.org', { name: 'Ina Inviter' });
+    const token = await linkIn('ina@example.org', 'manage', 'events.confirmed');
+    const invite = async (friend: string) => {
+      await inviter.client.get(`/events/rsvp/manage/${token}`);
+      return inviter.client.post(`/events/rsvp/manage/${token}/invite`, { friend });
+    };
+    assert.equal((await invite('fay@example.org')).statusCode, 200);
+    assert.equal((await invite('gus@example.org')).statusCode, 200);
+    const twice = await invite('FAY@example.org');
+    assert.equal(twice.statusCode, 409);
+    assert.match(twice.body, /already invited that friend/);
+    assert.equal((await mailsTo('fay@example.org', 'events.invite')).length, 1);
+    const own = await invite('ina@example.org');
+    assert.equal(own.statusCode, 422);
+
+    // Fay signs up from the event page without the link: her invitation still credits Ina.
+    await signUp(slug, 'fay@example.org', { name: 'Fay Friend' });
+    const share = /\?ref=([A-Za-z0-9_-]{12})/.exec(inviter.confirm.body)?.[1];
+    assert.ok(share);
+    await signUp(slug, 'hal@example.org', { name: 'Hal Linked', ref: share });
+    await signUp(slug, 'solo@example.org', { name: 'Solo Volunteer' });
+
+    const organiser = await loginAs(app, 'viewer');
+    const page = await organiser.get(`/admin/events/${id}`);
+    assert.equal(page.statusCode, 200);
+    const totals =
+      /data-testid="friend-totals">([^<]*)</.exec(page.body)?.[1] ?? page.body.slice(-3000);
+    assert.match(
+      totals.replace(/\s+/g, ' '),
+      /2 invitations emailed · 2 friends signed up · 0 came/,
+    );
+    const section = page.body.split('id="bring-a-friend"')[1] ?? '';
+    const row = /<tr>\s*<th scope="row">Ina Inviter<\/th>([\s\S]*?)<\/tr>/.exec(section)?.[1] ?? '';
+    assert.match(row, />\s*2\s*<\/td>\s*<td class="num">\s*2\s*</, 'two emailed, two signed up');
+    assert.match(row, /Fay Friend\s+\(going\)/);
+    assert.match(row, /Hal Linked\s+\(going\)/);
+    assert.doesNotMatch(section, /Solo Volunteer/, 'nobody brought Solo');
+    assert.doesNotMatch(section, /gus@example\.org/, 'invited addresses are not kept');
+
+    const summary = await organiser.get('/admin/events/friends');
+    assert.equal(summary.statusCode, 200);
+    const line = new RegExp(
+      `href="/admin/events/${id}#bring-a-friend">Friends canvass</a>[\\s\\S]*?</tr>`,
+    ).exec(summary.body)?.[0];
+    assert.ok(line, 'the event is in the summary');
+    const cells = [...line.matchAll(/<td class="num">\s*(\d+)\s*<\/td>/g)].map((m) => Number(m[1]));
+    // Inviters, invitations emailed, friends signed up, came, all sign-ups.
+    assert.deepEqual(cells, [1, 2, 2, 0, 4]);
+
+    // Fay asks to be erased: her invitation goes, her place stays counted without her name.
+    const fay = await findPersonByEmail(ctx.db, 'fay@example.org');
+    assert.ok(fay);
+    await erasePerson(app.services, fay.id, null);
+    const afterErasure = await organiser.get(`/admin/events/${id}`);
+    assert.doesNotMatch(afterErasure.body, /Fay Friend/);
+    const left = /data-testid="friend-totals">([^<]*)</.exec(afterErasure.body)?.[1] ?? '';
+    assert.match(left.replace(/\s+/g, ' '), /1 invitation emailed · 2 friends signed up/);
   });
 
   it('puts people on the waiting list when full and promotes the first one, with an email, when someone cancels', async () => {
@@ -463,6 +540,39 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     assert.ok(listed.every((e) => e.visibility === 'public' && e.status === 'scheduled'));
   });
 
+  it('filters the list by date, and answers an unknown seat, type or date with a 400', async () => {
+    await make({
+      title: 'Early June canvass',
+      startsAt: '2026-06-02T10:00',
+      endsAt: '2026-06-02T12:00',
+    });
+    await make({
+      title: 'Late June canvass',
+      startsAt: '2026-06-20T10:00',
+      endsAt: '2026-06-20T12:00',
+    });
+    const client = new TestClient(app);
+    const later = await client.get('/events?from=2026-06-10');
+    assert.equal(later.statusCode, 200);
+    assert.match(later.body, /Late June canvass/);
+    assert.doesNotMatch(later.body, /Early June canvass/);
+    const lower = await client.get('/events?seat=e14000886');
+    assert.equal(lower.statusCode, 200);
+    assert.match(lower.body, /Early June canvass/);
+    for (const [query, message] of [
+      ['seat=E14999999', /There is no such seat/],
+      ['seat=Pudsey', /There is no such seat/],
+      ['type=party', /Choose a type of event/],
+      ['from=12%2F06%2F2026', /Give the date like 2026-06-12/],
+    ] as const) {
+      const res = await client.get(`/events?${query}`);
+      assert.equal(res.statusCode, 400, query);
+      assert.match(res.body, message);
+      assert.doesNotMatch(res.body, /June canvass/, `${query} lists nothing`);
+    }
+    assert.equal((await client.get('/events?within=7')).statusCode, 400);
+  });
+
   it('lets a host check people in from the list, add walk-ins, and counts no-shows', async () => {
     const { slug, id } = await make({
       title: 'Check-in canvass',
@@ -562,8 +672,28 @@ describeEachDatabase('events: sessions, RSVPs, waiting lists, reminders, check-i
     assert.match(driverSees.body, /They would like to share/);
     assert.doesNotMatch(driverSees.body, /Rey Rider|rider@example\.org|07700 900002/);
     assert.equal((await mailsTo('driver@example.org', 'events.lift')).length, 1);
+    const [proposal] = await mailsTo('driver@example.org', 'events.lift');
+    assert.doesNotMatch(proposal?.text_body ?? '', /Rey Rider|rider@example\.org|07700 900002/);
+    assert.equal((await mailsTo('driver@example.org', 'events.lift-agreed')).length, 0);
+    assert.equal((await mailsTo('rider@example.org', 'events.lift-agreed')).length, 0);
     const back = /manage\/[^/]+\/lift\/(\d+)\/agree/.exec(driverSees.body)?.[1];
     await driver.client.post(`/events/rsvp/manage/${dToken}/lift/${back}/agree`);
+    // Both have agreed: each is emailed the other's contact details, once.
+    const [toDriver] = await mailsTo('driver@example.org', 'events.lift-agreed');
+    assert.match(
+      toDriver?.text_body ?? '',
+      /Rey Rider[\s\S]*rider@example\.org[\s\S]*07700 900002/,
+    );
+    const [toRider] = await mailsTo('rider@example.org', 'events.lift-agreed');
+    assert.match(
+      toRider?.text_body ?? '',
+      /Dee Driver[\s\S]*driver@example\.org[\s\S]*07700 900001/,
+    );
+    assert.match(toRider?.text_body ?? '', /will drive you \(from LS28\)/);
+    await driver.client.get(`/events/rsvp/manage/${dToken}`);
+    await driver.client.post(`/events/rsvp/manage/${dToken}/lift/${back}/agree`);
+    assert.equal((await mailsTo('driver@example.org', 'events.lift-agreed')).length, 1);
+    assert.equal((await mailsTo('rider@example.org', 'events.lift-agreed')).length, 1);
     const agreedDriver = await driver.client.get(`/events/rsvp/manage/${dToken}`);
     assert.match(agreedDriver.body, /Contact Rey Rider:\s*<a href="mailto:rider@example\.org">/);
     const agreedRider = await rider.client.get(`/events/rsvp/manage/${rToken}`);

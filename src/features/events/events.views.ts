@@ -1,5 +1,9 @@
 import MarkdownIt from 'markdown-it';
-import { formatLondonRange, isoToLondonInput } from '../../infra/clock/london-time.js';
+import {
+  formatLondon,
+  formatLondonRange,
+  isoToLondonInput,
+} from '../../infra/clock/london-time.js';
 import {
   checkboxField,
   errorSummary,
@@ -23,6 +27,7 @@ import {
 } from './events.rules.js';
 import type { Attendee } from './rsvp.service.js';
 import type { LiftBoard, LiftCandidate } from './carshare.service.js';
+import type { FriendReport, FriendSummaryRow } from './friends.service.js';
 
 /** Paragraphs, emphasis, lists, headings, quotes and links; any HTML in the source stays text. */
 const md = new MarkdownIt('zero', { html: false, linkify: true }).enable([
@@ -285,7 +290,15 @@ export function formOf(e: EventSummary & { hostStaffId?: number | null }): Event
 export function hostPage(
   e: EventSummary,
   attendees: Attendee[],
-  o: { csrf: string; now: number; canEdit: boolean; walkInErrors?: Record<string, string> },
+  o: {
+    csrf: string;
+    now: number;
+    canEdit: boolean;
+    walkInErrors?: Record<string, string>;
+    friends: FriendReport;
+    /** The other occurrences of its series, each edited or cancelled on its own page. */
+    series: EventSummary[];
+  },
 ): SafeHtml {
   const active = attendees.filter((a) => a.status === 'confirmed');
   const present = active.filter((a) => a.checkedInAt !== null).length;
@@ -306,6 +319,22 @@ export function hostPage(
       ${e.status === 'cancelled' ? html` · <strong>Cancelled</strong>` : ''}
     </p>
     <p class="counts" data-testid="counts">${counts}</p>
+    ${
+      o.series.length > 0
+        ? html`<details class="series">
+            <summary>Other sessions in this series (${o.series.length})</summary>
+            <ul>
+              ${o.series.map(
+                (s) =>
+                  html`<li>
+                    <a href="/admin/events/${s.id}">${formatLondonRange(s.startsAt, s.endsAt)}</a>
+                    ${s.status === 'cancelled' ? ' (cancelled)' : ''}
+                  </li>`,
+              )}
+            </ul>
+          </details>`
+        : ''
+    }
     ${dataTable({
       caption: 'Attendees',
       className: 'attendees',
@@ -360,6 +389,7 @@ export function hostPage(
       ${textField({ id: 'w-phone', name: 'phone', label: 'Phone (optional)', type: 'tel', error: errors.phone })}
       <button type="submit">Add and check in</button>
     </form>
+    ${friendsSection(o.friends)}
     ${
       o.canEdit && e.status !== 'cancelled'
         ? html`<h2>Organiser</h2>
@@ -462,4 +492,88 @@ export function carShareSection(b: LiftBoard, token: string, csrf: string): Safe
           : ''
     }
   </section>`;
+}
+
+const FRIEND_STATUS: Record<string, string> = {
+  pending: 'not confirmed yet',
+  confirmed: 'going',
+  waiting: 'waiting list',
+  cancelled: 'cancelled',
+};
+
+/** Who invited whom: each inviter with the invitations they emailed and the friends credited. */
+export function friendsSection(r: FriendReport): SafeHtml {
+  return html`<section id="bring-a-friend" aria-labelledby="friends-heading">
+    <h2 id="friends-heading">Bring a friend</h2>
+    <p data-testid="friend-totals">
+      ${r.invitationsSent} invitation${r.invitationsSent === 1 ? '' : 's'} emailed · ${r.signUps}
+      friend${r.signUps === 1 ? '' : 's'} signed up · ${r.attended} came
+    </p>
+    ${dataTable({
+      caption: 'Sign-ups credited to each inviter',
+      className: 'friends',
+      empty: 'Nobody has invited a friend to this event yet.',
+      rows: r.inviters,
+      columns: [
+        { label: 'Inviter', rowHeader: true, cell: (l) => l.name },
+        { label: 'Invitations emailed', numeric: true, cell: (l) => l.invitationsSent },
+        {
+          label: 'Friends signed up',
+          numeric: true,
+          cell: (l) =>
+            l.friends.filter((f) => f.status === 'confirmed' || f.status === 'waiting').length,
+        },
+        {
+          label: 'Who',
+          cell: (l) =>
+            l.friends.length === 0
+              ? 'Nobody yet'
+              : html`<ul class="plain">
+                  ${l.friends.map(
+                    (f) =>
+                      html`<li>
+                        ${f.name}
+                        (${FRIEND_STATUS[f.status] ?? f.status}${f.attended ? ', came' : ''})
+                      </li>`,
+                  )}
+                </ul>`,
+        },
+      ],
+    })}
+  </section>`;
+}
+
+/** Every event with invitations or credited sign-ups, for the organisers' report. */
+export function friendsSummaryPage(rows: FriendSummaryRow[]): SafeHtml {
+  const sum = (f: (r: FriendSummaryRow) => number) => rows.reduce((n, r) => n + f(r), 0);
+  const signUps = sum((r) => r.signUps);
+  const all = sum((r) => r.allSignUps);
+  return html`<p>
+      Sign-ups through a volunteer's share link or emailed invitation, for events from the last four
+      weeks on. Open an event to see who invited whom.
+    </p>
+    <p data-testid="friend-summary">
+      ${sum((r) => r.invitationsSent)} invitations emailed · ${signUps} friends signed up
+      ${all > 0 ? `(${((signUps / all) * 100).toFixed(1)}% of sign-ups to these events)` : ''} ·
+      ${sum((r) => r.attended)} came
+    </p>
+    ${dataTable({
+      caption: 'Bring a friend, by event',
+      className: 'friends-summary',
+      empty: 'Nobody has invited a friend yet.',
+      rows,
+      columns: [
+        {
+          label: 'Event',
+          rowHeader: true,
+          cell: (r) => html`<a href="/admin/events/${r.eventId}#bring-a-friend">${r.title}</a>`,
+        },
+        { label: 'When', cell: (r) => formatLondon(r.startsAt) },
+        { label: 'Inviters', numeric: true, cell: (r) => r.inviters },
+        { label: 'Invitations emailed', numeric: true, cell: (r) => r.invitationsSent },
+        { label: 'Friends signed up', numeric: true, cell: (r) => r.signUps },
+        { label: 'Came', numeric: true, cell: (r) => r.attended },
+        { label: 'All sign-ups', numeric: true, cell: (r) => r.allSignUps },
+      ],
+    })}`;
 }

@@ -127,7 +127,28 @@ export async function submitRsvp(ctx: Ctx, slug: string, input: RsvpInput): Prom
             : 'This email is already signed up to this event (one place per person). Your confirmation email has a link to manage it.',
       };
     }
-    const referrer = input.ref ? await repo.findRsvpByShareCode(tx.trx, input.ref) : undefined;
+    const shared = input.ref ? await repo.findRsvpByShareCode(tx.trx, input.ref) : undefined;
+    // Without a share link, an emailed invitation to this address credits the first inviter.
+    const invitedBy =
+      shared && shared.event_id === event.id
+        ? undefined
+        : await tx.trx
+            .selectFrom('event_invitations')
+            .select('inviter_rsvp_id')
+            .where('event_id', '=', event.id)
+            .where('friend_hash', '=', friendHash(email))
+            .orderBy('id')
+            .executeTakeFirst();
+    const referrer =
+      shared && shared.event_id === event.id
+        ? shared
+        : invitedBy
+          ? await tx.trx
+              .selectFrom('event_rsvps')
+              .selectAll()
+              .where('id', '=', invitedBy.inviter_rsvp_id)
+              .executeTakeFirst()
+          : undefined;
     const fields = {
       name: input.name.trim(),
       email,
@@ -364,14 +385,26 @@ export async function cancelRsvp(
   });
 }
 
-/** "Bring a friend": one email to someone the volunteer names, carrying their share code. */
+/** Emails one volunteer may send through "bring a friend" for one event. */
+export const INVITES_PER_RSVP_MAX = 10;
+
+/** What is kept of an invited friend's address: enough to credit the inviter and stop repeats. */
+export function friendHash(email: string): string {
+  return hashLinkToken(`event-invite:${email.trim().toLowerCase()}`);
+}
+
+/**
+ * "Bring a friend": one email to someone the volunteer names, carrying their share code. The
+ * invitation is recorded (with a hash of the friend's address) so the host's report can credit the
+ * inviter, and the same friend is not emailed twice by the same volunteer.
+ */
 export async function inviteFriend(
   ctx: Ctx,
   token: string,
   friendEmail: string,
 ): Promise<{ ok: true } | { ok: false; status: 404 | 409 | 422; message: string }> {
   const found = await findRsvpByManageToken(ctx, token);
-  if (!found || found.rsvp.status === 'cancelled')
+  if (!found || found.rsvp.status === 'cancelled' || found.rsvp.status === 'pending')
     return { ok: false, status: 404, message: 'This link is not valid any more.' };
   const email = checkEmail(friendEmail);
   if (!email.ok)
@@ -384,16 +417,46 @@ export async function inviteFriend(
     return { ok: false, status: 422, message: 'That is your own address.' };
   const closed = closedReason(ctx, found.event);
   if (closed) return { ok: false, status: 409, message: closed };
-  await ctx.mailer.send(
-    inviteMail(
-      found.event,
-      found.rsvp.name,
-      email.email,
-      ctx.config.baseUrl,
-      found.rsvp.share_code,
-    ),
-  );
-  return { ok: true };
+  const hash = friendHash(email.email);
+  return inTransaction(ctx, async (tx) => {
+    const sent = await tx.trx
+      .selectFrom('event_invitations')
+      .select('friend_hash')
+      .where('inviter_rsvp_id', '=', found.rsvp.id)
+      .execute();
+    if (sent.some((i) => i.friend_hash === hash))
+      return {
+        ok: false as const,
+        status: 409 as const,
+        message: 'You have already invited that friend to this event.',
+      };
+    if (sent.length >= INVITES_PER_RSVP_MAX)
+      return {
+        ok: false as const,
+        status: 409 as const,
+        message: `You have sent ${INVITES_PER_RSVP_MAX} invitations, the most for one event: share your link instead.`,
+      };
+    await tx.trx
+      .insertInto('event_invitations')
+      .values({
+        event_id: found.event.id,
+        inviter_rsvp_id: found.rsvp.id,
+        friend_hash: hash,
+        sent_at: ctx.clock.now().toISOString(),
+      })
+      .execute();
+    await ctx.mailer.send(
+      inviteMail(
+        found.event,
+        found.rsvp.name,
+        email.email,
+        ctx.config.baseUrl,
+        found.rsvp.share_code,
+      ),
+      tx.trx,
+    );
+    return { ok: true as const };
+  });
 }
 
 /** The reminder job: only for a place still held at an event still on, and only once. */

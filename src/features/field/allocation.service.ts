@@ -160,7 +160,7 @@ export interface Warning {
 
 export interface AllocationReport {
   party: string;
-  election: number;
+  election: string;
   seats: SeatEffort[];
   warnings: Warning[];
 }
@@ -211,7 +211,7 @@ export async function allocationReport(
       warnings.push({
         kind: 'safe-seat-effort',
         seatCode: s.code,
-        message: `${s.hours} hours a week go to ${s.name}, a safe seat (${holder} majority of ${s.standing.held ? s.standing.majority.toLocaleString('en-GB') : (s.standing.winnerMajorityShare * 100).toFixed(1) + '%'} in ${ranking.year}).`,
+        message: `${s.hours} hours a week go to ${s.name}, a safe seat (${holder} majority of ${s.standing.held ? s.standing.majority.toLocaleString('en-GB') : (s.standing.winnerMajorityShare * 100).toFixed(1) + '%'} in ${ranking.election}).`,
       });
     }
     if (s.target && s.people.length === 0)
@@ -221,7 +221,7 @@ export async function allocationReport(
         message: `Nobody is assigned to ${s.name}, a target seat${s.rank ? ` (number ${s.rank} to ${s.list})` : ''}.`,
       });
   }
-  return { party: ranking.party, election: ranking.year, seats, warnings };
+  return { party: ranking.party, election: ranking.election, seats, warnings };
 }
 
 /** Keeps one weekly summary job in the queue (each run schedules the next). */

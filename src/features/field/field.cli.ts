@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { CliCommand } from '../../infra/services.js';
+import { ELECTION_CSV_MAX_BYTES, importElection } from './elections.service.js';
 import { FieldInputError, rankSeatsFor } from './field.service.js';
 import type { SeatStanding } from './seat-ranking.js';
 
@@ -27,7 +30,7 @@ export function seatLine(rank: number, list: 'win' | 'defend', s: SeatStanding) 
 /** `rally field seats --party lab --election 2017 --limit 50`: one JSON line per seat. */
 export const fieldSeatsCommand: CliCommand = {
   summary: 'Rank seats to win (or --defend) for a party at an election, as JSON lines',
-  usage: 'rally field seats --party lab --election 2017 [--limit 50] [--defend]',
+  usage: 'rally field seats --party lab --election 2017|<imported name> [--limit 50] [--defend]',
   options: {
     party: { type: 'string' },
     election: { type: 'string' },
@@ -54,6 +57,54 @@ export const fieldSeatsCommand: CliCommand = {
       } catch (err) {
         if (err instanceof FieldInputError) {
           console.error(err.message);
+          return 1;
+        }
+        throw err;
+      }
+    });
+  },
+};
+
+/**
+ * `rally field elections import --election 2015 results.csv [--replace]`: results of another
+ * election in the shape of either shipped file. Prints one JSON line; problems go to stderr.
+ */
+export const fieldElectionsImportCommand: CliCommand = {
+  summary: 'Import an election from a CSV in the 2017 or 2019 results shape',
+  usage: 'rally field elections import --election 2015 results.csv [--replace]',
+  options: { election: { type: 'string' }, replace: { type: 'boolean' } },
+  run: async (values, positionals, cli) => {
+    const name = typeof values.election === 'string' ? values.election : '';
+    const [file, ...extra] = positionals;
+    if (!name || !file || extra.length > 0)
+      throw new Error('give --election and one CSV file, e.g. --election 2015 results.csv');
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      throw new Error(
+        `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (bytes.length > ELECTION_CSV_MAX_BYTES)
+      throw new Error(`${file} is larger than ${ELECTION_CSV_MAX_BYTES / 1024 / 1024} MB`);
+    return cli.withServices(async (services) => {
+      try {
+        const done = await importElection(
+          services,
+          { name, fileName: basename(file), bytes, replace: values.replace === true },
+          null,
+        );
+        console.log(
+          JSON.stringify({ election: done.name, seats: done.seats, replaced: done.replaced }),
+        );
+        return 0;
+      } catch (err) {
+        if (err instanceof FieldInputError) {
+          console.error([err.message, ...err.problems].join('\n'));
           return 1;
         }
         throw err;

@@ -1,15 +1,16 @@
 import type { Feature } from '../../infra/services.js';
-import { fieldSeatsCommand } from './field.cli.js';
+import { fieldElectionsImportCommand, fieldSeatsCommand } from './field.cli.js';
 import { fieldRoutes } from './field.routes.js';
 import { WEEKLY_SUMMARY_JOB, sendWeeklySummary } from './allocation.service.js';
 import { fieldPersonData } from './field.person-data.js';
 import { seedFieldDemo } from './field.seed.js';
 import * as fieldMigration from './migrations/030-field.js';
+import * as fieldElectionsMigration from './migrations/034-field-elections.js';
 
 /** Target seats, the hex map, "nearest marginal" and where the organisers are. */
 export const fieldFeature: Feature = {
   name: 'field',
-  migrations: { '030-field': fieldMigration },
+  migrations: { '030-field': fieldMigration, '034-field-elections': fieldElectionsMigration },
   nav: [
     { href: '/admin/field/seats', label: 'Seats', role: 'viewer' },
     { href: '/admin/field/allocation', label: 'Allocation', role: 'viewer' },
@@ -30,5 +31,8 @@ export const fieldFeature: Feature = {
     },
   }),
   seedDemo: seedFieldDemo,
-  cli: { 'field seats': fieldSeatsCommand },
+  cli: {
+    'field seats': fieldSeatsCommand,
+    'field elections import': fieldElectionsImportCommand,
+  },
 };

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireStaff } from '../../infra/auth/guard.js';
@@ -16,7 +17,17 @@ import {
   setFieldPlan,
   unmarkTargetSeat,
 } from './field.service.js';
-import { SEAT_SORTS, seatsPage } from './field.views.js';
+import { type ElectionImportForm, SEAT_SORTS, electionsSection, seatsPage } from './field.views.js';
+import { readUpload } from '../../infra/http/file-upload.js';
+import {
+  ELECTION_CSV_MAX_BYTES,
+  ELECTION_NAME_MAX_LENGTH,
+  deleteImportedElection,
+  electionKey,
+  electionNames,
+  importElection,
+  listImportedElections,
+} from './elections.service.js';
 import { allocationReport, assignToSeat, removeAllocation } from './allocation.service.js';
 import { allocationPage } from './allocation.views.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
@@ -27,7 +38,10 @@ import { NEAREST_PATH, nearestAnswer, nearestForm, nearestJson } from './nearest
 
 const seatsQuery = z.object({
   party: z.string().max(20, 'The party is at most 20 characters.').optional(),
-  election: z.string().max(4, 'The election is a year such as 2017.').optional(),
+  election: z
+    .string()
+    .max(ELECTION_NAME_MAX_LENGTH, 'The election is a year such as 2017 or the name of an import.')
+    .optional(),
   list: z.enum(['win', 'defend']).default('win'),
   sort: z.enum(SEAT_SORTS).default('swing'),
   dir: z.enum(['asc', 'desc']).default('asc'),
@@ -65,6 +79,10 @@ export async function fieldRoutes(base: FastifyInstance, services: Services) {
           election: req.query.election ?? plan.election,
         });
         const targets = new Map((await listTargetSeats(services)).map((t) => [t.code, t.note]));
+        const [elections, imported] = await Promise.all([
+          electionNames(services),
+          listImportedElections(services),
+        ]);
         return renderAdmin(req, reply, {
           title: 'Seats',
           body: seatsPage({
@@ -75,6 +93,8 @@ export async function fieldRoutes(base: FastifyInstance, services: Services) {
             targets,
             csrf: reply.generateCsrf(),
             canEdit: roleAtLeast(requireStaff(req).role, 'organiser'),
+            elections,
+            imported,
           }),
         });
       } catch (err) {
@@ -103,6 +123,93 @@ export async function fieldRoutes(base: FastifyInstance, services: Services) {
       } catch (err) {
         return adminProblem(req, reply, err, 'Seats');
       }
+    },
+  );
+
+  // Multipart is registered only in this scope; readUpload checks the form token before it reads
+  // a byte of the file.
+  await base.register(async (plain) => {
+    const scope = typedRoutes(plain);
+    await scope.register(multipart);
+    scope.post(
+      '/admin/field/elections',
+      { config: { role: 'organiser', csrf: false } },
+      async (req, reply) => {
+        const upload = await readUpload(req, reply, {
+          baseUrl: services.config.baseUrl,
+          maxFileBytes: ELECTION_CSV_MAX_BYTES,
+          fields: { name: 200, replace: 10 },
+          tooLargeMessage: `The file is larger than ${ELECTION_CSV_MAX_BYTES / 1024 / 1024} MB: a results file for all 650 seats is about 130 KB.`,
+        });
+        if (upload === 'refused') return reply;
+        const form: ElectionImportForm = {
+          name: upload.ok ? (upload.fields.name ?? '').trim() : '',
+          replace: upload.ok && upload.fields.replace === '1',
+        };
+        const refuse = async (status: number, error: string, problems: readonly string[] = []) =>
+          renderAdmin(req, reply, {
+            title: 'Import election results',
+            status,
+            body: html`${electionsSection({
+                imported: await listImportedElections(services),
+                csrf: reply.generateCsrf(),
+                canEdit: true,
+                form: { ...form, error, problems },
+              })}
+              <p><a href="/admin/field/seats">Back to the seats</a></p>`,
+          });
+        if (!upload.ok) return refuse(upload.status, upload.message);
+        const { file } = upload;
+        if (!file || file.bytes.length === 0)
+          return refuse(400, file ? 'The file is empty.' : 'Choose a CSV file to upload.');
+        try {
+          const done = await importElection(
+            services,
+            { name: form.name, fileName: file.name, bytes: file.bytes, replace: form.replace },
+            requireStaff(req),
+          );
+          setFlash(reply, {
+            kind: 'success',
+            message: `Imported ${done.seats} seats as the election "${done.name}"${done.replaced ? ', replacing the earlier import' : ''}.`,
+          });
+          const plan = await getFieldPlan(services);
+          return reply.redirect(
+            `/admin/field/seats?party=${encodeURIComponent(plan.party)}&election=${done.name}`,
+            303,
+          );
+        } catch (err) {
+          if (err instanceof FieldInputError) return refuse(err.status, err.message, err.problems);
+          throw err;
+        }
+      },
+    );
+  });
+
+  app.post(
+    '/admin/field/elections/:name/delete',
+    {
+      config: { role: 'organiser' },
+      schema: { params: z.object({ name: z.string().max(ELECTION_NAME_MAX_LENGTH) }) },
+    },
+    async (req, reply) => {
+      const plan = await getFieldPlan(services);
+      if (plan.election === electionKey(req.params.name))
+        return adminProblem(
+          req,
+          reply,
+          new FieldInputError(
+            `The campaign plans on ${plan.election}: plan on another election before removing it.`,
+            409,
+          ),
+          'Seats',
+        );
+      if (!(await deleteImportedElection(services, req.params.name, requireStaff(req))))
+        return reply.callNotFound();
+      setFlash(reply, {
+        kind: 'success',
+        message: `Removed the election "${electionKey(req.params.name)}".`,
+      });
+      return reply.redirect('/admin/field/seats', 303);
     },
   );
 

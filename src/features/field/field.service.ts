@@ -9,56 +9,61 @@ import {
 } from '../../infra/service-context.js';
 import {
   ELECTION_YEARS,
-  type ElectionYear,
+  type ElectionResult,
   electionResultsForYear,
   partyName,
 } from '../constituencies/constituencies.service.js';
+import {
+  ELECTION_NAME_MAX_LENGTH,
+  electionKey,
+  electionNames,
+  importedElectionResults,
+} from './elections.service.js';
+import { FieldInputError, forgetFieldCaches, onFieldChange } from './field-errors.js';
 import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import { type SeatRanking, type SeatStanding, rankSeats, resolveParty } from './seat-ranking.js';
 
 export type { SeatRanking, SeatStanding };
 export { SAFE_SWING, isSafe } from './seat-ranking.js';
 
-/** A 4xx-worthy problem with what the organiser or volunteer asked for. */
-export class FieldInputError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+export { FieldInputError, onFieldChange };
 
 export const TARGET_NOTE_MAX_LENGTH = 500;
 const PLAN_PARTY_KEY = 'field.party';
 const PLAN_ELECTION_KEY = 'field.election';
 export const DEFAULT_PARTY = 'Lab';
-export const DEFAULT_ELECTION: ElectionYear = 2019;
+export const DEFAULT_ELECTION = '2019';
 
 export interface FieldPlan {
   /** The campaign's party, as the results abbreviate it (Lab, Con, LD…). */
   party: string;
-  election: ElectionYear;
+  /** A shipped election ("2017", "2019") or the name of an imported one. */
+  election: string;
 }
 
-export function parseElection(value: string | number): ElectionYear {
-  const year = Number(value);
-  const known = ELECTION_YEARS.find((y) => y === year);
-  if (known === undefined)
-    throw new FieldInputError(
-      `There are results for ${ELECTION_YEARS.join(' and ')} only; "${value}" is not one of them.`,
-    );
-  return known;
+/** One election's results by seat: a shipped year, or one imported under that name. */
+async function electionResults(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  election: string | number,
+): Promise<{ name: string; results: Map<string, ElectionResult> }> {
+  const name = electionKey(election);
+  const year = ELECTION_YEARS.find((y) => String(y) === name);
+  if (year !== undefined) return { name, results: await electionResultsForYear(ctx, year) };
+  const imported = await importedElectionResults(ctx, name);
+  if (imported) return { name, results: imported };
+  const names = await electionNames(ctx);
+  throw new FieldInputError(
+    `There are no results for the election "${String(election).slice(0, ELECTION_NAME_MAX_LENGTH)}". Choose one of ${names.join(', ')}, or import its results on the seats page.`,
+  );
 }
 
-/** Ranks every seat for a party at an election: seats to win and seats to defend. */
+/** Ranks every seat for a party at an election (shipped or imported): seats to win and to defend. */
 export async function rankSeatsFor(
-  ctx: Pick<ServiceContext, 'db'>,
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
   input: { party: string; election: string | number },
 ): Promise<SeatRanking> {
-  const year = parseElection(input.election);
-  const [results, directory] = await Promise.all([
-    electionResultsForYear(ctx, year),
+  const [{ name, results }, directory] = await Promise.all([
+    electionResults(ctx, input.election),
     getConstituencyDirectory(ctx.db),
   ]);
   if (results.size === 0)
@@ -69,18 +74,21 @@ export async function rankSeatsFor(
   const party = resolveParty(results.values(), input.party);
   if (!party)
     throw new FieldInputError(
-      `No candidate of the party "${input.party}" stood in ${year}. Use the abbreviation of the results (lab, con, ld, snp, green…).`,
+      `No candidate of the party "${input.party}" stood in ${name}. Use the abbreviation of the results (lab, con, ld, snp, green…).`,
     );
-  return rankSeats(results, (code) => directory.get(code), party, year);
+  return rankSeats(results, (code) => directory.get(code), party, name);
 }
 
-export async function getFieldPlan(ctx: Pick<ServiceContext, 'db'>): Promise<FieldPlan> {
-  const [party, election] = await Promise.all([
+export async function getFieldPlan(ctx: Pick<ServiceContext, 'db' | 'trx'>): Promise<FieldPlan> {
+  const [party, election, names] = await Promise.all([
     getSetting(ctx.db, PLAN_PARTY_KEY),
     getSetting(ctx.db, PLAN_ELECTION_KEY),
+    electionNames(ctx),
   ]);
-  const year = ELECTION_YEARS.find((y) => String(y) === election) ?? DEFAULT_ELECTION;
-  return { party: party ?? DEFAULT_PARTY, election: year };
+  return {
+    party: party ?? DEFAULT_PARTY,
+    election: election !== undefined && names.includes(election) ? election : DEFAULT_ELECTION,
+  };
 }
 
 /** The party and election the campaign plans against (checked against the results). */
@@ -91,14 +99,14 @@ export async function setFieldPlan(
 ): Promise<FieldPlan> {
   const ranking = await rankSeatsFor(ctx, input);
   await setSetting(ctx.db, PLAN_PARTY_KEY, ranking.party);
-  await setSetting(ctx.db, PLAN_ELECTION_KEY, String(ranking.year));
+  await setSetting(ctx.db, PLAN_ELECTION_KEY, ranking.election);
   await ctx.audit.record({
     actorUserId: actorId(actor),
     action: 'field.plan',
-    details: { party: ranking.party, election: ranking.year },
+    details: { party: ranking.party, election: ranking.election },
   });
   forgetFieldCaches();
-  return { party: ranking.party, election: parseElection(ranking.year) };
+  return { party: ranking.party, election: ranking.election };
 }
 
 export interface TargetSeat {
@@ -201,13 +209,4 @@ export async function unmarkTargetSeat(
 /** "Labour" for "Lab". */
 export function partyLabel(abbreviation: string): string {
   return partyName(abbreviation);
-}
-
-const cacheListeners = new Set<() => void>();
-/** Caches built on the plan or the targets (nearest marginal) register here to be dropped on change. */
-export function onFieldChange(listener: () => void): void {
-  cacheListeners.add(listener);
-}
-function forgetFieldCaches(): void {
-  for (const l of cacheListeners) l();
 }

@@ -21,6 +21,34 @@ export interface FieldTables {
     hours_per_week: number;
     created_at: string;
   };
+  /** Elections imported from CSV (the shipped 2017 and 2019 live with the constituencies). */
+  field_elections: {
+    /** What organisers type and pick: "2015", "2024-notional". Lower case. */
+    name: string;
+    /** The CSV shape it came in: 'ge2017' (constituency-results) or 'ge2019' (by-constituency). */
+    shape: string;
+    /** The uploaded file's name. */
+    source: string;
+    seats: number;
+    imported_by: number | null;
+    imported_at: string;
+  };
+  /** One row per seat of an imported election, as constituency_results holds the shipped ones. */
+  field_election_results: {
+    election: string;
+    code: string;
+    electorate: number;
+    valid_votes: number;
+    invalid_votes: number;
+    turnout: number;
+    majority: number;
+    first_party: string;
+    second_party: string;
+    result: string;
+    winner_name: string | null;
+    /** JSON object: party abbreviation → votes, parties that stood only. */
+    party_votes: string;
+  };
 }
 
 declare module '../../infra/db/schema.js' {

@@ -86,7 +86,7 @@ describeEachDatabase(
       );
       await assert.rejects(
         rankSeatsFor(app.services, { party: 'lab', election: 2015 }),
-        /2017 and 2019 only/,
+        /no results for the election "2015"/,
       );
       const client = await loginAs(app, 'viewer');
       const res = await client.get('/admin/field/seats?party=xyz&election=2017');
@@ -188,6 +188,33 @@ describeEachDatabase(
         /could not find the postcode district QQ9/,
       );
       assert.equal((await client.get('/nearest-marginal.json')).statusCode, 400);
+    });
+
+    it('refuses an allocation to an unknown seat or with bad hours, saving nothing', async () => {
+      const organiser = await loginAs(app, 'organiser');
+      await organiser.get('/admin/field/allocation');
+      const count = async () =>
+        (await ctx.db.kysely.selectFrom('field_allocations').select('id').execute()).length;
+      const before = await count();
+      const staff = await createStaff(ctx.db, {
+        role: 'organiser',
+        email: 'alloc-bad@example.org',
+      });
+      const post = (over: Record<string, string>) =>
+        organiser.post('/admin/field/allocation', {
+          seatCode: PUDSEY,
+          staffUserId: String(staff.id),
+          personEmail: '',
+          hours: '10',
+          ...over,
+        });
+      const unknown = await post({ seatCode: 'E14999999' });
+      assert.equal(unknown.statusCode, 404);
+      assert.match(unknown.body, /Choose a seat from the list/);
+      const hours = await post({ hours: '-3' });
+      assert.equal(hours.statusCode, 422);
+      assert.match(hours.body, /Hours per week are a number from 0\.5 to 80/);
+      assert.equal(await count(), before);
     });
 
     it('flags effort in a safe seat and a target seat with nobody, on the page and in the weekly email', async () => {

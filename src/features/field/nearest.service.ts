@@ -82,7 +82,7 @@ export async function marginalSeats(
       seats: inPlay.map((s) => ({
         code: s.code,
         name: s.name,
-        why: `${s.held ? 'Held' : 'Lost'} by ${s.majority.toLocaleString('en-GB')} votes in ${ranking.year}`,
+        why: `${s.held ? 'Held' : 'Lost'} by ${s.majority.toLocaleString('en-GB')} votes in ${ranking.election}`,
       })),
     };
   }

@@ -23,7 +23,8 @@ export interface SeatStanding {
 
 export interface SeatRanking {
   party: string;
-  year: number;
+  /** "2017", "2019" or the name of an imported election. */
+  election: string;
   /** Not held, smallest swing needed first. */
   win: SeatStanding[];
   /** Held, smallest majority first. */
@@ -80,7 +81,7 @@ export function rankSeats(
   results: Map<string, ElectionResult>,
   seats: (code: string) => { name: string; region: string } | undefined,
   party: string,
-  year: number,
+  election: string,
 ): SeatRanking {
   const win: SeatStanding[] = [];
   const defend: SeatStanding[] = [];
@@ -96,7 +97,7 @@ export function rankSeats(
   }
   const order = (a: SeatStanding, b: SeatStanding) =>
     a.swing - b.swing || a.name.localeCompare(b.name, 'en-GB');
-  return { party, year, win: win.sort(order), defend: defend.sort(order), uncontested };
+  return { party, election, win: win.sort(order), defend: defend.sort(order), uncontested };
 }
 
 /** Safe for whoever holds it: neither winning nor defending it is where effort counts. */
