@@ -21,6 +21,7 @@ import {
   ROOT,
   WRK_AVAILABLE,
   createPublishedPetition,
+  processTreeCpuMs,
   median,
   medianRun,
   runLoad,
@@ -36,6 +37,8 @@ const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 10);
 const READ_RUNS = Number(process.env.BENCH_READ_RUNS ?? 3);
 const SIGN_RUNS = Number(process.env.BENCH_SIGN_RUNS ?? 3);
 const PORT = Number(process.env.BENCH_PORT ?? 3931);
+/** Phases to run (default all): sign, page, count (count.json, /healthz, ceiling), kill. */
+const PHASES = new Set((process.env.BENCH_ONLY ?? 'sign,page,count,kill').split(','));
 
 const dir = mkdtempSync(join(tmpdir(), 'rally-petition-bench-'));
 const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`;
@@ -54,6 +57,8 @@ interface SignLoad {
   p99_ms: number;
   errors: number;
   ackFile: string;
+  /** Server CPU time (all its processes) per acknowledged signature, in µs. */
+  cpu_us_per_sign: number;
 }
 
 /**
@@ -66,12 +71,18 @@ async function signThroughput(
   seconds: number,
   prefix: string,
 ): Promise<Omit<SignLoad, 'ackFile'>> {
+  const cpuBefore = server.child.pid ? processTreeCpuMs(server.child.pid) : undefined;
+  const withCpu = <R extends { acked: number }>(r: R) => {
+    const cpuAfter = server.child.pid ? processTreeCpuMs(server.child.pid) : undefined;
+    const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : 0;
+    return { ...r, cpu_us_per_sign: r.acked > 0 ? Math.round((cpuMs * 1000) / r.acked) : 0 };
+  };
   if (!WRK_AVAILABLE) {
     const r = await signLoad(url, ft, seconds, prefix);
-    return { ...r, req_per_s: Math.round(r.acked / seconds) };
+    return withCpu({ ...r, req_per_s: Math.round(r.acked / seconds) });
   }
   const target = new URL(url);
-  return runWrk(url, {
+  const r = await runWrk(url, {
     connections: CONNECTIONS,
     seconds,
     script: join(ROOT, 'bench/petition-sign.lua'),
@@ -82,9 +93,15 @@ async function signThroughput(
       SIGN_PREFIX: prefix,
     },
   });
+  return withCpu(r);
 }
 
-function signLoad(url: string, ft: string, seconds: number, prefix: string): Promise<SignLoad> {
+function signLoad(
+  url: string,
+  ft: string,
+  seconds: number,
+  prefix: string,
+): Promise<Omit<SignLoad, 'cpu_us_per_sign'>> {
   const ackFile = join(dir, `${prefix}acked.txt`);
   const args = JSON.stringify({ url, ft, seconds, connections: CONNECTIONS, prefix, ackFile });
   return new Promise((resolve, reject) => {
@@ -96,7 +113,7 @@ function signLoad(url: string, ft: string, seconds: number, prefix: string): Pro
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`load generator exited ${code}`));
-      resolve({ ...(JSON.parse(out) as Omit<SignLoad, 'ackFile'>), ackFile });
+      resolve({ ...(JSON.parse(out) as Omit<SignLoad, 'ackFile' | 'cpu_us_per_sign'>), ackFile });
     });
   });
 }
@@ -212,43 +229,47 @@ const result: Record<string, string | number> = {
   name: 'petition',
   database: databaseUrl.split(':')[0] ?? 'sqlite',
   processes: BENCH_PROCESSES,
+  load_generator: LOAD_GENERATOR,
 };
-try {
-  const ft = await formToken(server.baseUrl);
-  const signUrl = `${server.baseUrl}/p/${slug}/sign`;
 
+/** The median of SIGN_RUNS sustained runs (by rate), each of SECONDS with fresh signers. */
+async function signPhase(signUrl: string, ft: string): Promise<void> {
   await signThroughput(signUrl, ft, 3, `warm-${runId}-`);
-  // The median of SIGN_RUNS sustained runs (by rate), each of SECONDS with fresh signers.
   const signRuns: Omit<SignLoad, 'ackFile'>[] = [];
   for (let run = 0; run < SIGN_RUNS; run++) {
     const sign = await signThroughput(signUrl, ft, SECONDS, `s${run}-${runId}-`);
     signRuns.push(sign);
     console.log(
-      `sign run ${run + 1}: ${sign.req_per_s}/s acked, p50 ${sign.p50_ms} ms, p99 ${sign.p99_ms} ms, errors ${sign.errors}`,
+      `sign run ${run + 1}: ${sign.req_per_s}/s acked, p50 ${sign.p50_ms} ms, p99 ${sign.p99_ms} ms, errors ${sign.errors}, server CPU ${sign.cpu_us_per_sign} µs per signature`,
     );
   }
   const sign = [...signRuns].sort((a, b) => a.req_per_s - b.req_per_s)[Math.floor(SIGN_RUNS / 2)]!;
-  result.load_generator = LOAD_GENERATOR;
   result.sign_runs = signRuns.map((r) => r.req_per_s).join(',');
+  result.sign_p99_runs = signRuns.map((r) => r.p99_ms).join(',');
   result.sign_per_s = sign.req_per_s;
   result.p99_ms = sign.p99_ms;
   result.p50_ms = sign.p50_ms;
   result.errors = signRuns.reduce((sum, r) => sum + r.errors, 0);
+  result.sign_cpu_us = median(signRuns.map((r) => r.cpu_us_per_sign));
   console.log(
     `sign (median of ${SIGN_RUNS}): ${result.sign_per_s}/s acked, p50 ${sign.p50_ms} ms, p99 ${sign.p99_ms} ms, errors in all runs ${result.errors}`,
   );
+}
 
-  // Reads: a short warm-up, then the median of READ_RUNS runs (the machine is noisy).
-  const read = async (url: string) => {
-    await runLoad(url, { seconds: 2 });
-    return medianRun(READ_RUNS, () => runLoad(url, { seconds: READ_SECONDS }));
-  };
-  const page = await read(`${server.baseUrl}/p/${slug}`);
+/** The public page: a short warm-up, then the median of READ_RUNS runs (the machine is noisy). */
+async function pagePhase(): Promise<void> {
+  const url = `${server.baseUrl}/p/${slug}`;
+  await runLoad(url, { seconds: 2 });
+  const page = await medianRun(READ_RUNS, () => runLoad(url, { seconds: READ_SECONDS }));
   result.page_req_per_s = page.req_per_s;
   console.log(`page: ${page.req_per_s} req/s, p99 ${page.p99_ms} ms, errors ${page.errors}`);
+}
 
-  // count.json and /healthz against the ceiling, in alternating rounds so that each ratio
-  // compares runs a few seconds apart: on a shared machine the load changes by the minute.
+/**
+ * count.json and /healthz against the ceiling, in alternating rounds so that each ratio
+ * compares runs a few seconds apart: on a shared machine the load changes by the minute.
+ */
+async function countPhase(): Promise<void> {
   const ceilingServer = await startCeilingServer();
   try {
     const countUrl = `${server.baseUrl}/p/${slug}/count.json`;
@@ -277,10 +298,14 @@ try {
   } finally {
     ceilingServer.stop();
   }
+}
 
-  // Durability: with the job worker on (mails go out) and a confirmer opening the links as they
-  // appear, SIGKILL the server mid-load, restart it, and check every acknowledged signature and
-  // every answered confirmation, and every cached count against COUNT(*).
+/**
+ * Durability: with the job worker on (mails go out) and a confirmer opening the links as they
+ * appear, SIGKILL the server mid-load, restart it, and check every acknowledged signature and
+ * every answered confirmation, and every cached count against COUNT(*).
+ */
+async function killPhase(signUrl: string, ft: string): Promise<void> {
   await server.stop();
   server = await startServerProcess(PORT, { ...env, RUN_WORKER: 'true' });
   const db = openDatabase(databaseUrl);
@@ -316,6 +341,15 @@ try {
   } finally {
     await db.destroy();
   }
+}
+
+try {
+  const ft = await formToken(server.baseUrl);
+  const signUrl = `${server.baseUrl}/p/${slug}/sign`;
+  if (PHASES.has('sign')) await signPhase(signUrl, ft);
+  if (PHASES.has('page')) await pagePhase();
+  if (PHASES.has('count')) await countPhase();
+  if (PHASES.has('kill')) await killPhase(signUrl, ft);
 } finally {
   await server.stop();
 }

@@ -54,6 +54,7 @@ export async function buildApp(
     openDatabase(config.databaseUrl, {
       pgPoolSize: config.pgPoolSize,
       listenUrl: config.databaseListenUrl,
+      backgroundCheckpoints: true,
     });
   await migrateToLatest(
     db,
