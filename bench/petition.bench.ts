@@ -36,6 +36,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 10);
 const READ_RUNS = Number(process.env.BENCH_READ_RUNS ?? 3);
 const SIGN_RUNS = Number(process.env.BENCH_SIGN_RUNS ?? 3);
+/** count.json, /healthz and the ceiling: rounds of short runs, each ratio within one round. */
+const RATIO_ROUNDS = Number(process.env.BENCH_RATIO_ROUNDS ?? 5);
+const RATIO_SECONDS = Number(process.env.BENCH_RATIO_SECONDS ?? 5);
 const PORT = Number(process.env.BENCH_PORT ?? 3931);
 /** Phases to run (default all): sign, page, count (count.json, /healthz, ceiling), kill. */
 const PHASES = new Set((process.env.BENCH_ONLY ?? 'sign,page,count,kill').split(','));
@@ -276,10 +279,20 @@ async function countPhase(): Promise<void> {
     const healthUrl = `${server.baseUrl}/healthz`;
     for (const url of [ceilingServer.url, countUrl, healthUrl]) await runLoad(url, { seconds: 2 });
     const rounds: { ceiling: LoadResult; count: LoadResult; health: LoadResult }[] = [];
-    for (let round = 0; round < READ_RUNS; round++) {
-      const ceiling = await runLoad(ceilingServer.url, { seconds: READ_SECONDS });
-      const count = await runLoad(countUrl, { seconds: READ_SECONDS });
-      const health = await runLoad(healthUrl, { seconds: READ_SECONDS });
+    const load = (url: string) => runLoad(url, { seconds: RATIO_SECONDS });
+    for (let round = 0; round < RATIO_ROUNDS; round++) {
+      // Every other round in reverse order, so a machine getting busier or quieter during a
+      // round favours neither side of the ratio.
+      let ceiling: LoadResult, count: LoadResult, health: LoadResult;
+      if (round % 2 === 0) {
+        ceiling = await load(ceilingServer.url);
+        count = await load(countUrl);
+        health = await load(healthUrl);
+      } else {
+        health = await load(healthUrl);
+        count = await load(countUrl);
+        ceiling = await load(ceilingServer.url);
+      }
       rounds.push({ ceiling, count, health });
       console.log(
         `round ${round + 1}: ceiling ${ceiling.req_per_s}, count.json ${count.req_per_s} (p99 ${count.p99_ms} ms, errors ${count.errors}), healthz ${health.req_per_s} req/s`,
@@ -292,6 +305,9 @@ async function countPhase(): Promise<void> {
     result.ceiling_req_per_s = median(rounds.map((r) => r.ceiling.req_per_s));
     result.count_ceiling_ratio = ratio((r) => r.count);
     result.healthz_ceiling_ratio = ratio((r) => r.health);
+    result.count_ratio_rounds = rounds
+      .map((r) => (r.count.req_per_s / r.ceiling.req_per_s).toFixed(2))
+      .join(',');
     console.log(
       `medians: ceiling ${result.ceiling_req_per_s}, count.json ${result.count_req_per_s} (${result.count_ceiling_ratio} of the ceiling), healthz ${result.healthz_req_per_s} (${result.healthz_ceiling_ratio})`,
     );

@@ -1,6 +1,6 @@
 import { emitDomainEvent } from '../../infra/events/domain-events.js';
 import { unsubscribeFooter } from '../mailings/unsubscribe.service.js';
-import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
+import { hashLinkToken, newLinkTokens } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
 import { GroupCommitWriter } from '../../infra/db/group-commit.js';
 import type { DialectName } from '../../infra/db/database.js';
@@ -57,7 +57,7 @@ export async function flushSignatures(
 ): Promise<SignOutcome[]> {
   const nowMs = ctx.clock.now().getTime();
   const now = new Date(nowMs).toISOString();
-  const tokens = batch.map(() => newLinkToken());
+  const tokens = newLinkTokens(batch.length);
   const hashes = tokens.map(hashLinkToken);
   const rows = batch.map((s, i) => ({
     petition_id: s.petitionId,
