@@ -44,7 +44,11 @@ export async function startServerProcess(
  * Rally's figures divided by it compare across machines and noisy runs. With BENCH_PROCESSES
  * above 1 the bare server runs as many processes (node:cluster), as Rally does.
  */
-export async function startCeilingServer(): Promise<{ url: string; stop: () => void }> {
+export async function startCeilingServer(): Promise<{
+  url: string;
+  pid: number | undefined;
+  stop: () => void;
+}> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -55,7 +59,7 @@ export async function startCeilingServer(): Promise<{ url: string; stop: () => v
     child.once('error', reject);
     child.stdout.once('data', () => resolve());
   });
-  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
+  return { url: `http://127.0.0.1:${port}/`, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
 export interface LoadResult {
