@@ -1,7 +1,7 @@
 import { testConfig } from '../src/config.js';
 import { createServices } from '../src/infra/services.js';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,12 @@ export type ServerProcess = RallyServer;
 /** Server processes per benchmark (`rally serve --processes N`; above 1 needs PostgreSQL). */
 export const BENCH_PROCESSES = Number(process.env.BENCH_PROCESSES ?? 1);
 
+/**
+ * BENCH_PROFILE_DIR=dir: every server process writes a CPU profile there (node --cpu-prof) when
+ * it stops cleanly; open it in Chrome DevTools or summarise it by function.
+ */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+
 /** `rally serve` in its own process on a fresh SQLite file (or DATABASE_URL if set). */
 export async function startServerProcess(
   port: number,
@@ -27,6 +33,7 @@ export async function startServerProcess(
     env,
     databaseUrl: process.env.DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`,
     passStderrThrough: true,
+    ...(PROFILE_DIR ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
     ...(BENCH_PROCESSES > 1 ? { args: ['--processes', String(BENCH_PROCESSES)] } : {}),
   });
 }
@@ -37,7 +44,11 @@ export async function startServerProcess(
  * Rally's figures divided by it compare across machines and noisy runs. With BENCH_PROCESSES
  * above 1 the bare server runs as many processes (node:cluster), as Rally does.
  */
-export async function startCeilingServer(): Promise<{ url: string; stop: () => void }> {
+export async function startCeilingServer(): Promise<{
+  url: string;
+  pid: number | undefined;
+  stop: () => void;
+}> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -48,7 +59,7 @@ export async function startCeilingServer(): Promise<{ url: string; stop: () => v
     child.once('error', reject);
     child.stdout.once('data', () => resolve());
   });
-  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
+  return { url: `http://127.0.0.1:${port}/`, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
 export interface LoadResult {
@@ -175,4 +186,34 @@ export async function createPublishedPetition(
     goal: String(fields.goal),
   });
   return petition.id;
+}
+
+/** utime, stime and ppid of a process from /proc (Linux); undefined when it has gone. */
+function procStat(pid: number): { cpuTicks: number; ppid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces: fields are counted from its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time (user + system, ms) used so far by a process and its children (the server's
+ * `--processes` workers), from /proc; undefined off Linux. On a shared machine the rate a
+ * server reaches depends on what else runs, while the CPU it spends per request does much less.
+ */
+export function processTreeCpuMs(pid: number): number | undefined {
+  const own = procStat(pid);
+  if (!own) return undefined;
+  let ticks = own.cpuTicks;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = procStat(Number(entry));
+    if (child && child.ppid === pid) ticks += child.cpuTicks;
+  }
+  // Linux reports in USER_HZ, 100 a second on every platform Node supports.
+  return ticks * 10;
 }

@@ -61,6 +61,7 @@ export async function buildApp(
     openDatabase(config.databaseUrl, {
       pgPoolSize: config.pgPoolSize,
       listenUrl: config.databaseListenUrl,
+      backgroundCheckpoints: true,
     });
   await migrateToLatest(
     db,

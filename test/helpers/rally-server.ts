@@ -39,11 +39,13 @@ export async function startRallyServer(opts: {
   passStderrThrough?: boolean;
   /** Extra arguments for `rally serve`, e.g. ['--processes', '2']. */
   args?: string[];
+  /** Options for node itself, e.g. ['--cpu-prof'] (benchmarks' BENCH_PROFILE_DIR). */
+  nodeArgs?: string[];
 }): Promise<RallyServer> {
   const port = opts.port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/rally.js'), 'serve', ...(opts.args ?? [])],
+    [...(opts.nodeArgs ?? []), join(ROOT, 'bin/rally.js'), 'serve', ...(opts.args ?? [])],
     {
       cwd: ROOT,
       env: {

@@ -80,6 +80,8 @@ const COUNT_HEADERS = {
   'cache-control': `public, max-age=${COUNT_MAX_AGE_S}`,
   'content-type': 'application/json; charset=utf-8',
 };
+/** Petitions whose count.json answer the fast lane keeps built (see countAnswers). */
+const COUNT_ANSWERS_KEPT = 1000;
 const countBody = (count: number, goal: number | null) => `{"count":${count},"goal":${goal}}`;
 const OPEN_DATA_BY_SLUG = { ...OPEN_DATA, schema: { params: slugParams } };
 
@@ -253,11 +255,20 @@ export async function petitionsPublicRoutes(
   });
   // During a surge nearly every count.json finds its petition and count in memory: those are
   // answered before routing and hooks; the first read of a second, or a cold slug, comes here.
+  // The answer object is kept while the body holds, so the lane reuses its header list.
+  const countAnswers = new Map<number, { body: string; headers: typeof COUNT_HEADERS }>();
   base.fastLane.getParam('/p/', '/count.json', '/p/:slug/count.json', (slug) => {
     const snapshot = rt.cache.freshSnapshot(slug);
     const count = snapshot && rt.counts.peekFresh(snapshot.petition.id);
     if (!snapshot || count === undefined) return undefined;
-    return { headers: COUNT_HEADERS, body: countBody(count, snapshot.petition.goal) };
+    const body = countBody(count, snapshot.petition.goal);
+    const kept = countAnswers.get(snapshot.petition.id);
+    if (kept?.body === body) return kept;
+    // Bounded like the caches it reads from: a petition dropped from them is dropped here.
+    if (countAnswers.size >= COUNT_ANSWERS_KEPT) countAnswers.clear();
+    const answer = { headers: COUNT_HEADERS, body };
+    countAnswers.set(snapshot.petition.id, answer);
+    return answer;
   });
 
   app.get('/p/:slug/events', OPEN_DATA_BY_SLUG, async (req, reply) => {

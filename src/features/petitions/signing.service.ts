@@ -1,8 +1,9 @@
 import { emitDomainEvent } from '../../infra/events/domain-events.js';
 import { unsubscribeFooter } from '../mailings/unsubscribe.service.js';
-import { hashLinkToken, newLinkToken } from '../../infra/crypto/tokens.js';
+import { hashLinkToken, newLinkTokens } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
 import { GroupCommitWriter } from '../../infra/db/group-commit.js';
+import type { DialectName } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
 import { type ServiceContext, inTransaction, queries } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
@@ -56,42 +57,46 @@ export async function flushSignatures(
 ): Promise<SignOutcome[]> {
   const nowMs = ctx.clock.now().getTime();
   const now = new Date(nowMs).toISOString();
-  const tokens = batch.map(() => newLinkToken());
+  const tokens = newLinkTokens(batch.length);
   const hashes = tokens.map(hashLinkToken);
+  const rows = batch.map((s, i) => ({
+    petition_id: s.petitionId,
+    email: s.email,
+    email_key: s.emailKey,
+    email_domain: s.emailDomain,
+    name: s.name,
+    postcode: s.postcode,
+    constituency_code: s.constituencyCode,
+    constituency_name: s.constituencyName,
+    answer: s.answer,
+    membership_number: s.membershipNumber,
+    verified: s.eligibility === 'none' ? null : 0,
+    consent_email: s.consentWording ? 1 : 0,
+    consent_wording: s.consentWording,
+    show_name: s.showName ? 1 : 0,
+    status: 'pending' as const,
+    token_hash: hashes[i] as string,
+    mailed_token_hash: null,
+    ip: s.ip,
+    disposable: s.disposable ? 1 : 0,
+    person_id: null,
+    created_at: now,
+    confirmed_at: null,
+    last_mail_at: now,
+    invalidated_at: null,
+  }));
   return inTransaction(ctx, async ({ trx }) => {
-    const inserted = await trx
-      .insertInto('petition_signatures')
-      .values(
-        batch.map((s, i) => ({
-          petition_id: s.petitionId,
-          email: s.email,
-          email_key: s.emailKey,
-          email_domain: s.emailDomain,
-          name: s.name,
-          postcode: s.postcode,
-          constituency_code: s.constituencyCode,
-          constituency_name: s.constituencyName,
-          answer: s.answer,
-          membership_number: s.membershipNumber,
-          verified: s.eligibility === 'none' ? null : 0,
-          consent_email: s.consentWording ? 1 : 0,
-          consent_wording: s.consentWording,
-          show_name: s.showName ? 1 : 0,
-          status: 'pending' as const,
-          token_hash: hashes[i] as string,
-          mailed_token_hash: null,
-          ip: s.ip,
-          disposable: s.disposable ? 1 : 0,
-          person_id: null,
-          created_at: now,
-          confirmed_at: null,
-          last_mail_at: now,
-          invalidated_at: null,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['petition_id', 'email_key']).doNothing())
-      .returning(['id', 'token_hash'])
-      .execute();
+    const inserted: { id: number; token_hash: string }[] = [];
+    for (const chunk of insertChunks(rows, ctx.db.dialect)) {
+      inserted.push(
+        ...(await trx
+          .insertInto('petition_signatures')
+          .values(chunk)
+          .onConflict((oc) => oc.columns(['petition_id', 'email_key']).doNothing())
+          .returning(['id', 'token_hash'])
+          .execute()),
+      );
+    }
     const idByHash = new Map(inserted.map((r) => [r.token_hash, r.id]));
     const outcomes: SignOutcome[] = batch.map((_, i) =>
       idByHash.has(hashes[i] as string) ? 'created' : 'unchanged',
@@ -123,6 +128,27 @@ export async function flushSignatures(
     }
     return outcomes;
   });
+}
+
+/** Rows in the largest multi-row INSERT on SQLite (a power of two, see insertChunks). */
+export const SQLITE_INSERT_CHUNK = 64;
+
+/**
+ * PostgreSQL takes the batch in one statement (one round trip). On SQLite a statement's text
+ * depends on its row count, and preparing a 24-column INSERT of hundreds of rows costs as much
+ * as running it: the batch goes in chunks of 64, 32, 16 … 1 rows, seven texts whose prepared
+ * statements the connection keeps (infra/db/database.ts).
+ */
+function insertChunks<T>(rows: T[], dialect: DialectName): T[][] {
+  if (dialect !== 'sqlite') return [rows];
+  const chunks: T[][] = [];
+  let at = 0;
+  for (let size = SQLITE_INSERT_CHUNK; size >= 1; size /= 2)
+    while (rows.length - at >= size) {
+      chunks.push(rows.slice(at, at + size));
+      at += size;
+    }
+  return chunks;
 }
 
 async function markEligible(

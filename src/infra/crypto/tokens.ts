@@ -5,6 +5,14 @@ export function newLinkToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** `count` link tokens from one read of the random source (a batch of signatures needs many). */
+export function newLinkTokens(count: number): string[] {
+  const bytes = randomBytes(24 * count);
+  return Array.from({ length: count }, (_, i) =>
+    bytes.subarray(i * 24, (i + 1) * 24).toString('base64url'),
+  );
+}
+
 /** What is stored of a link token: its SHA-256, to look it up without keeping the token. */
 export function hashLinkToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');

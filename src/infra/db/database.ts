@@ -2,8 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as SqliteDialectDatabase,
+  sql,
+} from 'kysely';
 import pg from 'pg';
+import {
+  BackgroundCheckpointer,
+  FALLBACK_AUTOCHECKPOINT_PAGES,
+  JOURNAL_SIZE_LIMIT_BYTES,
+} from './checkpointer.js';
 import { type ChangeFeed, PostgresChangeFeed, localChangeFeed } from './change-feed.js';
 import type { Database } from './schema.js';
 
@@ -16,6 +27,8 @@ export interface Db {
   describe: string;
   /** Notifications between the processes sharing this database (PostgreSQL LISTEN/NOTIFY). */
   changes: ChangeFeed;
+  /** SQLite opened with backgroundCheckpoints: the thread copying the log into the file. */
+  checkpointer?: BackgroundCheckpointer;
   destroy(): Promise<void>;
 }
 
@@ -33,6 +46,8 @@ export interface OpenOptions {
   pgPoolSize?: number;
   /** Where the LISTEN connection goes when it differs (PgBouncer in transaction mode). */
   listenUrl?: string | undefined;
+  /** SQLite file: checkpoint the write-ahead log in a worker thread (the server does). */
+  backgroundCheckpoints?: boolean;
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
@@ -74,18 +89,68 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
     // In WAL mode NORMAL keeps every committed transaction through a process crash; only a power
     // loss can drop the last commits, which FULL would prevent at a large cost per commit.
     sqlite.pragma('synchronous = NORMAL');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const checkpointer =
+      options.backgroundCheckpoints && path !== ':memory:'
+        ? new BackgroundCheckpointer(path, (message) => {
+            // Back to SQLite's own checkpoints, so the log never grows without bound.
+            console.warn(`SQLite checkpoint thread failed (${message}); checkpointing inline`);
+            if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+          })
+        : undefined;
+    if (checkpointer) {
+      sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
+    }
+    const kysely = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: reusingStatements(sqlite) }),
+    });
     return {
       kysely,
       dialect: 'sqlite',
       describe: `sqlite:${path}`,
       changes: localChangeFeed,
-      destroy: () => kysely.destroy(),
+      ...(checkpointer ? { checkpointer } : {}),
+      destroy: async () => {
+        await kysely.destroy();
+        await checkpointer?.stop();
+      },
     };
   }
   throw new Error(
     `DATABASE_URL must start with sqlite: or postgres:// (got "${url.split(':')[0]}:")`,
   );
+}
+
+/** Prepared statements kept per SQLite connection (least recently used dropped first). */
+export const SQLITE_STATEMENT_CACHE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query afresh; parsing and planning cost as much as
+ * running a small query, and the app sends the same few hundred SQL texts over and over. This
+ * hands it the last prepared statement for the same text unless that one is mid-iteration (a
+ * streamed query), in which case it gets a fresh one.
+ */
+function reusingStatements(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit) {
+        if (hit.busy) return sqlite.prepare(text);
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const statement = sqlite.prepare(text);
+      if (cache.size >= SQLITE_STATEMENT_CACHE) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 /**
