@@ -64,6 +64,7 @@ export async function buildApp(
     db,
     ...(options.clock ? { clock: options.clock } : {}),
     personData: features.flatMap((f) => f.personData ?? []),
+    actionSources: features.flatMap((f) => f.actionSources ?? []),
   });
   const { jobs } = services;
 

@@ -8,11 +8,18 @@ import { seedEventsDemo } from './events.seed.js';
 import { REMIND_JOB, remindHandler } from './rsvp.service.js';
 import * as eventsMigration from './migrations/031-events.js';
 import * as liftsMigration from './migrations/032-event-lifts.js';
+import * as rsvpSourcesMigration from './migrations/023-rsvp-sources.js';
+import { rsvpSources } from './rsvp.service.js';
 
 /** Events and canvassing sessions: RSVPs with double opt-in, waiting lists, reminders, check-in. */
 export const eventsFeature: Feature = {
   name: 'events',
-  migrations: { '031-events': eventsMigration, '032-event-lifts': liftsMigration },
+  migrations: {
+    '023-rsvp-sources': rsvpSourcesMigration,
+    '031-events': eventsMigration,
+    '032-event-lifts': liftsMigration,
+  },
+  actionSources: [rsvpSources],
   personData: eventsPersonData,
   nav: [{ href: '/admin/events', label: 'Events', role: 'viewer' }],
   publicLinks: [

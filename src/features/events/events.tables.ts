@@ -63,6 +63,12 @@ export interface EventTables {
     confirmed_at: string | null;
     cancelled_at: string | null;
   };
+  /** The source an RSVP came with (infra/http/attribution.ts); one row per RSVP that had one. */
+  event_rsvp_sources: {
+    rsvp_id: number;
+    source: string;
+    created_at: string;
+  };
 }
 
 export interface LiftTables {

@@ -10,6 +10,11 @@ import {
   queries,
 } from '../../infra/service-context.js';
 import { checkEmail } from '../../infra/validation/email.js';
+import {
+  type ActionSourceContext,
+  type ActionSourceCounts,
+  sourceMatches,
+} from '../../infra/http/attribution.js';
 import { normalisePostcode } from '../../infra/validation/postcode.js';
 import { firstErrorSetter, requiredText, tooLong } from '../../infra/validation/text-rules.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
@@ -39,6 +44,8 @@ export interface RsvpInput {
   consent: boolean;
   /** A "bring a friend" share code. */
   ref: string;
+  /** Normalised attribution (infra/http/attribution.ts), or null. */
+  source?: string | null;
 }
 
 export type RsvpOutcome =
@@ -153,6 +160,13 @@ export async function submitRsvp(ctx: Ctx, slug: string, input: RsvpInput): Prom
         .executeTakeFirstOrThrow();
       rsvpId = row.id;
     }
+    // A sign-up again after cancelling takes the source it came with this time.
+    await tx.trx.deleteFrom('event_rsvp_sources').where('rsvp_id', '=', rsvpId).execute();
+    if (input.source)
+      await tx.trx
+        .insertInto('event_rsvp_sources')
+        .values({ rsvp_id: rsvpId, source: input.source, created_at: fields.created_at })
+        .execute();
     await ctx.mailer.send(confirmRsvpMail(event, fields, ctx.config.baseUrl, confirmToken), tx.trx);
     return { ok: true as const, status: 'pending' as const, rsvpId };
   });
@@ -624,3 +638,41 @@ export async function fieldActivityBySeat(
     ]),
   );
 }
+
+/**
+ * RSVPs (any status: the sign-up was made) that came with a `source` of `sourcePrefix` or
+ * `sourcePrefix-…` (every subject variant of "mailing-7"), optionally since a time.
+ */
+export async function countActionsBySource(
+  ctx: ActionSourceContext,
+  input: { sourcePrefix: string; since?: string },
+): Promise<number> {
+  let q = queries(ctx)
+    .selectFrom('event_rsvp_sources as s')
+    .innerJoin('event_rsvps as r', 'r.id', 's.rsvp_id')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where(sourceMatches('s.source', input.sourcePrefix));
+  if (input.since) q = q.where('s.created_at', '>=', input.since);
+  return Number((await q.executeTakeFirst())?.n ?? 0);
+}
+
+/** Events' part of `Feature.actionSources`. */
+export const rsvpSources: ActionSourceCounts = {
+  kind: 'rsvp',
+  label: 'RSVPs',
+  countBySourcePrefix: countActionsBySource,
+  topSources: async (ctx, input) => {
+    let q = queries(ctx)
+      .selectFrom('event_rsvp_sources as s')
+      .innerJoin('event_rsvps as r', 'r.id', 's.rsvp_id')
+      .select(['s.source', (eb) => eb.fn.countAll<number | string>().as('n')]);
+    if (input.since) q = q.where('s.created_at', '>=', input.since);
+    const rows = await q
+      .groupBy('s.source')
+      .orderBy('n', 'desc')
+      .orderBy('s.source')
+      .limit(input.limit)
+      .execute();
+    return rows.map((r) => ({ source: r.source, n: Number(r.n) }));
+  },
+};

@@ -20,6 +20,7 @@ import type { MergeValues } from './merge-fields.js';
 import { MessageLinks } from './message-links.js';
 import * as repo from './mailings.repository.js';
 import * as service from './mailings.service.js';
+import { mailingActions } from './mailings.service.js';
 import type { Mailing, MailingForm } from './mailings.service.js';
 import * as views from './mailings.views.js';
 
@@ -168,6 +169,7 @@ export async function mailingsAdminRoutes(base: FastifyInstance, services: Servi
             breakdownError,
             counts: await repo.statusCounts(db.kysely, mailing.id),
             clicks: mailing.clickTracking ? await repo.countClicked(db.kysely, mailing.id) : 0,
+            actions: mailing.status === 'draft' ? [] : await mailingActions(services, mailing.id),
             preview,
             failures,
           }),

@@ -12,6 +12,7 @@ import {
   queries,
 } from '../../infra/service-context.js';
 import { normaliseEmail } from '../../infra/validation/email.js';
+import type { Services } from '../../infra/services.js';
 import { londonInputToIso } from '../../infra/clock/london-time.js';
 import { MergeFieldError, parseMergeTags, fillMergeTags } from './merge-fields.js';
 import * as repo from './mailings.repository.js';
@@ -411,4 +412,36 @@ export async function setAuditPublic(
       trx,
     );
   });
+}
+
+/** Actions of one kind taken from a mailing's links (signatures, letters, RSVPs). */
+export interface MailingActions {
+  kind: string;
+  label: string;
+  n: number;
+}
+
+/**
+ * What people did from this mailing's links, by kind: each feature counts its own actions whose
+ * `source` is `mailing-<id>` or one of its subject variants (`mailing-<id>-b`), or only one
+ * variant's when `variant` is given.
+ */
+export async function mailingActions(
+  ctx: Pick<Services, 'db' | 'trx' | 'actionSources'>,
+  mailingId: number,
+  variant?: string,
+): Promise<MailingActions[]> {
+  const sourcePrefix = mailingSource(mailingId, variant);
+  return Promise.all(
+    ctx.actionSources.map(async (a) => ({
+      kind: a.kind,
+      label: a.label,
+      n: await a.countBySourcePrefix(ctx, { sourcePrefix }),
+    })),
+  );
+}
+
+/** The `source` Rally's links in a mailing carry: `mailing-7`, or `mailing-7-b` for a variant. */
+export function mailingSource(mailingId: number, variant?: string): string {
+  return variant ? `mailing-${mailingId}-${variant}` : `mailing-${mailingId}`;
 }

@@ -15,7 +15,7 @@ import { formatLondon } from '../../infra/clock/london-time.js';
 import type { RenderedMessage } from './mail-render.js';
 import type { MailingSettings } from './mailing-settings.js';
 import { MERGE_FIELDS } from './merge-fields.js';
-import type { FieldErrors, Mailing, MailingForm } from './mailings.service.js';
+import type { FieldErrors, Mailing, MailingActions, MailingForm } from './mailings.service.js';
 import type { RecipientStatus } from './mailings.tables.js';
 
 export const adminBase = (m: { id: number }) => `/admin/mailings/${m.id}`;
@@ -219,6 +219,7 @@ export function detailPage(o: {
   breakdownError: string | null;
   counts: Partial<Record<RecipientStatus, number>>;
   clicks: number;
+  actions: MailingActions[];
   preview: { as: string; message: RenderedMessage } | { as: string; error: string } | null;
   failures: { email: string; status: string; response: string | null }[];
 }): SafeHtml {
@@ -332,6 +333,22 @@ export function detailPage(o: {
               ${m.clickTracking ? 'Clicks are counted through signed redirect links.' : 'Click tracking is off for this mailing; opens are never tracked.'}
               Links to this site carry <code>source=mailing-${m.id}</code>.
             </p>
+            <h3>Actions taken from this mailing</h3>
+            ${
+              o.actions.length === 0
+                ? html`<p>No feature records actions with a source.</p>`
+                : html`<table class="mailing-actions">
+                    <tbody>
+                      ${o.actions.map(
+                        (a) =>
+                          html`<tr>
+                            <th scope="row">${a.label}</th>
+                            <td class="num" data-actions="${a.kind}">${a.n}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>`
+            }
             <p>
               <a href="${base}/audit">Delivery audit</a>
               ${m.auditPublic ? html` · public at <a href="/mailings/${m.id}/audit">/mailings/${m.id}/audit</a>` : ''}

@@ -1,4 +1,5 @@
 import { statusMachine } from '../../infra/status-machine.js';
+import type { ActionSourceContext, ActionSourceCounts } from '../../infra/http/attribution.js';
 import type { Db } from '../../infra/db/database.js';
 import {
   type Actor,
@@ -456,3 +457,22 @@ export async function invalidateSignatures(
     return { invalidated: ids.length, uncounted };
   });
 }
+
+/**
+ * Signatures that came with a `source` of `sourcePrefix` or `sourcePrefix-…` (e.g. every
+ * subject variant of "mailing-7"), optionally since a time. Pending ones count: the action was taken.
+ */
+export async function countActionsBySource(
+  ctx: ActionSourceContext,
+  input: { sourcePrefix: string; since?: string },
+): Promise<number> {
+  return repo.countSignaturesBySource(queries(ctx), input);
+}
+
+/** Petitions' part of `Feature.actionSources`. */
+export const signatureSources: ActionSourceCounts = {
+  kind: 'signature',
+  label: 'Signatures',
+  countBySourcePrefix: countActionsBySource,
+  topSources: (ctx, input) => repo.topSignatureSources(queries(ctx), input),
+};
