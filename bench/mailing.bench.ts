@@ -17,6 +17,7 @@ import {
   saveMailingSettings,
 } from '../src/features/mailings/mailing-settings.js';
 import {
+  NO_TEST_FIELDS,
   createMailing,
   getMailing,
   scheduleMailing,
@@ -138,6 +139,8 @@ async function sendWithKill(databaseUrl: string, db: Db) {
       segmentIds: [String(seg)],
       excludeSegmentIds: [],
       clickTracking: false,
+      ...NO_TEST_FIELDS,
+      subjectVariants: [],
     },
     null,
   );

@@ -17,19 +17,12 @@ import { cancelMailing, createMailing, getMailing, scheduleMailing } from './mai
 import {
   SmtpSink,
   addSupporter,
+  countRows,
   mailingForm,
+  rawHeader,
   runJobs,
   tagSegment,
 } from './mailings.test-support.js';
-
-/** A header of a raw message, its folded lines joined. */
-function rawHeader(raw: string, name: string): string {
-  const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-  const line = head
-    .split(/\r?\n/)
-    .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-  return line ? line.slice(name.length + 1).trim() : '';
-}
 
 describe('merge fields', () => {
   it('fills values, falls back when empty, and refuses unknown names', () => {
@@ -79,15 +72,7 @@ describeEachDatabase('mailings', (ctx) => {
     await sink.stop();
   });
 
-  const countMailings = async () =>
-    Number(
-      (
-        await ctx.db.kysely
-          .selectFrom('mailings')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const countMailings = () => countRows(ctx.db, 'mailings');
 
   describe('composing', () => {
     it('refuses bad input with a 4xx naming the problem, and saves nothing', async () => {

@@ -15,7 +15,14 @@ import { loadMailingSettings } from './mailing-settings.js';
 import { type MergeValues, usesField } from './merge-fields.js';
 import { MessageLinks, fromAddress } from './message-links.js';
 import * as repo from './mailings.repository.js';
-import { SEND_JOB, type Mailing, toMailing } from './mailings.service.js';
+import {
+  SEND_JOB,
+  type Mailing,
+  mailingSource,
+  subjectFor,
+  toMailing,
+} from './mailings.service.js';
+import { assignTestSlice, petitionPath } from './subject-test.js';
 
 /** Most recipients handed to SMTP per job run. */
 export const BATCH_SIZE = 500;
@@ -84,6 +91,9 @@ export class MailingSender {
       if (!row) return;
     }
     if (row.status !== 'sending') return;
+    // A subject test's slice is out and the rest wait for the winner: nothing to do until then.
+    if (!(await repo.hasStatus(db, mailingId, 'queued')) && (await repo.hasHeld(db, mailingId)))
+      return;
 
     const now = ctx.clock.now();
     const settings = await loadMailingSettings(ctx.db);
@@ -129,6 +139,10 @@ export class MailingSender {
     );
     const claimed = await repo.claimQueued(db, mailingId, batchSize, nowIso);
     if (claimed.length === 0) {
+      await repo.updateMailing(db, mailingId, { lease_until: null });
+      // A subject test's test slice is out: the rest wait for the winner (the decide job
+      // queues them and starts sending again).
+      if (await repo.hasHeld(db, mailingId)) return;
       await repo.moveMailing(db, mailingId, ['sending'], {
         status: 'sent',
         finished_at: nowIso,
@@ -204,6 +218,7 @@ export class MailingSender {
               })),
             ),
         });
+        await assignTestSlice(tx, mailing);
         await repo.moveMailing(tx.trx, mailing.id, ['scheduled'], {
           status: 'sending',
           audience: JSON.stringify(breakdown),
@@ -229,11 +244,20 @@ export class MailingSender {
     const compiled = compileMailing(mailing);
     const links = new MessageLinks(ctx.config, await mailingSecret(ctx.db));
     const mpNames = await this.mpNames(mailing, rows);
+    const petition = await petitionPath(ctx, mailing);
     const transport = this.smtp();
     const from = { name: mailing.fromName, address: fromAddress(ctx.config.mailFrom) };
     return Promise.all(
       rows.map(async (r): Promise<Outcome> => {
-        const message = renderFor(mailing, compiled, r, links, ctx.config.baseUrl, mpNames);
+        const message = renderFor(
+          mailing,
+          compiled,
+          r,
+          links,
+          ctx.config.baseUrl,
+          mpNames,
+          petition,
+        );
         if (!transport) return { id: r.id, status: 'sent', response: NO_SMTP, email: r.email };
         const subject = {
           kind: 'recipient' as const,
@@ -328,6 +352,7 @@ function renderFor(
   links: MessageLinks,
   baseUrl: string,
   mpNames: Map<string, string>,
+  petition: string | null,
 ) {
   let merge: MergeValues = {};
   try {
@@ -342,17 +367,22 @@ function renderFor(
     personId: r.person_id,
     mailingId: mailing.id,
   };
-  const source = `mailing-${mailing.id}`;
-  return personalise(compiled, {
-    values: merge,
-    unsubscribeUrl: links.unsubscribeUrl(subject),
-    link: (url) => {
-      const attributed = withSource(url, baseUrl, source);
-      return mailing.clickTracking && /^https?:/.test(url)
-        ? links.clickUrl(subject, attributed)
-        : attributed;
+  // A subject test's readers carry their variant (mailing-7-b): actions choose the winner.
+  const source = mailingSource(mailing.id, r.variant ?? undefined);
+  if (petition) merge.petition_url = withSource(`${baseUrl}${petition}`, baseUrl, source);
+  return personalise(
+    r.variant ? { ...compiled, subject: subjectFor(mailing, r.variant) } : compiled,
+    {
+      values: merge,
+      unsubscribeUrl: links.unsubscribeUrl(subject),
+      link: (url) => {
+        const attributed = withSource(url, baseUrl, source);
+        return mailing.clickTracking && /^https?:/.test(url)
+          ? links.clickUrl(subject, attributed)
+          : attributed;
+      },
     },
-  });
+  );
 }
 
 function classify(r: repo.RecipientRow, err: unknown): Outcome {

@@ -476,3 +476,33 @@ export const signatureSources: ActionSourceCounts = {
   countBySourcePrefix: countActionsBySource,
   topSources: (ctx, input) => repo.topSignatureSources(queries(ctx), input),
 };
+
+/** A petition as other features link to it (a mailing's `{{petition_url}}`). */
+export interface PetitionLink {
+  id: number;
+  slug: string;
+  title: string;
+  status: PetitionStatus;
+}
+
+/** Every petition, newest first, for a chooser. */
+export async function listPetitionLinks(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+): Promise<PetitionLink[]> {
+  return queries(ctx)
+    .selectFrom('petitions')
+    .select(['id', 'slug', 'title', 'status'])
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export async function getPetitionLink(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  id: number,
+): Promise<PetitionLink | undefined> {
+  return queries(ctx)
+    .selectFrom('petitions')
+    .select(['id', 'slug', 'title', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
