@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { confirmButtonPage } from '../../infra/html/confirm-button.js';
 import { messagePage, publicLayout } from '../../infra/html/layout.js';
@@ -16,6 +16,28 @@ import { auditBody } from './mailings.views.js';
 const tokenParams = z.object({ token: z.string().max(600) });
 /** What RFC 8058 says a one-click POST carries. */
 const ONE_CLICK = 'One-Click';
+
+/**
+ * RFC 8058 says the body is `List-Unsubscribe=One-Click`; Gmail posts it form-urlencoded, some
+ * senders as multipart/form-data. A multipart body is read field by field, small and bounded.
+ */
+async function multipartOneClick(req: FastifyRequest): Promise<boolean> {
+  let oneClick = false;
+  try {
+    for await (const part of req.parts({
+      limits: { fields: 4, fieldSize: 256, files: 1, fileSize: 1024, parts: 5 },
+    })) {
+      if (part.type === 'file') {
+        part.file.resume();
+        continue;
+      }
+      if (part.fieldname === 'List-Unsubscribe' && part.value === ONE_CLICK) oneClick = true;
+    }
+  } catch {
+    // Over the limits or malformed: not a one-click request (the token still unsubscribes).
+  }
+  return oneClick;
+}
 
 function notValid(reply: import('fastify').FastifyReply) {
   return reply
@@ -67,7 +89,9 @@ export async function mailingsPublicRoutes(base: FastifyInstance, services: Serv
     async (req, reply) => {
       const target = await resolveUnsubscribeToken(services, req.params.token);
       if (!target) return notValid(reply);
-      const oneClick = req.body?.['List-Unsubscribe'] === ONE_CLICK;
+      const oneClick = req.isMultipart()
+        ? await multipartOneClick(req)
+        : req.body?.['List-Unsubscribe'] === ONE_CLICK;
       await unsubscribe(services, target, oneClick ? 'one-click' : 'link');
       if (oneClick) return reply.code(200).type('text/plain').send('Unsubscribed.');
       return renderPublic(req, reply, {

@@ -21,6 +21,7 @@ import {
   mailingForm,
   rawHeader,
   runJobs,
+  sendMailing,
   tagSegment,
 } from './mailings.test-support.js';
 
@@ -286,6 +287,40 @@ describeEachDatabase('mailings', (ctx) => {
         .where('person_id', '=', a.id)
         .executeTakeFirstOrThrow();
       assert.equal(row.status, 'unsubscribed');
+    });
+
+    it('accepts the RFC 8058 one-click POST as multipart/form-data too', async () => {
+      const a = await addSupporter(ctx.db, { tags: ['multipart'] });
+      const seg = await tagSegment(app.services, 'multipart');
+      await sendMailing(app, mailingForm({ segmentIds: [String(seg)] }));
+      const lu = rawHeader(sink.to(a.email).at(-1)!.raw, 'List-Unsubscribe');
+      const url = /<http:\/\/localhost:3000(\/unsubscribe\/[^>]+)>/.exec(lu)![1]!;
+      const boundary = '----OneClickBoundary7';
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        payload:
+          `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n` +
+          `One-Click\r\n--${boundary}--\r\n`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.body, 'Unsubscribed.', 'answered as a one-click request, not a page');
+      const sup = await ctx.db.kysely
+        .selectFrom('mail_suppressions')
+        .selectAll()
+        .where('email', '=', a.email)
+        .executeTakeFirst();
+      assert.equal(sup?.reason, 'unsubscribed');
+      assert.match(sup?.source ?? '', /one-click/);
+      // A malformed multipart body is a 4xx or the plain page, never a 5xx.
+      const broken = await app.inject({
+        method: 'POST',
+        url,
+        payload: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsub`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      assert.ok(broken.statusCode < 500, String(broken.statusCode));
     });
 
     it('records a refused recipient as bounced and suppresses it, without stopping the others', async () => {

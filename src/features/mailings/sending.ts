@@ -26,6 +26,12 @@ import { assignTestSlice, petitionPath } from './subject-test.js';
 
 /** Most recipients handed to SMTP per job run. */
 export const BATCH_SIZE = 500;
+/**
+ * Recipients marked "sending" at once: only these are handed to the SMTP pool together, and their
+ * results are recorded before the next ones are claimed, so a kill -9 leaves at most this many in
+ * doubt (a few per pooled connection), never the whole batch.
+ */
+export const HANDOFF_WINDOW = 32;
 /** A batch in flight renews its lease this often; a lease not renewed means its worker died. */
 export const LEASE_MS = 15_000;
 const HEARTBEAT_MS = 5_000;
@@ -34,6 +40,16 @@ export const UNREACHABLE_RETRY_MS = 60_000;
 /** What an interrupted handoff is recorded as: it may have arrived, so it is never retried. */
 export const INTERRUPTED = 'interrupted mid-handoff: delivery unknown, not retried (at most once)';
 export const NO_SMTP = 'kept: no SMTP_URL configured';
+
+interface Prepared {
+  mailing: Mailing;
+  compiled: CompiledMailing;
+  links: MessageLinks;
+  petition: string | null;
+  /** Constituency code → MP's name ('' none), filled as rows need them. */
+  mpNames: Map<string, string>;
+  usesMp: boolean;
+}
 
 interface Outcome {
   id: number;
@@ -137,7 +153,12 @@ export class MailingSender {
       nowIso,
       ['sending'],
     );
-    const claimed = await repo.claimQueued(db, mailingId, batchSize, nowIso);
+    let claimed = await repo.claimQueued(
+      db,
+      mailingId,
+      Math.min(HANDOFF_WINDOW, batchSize),
+      nowIso,
+    );
     if (claimed.length === 0) {
       await repo.updateMailing(db, mailingId, { lease_until: null });
       // A subject test's test slice is out: the rest wait for the winner (the decide job
@@ -158,11 +179,25 @@ export class MailingSender {
         .catch(() => undefined);
     }, HEARTBEAT_MS);
     try {
-      const outcomes = await this.sendBatch(toMailing(row), claimed);
-      await this.record(outcomes, settings.softBounceLimit);
-      const unreachable = outcomes.some(
-        (o) => o.status === 'queued' && o.response.startsWith('unreachable'),
-      );
+      const prepared = await this.prepare(toMailing(row));
+      let handed = 0;
+      let unreachable = false;
+      for (;;) {
+        const outcomes = await this.sendBatch(prepared, claimed);
+        await this.record(outcomes, settings.softBounceLimit);
+        handed += claimed.length;
+        unreachable = outcomes.some(
+          (o) => o.status === 'queued' && o.response.startsWith('unreachable'),
+        );
+        if (unreachable || handed >= batchSize) break;
+        claimed = await repo.claimQueued(
+          db,
+          mailingId,
+          Math.min(HANDOFF_WINDOW, batchSize - handed),
+          ctx.clock.now().toISOString(),
+        );
+        if (claimed.length === 0) break;
+      }
       await repo.updateMailing(db, mailingId, {
         lease_until: unreachable
           ? new Date(ctx.clock.now().getTime() + UNREACHABLE_RETRY_MS).toISOString()
@@ -239,12 +274,23 @@ export class MailingSender {
     }
   }
 
-  private async sendBatch(mailing: Mailing, rows: repo.RecipientRow[]): Promise<Outcome[]> {
+  /** What every message of one run shares: rendered once, not per window. */
+  private async prepare(mailing: Mailing): Promise<Prepared> {
     const ctx = this.services;
-    const compiled = compileMailing(mailing);
-    const links = new MessageLinks(ctx.config, await mailingSecret(ctx.db));
-    const mpNames = await this.mpNames(mailing, rows);
-    const petition = await petitionPath(ctx, mailing);
+    return {
+      mailing,
+      compiled: compileMailing(mailing),
+      links: new MessageLinks(ctx.config, await mailingSecret(ctx.db)),
+      petition: await petitionPath(ctx, mailing),
+      mpNames: new Map(),
+      usesMp: usesField([mailing.subject, mailing.preheader, mailing.body], 'mp_name'),
+    };
+  }
+
+  private async sendBatch(p: Prepared, rows: repo.RecipientRow[]): Promise<Outcome[]> {
+    const ctx = this.services;
+    const { mailing, compiled, links, petition } = p;
+    const mpNames = await this.mpNames(p, rows);
     const transport = this.smtp();
     const from = { name: mailing.fromName, address: fromAddress(ctx.config.mailFrom) };
     return Promise.all(
@@ -293,16 +339,17 @@ export class MailingSender {
     );
   }
 
-  private async mpNames(mailing: Mailing, rows: repo.RecipientRow[]): Promise<Map<string, string>> {
-    const names = new Map<string, string>();
-    if (!usesField([mailing.subject, mailing.preheader, mailing.body], 'mp_name')) return names;
+  /** MPs' names by constituency, looked up once per run for the codes these rows need. */
+  private async mpNames(p: Prepared, rows: repo.RecipientRow[]): Promise<Map<string, string>> {
+    if (!p.usesMp) return p.mpNames;
     for (const code of new Set(
       rows.map((r) => r.constituency_code).filter((c): c is string => !!c),
     )) {
+      if (p.mpNames.has(code)) continue;
       const mp = await findMp(this.services, { code });
-      if (mp) names.set(code, mp.name);
+      p.mpNames.set(code, mp?.name ?? '');
     }
-    return names;
+    return p.mpNames;
   }
 
   private async record(outcomes: Outcome[], softBounceLimit: number): Promise<void> {
@@ -360,7 +407,7 @@ function renderFor(
   } catch {
     // an erased person's row: fallbacks only
   }
-  if (r.constituency_code) merge.mp_name = mpNames.get(r.constituency_code) ?? null;
+  if (r.constituency_code) merge.mp_name = mpNames.get(r.constituency_code) || null;
   const subject = {
     kind: 'recipient' as const,
     recipientId: r.id,
