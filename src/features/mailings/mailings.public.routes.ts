@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { confirmButtonPage } from '../../infra/html/confirm-button.js';
@@ -79,30 +80,37 @@ export async function mailingsPublicRoutes(base: FastifyInstance, services: Serv
   });
 
   // The button, and RFC 8058 one-click POSTs from mail providers (no cookie, no Origin of ours):
-  // the signed token authorises it, so the CSRF check is off for this route only.
-  app.post(
-    '/unsubscribe/:token',
-    {
-      config: { csrf: false, rateLimit: { max: 30, timeWindow: 60_000 } },
-      schema: { params: tokenParams, body: z.record(z.string(), z.unknown()).optional() },
-    },
-    async (req, reply) => {
-      const target = await resolveUnsubscribeToken(services, req.params.token);
-      if (!target) return notValid(reply);
-      const oneClick = req.isMultipart()
-        ? await multipartOneClick(req)
-        : req.body?.['List-Unsubscribe'] === ONE_CLICK;
-      await unsubscribe(services, target, oneClick ? 'one-click' : 'link');
-      if (oneClick) return reply.code(200).type('text/plain').send('Unsubscribed.');
-      return renderPublic(req, reply, {
-        title: 'Unsubscribed',
-        body: html`<section class="notice">
-          <h1>You are unsubscribed</h1>
-          <p>We will not email ${target.email} again. It is noted in our records as your choice.</p>
-        </section>`,
-      });
-    },
-  );
+  // the signed token authorises it, so the CSRF check is off for this route only. Multipart is
+  // parsed in this route's own scope (some senders post the one-click body that way).
+  await app.register(async (plain) => {
+    const scope = typedRoutes(plain);
+    await scope.register(multipart);
+    scope.post(
+      '/unsubscribe/:token',
+      {
+        config: { csrf: false, rateLimit: { max: 30, timeWindow: 60_000 } },
+        schema: { params: tokenParams, body: z.record(z.string(), z.unknown()).nullish() },
+      },
+      async (req, reply) => {
+        const target = await resolveUnsubscribeToken(services, req.params.token);
+        if (!target) return notValid(reply);
+        const oneClick = req.isMultipart()
+          ? await multipartOneClick(req)
+          : req.body?.['List-Unsubscribe'] === ONE_CLICK;
+        await unsubscribe(services, target, oneClick ? 'one-click' : 'link');
+        if (oneClick) return reply.code(200).type('text/plain').send('Unsubscribed.');
+        return renderPublic(req, reply, {
+          title: 'Unsubscribed',
+          body: html`<section class="notice">
+            <h1>You are unsubscribed</h1>
+            <p>
+              We will not email ${target.email} again. It is noted in our records as your choice.
+            </p>
+          </section>`,
+        });
+      },
+    );
+  });
 
   // Opt-in click tracking: the redirect is signed over the recipient and the URL, so it cannot
   // be used to send people elsewhere.

