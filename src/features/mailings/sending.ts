@@ -27,11 +27,14 @@ import { assignTestSlice, petitionPath } from './subject-test.js';
 /** Most recipients handed to SMTP per job run. */
 export const BATCH_SIZE = 500;
 /**
- * Recipients marked "sending" at once: only these are handed to the SMTP pool together, and their
- * results are recorded before the next ones are claimed, so a kill -9 leaves at most this many in
- * doubt (a few per pooled connection), never the whole batch.
+ * Messages in the SMTP pool's hands at once (two per pooled connection). Rows are claimed
+ * ("sending") a few at a time as slots free up and recorded as results arrive, so a kill -9
+ * leaves in doubt only what was mid-handoff (at most IN_FLIGHT + CLAIM_CHUNK + RECORD_EVERY
+ * rows), never a whole batch, while the pool never waits for a slow message's window.
  */
-export const HANDOFF_WINDOW = 32;
+export const IN_FLIGHT = 16;
+export const CLAIM_CHUNK = 8;
+export const RECORD_EVERY = 16;
 /** A batch in flight renews its lease this often; a lease not renewed means its worker died. */
 export const LEASE_MS = 15_000;
 const HEARTBEAT_MS = 5_000;
@@ -153,12 +156,7 @@ export class MailingSender {
       nowIso,
       ['sending'],
     );
-    let claimed = await repo.claimQueued(
-      db,
-      mailingId,
-      Math.min(HANDOFF_WINDOW, batchSize),
-      nowIso,
-    );
+    const claimed = await repo.claimQueued(db, mailingId, Math.min(CLAIM_CHUNK, batchSize), nowIso);
     if (claimed.length === 0) {
       await repo.updateMailing(db, mailingId, { lease_until: null });
       // A subject test's test slice is out: the rest wait for the winner (the decide job
@@ -180,24 +178,7 @@ export class MailingSender {
     }, HEARTBEAT_MS);
     try {
       const prepared = await this.prepare(toMailing(row));
-      let handed = 0;
-      let unreachable = false;
-      for (;;) {
-        const outcomes = await this.sendBatch(prepared, claimed);
-        await this.record(outcomes, settings.softBounceLimit);
-        handed += claimed.length;
-        unreachable = outcomes.some(
-          (o) => o.status === 'queued' && o.response.startsWith('unreachable'),
-        );
-        if (unreachable || handed >= batchSize) break;
-        claimed = await repo.claimQueued(
-          db,
-          mailingId,
-          Math.min(HANDOFF_WINDOW, batchSize - handed),
-          ctx.clock.now().toISOString(),
-        );
-        if (claimed.length === 0) break;
-      }
+      const unreachable = await this.pump(prepared, claimed, batchSize, settings.softBounceLimit);
       await repo.updateMailing(db, mailingId, {
         lease_until: unreachable
           ? new Date(ctx.clock.now().getTime() + UNREACHABLE_RETRY_MS).toISOString()
@@ -287,56 +268,102 @@ export class MailingSender {
     };
   }
 
-  private async sendBatch(p: Prepared, rows: repo.RecipientRow[]): Promise<Outcome[]> {
+  /**
+   * Keeps up to IN_FLIGHT messages with the pool: claims CLAIM_CHUNK rows when the claimed ones
+   * have all been handed over, records results every RECORD_EVERY. Returns whether the server was
+   * unreachable (rows claimed but not handed over then go back to the queue).
+   */
+  private async pump(
+    p: Prepared,
+    first: repo.RecipientRow[],
+    batchSize: number,
+    softBounceLimit: number,
+  ): Promise<boolean> {
+    const db = this.services.db.kysely;
+    let queue = first;
+    let claimedTotal = first.length;
+    let exhausted = false;
+    let unreachable = false;
+    const done: Outcome[] = [];
+    const inflight = new Set<Promise<void>>();
+    await this.mpNames(p, queue);
+    for (;;) {
+      while (queue.length > 0 && inflight.size < IN_FLIGHT && !unreachable) {
+        const r = queue.shift()!;
+        const task: Promise<void> = this.sendOne(p, r).then((o) => {
+          done.push(o);
+          if (o.status === 'queued' && o.response.startsWith('unreachable')) unreachable = true;
+          inflight.delete(task);
+        });
+        inflight.add(task);
+      }
+      if (done.length >= RECORD_EVERY || (inflight.size === 0 && done.length > 0))
+        await this.record(done.splice(0), softBounceLimit);
+      if (queue.length === 0 && !exhausted && !unreachable && claimedTotal < batchSize) {
+        queue = await repo.claimQueued(
+          db,
+          p.mailing.id,
+          Math.min(CLAIM_CHUNK, batchSize - claimedTotal),
+          this.services.clock.now().toISOString(),
+        );
+        claimedTotal += queue.length;
+        if (queue.length === 0) exhausted = true;
+        else await this.mpNames(p, queue);
+        continue;
+      }
+      if (inflight.size === 0 && (queue.length === 0 || unreachable)) break;
+      if (inflight.size > 0) await Promise.race(inflight);
+    }
+    if (done.length > 0) await this.record(done.splice(0), softBounceLimit);
+    if (queue.length > 0)
+      // Claimed but never handed over: safe to send later.
+      await repo.setRecipientStatus(
+        db,
+        queue.map((r) => r.id),
+        { status: 'queued', smtp_response: null },
+        this.services.clock.now().toISOString(),
+        ['sending'],
+      );
+    return unreachable;
+  }
+
+  private async sendOne(p: Prepared, r: repo.RecipientRow): Promise<Outcome> {
     const ctx = this.services;
-    const { mailing, compiled, links, petition } = p;
-    const mpNames = await this.mpNames(p, rows);
+    const { mailing, compiled, links, petition, mpNames } = p;
     const transport = this.smtp();
     const from = { name: mailing.fromName, address: fromAddress(ctx.config.mailFrom) };
-    return Promise.all(
-      rows.map(async (r): Promise<Outcome> => {
-        const message = renderFor(
-          mailing,
-          compiled,
-          r,
-          links,
-          ctx.config.baseUrl,
-          mpNames,
-          petition,
-        );
-        if (!transport) return { id: r.id, status: 'sent', response: NO_SMTP, email: r.email };
-        const subject = {
-          kind: 'recipient' as const,
-          recipientId: r.id,
-          personId: r.person_id,
-          mailingId: mailing.id,
-        };
-        try {
-          const info = await transport.sendMail({
-            from,
-            to: r.email,
-            ...(mailing.replyTo ? { replyTo: mailing.replyTo } : {}),
-            envelope: { from: links.returnPath(subject), to: r.email },
-            subject: message.subject,
-            text: message.text,
-            html: message.html,
-            headers: {
-              'List-Unsubscribe': `<${links.unsubscribeUrl(subject)}>, <${links.unsubscribeMailto(subject)}>`,
-              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-              'X-Rally-Mailing': String(mailing.id),
-            },
-          });
-          return {
-            id: r.id,
-            status: 'sent',
-            response: String((info as { response?: string }).response ?? 'accepted'),
-            email: r.email,
-          };
-        } catch (err) {
-          return classify(r, err);
-        }
-      }),
-    );
+    const message = renderFor(mailing, compiled, r, links, ctx.config.baseUrl, mpNames, petition);
+    if (!transport) return { id: r.id, status: 'sent', response: NO_SMTP, email: r.email };
+    const subject = {
+      kind: 'recipient' as const,
+      recipientId: r.id,
+      personId: r.person_id,
+      mailingId: mailing.id,
+    };
+    try {
+      const info = await transport.sendMail({
+        from,
+        to: r.email,
+        ...(mailing.replyTo ? { replyTo: mailing.replyTo } : {}),
+        envelope: { from: links.returnPath(subject), to: r.email },
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        headers: {
+          'List-Unsubscribe': `<${links.unsubscribeUrl(subject)}>, <${links.unsubscribeMailto(subject)}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          'X-Rally-Mailing': String(mailing.id),
+        },
+      });
+      return {
+        id: r.id,
+        status: 'sent',
+        response: String((info as { response?: string }).response ?? 'accepted'),
+        email: r.email,
+      };
+    } catch (err) {
+      return classify(r, err);
+    }
   }
 
   /** MPs' names by constituency, looked up once per run for the codes these rows need. */
