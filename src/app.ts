@@ -73,6 +73,7 @@ export async function buildApp(
     ...(redis ? { redis } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     personData: features.flatMap((f) => f.personData ?? []),
+    actionSources: features.flatMap((f) => f.actionSources ?? []),
   });
   const { jobs } = services;
 

@@ -16,7 +16,12 @@ const cliContext: CliContext = {
     try {
       await migrateToLatest(db, MIGRATIONS);
       return await run(
-        createServices({ config, db, personData: FEATURES.flatMap((f) => f.personData ?? []) }),
+        createServices({
+          config,
+          db,
+          personData: FEATURES.flatMap((f) => f.personData ?? []),
+          actionSources: FEATURES.flatMap((f) => f.actionSources ?? []),
+        }),
       );
     } finally {
       await db.destroy();

@@ -7,6 +7,7 @@ import type { Db } from './db/database.js';
 import type { NavItem } from './html/layout.js';
 import { type JobHandler, JobQueue } from './jobs/job-queue.js';
 import { Mailer } from './mail/mailer.js';
+import type { ActionSourceCounts } from './http/attribution.js';
 import type { PersonDataHandler } from './person-data.js';
 import type { ServiceContext } from './service-context.js';
 import type { SharedRedis } from './shared-state/redis.js';
@@ -16,6 +17,8 @@ export interface Services extends ServiceContext {
   config: Config;
   /** Every feature's person-data handler: export and erasure walk these. */
   personData: readonly PersonDataHandler[];
+  /** Every feature's attributed actions (signatures, letters, RSVPs…): reports count through these. */
+  actionSources: readonly ActionSourceCounts[];
 }
 
 /** The one way to assemble Services (the app, the CLI and tests that need no HTTP). */
@@ -23,6 +26,7 @@ export function createServices(opts: {
   config: Config;
   db: Db;
   personData?: readonly PersonDataHandler[];
+  actionSources?: readonly ActionSourceCounts[];
   clock?: Clock;
   /** Connected by buildApp when REDIS_URL is set. */
   redis?: SharedRedis;
@@ -37,6 +41,7 @@ export function createServices(opts: {
     clock: opts.clock ?? systemClock,
     personData: opts.personData ?? [],
     ...(opts.redis ? { redis: opts.redis } : {}),
+    actionSources: opts.actionSources ?? [],
   };
 }
 
@@ -76,6 +81,8 @@ export interface Feature {
   migrations?: Record<string, Migration>;
   /** How "export everything" and "erase" on a person reach this feature's records. */
   personData?: PersonDataHandler;
+  /** Actions it records with a `source` (infra/http/attribution.ts), for mailing reports and the dashboard. */
+  actionSources?: ActionSourceCounts[];
   /** Admin navigation entries, in the order shown. */
   nav?: NavItem[];
   routes?: (app: FastifyInstance, services: Services) => Promise<void>;

@@ -1,3 +1,4 @@
+import type { ActionSourceCounts } from '../../infra/http/attribution.js';
 import type { ServiceContext } from '../../infra/service-context.js';
 import {
   type ActivityEntry,
@@ -38,6 +39,8 @@ export interface Dashboard {
   actions: { kind: string; label: string; n: number }[];
   funnel: { signed: number; confirmed: number };
   topSources: { source: string; n: number }[];
+  /** Actions (signatures, letters, RSVPs) by the source they came with: `mailing-7`, `ref:x.com`. */
+  topActionSources: { source: string; n: number }[];
   topConstituencies: { code: string; name: string; n: number }[];
   series: DayRow[];
 }
@@ -48,16 +51,19 @@ function utcDay(d: Date): string {
 
 /** The period is whole UTC days ending today: "last 7 days" includes today. */
 export async function loadDashboard(
-  ctx: Pick<ServiceContext, 'db' | 'trx' | 'clock'>,
+  ctx: Pick<ServiceContext, 'db' | 'trx' | 'clock'> & {
+    actionSources?: readonly ActionSourceCounts[];
+  },
   days: PeriodDays,
 ): Promise<Dashboard> {
   const today = new Date(`${utcDay(ctx.clock.now())}T00:00:00.000Z`);
   const start = new Date(today.getTime() - (days - 1) * 86_400_000);
   const end = new Date(today.getTime() + 86_400_000);
   const period = { from: start.toISOString(), to: end.toISOString() };
-  const [stats, funnel] = await Promise.all([
+  const [stats, funnel, topActionSources] = await Promise.all([
     supporterStats(ctx, { ...period, top: TOP_SHOWN }),
     signatureFunnel(ctx, period),
+    actionSourcesOf(ctx, ctx.actionSources ?? [], period.from),
   ]);
   const series: DayRow[] = [];
   for (let t = start.getTime(); t < end.getTime(); t += 86_400_000) {
@@ -86,6 +92,7 @@ export async function loadDashboard(
     ],
     funnel,
     topSources: stats.topSources,
+    topActionSources,
     topConstituencies: stats.topConstituencies,
     series,
   };
@@ -105,4 +112,20 @@ export async function activityPage(
     entries,
     olderBefore: rows.length > ACTIVITY_PAGE_SIZE ? (entries.at(-1)?.id ?? null) : null,
   };
+}
+
+/** Every feature's actions by source since `since`, added up across features, most first. */
+async function actionSourcesOf(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  features: readonly ActionSourceCounts[],
+  since: string,
+): Promise<{ source: string; n: number }[]> {
+  const totals = new Map<string, number>();
+  for (const f of features)
+    for (const row of await f.topSources(ctx, { since, limit: TOP_SHOWN * 4 }))
+      totals.set(row.source, (totals.get(row.source) ?? 0) + row.n);
+  return [...totals]
+    .map(([source, n]) => ({ source, n }))
+    .sort((a, b) => b.n - a.n || a.source.localeCompare(b.source))
+    .slice(0, TOP_SHOWN);
 }

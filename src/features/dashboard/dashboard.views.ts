@@ -132,6 +132,15 @@ export function dashboardBody(opts: {
           rows: d.topSources,
           empty: 'No new supporters in this period.',
         })}
+        ${dataTable({
+          columns: [
+            { label: 'Source', rowHeader: true, cell: (s) => html`<code>${s.source}</code>` },
+            { label: 'Actions', numeric: true, cell: (s) => s.n },
+          ],
+          rows: d.topActionSources,
+          empty: 'No actions came with a source or from another site in this period.',
+          caption: 'Where actions came from (source links and referring sites)',
+        })}
       </section>
       <section>
         <h2>Top constituencies</h2>

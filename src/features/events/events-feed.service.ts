@@ -134,6 +134,7 @@ export async function rsvpThroughApi(
     consentWording: input.consentWording,
     ref: '',
     source: input.source ?? `api:event:${event.slug}`,
+    via: 'api',
   });
   if (existing && existing.status !== 'cancelled') {
     const attendance = (await repo.findRsvp(queries(ctx), existing.id)) ?? existing;

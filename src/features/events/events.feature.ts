@@ -5,7 +5,7 @@ import { eventsAdminRoutes } from './events.admin.routes.js';
 import { eventsPersonData } from './events.person-data.js';
 import { eventsPublicRoutes } from './events.public.routes.js';
 import { seedEventsDemo } from './events.seed.js';
-import { REMIND_JOB, remindHandler } from './rsvp.service.js';
+import { REMIND_JOB, remindHandler, rsvpSources } from './rsvp.service.js';
 import * as eventsMigration from './migrations/031-events.js';
 import * as liftsMigration from './migrations/032-event-lifts.js';
 import * as rsvpSourceMigration from './migrations/053-rsvp-source.js';
@@ -20,6 +20,7 @@ export const eventsFeature: Feature = {
     '053-rsvp-source': rsvpSourceMigration,
     '035-event-invitations': invitationsMigration,
   },
+  actionSources: [rsvpSources],
   personData: eventsPersonData,
   nav: [{ href: '/admin/events', label: 'Events', role: 'viewer' }],
   publicLinks: [

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actionSource, pageSource, sourceParam } from '../../infra/http/attribution.js';
 import { z } from 'zod';
 import { londonInputToIso } from '../../infra/clock/london-time.js';
 import { confirmButtonPage } from '../../infra/html/confirm-button.js';
@@ -46,6 +47,7 @@ const rsvpBody = z.object({
   phone: formText,
   consent: formCheckbox,
   ref: formText,
+  source: sourceParam,
 });
 /** Share codes as issued: 12 base64url characters. */
 const REF = /^[A-Za-z0-9_-]{12}$/;
@@ -74,6 +76,7 @@ function openEvent(e: EventSummary, baseUrl: string) {
 export async function eventsPublicRoutes(base: FastifyInstance, services: Services) {
   const app = typedRoutes(base);
   const { config } = services;
+  const ownOrigin = new URL(config.baseUrl).origin;
 
   app.get('/events', { schema: { querystring: listQuery } }, async (req, reply) => {
     const q = req.query;
@@ -181,7 +184,9 @@ export async function eventsPublicRoutes(base: FastifyInstance, services: Servic
 
   app.get(
     '/events/:slug',
-    { schema: { params: slugParams, querystring: z.object({ ref: one(100) }) } },
+    {
+      schema: { params: slugParams, querystring: z.object({ ref: one(100), source: sourceParam }) },
+    },
     async (req, reply) => {
       const ics = req.params.slug.endsWith('.ics');
       const e = await getEventBySlug(
@@ -202,7 +207,15 @@ export async function eventsPublicRoutes(base: FastifyInstance, services: Servic
           .send(icsFor([e], config.baseUrl));
       const ref = REF.test(req.query.ref) ? req.query.ref : '';
       return showEvent(req, reply, e, {
-        form: { name: '', email: '', postcode: '', phone: '', consent: false, ref },
+        form: {
+          name: '',
+          email: '',
+          postcode: '',
+          phone: '',
+          consent: false,
+          ref,
+          source: pageSource(req, ownOrigin),
+        },
       });
     },
   );
@@ -214,7 +227,8 @@ export async function eventsPublicRoutes(base: FastifyInstance, services: Servic
       config: { rateLimit: { max: 20, timeWindow: 60_000 } },
     },
     async (req, reply) => {
-      const body = req.body;
+      const source = actionSource(req, req.body.source, ownOrigin);
+      const body = { ...req.body, source };
       const outcome = await submitRsvp(services, req.params.slug, {
         ...body,
         ref: REF.test(body.ref) ? body.ref : '',

@@ -55,8 +55,10 @@ export interface EventTables {
     share_code: string;
     referred_by: number | null;
     consent: number;
-    /** An API client's `rally:source`; null: the event's own page (source `event:<slug>`). */
+    /** Where the sign-up came from (infra/http/attribution.ts, or an API client's `rally:source`). */
     source: string | null;
+    /** Through the event's page or the API: the consent method recorded on confirmation. */
+    signed_up_via: Generated<'form' | 'api'>;
     /** The consent wording an API client says the person was shown; null: CONSENT_WORDING. */
     consent_wording: string | null;
     walk_in: Generated<number>;

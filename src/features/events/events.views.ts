@@ -4,6 +4,7 @@ import {
   formatLondonRange,
   isoToLondonInput,
 } from '../../infra/clock/london-time.js';
+import { sourceField } from '../../infra/http/attribution.js';
 import {
   checkboxField,
   errorSummary,
@@ -122,6 +123,8 @@ export interface RsvpFormState {
   phone: string;
   consent: boolean;
   ref: string;
+  /** Attribution carried through the form (infra/http/attribution.ts). */
+  source?: string | null;
 }
 
 export function eventPage(
@@ -173,6 +176,7 @@ export function eventPage(
             <form method="post" action="/events/${e.slug}/rsvp" class="rsvp-form">
               ${csrfField(o.csrf)}
               <input type="hidden" name="ref" value="${o.form.ref}" />
+              ${sourceField(o.form.source)}
               ${textField({ id: 'name', name: 'name', label: 'Your name', value: o.form.name, required: true, autocomplete: 'name', maxLength: 100, error: errors.name })}
               ${textField({ id: 'email', name: 'email', label: 'Email', type: 'email', value: o.form.email, required: true, autocomplete: 'email', error: errors.email })}
               ${postcodeField({ id: 'rsvp-postcode', value: o.form.postcode, error: errors.postcode })}

@@ -11,6 +11,11 @@ import {
   queries,
 } from '../../infra/service-context.js';
 import { checkEmail } from '../../infra/validation/email.js';
+import {
+  type ActionSourceContext,
+  type ActionSourceCounts,
+  sourceMatches,
+} from '../../infra/http/attribution.js';
 import { normalisePostcode } from '../../infra/validation/postcode.js';
 import { firstErrorSetter, requiredText, tooLong } from '../../infra/validation/text-rules.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
@@ -40,8 +45,10 @@ export interface RsvpInput {
   consent: boolean;
   /** A "bring a friend" share code. */
   ref: string;
-  /** Where the sign-up came from, when not the event's page (an API client's `rally:source`). */
+  /** Where the sign-up came from: the link's `?source=`/`ref:<domain>`, or an API client's. */
   source?: string | null;
+  /** The event's page (default) or the API: the consent method recorded on confirmation. */
+  via?: 'form' | 'api';
   /** The consent wording the person was shown, when not CONSENT_WORDING (an API client's). */
   consentWording?: string | null;
 }
@@ -160,6 +167,7 @@ export async function submitRsvp(ctx: Ctx, slug: string, input: RsvpInput): Prom
       manage_token_hash: hashLinkToken(newLinkToken()),
       consent: input.consent ? 1 : 0,
       source: input.source ?? null,
+      signed_up_via: input.via ?? 'form',
       consent_wording: input.consent ? (input.consentWording ?? null) : null,
       referred_by:
         referrer && referrer.event_id === event.id && referrer.email_key !== email
@@ -212,7 +220,8 @@ async function scheduleReminders(tx: Tx, event: repo.EventRow, rsvpId: number): 
 /** The person as the people feature keeps them, with this sign-up on their timeline. */
 async function recordPerson(tx: Tx, event: repo.EventRow, r: repo.RsvpRow): Promise<number> {
   const [firstName, ...rest] = r.name.split(/\s+/);
-  const source = r.source ?? `event:${event.slug}`;
+  // The person's source names how they joined; the RSVP's own source is the campaign's attribution.
+  const source = r.signed_up_via === 'api' ? (r.source ?? 'api') : `event:${event.slug}`;
   const { id } = await upsertPerson(
     tx.db,
     {
@@ -232,7 +241,7 @@ async function recordPerson(tx: Tx, event: repo.EventRow, r: repo.RsvpRow): Prom
       {
         channel: 'email',
         status: 'granted',
-        method: r.source === null ? 'form' : 'api',
+        method: r.signed_up_via,
         wording: r.consent_wording ?? CONSENT_WORDING,
         source,
       },
@@ -709,3 +718,40 @@ export async function fieldActivityBySeat(
     ]),
   );
 }
+
+/**
+ * RSVPs (any status: the sign-up was made) that came with a `source` of `sourcePrefix` or
+ * `sourcePrefix-…` (every subject variant of "mailing-7"), optionally since a time.
+ */
+export async function countActionsBySource(
+  ctx: ActionSourceContext,
+  input: { sourcePrefix: string; since?: string },
+): Promise<number> {
+  let q = queries(ctx)
+    .selectFrom('event_rsvps as s')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where(sourceMatches('s.source', input.sourcePrefix));
+  if (input.since) q = q.where('s.created_at', '>=', input.since);
+  return Number((await q.executeTakeFirst())?.n ?? 0);
+}
+
+/** Events' part of `Feature.actionSources`. */
+export const rsvpSources: ActionSourceCounts = {
+  kind: 'rsvp',
+  label: 'RSVPs',
+  countBySourcePrefix: countActionsBySource,
+  topSources: async (ctx, input) => {
+    let q = queries(ctx)
+      .selectFrom('event_rsvps as s')
+      .where('s.source', 'is not', null)
+      .select(['s.source', (eb) => eb.fn.countAll<number | string>().as('n')]);
+    if (input.since) q = q.where('s.created_at', '>=', input.since);
+    const rows = await q
+      .groupBy('s.source')
+      .orderBy('n', 'desc')
+      .orderBy('s.source')
+      .limit(input.limit)
+      .execute();
+    return rows.map((r) => ({ source: r.source ?? '', n: Number(r.n) }));
+  },
+};

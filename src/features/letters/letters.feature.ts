@@ -14,11 +14,14 @@ import { lettersPersonData } from './letters.person-data.js';
 import { lettersPublicRoutes } from './letters.public.routes.js';
 import { seedLettersDemo } from './letters.seed.js';
 import * as lettersMigration from './migrations/013-letters.js';
+import * as letterSourceMigration from './migrations/022-letter-source.js';
+import { letterSources } from './letters.service.js';
 
 /** Letter campaigns: supporters write to their representative in their own words. */
 export const lettersFeature: Feature = {
   name: 'letters',
-  migrations: { '013-letters': lettersMigration },
+  migrations: { '013-letters': lettersMigration, '022-letter-source': letterSourceMigration },
+  actionSources: [letterSources],
   personData: lettersPersonData,
   nav: [{ href: '/admin/letters', label: 'Letters', role: 'viewer' }],
   publicLinks: [

@@ -1,5 +1,6 @@
 /** What the letters routes accept in their addresses and forms (see infra/http/input.ts). */
 import { z } from 'zod';
+import { sourceParam } from '../../infra/http/attribution.js';
 import { formText, pageQuery, positiveId } from '../../infra/http/input.js';
 import type { CampaignForm, LetterForm } from './letters.rules.js';
 import { LETTER_STATUSES } from './letters.tables.js';
@@ -23,6 +24,7 @@ export const campaignPageQuery = z.object({
   constituency: queryValue('constituency'),
   target: queryValue('target'),
   q: queryValue('q'),
+  source: sourceParam,
 });
 
 export const letterFormBody = z.object({
@@ -35,6 +37,7 @@ export const letterFormBody = z.object({
   targetId: formText,
   consent: ticked,
   followUp: ticked,
+  source: sourceParam,
 }) satisfies z.ZodType<LetterForm, unknown>;
 
 /** "Did you have a reply?": a link in the mail may preselect the answer; anything else is none. */

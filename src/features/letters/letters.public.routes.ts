@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actionSource, keepSourceRedirect, pageSource } from '../../infra/http/attribution.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { sendNotice } from '../../infra/http/public-notice.js';
 import { answerInputErrorWith, typedRoutes } from '../../infra/http/input.js';
@@ -69,6 +70,7 @@ function emptyForm(campaign: CampaignRow, targetId: number, postcode: string): L
 export async function lettersPublicRoutes(base: FastifyInstance, services: Services) {
   const app = typedRoutes(base);
   const { db } = services;
+  const ownOrigin = new URL(services.config.baseUrl).origin;
 
   const page = (
     req: FastifyRequest,
@@ -150,6 +152,7 @@ export async function lettersPublicRoutes(base: FastifyInstance, services: Servi
     target: TargetContact,
     form: LetterForm,
     result?: Extract<SubmitResult, { ok: false }>,
+    source: string | null = pageSource(req, ownOrigin),
   ) =>
     page(
       req,
@@ -163,6 +166,7 @@ export async function lettersPublicRoutes(base: FastifyInstance, services: Servi
         csrf: reply.generateCsrf(),
         civility: result?.civility,
         originality: result?.originality,
+        source,
       }),
       result?.status ?? 200,
     );
@@ -228,6 +232,9 @@ export async function lettersPublicRoutes(base: FastifyInstance, services: Servi
   };
 
   app.get('/letters/:slug', campaignPage, async (req, reply) => {
+    // The steps link to each other without the source: keep it in the address from step to step.
+    const keep = keepSourceRedirect(req, ownOrigin);
+    if (keep) return reply.redirect(keep, 303);
     const campaign = await openCampaign(req.params.slug, reply);
     if (!campaign) return reply;
     if (campaign.status !== 'open') return closedNotice(req, reply, campaign);
@@ -336,7 +343,8 @@ export async function lettersPublicRoutes(base: FastifyInstance, services: Servi
       if (campaign.status !== 'open')
         return sendNotice(reply, 410, 'Campaign closed', 'This campaign no longer takes letters.');
       const form = req.body;
-      const result = await submitLetter(services, { campaign, form });
+      const source = actionSource(req, form.source, ownOrigin);
+      const result = await submitLetter(services, { campaign, form, source });
       if (result.ok)
         return privatePage(
           req,
@@ -365,7 +373,7 @@ export async function lettersPublicRoutes(base: FastifyInstance, services: Servi
         subject: form.subject.slice(0, 1000),
         body: form.body.slice(0, 20_000),
       };
-      return writeTo(req, reply, campaign, target, echo, result);
+      return writeTo(req, reply, campaign, target, echo, result, source);
     },
   );
 

@@ -1,3 +1,4 @@
+import { sourceField } from '../../infra/http/attribution.js';
 import {
   checkboxField,
   errorSummary,
@@ -158,6 +159,8 @@ export interface LetterFormView {
   csrf: string;
   civility?: { text: string; spans: CivilitySpan[]; reasons?: CivilityReason[] } | undefined;
   originality?: Originality | undefined;
+  /** Attribution carried through the form (infra/http/attribution.ts). */
+  source?: string | null;
 }
 
 export function letterForm(v: LetterFormView): SafeHtml {
@@ -195,7 +198,7 @@ export function letterForm(v: LetterFormView): SafeHtml {
       data-min-words="${campaign.min_own_words}"
       data-min-percent="${campaign.min_own_percent}"
     >
-      ${csrfField(v.csrf)}
+      ${csrfField(v.csrf)} ${sourceField(v.source)}
       <input type="hidden" name="targetId" value="${values.targetId}" />
       ${textField({
         id: 'lt-name',

@@ -34,6 +34,7 @@ import {
   validateLetter,
 } from './letters.rules.js';
 import type { LetterStatus, ReplyAnswer } from './letters.tables.js';
+import type { ActionSourceContext, ActionSourceCounts } from '../../infra/http/attribution.js';
 import {
   type Originality,
   assessOriginality,
@@ -108,7 +109,11 @@ function originalityErrors(campaign: CampaignRow, target: Target, o: Originality
 /** Everything a submitted letter is checked against; stores it only when all pass. */
 export async function submitLetter(
   ctx: LettersContext,
-  { campaign, form }: { campaign: CampaignRow; form: LetterForm },
+  {
+    campaign,
+    form,
+    source = null,
+  }: { campaign: CampaignRow; form: LetterForm; source?: string | null },
 ): Promise<SubmitResult> {
   const { db } = ctx;
   const checked = validateLetter(form);
@@ -172,11 +177,14 @@ export async function submitLetter(
     };
 
   const token = newLinkToken();
-  const row = letterRow(campaign, target, fields, originality, verdict, {
-    token,
-    constituencyCode: place.constituencyCode,
-    now: now.toISOString(),
-  });
+  const row = {
+    ...letterRow(campaign, target, fields, originality, verdict, {
+      token,
+      constituencyCode: place.constituencyCode,
+      now: now.toISOString(),
+    }),
+    source,
+  };
   const letter = await inTransaction(ctx, async (tx) => {
     const saved = existing
       ? await replaceUnconfirmed(tx, existing.id, row)
@@ -581,3 +589,22 @@ export async function answerFollowUp(
     return { status: 'open', letter: { ...letter, reply: answer } };
   });
 }
+
+/**
+ * Letters written with a `source` of `sourcePrefix` or `sourcePrefix-…` (every subject variant of
+ * "mailing-7"), optionally since a time; unconfirmed ones count (the letter was written).
+ */
+export async function countActionsBySource(
+  ctx: ActionSourceContext,
+  input: { sourcePrefix: string; since?: string },
+): Promise<number> {
+  return repo.countLettersBySource(queries(ctx), input);
+}
+
+/** Letters' part of `Feature.actionSources`. */
+export const letterSources: ActionSourceCounts = {
+  kind: 'letter',
+  label: 'Letters',
+  countBySourcePrefix: countActionsBySource,
+  topSources: (ctx, input) => repo.topLetterSources(queries(ctx), input),
+};

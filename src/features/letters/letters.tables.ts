@@ -106,6 +106,8 @@ export interface LettersTable {
   confirm_token_hash: string | null;
   last_mail_at: string;
   person_id: number | null;
+  /** `?source=` it came with, or `ref:<domain>` (infra/http/attribution.ts); null: neither. */
+  source?: string | null;
   /** When the letter may go out (throttle slot or digest time). */
   scheduled_for: string | null;
   outbox_id: number | null;

@@ -1,5 +1,5 @@
 import type { Person } from '../people/people.service.js';
-import { getSegment, iteratePeople } from '../people/segments.service.js';
+import { getSegment, iteratePeople, withEmailConsent } from '../people/segments.service.js';
 import { type ServiceContext, queries } from '../../infra/service-context.js';
 import { normaliseEmail } from '../../infra/validation/email.js';
 import type { MailingSettings } from './mailing-settings.js';
@@ -7,8 +7,8 @@ import type { MergeValues } from './merge-fields.js';
 import * as repo from './mailings.repository.js';
 
 /**
- * People read per query. The consent filter is a semi-join over the consent history that the
- * database evaluates per query, so large pages keep 100,000 people to a few queries.
+ * People read per query. Each page's consent is one indexed lookup of those people's consents
+ * (not a semi-join over everyone's history per page), so the audience is walked once.
  */
 export const AUDIENCE_PAGE = 5_000;
 
@@ -78,13 +78,8 @@ export async function walkAudience(
     for await (const batch of iteratePeople(ctx, { filters, batchSize: AUDIENCE_PAGE }))
       for (const p of batch) excludedIds.add(p.id);
 
-  const all = new Set<number>();
-  for (const filters of include)
-    for await (const batch of iteratePeople(ctx, { filters, batchSize: AUDIENCE_PAGE }))
-      for (const p of batch) all.add(p.id);
-
   const b: AudienceBreakdown = {
-    inSegments: all.size,
+    inSegments: 0,
     excluded: 0,
     noConsent: 0,
     suppressed: 0,
@@ -93,21 +88,26 @@ export async function walkAudience(
     malformedAddresses: [],
     recipients: 0,
   };
-  for (const id of all) if (excludedIds.has(id)) b.excluded += 1;
-
   const capSince = new Date(
     ctx.clock.now().getTime() - settings.capDays * 24 * 60 * 60 * 1000,
   ).toISOString();
+  // One pass over the chosen segments: a person in two segments counts once.
   const seen = new Set<number>();
   let consenting = 0;
   for (const filters of include) {
-    for await (const batch of iteratePeople(ctx, {
-      filters,
-      emailConsentOnly: true,
-      batchSize: AUDIENCE_PAGE,
-    })) {
-      const fresh = batch.filter((p) => !seen.has(p.id) && !excludedIds.has(p.id));
-      for (const p of batch) seen.add(p.id);
+    for await (const page of iteratePeople(ctx, { filters, batchSize: AUDIENCE_PAGE })) {
+      const candidates = [];
+      for (const p of page) {
+        if (seen.has(p.id)) continue;
+        seen.add(p.id);
+        if (excludedIds.has(p.id)) b.excluded += 1;
+        else candidates.push(p);
+      }
+      const granted = await withEmailConsent(
+        ctx,
+        candidates.map((p) => p.id),
+      );
+      const fresh = candidates.filter((p) => granted.has(p.id));
       consenting += fresh.length;
       const malformed: Person[] = [];
       const valid: { person: Person; email: string }[] = [];
@@ -143,6 +143,7 @@ export async function walkAudience(
         await sink.onBatch(send.map((v) => ({ ...v, merge: mergeValuesOf(v.person) })));
     }
   }
-  b.noConsent = all.size - b.excluded - consenting;
+  b.inSegments = seen.size;
+  b.noConsent = seen.size - b.excluded - consenting;
   return b;
 }

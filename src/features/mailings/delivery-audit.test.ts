@@ -9,9 +9,9 @@ import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { markTargetSeat, unmarkTargetSeat } from '../field/field.service.js';
 import { deliveryAudit, mergeSmallGroups, publicAudit } from './delivery-audit.service.js';
 import { DEFAULT_SETTINGS, saveMailingSettings } from './mailing-settings.js';
-import { createMailing, getMailing, listMailings, scheduleMailing } from './mailings.service.js';
+import { listMailings } from './mailings.service.js';
 import { seedMailingsDemo } from './mailings.seed.js';
-import { addSupporter, mailingForm, runJobs, tagSegment } from './mailings.test-support.js';
+import { addSupporter, mailingForm, sendMailing, tagSegment } from './mailings.test-support.js';
 
 /** Dulwich and West Norwood: a safe seat in 2019. */
 const SAFE = 'SE21 7AA';
@@ -53,16 +53,7 @@ describeEachDatabase('mailings: the delivery audit', (ctx) => {
 
   async function send(segmentTag: string) {
     const seg = await tagSegment(app.services, segmentTag);
-    const created = await createMailing(
-      app.services,
-      mailingForm({ segmentIds: [String(seg)] }),
-      null,
-    );
-    assert.ok(created.ok);
-    const m = (await getMailing(app.services, created.id))!;
-    assert.ok((await scheduleMailing(app.services, { mailing: m, when: '' }, null)).ok);
-    await runJobs(app);
-    return (await getMailing(app.services, m.id))!;
+    return sendMailing(app, mailingForm({ segmentIds: [String(seg)] }));
   }
 
   it('shows an insider-heavy audience for what it is, from who actually received it', async () => {

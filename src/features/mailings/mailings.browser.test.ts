@@ -24,7 +24,7 @@ describe('a mailing in Chromium', { skip: browserSkip }, () => {
     const problems = watchConsole(page);
     await logInThroughForm(page, baseUrl, staff);
     await page.goto(`${baseUrl}/admin/mailings/new`);
-    await page.getByLabel('Subject').fill('Hello {{first_name|friend}}');
+    await page.getByLabel('Subject', { exact: true }).fill('Hello {{first_name|friend}}');
     await page.getByLabel('From name').fill('Ada at Save Our Libraries');
     await page
       .getByLabel('Message (Markdown)')

@@ -5,10 +5,12 @@ import { mailingsPersonData } from './mailings.person-data.js';
 import { mailingsPublicRoutes } from './mailings.public.routes.js';
 import { mailingsAdminRoutes } from './mailings.routes.js';
 import { seedMailingsDemo } from './mailings.seed.js';
-import { SEND_JOB } from './mailings.service.js';
+import { DECIDE_JOB, SEND_JOB } from './mailings.service.js';
+import { decideHandler } from './subject-test.js';
 import { mailingSecret } from './mailing-tokens.js';
 import { MailingSender } from './sending.js';
 import * as mailingsMigration from './migrations/020-mailings.js';
+import * as subjectTestsMigration from './migrations/024-mailing-subject-tests.js';
 
 /** One sender (one SMTP pool) per app: the routes close it with the app, the job uses it. */
 const senders = new WeakMap<Services, MailingSender>();
@@ -23,7 +25,10 @@ function senderOf(services: Services): MailingSender {
 
 export const mailingsFeature: Feature = {
   name: 'mailings',
-  migrations: { '020-mailings': mailingsMigration },
+  migrations: {
+    '020-mailings': mailingsMigration,
+    '024-mailing-subject-tests': subjectTestsMigration,
+  },
   personData: mailingsPersonData,
   nav: [{ href: '/admin/mailings', label: 'Mailings', role: 'viewer' }],
   routes: async (app, services) => {
@@ -37,7 +42,10 @@ export const mailingsFeature: Feature = {
   },
   jobs: (services) => {
     const sender = senderOf(services);
-    return { [SEND_JOB]: (payload, ctx) => sender.run(payload, ctx) };
+    return {
+      [SEND_JOB]: (payload, ctx) => sender.run(payload, ctx),
+      [DECIDE_JOB]: decideHandler(services),
+    };
   },
   cli: { inbound: inboundCommand },
   seedDemo: seedMailingsDemo,

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { confirmButtonPage } from '../../infra/html/confirm-button.js';
 import { messagePage, publicLayout } from '../../infra/html/layout.js';
@@ -16,6 +17,28 @@ import { auditBody } from './mailings.views.js';
 const tokenParams = z.object({ token: z.string().max(600) });
 /** What RFC 8058 says a one-click POST carries. */
 const ONE_CLICK = 'One-Click';
+
+/**
+ * RFC 8058 says the body is `List-Unsubscribe=One-Click`; Gmail posts it form-urlencoded, some
+ * senders as multipart/form-data. A multipart body is read field by field, small and bounded.
+ */
+async function multipartOneClick(req: FastifyRequest): Promise<boolean> {
+  let oneClick = false;
+  try {
+    for await (const part of req.parts({
+      limits: { fields: 4, fieldSize: 256, files: 1, fileSize: 1024, parts: 5 },
+    })) {
+      if (part.type === 'file') {
+        part.file.resume();
+        continue;
+      }
+      if (part.fieldname === 'List-Unsubscribe' && part.value === ONE_CLICK) oneClick = true;
+    }
+  } catch {
+    // Over the limits or malformed: not a one-click request (the token still unsubscribes).
+  }
+  return oneClick;
+}
 
 function notValid(reply: import('fastify').FastifyReply) {
   return reply
@@ -57,28 +80,37 @@ export async function mailingsPublicRoutes(base: FastifyInstance, services: Serv
   });
 
   // The button, and RFC 8058 one-click POSTs from mail providers (no cookie, no Origin of ours):
-  // the signed token authorises it, so the CSRF check is off for this route only.
-  app.post(
-    '/unsubscribe/:token',
-    {
-      config: { csrf: false, rateLimit: { max: 30, timeWindow: 60_000 } },
-      schema: { params: tokenParams, body: z.record(z.string(), z.unknown()).optional() },
-    },
-    async (req, reply) => {
-      const target = await resolveUnsubscribeToken(services, req.params.token);
-      if (!target) return notValid(reply);
-      const oneClick = req.body?.['List-Unsubscribe'] === ONE_CLICK;
-      await unsubscribe(services, target, oneClick ? 'one-click' : 'link');
-      if (oneClick) return reply.code(200).type('text/plain').send('Unsubscribed.');
-      return renderPublic(req, reply, {
-        title: 'Unsubscribed',
-        body: html`<section class="notice">
-          <h1>You are unsubscribed</h1>
-          <p>We will not email ${target.email} again. It is noted in our records as your choice.</p>
-        </section>`,
-      });
-    },
-  );
+  // the signed token authorises it, so the CSRF check is off for this route only. Multipart is
+  // parsed in this route's own scope (some senders post the one-click body that way).
+  await app.register(async (plain) => {
+    const scope = typedRoutes(plain);
+    await scope.register(multipart);
+    scope.post(
+      '/unsubscribe/:token',
+      {
+        config: { csrf: false, rateLimit: { max: 30, timeWindow: 60_000 } },
+        schema: { params: tokenParams, body: z.record(z.string(), z.unknown()).nullish() },
+      },
+      async (req, reply) => {
+        const target = await resolveUnsubscribeToken(services, req.params.token);
+        if (!target) return notValid(reply);
+        const oneClick = req.isMultipart()
+          ? await multipartOneClick(req)
+          : req.body?.['List-Unsubscribe'] === ONE_CLICK;
+        await unsubscribe(services, target, oneClick ? 'one-click' : 'link');
+        if (oneClick) return reply.code(200).type('text/plain').send('Unsubscribed.');
+        return renderPublic(req, reply, {
+          title: 'Unsubscribed',
+          body: html`<section class="notice">
+            <h1>You are unsubscribed</h1>
+            <p>
+              We will not email ${target.email} again. It is noted in our records as your choice.
+            </p>
+          </section>`,
+        });
+      },
+    );
+  });
 
   // Opt-in click tracking: the redirect is signed over the recipient and the URL, so it cannot
   // be used to send people elsewhere.

@@ -133,9 +133,29 @@ export async function cancelQueued(ex: Ex, mailingId: number, now: string): Prom
     .updateTable('mailing_recipients')
     .set({ status: 'cancelled', updated_at: now })
     .where('mailing_id', '=', mailingId)
-    .where('status', '=', 'queued')
+    .where('status', 'in', ['queued', 'held'])
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+/** Whether recipients wait for a subject test's winner. */
+export function hasHeld(ex: Ex, mailingId: number): Promise<boolean> {
+  return hasStatus(ex, mailingId, 'held');
+}
+
+export async function hasStatus(
+  ex: Ex,
+  mailingId: number,
+  status: RecipientStatus,
+): Promise<boolean> {
+  const row = await ex
+    .selectFrom('mailing_recipients')
+    .select('id')
+    .where('mailing_id', '=', mailingId)
+    .where('status', '=', status)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function statusCounts(

@@ -10,6 +10,7 @@ import type { Services } from '../../infra/services.js';
 import { findMp } from '../constituencies/constituencies.service.js';
 import { findPersonByEmail } from '../people/people.service.js';
 import { listSegments } from '../people/segments.service.js';
+import { listPetitionLinks } from '../petitions/petitions.service.js';
 import { listStaff } from '../staff/staff.service.js';
 import { type AudienceBreakdown, AudienceError, mergeValuesOf, walkAudience } from './audience.js';
 import { deliveryAudit } from './delivery-audit.service.js';
@@ -20,8 +21,10 @@ import type { MergeValues } from './merge-fields.js';
 import { MessageLinks } from './message-links.js';
 import * as repo from './mailings.repository.js';
 import * as service from './mailings.service.js';
+import { mailingActions } from './mailings.service.js';
 import type { Mailing, MailingForm } from './mailings.service.js';
 import * as views from './mailings.views.js';
+import { petitionPath, subjectTestResults } from './subject-test.js';
 
 /** Test sends go to at most this many staff addresses at once. */
 export const MAX_TEST_RECIPIENTS = 5;
@@ -36,6 +39,10 @@ const mailingBody = z.object({
   segmentIds: formList,
   excludeSegmentIds: formList,
   clickTracking: formCheckbox,
+  petitionId: formText,
+  subjectVariants: formList,
+  testPercent: formText,
+  testWaitHours: formText,
 });
 
 function toForm(b: z.output<typeof mailingBody>): MailingForm {
@@ -46,10 +53,15 @@ function toForm(b: z.output<typeof mailingBody>): MailingForm {
 async function renderAs(services: Services, mailing: Mailing, values: MergeValues, email: string) {
   const links = new MessageLinks(services.config, await mailingSecret(services.db));
   const subject = { kind: 'address' as const, email };
+  const { baseUrl } = services.config;
+  const source = service.mailingSource(mailing.id);
+  const petition = await petitionPath(services, mailing);
   return personalise(compileMailing(mailing), {
-    values,
+    values: petition
+      ? { ...values, petition_url: withSource(`${baseUrl}${petition}`, baseUrl, source) }
+      : values,
     unsubscribeUrl: links.unsubscribeUrl(subject),
-    link: (url) => withSource(url, services.config.baseUrl, `mailing-${mailing.id}`),
+    link: (url) => withSource(url, baseUrl, source),
   });
 }
 
@@ -99,6 +111,7 @@ export async function mailingsAdminRoutes(base: FastifyInstance, services: Servi
           errors: page.failure?.errors ?? {},
           csrf: reply.generateCsrf(),
           segments: await segmentChoices(),
+          petitions: await listPetitionLinks(services),
           submitLabel: page.submitLabel,
         }),
       }),
@@ -168,6 +181,8 @@ export async function mailingsAdminRoutes(base: FastifyInstance, services: Servi
             breakdownError,
             counts: await repo.statusCounts(db.kysely, mailing.id),
             clicks: mailing.clickTracking ? await repo.countClicked(db.kysely, mailing.id) : 0,
+            actions: mailing.status === 'draft' ? [] : await mailingActions(services, mailing.id),
+            subjectTest: await subjectTestResults(services, mailing),
             preview,
             failures,
           }),

@@ -4,7 +4,7 @@ import { recordConsent, upsertPerson } from '../people/people.service.js';
 import { saveSegment } from '../people/segments.service.js';
 import type { Services } from '../../infra/services.js';
 import { MailingSender } from './sending.js';
-import { createMailing, getMailing, scheduleMailing } from './mailings.service.js';
+import { NO_TEST_FIELDS, createMailing, getMailing, scheduleMailing } from './mailings.service.js';
 
 const WORDING = 'Keep me updated about this campaign by email. I can unsubscribe at any time.';
 /** Dulwich and West Norwood: a safe seat (the demo "HQ"). */
@@ -80,7 +80,14 @@ export async function seedMailingsDemo(services: Services): Promise<void> {
     null,
   );
   const sender = new MailingSender(services);
-  const base = { preheader: '', replyTo: '', excludeSegmentIds: [], clickTracking: false };
+  const base = {
+    preheader: '',
+    replyTo: '',
+    excludeSegmentIds: [],
+    clickTracking: false,
+    ...NO_TEST_FIELDS,
+    subjectVariants: [],
+  };
   const insiders = await createMailing(
     services,
     {

@@ -4,6 +4,7 @@
  */
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import { getSegment } from '../people/segments.service.js';
+import { getPetitionLink } from '../petitions/petitions.service.js';
 import {
   type Actor,
   type ServiceContext,
@@ -12,8 +13,9 @@ import {
   queries,
 } from '../../infra/service-context.js';
 import { normaliseEmail } from '../../infra/validation/email.js';
+import type { Services } from '../../infra/services.js';
 import { londonInputToIso } from '../../infra/clock/london-time.js';
-import { MergeFieldError, parseMergeTags, fillMergeTags } from './merge-fields.js';
+import { MergeFieldError, parseMergeTags, fillMergeTags, usesField } from './merge-fields.js';
 import * as repo from './mailings.repository.js';
 import type { MailingStatus } from './mailings.tables.js';
 
@@ -25,6 +27,20 @@ export const BODY_MAX_LENGTH = 50_000;
 export const MAX_SEGMENTS = 10;
 
 export const SEND_JOB = 'mailings.send';
+/** Chooses a subject test's winner once its wait is over, and sends it to the rest. */
+export const DECIDE_JOB = 'mailings.decide-subject';
+
+/** Subject lines per mailing, the first included (A, B, C). */
+export const MAX_SUBJECTS = 3;
+export const VARIANTS = ['a', 'b', 'c'] as const;
+export type Variant = (typeof VARIANTS)[number];
+/** The test slice: a share of the audience, in percent. */
+export const TEST_PERCENT_MIN = 1;
+export const TEST_PERCENT_MAX = 50;
+/** Hours from sending the test to choosing the winner. */
+export const TEST_WAIT_MIN_HOURS = 1;
+export const TEST_WAIT_MAX_HOURS = 72;
+export const TEST_WAIT_DEFAULT_HOURS = 4;
 
 export interface MailingForm {
   subject: string;
@@ -35,7 +51,23 @@ export interface MailingForm {
   segmentIds: string[];
   excludeSegmentIds: string[];
   clickTracking: boolean;
+  /** The petition `{{petition_url}}` links to ('' none). */
+  petitionId: string;
+  /** Subject lines B and C of a subject test; blank boxes are ignored. */
+  subjectVariants: string[];
+  /** Test slice in percent ('' no test). */
+  testPercent: string;
+  /** Hours to wait before choosing the winner ('' the default). */
+  testWaitHours: string;
 }
+
+/** The subject-test and petition fields of a form that uses none of them. */
+export const NO_TEST_FIELDS = {
+  petitionId: '',
+  subjectVariants: [],
+  testPercent: '',
+  testWaitHours: '',
+} as const satisfies Partial<MailingForm>;
 
 export type FieldErrors = Partial<Record<keyof MailingForm, string>>;
 export type SaveResult = { ok: true; id: number } | { ok: false; errors: FieldErrors };
@@ -52,11 +84,45 @@ export interface Mailing {
   excludeSegmentIds: number[];
   clickTracking: boolean;
   auditPublic: boolean;
+  petitionId: number | null;
+  /** Subject lines B (and C) of a subject test; empty without one. */
+  subjectVariants: string[];
+  testPercent: number | null;
+  testWaitHours: number | null;
+  testDecideAt: string | null;
+  testWinner: Variant | null;
   scheduledAt: string | null;
   error: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+function strings(json: string): string[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function isVariant(v: string | null): v is Variant {
+  return v !== null && (VARIANTS as readonly string[]).includes(v);
+}
+
+/** Every subject line of the mailing, A first. */
+export function subjectsOf(m: Pick<Mailing, 'subject' | 'subjectVariants'>): string[] {
+  return [m.subject, ...m.subjectVariants];
+}
+
+/** The subject line a variant ('a', 'b', 'c') stands for; A when there is none. */
+export function subjectFor(
+  m: Pick<Mailing, 'subject' | 'subjectVariants'>,
+  variant: string | null,
+): string {
+  const i = variant ? VARIANTS.indexOf(variant as Variant) : 0;
+  return subjectsOf(m)[i] ?? m.subject;
 }
 
 function ids(json: string): number[] {
@@ -81,6 +147,12 @@ export function toMailing(r: repo.MailingRow): Mailing {
     excludeSegmentIds: ids(r.exclude_segment_ids),
     clickTracking: r.click_tracking === 1,
     auditPublic: r.audit_public === 1,
+    petitionId: r.petition_id,
+    subjectVariants: strings(r.subject_variants),
+    testPercent: r.test_percent,
+    testWaitHours: r.test_wait_hours,
+    testDecideAt: r.test_decide_at,
+    testWinner: isVariant(r.test_winner) ? r.test_winner : null,
     scheduledAt: r.scheduled_at,
     error: r.error,
     createdAt: r.created_at,
@@ -126,6 +198,29 @@ interface CheckedMailing {
   segmentIds: number[];
   excludeSegmentIds: number[];
   clickTracking: boolean;
+  petitionId: number | null;
+  subjectVariants: string[];
+  testPercent: number | null;
+  testWaitHours: number | null;
+}
+
+/** A subject line's own rules (each line of a subject test passes them). */
+function subjectError(raw: string, label: string): string | undefined {
+  const subject = raw.trim();
+  if (!subject) return `Give the mailing a ${label}.`;
+  if (LINE_BREAK.test(raw) || CONTROL.test(subject))
+    return `The ${label} cannot contain line breaks.`;
+  if (subject.length > SUBJECT_MAX_LENGTH)
+    return `The ${label} can be at most ${SUBJECT_MAX_LENGTH} characters.`;
+  return undefined;
+}
+
+/** A whole number in [min, max] from a form field, or an error message. */
+function wholeIn(raw: string, min: number, max: number, what: string): number | string {
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(n) || n < min || n > max)
+    return `${what} must be a whole number from ${min} to ${max}.`;
+  return n;
 }
 
 /** Every rule a mailing must pass to be saved: lengths, headers, merge fields, segments, guard. */
@@ -143,6 +238,39 @@ export async function checkMailing(
     errors.subject = 'The subject cannot contain line breaks.';
   else if (subject.length > SUBJECT_MAX_LENGTH)
     errors.subject = `The subject can be at most ${SUBJECT_MAX_LENGTH} characters.`;
+  // Subject test: blank boxes are unused; each line given passes the subject's rules.
+  const subjectVariants = form.subjectVariants.filter((s) => s.trim() !== '');
+  if (subjectVariants.length > MAX_SUBJECTS - 1)
+    errors.subjectVariants = `A subject test has at most ${MAX_SUBJECTS} subject lines (this one and ${MAX_SUBJECTS - 1} more).`;
+  else
+    for (const [i, line] of subjectVariants.entries()) {
+      const label = `subject line ${String.fromCharCode(66 + i)}`;
+      const problem = subjectError(line, label);
+      if (problem) {
+        errors.subjectVariants ??= problem;
+        continue;
+      }
+      try {
+        parseMergeTags(line);
+      } catch (err) {
+        if (!(err instanceof MergeFieldError)) throw err;
+        errors.subjectVariants ??= `Subject line ${String.fromCharCode(66 + i)}: ${err.message}`;
+      }
+    }
+  let testPercent: number | null = null;
+  let testWaitHours: number | null = null;
+  if (subjectVariants.length > 0) {
+    const pct = wholeIn(form.testPercent, TEST_PERCENT_MIN, TEST_PERCENT_MAX, 'The test slice');
+    if (typeof pct === 'string')
+      errors.testPercent = `${pct} (percent of the audience that gets the test).`;
+    else testPercent = pct;
+    const wait = form.testWaitHours.trim()
+      ? wholeIn(form.testWaitHours, TEST_WAIT_MIN_HOURS, TEST_WAIT_MAX_HOURS, 'The wait')
+      : TEST_WAIT_DEFAULT_HOURS;
+    if (typeof wait === 'string') errors.testWaitHours = `${wait} (hours).`;
+    else testWaitHours = wait;
+  } else if (form.testPercent.trim())
+    errors.subjectVariants = 'A subject test needs a second subject line.';
   if (LINE_BREAK.test(form.preheader) || CONTROL.test(preheader))
     errors.preheader = 'The preheader cannot contain line breaks.';
   else if (preheader.length > PREHEADER_MAX_LENGTH)
@@ -164,6 +292,13 @@ export async function checkMailing(
   if (!body) errors.body = 'Write the message.';
   else if (body.length > BODY_MAX_LENGTH)
     errors.body = `The message can be at most ${BODY_MAX_LENGTH.toLocaleString('en-GB')} characters.`;
+  let petitionId: number | null = null;
+  if (form.petitionId.trim()) {
+    const n = Number(form.petitionId.trim());
+    const petition = Number.isInteger(n) && n > 0 ? await getPetitionLink(ctx, n) : undefined;
+    if (!petition) errors.petitionId = 'That petition no longer exists: choose another.';
+    else petitionId = petition.id;
+  }
   for (const [key, text] of [
     ['subject', subject],
     ['preheader', preheader],
@@ -192,12 +327,25 @@ export async function checkMailing(
     for (const id of list)
       if (!(await getSegment(ctx, id))) errors[key] ??= `Segment ${id} no longer exists.`;
   }
-  if (!errors.subject && !errors.body && !errors.preheader) {
+  if (
+    petitionId === null &&
+    !errors.petitionId &&
+    [subject, preheader, body, ...subjectVariants].some((t) => {
+      try {
+        return usesField([t], 'petition_url');
+      } catch {
+        return false;
+      }
+    })
+  )
+    errors.petitionId = 'Choose the petition that {{petition_url}} links to.';
+  if (!errors.subject && !errors.body && !errors.preheader && !errors.subjectVariants) {
     const guard = await campaignGuard(ctx.db);
     for (const [key, text] of [
       ['subject', subject],
       ['preheader', preheader],
       ['body', body],
+      ...subjectVariants.map((v) => ['subjectVariants', v] as const),
     ] as const) {
       const assessment = guard.assess(fillMergeTags(text, {}));
       if (assessment.decision !== 'allow')
@@ -217,6 +365,10 @@ export async function checkMailing(
       segmentIds,
       excludeSegmentIds,
       clickTracking: form.clickTracking,
+      petitionId,
+      subjectVariants: subjectVariants.map((s) => s.trim()),
+      testPercent,
+      testWaitHours,
     },
   };
 }
@@ -231,6 +383,10 @@ function columns(v: CheckedMailing) {
     segment_ids: JSON.stringify(v.segmentIds),
     exclude_segment_ids: JSON.stringify(v.excludeSegmentIds),
     click_tracking: v.clickTracking ? 1 : 0,
+    petition_id: v.petitionId,
+    subject_variants: JSON.stringify(v.subjectVariants),
+    test_percent: v.testPercent,
+    test_wait_hours: v.testWaitHours,
   };
 }
 
@@ -332,6 +488,10 @@ export async function scheduleMailing(
     segmentIds: m.segmentIds.map(String),
     excludeSegmentIds: m.excludeSegmentIds.map(String),
     clickTracking: m.clickTracking,
+    petitionId: m.petitionId === null ? '' : String(m.petitionId),
+    subjectVariants: m.subjectVariants,
+    testPercent: m.testPercent === null ? '' : String(m.testPercent),
+    testWaitHours: m.testWaitHours === null ? '' : String(m.testWaitHours),
   });
   if (!checked.ok) return { ok: false, error: Object.values(checked.errors).join(' ') };
   return inTransaction(ctx, async ({ trx }) => {
@@ -411,4 +571,36 @@ export async function setAuditPublic(
       trx,
     );
   });
+}
+
+/** Actions of one kind taken from a mailing's links (signatures, letters, RSVPs). */
+export interface MailingActions {
+  kind: string;
+  label: string;
+  n: number;
+}
+
+/**
+ * What people did from this mailing's links, by kind: each feature counts its own actions whose
+ * `source` is `mailing-<id>` or one of its subject variants (`mailing-<id>-b`), or only one
+ * variant's when `variant` is given.
+ */
+export async function mailingActions(
+  ctx: Pick<Services, 'db' | 'trx' | 'actionSources'>,
+  mailingId: number,
+  variant?: string,
+): Promise<MailingActions[]> {
+  const sourcePrefix = mailingSource(mailingId, variant);
+  return Promise.all(
+    ctx.actionSources.map(async (a) => ({
+      kind: a.kind,
+      label: a.label,
+      n: await a.countBySourcePrefix(ctx, { sourcePrefix }),
+    })),
+  );
+}
+
+/** The `source` Rally's links in a mailing carry: `mailing-7`, or `mailing-7-b` for a variant. */
+export function mailingSource(mailingId: number, variant?: string): string {
+  return variant ? `mailing-${mailingId}-${variant}` : `mailing-${mailingId}`;
 }

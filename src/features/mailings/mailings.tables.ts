@@ -15,12 +15,14 @@ export const MAILING_STATUSES = [
 export type MailingStatus = (typeof MAILING_STATUSES)[number];
 
 /**
+ * held: outside a subject test's slice, waiting for the winning subject (then queued).
  * queued: waiting. sending: handed to the SMTP pool (recorded before the handoff, so a crash
  * never sends it twice). sent: accepted by the server. failed: refused, or interrupted mid-handoff.
  * bounced/complained/unsubscribed: what came back later. skipped: malformed address, never sent.
  * cancelled: the mailing was cancelled before this one went.
  */
 export const RECIPIENT_STATUSES = [
+  'held',
   'queued',
   'sending',
   'sent',
@@ -53,6 +55,17 @@ export interface MailingsTable {
   click_tracking: number;
   /** 1: the count-only audit is public at /mailings/:id/audit. */
   audit_public: number;
+  /** The petition `{{petition_url}}` links to. */
+  petition_id: Generated<number | null>;
+  /** JSON string[]: subject lines B and C of a subject test (A is `subject`). */
+  subject_variants: Generated<string>;
+  /** Share of the audience (1–50 %) that gets the test; null: no test. */
+  test_percent: Generated<number | null>;
+  /** Hours between sending the test and choosing the winner. */
+  test_wait_hours: Generated<number | null>;
+  test_decide_at: Generated<string | null>;
+  /** 'a', 'b' or 'c' once chosen. */
+  test_winner: Generated<string | null>;
   scheduled_at: string | null;
   /** JSON AudienceBreakdown, written when the recipient rows are built. */
   audience: string | null;
@@ -86,6 +99,8 @@ export interface MailingRecipientsTable {
   /** JSON MergeValues copied at build time, so sending reads one table; emptied on erasure. */
   merge_data: string;
   soft_bounces: number;
+  /** Subject variant ('a', 'b', 'c') in a subject test; null when the mailing has none. */
+  variant: Generated<string | null>;
   clicked_at: string | null;
   sent_at: string | null;
   updated_at: string;

@@ -6,7 +6,13 @@ import type { Db } from '../../infra/db/database.js';
 import { recordConsent, upsertPerson } from '../people/people.service.js';
 import { saveSegment } from '../people/segments.service.js';
 import type { Services } from '../../infra/services.js';
-import type { MailingForm } from './mailings.service.js';
+import {
+  type Mailing,
+  type MailingForm,
+  createMailing,
+  getMailing,
+  scheduleMailing,
+} from './mailings.service.js';
 
 export interface ReceivedMail {
   from: string;
@@ -109,6 +115,10 @@ export function mailingForm(fields: Partial<MailingForm> = {}): MailingForm {
     segmentIds: [],
     excludeSegmentIds: [],
     clickTracking: false,
+    petitionId: '',
+    subjectVariants: [],
+    testPercent: '',
+    testWaitHours: '',
     ...fields,
   };
 }
@@ -118,4 +128,39 @@ export async function runJobs(app: FastifyInstance): Promise<void> {
   await new Worker(app.services.jobs, {
     now: () => new Date(Date.now() + 3_600_000),
   }).runUntilIdle();
+}
+
+/** A header of a raw message, its folded lines joined ('' when absent). */
+export function rawHeader(raw: string, name: string): string {
+  const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  const line = head
+    .split(/\r?\n/)
+    .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line ? line.slice(name.length + 1).trim() : '';
+}
+
+/** Rows in one of the mailings tables (to show that a refused save left nothing behind). */
+export async function countRows(
+  db: Db,
+  table: 'mailings' | 'mailing_recipients' | 'mail_suppressions',
+): Promise<number> {
+  const row = await db.kysely
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Saves a mailing from `form`, sends it now and runs the jobs until it is out: the mailing as it
+ * stands afterwards.
+ */
+export async function sendMailing(app: FastifyInstance, form: MailingForm): Promise<Mailing> {
+  const created = await createMailing(app.services, form, null);
+  if (!created.ok) throw new Error(`mailing refused: ${JSON.stringify(created.errors)}`);
+  const mailing = (await getMailing(app.services, created.id))!;
+  const scheduled = await scheduleMailing(app.services, { mailing, when: '' }, null);
+  if (!scheduled.ok) throw new Error(`not scheduled: ${scheduled.error}`);
+  await runJobs(app);
+  return (await getMailing(app.services, created.id))!;
 }

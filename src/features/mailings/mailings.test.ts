@@ -17,19 +17,13 @@ import { cancelMailing, createMailing, getMailing, scheduleMailing } from './mai
 import {
   SmtpSink,
   addSupporter,
+  countRows,
   mailingForm,
+  rawHeader,
   runJobs,
+  sendMailing,
   tagSegment,
 } from './mailings.test-support.js';
-
-/** A header of a raw message, its folded lines joined. */
-function rawHeader(raw: string, name: string): string {
-  const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-  const line = head
-    .split(/\r?\n/)
-    .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-  return line ? line.slice(name.length + 1).trim() : '';
-}
 
 describe('merge fields', () => {
   it('fills values, falls back when empty, and refuses unknown names', () => {
@@ -79,15 +73,7 @@ describeEachDatabase('mailings', (ctx) => {
     await sink.stop();
   });
 
-  const countMailings = async () =>
-    Number(
-      (
-        await ctx.db.kysely
-          .selectFrom('mailings')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const countMailings = () => countRows(ctx.db, 'mailings');
 
   describe('composing', () => {
     it('refuses bad input with a 4xx naming the problem, and saves nothing', async () => {
@@ -301,6 +287,39 @@ describeEachDatabase('mailings', (ctx) => {
         .where('person_id', '=', a.id)
         .executeTakeFirstOrThrow();
       assert.equal(row.status, 'unsubscribed');
+    });
+
+    it('accepts the RFC 8058 one-click POST as multipart/form-data too', async () => {
+      const a = await addSupporter(ctx.db, { tags: ['multipart'] });
+      const seg = await tagSegment(app.services, 'multipart');
+      await sendMailing(app, mailingForm({ segmentIds: [String(seg)] }));
+      const lu = rawHeader(sink.to(a.email).at(-1)!.raw, 'List-Unsubscribe');
+      const url = /<http:\/\/localhost:3000(\/unsubscribe\/[^>]+)>/.exec(lu)![1]!;
+      const boundary = '----OneClickBoundary7';
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        payload:
+          `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n` +
+          `One-Click\r\n--${boundary}--\r\n`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+      assert.equal(res.body, 'Unsubscribed.', 'answered as a one-click request, not a page');
+      const sup = await ctx.db.kysely
+        .selectFrom('mail_suppressions')
+        .selectAll()
+        .where('email', '=', a.email)
+        .executeTakeFirst();
+      assert.equal(sup?.reason, 'unsubscribed');
+      // A malformed multipart body is a 4xx or the plain page, never a 5xx.
+      const broken = await app.inject({
+        method: 'POST',
+        url,
+        payload: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsub`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      assert.ok(broken.statusCode < 500, String(broken.statusCode));
     });
 
     it('records a refused recipient as bounced and suppresses it, without stopping the others', async () => {

@@ -15,7 +15,8 @@ import { formatLondon } from '../../infra/clock/london-time.js';
 import type { RenderedMessage } from './mail-render.js';
 import type { MailingSettings } from './mailing-settings.js';
 import { MERGE_FIELDS } from './merge-fields.js';
-import type { FieldErrors, Mailing, MailingForm } from './mailings.service.js';
+import type { FieldErrors, Mailing, MailingActions, MailingForm } from './mailings.service.js';
+import type { VariantResult } from './subject-test.js';
 import type { RecipientStatus } from './mailings.tables.js';
 
 export const adminBase = (m: { id: number }) => `/admin/mailings/${m.id}`;
@@ -30,6 +31,10 @@ export function emptyForm(): MailingForm {
     segmentIds: [],
     excludeSegmentIds: [],
     clickTracking: false,
+    petitionId: '',
+    subjectVariants: [],
+    testPercent: '',
+    testWaitHours: '',
   };
 }
 
@@ -43,6 +48,10 @@ export function formOf(m: Mailing): MailingForm {
     segmentIds: m.segmentIds.map(String),
     excludeSegmentIds: m.excludeSegmentIds.map(String),
     clickTracking: m.clickTracking,
+    petitionId: m.petitionId === null ? '' : String(m.petitionId),
+    subjectVariants: m.subjectVariants,
+    testPercent: m.testPercent === null ? '' : String(m.testPercent),
+    testWaitHours: m.testWaitHours === null ? '' : String(m.testWaitHours),
   };
 }
 
@@ -61,6 +70,7 @@ export function mailingForm(o: {
   errors: FieldErrors;
   csrf: string;
   segments: { id: number; name: string; count: number }[];
+  petitions: { id: number; title: string; status: string }[];
   submitLabel: string;
 }): SafeHtml {
   const f = formFields('mailing', o.form, o.errors);
@@ -68,6 +78,31 @@ export function mailingForm(o: {
   return html`${errorSummary(o.errors)}
     <form method="post" action="${o.action}" class="mailing-form">
       ${csrfField(o.csrf)} ${f.text('subject', 'Subject', { required: true, maxLength: 200 })}
+      <fieldset class="subject-test">
+        <legend>Subject test (optional)</legend>
+        <p class="hint">
+          Up to two more subject lines go at random to a test slice; after the wait, the one whose
+          readers took the most actions goes to everyone else.
+        </p>
+        ${[0, 1].map((i) =>
+          textField({
+            id: `mailing-subjectVariants-${i}`,
+            name: 'subjectVariants',
+            label: `Subject line ${String.fromCharCode(66 + i)}`,
+            value: o.form.subjectVariants[i] ?? '',
+            maxLength: 200,
+            error: i === 0 ? o.errors.subjectVariants : undefined,
+          }),
+        )}
+        ${f.text('testPercent', 'Test slice (% of the audience)', {
+          type: 'number',
+          hint: 'From 1 to 50, e.g. 10: split at random across the subject lines.',
+        })}
+        ${f.text('testWaitHours', 'Wait before choosing (hours)', {
+          type: 'number',
+          hint: 'From 1 to 72; 4 when left empty.',
+        })}
+      </fieldset>
       ${f.text('preheader', 'Preheader', {
         hint: 'The line inboxes show after the subject.',
         maxLength: 200,
@@ -83,6 +118,19 @@ export function mailingForm(o: {
         hint: html`Merge fields:
           ${Object.keys(MERGE_FIELDS).map((k, i) => html`${i ? ', ' : ''}<code>{{${k}}}</code>`)};
           give a fallback with <code>{{first_name|friend}}</code>.`,
+      })}
+      ${selectField({
+        id: 'mailing-petitionId',
+        name: 'petitionId',
+        label: 'Petition for {{petition_url}}',
+        options: o.petitions.map((p) => ({
+          value: String(p.id),
+          label: `${p.title} (${p.status})`,
+        })),
+        value: o.form.petitionId,
+        emptyOption: 'None',
+        error: o.errors.petitionId,
+        hint: 'The link carries this mailing’s source, so signatures from it are counted here.',
       })}
       ${selectField({
         id: 'mailing-segmentIds',
@@ -192,6 +240,7 @@ export function breakdownTable(b: AudienceBreakdown): SafeHtml {
 }
 
 const REPORT_ORDER: RecipientStatus[] = [
+  'held',
   'queued',
   'sending',
   'sent',
@@ -219,6 +268,8 @@ export function detailPage(o: {
   breakdownError: string | null;
   counts: Partial<Record<RecipientStatus, number>>;
   clicks: number;
+  actions: MailingActions[];
+  subjectTest: VariantResult[];
   preview: { as: string; message: RenderedMessage } | { as: string; error: string } | null;
   failures: { email: string; status: string; response: string | null }[];
 }): SafeHtml {
@@ -332,6 +383,23 @@ export function detailPage(o: {
               ${m.clickTracking ? 'Clicks are counted through signed redirect links.' : 'Click tracking is off for this mailing; opens are never tracked.'}
               Links to this site carry <code>source=mailing-${m.id}</code>.
             </p>
+            ${subjectTestReport(m, o.subjectTest)}
+            <h3>Actions taken from this mailing</h3>
+            ${
+              o.actions.length === 0
+                ? html`<p>No feature records actions with a source.</p>`
+                : html`<table class="mailing-actions">
+                    <tbody>
+                      ${o.actions.map(
+                        (a) =>
+                          html`<tr>
+                            <th scope="row">${a.label}</th>
+                            <td class="num" data-actions="${a.kind}">${a.n}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>`
+            }
             <p>
               <a href="${base}/audit">Delivery audit</a>
               ${m.auditPublic ? html` · public at <a href="/mailings/${m.id}/audit">/mailings/${m.id}/audit</a>` : ''}
@@ -433,4 +501,46 @@ export function settingsForm(o: {
 export function refusal(message: string, back: string): SafeHtml {
   return html`<p class="error" role="alert">${message}</p>
     <p><a href="${back}">Back to the mailing</a></p>`;
+}
+
+/** A subject test's lines: sent, actions, and the winner once chosen (or when it will be). */
+function subjectTestReport(m: Mailing, results: VariantResult[]): SafeHtml | '' {
+  if (results.length === 0) return '';
+  return html`<h3>Subject test</h3>
+    <p data-subject-test>
+      ${m.testPercent}% of the audience got one of ${results.length} subject lines at random.
+      ${
+        m.testWinner
+          ? html`Winner:
+              <strong data-winner="${m.testWinner}">subject ${m.testWinner.toUpperCase()}</strong>
+              (most actions taken; a tie goes to the line sent to more people), sent to the rest.`
+          : m.testDecideAt
+            ? html`The line with the most actions goes to the rest at
+              ${formatLondon(m.testDecideAt)} (UK time).`
+            : html`The test starts when the mailing is sent.`
+      }
+    </p>
+    <table class="mailing-subject-test">
+      <thead>
+        <tr>
+          <th scope="col">Subject</th>
+          <th scope="col">Line</th>
+          <th scope="col" class="num">Sent</th>
+          <th scope="col" class="num">Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${results.map(
+          (r) =>
+            html`<tr data-variant="${r.variant}">
+              <th scope="row">
+                ${r.variant.toUpperCase()}${m.testWinner === r.variant ? ' (winner)' : ''}
+              </th>
+              <td>${r.subject}</td>
+              <td class="num" data-variant-sent>${r.sent}</td>
+              <td class="num" data-variant-actions>${r.actions}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
 }

@@ -15,10 +15,26 @@ import { loadMailingSettings } from './mailing-settings.js';
 import { type MergeValues, usesField } from './merge-fields.js';
 import { MessageLinks, fromAddress } from './message-links.js';
 import * as repo from './mailings.repository.js';
-import { SEND_JOB, type Mailing, toMailing } from './mailings.service.js';
+import {
+  SEND_JOB,
+  type Mailing,
+  mailingSource,
+  subjectFor,
+  toMailing,
+} from './mailings.service.js';
+import { assignTestSlice, petitionPath } from './subject-test.js';
 
 /** Most recipients handed to SMTP per job run. */
 export const BATCH_SIZE = 500;
+/**
+ * Messages in the SMTP pool's hands at once (two per pooled connection). Rows are claimed
+ * ("sending") a few at a time as slots free up and recorded as results arrive, so a kill -9
+ * leaves in doubt only what was mid-handoff (at most IN_FLIGHT + CLAIM_CHUNK + RECORD_EVERY
+ * rows), never a whole batch, while the pool never waits for a slow message's window.
+ */
+export const IN_FLIGHT = 16;
+export const CLAIM_CHUNK = 8;
+export const RECORD_EVERY = 16;
 /** A batch in flight renews its lease this often; a lease not renewed means its worker died. */
 export const LEASE_MS = 15_000;
 const HEARTBEAT_MS = 5_000;
@@ -27,6 +43,16 @@ export const UNREACHABLE_RETRY_MS = 60_000;
 /** What an interrupted handoff is recorded as: it may have arrived, so it is never retried. */
 export const INTERRUPTED = 'interrupted mid-handoff: delivery unknown, not retried (at most once)';
 export const NO_SMTP = 'kept: no SMTP_URL configured';
+
+interface Prepared {
+  mailing: Mailing;
+  compiled: CompiledMailing;
+  links: MessageLinks;
+  petition: string | null;
+  /** Constituency code → MP's name ('' none), filled as rows need them. */
+  mpNames: Map<string, string>;
+  usesMp: boolean;
+}
 
 interface Outcome {
   id: number;
@@ -84,6 +110,9 @@ export class MailingSender {
       if (!row) return;
     }
     if (row.status !== 'sending') return;
+    // A subject test's slice is out and the rest wait for the winner: nothing to do until then.
+    if (!(await repo.hasStatus(db, mailingId, 'queued')) && (await repo.hasHeld(db, mailingId)))
+      return;
 
     const now = ctx.clock.now();
     const settings = await loadMailingSettings(ctx.db);
@@ -127,8 +156,12 @@ export class MailingSender {
       nowIso,
       ['sending'],
     );
-    const claimed = await repo.claimQueued(db, mailingId, batchSize, nowIso);
+    const claimed = await repo.claimQueued(db, mailingId, Math.min(CLAIM_CHUNK, batchSize), nowIso);
     if (claimed.length === 0) {
+      await repo.updateMailing(db, mailingId, { lease_until: null });
+      // A subject test's test slice is out: the rest wait for the winner (the decide job
+      // queues them and starts sending again).
+      if (await repo.hasHeld(db, mailingId)) return;
       await repo.moveMailing(db, mailingId, ['sending'], {
         status: 'sent',
         finished_at: nowIso,
@@ -144,11 +177,8 @@ export class MailingSender {
         .catch(() => undefined);
     }, HEARTBEAT_MS);
     try {
-      const outcomes = await this.sendBatch(toMailing(row), claimed);
-      await this.record(outcomes, settings.softBounceLimit);
-      const unreachable = outcomes.some(
-        (o) => o.status === 'queued' && o.response.startsWith('unreachable'),
-      );
+      const prepared = await this.prepare(toMailing(row));
+      const unreachable = await this.pump(prepared, claimed, batchSize, settings.softBounceLimit);
       await repo.updateMailing(db, mailingId, {
         lease_until: unreachable
           ? new Date(ctx.clock.now().getTime() + UNREACHABLE_RETRY_MS).toISOString()
@@ -204,6 +234,7 @@ export class MailingSender {
               })),
             ),
         });
+        await assignTestSlice(tx, mailing);
         await repo.moveMailing(tx.trx, mailing.id, ['scheduled'], {
           status: 'sending',
           audience: JSON.stringify(breakdown),
@@ -224,61 +255,128 @@ export class MailingSender {
     }
   }
 
-  private async sendBatch(mailing: Mailing, rows: repo.RecipientRow[]): Promise<Outcome[]> {
+  /** What every message of one run shares: rendered once, not per window. */
+  private async prepare(mailing: Mailing): Promise<Prepared> {
     const ctx = this.services;
-    const compiled = compileMailing(mailing);
-    const links = new MessageLinks(ctx.config, await mailingSecret(ctx.db));
-    const mpNames = await this.mpNames(mailing, rows);
-    const transport = this.smtp();
-    const from = { name: mailing.fromName, address: fromAddress(ctx.config.mailFrom) };
-    return Promise.all(
-      rows.map(async (r): Promise<Outcome> => {
-        const message = renderFor(mailing, compiled, r, links, ctx.config.baseUrl, mpNames);
-        if (!transport) return { id: r.id, status: 'sent', response: NO_SMTP, email: r.email };
-        const subject = {
-          kind: 'recipient' as const,
-          recipientId: r.id,
-          personId: r.person_id,
-          mailingId: mailing.id,
-        };
-        try {
-          const info = await transport.sendMail({
-            from,
-            to: r.email,
-            ...(mailing.replyTo ? { replyTo: mailing.replyTo } : {}),
-            envelope: { from: links.returnPath(subject), to: r.email },
-            subject: message.subject,
-            text: message.text,
-            html: message.html,
-            headers: {
-              'List-Unsubscribe': `<${links.unsubscribeUrl(subject)}>, <${links.unsubscribeMailto(subject)}>`,
-              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-              'X-Rally-Mailing': String(mailing.id),
-            },
-          });
-          return {
-            id: r.id,
-            status: 'sent',
-            response: String((info as { response?: string }).response ?? 'accepted'),
-            email: r.email,
-          };
-        } catch (err) {
-          return classify(r, err);
-        }
-      }),
-    );
+    return {
+      mailing,
+      compiled: compileMailing(mailing),
+      links: new MessageLinks(ctx.config, await mailingSecret(ctx.db)),
+      petition: await petitionPath(ctx, mailing),
+      mpNames: new Map(),
+      usesMp: usesField([mailing.subject, mailing.preheader, mailing.body], 'mp_name'),
+    };
   }
 
-  private async mpNames(mailing: Mailing, rows: repo.RecipientRow[]): Promise<Map<string, string>> {
-    const names = new Map<string, string>();
-    if (!usesField([mailing.subject, mailing.preheader, mailing.body], 'mp_name')) return names;
+  /**
+   * Keeps up to IN_FLIGHT messages with the pool: claims CLAIM_CHUNK rows when the claimed ones
+   * have all been handed over, records results every RECORD_EVERY. Returns whether the server was
+   * unreachable (rows claimed but not handed over then go back to the queue).
+   */
+  private async pump(
+    p: Prepared,
+    first: repo.RecipientRow[],
+    batchSize: number,
+    softBounceLimit: number,
+  ): Promise<boolean> {
+    const db = this.services.db.kysely;
+    let queue = first;
+    let claimedTotal = first.length;
+    let exhausted = false;
+    let unreachable = false;
+    const done: Outcome[] = [];
+    const inflight = new Set<Promise<void>>();
+    await this.mpNames(p, queue);
+    for (;;) {
+      while (queue.length > 0 && inflight.size < IN_FLIGHT && !unreachable) {
+        const r = queue.shift()!;
+        const task: Promise<void> = this.sendOne(p, r).then((o) => {
+          done.push(o);
+          if (o.status === 'queued' && o.response.startsWith('unreachable')) unreachable = true;
+          inflight.delete(task);
+        });
+        inflight.add(task);
+      }
+      if (done.length >= RECORD_EVERY || (inflight.size === 0 && done.length > 0))
+        await this.record(done.splice(0), softBounceLimit);
+      if (queue.length === 0 && !exhausted && !unreachable && claimedTotal < batchSize) {
+        queue = await repo.claimQueued(
+          db,
+          p.mailing.id,
+          Math.min(CLAIM_CHUNK, batchSize - claimedTotal),
+          this.services.clock.now().toISOString(),
+        );
+        claimedTotal += queue.length;
+        if (queue.length === 0) exhausted = true;
+        else await this.mpNames(p, queue);
+        continue;
+      }
+      if (inflight.size === 0 && (queue.length === 0 || unreachable)) break;
+      if (inflight.size > 0) await Promise.race(inflight);
+    }
+    if (done.length > 0) await this.record(done.splice(0), softBounceLimit);
+    if (queue.length > 0)
+      // Claimed but never handed over: safe to send later.
+      await repo.setRecipientStatus(
+        db,
+        queue.map((r) => r.id),
+        { status: 'queued', smtp_response: null },
+        this.services.clock.now().toISOString(),
+        ['sending'],
+      );
+    return unreachable;
+  }
+
+  private async sendOne(p: Prepared, r: repo.RecipientRow): Promise<Outcome> {
+    const ctx = this.services;
+    const { mailing, compiled, links, petition, mpNames } = p;
+    const transport = this.smtp();
+    const from = { name: mailing.fromName, address: fromAddress(ctx.config.mailFrom) };
+    const message = renderFor(mailing, compiled, r, links, ctx.config.baseUrl, mpNames, petition);
+    if (!transport) return { id: r.id, status: 'sent', response: NO_SMTP, email: r.email };
+    const subject = {
+      kind: 'recipient' as const,
+      recipientId: r.id,
+      personId: r.person_id,
+      mailingId: mailing.id,
+    };
+    try {
+      const info = await transport.sendMail({
+        from,
+        to: r.email,
+        ...(mailing.replyTo ? { replyTo: mailing.replyTo } : {}),
+        envelope: { from: links.returnPath(subject), to: r.email },
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        headers: {
+          'List-Unsubscribe': `<${links.unsubscribeUrl(subject)}>, <${links.unsubscribeMailto(subject)}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          'X-Rally-Mailing': String(mailing.id),
+        },
+      });
+      return {
+        id: r.id,
+        status: 'sent',
+        response: String((info as { response?: string }).response ?? 'accepted'),
+        email: r.email,
+      };
+    } catch (err) {
+      return classify(r, err);
+    }
+  }
+
+  /** MPs' names by constituency, looked up once per run for the codes these rows need. */
+  private async mpNames(p: Prepared, rows: repo.RecipientRow[]): Promise<Map<string, string>> {
+    if (!p.usesMp) return p.mpNames;
     for (const code of new Set(
       rows.map((r) => r.constituency_code).filter((c): c is string => !!c),
     )) {
+      if (p.mpNames.has(code)) continue;
       const mp = await findMp(this.services, { code });
-      if (mp) names.set(code, mp.name);
+      p.mpNames.set(code, mp?.name ?? '');
     }
-    return names;
+    return p.mpNames;
   }
 
   private async record(outcomes: Outcome[], softBounceLimit: number): Promise<void> {
@@ -328,6 +426,7 @@ function renderFor(
   links: MessageLinks,
   baseUrl: string,
   mpNames: Map<string, string>,
+  petition: string | null,
 ) {
   let merge: MergeValues = {};
   try {
@@ -335,24 +434,29 @@ function renderFor(
   } catch {
     // an erased person's row: fallbacks only
   }
-  if (r.constituency_code) merge.mp_name = mpNames.get(r.constituency_code) ?? null;
+  if (r.constituency_code) merge.mp_name = mpNames.get(r.constituency_code) || null;
   const subject = {
     kind: 'recipient' as const,
     recipientId: r.id,
     personId: r.person_id,
     mailingId: mailing.id,
   };
-  const source = `mailing-${mailing.id}`;
-  return personalise(compiled, {
-    values: merge,
-    unsubscribeUrl: links.unsubscribeUrl(subject),
-    link: (url) => {
-      const attributed = withSource(url, baseUrl, source);
-      return mailing.clickTracking && /^https?:/.test(url)
-        ? links.clickUrl(subject, attributed)
-        : attributed;
+  // A subject test's readers carry their variant (mailing-7-b): actions choose the winner.
+  const source = mailingSource(mailing.id, r.variant ?? undefined);
+  if (petition) merge.petition_url = withSource(`${baseUrl}${petition}`, baseUrl, source);
+  return personalise(
+    r.variant ? { ...compiled, subject: subjectFor(mailing, r.variant) } : compiled,
+    {
+      values: merge,
+      unsubscribeUrl: links.unsubscribeUrl(subject),
+      link: (url) => {
+        const attributed = withSource(url, baseUrl, source);
+        return mailing.clickTracking && /^https?:/.test(url)
+          ? links.clickUrl(subject, attributed)
+          : attributed;
+      },
     },
-  });
+  );
 }
 
 function classify(r: repo.RecipientRow, err: unknown): Outcome {

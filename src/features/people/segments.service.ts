@@ -143,6 +143,21 @@ export async function* iteratePeople(
   }
 }
 
+/**
+ * Which of `personIds` have current (latest) email consent "granted": one indexed lookup of these
+ * people's consents (consents_person_channel), not a semi-join over everyone's history. Mailings
+ * walk a segment without the consent filter and ask this per page.
+ */
+export async function withEmailConsent(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  personIds: number[],
+): Promise<Set<number>> {
+  const statuses = await repo.latestConsentStatuses(queries(ctx), personIds, 'email');
+  const out = new Set<number>();
+  for (const [id, status] of statuses) if (status === 'granted') out.add(id);
+  return out;
+}
+
 /** Everyone in a segment now (a segment is a saved query, so members change as people do). */
 export async function listSegmentMembers(
   db: Db,

@@ -171,6 +171,8 @@ export async function signThroughApi(
           : null,
       consentWording: input.consentWording,
       showName: input.showName,
+      // Signatures through the API are attributed to it (the client's own link is not ours to see).
+      source: 'api',
       ip: input.ip,
       disposable: isDisposableDomain(domain),
     },

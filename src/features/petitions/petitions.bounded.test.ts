@@ -88,6 +88,7 @@ describeEachDatabase('petitions: bounded work per request', (ctx) => {
       ip: '203.0.113.1',
       disposable: 0,
       person_id: null,
+      source: null,
       created_at: at,
       confirmed_at: at,
       last_mail_at: at,

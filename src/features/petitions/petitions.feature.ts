@@ -8,13 +8,17 @@ import { seedPetitionsDemo } from './petitions.seed.js';
 import { PROCESS_BATCH_JOB, processBatchHandler } from './signing.service.js';
 import * as petitionsMigration from './migrations/010-petitions.js';
 import * as signaturesByIdMigration from './migrations/016-petition-signatures-by-id.js';
+import * as signatureSourceMigration from './migrations/021-signature-source.js';
+import { signatureSources } from './petitions.service.js';
 
 export const petitionsFeature: Feature = {
   name: 'petitions',
   migrations: {
     '010-petitions': petitionsMigration,
     '016-petition-signatures-by-id': signaturesByIdMigration,
+    '021-signature-source': signatureSourceMigration,
   },
+  actionSources: [signatureSources],
   personData: petitionsPersonData,
   nav: [{ href: '/admin/petitions', label: 'Petitions', role: 'viewer' }],
   publicLinks: [

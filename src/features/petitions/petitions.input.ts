@@ -1,5 +1,6 @@
 /** What the petitions routes accept in their addresses and forms (see infra/http/input.ts). */
 import { z } from 'zod';
+import { sourceParam } from '../../infra/http/attribution.js';
 import { formList, formText, strictPageNumber } from '../../infra/http/input.js';
 import { HONEYPOT_FIELD } from './petitions.public.views.js';
 import type { PetitionForm } from './petitions.rules.js';
@@ -41,8 +42,12 @@ export const signBody = z.object({
   membershipNumber: formText,
   consent: ticked,
   showName: ticked,
+  source: sourceParam,
   // Bots fill every field; people never see this one (browsers send it empty).
   [HONEYPOT_FIELD]: formText,
 });
 
 export const confirmBody = z.object({ ft: formText });
+
+/** `?source=mailing-7` on a petition page: odd values are ignored, never a 400. */
+export const sourceQuery = z.object({ source: sourceParam });

@@ -37,6 +37,12 @@ import {
   thankYouPage,
 } from './petitions.public.views.js';
 import type { PetitionsRuntime } from './petitions.runtime.js';
+import {
+  actionSource,
+  fillSourceField,
+  normaliseSource,
+  pageSource,
+} from '../../infra/http/attribution.js';
 import { confirmSignature, confirmationLinkStatus } from './signing.service.js';
 import { emailDomain } from './signature-email.js';
 import {
@@ -44,6 +50,7 @@ import {
   confirmParams,
   signBody,
   slugParams,
+  sourceQuery,
   strictPageQuery,
 } from './petitions.input.js';
 
@@ -191,37 +198,48 @@ export async function petitionsPublicRoutes(
     return reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`).send({ petitions });
   });
 
-  app.get('/p/:slug', { schema: { params: slugParams } }, async (req, reply) => {
-    const raw = req.params.slug;
-    if (raw.endsWith('.json')) {
-      const snapshot = await rt.cache.snapshot(raw.slice(0, -'.json'.length));
-      if (!snapshot) return sendJsonNotFound(reply, 'No such petition.');
-      const { petition } = snapshot;
-      return reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`).send({
-        slug: petition.slug,
-        kind: petition.kind,
-        title: petition.title,
-        status: petition.status,
-        goal: petition.goal,
-        deadline: petition.deadline,
-        count: await rt.counts.get(petition.id),
-        by_constituency: await repo.byConstituency(db.kysely, petition.id),
-      });
-    }
-    const cached = rt.cache.page(raw);
-    if (cached) return sendHtml(reply, 200, cached, `public, max-age=${PAGE_MAX_AGE_S}`);
-    const snapshot = await rt.cache.snapshot(raw);
-    if (!snapshot)
-      return sendNotice(
-        reply,
-        404,
-        'Petition not found',
-        'There is no petition at this address. It may have been moved or not published yet.',
-      );
-    const text = await renderPetition(reply, snapshot);
-    rt.cache.storePage(raw, text);
-    return sendHtml(reply, 200, text, `public, max-age=${PAGE_MAX_AGE_S}`);
-  });
+  app.get(
+    '/p/:slug',
+    { schema: { params: slugParams, querystring: sourceQuery } },
+    async (req, reply) => {
+      const raw = req.params.slug;
+      // The cached page has an empty source field; each answer fills in its own.
+      const source = pageSource(req, allowedOrigin);
+      // A source read from the Referer must not be served to others by a shared cache.
+      const pageCache =
+        source && !normaliseSource(req.query.source)
+          ? `private, max-age=${PAGE_MAX_AGE_S}`
+          : `public, max-age=${PAGE_MAX_AGE_S}`;
+      if (raw.endsWith('.json')) {
+        const snapshot = await rt.cache.snapshot(raw.slice(0, -'.json'.length));
+        if (!snapshot) return sendJsonNotFound(reply, 'No such petition.');
+        const { petition } = snapshot;
+        return reply.header('cache-control', `public, max-age=${PAGE_MAX_AGE_S}`).send({
+          slug: petition.slug,
+          kind: petition.kind,
+          title: petition.title,
+          status: petition.status,
+          goal: petition.goal,
+          deadline: petition.deadline,
+          count: await rt.counts.get(petition.id),
+          by_constituency: await repo.byConstituency(db.kysely, petition.id),
+        });
+      }
+      const cached = rt.cache.page(raw);
+      if (cached) return sendHtml(reply, 200, fillSourceField(cached, source), pageCache);
+      const snapshot = await rt.cache.snapshot(raw);
+      if (!snapshot)
+        return sendNotice(
+          reply,
+          404,
+          'Petition not found',
+          'There is no petition at this address. It may have been moved or not published yet.',
+        );
+      const text = await renderPetition(reply, snapshot);
+      rt.cache.storePage(raw, text);
+      return sendHtml(reply, 200, fillSourceField(text, source), pageCache);
+    },
+  );
 
   app.get(
     '/p/:slug/embed',
@@ -314,6 +332,7 @@ export async function petitionsPublicRoutes(
         membershipNumber: body.membershipNumber.slice(0, 1000),
         consent: body.consent,
         showName: body.showName,
+        source: actionSource(req, body.source, allowedOrigin),
       };
       const { ft } = body;
       const token = checkFormToken(rt.formSecret, petition.id, ft, now.getTime());
@@ -379,6 +398,7 @@ export async function petitionsPublicRoutes(
         showName: body.showName,
         ip: req.ip,
         disposable: isDisposableDomain(domain),
+        source: values.source ?? null,
       });
       return sendCheckEmail(reply, petition);
     },

@@ -1,3 +1,4 @@
+import { sourceField } from '../../infra/http/attribution.js';
 import {
   checkboxField,
   errorSummary,
@@ -39,6 +40,8 @@ export interface SignValues {
   membershipNumber?: string;
   consent?: boolean;
   showName?: boolean;
+  /** Attribution carried through the form (infra/http/attribution.ts). */
+  source?: string | null;
 }
 
 export function kindLabel(petition: Pick<PetitionRow, 'kind'>): string {
@@ -79,6 +82,7 @@ export function signForm(opts: {
     <h2>Sign this ${kindLabel(petition)}</h2>
     ${errorSummary(errors)}
     <input type="hidden" name="ft" value="${opts.formToken}" />
+    ${sourceField(v.source)}
     ${honeypotField({ name: HONEYPOT_FIELD, id: HONEYPOT_FIELD, className: 'pt-hp' })}
     ${textField({
       id: 'pt-name',

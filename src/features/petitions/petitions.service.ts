@@ -1,4 +1,5 @@
 import { statusMachine } from '../../infra/status-machine.js';
+import type { ActionSourceContext, ActionSourceCounts } from '../../infra/http/attribution.js';
 import type { Db } from '../../infra/db/database.js';
 import {
   type Actor,
@@ -455,4 +456,53 @@ export async function invalidateSignatures(
     );
     return { invalidated: ids.length, uncounted };
   });
+}
+
+/**
+ * Signatures that came with a `source` of `sourcePrefix` or `sourcePrefix-…` (e.g. every
+ * subject variant of "mailing-7"), optionally since a time. Pending ones count: the action was taken.
+ */
+export async function countActionsBySource(
+  ctx: ActionSourceContext,
+  input: { sourcePrefix: string; since?: string },
+): Promise<number> {
+  return repo.countSignaturesBySource(queries(ctx), input);
+}
+
+/** Petitions' part of `Feature.actionSources`. */
+export const signatureSources: ActionSourceCounts = {
+  kind: 'signature',
+  label: 'Signatures',
+  countBySourcePrefix: countActionsBySource,
+  topSources: (ctx, input) => repo.topSignatureSources(queries(ctx), input),
+};
+
+/** A petition as other features link to it (a mailing's `{{petition_url}}`). */
+export interface PetitionLink {
+  id: number;
+  slug: string;
+  title: string;
+  status: PetitionStatus;
+}
+
+/** Every petition, newest first, for a chooser. */
+export async function listPetitionLinks(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+): Promise<PetitionLink[]> {
+  return queries(ctx)
+    .selectFrom('petitions')
+    .select(['id', 'slug', 'title', 'status'])
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export async function getPetitionLink(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  id: number,
+): Promise<PetitionLink | undefined> {
+  return queries(ctx)
+    .selectFrom('petitions')
+    .select(['id', 'slug', 'title', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

@@ -76,6 +76,8 @@ export interface PetitionSignaturesTable {
   ip: string;
   disposable: number;
   person_id: number | null;
+  /** `?source=` it came with, or `ref:<domain>` (infra/http/attribution.ts); null: neither. */
+  source: string | null;
   created_at: string;
   confirmed_at: string | null;
   last_mail_at: string;

@@ -37,6 +37,8 @@ export interface SignItem {
   showName: boolean;
   ip: string;
   disposable: boolean;
+  /** Normalised attribution (infra/http/attribution.ts), or null. */
+  source: string | null;
 }
 
 /** created: a new pending signature; resent: pending again, mail resent; unchanged: nothing to do. */
@@ -80,6 +82,7 @@ export async function flushSignatures(
     ip: s.ip,
     disposable: s.disposable ? 1 : 0,
     person_id: null,
+    source: s.source,
     created_at: now,
     confirmed_at: null,
     last_mail_at: now,
