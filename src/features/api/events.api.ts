@@ -15,19 +15,17 @@ import {
 } from '../events/events-feed.service.js';
 import { getFeedPerson } from '../people/people-feed.service.js';
 import {
-  type ApiResource,
-  OsdiError,
   apiIdParams,
+  type ApiResource,
   apiUrl,
   collectionQuery,
   halCollection,
   identifiers,
-  keyAllows,
   notFound,
-  offsetOf,
-  parseFilter,
+  OsdiError,
+  pageRequest,
 } from './osdi.service.js';
-import { keySource, personInput } from './people.api.js';
+import { embeddedSupporter, keySource, personInput } from './people.api.js';
 
 const attendanceParams = z.object({
   id: apiIdParams.shape.id,
@@ -147,11 +145,8 @@ export const eventsResource: ApiResource = {
         },
       },
       async (req) => {
-        const filter = parseFilter(req.query.filter, ['modified_date']);
         const { events, total } = await listEventsFeed(services, {
-          ...filter,
-          limit: req.query.per_page,
-          offset: offsetOf(req.query),
+          ...pageRequest(req.query, ['modified_date']),
         });
         return halCollection(services, {
           path: '/events',
@@ -188,12 +183,9 @@ export const eventsResource: ApiResource = {
       },
       async (req) => {
         if (!(await getEventForFeed(services, req.params.id))) throw notFound('event');
-        const filter = parseFilter(req.query.filter, ['modified_date']);
         const { attendances, total } = await listAttendancesFeed(services, {
-          ...filter,
+          ...pageRequest(req.query, ['modified_date']),
           eventId: req.params.id,
-          limit: req.query.per_page,
-          offset: offsetOf(req.query),
         });
         return halCollection(services, {
           path: `/events/${req.params.id}/attendances`,
@@ -233,12 +225,9 @@ export const eventsResource: ApiResource = {
       async (req) => {
         const person = await getFeedPerson(services, req.params.id);
         if (!person) throw notFound('person');
-        const filter = parseFilter(req.query.filter, ['modified_date']);
         const { attendances, total } = await listAttendancesFeed(services, {
-          ...filter,
+          ...pageRequest(req.query, ['modified_date']),
           person: { id: person.id, email: person.email },
-          limit: req.query.per_page,
-          offset: offsetOf(req.query),
         });
         return halCollection(services, {
           path: `/people/${person.id}/attendances`,
@@ -264,21 +253,9 @@ export const eventsResource: ApiResource = {
         },
       },
       async (req, reply) => {
-        // The embedded person becomes a supporter once they confirm: writing people is implied.
-        if (!keyAllows(req, 'people', 'write'))
-          throw new OsdiError(
-            403,
-            'Recording an attendance with a person needs write access to people too.',
-          );
-        const p = req.body.person;
-        const email = p.email_addresses?.[0]?.address;
-        if (!email) throw new OsdiError(400, 'body.person.email_addresses: an address is needed.');
         const result = await rsvpThroughApi(services, {
           eventId: req.params.id,
-          name: [p.given_name, p.family_name].filter(Boolean).join(' '),
-          email,
-          postcode: p.postal_addresses?.[0]?.postal_code ?? '',
-          phone: p.phone_numbers?.[0]?.number ?? '',
+          ...embeddedSupporter(req, req.body.person, 'an attendance'),
           consentWording: req.body['rally:consent_wording'] ?? null,
           source: req.body['rally:source'] ?? keySource(req),
         });

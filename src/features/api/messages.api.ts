@@ -7,15 +7,14 @@ import {
   listMessagesFeed,
 } from '../mailings/messages-feed.service.js';
 import {
-  type ApiResource,
   apiIdParams,
+  type ApiResource,
   apiUrl,
   collectionQuery,
   halCollection,
   identifiers,
   notFound,
-  offsetOf,
-  parseFilter,
+  pageRequest,
 } from './osdi.service.js';
 
 /** Recipients whose message the mail server accepted (what happened after is counted apart). */
@@ -70,11 +69,8 @@ export const messagesResource: ApiResource = {
         },
       },
       async (req) => {
-        const filter = parseFilter(req.query.filter, ['modified_date']);
         const { messages, total } = await listMessagesFeed(services, {
-          ...filter,
-          limit: req.query.per_page,
-          offset: offsetOf(req.query),
+          ...pageRequest(req.query, ['modified_date']),
         });
         return halCollection(services, {
           path: '/messages',

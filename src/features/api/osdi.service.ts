@@ -121,6 +121,14 @@ export function parseFilter(
   return out;
 }
 
+/** A collection request's filter and page, as the feed services take them. */
+export function pageRequest(
+  q: CollectionQuery,
+  allowed: readonly ('modified_date' | 'email_address')[],
+): OsdiFilter & { limit: number; offset: number } {
+  return { ...parseFilter(q.filter, allowed), limit: q.per_page, offset: offsetOf(q) };
+}
+
 // ---- HAL ---------------------------------------------------------------------------------------
 
 export interface Link {

@@ -14,16 +14,16 @@ import {
   upsertPerson,
 } from '../people/people.service.js';
 import {
-  type ApiResource,
-  OsdiError,
   apiIdParams,
+  type ApiResource,
   apiUrl,
   collectionQuery,
   halCollection,
   identifiers,
+  keyAllows,
   notFound,
-  offsetOf,
-  parseFilter,
+  OsdiError,
+  pageRequest,
 } from './osdi.service.js';
 
 /** What an API client may say about a person (OSDI field names; anything else is refused). */
@@ -59,6 +59,27 @@ export const personInput = z.strictObject({
   custom_fields: z.record(z.string().min(1).max(64), z.string().max(1000)).optional(),
 });
 export type PersonInputBody = z.infer<typeof personInput>;
+
+/**
+ * The supporter an action embeds (a signature, an attendance). They become a person once they
+ * confirm, so writing people is implied: the key needs that too, and an address is required.
+ */
+export function embeddedSupporter(
+  req: FastifyRequest,
+  p: PersonInputBody,
+  action: string,
+): { name: string; email: string; postcode: string; phone: string } {
+  if (!keyAllows(req, 'people', 'write'))
+    throw new OsdiError(403, `Recording ${action} with a person needs write access to people too.`);
+  const email = p.email_addresses?.[0]?.address;
+  if (!email) throw new OsdiError(400, 'body.person.email_addresses: an address is needed.');
+  return {
+    name: [p.given_name, p.family_name].filter(Boolean).join(' '),
+    email,
+    postcode: p.postal_addresses?.[0]?.postal_code ?? '',
+    phone: p.phone_numbers?.[0]?.number ?? '',
+  };
+}
 
 /** What the person was shown when they agreed: required to record a subscription. */
 const consentWording = z.string().min(1).max(5000).optional();
@@ -193,11 +214,8 @@ export const peopleResource: ApiResource = {
         },
       },
       async (req) => {
-        const filter = parseFilter(req.query.filter, ['modified_date', 'email_address']);
         const { people, total } = await listPeopleFeed(services, {
-          ...filter,
-          limit: req.query.per_page,
-          offset: offsetOf(req.query),
+          ...pageRequest(req.query, ['modified_date', 'email_address']),
         });
         return halCollection(services, {
           path: '/people',

@@ -14,19 +14,17 @@ import {
   signatureModifiedAt,
 } from '../petitions/petitions-feed.service.js';
 import {
-  type ApiResource,
-  OsdiError,
   apiIdParams,
+  type ApiResource,
   apiUrl,
   collectionQuery,
   halCollection,
   identifiers,
-  keyAllows,
   notFound,
-  offsetOf,
-  parseFilter,
+  OsdiError,
+  pageRequest,
 } from './osdi.service.js';
-import { personInput } from './people.api.js';
+import { embeddedSupporter, personInput } from './people.api.js';
 
 const signatureParams = z.object({ id: apiIdParams.shape.id, signatureId: apiIdParams.shape.id });
 
@@ -98,11 +96,8 @@ export const petitionsResource: ApiResource = {
         },
       },
       async (req) => {
-        const filter = parseFilter(req.query.filter, ['modified_date']);
         const { petitions, total } = await listPetitionsFeed(services, {
-          ...filter,
-          limit: req.query.per_page,
-          offset: offsetOf(req.query),
+          ...pageRequest(req.query, ['modified_date']),
         });
         return halCollection(services, {
           path: '/petitions',
@@ -141,12 +136,9 @@ export const petitionsResource: ApiResource = {
       },
       async (req) => {
         if (!(await getPetitionForFeed(services, req.params.id))) throw notFound('petition');
-        const filter = parseFilter(req.query.filter, ['modified_date']);
         const { signatures, total } = await listSignaturesFeed(services, {
-          ...filter,
+          ...pageRequest(req.query, ['modified_date']),
           petitionId: req.params.id,
-          limit: req.query.per_page,
-          offset: offsetOf(req.query),
         });
         return halCollection(services, {
           path: `/petitions/${req.params.id}/signatures`,
@@ -186,12 +178,9 @@ export const petitionsResource: ApiResource = {
       async (req) => {
         const person = await getFeedPerson(services, req.params.id);
         if (!person) throw notFound('person');
-        const filter = parseFilter(req.query.filter, ['modified_date']);
         const { signatures, total } = await listSignaturesFeed(services, {
-          ...filter,
+          ...pageRequest(req.query, ['modified_date']),
           person: { id: person.id, email: person.email },
-          limit: req.query.per_page,
-          offset: offsetOf(req.query),
         });
         return halCollection(services, {
           path: `/people/${person.id}/signatures`,
@@ -217,21 +206,12 @@ export const petitionsResource: ApiResource = {
         },
       },
       async (req, reply) => {
-        // The embedded person becomes a supporter once they confirm: writing people is implied.
-        if (!keyAllows(req, 'people', 'write'))
-          throw new OsdiError(
-            403,
-            'Recording a signature with a person needs write access to people too.',
-          );
-        const p = req.body.person;
-        const email = p.email_addresses?.[0]?.address;
-        if (!email) throw new OsdiError(400, 'body.person.email_addresses: an address is needed.');
-        const name = [p.given_name, p.family_name].filter(Boolean).join(' ');
+        const { name, email, postcode } = embeddedSupporter(req, req.body.person, 'a signature');
         const result = await signThroughApi(services, {
           petitionId: req.params.id,
           name,
           email,
-          postcode: p.postal_addresses?.[0]?.postal_code ?? '',
+          postcode,
           answer: req.body.comments ?? null,
           membershipNumber: req.body['rally:membership_number'] ?? null,
           consentWording: req.body['rally:consent_wording'] ?? null,

@@ -5,16 +5,15 @@ import type { Services } from '../../infra/services.js';
 import { changeTags } from '../people/people-admin.service.js';
 import { getFeedPerson, listPeopleFeed, listTagCounts } from '../people/people-feed.service.js';
 import {
-  type ApiResource,
-  OsdiError,
   apiIdParams,
+  type ApiResource,
   apiUrl,
   collectionQuery,
   halCollection,
   identifiers,
   notFound,
-  offsetOf,
-  parseFilter,
+  OsdiError,
+  pageRequest,
 } from './osdi.service.js';
 
 /** Tags are stored lower-case on people (see person-input.ts): the URL names them so. */
@@ -83,11 +82,7 @@ export const tagsResource: ApiResource = {
         config: { apiScope: scope('read'), apiDoc: { summary: 'List tags', tag: 'tags' } },
       },
       async (req) => {
-        parseFilter(req.query.filter, []);
-        const { tags, total } = await listTagCounts(services, {
-          limit: req.query.per_page,
-          offset: offsetOf(req.query),
-        });
+        const { tags, total } = await listTagCounts(services, pageRequest(req.query, []));
         return halCollection(services, {
           path: '/tags',
           rel: 'tags',
@@ -126,12 +121,9 @@ export const tagsResource: ApiResource = {
         },
       },
       async (req) => {
-        const filter = parseFilter(req.query.filter, ['modified_date']);
         const { people, total } = await listPeopleFeed(services, {
-          ...filter,
+          ...pageRequest(req.query, ['modified_date']),
           tag: req.params.name,
-          limit: req.query.per_page,
-          offset: offsetOf(req.query),
         });
         return halCollection(services, {
           path: `/tags/${encodeURIComponent(req.params.name)}/taggings`,
