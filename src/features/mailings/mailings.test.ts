@@ -20,7 +20,6 @@ import {
   countRows,
   mailingForm,
   rawHeader,
-  runJobs,
   sendMailing,
   tagSegment,
 } from './mailings.test-support.js';
@@ -178,15 +177,7 @@ describeEachDatabase('mailings', (ctx) => {
       const settings = { ...DEFAULT_SETTINGS, capCount: 1, capDays: 7, perMinute: 600_000 };
       await saveMailingSettings(ctx.db, settings);
       try {
-        const first = await createMailing(
-          app.services,
-          mailingForm({ segmentIds: [String(seg)] }),
-          null,
-        );
-        assert.ok(first.ok);
-        const m = (await getMailing(app.services, first.id))!;
-        assert.ok((await scheduleMailing(app.services, { mailing: m, when: '' }, null)).ok);
-        await runJobs(app);
+        await sendMailing(app, mailingForm({ segmentIds: [String(seg)] }));
         const b = await walkAudience(
           app.services,
           { segmentIds: [seg], excludeSegmentIds: [] },
@@ -206,16 +197,8 @@ describeEachDatabase('mailings', (ctx) => {
       const a = await addSupporter(ctx.db, { firstName: 'Grace', tags: [tag] });
       const b = await addSupporter(ctx.db, { firstName: null, tags: [tag] });
       const seg = await tagSegment(app.services, tag);
-      const created = await createMailing(
-        app.services,
-        mailingForm({ segmentIds: [String(seg)] }),
-        null,
-      );
-      assert.ok(created.ok);
-      const m = (await getMailing(app.services, created.id))!;
-      assert.ok((await scheduleMailing(app.services, { mailing: m, when: '' }, null)).ok);
-      await runJobs(app);
-      assert.equal((await getMailing(app.services, m.id))?.status, 'sent');
+      const m = await sendMailing(app, mailingForm({ segmentIds: [String(seg)] }));
+      assert.equal(m.status, 'sent');
       const toA = sink.to(a.email);
       assert.equal(toA.length, 1);
       assert.equal(sink.to(b.email).length, 1);
@@ -328,22 +311,7 @@ describeEachDatabase('mailings', (ctx) => {
       const b = await addSupporter(ctx.db, { tags: [tag] });
       sink.refuse.set(b.email, 550);
       const seg = await tagSegment(app.services, tag);
-      const created = await createMailing(
-        app.services,
-        mailingForm({ segmentIds: [String(seg)] }),
-        null,
-      );
-      assert.ok(created.ok);
-      assert.ok(
-        (
-          await scheduleMailing(
-            app.services,
-            { mailing: (await getMailing(app.services, created.id))!, when: '' },
-            null,
-          )
-        ).ok,
-      );
-      await runJobs(app);
+      const created = await sendMailing(app, mailingForm({ segmentIds: [String(seg)] }));
       const rows = await ctx.db.kysely
         .selectFrom('mailing_recipients')
         .selectAll()
@@ -371,22 +339,7 @@ describeEachDatabase('mailings', (ctx) => {
       const tag = 'rights';
       const p = await addSupporter(ctx.db, { tags: [tag] });
       const seg = await tagSegment(app.services, tag);
-      const created = await createMailing(
-        app.services,
-        mailingForm({ segmentIds: [String(seg)] }),
-        null,
-      );
-      assert.ok(created.ok);
-      assert.ok(
-        (
-          await scheduleMailing(
-            app.services,
-            { mailing: (await getMailing(app.services, created.id))!, when: '' },
-            null,
-          )
-        ).ok,
-      );
-      await runJobs(app);
+      const created = await sendMailing(app, mailingForm({ segmentIds: [String(seg)] }));
       const exported = JSON.stringify(await exportPersonData(app.services, p.id, null));
       assert.match(exported, new RegExp(`"mailing":${created.id}`));
       await erasePerson(app.services, p.id, null);
