@@ -41,7 +41,7 @@ import {
   actionSource,
   fillSourceField,
   normaliseSource,
-  pageSource,
+  referrerSource,
 } from '../../infra/http/attribution.js';
 import { confirmSignature, confirmationLinkStatus } from './signing.service.js';
 import { emailDomain } from './signature-email.js';
@@ -203,13 +203,6 @@ export async function petitionsPublicRoutes(
     { schema: { params: slugParams, querystring: sourceQuery } },
     async (req, reply) => {
       const raw = req.params.slug;
-      // The cached page has an empty source field; each answer fills in its own.
-      const source = pageSource(req, allowedOrigin);
-      // A source read from the Referer must not be served to others by a shared cache.
-      const pageCache =
-        source && !normaliseSource(req.query.source)
-          ? `private, max-age=${PAGE_MAX_AGE_S}`
-          : `public, max-age=${PAGE_MAX_AGE_S}`;
       if (raw.endsWith('.json')) {
         const snapshot = await rt.cache.snapshot(raw.slice(0, -'.json'.length));
         if (!snapshot) return sendJsonNotFound(reply, 'No such petition.');
@@ -225,6 +218,11 @@ export async function petitionsPublicRoutes(
           by_constituency: await repo.byConstituency(db.kysely, petition.id),
         });
       }
+      // The cached page has an empty source field; each answer fills in its own.
+      const fromLink = normaliseSource(req.query.source);
+      const source = fromLink ?? referrerSource(req.headers.referer, allowedOrigin);
+      // A source read from the Referer must not be served to others by a shared cache.
+      const pageCache = `${source && !fromLink ? 'private' : 'public'}, max-age=${PAGE_MAX_AGE_S}`;
       const cached = rt.cache.page(raw);
       if (cached) return sendHtml(reply, 200, fillSourceField(cached, source), pageCache);
       const snapshot = await rt.cache.snapshot(raw);

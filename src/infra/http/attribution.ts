@@ -37,15 +37,20 @@ export function normaliseSource(raw: unknown): string | null {
   return cleaned || null;
 }
 
-/** `ref:<domain>` for a Referer on another site (its host only: never a path or query). */
-export function referrerSource(referer: unknown, ownOrigin: string): string | null {
+/** A Referer header as a URL; null when absent, oversized or not a URL. */
+function refererUrl(referer: unknown): URL | null {
   if (typeof referer !== 'string' || !referer || referer.length > 2000) return null;
-  let url: URL;
   try {
-    url = new URL(referer);
+    return new URL(referer);
   } catch {
     return null;
   }
+}
+
+/** `ref:<domain>` for a Referer on another site (its host only: never a path or query). */
+export function referrerSource(referer: unknown, ownOrigin: string): string | null {
+  const url = refererUrl(referer);
+  if (!url) return null;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (url.origin === ownOrigin) return null;
   const host = url.hostname.toLowerCase().replace(/^www\./, '');
@@ -70,16 +75,9 @@ export function actionSource(
 ): string | null {
   const fromForm = normaliseSource(formValue);
   if (fromForm) return fromForm;
-  const referer = req.headers.referer;
-  if (typeof referer === 'string' && referer.length <= 2000) {
-    try {
-      const url = new URL(referer);
-      if (url.origin === ownOrigin) return normaliseSource(url.searchParams.get('source'));
-    } catch {
-      return null;
-    }
-  }
-  return referrerSource(referer, ownOrigin);
+  const url = refererUrl(req.headers.referer);
+  if (url?.origin === ownOrigin) return normaliseSource(url.searchParams.get('source'));
+  return referrerSource(req.headers.referer, ownOrigin);
 }
 
 /**
@@ -97,13 +95,10 @@ export function sourceField(source: string | null | undefined): SafeHtml {
  * A page kept in a cache is stored with an empty source field; each answer fills in its own
  * (the value is already `[a-z0-9._:-]`, so it needs no escaping).
  */
-export const EMPTY_SOURCE_FIELD = '<input type="hidden" name="source" value="" />';
+const EMPTY_SOURCE_FIELD = sourceField(null).toString();
 export function fillSourceField(page: string, source: string | null): string {
   if (!source) return page;
-  return page.replace(
-    EMPTY_SOURCE_FIELD,
-    `<input type="hidden" name="source" value="${source}" />`,
-  );
+  return page.replace(EMPTY_SOURCE_FIELD, sourceField(source).toString());
 }
 
 /** A kind of action a feature records with its source (signature, letter, RSVP…). */
@@ -148,15 +143,8 @@ export function keepSourceRedirect(req: FastifyRequest, ownOrigin: string): stri
   if (req.method !== 'GET') return null;
   const query = req.query as Record<string, unknown> | null | undefined;
   if (query && query.source !== undefined) return null;
-  const referer = req.headers.referer;
-  if (typeof referer !== 'string' || referer.length > 2000) return null;
-  let from: URL;
-  try {
-    from = new URL(referer);
-  } catch {
-    return null;
-  }
-  if (from.origin !== ownOrigin) return null;
+  const from = refererUrl(req.headers.referer);
+  if (from?.origin !== ownOrigin) return null;
   const path = req.url.split('?')[0] ?? '';
   if (from.pathname !== path) return null;
   const source = normaliseSource(from.searchParams.get('source'));
