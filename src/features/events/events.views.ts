@@ -1,4 +1,4 @@
-import MarkdownIt from 'markdown-it';
+import { campaignMarkdown } from '../../infra/html/markdown.js';
 import {
   formatLondon,
   formatLondonRange,
@@ -31,18 +31,7 @@ import type { LiftBoard, LiftCandidate } from './carshare.service.js';
 import type { FriendReport, FriendSummaryRow } from './friends.service.js';
 
 /** Paragraphs, emphasis, lists, headings, quotes and links; any HTML in the source stays text. */
-const md = new MarkdownIt('zero', { html: false, linkify: true }).enable([
-  'paragraph',
-  'newline',
-  'emphasis',
-  'list',
-  'heading',
-  'blockquote',
-  'link',
-  'linkify',
-  'escape',
-  'entity',
-]);
+const md = campaignMarkdown();
 export function eventMarkdown(source: string): SafeHtml {
   return raw(md.render(source));
 }

@@ -1,23 +1,9 @@
-import MarkdownIt from 'markdown-it';
+import { campaignMarkdown } from '../../infra/html/markdown.js';
 import { escapeHtml } from '../../infra/html/html.js';
 import { type MergeValues, fillMergeTags } from './merge-fields.js';
 
-/**
- * A mailing's Markdown subset (as petitions: no raw HTML, no images). markdown-it's validateLink
- * refuses javascript: and data: URLs.
- */
-const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: false }).enable([
-  'paragraph',
-  'newline',
-  'emphasis',
-  'list',
-  'heading',
-  'blockquote',
-  'link',
-  'linkify',
-  'escape',
-  'entity',
-]);
+/** A mailing's Markdown: the subset organisers write everywhere (no raw HTML, no images). */
+const md = campaignMarkdown();
 
 /** Stands in for a merge tag while Markdown renders, so `{{…}}` survives inside link targets. */
 const placeholder = (i: number) => `zqmerge${i}zq`;

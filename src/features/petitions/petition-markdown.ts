@@ -1,24 +1,8 @@
-import MarkdownIt from 'markdown-it';
+import { campaignMarkdown } from '../../infra/html/markdown.js';
 import { type SafeHtml, raw } from '../../infra/html/html.js';
 
-/**
- * The petition body's Markdown subset: paragraphs, emphasis, lists, headings, quotes and links.
- * html:false makes any tag in the source plain text; images and tables are off; markdown-it's
- * validateLink already refuses javascript:, vbscript: and data: URLs.
- */
-const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: false }).enable([
-  'paragraph',
-  'newline',
-  'emphasis',
-  'list',
-  'heading',
-  'blockquote',
-  'link',
-  'linkify',
-  'escape',
-  'entity',
-  'backticks',
-]);
+/** The petition body's Markdown: the campaign subset, plus inline code. */
+const md = campaignMarkdown(['backticks']);
 
 // Links open normally but tell search engines not to credit them (petitions invite link spam).
 const defaultLinkOpen =
