@@ -1,5 +1,5 @@
+import { utcDayOf } from '../../infra/db/utc-day.js';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { streamCsv } from '../../infra/csv/stream-csv.js';
 import { type SeriesDay, dailySeriesSection, fillDays } from '../../infra/html/daily-series.js';
 import { html } from '../../infra/html/html.js';
@@ -15,10 +15,7 @@ export async function letterCurve(
   ctx: Pick<ServiceContext, 'db' | 'trx'>,
   campaignId: number,
 ): Promise<SeriesDay[]> {
-  const day =
-    ctx.db.dialect === 'postgres'
-      ? sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')`
-      : sql<string>`substr(created_at, 1, 10)`;
+  const day = utcDayOf(ctx, 'created_at');
   const rows = await queries(ctx)
     .selectFrom('letters')
     .select([

@@ -1,12 +1,5 @@
-import { type RawBuilder, sql } from 'kysely';
+import { utcDayOf } from '../../infra/db/utc-day.js';
 import { type ServiceContext, queries } from '../../infra/service-context.js';
-
-/** The day (UTC, YYYY-MM-DD) of a timestamp column, the same text on both dialects. */
-function dayOf(ctx: Pick<ServiceContext, 'db'>, column: string): RawBuilder<string> {
-  return ctx.db.dialect === 'postgres'
-    ? sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD')`
-    : sql<string>`substr(${sql.ref(column)}, 1, 10)`;
-}
 
 export interface SupporterStats {
   newPeople: number;
@@ -33,10 +26,10 @@ export async function supporterStats(
   const [newByDay, erased, unsubscribed, actions, sources, constituencies] = await Promise.all([
     db
       .selectFrom('people')
-      .select([dayOf(ctx, 'created_at').as('day'), (eb) => eb.fn.countAll<number>().as('n')])
+      .select([utcDayOf(ctx, 'created_at').as('day'), (eb) => eb.fn.countAll<number>().as('n')])
       .where('created_at', '>=', from)
       .where('created_at', '<', to)
-      .groupBy(dayOf(ctx, 'created_at'))
+      .groupBy(utcDayOf(ctx, 'created_at'))
       .execute(),
     db
       .selectFrom('people')
@@ -55,13 +48,13 @@ export async function supporterStats(
     db
       .selectFrom('activities')
       .select([
-        dayOf(ctx, 'created_at').as('day'),
+        utcDayOf(ctx, 'created_at').as('day'),
         'kind',
         (eb) => eb.fn.countAll<number>().as('n'),
       ])
       .where('created_at', '>=', from)
       .where('created_at', '<', to)
-      .groupBy([dayOf(ctx, 'created_at'), 'kind'])
+      .groupBy([utcDayOf(ctx, 'created_at'), 'kind'])
       .execute(),
     db
       .selectFrom('people')

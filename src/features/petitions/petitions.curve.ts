@@ -1,5 +1,5 @@
+import { utcDayOf } from '../../infra/db/utc-day.js';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { type SeriesDay, dailySeriesSection, fillDays } from '../../infra/html/daily-series.js';
 import { streamCsv } from '../../infra/csv/stream-csv.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
@@ -18,10 +18,7 @@ export async function signatureCurve(
   ctx: Pick<ServiceContext, 'db' | 'trx'>,
   petitionId: number,
 ): Promise<SeriesDay[]> {
-  const day =
-    ctx.db.dialect === 'postgres'
-      ? sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')`
-      : sql<string>`substr(created_at, 1, 10)`;
+  const day = utcDayOf(ctx, 'created_at');
   const rows = await queries(ctx)
     .selectFrom('petition_signatures')
     .select([
