@@ -23,12 +23,23 @@ export interface LoginAttemptLog {
 /** The longest any lock or slowdown looks back: older attempts are dropped from Redis. */
 const LOOKBACK_MS = Math.max(SOURCE_LOCKOUT.windowMs, ACCOUNT_SLOWDOWN.windowMs);
 
+/** How often one process sweeps every account's old attempts (a full scan, so not every time). */
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+const lastSweepMs = new WeakMap<object, number>();
+
 export function loginAttemptLog(ctx: ServiceContext): LoginAttemptLog {
   if (ctx.redis) return redisAttempts(ctx.redis);
   const repo = new StaffRepository(ctx.db);
   return {
-    record: (email, ip, succeeded, at) =>
-      repo.recordLoginAttempt(email, ip, succeeded, at.toISOString()),
+    async record(email, ip, succeeded, at) {
+      const ms = at.getTime();
+      await repo.recordLoginAttempt(email, ip, succeeded, at.toISOString());
+      // The same rule as the Redis store: what has left the look-back window is dropped, the
+      // account's own on each record and, once an hour, those of accounts nobody tries again.
+      const everyone = ms - (lastSweepMs.get(ctx.db) ?? -Infinity) >= SWEEP_EVERY_MS;
+      if (everyone) lastSweepMs.set(ctx.db, ms);
+      await repo.forgetLoginAttempts(email, new Date(ms - LOOKBACK_MS).toISOString(), everyone);
+    },
     recent: (email, since) => repo.recentAttempts(email, since.toISOString()),
   };
 }

@@ -257,6 +257,34 @@ function lockoutTests(ctx: DatabaseContext, store: 'database' | 'redis') {
       assert.equal(await redis?.client.zcard(`${redis.prefix}login:${user.email}`), 1);
     });
 
+  if (store === 'database')
+    it('forgets attempts once they are older than any lockout looks back', async () => {
+      const tried = await createStaff(ctx.db, { role: 'viewer' });
+      const other = await createStaff(ctx.db, { role: 'viewer' });
+      const attemptsOf = async (email: string) =>
+        (
+          await ctx.db.kysely
+            .selectFrom('login_attempts')
+            .select('id')
+            .where('email', '=', email)
+            .execute()
+        ).length;
+      await attempt(visitor(app), tried.email, 'wrong');
+      await attempt(visitor(app), tried.email, 'wrong again');
+      assert.equal(await attemptsOf(tried.email), 2);
+      advance(Math.max(SOURCE_LOCKOUT.windowMs, ACCOUNT_SLOWDOWN.windowMs) + 1000);
+      await attempt(visitor(app), tried.email, 'wrong');
+      assert.equal(
+        await attemptsOf(tried.email),
+        1,
+        'the account’s old attempts go on its next try',
+      );
+      await attempt(visitor(app), other.email, 'wrong');
+      advance(2 * 60 * 60 * 1000);
+      await attempt(visitor(app), tried.email, 'wrong');
+      assert.equal(await attemptsOf(other.email), 0, 'an hourly sweep drops accounts nobody tries');
+    });
+
   async function attempt(client: TestClient, email: string, password: string) {
     if (!client.lastCsrf) await client.get('/login');
     return client.post('/login', { email, password });

@@ -144,6 +144,16 @@ export class StaffRepository {
   }
 
   /**
+   * Drops attempts older than `before`: the email's own on every record (indexed), everyone's
+   * when `everyone` is set. Attempts hold an IP address, so none is kept past the look-back.
+   */
+  async forgetLoginAttempts(email: string, before: string, everyone: boolean): Promise<void> {
+    let query = this.db.kysely.deleteFrom('login_attempts').where('created_at', '<', before);
+    if (!everyone) query = query.where('email', '=', email);
+    await query.execute();
+  }
+
+  /**
    * The email's attempts since `since`, newest first. Refused attempts are never recorded, so
    * the slowdown keeps this to a few dozen rows per window; the cap guards against a surge of
    * concurrent guesses all passing the check at once.
