@@ -6,7 +6,7 @@ import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { ManualClock } from '../../infra/clock/clock.js';
 import { type EventForm, createEvent } from '../events/events.service.js';
-import { confirmRsvp } from '../events/rsvp.service.js';
+import { cancelRsvp, confirmRsvp } from '../events/rsvp.service.js';
 import {
   SmtpSink,
   addSupporter,
@@ -213,6 +213,50 @@ describeEachDatabase('OSDI API: events, attendances and messages', (ctx) => {
       `/api/v1/events/${eventId}/attendances?filter=${encodeURIComponent(`modified_date gt '${after}'`)}`,
     );
     assert.equal(later.json().total_records, 0);
+  });
+
+  it('shows a place given from the waiting list to clients polling modified_date', async () => {
+    const made = await createEvent(
+      app.services,
+      eventForm({ title: 'One seat', capacity: '1', waitingList: true }),
+      null,
+    );
+    assert.ok(made.ok);
+    const eventId = made.ids[0]!;
+    const osdi = osdiClient(app, (await apiKey(app, { events: 'write', people: 'write' })).secret);
+    const ids: Record<string, string> = {};
+    for (const email of ['seat@example.org', 'queue@example.org']) {
+      const r = await osdi.post(`/api/v1/events/${eventId}/attendances`, { person: person(email) });
+      assert.equal(r.status, 201);
+      ids[email] = pathOf(r.json()._links.self.href);
+      assert.ok((await confirmRsvp(app.services, await confirmLink(email))).ok);
+    }
+    assert.equal((await osdi.get(ids['queue@example.org']!)).json()['rally:status'], 'waiting');
+
+    clock.advance(10 * 60_000);
+    const polledAt = new Date(clock.now().getTime() - 1000).toISOString();
+    clock.advance(1000);
+    const manageMail = await ctx.db.kysely
+      .selectFrom('mail_outbox')
+      .select('text_body')
+      .where('to_address', '=', 'seat@example.org')
+      .where('category', '=', 'events.confirmed')
+      .executeTakeFirstOrThrow();
+    const manage = /\/events\/rsvp\/manage\/([A-Za-z0-9_-]+)/.exec(manageMail.text_body)?.[1];
+    assert.ok(manage);
+    assert.equal((await cancelRsvp(app.services, manage)).ok, true);
+
+    const changed = await osdi.get(
+      `/api/v1/events/${eventId}/attendances?filter=${encodeURIComponent(`modified_date gt '${polledAt}'`)}`,
+    );
+    const statuses = changed
+      .json()
+      ._embedded['osdi:attendances'].map((a: { 'rally:status': string }) => a['rally:status'])
+      .sort();
+    assert.deepEqual(statuses, ['cancelled', 'confirmed'], 'the cancel and the promotion');
+    const promoted = (await osdi.get(ids['queue@example.org']!)).json();
+    assert.equal(promoted['rally:status'], 'confirmed');
+    assert.ok(promoted.modified_date > polledAt);
   });
 
   it('refuses an RSVP to a cancelled or past event with a 409, writing nothing', async () => {

@@ -38,9 +38,9 @@ export function placeCountsForFeed(ctx: Pick<ServiceContext, 'db' | 'trx'>, ids:
   return repo.placeCounts(queries(ctx), ids);
 }
 
-/** When a sign-up last changed: cancelled, checked in or confirmed after it was made. */
+/** When a sign-up last changed: made, confirmed, promoted, cancelled, checked in or erased. */
 export function attendanceModifiedAt(r: AttendanceRow): string {
-  return r.cancelled_at ?? r.checked_in_at ?? r.confirmed_at ?? r.created_at;
+  return r.updated_at ?? r.created_at;
 }
 
 /** Sign-ups of one event, or of one person (by person id, or the email they signed up with). */
@@ -60,22 +60,10 @@ export async function listAttendancesFeed(
       ),
     )
     .$if(q.modifiedAfter !== undefined, (b) =>
-      b.where((eb) =>
-        eb(
-          eb.fn.coalesce('cancelled_at', 'checked_in_at', 'confirmed_at', 'created_at'),
-          '>',
-          q.modifiedAfter ?? '',
-        ),
-      ),
+      b.where((eb) => eb(eb.fn.coalesce('updated_at', 'created_at'), '>', q.modifiedAfter ?? '')),
     )
     .$if(q.modifiedBefore !== undefined, (b) =>
-      b.where((eb) =>
-        eb(
-          eb.fn.coalesce('cancelled_at', 'checked_in_at', 'confirmed_at', 'created_at'),
-          '<',
-          q.modifiedBefore ?? '',
-        ),
-      ),
+      b.where((eb) => eb(eb.fn.coalesce('updated_at', 'created_at'), '<', q.modifiedBefore ?? '')),
     );
   const [attendances, count] = await Promise.all([
     base.selectAll().orderBy('id').limit(q.limit).offset(q.offset).execute(),

@@ -9,6 +9,7 @@ import { REMIND_JOB, remindHandler, rsvpSources } from './rsvp.service.js';
 import * as eventsMigration from './migrations/031-events.js';
 import * as liftsMigration from './migrations/032-event-lifts.js';
 import * as rsvpSourceMigration from './migrations/053-rsvp-source.js';
+import * as rsvpUpdatedAtMigration from './migrations/036-rsvp-updated-at.js';
 import * as invitationsMigration from './migrations/035-event-invitations.js';
 
 /** Events and canvassing sessions: RSVPs with double opt-in, waiting lists, reminders, check-in. */
@@ -19,6 +20,7 @@ export const eventsFeature: Feature = {
     '032-event-lifts': liftsMigration,
     '053-rsvp-source': rsvpSourceMigration,
     '035-event-invitations': invitationsMigration,
+    '036-rsvp-updated-at': rsvpUpdatedAtMigration,
   },
   actionSources: [rsvpSources],
   personData: eventsPersonData,

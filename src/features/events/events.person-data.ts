@@ -57,6 +57,7 @@ export const eventsPersonData: PersonDataHandler = {
           postcode: null,
           phone: null,
           person_id: null,
+          updated_at: new Date().toISOString(),
         })
         .where('id', '=', id)
         .execute();

@@ -68,6 +68,8 @@ export interface EventTables {
     created_at: string;
     confirmed_at: string | null;
     cancelled_at: string | null;
+    /** The last change an API client should see (events-feed.service.ts `modified_date`). */
+    updated_at: string | null;
   };
 }
 

@@ -174,6 +174,7 @@ export async function submitRsvp(ctx: Ctx, slug: string, input: RsvpInput): Prom
           ? referrer.id
           : null,
       created_at: ctx.clock.now().toISOString(),
+      updated_at: ctx.clock.now().toISOString(),
       confirmed_at: null,
       cancelled_at: null,
     };
@@ -297,7 +298,13 @@ export async function confirmRsvp(ctx: Ctx, token: string): Promise<ConfirmOutco
     const personId = await recordPerson(tx, event, r);
     await tx.trx
       .updateTable('event_rsvps')
-      .set({ ...manage, status, person_id: personId, confirmed_at: ctx.clock.now().toISOString() })
+      .set({
+        ...manage,
+        status,
+        person_id: personId,
+        confirmed_at: ctx.clock.now().toISOString(),
+        updated_at: ctx.clock.now().toISOString(),
+      })
       .where('id', '=', r.id)
       .execute();
     if (status === 'confirmed') await scheduleReminders(tx, event, r.id);
@@ -321,7 +328,11 @@ async function promoteWaiting(tx: Tx, event: repo.EventRow): Promise<number | un
   const manageToken = newLinkToken();
   await tx.trx
     .updateTable('event_rsvps')
-    .set({ status: 'confirmed', manage_token_hash: hashLinkToken(manageToken) })
+    .set({
+      status: 'confirmed',
+      manage_token_hash: hashLinkToken(manageToken),
+      updated_at: tx.clock.now().toISOString(),
+    })
     .where('id', '=', next.id)
     .where('status', '=', 'waiting')
     .execute();
@@ -367,7 +378,11 @@ export async function cancelRsvp(
     if (found.rsvp.status === 'cancelled') return { ok: true };
     await tx.trx
       .updateTable('event_rsvps')
-      .set({ status: 'cancelled', cancelled_at: ctx.clock.now().toISOString() })
+      .set({
+        status: 'cancelled',
+        cancelled_at: ctx.clock.now().toISOString(),
+        updated_at: ctx.clock.now().toISOString(),
+      })
       .where('id', '=', found.rsvp.id)
       .execute();
     // Lifts offered or asked for with the place go with it.
@@ -549,7 +564,10 @@ export async function checkIn(
     if (r.checked_in_at !== null) return true;
     await tx.trx
       .updateTable('event_rsvps')
-      .set({ checked_in_at: ctx.clock.now().toISOString() })
+      .set({
+        checked_in_at: ctx.clock.now().toISOString(),
+        updated_at: ctx.clock.now().toISOString(),
+      })
       .where('id', '=', r.id)
       .execute();
     if (r.person_id !== null)
@@ -609,7 +627,7 @@ export async function addWalkIn(
         if (existing.status !== 'confirmed')
           await tx.trx
             .updateTable('event_rsvps')
-            .set({ status: 'confirmed' })
+            .set({ status: 'confirmed', updated_at: now })
             .where('id', '=', existing.id)
             .execute();
         await checkIn(tx, eventId, existing.id, actor);
@@ -655,6 +673,7 @@ export async function addWalkIn(
         consent_wording: null,
         walk_in: 1,
         checked_in_at: now,
+        updated_at: now,
         created_at: now,
         confirmed_at: now,
         cancelled_at: null,
