@@ -7,6 +7,11 @@ export interface PersonRecord {
   email: string;
   firstName: string | null;
   lastName: string | null;
+  /**
+   * The social-media accounts the person's record names, normalised (people/handles.service.ts);
+   * `platform` is "any" when the field does not say which.
+   */
+  socialHandles: { platform: string; handle: string }[];
 }
 
 /**

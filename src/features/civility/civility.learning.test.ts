@@ -163,7 +163,13 @@ describeEachDatabase('civility: learning from moderators', (ctx) => {
   it('erasing a person removes their examples and export lists them', async () => {
     await record(THREAT, 'reject', 1, 'writer@example.org');
     await record(THIRD_PARTY_INSULT, 'approve', 2, 'someone-else@example.org');
-    const person = { id: 999, email: 'writer@example.org', firstName: null, lastName: null };
+    const person = {
+      id: 999,
+      email: 'writer@example.org',
+      firstName: null,
+      lastName: null,
+      socialHandles: [],
+    };
     const exported = await ctx.db.kysely
       .transaction()
       .execute((trx) => civilityPersonData.export!(trx, person));

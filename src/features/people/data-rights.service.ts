@@ -16,6 +16,7 @@ import {
   toPerson,
 } from './people.service.js';
 import { PersonInputError } from './person-input.js';
+import { handlesOf } from './handles.service.js';
 
 export interface PersonExport {
   exportedAt: string;
@@ -39,8 +40,9 @@ export async function exportPersonData(
     const row = await repo.findPersonById(trx, personId);
     if (!row) throw new PersonInputError('No such person.');
     const person = toPerson(row);
+    const record = { ...person, socialHandles: handlesOf(person) };
     const other: Record<string, unknown> = {};
-    for (const h of ctx.personData) if (h.export) other[h.name] = await h.export(trx, person);
+    for (const h of ctx.personData) if (h.export) other[h.name] = await h.export(trx, record);
     const data: PersonExport = {
       exportedAt: ctx.clock.now().toISOString(),
       person,
@@ -142,7 +144,8 @@ export async function erasePerson(
         source: scrub(consent.source),
       });
     await scrubSegments(trx, scrub, now);
-    for (const h of ctx.personData) if (h.erase) await h.erase(trx, person, uniqueNeedles);
+    const record = { ...person, socialHandles: handlesOf(person) };
+    for (const h of ctx.personData) if (h.erase) await h.erase(trx, record, uniqueNeedles);
     await ctx.mailer.forgetRecipient(person.email, placeholder, uniqueNeedles.slice(1), trx);
     await ctx.audit.redact(uniqueNeedles, trx);
     await ctx.audit.record(

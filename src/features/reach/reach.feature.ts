@@ -1,5 +1,6 @@
 import type { Feature } from '../../infra/services.js';
 import * as reachMigration from './migrations/054-reach.js';
+import { reachPersonData } from './reach.person-data.js';
 import { reachRoutes } from './reach.routes.js';
 import { seedReachDemo } from './reach.seed.js';
 
@@ -10,6 +11,7 @@ import { seedReachDemo } from './reach.seed.js';
 export const reachFeature: Feature = {
   name: 'reach',
   migrations: { '054-reach': reachMigration },
+  personData: reachPersonData,
   routes: reachRoutes,
   seedDemo: seedReachDemo,
 };

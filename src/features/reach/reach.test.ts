@@ -3,9 +3,11 @@ import { after, before, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
-import { loginAs } from '../../../test/helpers/staff.js';
+import { loginAs, loginAsNew } from '../../../test/helpers/staff.js';
 import type { TestClient } from '../../../test/helpers/test-client.js';
 import { ManualClock } from '../../infra/clock/clock.js';
+import { erasePerson, exportPersonData } from '../people/data-rights.service.js';
+import { upsertPerson } from '../people/people.service.js';
 import { publishedPetition } from '../petitions/petitions.test-support.js';
 import { petitionsFeature } from '../petitions/petitions.feature.js';
 import { stormsFeature } from '../storms/storms.feature.js';
@@ -184,6 +186,45 @@ describeEachDatabase('reach: follower counts for storms and petitions', (ctx) =>
     assert.equal((await organiser.get('/admin/reach/petition/999999')).statusCode, 404);
     assert.equal((await organiser.get('/admin/reach/tracker/1')).statusCode, 404);
     assert.equal((await organiser.get('/admin/reach/storm/abc')).statusCode, 404);
+  });
+
+  it('reaches the export and erasure of a supporter whose record names the account', async () => {
+    const petition = await publishedPetition(app.services, {
+      title: 'A petition Ada shared',
+      slug: 'reach-erasure',
+    });
+    const path = `/admin/reach/petition/${petition.id}`;
+    const { id: personId } = await upsertPerson(ctx.db, {
+      email: 'ada.sharer@example.org',
+      firstName: 'Ada',
+      lastName: 'Sharer',
+      customFields: { Twitter: 'https://x.com/AdaShares', bluesky: 'ada.bsky.social' },
+      source: 'test',
+    });
+    const shares: Record<string, string>[] = [
+      { platform: 'x', handle: '@adashares', followers: '900' },
+      { platform: 'bluesky', handle: '@ada.bsky.social', followers: '40', kind: 'share' },
+      // Same name on another platform, where her record names no account: somebody else's.
+      { platform: 'instagram', handle: 'adashares', followers: '7' },
+    ];
+    for (const fields of shares) assert.equal((await record(path, fields)).statusCode, 303);
+
+    const { user } = await loginAsNew(app, 'owner');
+    const owner = { id: user.id, role: 'owner' as const };
+    const exported = await exportPersonData(app.services, personId, owner);
+    const theirs = exported.other.reach as { platform: string; handle: string }[];
+    assert.deepEqual(
+      theirs.map((r) => `${r.platform} ${r.handle}`),
+      ['x @adashares', 'bluesky @ada.bsky.social'],
+    );
+
+    await erasePerson(app.services, personId, owner);
+    const page = await organiser.get(path);
+    assert.doesNotMatch(page.body, /@adashares|ada\.bsky/);
+    assert.match(page.body, />adashares</, 'the Instagram account was not hers');
+    assert.match(page.body, />Erased account</);
+    assert.match(page.body, /data-reach="accounts">3</, 'her accounts still count, once each');
+    assert.match(page.body, /data-reach="reach">947</);
   });
 
   it(`stops at ${RECORDS_MAX} records for one storm or petition`, async () => {
