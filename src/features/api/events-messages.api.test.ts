@@ -65,18 +65,20 @@ describeEachDatabase('OSDI API: events, attendances and messages', (ctx) => {
     await sink.stop();
   });
 
-  const confirmLink = async (to: string) => {
+  /** The token of the newest `/events/rsvp/<kind>/…` link mailed to `to` in `category`. */
+  const mailedLink = async (to: string, category: string, kind: 'confirm' | 'manage') => {
     const mail = await ctx.db.kysely
       .selectFrom('mail_outbox')
       .select('text_body')
       .where('to_address', '=', to)
-      .where('category', '=', 'events.confirm')
+      .where('category', '=', category)
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    const m = /\/events\/rsvp\/confirm\/([A-Za-z0-9_-]+)/.exec(mail.text_body);
-    assert.ok(m, `no confirmation link mailed to ${to}`);
+    const m = new RegExp(`/events/rsvp/${kind}/([A-Za-z0-9_-]+)`).exec(mail.text_body);
+    assert.ok(m, `no ${kind} link mailed to ${to}`);
     return m[1]!;
   };
+  const confirmLink = (to: string) => mailedLink(to, 'events.confirm', 'confirm');
 
   it('lists and gets events, linked from the entry point, with pages and a modified_date filter', async () => {
     const made = await createEvent(
@@ -236,14 +238,7 @@ describeEachDatabase('OSDI API: events, attendances and messages', (ctx) => {
     clock.advance(10 * 60_000);
     const polledAt = new Date(clock.now().getTime() - 1000).toISOString();
     clock.advance(1000);
-    const manageMail = await ctx.db.kysely
-      .selectFrom('mail_outbox')
-      .select('text_body')
-      .where('to_address', '=', 'seat@example.org')
-      .where('category', '=', 'events.confirmed')
-      .executeTakeFirstOrThrow();
-    const manage = /\/events\/rsvp\/manage\/([A-Za-z0-9_-]+)/.exec(manageMail.text_body)?.[1];
-    assert.ok(manage);
+    const manage = await mailedLink('seat@example.org', 'events.confirmed', 'manage');
     assert.equal((await cancelRsvp(app.services, manage)).ok, true);
 
     const changed = await osdi.get(
