@@ -11,6 +11,7 @@ import { mailingSecret } from './mailing-tokens.js';
 import { MailingSender } from './sending.js';
 import * as mailingsMigration from './migrations/020-mailings.js';
 import * as subjectTestsMigration from './migrations/024-mailing-subject-tests.js';
+import * as handoffMigration from './migrations/075-mailing-handoff.js';
 
 /** One sender (one SMTP pool) per app: the routes close it with the app, the job uses it. */
 const senders = new WeakMap<Services, MailingSender>();
@@ -28,6 +29,7 @@ export const mailingsFeature: Feature = {
   migrations: {
     '020-mailings': mailingsMigration,
     '024-mailing-subject-tests': subjectTestsMigration,
+    '075-mailing-handoff': handoffMigration,
   },
   personData: mailingsPersonData,
   nav: [{ href: '/admin/mailings', label: 'Mailings', role: 'viewer' }],

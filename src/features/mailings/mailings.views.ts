@@ -243,6 +243,7 @@ const REPORT_ORDER: RecipientStatus[] = [
   'held',
   'queued',
   'sending',
+  'handed_off',
   'sent',
   'failed',
   'bounced',
