@@ -60,6 +60,10 @@ export interface MailingsTable {
   audit_public: number;
   /** The petition `{{petition_url}}` links to. */
   petition_id: Generated<number | null>;
+  /** The letter campaign `{{letter_url}}` links to. */
+  letter_campaign_id: Generated<number | null>;
+  /** The event `{{event_url}}` links to. */
+  event_id: Generated<number | null>;
   /** JSON string[]: subject lines B and C of a subject test (A is `subject`). */
   subject_variants: Generated<string>;
   /** Share of the audience (1–50 %) that gets the test; null: no test. */

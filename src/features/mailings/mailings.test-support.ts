@@ -124,6 +124,8 @@ export function mailingForm(fields: Partial<MailingForm> = {}): MailingForm {
     excludeSegmentIds: [],
     clickTracking: false,
     petitionId: '',
+    letterCampaignId: '',
+    eventId: '',
     subjectVariants: [],
     testPercent: '',
     testWaitHours: '',

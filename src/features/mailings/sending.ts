@@ -26,7 +26,8 @@ import {
   subjectFor,
   toMailing,
 } from './mailings.service.js';
-import { assignTestSlice, petitionPath } from './subject-test.js';
+import { assignTestSlice } from './subject-test.js';
+import { type ActionPaths, actionLinkValues, actionPaths } from './action-links.js';
 
 /** Most recipients handed to SMTP per job run. */
 export const BATCH_SIZE = 500;
@@ -58,7 +59,8 @@ interface Prepared {
   gate: HandoffGate;
   compiled: CompiledMailing;
   links: MessageLinks;
-  petition: string | null;
+  /** The pages `{{petition_url}}`, `{{letter_url}}` and `{{event_url}}` point at. */
+  actions: ActionPaths;
   /** Constituency code → MP's name ('' none), filled as rows need them. */
   mpNames: Map<string, string>;
   usesMp: boolean;
@@ -295,7 +297,7 @@ export class MailingSender {
       ),
       compiled: compileMailing(mailing),
       links: new MessageLinks(ctx.config, await mailingSecret(ctx.db)),
-      petition: await petitionPath(ctx, mailing),
+      actions: await actionPaths(ctx, mailing),
       mpNames: new Map(),
       usesMp: usesField([mailing.subject, mailing.preheader, mailing.body], 'mp_name'),
     };
@@ -480,7 +482,7 @@ export class MailingSender {
 }
 
 function renderFor(p: Prepared, r: repo.RecipientRow, unsubscribeUrl: string, baseUrl: string) {
-  const { mailing, compiled, links, mpNames, petition } = p;
+  const { mailing, compiled, links, mpNames, actions } = p;
   let merge: MergeValues = {};
   try {
     merge = JSON.parse(r.merge_data) as MergeValues;
@@ -496,7 +498,7 @@ function renderFor(p: Prepared, r: repo.RecipientRow, unsubscribeUrl: string, ba
   };
   // A subject test's readers carry their variant (mailing-7-b): actions choose the winner.
   const source = mailingSource(mailing.id, r.variant ?? undefined);
-  if (petition) merge.petition_url = withSource(`${baseUrl}${petition}`, baseUrl, source);
+  Object.assign(merge, actionLinkValues(actions, baseUrl, source));
   return personalise(
     r.variant ? { ...compiled, subject: subjectFor(mailing, r.variant) } : compiled,
     {
