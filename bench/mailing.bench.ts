@@ -167,19 +167,23 @@ async function sendWithKill(databaseUrl: string, db: Db) {
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-  let peakRss = 0;
+  // Peak RSS of each worker process: the first builds the rows and sends half, the second resumes.
+  const peaks = [0, 0];
   let child = worker();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(child.pid))), 100);
+  let run = 0;
+  const sampler = setInterval(() => (peaks[run] = Math.max(peaks[run]!, rssMb(child.pid))), 100);
   const t0 = Date.now();
   for (;;) {
     const { total } = await ask<{ total: number }>(sink, 'total');
-    if (total >= N / 2) break;
+    // Half-way, off a batch boundary (500 a run), so the kill lands with messages in flight.
+    if (total >= N / 2 + 137) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   const killedAt = Date.now();
   const atKill = await ask<{ total: number; first: number }>(sink, 'total');
+  run = 1;
   child = worker();
   let resumedAt = 0;
   for (;;) {
@@ -215,7 +219,9 @@ async function sendWithKill(databaseUrl: string, db: Db) {
       const sendingSeconds = (killedAt - atKill.first) / 1000 + (last - resumedAt) / 1000;
       return {
         messages_per_s: Math.round(report.total / sendingSeconds),
-        rss_mb: Math.round(peakRss),
+        rss_mb: Math.round(Math.max(...peaks)),
+        rss_first_worker_mb: Math.round(peaks[0]!),
+        rss_resumed_worker_mb: Math.round(peaks[1]!),
         duplicates: report.duplicates,
         missing,
         in_doubt: inDoubt.length,

@@ -29,6 +29,8 @@ import {
 import { assignTestSlice } from './subject-test.js';
 import { type ActionPaths, actionLinkValues, actionPaths } from './action-links.js';
 
+/** People read (and recipient rows written) per page while building a mailing's rows. */
+export const BUILD_PAGE = 1_000;
 /** Most recipients handed to SMTP per job run. */
 export const BATCH_SIZE = 500;
 /**
@@ -227,6 +229,11 @@ export class MailingSender {
     try {
       return await inTransaction(ctx, async (tx) => {
         const breakdown = await walkAudience(tx, mailing, settings, {
+          // Smaller pages than a count needs: each page's rows (and the INSERTs built from them)
+          // are garbage as soon as they are written, and a worker that keeps pages of thousands
+          // alive across their queries promotes them to the old generation, which the sending
+          // worker's RSS then carries for the rest of the mailing.
+          pageSize: BUILD_PAGE,
           onBatch: (people) =>
             repo.insertRecipients(
               tx.trx,
