@@ -22,6 +22,7 @@ import {
   getMailing,
   scheduleMailing,
 } from '../src/features/mailings/mailings.service.js';
+import { HANDED_OFF_BEFORE_CRASH } from '../src/features/mailings/sending.js';
 import { saveSegment } from '../src/features/people/segments.service.js';
 import { loadConfig } from '../src/config.js';
 import { type Db, openDatabase } from '../src/infra/db/database.js';
@@ -102,12 +103,15 @@ async function timeAudienceAndAudit(db: Db): Promise<{ audience_s: number; audit
   return { audience_s, audit_s };
 }
 
-function rssMb(pid: number | undefined): number {
+/** A process's resident memory in MB: total, and its anonymous (heap) and file-backed parts. */
+function rssOf(pid: number | undefined): { total: number; anon: number; file: number } {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) =>
+      Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { total: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
   } catch {
-    return 0;
+    return { total: 0, anon: 0, file: 0 };
   }
 }
 
@@ -159,25 +163,36 @@ async function sendWithKill(databaseUrl: string, db: Db) {
     LOG_LEVEL: 'warn',
     SEED_DEMO: 'false',
   };
+  const profile = process.env.BENCH_WORKER_PROFILE; // e.g. --cpu-prof-dir=/tmp/prof
   const worker = () =>
-    spawn(process.execPath, [join(ROOT, 'bin/rally.js'), 'worker'], {
+    spawn(process.execPath, [...(profile ? [profile] : []), join(ROOT, 'bin/rally.js'), 'worker'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-  let peakRss = 0;
+  // Peak RSS of each worker process: the first builds the rows and sends half, the second resumes.
+  const peaks = [
+    { total: 0, anon: 0, file: 0 },
+    { total: 0, anon: 0, file: 0 },
+  ];
   let child = worker();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(child.pid))), 100);
+  let run = 0;
+  const sampler = setInterval(() => {
+    const now = rssOf(child.pid);
+    if (now.total > peaks[run]!.total) peaks[run] = now;
+  }, 100);
   const t0 = Date.now();
   for (;;) {
     const { total } = await ask<{ total: number }>(sink, 'total');
-    if (total >= N / 2) break;
+    // Half-way, off a batch boundary (500 a run), so the kill lands with messages in flight.
+    if (total >= N / 2 + 137) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   const killedAt = Date.now();
   const atKill = await ask<{ total: number; first: number }>(sink, 'total');
+  run = 1;
   child = worker();
   let resumedAt = 0;
   for (;;) {
@@ -198,22 +213,26 @@ async function sendWithKill(databaseUrl: string, db: Db) {
       const received = new Set(report.addresses);
       const rows = await db.kysely
         .selectFrom('mailing_recipients')
-        .select(['email', 'status'])
+        .select(['email', 'status', 'smtp_response'])
         .where('mailing_id', '=', created.id)
         .execute();
-      // At most once: rows mid-handoff at the kill are recorded "failed, in doubt" and never
-      // retried. Of those, some had reached the server (delivered, recorded as unknown) and some
-      // had not (missing). Anything missing that was not in doubt would be a bug.
+      // At most once: rows claimed without a dot on the wire at the kill are queued again; rows
+      // recorded handed off (their dot was on its way) count as sent and are never retried. Those
+      // are the only ones in doubt: any of them missing would mean a dot that never went out.
       const missing = rows.filter((r) => !received.has(r.email)).length;
-      const inDoubt = rows.filter((r) => r.status === 'failed');
+      const doubtful = (r: { status: string; smtp_response: string | null }) =>
+        r.status === 'failed' || r.smtp_response === HANDED_OFF_BEFORE_CRASH;
+      const inDoubt = rows.filter(doubtful);
       const inDoubtReceived = inDoubt.filter((r) => received.has(r.email)).length;
-      const missingNotInDoubt = rows.filter(
-        (r) => !received.has(r.email) && r.status !== 'failed',
-      ).length;
+      const missingNotInDoubt = rows.filter((r) => !received.has(r.email) && !doubtful(r)).length;
       const sendingSeconds = (killedAt - atKill.first) / 1000 + (last - resumedAt) / 1000;
       return {
         messages_per_s: Math.round(report.total / sendingSeconds),
-        rss_mb: Math.round(peakRss),
+        rss_mb: Math.round(Math.max(...peaks.map((p) => p.total))),
+        rss_first_worker_mb: Math.round(peaks[0]!.total),
+        rss_first_worker_anon_mb: Math.round(peaks[0]!.anon),
+        rss_resumed_worker_mb: Math.round(peaks[1]!.total),
+        rss_resumed_worker_anon_mb: Math.round(peaks[1]!.anon),
         duplicates: report.duplicates,
         missing,
         in_doubt: inDoubt.length,

@@ -428,3 +428,36 @@ export async function checkInRecord(ctx: Pick<ServiceContext, 'db' | 'trx'>, rsv
     },
   };
 }
+
+/** What another feature needs to link to an event (a mailing's `{{event_url}}`). */
+export interface EventLink {
+  id: number;
+  slug: string;
+  title: string;
+  status: string;
+  starts_at: string;
+}
+
+/** Events still to come, soonest first (a mailing invites people to one). */
+export function listEventLinks(
+  ctx: Pick<ServiceContext, 'db' | 'trx' | 'clock'>,
+): Promise<EventLink[]> {
+  return queries(ctx)
+    .selectFrom('events')
+    .select(['id', 'slug', 'title', 'status', 'starts_at'])
+    .where('ends_at', '>=', ctx.clock.now().toISOString())
+    .orderBy('starts_at')
+    .limit(LISTING_LIMIT)
+    .execute();
+}
+
+export function getEventLink(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  id: number,
+): Promise<EventLink | undefined> {
+  return queries(ctx)
+    .selectFrom('events')
+    .select(['id', 'slug', 'title', 'status', 'starts_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

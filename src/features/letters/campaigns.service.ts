@@ -190,3 +190,32 @@ export async function targetListOf(
 ): Promise<TargetListSummary | undefined> {
   return (await listTargetLists(ctx.db)).find((l) => l.id === campaign.target_list_id);
 }
+
+/** What another feature needs to link to a letter campaign (a mailing's `{{letter_url}}`). */
+export interface LetterCampaignLink {
+  id: number;
+  slug: string;
+  title: string;
+  status: CampaignStatus;
+}
+
+export function listLetterCampaignLinks(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+): Promise<LetterCampaignLink[]> {
+  return queries(ctx)
+    .selectFrom('letter_campaigns')
+    .select(['id', 'slug', 'title', 'status'])
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export function getLetterCampaignLink(
+  ctx: Pick<ServiceContext, 'db' | 'trx'>,
+  id: number,
+): Promise<LetterCampaignLink | undefined> {
+  return queries(ctx)
+    .selectFrom('letter_campaigns')
+    .select(['id', 'slug', 'title', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

@@ -15,6 +15,10 @@ import { createEvent } from '../events/events.service.js';
 import { publishedPetition, signatureForm, visitor } from '../petitions/petitions.test-support.js';
 import { countActionsBySource } from '../petitions/petitions.service.js';
 import { countActionsBySource as countRsvpsBySource } from '../events/rsvp.service.js';
+import { countPostsBySource } from '../storms/posting.service.js';
+import { changeStatus, createStorm } from '../storms/storms.service.js';
+import { MIN_FILL_MS, issueFormToken } from '../storms/storm-tokens.js';
+import { isoToLondonInput } from '../../infra/clock/london-time.js';
 import { createMailing, mailingActions, scheduleMailing, getMailing } from './mailings.service.js';
 import { addSupporter, mailingForm, tagSegment } from './mailings.test-support.js';
 
@@ -118,6 +122,7 @@ describeEachDatabase('attribution: actions counted by the source they came with'
     assert.match(report.body, /data-actions="signature">2</);
     assert.match(report.body, /data-actions="letter">0</);
     assert.match(report.body, /data-actions="rsvp">0</);
+    assert.match(report.body, /data-actions="storm-post">0</);
   });
 
   it('with no source, the referring site is kept as ref:<domain> and shown on the dashboard', async () => {
@@ -221,5 +226,91 @@ describeEachDatabase('attribution: actions counted by the source they came with'
       step.headers.location,
       '/letters/no-such-campaign?postcode=LS28%205AB&source=mailing-42',
     );
+  });
+  it('a storm post keeps the source of the link or the referring site, and counts for the mailing', async () => {
+    const london = (minutes: number) =>
+      isoToLondonInput(new Date(Date.now() + minutes * 60_000).toISOString());
+    const created = await createStorm(
+      app.services,
+      {
+        title: 'Post for libraries',
+        slug: 'libs-storm',
+        description: 'Together at noon.',
+        startsAt: london(-10),
+        endsAt: london(60),
+        hashtag: '#SaveOurLibraries',
+        linkUrl: '',
+        targetListId: '',
+        targetIds: [],
+        handles: '',
+        variants: ['Libraries are where children learn to read. Keep them open.'],
+      },
+      null,
+    );
+    assert.ok(created.ok, JSON.stringify(created));
+    assert.ok(
+      (await changeStatus(app.services, { storm: created.record, action: 'publish' }, null)).ok,
+    );
+    const storm = created.record;
+    const post = (client: TestClient, fields: Record<string, string>, referer?: string) =>
+      client.post(
+        `/storms/${storm.slug}/posted`,
+        {
+          ft: issueFormToken(app.storms.secret, storm.id, Date.now() - MIN_FILL_MS - 1000),
+          variant: '1',
+          text: '',
+          platform: 'x',
+          ...fields,
+        },
+        referer ? { referer } : {},
+      );
+    const sourcesOfPosts = async () =>
+      (
+        await ctx.db.kysely
+          .selectFrom('storm_posts')
+          .select('source')
+          .where('storm_id', '=', storm.id)
+          .orderBy('id')
+          .execute()
+      ).map((r) => r.source);
+
+    const reader = new TestClient(app, { remoteAddress: '10.78.0.1' });
+    const page = await reader.get(`/storms/${storm.slug}?variant=1&source=mailing-77-b`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /name="source" value="mailing-77-b"/);
+    // The cached copy serves the next reader with their own source (none, or their referrer).
+    const plain = await new TestClient(app).get(`/storms/${storm.slug}?variant=1`);
+    assert.match(plain.body, /name="source" value=""/);
+    const referred = await new TestClient(app).get(`/storms/${storm.slug}?variant=1`, {
+      referer: 'https://bsky.app/profile/someone',
+    });
+    assert.match(referred.body, /name="source" value="ref:bsky.app"/);
+    assert.match(String(referred.headers['cache-control']), /private/);
+
+    const client = (n: number) => new TestClient(app, { remoteAddress: `10.78.1.${n}` });
+    assert.equal((await post(reader, { source: 'mailing-77-b' })).statusCode, 200);
+    assert.equal((await post(client(1), { source: 'mailing-77' })).statusCode, 200);
+    for (const n of [2, 3])
+      assert.equal(
+        (await post(client(n), {}, 'https://bsky.app/profile/someone/post/1')).statusCode,
+        200,
+      );
+    assert.equal((await post(client(4), { source: '<b>x</b>'.repeat(100) })).statusCode, 200);
+    assert.deepEqual(await sourcesOfPosts(), [
+      'mailing-77-b',
+      'mailing-77',
+      'ref:bsky.app',
+      'ref:bsky.app',
+      null,
+    ]);
+
+    assert.equal(await countPostsBySource(app.services, { sourcePrefix: 'mailing-77' }), 2);
+    assert.equal(await countPostsBySource(app.services, { sourcePrefix: 'mailing-7' }), 0);
+    const actions = await mailingActions(app.services, 77);
+    assert.equal(actions.find((a) => a.kind === 'storm-post')?.n, 2);
+
+    const staff = await loginAs(app, 'viewer');
+    const dashboard = await staff.get('/admin');
+    assert.match(dashboard.body, /<code>ref:bsky\.app<\/code><\/th><td class="num">2</);
   });
 });

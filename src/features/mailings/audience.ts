@@ -69,8 +69,11 @@ export async function walkAudience(
   sink: {
     onBatch?: (people: { person: Person; email: string; merge: MergeValues }[]) => Promise<void>;
     onSkipped?: (people: Person[]) => Promise<void>;
+    /** People read per page (AUDIENCE_PAGE unless given). */
+    pageSize?: number;
   } = {},
 ): Promise<AudienceBreakdown> {
+  const pageSize = sink.pageSize ?? AUDIENCE_PAGE;
   const include = await filtersOf(ctx, input.segmentIds);
   const exclude = await filtersOf(ctx, input.excludeSegmentIds);
   const excludedIds = new Set<number>();
@@ -95,7 +98,7 @@ export async function walkAudience(
   const seen = new Set<number>();
   let consenting = 0;
   for (const filters of include) {
-    for await (const page of iteratePeople(ctx, { filters, batchSize: AUDIENCE_PAGE })) {
+    for await (const page of iteratePeople(ctx, { filters, batchSize: pageSize })) {
       const candidates = [];
       for (const p of page) {
         if (seen.has(p.id)) continue;

@@ -11,6 +11,8 @@ import { mailingSecret } from './mailing-tokens.js';
 import { MailingSender } from './sending.js';
 import * as mailingsMigration from './migrations/020-mailings.js';
 import * as subjectTestsMigration from './migrations/024-mailing-subject-tests.js';
+import * as handoffMigration from './migrations/075-mailing-handoff.js';
+import * as actionLinksMigration from './migrations/076-mailing-letter-event-links.js';
 
 /** One sender (one SMTP pool) per app: the routes close it with the app, the job uses it. */
 const senders = new WeakMap<Services, MailingSender>();
@@ -28,6 +30,8 @@ export const mailingsFeature: Feature = {
   migrations: {
     '020-mailings': mailingsMigration,
     '024-mailing-subject-tests': subjectTestsMigration,
+    '075-mailing-handoff': handoffMigration,
+    '076-mailing-letter-event-links': actionLinksMigration,
   },
   personData: mailingsPersonData,
   nav: [{ href: '/admin/mailings', label: 'Mailings', role: 'viewer' }],

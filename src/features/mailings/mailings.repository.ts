@@ -71,12 +71,13 @@ export async function insertRecipients(ex: Ex, rows: NewRecipientRow[]): Promise
       .execute();
 }
 
-/** Marks up to `limit` queued rows as sending and returns them: recorded before any handoff. */
+/** Marks up to `limit` queued rows as sending under `claim` and returns them. */
 export async function claimQueued(
   ex: Ex,
   mailingId: number,
   limit: number,
   now: string,
+  claim: string,
 ): Promise<RecipientRow[]> {
   const ids = await ex
     .selectFrom('mailing_recipients')
@@ -89,7 +90,7 @@ export async function claimQueued(
   if (ids.length === 0) return [];
   return ex
     .updateTable('mailing_recipients')
-    .set({ status: 'sending', updated_at: now })
+    .set({ status: 'sending', claim_token: claim, updated_at: now })
     .where(
       'id',
       'in',
@@ -98,6 +99,55 @@ export async function claimQueued(
     .where('status', '=', 'queued')
     .returningAll()
     .execute();
+}
+
+/**
+ * Records these rows handed off (the moment before their end-of-data dot), only those still
+ * `sending` under `claim`: the ids it recorded.
+ */
+export async function markHandedOff(
+  ex: Ex,
+  ids: number[],
+  claim: string,
+  now: string,
+): Promise<Set<number>> {
+  const rows = await ex
+    .updateTable('mailing_recipients')
+    .set({ status: 'handed_off', updated_at: now })
+    .where('id', 'in', ids)
+    .where('status', '=', 'sending')
+    .where('claim_token', '=', claim)
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * After a run died: rows still `sending` never had their dot written, so they go back to the
+ * queue; rows `handed_off` had it on the wire and count as sent (`response`), never sent again.
+ */
+export async function recoverInterrupted(
+  ex: Ex,
+  mailingId: number,
+  response: string,
+  now: string,
+): Promise<{ requeued: number; handedOff: number }> {
+  const requeued = await ex
+    .updateTable('mailing_recipients')
+    .set({ status: 'queued', claim_token: null, updated_at: now })
+    .where('mailing_id', '=', mailingId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  const handedOff = await ex
+    .updateTable('mailing_recipients')
+    .set({ status: 'sent', smtp_response: response, sent_at: now, updated_at: now })
+    .where('mailing_id', '=', mailingId)
+    .where('status', '=', 'handed_off')
+    .executeTakeFirst();
+  return {
+    requeued: Number(requeued.numUpdatedRows),
+    handedOff: Number(handedOff.numUpdatedRows),
+  };
 }
 
 export async function setRecipientStatus(
@@ -115,17 +165,6 @@ export async function setRecipientStatus(
   if (onlyFrom) q = q.where('status', 'in', onlyFrom);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
-}
-
-/** Rows left "sending" by a batch that never reported back. */
-export async function inDoubtIds(ex: Ex, mailingId: number): Promise<number[]> {
-  const rows = await ex
-    .selectFrom('mailing_recipients')
-    .select('id')
-    .where('mailing_id', '=', mailingId)
-    .where('status', '=', 'sending')
-    .execute();
-  return rows.map((r) => r.id);
 }
 
 export async function cancelQueued(ex: Ex, mailingId: number, now: string): Promise<number> {
@@ -316,7 +355,8 @@ export function recipientsOfPerson(ex: Ex, personId: number): Promise<RecipientR
 
 /**
  * A refusal before acceptance (4xx, greylisting, no connection): back to queued with one more
- * soft bounce, or failed once the limit is reached. Only rows still "sending" (recorded first).
+ * soft bounce, or failed once the limit is reached. Only rows still being sent: a 4xx after the
+ * dot is a refusal too (the server took no responsibility for the message).
  */
 export async function requeueSoft(
   ex: Ex,
@@ -338,6 +378,7 @@ export async function requeueSoft(
       updated_at: now,
     })
     .where('id', 'in', ids)
-    .where('status', '=', 'sending')
+    // A lost connection after the row was handed off may have lost only the server's answer.
+    .where('status', 'in', unreachable ? ['sending'] : ['sending', 'handed_off'])
     .execute();
 }

@@ -10,7 +10,6 @@ import type { Services } from '../../infra/services.js';
 import { findMp } from '../constituencies/constituencies.service.js';
 import { findPersonByEmail } from '../people/people.service.js';
 import { listSegments } from '../people/segments.service.js';
-import { listPetitionLinks } from '../petitions/petitions.service.js';
 import { listStaff } from '../staff/staff.service.js';
 import { type AudienceBreakdown, AudienceError, mergeValuesOf, walkAudience } from './audience.js';
 import { deliveryAudit } from './delivery-audit.service.js';
@@ -24,7 +23,8 @@ import * as service from './mailings.service.js';
 import { mailingActions } from './mailings.service.js';
 import type { Mailing, MailingForm } from './mailings.service.js';
 import * as views from './mailings.views.js';
-import { petitionPath, subjectTestResults } from './subject-test.js';
+import { subjectTestResults } from './subject-test.js';
+import { ACTION_LINKS, actionLinkValues, actionPaths } from './action-links.js';
 
 /** Test sends go to at most this many staff addresses at once. */
 export const MAX_TEST_RECIPIENTS = 5;
@@ -40,6 +40,8 @@ const mailingBody = z.object({
   excludeSegmentIds: formList,
   clickTracking: formCheckbox,
   petitionId: formText,
+  letterCampaignId: formText,
+  eventId: formText,
   subjectVariants: formList,
   testPercent: formText,
   testWaitHours: formText,
@@ -55,11 +57,11 @@ async function renderAs(services: Services, mailing: Mailing, values: MergeValue
   const subject = { kind: 'address' as const, email };
   const { baseUrl } = services.config;
   const source = service.mailingSource(mailing.id);
-  const petition = await petitionPath(services, mailing);
   return personalise(compileMailing(mailing), {
-    values: petition
-      ? { ...values, petition_url: withSource(`${baseUrl}${petition}`, baseUrl, source) }
-      : values,
+    values: {
+      ...values,
+      ...actionLinkValues(await actionPaths(services, mailing), baseUrl, source),
+    },
     unsubscribeUrl: links.unsubscribeUrl(subject),
     link: (url) => withSource(url, baseUrl, source),
   });
@@ -111,7 +113,11 @@ export async function mailingsAdminRoutes(base: FastifyInstance, services: Servi
           errors: page.failure?.errors ?? {},
           csrf: reply.generateCsrf(),
           segments: await segmentChoices(),
-          petitions: await listPetitionLinks(services),
+          actionChoices: Object.fromEntries(
+            await Promise.all(
+              ACTION_LINKS.map(async (l) => [l.key, await l.choices(services)] as const),
+            ),
+          ),
           submitLabel: page.submitLabel,
         }),
       }),

@@ -4,7 +4,7 @@
  */
 import { campaignGuard } from '../civility/campaign-guard.service.js';
 import { getSegment } from '../people/segments.service.js';
-import { getPetitionLink } from '../petitions/petitions.service.js';
+import { ACTION_LINKS, type ActionLink } from './action-links.js';
 import {
   type Actor,
   type ServiceContext,
@@ -53,6 +53,10 @@ export interface MailingForm {
   clickTracking: boolean;
   /** The petition `{{petition_url}}` links to ('' none). */
   petitionId: string;
+  /** The letter campaign `{{letter_url}}` links to ('' none). */
+  letterCampaignId: string;
+  /** The event `{{event_url}}` links to ('' none). */
+  eventId: string;
   /** Subject lines B and C of a subject test; blank boxes are ignored. */
   subjectVariants: string[];
   /** Test slice in percent ('' no test). */
@@ -64,6 +68,8 @@ export interface MailingForm {
 /** The subject-test and petition fields of a form that uses none of them. */
 export const NO_TEST_FIELDS = {
   petitionId: '',
+  letterCampaignId: '',
+  eventId: '',
   subjectVariants: [],
   testPercent: '',
   testWaitHours: '',
@@ -85,6 +91,8 @@ export interface Mailing {
   clickTracking: boolean;
   auditPublic: boolean;
   petitionId: number | null;
+  letterCampaignId: number | null;
+  eventId: number | null;
   /** Subject lines B (and C) of a subject test; empty without one. */
   subjectVariants: string[];
   testPercent: number | null;
@@ -148,6 +156,8 @@ export function toMailing(r: repo.MailingRow): Mailing {
     clickTracking: r.click_tracking === 1,
     auditPublic: r.audit_public === 1,
     petitionId: r.petition_id,
+    letterCampaignId: r.letter_campaign_id,
+    eventId: r.event_id,
     subjectVariants: strings(r.subject_variants),
     testPercent: r.test_percent,
     testWaitHours: r.test_wait_hours,
@@ -199,6 +209,8 @@ interface CheckedMailing {
   excludeSegmentIds: number[];
   clickTracking: boolean;
   petitionId: number | null;
+  letterCampaignId: number | null;
+  eventId: number | null;
   subjectVariants: string[];
   testPercent: number | null;
   testWaitHours: number | null;
@@ -292,12 +304,17 @@ export async function checkMailing(
   if (!body) errors.body = 'Write the message.';
   else if (body.length > BODY_MAX_LENGTH)
     errors.body = `The message can be at most ${BODY_MAX_LENGTH.toLocaleString('en-GB')} characters.`;
-  let petitionId: number | null = null;
-  if (form.petitionId.trim()) {
-    const n = Number(form.petitionId.trim());
-    const petition = Number.isInteger(n) && n > 0 ? await getPetitionLink(ctx, n) : undefined;
-    if (!petition) errors.petitionId = 'That petition no longer exists: choose another.';
-    else petitionId = petition.id;
+  const chosen: Record<ActionLink['key'], number | null> = {
+    petitionId: null,
+    letterCampaignId: null,
+    eventId: null,
+  };
+  for (const link of ACTION_LINKS) {
+    const raw = form[link.key].trim();
+    if (!raw) continue;
+    const n = Number(raw);
+    if (Number.isInteger(n) && n > 0 && (await link.path(ctx, n))) chosen[link.key] = n;
+    else errors[link.key] = `That ${link.noun} no longer exists: choose another.`;
   }
   for (const [key, text] of [
     ['subject', subject],
@@ -327,18 +344,19 @@ export async function checkMailing(
     for (const id of list)
       if (!(await getSegment(ctx, id))) errors[key] ??= `Segment ${id} no longer exists.`;
   }
-  if (
-    petitionId === null &&
-    !errors.petitionId &&
-    [subject, preheader, body, ...subjectVariants].some((t) => {
-      try {
-        return usesField([t], 'petition_url');
-      } catch {
-        return false;
-      }
-    })
-  )
-    errors.petitionId = 'Choose the petition that {{petition_url}} links to.';
+  for (const link of ACTION_LINKS)
+    if (
+      chosen[link.key] === null &&
+      !errors[link.key] &&
+      [subject, preheader, body, ...subjectVariants].some((t) => {
+        try {
+          return usesField([t], link.field);
+        } catch {
+          return false;
+        }
+      })
+    )
+      errors[link.key] = `Choose the ${link.noun} that {{${link.field}}} links to.`;
   if (!errors.subject && !errors.body && !errors.preheader && !errors.subjectVariants) {
     const guard = await campaignGuard(ctx.db);
     for (const [key, text] of [
@@ -365,7 +383,7 @@ export async function checkMailing(
       segmentIds,
       excludeSegmentIds,
       clickTracking: form.clickTracking,
-      petitionId,
+      ...chosen,
       subjectVariants: subjectVariants.map((s) => s.trim()),
       testPercent,
       testWaitHours,
@@ -384,6 +402,8 @@ function columns(v: CheckedMailing) {
     exclude_segment_ids: JSON.stringify(v.excludeSegmentIds),
     click_tracking: v.clickTracking ? 1 : 0,
     petition_id: v.petitionId,
+    letter_campaign_id: v.letterCampaignId,
+    event_id: v.eventId,
     subject_variants: JSON.stringify(v.subjectVariants),
     test_percent: v.testPercent,
     test_wait_hours: v.testWaitHours,
@@ -489,6 +509,8 @@ export async function scheduleMailing(
     excludeSegmentIds: m.excludeSegmentIds.map(String),
     clickTracking: m.clickTracking,
     petitionId: m.petitionId === null ? '' : String(m.petitionId),
+    letterCampaignId: m.letterCampaignId === null ? '' : String(m.letterCampaignId),
+    eventId: m.eventId === null ? '' : String(m.eventId),
     subjectVariants: m.subjectVariants,
     testPercent: m.testPercent === null ? '' : String(m.testPercent),
     testWaitHours: m.testWaitHours === null ? '' : String(m.testWaitHours),

@@ -16,8 +16,10 @@ export type MailingStatus = (typeof MAILING_STATUSES)[number];
 
 /**
  * held: outside a subject test's slice, waiting for the winning subject (then queued).
- * queued: waiting. sending: handed to the SMTP pool (recorded before the handoff, so a crash
- * never sends it twice). sent: accepted by the server. failed: refused, or interrupted mid-handoff.
+ * queued: waiting. sending: claimed by a worker, no end-of-data dot written yet (a crash puts it
+ * back in the queue). handed_off: recorded immediately before its dot was written (see handoff.ts):
+ * after a crash it is counted sent and never sent again. sent: accepted by the server. failed:
+ * refused, or interrupted after the dot before the server answered.
  * bounced/complained/unsubscribed: what came back later. skipped: malformed address, never sent.
  * cancelled: the mailing was cancelled before this one went.
  */
@@ -25,6 +27,7 @@ export const RECIPIENT_STATUSES = [
   'held',
   'queued',
   'sending',
+  'handed_off',
   'sent',
   'failed',
   'bounced',
@@ -57,6 +60,10 @@ export interface MailingsTable {
   audit_public: number;
   /** The petition `{{petition_url}}` links to. */
   petition_id: Generated<number | null>;
+  /** The letter campaign `{{letter_url}}` links to. */
+  letter_campaign_id: Generated<number | null>;
+  /** The event `{{event_url}}` links to. */
+  event_id: Generated<number | null>;
   /** JSON string[]: subject lines B and C of a subject test (A is `subject`). */
   subject_variants: Generated<string>;
   /** Share of the audience (1–50 %) that gets the test; null: no test. */
@@ -103,6 +110,8 @@ export interface MailingRecipientsTable {
   variant: Generated<string | null>;
   clicked_at: string | null;
   sent_at: string | null;
+  /** Which run claimed a `sending` row: only that run may record it handed off. */
+  claim_token: Generated<string | null>;
   updated_at: string;
 }
 

@@ -25,6 +25,13 @@ export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   /** Refuse these recipients at RCPT with the given code. */
   readonly refuse = new Map<string, number>();
+  /**
+   * Messages after this many are kept (their end-of-data dot arrived) but not answered: the
+   * sender waits for a reply that does not come, as it would when killed right after the dot.
+   */
+  answerFirst = Number.POSITIVE_INFINITY;
+  /** Messages received and left unanswered (beyond answerFirst). */
+  held = 0;
   private readonly server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -43,7 +50,8 @@ export class SmtpSink {
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
         });
-        callback();
+        if (this.received.length > this.answerFirst) this.held += 1;
+        else callback();
       });
     },
   });
@@ -116,6 +124,8 @@ export function mailingForm(fields: Partial<MailingForm> = {}): MailingForm {
     excludeSegmentIds: [],
     clickTracking: false,
     petitionId: '',
+    letterCampaignId: '',
+    eventId: '',
     subjectVariants: [],
     testPercent: '',
     testWaitHours: '',

@@ -18,6 +18,7 @@ import { MERGE_FIELDS } from './merge-fields.js';
 import type { FieldErrors, Mailing, MailingActions, MailingForm } from './mailings.service.js';
 import type { VariantResult } from './subject-test.js';
 import type { RecipientStatus } from './mailings.tables.js';
+import { ACTION_LINKS, type ActionLink, type LinkChoice } from './action-links.js';
 
 export const adminBase = (m: { id: number }) => `/admin/mailings/${m.id}`;
 
@@ -32,6 +33,8 @@ export function emptyForm(): MailingForm {
     excludeSegmentIds: [],
     clickTracking: false,
     petitionId: '',
+    letterCampaignId: '',
+    eventId: '',
     subjectVariants: [],
     testPercent: '',
     testWaitHours: '',
@@ -49,6 +52,8 @@ export function formOf(m: Mailing): MailingForm {
     excludeSegmentIds: m.excludeSegmentIds.map(String),
     clickTracking: m.clickTracking,
     petitionId: m.petitionId === null ? '' : String(m.petitionId),
+    letterCampaignId: m.letterCampaignId === null ? '' : String(m.letterCampaignId),
+    eventId: m.eventId === null ? '' : String(m.eventId),
     subjectVariants: m.subjectVariants,
     testPercent: m.testPercent === null ? '' : String(m.testPercent),
     testWaitHours: m.testWaitHours === null ? '' : String(m.testWaitHours),
@@ -70,7 +75,8 @@ export function mailingForm(o: {
   errors: FieldErrors;
   csrf: string;
   segments: { id: number; name: string; count: number }[];
-  petitions: { id: number; title: string; status: string }[];
+  /** What each `*_url` merge field can link to, by the form field that holds the choice. */
+  actionChoices: Partial<Record<ActionLink['key'], LinkChoice[]>>;
   submitLabel: string;
 }): SafeHtml {
   const f = formFields('mailing', o.form, o.errors);
@@ -119,19 +125,21 @@ export function mailingForm(o: {
           ${Object.keys(MERGE_FIELDS).map((k, i) => html`${i ? ', ' : ''}<code>{{${k}}}</code>`)};
           give a fallback with <code>{{first_name|friend}}</code>.`,
       })}
-      ${selectField({
-        id: 'mailing-petitionId',
-        name: 'petitionId',
-        label: 'Petition for {{petition_url}}',
-        options: o.petitions.map((p) => ({
-          value: String(p.id),
-          label: `${p.title} (${p.status})`,
-        })),
-        value: o.form.petitionId,
-        emptyOption: 'None',
-        error: o.errors.petitionId,
-        hint: 'The link carries this mailing’s source, so signatures from it are counted here.',
-      })}
+      ${ACTION_LINKS.map((link) =>
+        selectField({
+          id: `mailing-${link.key}`,
+          name: link.key,
+          label: `${link.noun[0]!.toUpperCase()}${link.noun.slice(1)} for {{${link.field}}}`,
+          options: (o.actionChoices[link.key] ?? []).map((c) => ({
+            value: String(c.id),
+            label: c.label,
+          })),
+          value: o.form[link.key],
+          emptyOption: 'None',
+          error: o.errors[link.key],
+          hint: 'The link carries this mailing’s source, so actions from it are counted here.',
+        }),
+      )}
       ${selectField({
         id: 'mailing-segmentIds',
         name: 'segmentIds',
@@ -243,6 +251,7 @@ const REPORT_ORDER: RecipientStatus[] = [
   'held',
   'queued',
   'sending',
+  'handed_off',
   'sent',
   'failed',
   'bounced',

@@ -13,6 +13,8 @@ export const MERGE_FIELDS = {
   region: 'Region',
   mp_name: "Their MP's name (the campaign's uk-commons list, else the 2019 winner)",
   petition_url: "The chosen petition's address, carrying the mailing's source",
+  letter_url: "The chosen letter campaign's address, carrying the mailing's source",
+  event_url: "The chosen event's address, carrying the mailing's source",
 } as const;
 export type MergeFieldName = keyof typeof MERGE_FIELDS;
 export type MergeValues = Partial<Record<MergeFieldName, string | null>>;

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import {
   type SMTPPoolOptions,
   type SentMessageInfo,
@@ -14,6 +16,8 @@ import { mailingSecret } from './mailing-tokens.js';
 import { loadMailingSettings } from './mailing-settings.js';
 import { type MergeValues, usesField } from './merge-fields.js';
 import { MessageLinks, fromAddress } from './message-links.js';
+import { HandoffGate, HandoffStream } from './handoff.js';
+import { buildMessage, dkimSign } from './mime-message.js';
 import * as repo from './mailings.repository.js';
 import {
   SEND_JOB,
@@ -22,19 +26,22 @@ import {
   subjectFor,
   toMailing,
 } from './mailings.service.js';
-import { assignTestSlice, petitionPath } from './subject-test.js';
+import { assignTestSlice } from './subject-test.js';
+import { type ActionPaths, actionLinkValues, actionPaths } from './action-links.js';
 
+/** People read (and recipient rows written) per page while building a mailing's rows. */
+export const BUILD_PAGE = 200;
 /** Most recipients handed to SMTP per job run. */
 export const BATCH_SIZE = 500;
 /**
- * Messages in the SMTP pool's hands at once (two per pooled connection). Rows are claimed
- * ("sending") a few at a time as slots free up and recorded as results arrive, so a kill -9
- * leaves in doubt only what was mid-handoff (at most IN_FLIGHT + CLAIM_CHUNK + RECORD_EVERY
- * rows), never a whole batch, while the pool never waits for a slow message's window.
+ * Messages in the SMTP pool's hands at once (two per pooled connection), claimed CLAIM_CHUNK rows
+ * at a time and recorded every RECORD_EVERY results. A kill -9 leaves in doubt only rows recorded
+ * `handed_off` whose answer had not come back yet (see handoff.ts); claimed rows without a dot on
+ * the wire go back to the queue.
  */
 export const IN_FLIGHT = 16;
-export const CLAIM_CHUNK = 8;
-export const RECORD_EVERY = 16;
+export const CLAIM_CHUNK = 64;
+export const RECORD_EVERY = 32;
 /** A batch in flight renews its lease this often; a lease not renewed means its worker died. */
 export const LEASE_MS = 15_000;
 const HEARTBEAT_MS = 5_000;
@@ -42,13 +49,20 @@ const HEARTBEAT_MS = 5_000;
 export const UNREACHABLE_RETRY_MS = 60_000;
 /** What an interrupted handoff is recorded as: it may have arrived, so it is never retried. */
 export const INTERRUPTED = 'interrupted mid-handoff: delivery unknown, not retried (at most once)';
+/** A row whose end-of-data dot was on its way when its worker died: counted sent, never resent. */
+export const HANDED_OFF_BEFORE_CRASH =
+  'handed off before a crash: the end-of-data dot was on its way, counted sent and not resent';
 export const NO_SMTP = 'kept: no SMTP_URL configured';
 
 interface Prepared {
   mailing: Mailing;
+  /** This run's claim on the rows it sends (markHandedOff checks it). */
+  claim: string;
+  gate: HandoffGate;
   compiled: CompiledMailing;
   links: MessageLinks;
-  petition: string | null;
+  /** The pages `{{petition_url}}`, `{{letter_url}}` and `{{event_url}}` point at. */
+  actions: ActionPaths;
   /** Constituency code → MP's name ('' none), filled as rows need them. */
   mpNames: Map<string, string>;
   usesMp: boolean;
@@ -61,13 +75,27 @@ interface Outcome {
   email: string;
 }
 
+/** What nodemailer's pool reads of a message (its transport interface, without MailComposer). */
+interface PoolMail {
+  data: Record<string, never>;
+  message: {
+    getEnvelope(): { from: string; to: string[] };
+    messageId(): string;
+    getHeader(name: string): string;
+    createReadStream(): Readable;
+  };
+}
+interface PoolTransport {
+  send(mail: PoolMail, callback: (err: Error | null, info?: SentMessageInfo) => void): void;
+}
+
 /** One pooled SMTP connection set per process (DKIM-signed when configured). */
 export class MailingSender {
   private transport: Transporter<SentMessageInfo> | undefined;
 
   constructor(private readonly services: Services) {}
 
-  private smtp(): Transporter<SentMessageInfo> | undefined {
+  private smtp(): PoolTransport | undefined {
     const { smtpUrl, dkim } = this.services.config;
     if (!smtpUrl) return undefined;
     const options: SMTPPoolOptions = {
@@ -88,7 +116,9 @@ export class MailingSender {
         : {}),
     };
     this.transport ??= createTransport({ ...options, url: smtpUrl } as SMTPPoolOptions);
-    return this.transport;
+    // Messages go straight to the pool, built by buildMessage and signed by dkimSign: the Mailer
+    // in front of it would compose each one again (and read it before the server's 354).
+    return (this.transport as unknown as { transporter: PoolTransport }).transporter;
   }
 
   close(): void {
@@ -148,15 +178,17 @@ export class MailingSender {
       return;
     }
     const nowIso = now.toISOString();
-    // Only the lease holder gets here, so rows still "sending" belong to a batch that died.
-    await repo.setRecipientStatus(
+    // Only the lease holder gets here, so rows still "sending" or "handed_off" belong to a run
+    // that died: no dot was written for the first (queued again), the second may have arrived.
+    await repo.recoverInterrupted(db, mailingId, HANDED_OFF_BEFORE_CRASH, nowIso);
+    const claim = randomUUID();
+    const claimed = await repo.claimQueued(
       db,
-      await repo.inDoubtIds(db, mailingId),
-      { status: 'failed', smtp_response: INTERRUPTED },
+      mailingId,
+      Math.min(CLAIM_CHUNK, batchSize),
       nowIso,
-      ['sending'],
+      claim,
     );
-    const claimed = await repo.claimQueued(db, mailingId, Math.min(CLAIM_CHUNK, batchSize), nowIso);
     if (claimed.length === 0) {
       await repo.updateMailing(db, mailingId, { lease_until: null });
       // A subject test's test slice is out: the rest wait for the winner (the decide job
@@ -177,7 +209,7 @@ export class MailingSender {
         .catch(() => undefined);
     }, HEARTBEAT_MS);
     try {
-      const prepared = await this.prepare(toMailing(row));
+      const prepared = await this.prepare(toMailing(row), claim);
       const unreachable = await this.pump(prepared, claimed, batchSize, settings.softBounceLimit);
       await repo.updateMailing(db, mailingId, {
         lease_until: unreachable
@@ -197,6 +229,11 @@ export class MailingSender {
     try {
       return await inTransaction(ctx, async (tx) => {
         const breakdown = await walkAudience(tx, mailing, settings, {
+          // Smaller pages than a count needs: each page's rows (and the INSERTs built from them)
+          // are garbage once written, and pages of thousands live long enough to be promoted to
+          // the old generation, which the sending worker's RSS then carries for the rest of the
+          // mailing (100,000 rows in a fresh process: +140 MB RSS at 5,000 a page, +58 MB at 200).
+          pageSize: BUILD_PAGE,
           onBatch: (people) =>
             repo.insertRecipients(
               tx.trx,
@@ -256,13 +293,18 @@ export class MailingSender {
   }
 
   /** What every message of one run shares: rendered once, not per window. */
-  private async prepare(mailing: Mailing): Promise<Prepared> {
+  private async prepare(mailing: Mailing, claim: string): Promise<Prepared> {
     const ctx = this.services;
+    const db = ctx.db.kysely;
     return {
       mailing,
+      claim,
+      gate: new HandoffGate((ids) =>
+        repo.markHandedOff(db, ids, claim, ctx.clock.now().toISOString()),
+      ),
       compiled: compileMailing(mailing),
       links: new MessageLinks(ctx.config, await mailingSecret(ctx.db)),
-      petition: await petitionPath(ctx, mailing),
+      actions: await actionPaths(ctx, mailing),
       mpNames: new Map(),
       usesMp: usesField([mailing.subject, mailing.preheader, mailing.body], 'mp_name'),
     };
@@ -305,6 +347,7 @@ export class MailingSender {
           p.mailing.id,
           Math.min(CLAIM_CHUNK, batchSize - claimedTotal),
           this.services.clock.now().toISOString(),
+          p.claim,
         );
         claimedTotal += queue.length;
         if (queue.length === 0) exhausted = true;
@@ -329,32 +372,51 @@ export class MailingSender {
 
   private async sendOne(p: Prepared, r: repo.RecipientRow): Promise<Outcome> {
     const ctx = this.services;
-    const { mailing, compiled, links, petition, mpNames } = p;
-    const transport = this.smtp();
-    const from = { name: mailing.fromName, address: fromAddress(ctx.config.mailFrom) };
-    const message = renderFor(mailing, compiled, r, links, ctx.config.baseUrl, mpNames, petition);
-    if (!transport) return { id: r.id, status: 'sent', response: NO_SMTP, email: r.email };
+    const { mailing, links } = p;
+    const pool = this.smtp();
     const subject = {
       kind: 'recipient' as const,
       recipientId: r.id,
       personId: r.person_id,
       mailingId: mailing.id,
     };
+    const unsubscribeUrl = links.unsubscribeUrl(subject);
+    const message = renderFor(p, r, unsubscribeUrl, ctx.config.baseUrl);
+    if (!pool) return { id: r.id, status: 'sent', response: NO_SMTP, email: r.email };
+    const built = buildMessage({
+      fromName: mailing.fromName,
+      fromAddress: fromAddress(ctx.config.mailFrom),
+      to: r.email,
+      replyTo: mailing.replyTo,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      headers: {
+        'List-Unsubscribe': `<${unsubscribeUrl}>, <${links.unsubscribeMailto(subject)}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        'X-Rally-Mailing': String(mailing.id),
+      },
+    });
+    const { dkim } = ctx.config;
+    const raw = dkim ? await dkimSign(built.raw, dkim) : built.raw;
+    const envelope = { from: links.returnPath(subject), to: [r.email] };
     try {
-      const info = await transport.sendMail({
-        from,
-        to: r.email,
-        ...(mailing.replyTo ? { replyTo: mailing.replyTo } : {}),
-        envelope: { from: links.returnPath(subject), to: r.email },
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        headers: {
-          'List-Unsubscribe': `<${links.unsubscribeUrl(subject)}>, <${links.unsubscribeMailto(subject)}>`,
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          'X-Rally-Mailing': String(mailing.id),
-        },
-      });
+      const info = await new Promise<SentMessageInfo>((resolve, reject) =>
+        pool.send(
+          {
+            data: {},
+            message: {
+              getEnvelope: () => envelope,
+              messageId: () => built.messageId,
+              getHeader: (name) => (name.toLowerCase() === 'message-id' ? built.messageId : ''),
+              // A fresh stream each time: the pool may retry over another connection when not a
+              // byte of this one was read.
+              createReadStream: () => new HandoffStream(raw, () => p.gate.enter(r.id)),
+            },
+          },
+          (err, sent) => (err ? reject(err) : resolve(sent!)),
+        ),
+      );
       return {
         id: r.id,
         status: 'sent',
@@ -393,6 +455,13 @@ export class MailingSender {
         if (first.status === 'queued') {
           // Refused before the message was accepted (4xx, or no connection): safe to try again.
           await repo.requeueSoft(trx, ids, first.response, now, softBounceLimit);
+          await repo.setRecipientStatus(
+            trx,
+            ids,
+            { status: 'failed', smtp_response: INTERRUPTED },
+            now,
+            ['handed_off'],
+          );
           continue;
         }
         await repo.setRecipientStatus(
@@ -404,7 +473,7 @@ export class MailingSender {
             sent_at: first.status === 'sent' ? now : null,
           },
           now,
-          ['sending'],
+          ['sending', 'handed_off'],
         );
         if (first.status === 'bounced')
           for (const o of group)
@@ -419,15 +488,8 @@ export class MailingSender {
   }
 }
 
-function renderFor(
-  mailing: Mailing,
-  compiled: CompiledMailing,
-  r: repo.RecipientRow,
-  links: MessageLinks,
-  baseUrl: string,
-  mpNames: Map<string, string>,
-  petition: string | null,
-) {
+function renderFor(p: Prepared, r: repo.RecipientRow, unsubscribeUrl: string, baseUrl: string) {
+  const { mailing, compiled, links, mpNames, actions } = p;
   let merge: MergeValues = {};
   try {
     merge = JSON.parse(r.merge_data) as MergeValues;
@@ -443,12 +505,12 @@ function renderFor(
   };
   // A subject test's readers carry their variant (mailing-7-b): actions choose the winner.
   const source = mailingSource(mailing.id, r.variant ?? undefined);
-  if (petition) merge.petition_url = withSource(`${baseUrl}${petition}`, baseUrl, source);
+  Object.assign(merge, actionLinkValues(actions, baseUrl, source));
   return personalise(
     r.variant ? { ...compiled, subject: subjectFor(mailing, r.variant) } : compiled,
     {
       values: merge,
-      unsubscribeUrl: links.unsubscribeUrl(subject),
+      unsubscribeUrl,
       link: (url) => {
         const attributed = withSource(url, baseUrl, source);
         return mailing.clickTracking && /^https?:/.test(url)

@@ -8,7 +8,6 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../infra/db/schema.js';
 import { type ServiceContext, inTransaction, queries } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
-import { getPetitionLink } from '../petitions/petitions.service.js';
 import * as repo from './mailings.repository.js';
 import {
   DECIDE_JOB,
@@ -180,14 +179,4 @@ export function decideHandler(services: Services) {
       );
     });
   };
-}
-
-/** The site path `{{petition_url}}` points at, or null when the mailing chose no petition. */
-export async function petitionPath(
-  ctx: Pick<ServiceContext, 'db' | 'trx'>,
-  mailing: Pick<Mailing, 'petitionId'>,
-): Promise<string | null> {
-  if (mailing.petitionId === null) return null;
-  const petition = await getPetitionLink(ctx, mailing.petitionId);
-  return petition ? `/p/${petition.slug}` : null;
 }

@@ -76,7 +76,7 @@ export async function unsubscribe(
         [target.subject.recipientId],
         { status: 'unsubscribed', smtp_response: `unsubscribed (${method})` },
         now,
-        ['sent', 'queued', 'sending'],
+        ['sent', 'queued', 'sending', 'handed_off'],
       );
     if (person)
       await recordConsent(

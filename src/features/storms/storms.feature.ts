@@ -5,10 +5,13 @@ import { stormsPublicRoutes } from './storms.public.routes.js';
 import { createStormsRuntime } from './storms.runtime.js';
 import { seedStormsDemo } from './storms.seed.js';
 import * as stormsMigration from './migrations/015-storms.js';
+import * as postSourceMigration from './migrations/077-storm-post-source.js';
+import { stormPostSources } from './posting.service.js';
 
 export const stormsFeature: Feature = {
   name: 'storms',
-  migrations: { '015-storms': stormsMigration },
+  migrations: { '015-storms': stormsMigration, '077-storm-post-source': postSourceMigration },
+  actionSources: [stormPostSources],
   personData: stormsPersonData,
   nav: [{ href: '/admin/storms', label: 'Storms', role: 'viewer' }],
   publicLinks: [

@@ -3,6 +3,13 @@ import { z } from 'zod';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { publicLayout } from '../../infra/html/layout.js';
 import { formText, typedRoutes } from '../../infra/http/input.js';
+import {
+  actionSource,
+  fillSourceField,
+  normaliseSource,
+  referrerSource,
+  sourceParam,
+} from '../../infra/http/attribution.js';
 import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
 import { originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
@@ -70,6 +77,7 @@ const postedBody = z.object({
   email: formText,
   consent: formText,
   browser: formText,
+  source: sourceParam,
 });
 
 export async function stormsPublicRoutes(
@@ -145,7 +153,12 @@ export async function stormsPublicRoutes(
 
   app.get(
     '/storms/:slug',
-    { schema: { params: slugParams, querystring: z.object({ variant: z.string().optional() }) } },
+    {
+      schema: {
+        params: slugParams,
+        querystring: z.object({ variant: z.string().optional(), source: sourceParam }),
+      },
+    },
     async (req, reply) => {
       const { slug } = req.params;
       const snapshot = await rt.cache.snapshot(slug);
@@ -169,7 +182,12 @@ export async function stormsPublicRoutes(
         text = await renderStorm(snapshot, variant, services.clock.now().getTime());
         rt.cache.storePage(slug, key, text);
       }
-      return sendHtml(reply, 200, text, `public, max-age=${PAGE_MAX_AGE_S}`);
+      // The cached page has an empty source field; each answer fills in its own.
+      const fromLink = normaliseSource(req.query.source);
+      const source = fromLink ?? referrerSource(req.headers.referer, allowedOrigin);
+      // A source read from the Referer must not be served to others by a shared cache.
+      const cache = `${source && !fromLink ? 'private' : 'public'}, max-age=${PAGE_MAX_AGE_S}`;
+      return sendHtml(reply, 200, fillSourceField(text, source), cache);
     },
   );
 
@@ -365,6 +383,7 @@ export async function stormsPublicRoutes(
             ip: req.ip,
             userAgent: req.headers['user-agent'] ?? '',
           }),
+          source: actionSource(req, body.source, allowedOrigin),
         },
         rt.secret,
         now,

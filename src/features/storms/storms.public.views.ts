@@ -1,6 +1,7 @@
 import { confirmButtonPage } from '../../infra/html/confirm-button.js';
 import { type SafeHtml, html } from '../../infra/html/html.js';
 import { linkifyText } from '../../infra/html/linkify.js';
+import { sourceField } from '../../infra/http/attribution.js';
 import type { CivilityReason, CivilitySpan } from '../civility/civility.service.js';
 import { civilityReasons, highlight } from '../civility/civility.views.js';
 import { formatLondon, formatLondonRange } from '../../infra/clock/london-time.js';
@@ -210,6 +211,7 @@ function postedSection(snapshot: StormSnapshot, variant: number, count: number, 
     >
       <input type="hidden" name="ft" value="${formToken}" />
       <input type="hidden" name="variant" value="${variant}" />
+      ${sourceField(null)}
       <input
         type="hidden"
         name="text"

@@ -1,11 +1,11 @@
-import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import type { Database } from '../../infra/db/schema.js';
 import type { StormStatus, StormTables } from './storms.tables.js';
 
 export type StormRow = Selectable<StormTables['storms']>;
 export type StormPostRow = Selectable<StormTables['storm_posts']>;
 export type NewStormRow = Omit<StormTables['storms'], 'id'>;
-export type NewStormPostRow = Omit<StormTables['storm_posts'], 'id'>;
+export type NewStormPostRow = Omit<Insertable<StormTables['storm_posts']>, 'id'>;
 type Executor = Kysely<Database>;
 
 export function findStormBySlug(db: Executor, slug: string) {

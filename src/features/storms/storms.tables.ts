@@ -54,6 +54,8 @@ export interface StormPostsTable {
   consent_wording: string | null;
   person_id: number | null;
   confirmed_at: string | null;
+  /** Where the post came from (infra/http/attribution.ts): a link's `?source=` or `ref:<domain>`. */
+  source: Generated<string | null>;
   created_at: string;
 }
 
