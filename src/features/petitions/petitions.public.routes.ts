@@ -269,13 +269,14 @@ export async function petitionsPublicRoutes(
       .type(COUNT_HEADERS['content-type'])
       .send(countBody(count, snapshot.petition.goal));
   });
-  // During a surge nearly every count.json finds its petition and count in memory: those are
-  // answered before routing and hooks; the first read of a second, or a cold slug, comes here.
+  // Once a petition's data and count are in memory every count.json is answered before routing
+  // and hooks, with the same (at most a refresh interval old) values this route would send;
+  // only the first read of a petition, or an unknown slug, comes here.
   // The answer object is kept while the body holds, so the lane reuses its header list.
   const countAnswers = new Map<number, { body: string; headers: typeof COUNT_HEADERS }>();
   base.fastLane.getParam('/p/', '/count.json', '/p/:slug/count.json', (slug) => {
-    const snapshot = rt.cache.freshSnapshot(slug);
-    const count = snapshot && rt.counts.peekFresh(snapshot.petition.id);
+    const snapshot = rt.cache.cachedSnapshot(slug);
+    const count = snapshot && rt.counts.peek(snapshot.petition.id);
     if (!snapshot || count === undefined) return undefined;
     const body = countBody(count, snapshot.petition.goal);
     const kept = countAnswers.get(snapshot.petition.id);

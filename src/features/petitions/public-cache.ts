@@ -49,9 +49,12 @@ export class PublicCache {
     return { petition, targets, byConstituency, recent };
   }
 
-  /** The snapshot when cached and fresh, or undefined (the caller then takes the slow path). */
-  freshSnapshot(slug: string): PublicSnapshot | undefined {
-    return this.snapshots.peekFresh(slug);
+  /**
+   * What snapshot() would resolve to at once (a stale one starts its refresh), or undefined
+   * when it would have to wait for the database: the caller then takes the slow path.
+   */
+  cachedSnapshot(slug: string): PublicSnapshot | undefined {
+    return this.snapshots.peek(slug);
   }
 
   page(slug: string): string | undefined {

@@ -61,10 +61,17 @@ export class CountCache {
     return count;
   }
 
-  /** The count when it is cached and fresh, without querying or waiting (the fast lane). */
-  peekFresh(id: number): number | undefined {
-    if (!(this.counts.getRemainingTTL(id) > 0)) return undefined;
-    return this.counts.peek(id);
+  /**
+   * What get() would answer, without waiting (the fast lane): the cached count, and when it is
+   * stale a refresh started in the background, exactly as get() does. Undefined only before
+   * the first read, which must wait for the database.
+   */
+  peek(id: number): number | undefined {
+    const count = this.counts.peek(id, { allowStale: true });
+    if (count !== undefined && !(this.counts.getRemainingTTL(id) > 0))
+      // A failed refresh is counted and reported by fetchMethod; readers keep the last count.
+      this.counts.fetch(id).catch(() => undefined);
+    return count;
   }
 
   /** After a change in this process, the next read fetches afresh. */

@@ -61,8 +61,10 @@ export class TtlMap<T extends NonNullable<unknown>> {
  */
 export class LoadingCache<T extends NonNullable<unknown>> {
   private readonly entries: LRUCache<string, T>;
+  private readonly serveStale: boolean;
 
   constructor(ttlMs: number, load: (key: string) => Promise<T | undefined>, options: CacheOptions) {
+    this.serveStale = options.serveStale ?? false;
     this.entries = new LRUCache<string, T>({
       ...lruOptions(ttlMs, options),
       ...(options.serveStale ? { allowStale: true, allowStaleOnFetchRejection: true } : {}),
@@ -81,10 +83,19 @@ export class LoadingCache<T extends NonNullable<unknown>> {
     return this.entries.fetch(key);
   }
 
-  /** The value when it is cached and fresh, without loading or waiting (the fast lane). */
-  peekFresh(key: string): T | undefined {
-    if (!(this.entries.getRemainingTTL(key) > 0)) return undefined;
-    return this.entries.peek(key);
+  /**
+   * What get() would answer at once, without waiting (the fast lane): the cached value, fresh
+   * or (serveStale) stale with a reload started in the background, exactly as get() does.
+   * Undefined when get() would have to wait for a load.
+   */
+  peek(key: string): T | undefined {
+    const fresh = this.entries.getRemainingTTL(key) > 0;
+    if (fresh) return this.entries.peek(key);
+    if (!this.serveStale) return undefined;
+    const value = this.entries.peek(key, { allowStale: true });
+    // A failed reload keeps the stale value (allowStaleOnFetchRejection); nothing to report here.
+    if (value !== undefined) this.entries.fetch(key).catch(() => undefined);
+    return value;
   }
 
   /** A value known without loading (e.g. just saved), kept for `ttlMs`. */

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { ManualClock } from '../clock/clock.js';
+import { COUNT_REFRESH_MS } from '../../features/petitions/live-counts.js';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { publishedPetition } from '../../features/petitions/petitions.test-support.js';
@@ -19,8 +22,9 @@ async function fetchShape(url: string) {
 describeEachDatabase('the fast lane: hot GETs answered before routing', (ctx) => {
   let app: FastifyInstance;
   let base: string;
+  const clock = new ManualClock();
   before(async () => {
-    app = await createTestApp(ctx.db);
+    app = await createTestApp(ctx.db, {}, { clock });
     await publishedPetition(app.services, { title: 'Lane', slug: 'lane', goal: '500' });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
@@ -35,6 +39,32 @@ describeEachDatabase('the fast lane: hot GETs answered before routing', (ctx) =>
     assert.deepEqual(warm, cold);
     assert.deepEqual(JSON.parse(warm.body), { count: 0, goal: 500 });
     assert.equal(warm.headers['access-control-allow-origin'], '*');
+  });
+
+  it('keeps answering count.json once its count is stale, and brings the new count in', async () => {
+    const countNow = async () =>
+      (JSON.parse((await fetchShape(`${base}/p/lane/count.json`)).body) as { count: number }).count;
+    const first = await countNow();
+    // As another process's confirmations would: the stored count rises, this process is not told.
+    await ctx.db.kysely
+      .updateTable('petitions')
+      .set({ signature_count: first + 3 })
+      .where('slug', '=', 'lane')
+      .execute();
+    clock.advance(COUNT_REFRESH_MS + 1);
+    const before = app.fastLane.answered;
+    const seen = [await countNow()];
+    for (let i = 0; i < 50 && seen.at(-1) !== first + 3; i++) {
+      await nextTurn();
+      seen.push(await countNow());
+    }
+    assert.equal(seen.at(-1), first + 3, `the refreshed count arrives (saw ${seen.join(', ')})`);
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+      'the count never goes backwards',
+    );
+    assert.equal(app.fastLane.answered, before + seen.length, 'every read answered from memory');
   });
 
   it('leaves unknown slugs, queries and HEAD to the routes', async () => {
