@@ -11,6 +11,7 @@ import { normalise } from './normalise.js';
 import { FUNCTIONAL_CASES, passes } from './functional-cases.js';
 import { FRESH_CASES } from './functional-fresh.js';
 import { FRESH_CASES_2 } from './functional-fresh-2.js';
+import { FRESH_CASES_3 } from './functional-fresh-3.js';
 import { FUNCTIONAL_SUITE } from './functional-suite.js';
 import { rocAuc, suiteFigures } from './suite-figures.js';
 
@@ -69,10 +70,12 @@ function main(): void {
   const suite = suiteFigures(guard, FUNCTIONAL_SUITE);
   const fresh = suiteFigures(guard, FRESH_CASES);
   const fresh2 = suiteFigures(guard, FRESH_CASES_2);
+  const fresh3 = suiteFigures(guard, FRESH_CASES_3);
   for (const [name, f] of [
     ['Functional suite (functional-suite.ts)', suite],
     ['Fresh check, written after the suite (see functional-fresh.ts)', fresh],
     ['Second fresh check (functional-fresh-2.ts; its untouched figure is in MODEL.md)', fresh2],
+    ['Third fresh check (functional-fresh-3.ts; its untouched figure is in MODEL.md)', fresh3],
   ] as const) {
     console.log(`\n${name}: ${f.cases} cases`);
     console.log('  kind                   side      right');
@@ -130,6 +133,12 @@ function main(): void {
         held: r3(fresh2.hatefulCaught),
         allowed: r3(fresh2.civilKept),
         roc_auc: r3(fresh2.rocAuc),
+      },
+      fresh3: {
+        overall: r3(fresh3.overall),
+        held: r3(fresh3.hatefulCaught),
+        allowed: r3(fresh3.civilKept),
+        roc_auc: r3(fresh3.rocAuc),
       },
       functional,
     }),
