@@ -88,26 +88,46 @@ function encode(h: number, mask: number): number {
 }
 
 export function extractFeatures(folded: string, bits: number): SparseFeatures {
+  const out: number[] = [];
+  visitFeatures(folded, bits, (code) => out.push(code));
+  return { index: Int32Array.from(out), value: featureValue(out.length) };
+}
+
+/** The weight of each of `count` feature occurrences. */
+export function featureValue(count: number): number {
+  return 1 / Math.sqrt(Math.max(1, count));
+}
+
+/**
+ * Calls `visit` with each feature's code, in the order extractFeatures lists them, and returns
+ * how many there were: the model sums its weights as they come, with no array in between.
+ */
+export function visitFeatures(folded: string, bits: number, visit: (code: number) => void): number {
   const mask = (1 << bits) - 1;
   const tokens = modelTokens(folded);
-  const out: number[] = [];
+  let count = 0;
   let prev = fnv('^', WORD_SEED);
   for (const token of tokens) {
     const h = fnv(token, WORD_SEED);
-    out.push(encode(mix(h), mask));
-    out.push(encode(mix(Math.imul(prev, 31) ^ h ^ BIGRAM_SEED), mask));
+    visit(encode(mix(h), mask));
+    visit(encode(mix(Math.imul(prev, 31) ^ h ^ BIGRAM_SEED), mask));
+    count += 2;
     prev = h;
   }
-  out.push(encode(mix(Math.imul(prev, 31) ^ fnv('$', WORD_SEED) ^ BIGRAM_SEED), mask));
+  visit(encode(mix(Math.imul(prev, 31) ^ fnv('$', WORD_SEED) ^ BIGRAM_SEED), mask));
+  count++;
   const line = ` ${tokens.join(' ')} `;
   for (let start = 0; start + 3 <= line.length; start++) {
     let h = (FNV_OFFSET ^ CHAR_SEED) >>> 0;
     for (let k = 0; k < 5 && start + k < line.length; k++) {
       h = Math.imul(h ^ line.charCodeAt(start + k), FNV_PRIME);
-      if (k >= 2) out.push(encode(mix(h ^ k), mask));
+      if (k >= 2) {
+        visit(encode(mix(h ^ k), mask));
+        count++;
+      }
     }
   }
-  return { index: Int32Array.from(out), value: 1 / Math.sqrt(Math.max(1, out.length)) };
+  return count;
 }
 
 /** Token positions in the folded text, for pointing at the words the model weighs most. */

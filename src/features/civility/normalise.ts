@@ -140,10 +140,19 @@ const HOMOGLYPHS: Record<string, string> = {
 /** Characters that show nothing and split a word for a filter: soft hyphen, zero-width marks. */
 const INVISIBLE = new Set(['\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff']);
 
+const ASCII_LOWER = 'abcdefghijklmnopqrstuvwxyz'.split('');
+
 export function normalise(input: string): NormalisedText {
   const chars: string[] = [];
   const offsets: number[] = [];
   for (let i = 0; i < input.length; i++) {
+    const code = input.charCodeAt(i);
+    if (code < 128) {
+      // ASCII (almost every character): lower case by arithmetic, no table to look in.
+      chars.push(code >= 65 && code <= 90 ? ASCII_LOWER[code - 65]! : input[i]!);
+      offsets.push(i);
+      continue;
+    }
     if (INVISIBLE.has(input[i]!)) continue;
     const lowered = input[i]!.toLowerCase();
     const lower = HOMOGLYPHS[lowered] ?? lowered;

@@ -7,6 +7,7 @@
 import {
   DEHUMANISING_WORDS,
   GROUP,
+  GROUP_NAMED,
   PERSON,
   STEREOTYPE_WORDS,
   findSlurs,
@@ -86,6 +87,7 @@ function hit(
 }
 
 const GROUP_RE = new RegExp(`\\b${GROUP}\\b`);
+const NAMES_GROUP = new RegExp(`\\b${GROUP_NAMED}\\b`);
 const PERSON_RE = new RegExp(`\\b${PERSON}\\b`);
 const VIOLENT_RE = new RegExp(`\\b${VIOLENCE}\\b`);
 const INTENT_RE = new RegExp(INTENT);
@@ -226,12 +228,12 @@ export function hasTarget(folded: string): boolean {
   return TARGET.test(folded);
 }
 const TARGET = new RegExp(
-  `\\b(?:${PERSON}|${GROUP}|they|them|their|theirs|your|yours|yourself|ur|people|folk|${PEOPLE_NOUNS})\\b|@`,
+  `\\b(?:${PERSON}|${GROUP_NAMED}|they|them|their|theirs|your|yours|yourself|ur|people|folk|${PEOPLE_NOUNS})\\b|@`,
 );
 
 export function findTargetedHits(folded: string, innocent?: [number, number][]): TargetedHit[] {
   // The group patterns are the slowest; most texts name no group at all.
-  const groupNamed = GROUP_RE.test(folded);
+  const groupNamed = NAMES_GROUP.test(folded);
   return [
     ...violence(folded),
     ...groupClaims(folded, groupNamed),
