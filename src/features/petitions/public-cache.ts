@@ -7,6 +7,12 @@ import type { PublicSnapshot } from './petitions.public.views.js';
 
 /** How long a petition's public data (text, top constituencies, recent signers) is reused. */
 export const SNAPSHOT_TTL_MS = 1_000;
+/**
+ * The most of the time rebuilding one petition's data may take: its top constituencies and
+ * recent signers are aggregates over every signature, about 300 ms at 200,000 on SQLite, where
+ * they run on the thread that answers every request.
+ */
+export const SNAPSHOT_MAX_LOAD_SHARE = 0.05;
 /** Petitions whose public data and page are kept in memory; the least recently read go first. */
 export const MAX_CACHED_PETITIONS = 1_000;
 export const TOP_CONSTITUENCIES = 10;
@@ -30,6 +36,7 @@ export class PublicCache {
     this.snapshots = new LoadingCache(SNAPSHOT_TTL_MS, (slug) => this.load(slug), {
       ...options,
       serveStale: true,
+      maxLoadShare: SNAPSHOT_MAX_LOAD_SHARE,
     });
     this.pages = new TtlMap(SNAPSHOT_TTL_MS, options);
   }

@@ -65,6 +65,36 @@ describe('loading cache', () => {
     assert.equal(loads, 3, 'a value set by hand needs no load');
   });
 
+  it('keeps a slow load longer, so reloads take at most maxLoadShare of the time', async () => {
+    const clock = new ManualClock();
+    let loads = 0;
+    /** Each load "takes" `loadMs` of the clock. */
+    let loadMs = 0;
+    const cache = new LoadingCache<string>(
+      1_000,
+      async (key) => {
+        loads++;
+        clock.advance(loadMs);
+        return `${key}${loads}`;
+      },
+      { max: 10, clock, serveStale: true, maxLoadShare: 0.05 },
+    );
+    assert.equal(await cache.get('x'), 'x1');
+    clock.advance(1_001);
+    loadMs = 200;
+    assert.equal(cache.peek('x'), 'x1', 'a quick load keeps the plain ttl: stale, reload started');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(loads, 2);
+    assert.equal(cache.peek('x'), 'x2');
+    clock.advance(3_900);
+    assert.equal(cache.peek('x'), 'x2', 'a 200 ms load is kept 4 s, not 1 s');
+    assert.equal(loads, 2);
+    clock.advance(200);
+    cache.peek('x');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(loads, 3, 'then reloaded');
+  });
+
   it('keeps neither missing values nor failed loads', async () => {
     let loads = 0;
     const cache = new LoadingCache<string>(

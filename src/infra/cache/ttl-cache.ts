@@ -16,6 +16,13 @@ export interface CacheOptions {
    * (it may then be up to ttl + one load time old), so a slow database never stalls a hot page.
    */
   serveStale?: boolean;
+  /**
+   * LoadingCache only: the most of the time one key's reloads may take. A load that took `d` ms
+   * keeps its value for at least `d / maxLoadShare`, so an aggregate that grows with the data (a
+   * petition's top constituencies over a million signatures, run on SQLite's one thread) is
+   * refreshed less often instead of stalling every other request once per `ttlMs`.
+   */
+  maxLoadShare?: number;
 }
 
 function lruOptions(ttlMs: number, options: CacheOptions) {
@@ -65,11 +72,15 @@ export class LoadingCache<T extends NonNullable<unknown>> {
 
   constructor(ttlMs: number, load: (key: string) => Promise<T | undefined>, options: CacheOptions) {
     this.serveStale = options.serveStale ?? false;
+    const perf = cachePerf(options.clock);
     this.entries = new LRUCache<string, T>({
       ...lruOptions(ttlMs, options),
       ...(options.serveStale ? { allowStale: true, allowStaleOnFetchRejection: true } : {}),
-      fetchMethod: async (key, stale) => {
+      fetchMethod: async (key, stale, { options: entry }) => {
+        const started = perf.now();
         const value = await load(key);
+        if (options.maxLoadShare)
+          entry.ttl = Math.max(ttlMs, (perf.now() - started) / options.maxLoadShare);
         // Gone (unpublished, deleted): lru-cache would put the stale value back; forget it once
         // this fetch has settled, so the next reader finds nothing rather than the old value.
         if (value === undefined && stale !== undefined)
