@@ -11,7 +11,21 @@ import { fileURLToPath } from 'node:url';
 const EXPANDED = JSON.parse(
   readFileSync(fileURLToPath(new URL('./model/lexicon.json', import.meta.url)), 'utf8'),
 ) as { dehumanising: string[]; stereotype: string[] };
-export const DEHUMANISING_WORDS = EXPANDED.dehumanising.join('|');
+/**
+ * Single seeds' nearest neighbours in the same vectors that the centre of all seeds missed,
+ * each read by hand for other senses ("lepers" left out: "treated like lepers" defends).
+ */
+const DEHUMANISING_BY_HAND = [
+  'cockroach',
+  'swarms',
+  'swarming',
+  'plagues',
+  'parasitic',
+  'pestilence',
+  'excrement',
+  'hyenas',
+];
+export const DEHUMANISING_WORDS = [...EXPANDED.dehumanising, ...DEHUMANISING_BY_HAND].join('|');
 export const STEREOTYPE_WORDS = EXPANDED.stereotype.join('|');
 
 /** Group display name → the words people write for its members. */
@@ -150,7 +164,7 @@ const ADJECTIVE_ALTERNATION = Object.keys(ADJECTIVES).join('|');
  * end in a space, so a text has a match of GROUP exactly when it has one of GROUP_NAMED (both
  * between word boundaries): the cheaper test of whether a text names a group at all.
  */
-export const GROUP_NAMED = `(?:(?:${ADJECTIVE_ALTERNATION})\\s+(?:${MEMBERS})|${GROUP_ALTERNATION}|(?<=\\ban?\\s+)(?:${ADJECTIVE_ALTERNATION}))`;
+export const GROUP_NAMED = `(?:(?:${ADJECTIVE_ALTERNATION})\\s+(?:${MEMBERS})|${GROUP_ALTERNATION}|(?<=\\b(?:an?|every)\\s+)(?:${ADJECTIVE_ALTERNATION}))`;
 export const GROUP = `(?:all\\s+)?(?:the\\s+|these\\s+|those\\s+|our\\s+|you\\s+|an?\\s+)?(${GROUP_NAMED})`;
 
 export function groupName(words: string): string | undefined {

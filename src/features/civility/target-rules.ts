@@ -17,13 +17,23 @@ import type { CivilityLabel, RuleHit, RuleKind } from './rules.js';
 
 /** Words and phrases of physical violence against someone. */
 const VIOLENCE =
-  '(?:kill(?:s|ed|ing)?|murder(?:s|ed)?|stab(?:s|bed|bing)?|shoot(?:s)?|shot|hang(?:s|ed|ing)?|hung|lynch(?:ed)?|burn(?:s|ed|ing)?|beat(?:s|en|ing)?|beating|bleed|rape(?:d|s)?|strangle(?:d)?|behead(?:ed)?|bullets?|knife|knives|acid|petrol|bomb(?:ed)?|ambulance|ditch|in\\s+the\\s+ground|break\\s+(?:your|his|her|their)\\s+(?:legs|neck|face|arms|bones)|smash\\s+(?:your|his|her|their)\\s+face|off\\s+the\\s+road|lampposts?|take\\s+up\\s+arms|round\\s+(?:up|them\\s+up)|(?:slow|painful)\\s+death|die|dies|dead|hurt|hunt\\s+(?:you|him|her|them)\\s+down|what\\s+jo\\s+cox\\s+got|never\\s+walk\\s+home\\s+safe|(?:not|never)\\s+be\\s+gentle|a\\s+brick|blade|throat|rope|noose|in\\s+a\\s+box|body\\s*bags?|watch\\s+(?:your|their|his|her)\\s+backs?|torch(?:ed)?|gas(?:sed)?|exterminat\\w*|wipe\\w*\\s+out' +
+  '(?:kill(?:s|ed|ing)?|murder(?:s|ed)?|stab(?:s|bed|bing)?|shoot(?:s)?|shot|hang(?:s|ed|ing)?|hung|lynch(?:ed)?|burn(?:s|ed|ing)?|beat(?:s|en|ing)?|beating|bleed|rape(?:d|s)?|strangle(?:d)?|behead(?:ed)?|bullets?(?!-)|knife|knives|acid|petrol|bomb(?:ed)?|ambulance|ditch|in\\s+the\\s+ground|break\\s+(?:your|his|her|their)\\s+(?:legs|neck|face|arms|bones)|smash\\s+(?:your|his|her|their)\\s+face|off\\s+the\\s+road|lampposts?|take\\s+up\\s+arms|round\\s+(?:up|them\\s+up)|(?:slow|painful)\\s+death|die|dies|dead|hurt|hunt\\s+(?:you|him|her|them)\\s+down|what\\s+jo\\s+cox\\s+got|never\\s+walk\\s+home\\s+safe|(?:not|never)\\s+be\\s+gentle|a\\s+brick|blade|throat|rope|noose|in\\s+a\\s+box|body\\s*bags?|watch\\s+(?:your|their|his|her)\\s+backs?|torch(?:ed)?|gas(?:sed)?|exterminat\\w*|wipe\\w*\\s+out' +
   // More of the ways violence is promised: fire, drowning, beatings, being made to vanish.
-  '|set\\s+(?:on\\s+fire|alight|light\\s+to)|burn[a-z]*\\s+out|burnt|fire-?bomb\\w*|petrol\\s+bomb\\w*|drown(?:s|ed|ing)?|slit|strangl\\w*|(?:heads?|faces?|teeth)\\s+kicked\\s+in|kick(?:ed|ing)?\\s+(?:in|to\\s+death)|beaten\\s+(?:up|to\\s+death)|battered|glassed|bricks?\\s+through|disappear|six\\s+feet\\s+under|finish\\s+(?:them|him|her|you)\\s+off|teach\\s+(?:you|him|her|them)\\s+a\\s+lesson|shot\\s+dead|firing\\s+squad)';
+  '|set\\s+(?:on\\s+fire|alight|light\\s+to)|burn[a-z]*\\s+out|burnt|fire-?bomb\\w*|petrol\\s+bomb\\w*|drown(?:s|ed|ing)?|slit|strangl\\w*|(?:heads?|faces?|teeth)\\s+kicked\\s+in|kick(?:ed|ing)?\\s+(?:in|to\\s+death)|beaten\\s+(?:up|to\\s+death)|battered|glassed|bricks?\\s+through|disappear|six\\s+feet\\s+under|finish\\s+(?:them|him|her|you)\\s+off|teach\\s+(?:you|him|her|them)\\s+a\\s+lesson|shot\\s+dead|firing\\s+squad' +
+  // Harm wished or promised in other words: injuries, hospital, being run over or found dead.
+  '|break\\w*\\s+(?:\\w+\\s+){0,2}bones?|to\\s+a\\s+pulp|knock\\w*\\s+(?:his|her|their|your)\\s+(?:teeth|head|block)\\s+(?:out|off|in)|a\\s+kicking(?!\\s+(?:at|in)\\s+the\\s+(?:ballot|polls?|elections?|box))|knife\\s+in\\s+(?:the|his|her|their|your)\\s+(?:ribs|back|gut)' +
+  '|put\\w*\\s+(?:\\w+\\s+){1,3}in\\s+(?:hospital|intensive\\s+care|a\\s+coma|a\\s+wheelchair)\\b(?!\\s+(?:budgets?|beds?|funding|staff|trusts?|car\\s+parks?))' +
+  '|(?:run|ran|runs)\\s+(?:him|her|them|you)\\s+over|(?:get|gets|got|be|been|getting)\\s+run\\s+over|hunted\\s+down|torch(?:es|ing)' +
+  '|(?:not|never)\\s+walk\\s+again|never\\s+(?:get|gets|wake|wakes)\\s+up|(?:fall|falls|fell|trip|trips|tripped|pushed|thrown)\\s+down\\s+(?:the\\s+)?(?:\\w+\\s+)?stairs|(?:go|goes|going|went|come|comes|coming|leave|leaves|leaving|home|back|out)\\s+in\\s+pieces|choke[sd]?|choking' +
+  '|found\\s+(?:dead|face\\s+down|in\\s+(?:the|a)\\s+(?:canal|river|ditch|woods|sea|thames|harbour))|swinging\\s+from|(?:long|slow|lingering)\\s+(?:and\\s+painful\\s+)?illness' +
+  "|take\\s+(?:him|her|them)\\s+out\\b(?!\\s+(?:for|to|of|on))|take\\s+out\\s+(?:the|that|this)\\s+(?:mp|member|minister|\\w+\\s+secretary|councillor|mayor|leader)|what(?:'s|\\s+is)\\s+coming\\s+to\\s+(?:them|him|her|you)\\b)";
 
 /** What turns a violent word into a threat or a wish: intent, a wish, a condition, a call. */
 const INTENT =
-  "(?:\\bi(?:'ll|ll|\\s+will|\\s+shall|'m\\s+going\\s+to|\\s+am\\s+going\\s+to|'m\\s+gonna|\\s+am\\s+gonna|\\s+swear|\\s+would|'d)|\\bwe(?:'ll|\\s+will|\\s+are\\s+coming|'re\\s+coming|\\s+should|\\s+must)|\\bhope|\\bwish|\\bshould|\\bdeserves?|\\bneeds?\\s+to|\\bought\\s+to|\\bwill\\s+be|\\bcan'?t\\s+wait|\\bif\\b|\\bor\\s+else|\\bnext\\s+time|\\btime\\s+to|\\blet'?s|\\bsomeone|\\bsomebody|\\bone\\s+more|\\bkeep\\s+talking|\\bwatch\\s+yourself|\\bvote\\s+for|\\bclose\\s+our|\\bshows?\\s+(?:his|her|their)\\s+face|\\bwould\\s+pay|\\bgets?\\s+(?:a|what)|\\byou(?:'re|\\s+are)\\s+dead|\\bwe\\s+know\\s+where|\\bkill\\s+all|\\bwaiting\\s+outside|\\bmake\\s+(?:you|him|her|them)\\b|\\byou\\s+have\\s+been\\s+warned|\\blet\\s+us\\s+see|\\bwatch\\s+(?:your|their|his|her)\\s+backs?|\\bwill\\s+(?:burn|die|hang|bleed|pay|suffer|be\\s+dead)\\b|\\b(?:will|are|is|gonna|going\\s+to)\\s+(?:get|getting)\\b|\\bhad\\s+better\\b|\\b(?:i'?d|i\\s+would|would)\\s+happily\\b|\\b(?:any|anyone|anybody|every)\\b[^.!?\\n]{0,40}\\bwill\\b)";
+  "(?:\\bi(?:'ll|ll|\\s+will|\\s+shall|'m\\s+going\\s+to|\\s+am\\s+going\\s+to|'m\\s+gonna|\\s+am\\s+gonna|\\s+swear|\\s+would|'d)|\\bwe(?:'ll|\\s+will|\\s+are\\s+coming|'re\\s+coming|\\s+should|\\s+must)|\\bhope|\\bwish|\\bshould|\\bdeserves?|\\bneeds?\\s+to|\\bought\\s+to|\\bwill\\s+be|\\bcan'?t\\s+wait|\\bif\\b|\\bor\\s+else|\\bnext\\s+time|\\btime\\s+to|\\blet'?s|\\bsomeone|\\bsomebody|\\bone\\s+more|\\bkeep\\s+talking|\\bwatch\\s+yourself|\\bvote\\s+for|\\bclose\\s+our|\\bshows?\\s+(?:his|her|their)\\s+face|\\bwould\\s+pay|\\bgets?\\s+(?:a|what)|\\byou(?:'re|\\s+are)\\s+dead|\\bwe\\s+know\\s+where|\\bkill\\s+all|\\bwaiting\\s+outside|\\bmake\\s+(?:you|him|her|them)\\b|\\byou\\s+have\\s+been\\s+warned|\\blet\\s+us\\s+see|\\bwatch\\s+(?:your|their|his|her)\\s+backs?|\\bwill\\s+(?:burn|die|hang|bleed|pay|suffer|be\\s+dead)\\b|\\b(?:will|are|is|gonna|going\\s+to)\\s+(?:get|getting)\\b|\\bhad\\s+better\\b|\\b(?:i'?d|i\\s+would|would)\\s+happily\\b|\\b(?:any|anyone|anybody|every)\\b[^.!?\\n]{0,40}\\bwill\\b" +
+  // Wishes and dares: "may he …", "here's hoping", "would love to see", "… and you will …".
+  '|^\\W*may\\s+(?:he|she|they|you|the|that|his|her|their)\\b|\\bpray(?:ing)?\\b|\\bfingers\\s+crossed|\\bhoping\\b|\\bwishing\\b|\\b(?:love|like)\\s+to\\s+see\\b|\\bneeds?\\s+an?\\b' +
+  "|\\band\\s+(?:you|he|she|they|we|your|his|her)\\b[^.!?\\n]{0,20}?\\b(?:will|'ll|gets?|goes|go)\\b|\\bagain\\b[^.!?\\n]{0,30}\\b(?:we|i)(?:'ll|\\s+will)\\b|\\bis\\s+getting\\b)";
 
 const SENTENCE = /[^.!?\n]+[.!?\n]*/g;
 
@@ -91,6 +101,7 @@ const NAMES_GROUP = new RegExp(`\\b${GROUP_NAMED}\\b`);
 const PERSON_RE = new RegExp(`\\b${PERSON}\\b`);
 const VIOLENT_RE = new RegExp(`\\b${VIOLENCE}\\b`);
 const INTENT_RE = new RegExp(INTENT);
+const INTENT_ALL = new RegExp(INTENT, 'g');
 /** What may follow or precede a named group: one scan for groups, then these, anchored. */
 const GROUP_G = new RegExp(`\\b${GROUP}\\b`, 'g');
 const AFTER_CLAIM = new RegExp(`[^.!?\\n]{0,60}?\\b${STEREOTYPE}\\b`, 'y');
@@ -102,16 +113,33 @@ const AFTER_OUT = /\s+out\s+(?:of|now)\b/y;
 const AFTER_SEND_BACK = /\s+(?:all\s+)?(?:back|home)\b/y;
 const BEFORE_AGAINST = new RegExp(`\\b${AGAINST_GROUP}\\s+$`);
 const BEFORE_NO_MORE = /\bno\s+more\s+$/;
+/** "a plague of …", "an infestation of …": a group named as vermin in a swarm. */
+const BEFORE_SWARM =
+  /\b(?:a|an|the)\s+(?:plague|infestation|nest|swarm|horde|hordes|colony|breeding\s+ground|outbreak|invasion)\s+of\s+$/;
 const BEFORE_SEND = /\bsend\s+$/;
 const EXCLUDED = 'telling someone they do not belong here';
 
 function targetIn(text: string): string | undefined {
   const group = GROUP_RE.exec(text);
   if (group) return groupName(group[1]!) ?? group[1]!;
-  if (PERSON_RE.test(text)) return 'a person';
-  if (/\b(?:them|they|us|every\s+one\s+of|every\s+last\s+one)\b/.test(text)) return 'a group';
+  if (PERSON_RE.test(text) || /\b(?:your|his)\b/.test(text)) return 'a person';
+  // "let us see…" is the writer speaking, not someone aimed at.
+  if (/\b(?:them|they|(?<!\blet\s)us|every\s+one\s+of|every\s+last\s+one)\b/.test(text))
+    return 'a group';
   return undefined;
 }
+
+/**
+ * Threats that name no violence: "accidents happen to MPs who…", "her days are numbered", "we
+ * know which train she takes". They still need someone in the sentence to be aimed at.
+ */
+const VEILED_RE = new RegExp(
+  '\\baccidents\\s+(?:happen|can\\s+happen|will\\s+happen)\\s+to\\b|\\b(?:his|her|their|your)\\s+days\\s+are\\s+numbered\\b(?!\\s+(?:as|in\\s+(?:office|post|the\\s+job|politics)|if))' +
+    "|\\b(?:will\\s+not|won'?t|never)\\s+(?:live\\s+to\\s+)?see\\s+(?:the\\s+end\\s+of\\s+the\\s+(?:year|month|week)|christmas|another\\s+(?:year|birthday|christmas))\\b(?!\\s+(?:as|in\\s+(?:office|post|the\\s+job)))" +
+    '|\\b(?:we|i)\\s+know\\s+(?:where\\s+(?:you|he|she|they)\\s+(?:live|lives|sleep|sleeps|park|parks|drink|drinks|work|works|walk|walks)|where\\s+(?:your|his|her|their)\\s+\\w+\\s+(?:live|lives|go|goes|sleep|sleeps|is|are)|which\\s+\\w+\\s+(?:you|he|she|they)\\s+\\w+|what\\s+time\\s+(?:you|he|she|they))\\b|\\bfind\\s+(?:your|his|her|their)\\s+(?:kids|children|family|wife|husband|daughters?|sons?)\\b(?!\\s+(?:a|an|some|the|places?|school|homes?|work|jobs?|help|support))|\\bsee\\s+what\\s+happens\\s+to\\s+(?:you|him|her|them)\\b' +
+    '|\\bcoming\\s+for\\s+(?:you|him|her|them)\\s+and\\s+(?:your|his|her|their)\\s+famil' +
+    '|\\b(?:had\\s+better|should)\\s+get\\s+a\\s+bodyguard\\b|\\bend\\s+up\\s+(?:dead|floating|in\\s+(?:a\\s+)?(?:ditch|coffin|body\\s+bag|the\\s+canal|the\\s+river))\\b',
+);
 
 /** Violence plus intent plus a target, within one sentence. */
 function violence(folded: string): TargetedHit[] {
@@ -120,11 +148,33 @@ function violence(folded: string): TargetedHit[] {
   const intent = INTENT_RE;
   for (const s of folded.matchAll(SENTENCE)) {
     const sentence = s[0];
+    const veiled = VEILED_RE.exec(sentence);
+    if (veiled) {
+      const target =
+        targetIn(sentence) ??
+        (/\b(?:mps|councillors|ministers|politicians)\b/.test(sentence) ? 'a group' : undefined);
+      if (target)
+        out.push(
+          hit(
+            'violence',
+            'threat',
+            s.index + veiled.index,
+            s.index + veiled.index + veiled[0].length,
+            `violence wished on or promised to ${target}`,
+            target,
+          ),
+        );
+      continue;
+    }
     const v = violent.exec(sentence);
-    const i = intent.exec(sentence);
+    let i = intent.exec(sentence);
     if (!v || !i) continue;
     const target = targetIn(sentence);
     if (!target) continue;
+    // The intent nearest the violence: in "no councillor should be told they will be found in a
+    // canal" the threat is "will be found…", which sits inside the reported words.
+    for (const other of sentence.matchAll(INTENT_ALL))
+      if (Math.abs(other.index - v.index) < Math.abs(i.index - v.index)) i = other;
     // From the intent to the violence, so a threat reported after "he said that" is a mention.
     const start = s.index + Math.min(v.index, i.index + (i[0].length - i[0].trimStart().length));
     const end = s.index + Math.max(v.index + v[0].length, i.index + i[0].length);
@@ -187,6 +237,18 @@ function groupClaims(folded: string, groupNamed: boolean): TargetedHit[] {
       );
     const outOf = follows(AFTER_OUT);
     if (outOf >= 0) out.push(hit('exclusion', 'hate', start, outOf, EXCLUDED, name));
+    const swarm = BEFORE_SWARM.exec(before);
+    if (swarm)
+      out.push(
+        hit(
+          'dehumanising',
+          'hate',
+          start - (before.length - swarm.index),
+          end,
+          'a dehumanising comparison',
+          name,
+        ),
+      );
     const noMore = BEFORE_NO_MORE.exec(before);
     if (noMore)
       out.push(
