@@ -6,6 +6,7 @@ import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { ManualClock } from '../../infra/clock/clock.js';
 import { type EventForm, createEvent } from '../events/events.service.js';
+import { eventFormWith } from '../events/events.test-support.js';
 import { cancelRsvp, confirmRsvp } from '../events/rsvp.service.js';
 import {
   SmtpSink,
@@ -26,24 +27,16 @@ function inDays(days: number, hour: number): string {
   return `${d.toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00`;
 }
 
-const eventForm = (over: Partial<EventForm> = {}): EventForm => ({
-  type: 'phone_bank',
-  title: 'Online phone bank',
-  description: 'Calling supporters in **Pudsey**.',
-  startsAt: inDays(7, 18),
-  endsAt: inDays(7, 20),
-  venue: '',
-  postcode: '',
-  onlineUrl: 'https://meet.example.org/phone-bank',
-  capacity: '',
-  waitingList: false,
-  hostName: 'Hana Host',
-  hostStaffId: '',
-  visibility: 'public',
-  repeat: '',
-  repeatUntil: '',
-  ...over,
-});
+const eventForm = (over: Partial<EventForm> = {}) =>
+  eventFormWith({
+    type: 'phone_bank',
+    title: 'Online phone bank',
+    description: 'Calling supporters in **Pudsey**.',
+    onlineUrl: 'https://meet.example.org/phone-bank',
+    startsAt: inDays(7, 18),
+    endsAt: inDays(7, 20),
+    ...over,
+  });
 
 const person = (email: string) => ({
   given_name: 'Ria',

@@ -6,6 +6,7 @@ import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs } from '../../../test/helpers/staff.js';
 import { TestClient } from '../../../test/helpers/test-client.js';
 import { ManualClock } from '../../infra/clock/clock.js';
+import { PUDSEY_CANVASS, eventFormWith } from './events.test-support.js';
 import { Worker } from '../../infra/jobs/worker.js';
 import { outcomeApplier } from '../cases/cases.service.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
@@ -24,24 +25,15 @@ import {
 
 const clock = new ManualClock('2026-06-01T09:00:00Z');
 
-const form = (over: Partial<EventForm> = {}): EventForm => ({
-  type: 'canvass',
-  title: 'Pudsey doorstep session',
-  description: 'Meet at the **library**.',
-  startsAt: '2026-06-06T10:00',
-  endsAt: '2026-06-06T12:00',
-  venue: 'Pudsey Library',
-  postcode: 'LS28 7BL',
-  onlineUrl: '',
-  capacity: '',
-  waitingList: false,
-  hostName: 'Hana Host',
-  hostStaffId: '',
-  visibility: 'public',
-  repeat: '',
-  repeatUntil: '',
-  ...over,
-});
+const form = (over: Partial<EventForm> = {}) =>
+  eventFormWith({
+    ...PUDSEY_CANVASS,
+    title: 'Pudsey doorstep session',
+    description: 'Meet at the **library**.',
+    startsAt: '2026-06-06T10:00',
+    endsAt: '2026-06-06T12:00',
+    ...over,
+  });
 
 /** The form as a browser posts it: an unticked box is not sent. */
 const posted = (f: EventForm): Record<string, string> => {

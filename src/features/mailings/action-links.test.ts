@@ -5,15 +5,17 @@ import { simpleParser } from 'mailparser';
 import { createTestApp } from '../../../test/helpers/app.js';
 import { describeEachDatabase } from '../../../test/helpers/databases.js';
 import { loginAs } from '../../../test/helpers/staff.js';
-import { type EventForm, createEvent, getEvent } from '../events/events.service.js';
+import { createEvent, getEvent } from '../events/events.service.js';
+import { eventFormWith } from '../events/events.test-support.js';
 import { loadMps, openCampaign } from '../letters/letters.test-support.js';
 import { DEFAULT_SETTINGS, saveMailingSettings } from './mailing-settings.js';
-import { createMailing } from './mailings.service.js';
+import type { MailingForm } from './mailings.service.js';
 import {
   SmtpSink,
   addSupporter,
   countRows,
   mailingForm,
+  refusedMailing,
   sendMailing,
   tagSegment,
 } from './mailings.test-support.js';
@@ -25,23 +27,8 @@ function nextWeek(hour: number): string {
   return `${d.toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00`;
 }
 
-const eventForm = (title: string): EventForm => ({
-  type: 'meeting',
-  title,
-  description: 'Planning the next steps.',
-  startsAt: nextWeek(18),
-  endsAt: nextWeek(20),
-  venue: '',
-  postcode: '',
-  onlineUrl: 'https://meet.example.org/planning',
-  capacity: '',
-  waitingList: false,
-  hostName: 'Hana Host',
-  hostStaffId: '',
-  visibility: 'public',
-  repeat: '',
-  repeatUntil: '',
-});
+const eventForm = (title: string) =>
+  eventFormWith({ title, startsAt: nextWeek(18), endsAt: nextWeek(20) });
 
 describeEachDatabase('mailings: {{letter_url}} and {{event_url}}', (ctx) => {
   let app: FastifyInstance;
@@ -71,15 +58,7 @@ describeEachDatabase('mailings: {{letter_url}} and {{event_url}}', (ctx) => {
   it('refuses {{letter_url}} or {{event_url}} without a chosen page, or a page that is gone: nothing saved', async () => {
     const segment = await tagSegment(app.services, 'nobody');
     const before = await countRows(ctx.db, 'mailings');
-    const attempt = async (fields: Parameters<typeof mailingForm>[0]) => {
-      const r = await createMailing(
-        app.services,
-        mailingForm({ segmentIds: [String(segment)], ...fields }),
-        null,
-      );
-      assert.equal(r.ok, false, JSON.stringify(fields));
-      return r.ok ? {} : r.errors;
-    };
+    const attempt = (fields: Partial<MailingForm>) => refusedMailing(app.services, segment, fields);
     assert.match(
       (await attempt({ body: 'Write: {{letter_url}}' })).letterCampaignId!,
       /Choose the letter campaign that \{\{letter_url\}\} links to/,

@@ -12,6 +12,7 @@ import {
 } from '../../infra/http/attribution.js';
 import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { createEvent } from '../events/events.service.js';
+import { PUDSEY_CANVASS, eventFormWith } from '../events/events.test-support.js';
 import { publishedPetition, signatureForm, visitor } from '../petitions/petitions.test-support.js';
 import { countActionsBySource } from '../petitions/petitions.service.js';
 import { countActionsBySource as countRsvpsBySource } from '../events/rsvp.service.js';
@@ -183,23 +184,13 @@ describeEachDatabase('attribution: actions counted by the source they came with'
   it('an RSVP and a letter page keep the source they were opened with', async () => {
     const created = await createEvent(
       app.services,
-      {
-        type: 'canvass',
+      eventFormWith({
+        ...PUDSEY_CANVASS,
         title: 'Doorstep session',
         description: 'Meet at the library.',
         startsAt: `${nextYear}-06-06T10:00`,
         endsAt: `${nextYear}-06-06T12:00`,
-        venue: 'Pudsey Library',
-        postcode: 'LS28 7BL',
-        onlineUrl: '',
-        capacity: '',
-        waitingList: false,
-        hostName: 'Hana Host',
-        hostStaffId: '',
-        visibility: 'public',
-        repeat: '',
-        repeatUntil: '',
-      },
+      }),
       null,
     );
     assert.ok(created.ok, JSON.stringify(created));

@@ -7,6 +7,7 @@ import { recordConsent, upsertPerson } from '../people/people.service.js';
 import { saveSegment } from '../people/segments.service.js';
 import type { Services } from '../../infra/services.js';
 import {
+  type FieldErrors,
   type Mailing,
   type MailingForm,
   createMailing,
@@ -131,6 +132,24 @@ export function mailingForm(fields: Partial<MailingForm> = {}): MailingForm {
     testWaitHours: '',
     ...fields,
   };
+}
+
+/**
+ * Saves a mailing that must be refused (to `segmentId`, the rest of the form as `fields`) and
+ * returns the field errors it got.
+ */
+export async function refusedMailing(
+  services: Services,
+  segmentId: number,
+  fields: Partial<MailingForm>,
+): Promise<FieldErrors> {
+  const r = await createMailing(
+    services,
+    mailingForm({ segmentIds: [String(segmentId)], ...fields }),
+    null,
+  );
+  if (r.ok) throw new Error(`saved, not refused: ${JSON.stringify(fields)}`);
+  return r.errors;
 }
 
 /** Runs every due job, future ones too (the sender spaces batches by the throttle). */
