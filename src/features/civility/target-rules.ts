@@ -210,6 +210,8 @@ function groupClaims(folded: string, groupNamed: boolean): TargetedHit[] {
     const end = start + m[0].length;
     const name = groupName(m[1]!) ?? 'a group';
     const before = folded.slice(Math.max(0, start - 40), start);
+    /** Where a phrase found in `before` starts in the folded text. */
+    const from = (match: RegExpExecArray) => start - (before.length - match.index);
     const follows = (re: RegExp) => {
       re.lastIndex = end;
       const f = re.exec(folded);
@@ -221,14 +223,7 @@ function groupClaims(folded: string, groupNamed: boolean): TargetedHit[] {
     const against = BEFORE_AGAINST.exec(before);
     if (against)
       out.push(
-        hit(
-          'derogation',
-          'hate',
-          start - (before.length - against.index),
-          end,
-          'a negative claim about a group',
-          name,
-        ),
+        hit('derogation', 'hate', from(against), end, 'a negative claim about a group', name),
       );
     const denied = follows(AFTER_DENIED);
     if (denied >= 0)
@@ -239,21 +234,9 @@ function groupClaims(folded: string, groupNamed: boolean): TargetedHit[] {
     if (outOf >= 0) out.push(hit('exclusion', 'hate', start, outOf, EXCLUDED, name));
     const swarm = BEFORE_SWARM.exec(before);
     if (swarm)
-      out.push(
-        hit(
-          'dehumanising',
-          'hate',
-          start - (before.length - swarm.index),
-          end,
-          'a dehumanising comparison',
-          name,
-        ),
-      );
+      out.push(hit('dehumanising', 'hate', from(swarm), end, 'a dehumanising comparison', name));
     const noMore = BEFORE_NO_MORE.exec(before);
-    if (noMore)
-      out.push(
-        hit('exclusion', 'hate', start - (before.length - noMore.index), end, EXCLUDED, name),
-      );
+    if (noMore) out.push(hit('exclusion', 'hate', from(noMore), end, EXCLUDED, name));
     const sendBack = BEFORE_SEND.exec(before) ? follows(AFTER_SEND_BACK) : -1;
     if (sendBack >= 0) out.push(hit('exclusion', 'hate', start, sendBack, EXCLUDED, name));
   }
