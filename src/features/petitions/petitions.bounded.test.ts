@@ -202,6 +202,78 @@ describeEachDatabase('petitions: bounded work per request', (ctx) => {
     }
   });
 
+  it('shows the ten constituencies with most confirmed signatures (ties by name) and the newest named signers', async () => {
+    const p = await insertPetition({ kind: 'open_letter' });
+    const counts: [string, number][] = [
+      ['Zeta', 6],
+      ['Alpha', 5],
+      ...[
+        'Oscar',
+        'Kilo',
+        'Bravo',
+        'Lima',
+        'Charlie',
+        'Mike',
+        'Delta',
+        'November',
+        'Echo',
+        'Foxtrot',
+      ].map((name): [string, number] => [name, 2]),
+    ];
+    let i = 0;
+    const rows: NewSignatureRow[] = [];
+    for (const [name, count] of counts)
+      for (let k = 0; k < count; k++)
+        rows.push(
+          signature(p.id, ++i, { constituency_code: `C-${name}`, constituency_name: name }),
+        );
+    // Unconfirmed and hidden signers, newer than all the rest: never counted or named.
+    for (let k = 0; k < 4; k++)
+      rows.push(
+        signature(p.id, ++i, {
+          constituency_code: 'C-Pending',
+          constituency_name: 'Pending',
+          status: 'pending',
+          confirmed_at: null,
+        }),
+      );
+    rows.push(signature(p.id, i + 1, { name: 'Hidden Person', show_name: 0 }));
+    await insertSignatures(rows);
+
+    const page = await app.inject({ method: 'GET', url: `/p/${p.slug}` });
+    assert.equal(page.statusCode, 200);
+    const table = page.body.slice(page.body.indexOf('Signatures by constituency'));
+    const shown = [...table.matchAll(/<td>([A-Za-z]+)<\/td><td class="num">(\d+)<\/td>/g)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    assert.deepEqual(shown, [
+      'Zeta 6',
+      'Alpha 5',
+      ...['Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot', 'Kilo', 'Lima', 'Mike'].map(
+        (n) => `${n} 2`,
+      ),
+    ]);
+    const recent = page.body.slice(
+      page.body.indexOf('Signed by'),
+      page.body.indexOf('Signatures by constituency'),
+    );
+    const named = [...recent.matchAll(/Signer (\d+)/g)].map((m) => Number(m[1]));
+    assert.deepEqual(
+      named,
+      Array.from({ length: 10 }, (_, k) => 31 - k),
+      'the ten newest confirmed signers who agreed to be named, newest first',
+    );
+    assert.doesNotMatch(page.body, /Hidden Person|Pending/);
+
+    const open = await app.inject({ method: 'GET', url: `/p/${p.slug}.json` });
+    const all = open.json<{ by_constituency: { name: string; count: number }[] }>().by_constituency;
+    assert.equal(all.length, 13, 'the open data lists every constituency, not only the top ten');
+    assert.deepEqual(all.slice(-2), [
+      { code: 'C-Oscar', name: 'Oscar', count: 2 },
+      { code: null, name: null, count: 1 },
+    ]);
+  });
+
   it('lists the delivery targets in the order chosen, one query for all of them', async () => {
     const list = await createTargetList(
       app.services,

@@ -8,6 +8,7 @@ import { seedPetitionsDemo } from './petitions.seed.js';
 import { PROCESS_BATCH_JOB, processBatchHandler } from './signing.service.js';
 import * as petitionsMigration from './migrations/010-petitions.js';
 import * as signaturesByIdMigration from './migrations/016-petition-signatures-by-id.js';
+import * as recentSignersMigration from './migrations/017-recent-signers.js';
 import * as signatureSourceMigration from './migrations/021-signature-source.js';
 import { signatureSources } from './petitions.service.js';
 
@@ -16,6 +17,7 @@ export const petitionsFeature: Feature = {
   migrations: {
     '010-petitions': petitionsMigration,
     '016-petition-signatures-by-id': signaturesByIdMigration,
+    '017-recent-signers': recentSignersMigration,
     '021-signature-source': signatureSourceMigration,
   },
   actionSources: [signatureSources],

@@ -82,21 +82,74 @@ export async function countsByStatus(db: Executor, petitionId: number) {
   return out;
 }
 
+/**
+ * A petition's confirmed signatures per constituency, most first (ties by name). With a limit
+ * (the public page's top ten), names are looked up only for the groups that can make the cut:
+ * grouping by the code alone reads the (petition, status, constituency) index without touching
+ * the table, where grouping by code and name read every signature's row (200,000 signatures on
+ * SQLite: 150–490 ms against 13 ms).
+ */
 export async function byConstituency(db: Executor, petitionId: number, limit?: number) {
-  let q = db
-    .selectFrom('petition_signatures')
-    .select(['constituency_code', 'constituency_name', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('petition_id', '=', petitionId)
-    .where('status', '=', 'confirmed')
-    .groupBy(['constituency_code', 'constituency_name'])
-    .orderBy('n', 'desc')
-    .orderBy('constituency_name');
-  if (limit) q = q.limit(limit);
-  return (await q.execute()).map((r) => ({
+  const rows = limit
+    ? await topConstituencies(db, petitionId, limit)
+    : await db
+        .selectFrom('petition_signatures')
+        .select([
+          'constituency_code',
+          'constituency_name',
+          (eb) => eb.fn.countAll<number>().as('n'),
+        ])
+        .where('petition_id', '=', petitionId)
+        .where('status', '=', 'confirmed')
+        .groupBy(['constituency_code', 'constituency_name'])
+        .orderBy('n', 'desc')
+        .orderBy('constituency_name')
+        .execute();
+  return rows.map((r) => ({
     code: r.constituency_code,
     name: r.constituency_name,
     count: Number(r.n),
   }));
+}
+
+function topConstituencies(db: Executor, petitionId: number, limit: number) {
+  return db
+    .with('groups', (qb) =>
+      qb
+        .selectFrom('petition_signatures')
+        .select(['constituency_code', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('petition_id', '=', petitionId)
+        .where('status', '=', 'confirmed')
+        .groupBy('constituency_code'),
+    )
+    .with('cut', (qb) =>
+      qb
+        .selectFrom('groups')
+        .select('n')
+        .orderBy('n', 'desc')
+        .limit(1)
+        .offset(limit - 1),
+    )
+    .selectFrom('groups')
+    .select((eb) => [
+      'groups.constituency_code',
+      'groups.n',
+      eb
+        .selectFrom('petition_signatures as s')
+        .select('s.constituency_name')
+        .where('s.petition_id', '=', petitionId)
+        .where('s.status', '=', 'confirmed')
+        .whereRef('s.constituency_code', '=', 'groups.constituency_code')
+        .limit(1)
+        .as('constituency_name'),
+    ])
+    .where((eb) =>
+      eb('groups.n', '>=', eb.fn.coalesce(eb.selectFrom('cut').select('n'), eb.lit(0))),
+    )
+    .orderBy('groups.n', 'desc')
+    .orderBy('constituency_name')
+    .limit(limit)
+    .execute();
 }
 
 export function recentConsentingSigners(db: Executor, petitionId: number, limit: number) {
