@@ -18,13 +18,11 @@ import {
   apiIdParams,
   type ApiResource,
   apiUrl,
-  collectionQuery,
-  halCollection,
   identifiers,
   notFound,
   OsdiError,
-  pageRequest,
 } from './osdi.service.js';
+import { osdiRoutes } from './osdi-routes.js';
 import { embeddedSupporter, keySource, personInput } from './people.api.js';
 
 const attendanceParams = z.object({
@@ -129,128 +127,74 @@ export const eventsResource: ApiResource = {
   name: 'events',
   title: 'Events and attendances',
   routes: async (app: FastifyInstance, services: Services) => {
-    const api = typedRoutes(app);
-    const scope = (access: 'read' | 'write') => ({ resource: 'events', access });
+    const routes = osdiRoutes(app, services, 'events');
 
-    api.get(
-      '/events',
-      {
-        schema: { querystring: collectionQuery },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: {
-            summary: 'List events, any status or visibility (filter: modified_date)',
-            tag: 'events',
-          },
-        },
+    routes.collection('/events', {
+      summary: 'List events, any status or visibility (filter: modified_date)',
+      rel: 'events',
+      page: async (_, page) => {
+        const { events, total } = await listEventsFeed(services, page);
+        return { total, items: await eventsHal(services, events) };
       },
-      async (req) => {
-        const { events, total } = await listEventsFeed(services, {
-          ...pageRequest(req.query, ['modified_date']),
-        });
-        return halCollection(services, {
-          path: '/events',
-          rel: 'events',
-          query: req.query,
-          total,
-          items: await eventsHal(services, events),
-        });
-      },
-    );
+    });
 
-    api.get(
-      '/events/:id',
-      {
-        schema: { params: apiIdParams },
-        config: { apiScope: scope('read'), apiDoc: { summary: 'Get an event', tag: 'events' } },
+    routes.item('/events/:id', {
+      summary: 'Get an event',
+      what: 'event',
+      params: apiIdParams,
+      find: async ({ id }) => {
+        const event = await getEventForFeed(services, id);
+        return event && (await eventsHal(services, [event]))[0];
       },
-      async (req) => {
-        const event = await getEventForFeed(services, req.params.id);
-        if (!event) throw notFound('event');
-        const [hal] = await eventsHal(services, [event]);
-        return hal;
-      },
-    );
+    });
 
-    api.get(
-      '/events/:id/attendances',
-      {
-        schema: { params: apiIdParams, querystring: collectionQuery },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: "List an event's attendances (filter: modified_date)", tag: 'events' },
-        },
-      },
-      async (req) => {
-        if (!(await getEventForFeed(services, req.params.id))) throw notFound('event');
+    routes.collection('/events/:id/attendances', {
+      summary: "List an event's attendances (filter: modified_date)",
+      rel: 'attendances',
+      params: apiIdParams,
+      page: async ({ id }, page) => {
+        if (!(await getEventForFeed(services, id))) throw notFound('event');
         const { attendances, total } = await listAttendancesFeed(services, {
-          ...pageRequest(req.query, ['modified_date']),
-          eventId: req.params.id,
+          ...page,
+          eventId: id,
         });
-        return halCollection(services, {
-          path: `/events/${req.params.id}/attendances`,
-          rel: 'attendances',
-          query: req.query,
-          total,
-          items: attendances.map((a) => attendanceHal(services, a)),
-        });
+        return { total, items: attendances.map((a) => attendanceHal(services, a)) };
       },
-    );
+    });
 
-    api.get(
-      '/events/:id/attendances/:attendanceId',
-      {
-        schema: { params: attendanceParams },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: 'Get an attendance', tag: 'events' },
-        },
+    routes.item('/events/:id/attendances/:attendanceId', {
+      summary: 'Get an attendance',
+      what: 'attendance',
+      params: attendanceParams,
+      find: async ({ id, attendanceId }) => {
+        const a = await getAttendanceForFeed(services, id, attendanceId);
+        return a && attendanceHal(services, a);
       },
-      async (req) => {
-        const a = await getAttendanceForFeed(services, req.params.id, req.params.attendanceId);
-        if (!a) throw notFound('attendance');
-        return attendanceHal(services, a);
-      },
-    );
+    });
 
-    api.get(
-      '/people/:id/attendances',
-      {
-        schema: { params: apiIdParams, querystring: collectionQuery },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: "List a person's attendances", tag: 'events' },
-        },
-      },
-      async (req) => {
-        const person = await getFeedPerson(services, req.params.id);
+    routes.collection('/people/:id/attendances', {
+      summary: "List a person's attendances",
+      rel: 'attendances',
+      params: apiIdParams,
+      page: async ({ id }, page) => {
+        const person = await getFeedPerson(services, id);
         if (!person) throw notFound('person');
         const { attendances, total } = await listAttendancesFeed(services, {
-          ...pageRequest(req.query, ['modified_date']),
+          ...page,
           person: { id: person.id, email: person.email },
         });
-        return halCollection(services, {
-          path: `/people/${person.id}/attendances`,
-          rel: 'attendances',
-          query: req.query,
-          total,
-          items: attendances.map((a) => attendanceHal(services, a)),
-        });
+        return { total, items: attendances.map((a) => attendanceHal(services, a)) };
       },
-    );
+    });
 
-    api.post(
+    typedRoutes(app).post(
       '/events/:id/attendances',
       {
         schema: { params: apiIdParams, body: attendanceBody },
-        config: {
-          apiScope: scope('write'),
-          apiDoc: {
-            summary:
-              'RSVP with an embedded person (pending until they confirm by email, as on the event page)',
-            tag: 'events',
-          },
-        },
+        config: routes.config(
+          'RSVP with an embedded person (pending until they confirm by email, as on the event page)',
+          'write',
+        ),
       },
       async (req, reply) => {
         const result = await rsvpThroughApi(services, {

@@ -1,21 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { typedRoutes } from '../../infra/http/input.js';
 import type { Services } from '../../infra/services.js';
 import {
   type FeedMessage,
   getMessageForFeed,
   listMessagesFeed,
 } from '../mailings/messages-feed.service.js';
-import {
-  apiIdParams,
-  type ApiResource,
-  apiUrl,
-  collectionQuery,
-  halCollection,
-  identifiers,
-  notFound,
-  pageRequest,
-} from './osdi.service.js';
+import { apiIdParams, type ApiResource, apiUrl, identifiers } from './osdi.service.js';
+import { osdiRoutes } from './osdi-routes.js';
 
 /** Recipients whose message the mail server accepted (what happened after is counted apart). */
 const ACCEPTED = ['sent', 'bounced', 'complained', 'unsubscribed'] as const;
@@ -56,43 +47,25 @@ export const messagesResource: ApiResource = {
   title: 'Messages (mailings, read-only)',
   readOnly: true,
   routes: async (app: FastifyInstance, services: Services) => {
-    const api = typedRoutes(app);
-    const scope = { resource: 'messages', access: 'read' as const };
+    const routes = osdiRoutes(app, services, 'messages');
 
-    api.get(
-      '/messages',
-      {
-        schema: { querystring: collectionQuery },
-        config: {
-          apiScope: scope,
-          apiDoc: { summary: 'List messages (filter: modified_date)', tag: 'messages' },
-        },
+    routes.collection('/messages', {
+      summary: 'List messages (filter: modified_date)',
+      rel: 'messages',
+      page: async (_, page) => {
+        const { messages, total } = await listMessagesFeed(services, page);
+        return { total, items: messages.map((m) => messageHal(services, m)) };
       },
-      async (req) => {
-        const { messages, total } = await listMessagesFeed(services, {
-          ...pageRequest(req.query, ['modified_date']),
-        });
-        return halCollection(services, {
-          path: '/messages',
-          rel: 'messages',
-          query: req.query,
-          total,
-          items: messages.map((m) => messageHal(services, m)),
-        });
-      },
-    );
+    });
 
-    api.get(
-      '/messages/:id',
-      {
-        schema: { params: apiIdParams },
-        config: { apiScope: scope, apiDoc: { summary: 'Get a message', tag: 'messages' } },
+    routes.item('/messages/:id', {
+      summary: 'Get a message',
+      what: 'message',
+      params: apiIdParams,
+      find: async ({ id }) => {
+        const m = await getMessageForFeed(services, id);
+        return m && messageHal(services, m);
       },
-      async (req) => {
-        const m = await getMessageForFeed(services, req.params.id);
-        if (!m) throw notFound('message');
-        return messageHal(services, m);
-      },
-    );
+    });
   },
 };

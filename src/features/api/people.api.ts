@@ -17,14 +17,12 @@ import {
   apiIdParams,
   type ApiResource,
   apiUrl,
-  collectionQuery,
-  halCollection,
   identifiers,
   keyAllows,
   notFound,
   OsdiError,
-  pageRequest,
 } from './osdi.service.js';
+import { osdiRoutes } from './osdi-routes.js';
 
 /** What an API client may say about a person (OSDI field names; anything else is refused). */
 export const personInput = z.strictObject({
@@ -202,55 +200,38 @@ export const peopleResource: ApiResource = {
   title: 'People',
   routes: async (app: FastifyInstance, services: Services) => {
     const api = typedRoutes(app);
-    const scope = (access: 'read' | 'write') => ({ resource: 'people', access });
+    const routes = osdiRoutes(app, services, 'people');
 
-    api.get(
-      '/people',
-      {
-        schema: { querystring: collectionQuery },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: 'List people (filter: modified_date, email_address)', tag: 'people' },
-        },
+    routes.collection('/people', {
+      summary: 'List people (filter: modified_date, email_address)',
+      rel: 'people',
+      filters: ['modified_date', 'email_address'],
+      page: async (_, page) => {
+        const { people, total } = await listPeopleFeed(services, page);
+        return { total, items: people.map((p) => personHal(services, p)) };
       },
-      async (req) => {
-        const { people, total } = await listPeopleFeed(services, {
-          ...pageRequest(req.query, ['modified_date', 'email_address']),
-        });
-        return halCollection(services, {
-          path: '/people',
-          rel: 'people',
-          query: req.query,
-          total,
-          items: people.map((p) => personHal(services, p)),
-        });
-      },
-    );
+    });
 
-    api.get(
-      '/people/:id',
-      {
-        schema: { params: apiIdParams },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: 'Get a person', tag: 'people', response: personOutput },
-        },
+    routes.item('/people/:id', {
+      summary: 'Get a person',
+      what: 'person',
+      params: apiIdParams,
+      response: personOutput,
+      find: async ({ id }) => {
+        const person = await getFeedPerson(services, id);
+        return person && personHal(services, person);
       },
-      async (req) => personHal(services, await personOr404(services, req.params.id)),
-    );
+    });
 
     api.post(
       '/people/person_signup_helper',
       {
         schema: { body: signupBody },
-        config: {
-          apiScope: scope('write'),
-          apiDoc: {
-            summary: 'Sign a person up: upsert by email, add tags, record consent and source',
-            tag: 'people',
-            response: personOutput,
-          },
-        },
+        config: routes.config(
+          'Sign a person up: upsert by email, add tags, record consent and source',
+          'write',
+          personOutput,
+        ),
       },
       async (req, reply) => {
         const { person: p } = req.body;
@@ -312,14 +293,7 @@ export const peopleResource: ApiResource = {
       '/people/:id',
       {
         schema: { params: apiIdParams, body: updateBody },
-        config: {
-          apiScope: scope('write'),
-          apiDoc: {
-            summary: 'Update a person (fields not sent are kept)',
-            tag: 'people',
-            response: personOutput,
-          },
-        },
+        config: routes.config('Update a person (fields not sent are kept)', 'write', personOutput),
       },
       async (req) => {
         const stored = await getPerson(services.db, req.params.id);

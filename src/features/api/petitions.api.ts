@@ -17,13 +17,11 @@ import {
   apiIdParams,
   type ApiResource,
   apiUrl,
-  collectionQuery,
-  halCollection,
   identifiers,
   notFound,
   OsdiError,
-  pageRequest,
 } from './osdi.service.js';
+import { osdiRoutes } from './osdi-routes.js';
 import { embeddedSupporter, personInput } from './people.api.js';
 
 const signatureParams = z.object({ id: apiIdParams.shape.id, signatureId: apiIdParams.shape.id });
@@ -83,127 +81,74 @@ export const petitionsResource: ApiResource = {
   name: 'petitions',
   title: 'Petitions and signatures',
   routes: async (app: FastifyInstance, services: Services) => {
-    const api = typedRoutes(app);
-    const scope = (access: 'read' | 'write') => ({ resource: 'petitions', access });
+    const routes = osdiRoutes(app, services, 'petitions');
 
-    api.get(
-      '/petitions',
-      {
-        schema: { querystring: collectionQuery },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: 'List petitions (filter: modified_date)', tag: 'petitions' },
-        },
+    routes.collection('/petitions', {
+      summary: 'List petitions (filter: modified_date)',
+      rel: 'petitions',
+      page: async (_, page) => {
+        const { petitions, total } = await listPetitionsFeed(services, page);
+        return { total, items: petitions.map((p) => petitionHal(services, p)) };
       },
-      async (req) => {
-        const { petitions, total } = await listPetitionsFeed(services, {
-          ...pageRequest(req.query, ['modified_date']),
-        });
-        return halCollection(services, {
-          path: '/petitions',
-          rel: 'petitions',
-          query: req.query,
-          total,
-          items: petitions.map((p) => petitionHal(services, p)),
-        });
-      },
-    );
+    });
 
-    api.get(
-      '/petitions/:id',
-      {
-        schema: { params: apiIdParams },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: 'Get a petition', tag: 'petitions' },
-        },
+    routes.item('/petitions/:id', {
+      summary: 'Get a petition',
+      what: 'petition',
+      params: apiIdParams,
+      find: async ({ id }) => {
+        const petition = await getPetitionForFeed(services, id);
+        return petition && petitionHal(services, petition);
       },
-      async (req) => {
-        const petition = await getPetitionForFeed(services, req.params.id);
-        if (!petition) throw notFound('petition');
-        return petitionHal(services, petition);
-      },
-    );
+    });
 
-    api.get(
-      '/petitions/:id/signatures',
-      {
-        schema: { params: apiIdParams, querystring: collectionQuery },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: "List a petition's signatures", tag: 'petitions' },
-        },
-      },
-      async (req) => {
-        if (!(await getPetitionForFeed(services, req.params.id))) throw notFound('petition');
+    routes.collection('/petitions/:id/signatures', {
+      summary: "List a petition's signatures",
+      rel: 'signatures',
+      params: apiIdParams,
+      page: async ({ id }, page) => {
+        if (!(await getPetitionForFeed(services, id))) throw notFound('petition');
         const { signatures, total } = await listSignaturesFeed(services, {
-          ...pageRequest(req.query, ['modified_date']),
-          petitionId: req.params.id,
+          ...page,
+          petitionId: id,
         });
-        return halCollection(services, {
-          path: `/petitions/${req.params.id}/signatures`,
-          rel: 'signatures',
-          query: req.query,
-          total,
-          items: signatures.map((s) => signatureHal(services, s)),
-        });
+        return { total, items: signatures.map((s) => signatureHal(services, s)) };
       },
-    );
+    });
 
-    api.get(
-      '/petitions/:id/signatures/:signatureId',
-      {
-        schema: { params: signatureParams },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: 'Get a signature', tag: 'petitions' },
-        },
+    routes.item('/petitions/:id/signatures/:signatureId', {
+      summary: 'Get a signature',
+      what: 'signature',
+      params: signatureParams,
+      find: async ({ id, signatureId }) => {
+        const s = await getSignatureForFeed(services, id, signatureId);
+        return s && signatureHal(services, s);
       },
-      async (req) => {
-        const s = await getSignatureForFeed(services, req.params.id, req.params.signatureId);
-        if (!s) throw notFound('signature');
-        return signatureHal(services, s);
-      },
-    );
+    });
 
-    api.get(
-      '/people/:id/signatures',
-      {
-        schema: { params: apiIdParams, querystring: collectionQuery },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: "List a person's signatures", tag: 'petitions' },
-        },
-      },
-      async (req) => {
-        const person = await getFeedPerson(services, req.params.id);
+    routes.collection('/people/:id/signatures', {
+      summary: "List a person's signatures",
+      rel: 'signatures',
+      params: apiIdParams,
+      page: async ({ id }, page) => {
+        const person = await getFeedPerson(services, id);
         if (!person) throw notFound('person');
         const { signatures, total } = await listSignaturesFeed(services, {
-          ...pageRequest(req.query, ['modified_date']),
+          ...page,
           person: { id: person.id, email: person.email },
         });
-        return halCollection(services, {
-          path: `/people/${person.id}/signatures`,
-          rel: 'signatures',
-          query: req.query,
-          total,
-          items: signatures.map((s) => signatureHal(services, s)),
-        });
+        return { total, items: signatures.map((s) => signatureHal(services, s)) };
       },
-    );
+    });
 
-    api.post(
+    typedRoutes(app).post(
       '/petitions/:id/signatures',
       {
         schema: { params: apiIdParams, body: signatureBody },
-        config: {
-          apiScope: scope('write'),
-          apiDoc: {
-            summary:
-              'Record a signature with an embedded person (pending until the signer confirms by email, as on the form)',
-            tag: 'petitions',
-          },
-        },
+        config: routes.config(
+          'Record a signature with an embedded person (pending until the signer confirms by email, as on the form)',
+          'write',
+        ),
       },
       async (req, reply) => {
         const { name, email, postcode } = embeddedSupporter(req, req.body.person, 'a signature');

@@ -8,13 +8,12 @@ import {
   apiIdParams,
   type ApiResource,
   apiUrl,
-  collectionQuery,
   halCollection,
   identifiers,
   notFound,
   OsdiError,
-  pageRequest,
 } from './osdi.service.js';
+import { osdiRoutes } from './osdi-routes.js';
 
 /** Tags are stored lower-case on people (see person-input.ts): the URL names them so. */
 const tagName = z
@@ -73,76 +72,43 @@ export const tagsResource: ApiResource = {
   title: 'Tags',
   routes: async (app: FastifyInstance, services: Services) => {
     const api = typedRoutes(app);
-    const scope = (access: 'read' | 'write') => ({ resource: 'tags', access });
+    const routes = osdiRoutes(app, services, 'tags');
 
-    api.get(
-      '/tags',
-      {
-        schema: { querystring: collectionQuery },
-        config: { apiScope: scope('read'), apiDoc: { summary: 'List tags', tag: 'tags' } },
+    routes.collection('/tags', {
+      summary: 'List tags',
+      rel: 'tags',
+      filters: [],
+      page: async (_, page) => {
+        const { tags, total } = await listTagCounts(services, page);
+        return { total, items: tags.map((t) => tagHal(services, t)) };
       },
-      async (req) => {
-        const { tags, total } = await listTagCounts(services, pageRequest(req.query, []));
-        return halCollection(services, {
-          path: '/tags',
-          rel: 'tags',
-          query: req.query,
-          total,
-          items: tags.map((t) => tagHal(services, t)),
-        });
-      },
-    );
+    });
 
-    api.get(
-      '/tags/:name',
-      {
-        schema: { params: tagParams },
-        config: { apiScope: scope('read'), apiDoc: { summary: 'Get a tag', tag: 'tags' } },
+    routes.item('/tags/:name', {
+      summary: 'Get a tag',
+      what: 'tag',
+      params: tagParams,
+      find: async ({ name }) => {
+        const { tags } = await listTagCounts(services, { limit: 1, offset: 0, name });
+        return tags[0] && tagHal(services, tags[0]);
       },
-      async (req) => {
-        const { tags } = await listTagCounts(services, {
-          limit: 1,
-          offset: 0,
-          name: req.params.name,
-        });
-        const tag = tags[0];
-        if (!tag) throw notFound('tag');
-        return tagHal(services, tag);
-      },
-    );
+    });
 
-    api.get(
-      '/tags/:name/taggings',
-      {
-        schema: { params: tagParams, querystring: collectionQuery },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: 'List the taggings of a tag (who carries it)', tag: 'tags' },
-        },
+    routes.collection('/tags/:name/taggings', {
+      summary: 'List the taggings of a tag (who carries it)',
+      rel: 'taggings',
+      params: tagParams,
+      page: async ({ name }, page) => {
+        const { people, total } = await listPeopleFeed(services, { ...page, tag: name });
+        return { total, items: people.map((p) => taggingHal(services, name, p.id)) };
       },
-      async (req) => {
-        const { people, total } = await listPeopleFeed(services, {
-          ...pageRequest(req.query, ['modified_date']),
-          tag: req.params.name,
-        });
-        return halCollection(services, {
-          path: `/tags/${encodeURIComponent(req.params.name)}/taggings`,
-          rel: 'taggings',
-          query: req.query,
-          total,
-          items: people.map((p) => taggingHal(services, req.params.name, p.id)),
-        });
-      },
-    );
+    });
 
     api.post(
       '/tags/:name/taggings',
       {
         schema: { params: tagParams, body: taggingBody },
-        config: {
-          apiScope: scope('write'),
-          apiDoc: { summary: 'Tag a person', tag: 'tags' },
-        },
+        config: routes.config('Tag a person', 'write'),
       },
       async (req, reply) => {
         const personId = personIdFromHref(req.body._links['osdi:person'].href);
@@ -157,7 +123,7 @@ export const tagsResource: ApiResource = {
       '/tags/:name/taggings/:id',
       {
         schema: { params: taggingParams },
-        config: { apiScope: scope('write'), apiDoc: { summary: 'Untag a person', tag: 'tags' } },
+        config: routes.config('Untag a person', 'write'),
       },
       async (req) => {
         const person = await getFeedPerson(services, req.params.id);
@@ -171,10 +137,7 @@ export const tagsResource: ApiResource = {
       '/people/:id/taggings',
       {
         schema: { params: apiIdParams },
-        config: {
-          apiScope: scope('read'),
-          apiDoc: { summary: "List a person's taggings", tag: 'tags' },
-        },
+        config: routes.config("List a person's taggings", 'read'),
       },
       async (req) => {
         const person = await getFeedPerson(services, req.params.id);
