@@ -11,11 +11,7 @@ import {
   queries,
 } from '../../infra/service-context.js';
 import { checkEmail } from '../../infra/validation/email.js';
-import {
-  type ActionSourceContext,
-  type ActionSourceCounts,
-  sourceMatches,
-} from '../../infra/http/attribution.js';
+import { actionSourcesOf } from '../../infra/http/attribution.js';
 import { normalisePostcode } from '../../infra/validation/postcode.js';
 import { firstErrorSetter, requiredText, tooLong } from '../../infra/validation/text-rules.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
@@ -739,38 +735,7 @@ export async function fieldActivityBySeat(
 }
 
 /**
- * RSVPs (any status: the sign-up was made) that came with a `source` of `sourcePrefix` or
- * `sourcePrefix-…` (every subject variant of "mailing-7"), optionally since a time.
+ * Events' part of `Feature.actionSources`: RSVPs by the `source` they came with, in any status
+ * (the sign-up was made).
  */
-export async function countActionsBySource(
-  ctx: ActionSourceContext,
-  input: { sourcePrefix: string; since?: string },
-): Promise<number> {
-  let q = queries(ctx)
-    .selectFrom('event_rsvps as s')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where(sourceMatches('s.source', input.sourcePrefix));
-  if (input.since) q = q.where('s.created_at', '>=', input.since);
-  return Number((await q.executeTakeFirst())?.n ?? 0);
-}
-
-/** Events' part of `Feature.actionSources`. */
-export const rsvpSources: ActionSourceCounts = {
-  kind: 'rsvp',
-  label: 'RSVPs',
-  countBySourcePrefix: countActionsBySource,
-  topSources: async (ctx, input) => {
-    let q = queries(ctx)
-      .selectFrom('event_rsvps as s')
-      .where('s.source', 'is not', null)
-      .select(['s.source', (eb) => eb.fn.countAll<number | string>().as('n')]);
-    if (input.since) q = q.where('s.created_at', '>=', input.since);
-    const rows = await q
-      .groupBy('s.source')
-      .orderBy('n', 'desc')
-      .orderBy('s.source')
-      .limit(input.limit)
-      .execute();
-    return rows.map((r) => ({ source: r.source ?? '', n: Number(r.n) }));
-  },
-};
+export const rsvpSources = actionSourcesOf({ kind: 'rsvp', label: 'RSVPs', table: 'event_rsvps' });

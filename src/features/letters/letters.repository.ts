@@ -1,4 +1,3 @@
-import { sourceMatches } from '../../infra/http/attribution.js';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DialectName } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
@@ -371,33 +370,4 @@ export async function anonymiseLetter(db: Executor, letter: LetterRow): Promise<
     })
     .where('id', '=', letter.id)
     .execute();
-}
-
-/** Letters whose source is `prefix` or `prefix-…`, since a time. */
-export async function countLettersBySource(
-  db: Executor,
-  input: { sourcePrefix: string; since?: string },
-): Promise<number> {
-  let q = db
-    .selectFrom('letters')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where(sourceMatches('source', input.sourcePrefix));
-  if (input.since) q = q.where('created_at', '>=', input.since);
-  return Number((await q.executeTakeFirst())?.n ?? 0);
-}
-
-/** Letters per source since a time, most first. */
-export async function topLetterSources(db: Executor, input: { since?: string; limit: number }) {
-  let q = db
-    .selectFrom('letters')
-    .select(['source', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('source', 'is not', null);
-  if (input.since) q = q.where('created_at', '>=', input.since);
-  const rows = await q
-    .groupBy('source')
-    .orderBy('n', 'desc')
-    .orderBy('source')
-    .limit(input.limit)
-    .execute();
-  return rows.map((r) => ({ source: r.source ?? '', n: Number(r.n) }));
 }

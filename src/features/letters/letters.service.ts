@@ -34,7 +34,7 @@ import {
   validateLetter,
 } from './letters.rules.js';
 import type { LetterStatus, ReplyAnswer } from './letters.tables.js';
-import type { ActionSourceContext, ActionSourceCounts } from '../../infra/http/attribution.js';
+import { actionSourcesOf } from '../../infra/http/attribution.js';
 import {
   type Originality,
   assessOriginality,
@@ -591,20 +591,11 @@ export async function answerFollowUp(
 }
 
 /**
- * Letters written with a `source` of `sourcePrefix` or `sourcePrefix-…` (every subject variant of
- * "mailing-7"), optionally since a time; unconfirmed ones count (the letter was written).
+ * Letters' part of `Feature.actionSources`: letters by the `source` they came with, unconfirmed
+ * ones too (the letter was written).
  */
-export async function countActionsBySource(
-  ctx: ActionSourceContext,
-  input: { sourcePrefix: string; since?: string },
-): Promise<number> {
-  return repo.countLettersBySource(queries(ctx), input);
-}
-
-/** Letters' part of `Feature.actionSources`. */
-export const letterSources: ActionSourceCounts = {
+export const letterSources = actionSourcesOf({
   kind: 'letter',
   label: 'Letters',
-  countBySourcePrefix: countActionsBySource,
-  topSources: (ctx, input) => repo.topLetterSources(queries(ctx), input),
-};
+  table: 'letters',
+});

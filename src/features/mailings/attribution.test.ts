@@ -14,9 +14,9 @@ import { loadUkConstituencies } from '../constituencies/uk-data.service.js';
 import { createEvent } from '../events/events.service.js';
 import { PUDSEY_CANVASS, eventFormWith } from '../events/events.test-support.js';
 import { publishedPetition, signatureForm, visitor } from '../petitions/petitions.test-support.js';
-import { countActionsBySource } from '../petitions/petitions.service.js';
-import { countActionsBySource as countRsvpsBySource } from '../events/rsvp.service.js';
-import { countPostsBySource } from '../storms/posting.service.js';
+import { signatureSources } from '../petitions/petitions.service.js';
+import { rsvpSources } from '../events/rsvp.service.js';
+import { stormPostSources } from '../storms/posting.service.js';
 import { changeStatus, createStorm } from '../storms/storms.service.js';
 import { MIN_FILL_MS, issueFormToken } from '../storms/storm-tokens.js';
 import { isoToLondonInput } from '../../infra/clock/london-time.js';
@@ -111,7 +111,9 @@ describeEachDatabase('attribution: actions counted by the source they came with'
       }),
     );
     assert.equal(
-      await countActionsBySource(app.services, { sourcePrefix: `mailing-${saved.id}` }),
+      await signatureSources.countBySourcePrefix(app.services, {
+        sourcePrefix: `mailing-${saved.id}`,
+      }),
       2,
     );
     const actions = await mailingActions(app.services, saved.id);
@@ -205,8 +207,14 @@ describeEachDatabase('attribution: actions counted by the source they came with'
       source: 'mailing-42-a',
     });
     assert.equal(res.statusCode, 201, res.body.slice(0, 500));
-    assert.equal(await countRsvpsBySource(app.services, { sourcePrefix: 'mailing-42' }), 1);
-    assert.equal(await countRsvpsBySource(app.services, { sourcePrefix: 'mailing-42-b' }), 0);
+    assert.equal(
+      await rsvpSources.countBySourcePrefix(app.services, { sourcePrefix: 'mailing-42' }),
+      1,
+    );
+    assert.equal(
+      await rsvpSources.countBySourcePrefix(app.services, { sourcePrefix: 'mailing-42-b' }),
+      0,
+    );
 
     // The letters page: a step opened from a page that had ?source= keeps it in its address.
     const step = await new TestClient(app).get('/letters/no-such-campaign?postcode=LS28%205AB', {
@@ -295,8 +303,14 @@ describeEachDatabase('attribution: actions counted by the source they came with'
       null,
     ]);
 
-    assert.equal(await countPostsBySource(app.services, { sourcePrefix: 'mailing-77' }), 2);
-    assert.equal(await countPostsBySource(app.services, { sourcePrefix: 'mailing-7' }), 0);
+    assert.equal(
+      await stormPostSources.countBySourcePrefix(app.services, { sourcePrefix: 'mailing-77' }),
+      2,
+    );
+    assert.equal(
+      await stormPostSources.countBySourcePrefix(app.services, { sourcePrefix: 'mailing-7' }),
+      0,
+    );
     const actions = await mailingActions(app.services, 77);
     assert.equal(actions.find((a) => a.kind === 'storm-post')?.n, 2);
 

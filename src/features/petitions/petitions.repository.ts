@@ -1,5 +1,4 @@
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
-import { sourceMatches } from '../../infra/http/attribution.js';
 import type { Db } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
 import type { PetitionStatus, PetitionTables, SignatureStatus } from './petitions.tables.js';
@@ -384,33 +383,3 @@ export async function anonymiseSignature(db: Executor, id: number): Promise<void
     .execute();
 }
 
-/** Signatures (not invalidated) whose source is `prefix` or `prefix-…`, since a time. */
-export async function countSignaturesBySource(
-  db: Executor,
-  input: { sourcePrefix: string; since?: string },
-): Promise<number> {
-  let q = db
-    .selectFrom('petition_signatures')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('status', '!=', 'invalidated')
-    .where(sourceMatches('source', input.sourcePrefix));
-  if (input.since) q = q.where('created_at', '>=', input.since);
-  return Number((await q.executeTakeFirst())?.n ?? 0);
-}
-
-/** Signatures per source since a time, most first. */
-export async function topSignatureSources(db: Executor, input: { since?: string; limit: number }) {
-  let q = db
-    .selectFrom('petition_signatures')
-    .select(['source', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('source', 'is not', null)
-    .where('status', '!=', 'invalidated');
-  if (input.since) q = q.where('created_at', '>=', input.since);
-  const rows = await q
-    .groupBy('source')
-    .orderBy('n', 'desc')
-    .orderBy('source')
-    .limit(input.limit)
-    .execute();
-  return rows.map((r) => ({ source: r.source ?? '', n: Number(r.n) }));
-}

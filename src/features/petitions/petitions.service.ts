@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { statusMachine } from '../../infra/status-machine.js';
-import type { ActionSourceContext, ActionSourceCounts } from '../../infra/http/attribution.js';
+import { actionSourcesOf } from '../../infra/http/attribution.js';
 import type { Db } from '../../infra/db/database.js';
 import {
   type Actor,
@@ -459,23 +460,15 @@ export async function invalidateSignatures(
 }
 
 /**
- * Signatures that came with a `source` of `sourcePrefix` or `sourcePrefix-…` (e.g. every
- * subject variant of "mailing-7"), optionally since a time. Pending ones count: the action was taken.
+ * Petitions' part of `Feature.actionSources`: signatures by the `source` they came with.
+ * Pending ones count (the action was taken); invalidated ones do not.
  */
-export async function countActionsBySource(
-  ctx: ActionSourceContext,
-  input: { sourcePrefix: string; since?: string },
-): Promise<number> {
-  return repo.countSignaturesBySource(queries(ctx), input);
-}
-
-/** Petitions' part of `Feature.actionSources`. */
-export const signatureSources: ActionSourceCounts = {
+export const signatureSources = actionSourcesOf({
   kind: 'signature',
   label: 'Signatures',
-  countBySourcePrefix: countActionsBySource,
-  topSources: (ctx, input) => repo.topSignatureSources(queries(ctx), input),
-};
+  table: 'petition_signatures',
+  counts: sql<boolean>`status != 'invalidated'`,
+});
 
 /** A petition as other features link to it (a mailing's `{{petition_url}}`). */
 export interface PetitionLink {

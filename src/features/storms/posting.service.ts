@@ -2,12 +2,7 @@
 import { unsubscribeFooter } from '../mailings/unsubscribe.service.js';
 import { nowIso } from '../../infra/db/database.js';
 import type { Services } from '../../infra/services.js';
-import {
-  type ActionSourceContext,
-  type ActionSourceCounts,
-  sourceMatches,
-} from '../../infra/http/attribution.js';
-import { queries } from '../../infra/service-context.js';
+import { actionSourcesOf } from '../../infra/http/attribution.js';
 import type { CivilityAssessment } from '../civility/civility.service.js';
 import { normaliseEmail } from '../../infra/validation/email.js';
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
@@ -219,38 +214,11 @@ export async function confirmPost(
 }
 
 /**
- * "I posted" clicks (confirmed or not: the post was made) that came with a `source` of
- * `sourcePrefix` or `sourcePrefix-…` (every subject variant of "mailing-7"), optionally since a time.
+ * Storms' part of `Feature.actionSources`: "I posted" clicks by the `source` they came with,
+ * confirmed or not (the post was made).
  */
-export async function countPostsBySource(
-  ctx: ActionSourceContext,
-  input: { sourcePrefix: string; since?: string },
-): Promise<number> {
-  let q = queries(ctx)
-    .selectFrom('storm_posts as p')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where(sourceMatches('p.source', input.sourcePrefix));
-  if (input.since) q = q.where('p.created_at', '>=', input.since);
-  return Number((await q.executeTakeFirst())?.n ?? 0);
-}
-
-/** Storms' part of `Feature.actionSources`. */
-export const stormPostSources: ActionSourceCounts = {
+export const stormPostSources = actionSourcesOf({
   kind: 'storm-post',
   label: 'Storm posts',
-  countBySourcePrefix: countPostsBySource,
-  topSources: async (ctx, input) => {
-    let q = queries(ctx)
-      .selectFrom('storm_posts as p')
-      .where('p.source', 'is not', null)
-      .select(['p.source', (eb) => eb.fn.countAll<number | string>().as('n')]);
-    if (input.since) q = q.where('p.created_at', '>=', input.since);
-    const rows = await q
-      .groupBy('p.source')
-      .orderBy('n', 'desc')
-      .orderBy('p.source')
-      .limit(input.limit)
-      .execute();
-    return rows.map((r) => ({ source: r.source ?? '', n: Number(r.n) }));
-  },
-};
+  table: 'storm_posts',
+});

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { type SafeHtml, html } from '../html/html.js';
-import type { ServiceContext } from '../service-context.js';
+import { type ServiceContext, queries } from '../service-context.js';
 
 /**
  * Action attribution: where a signature, letter or RSVP came from. Rally's own links carry
@@ -128,6 +128,41 @@ export function sourceMatches(column: string, prefix: string): RawBuilder<boolea
   const ref = sql.ref(column);
   const dashed = `${prefix}-`;
   return sql<boolean>`(${ref} = ${prefix} or substr(${ref}, 1, ${dashed.length}) = ${dashed})`;
+}
+
+/**
+ * The `ActionSourceCounts` of a feature whose action rows carry `source` and `created_at`: the
+ * feature names its table and which of its rows count (signatures: not invalidated), and every
+ * kind of action is counted the same way.
+ */
+export function actionSourcesOf(action: {
+  kind: string;
+  label: string;
+  table: string;
+  counts?: RawBuilder<boolean>;
+}): ActionSourceCounts {
+  const from = sql.table(action.table);
+  const counted = action.counts ?? sql<boolean>`1 = 1`;
+  const since = (at: string | undefined) => (at ? sql`and created_at >= ${at}` : sql``);
+  return {
+    kind: action.kind,
+    label: action.label,
+    async countBySourcePrefix(ctx, input) {
+      const { rows } = await sql<{ n: number | string }>`
+        select count(*) as n from ${from}
+        where ${counted} and ${sourceMatches('source', input.sourcePrefix)} ${since(input.since)}
+      `.execute(queries(ctx));
+      return Number(rows[0]?.n ?? 0);
+    },
+    async topSources(ctx, input) {
+      const { rows } = await sql<{ source: string; n: number | string }>`
+        select source, count(*) as n from ${from}
+        where ${counted} and source is not null ${since(input.since)}
+        group by source order by n desc, source limit ${input.limit}
+      `.execute(queries(ctx));
+      return rows.map((r) => ({ source: r.source, n: Number(r.n) }));
+    },
+  };
 }
 
 /** Every feature's action counts, in feature order (`Feature.actionSources`). */
