@@ -85,7 +85,7 @@ export async function mailingsAdminRoutes(base: FastifyInstance, services: Servi
     body: mailingBody,
     toForm,
     emptyForm: () => views.emptyForm(),
-    formOf: views.formOf,
+    formOf: service.formOf,
     create: async (form, actor) => {
       const r = await service.createMailing(services, form, actor);
       if (!r.ok) return { ok: false, errors: r.errors };

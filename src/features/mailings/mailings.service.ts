@@ -75,6 +75,26 @@ export const NO_TEST_FIELDS = {
   testWaitHours: '',
 } as const satisfies Partial<MailingForm>;
 
+/** A saved mailing as its form shows it (to edit it, or to check it again before sending). */
+export function formOf(m: Mailing): MailingForm {
+  return {
+    subject: m.subject,
+    preheader: m.preheader,
+    fromName: m.fromName,
+    replyTo: m.replyTo ?? '',
+    body: m.body,
+    segmentIds: m.segmentIds.map(String),
+    excludeSegmentIds: m.excludeSegmentIds.map(String),
+    clickTracking: m.clickTracking,
+    petitionId: m.petitionId === null ? '' : String(m.petitionId),
+    letterCampaignId: m.letterCampaignId === null ? '' : String(m.letterCampaignId),
+    eventId: m.eventId === null ? '' : String(m.eventId),
+    subjectVariants: m.subjectVariants,
+    testPercent: m.testPercent === null ? '' : String(m.testPercent),
+    testWaitHours: m.testWaitHours === null ? '' : String(m.testWaitHours),
+  };
+}
+
 export type FieldErrors = Partial<Record<keyof MailingForm, string>>;
 export type SaveResult = { ok: true; id: number } | { ok: false; errors: FieldErrors };
 
@@ -499,22 +519,7 @@ export async function scheduleMailing(
       return { ok: false, error: 'That time is in the past: choose a later one, or send now.' };
     at = parsed.iso;
   }
-  const checked = await checkMailing(ctx, {
-    subject: m.subject,
-    preheader: m.preheader,
-    fromName: m.fromName,
-    replyTo: m.replyTo ?? '',
-    body: m.body,
-    segmentIds: m.segmentIds.map(String),
-    excludeSegmentIds: m.excludeSegmentIds.map(String),
-    clickTracking: m.clickTracking,
-    petitionId: m.petitionId === null ? '' : String(m.petitionId),
-    letterCampaignId: m.letterCampaignId === null ? '' : String(m.letterCampaignId),
-    eventId: m.eventId === null ? '' : String(m.eventId),
-    subjectVariants: m.subjectVariants,
-    testPercent: m.testPercent === null ? '' : String(m.testPercent),
-    testWaitHours: m.testWaitHours === null ? '' : String(m.testWaitHours),
-  });
+  const checked = await checkMailing(ctx, formOf(m));
   if (!checked.ok) return { ok: false, error: Object.values(checked.errors).join(' ') };
   return inTransaction(ctx, async ({ trx }) => {
     const moved = await repo.moveMailing(trx, m.id, ['draft'], {

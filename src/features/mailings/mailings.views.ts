@@ -41,25 +41,6 @@ export function emptyForm(): MailingForm {
   };
 }
 
-export function formOf(m: Mailing): MailingForm {
-  return {
-    subject: m.subject,
-    preheader: m.preheader,
-    fromName: m.fromName,
-    replyTo: m.replyTo ?? '',
-    body: m.body,
-    segmentIds: m.segmentIds.map(String),
-    excludeSegmentIds: m.excludeSegmentIds.map(String),
-    clickTracking: m.clickTracking,
-    petitionId: m.petitionId === null ? '' : String(m.petitionId),
-    letterCampaignId: m.letterCampaignId === null ? '' : String(m.letterCampaignId),
-    eventId: m.eventId === null ? '' : String(m.eventId),
-    subjectVariants: m.subjectVariants,
-    testPercent: m.testPercent === null ? '' : String(m.testPercent),
-    testWaitHours: m.testWaitHours === null ? '' : String(m.testWaitHours),
-  };
-}
-
 const STATUS_TONE = {
   draft: 'plain',
   scheduled: 'warn',

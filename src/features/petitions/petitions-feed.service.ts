@@ -1,11 +1,9 @@
 import { type ServiceContext, queries } from '../../infra/service-context.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
-import { isDisposableDomain } from './disposable-domains.js';
 import type { PetitionRow, SignatureRow } from './petitions.repository.js';
-import { eligibilityKey, validateSignature } from './petitions.rules.js';
+import { validateSignature } from './petitions.rules.js';
 import { isSignable } from './petitions.service.js';
-import { emailDomain, signatureEmailKey } from './signature-email.js';
-import { flushSignatures } from './signing.service.js';
+import { signatureEmailKey } from './signature-email.js';
+import { flushSignatures, signItemOf } from './signing.service.js';
 
 export type { PetitionRow, SignatureRow };
 
@@ -149,33 +147,14 @@ export async function signThroughApi(
   if (!checked.ok)
     return { ok: false, status: 422, message: Object.values(checked.errors).join(' ') };
   const sig = checked.value;
-  const domain = emailDomain(sig.emailKey);
-  const directory = await getConstituencyDirectory(ctx.db);
-  const lookup = directory.lookupPostcode(sig.postcode);
-  const top = lookup.status === 'found' ? lookup.candidates[0] : undefined;
   const [outcome] = await flushSignatures(ctx, [
-    {
-      petitionId: petition.id,
-      eligibility: petition.eligibility,
-      name: sig.name,
-      email: sig.email,
-      emailKey: sig.emailKey,
-      emailDomain: domain,
-      postcode: sig.postcode,
-      constituencyCode: top?.code ?? null,
-      constituencyName: top?.name ?? null,
-      answer: petition.custom_question ? sig.answer : null,
-      membershipNumber:
-        petition.eligibility === 'membership_number' && sig.membershipNumber
-          ? (eligibilityKey('membership_number', sig.membershipNumber) ?? sig.membershipNumber)
-          : null,
+    await signItemOf(ctx.db, petition, sig, {
       consentWording: input.consentWording,
       showName: input.showName,
       // Signatures through the API are attributed to it (the client's own link is not ours to see).
       source: 'api',
       ip: input.ip,
-      disposable: isDisposableDomain(domain),
-    },
+    }),
   ]);
   const signature = await queries(ctx)
     .selectFrom('petition_signatures')

@@ -6,18 +6,16 @@ import { answerInputErrorWith, typedRoutes } from '../../infra/http/input.js';
 import { sendHtml, sendJsonNotFound, sendNotice } from '../../infra/http/public-notice.js';
 import { OPEN_DATA_HEADERS, originAllowed } from '../../infra/http/security.js';
 import type { Services } from '../../infra/services.js';
-import { getConstituencyDirectory } from '../constituencies/constituency-directory.service.js';
 import {
   checkConfirmFormToken,
   checkFormToken,
   issueConfirmFormToken,
   issueFormToken,
 } from './form-token.js';
-import { isDisposableDomain } from './disposable-domains.js';
 import { plainSummary } from './petition-markdown.js';
 import * as repo from './petitions.repository.js';
 import type { PetitionRow } from './petitions.repository.js';
-import { eligibilityKey, validateSignature, type Errors } from './petitions.rules.js';
+import { validateSignature, type Errors } from './petitions.rules.js';
 import { loadCommentsPreview } from '../comments/comments.service.js';
 import { commentsPreviewSection } from '../comments/comments.public.views.js';
 import { discussionKey, isSignable } from './petitions.service.js';
@@ -43,7 +41,7 @@ import {
   normaliseSource,
   referrerSource,
 } from '../../infra/http/attribution.js';
-import { confirmSignature, confirmationLinkStatus } from './signing.service.js';
+import { confirmSignature, confirmationLinkStatus, signItemOf } from './signing.service.js';
 import { emailDomain } from './signature-email.js';
 import {
   confirmBody,
@@ -375,30 +373,14 @@ export async function petitionsPublicRoutes(
             ? 'Too many signatures have come from your network in the last few minutes. Please try again later.'
             : 'Too many signatures have come from your email provider in the last few minutes. Please try again later.',
         );
-      const directory = await getConstituencyDirectory(db);
-      const lookup = directory.lookupPostcode(sig.postcode);
-      const top = lookup.status === 'found' ? lookup.candidates[0] : undefined;
-      await rt.writer.write({
-        petitionId: petition.id,
-        eligibility: petition.eligibility,
-        name: sig.name,
-        email: sig.email,
-        emailKey: sig.emailKey,
-        emailDomain: domain,
-        postcode: sig.postcode,
-        constituencyCode: top?.code ?? null,
-        constituencyName: top?.name ?? null,
-        answer: petition.custom_question ? sig.answer : null,
-        membershipNumber:
-          petition.eligibility === 'membership_number' && sig.membershipNumber
-            ? (eligibilityKey('membership_number', sig.membershipNumber) ?? sig.membershipNumber)
-            : null,
-        consentWording: body.consent ? CONSENT_WORDING : null,
-        showName: body.showName,
-        ip: req.ip,
-        disposable: isDisposableDomain(domain),
-        source: values.source ?? null,
-      });
+      await rt.writer.write(
+        await signItemOf(db, petition, sig, {
+          consentWording: body.consent ? CONSENT_WORDING : null,
+          showName: body.showName,
+          ip: req.ip,
+          source: values.source ?? null,
+        }),
+      );
       return sendCheckEmail(reply, petition);
     },
   );

@@ -382,4 +382,3 @@ export async function anonymiseSignature(db: Executor, id: number): Promise<void
     .where('id', '=', id)
     .execute();
 }
-

@@ -3,7 +3,7 @@ import { unsubscribeFooter } from '../mailings/unsubscribe.service.js';
 import { hashLinkToken, newLinkTokens } from '../../infra/crypto/tokens.js';
 import type { Transaction } from 'kysely';
 import { GroupCommitWriter } from '../../infra/db/group-commit.js';
-import type { DialectName } from '../../infra/db/database.js';
+import type { Db, DialectName } from '../../infra/db/database.js';
 import type { Database } from '../../infra/db/schema.js';
 import { type ServiceContext, inTransaction, queries } from '../../infra/service-context.js';
 import type { Services } from '../../infra/services.js';
@@ -11,7 +11,9 @@ import { getConstituencyDirectory } from '../constituencies/constituency-directo
 import { recordActivity, recordConsent, upsertPerson } from '../people/people.service.js';
 import { announceCount } from './count-changes.js';
 import * as repo from './petitions.repository.js';
-import { splitName } from './petitions.rules.js';
+import { type CleanSignature, eligibilityKey, splitName } from './petitions.rules.js';
+import { isDisposableDomain } from './disposable-domains.js';
+import { emailDomain } from './signature-email.js';
 import type { EligibilityMode } from './petitions.tables.js';
 
 export const PROCESS_BATCH_JOB = 'petitions.process-batch';
@@ -39,6 +41,40 @@ export interface SignItem {
   disposable: boolean;
   /** Normalised attribution (infra/http/attribution.ts), or null. */
   source: string | null;
+}
+
+/**
+ * What a checked signature is written as, wherever it came from (the petition's form, the API):
+ * its constituency from the postcode, the answer only if the petition asks one, the membership
+ * number in the form eligibility lists keep.
+ */
+export async function signItemOf(
+  db: Db,
+  petition: Pick<repo.PetitionRow, 'id' | 'eligibility' | 'custom_question'>,
+  sig: CleanSignature,
+  how: Pick<SignItem, 'consentWording' | 'showName' | 'ip' | 'source'>,
+): Promise<SignItem> {
+  const domain = emailDomain(sig.emailKey);
+  const lookup = (await getConstituencyDirectory(db)).lookupPostcode(sig.postcode);
+  const top = lookup.status === 'found' ? lookup.candidates[0] : undefined;
+  return {
+    petitionId: petition.id,
+    eligibility: petition.eligibility,
+    name: sig.name,
+    email: sig.email,
+    emailKey: sig.emailKey,
+    emailDomain: domain,
+    postcode: sig.postcode,
+    constituencyCode: top?.code ?? null,
+    constituencyName: top?.name ?? null,
+    answer: petition.custom_question ? sig.answer : null,
+    membershipNumber:
+      petition.eligibility === 'membership_number' && sig.membershipNumber
+        ? (eligibilityKey('membership_number', sig.membershipNumber) ?? sig.membershipNumber)
+        : null,
+    disposable: isDisposableDomain(domain),
+    ...how,
+  };
 }
 
 /** created: a new pending signature; resent: pending again, mail resent; unchanged: nothing to do. */
