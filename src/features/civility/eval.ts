@@ -14,6 +14,7 @@ import { FRESH_CASES_2 } from './functional-fresh-2.js';
 import { FRESH_CASES_3 } from './functional-fresh-3.js';
 import { FRESH_CASES_4 } from './functional-fresh-4.js';
 import { FRESH_CASES_5 } from './functional-fresh-5.js';
+import { FRESH_CASES_6 } from './functional-fresh-6.js';
 import { FUNCTIONAL_SUITE } from './functional-suite.js';
 import { rocAuc, suiteFigures } from './suite-figures.js';
 
@@ -75,6 +76,7 @@ function main(): void {
   const fresh3 = suiteFigures(guard, FRESH_CASES_3);
   const fresh4 = suiteFigures(guard, FRESH_CASES_4);
   const fresh5 = suiteFigures(guard, FRESH_CASES_5);
+  const fresh6 = suiteFigures(guard, FRESH_CASES_6);
   for (const [name, f] of [
     ['Functional suite (functional-suite.ts)', suite],
     ['Fresh check, written after the suite (see functional-fresh.ts)', fresh],
@@ -162,6 +164,12 @@ function main(): void {
         held: r3(fresh5.hatefulCaught),
         allowed: r3(fresh5.civilKept),
         roc_auc: r3(fresh5.rocAuc),
+      },
+      fresh6: {
+        overall: r3(fresh6.overall),
+        held: r3(fresh6.hatefulCaught),
+        allowed: r3(fresh6.civilKept),
+        roc_auc: r3(fresh6.rocAuc),
       },
       functional,
     }),
