@@ -85,6 +85,11 @@ function joinSpacedLetters(
       while (isLetter(chars[j]) && !isLetter(chars[j + 1])) {
         run.push(j);
         const sep = chars[j + 1];
+        if (sep !== separator && isLetter(chars[j + 2])) {
+          // this letter starts a word split another way ("f*ggot"): it is not in the run
+          run.pop();
+          break;
+        }
         if (sep !== separator || !isLetter(chars[j + 2])) break;
         j += 2;
         if (isLetter(chars[j + 1])) {
@@ -226,11 +231,6 @@ const NAME_PAIR = new RegExp(
   `(?<![A-Za-z])(${NAME_WORD})\\s+(?:(?:ap|van|de|von|al|el|le|la|bin|mac)\\s+)?(${NAME_WORD})(?![A-Za-z])`,
   'g',
 );
-/** "Harkness is a snake": one capitalised word as the subject of "is a …". */
-const NAMED_SUBJECT = new RegExp(
-  `(?<![A-Za-z'’])(${NAME_WORD})(?=\\s+(?:is|was)\\s+(?:a|an|such|nothing|just|basically|like)\\b)`,
-  'g',
-);
 /** "…, Lowther." "…, Dominic": one capitalised word spoken to, closing its sentence. */
 const VOCATIVE = new RegExp(`,\\s*(${NAME_WORD})\\s*(?:[.!?]|$)`, 'g');
 
@@ -250,8 +250,6 @@ export function personNames(original: string, n: NormalisedText): [number, numbe
     if (NOT_NAMES.has(first) || NOT_NAMES.has(last)) continue;
     add(m.index, m.index + m[0].length);
   }
-  for (const m of original.matchAll(NAMED_SUBJECT))
-    if (!NOT_NAMES.has(m[1]!.toLowerCase())) add(m.index, m.index + m[1]!.length);
   for (const m of original.matchAll(VOCATIVE)) {
     const word = m[1]!;
     if (NOT_NAMES.has(word.toLowerCase())) continue;

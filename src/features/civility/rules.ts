@@ -254,7 +254,7 @@ const STRONG_INSULTS = stretchy(
 const OFFICE = /\b(?:mp|councillor|cllr|minister|candidate|mayor|leader|excuse)\b/;
 /** After a person's name, read from the end of the name: "… is a brain-dead cretin". */
 const NAME_INSULT = new RegExp(
-  `\\s+(?:is|was)\\s+(?:${MODIFIERS}\\s+)*(?:${STRONG_INSULTS})\\b(?!['-])(?!\\s+(?:farmers?|farm|keepers?|breeders?|lovers?|of)\\b)`,
+  `\\s+(?:is|was)\\s+(?:${MODIFIERS}\\s+)*(?!(?:trash|garbage|rubbish|stupid|dumb)\\b)(?:${STRONG_INSULTS})\\b(?!['-])(?!\\s+(?:farmers?|farm|keepers?|breeders?|lovers?|of)\\b)`,
   'y',
 );
 const PERSON_INSULT = new RegExp(
@@ -291,7 +291,7 @@ const THREAT = new RegExp(
     // "I'll find you" threatens; "I'll find you a seat" does not
     "|\\bi(?:'ll|ll| will|'m going to| am going to|'m gonna| am gonna| gonna)\\s+find\\s+(?:you|u|ya)\\b(?!\\s+(?:a|an|some|the|one|another|two|more)\\b)" +
     "|\\b(?:you|u)(?:'ll| will|'re going to| are going to|'re gonna| are gonna)\\s+(?:die|pay|regret|be\\s+dead|be\\s+sorry|get\\s+what'?s\\s+coming)\\b" +
-    "|\\b(?:you|u)(?:'re| are)\\s+(?:dead|a\\s+dead\\s+(?:man|woman))\\b|\\b(?:i|we)\\s+know\\s+where\\s+(?:you|u|your\\s+\\w+)\\s+(?:live|lives|go|sleep|work)\\b|\\bwatch\\s+your\\s+back\\b" +
+    "|\\b(?:you|u)(?:'re| are)\\s+(?:dead|a\\s+dead\\s+(?:man|woman))\\b|\\b(?:you|u)(?:'ll| will|'re going to|'re gonna)\\s+get\\s+yours\\b|\\b(?:i|we)\\s+know\\s+where\\s+(?:you|u|your\\s+\\w+)\\s+(?:live|lives|go|sleep|work)\\b|\\bwatch\\s+your\\s+back\\b" +
     '|\\b(?:should|deserves?\\s+to|ought\\s+to|needs?\\s+to)\\s+(?:be\\s+)?(?:shot|hanged|hung|killed|executed|lynched|murdered|die|burn)\\b' +
     '|\\b(?:someone|somebody)\\s+(?:should|needs?\\s+to|ought\\s+to)\\s+(?:kill|shoot|stab|hurt)\\s+(?:you|him|her|them)\\b' +
     // wishing violence on someone: "I hope someone kills you", "hope you get shot"
@@ -318,8 +318,9 @@ const GROUP_WORDS = [
 const GROUP = `(?:they|them|(?:all\\s+)?(?:these|those)\\s+(?:[a-z]+\\s+)?[a-z]+s|(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS}))`;
 const VERMIN =
   '(?:animals|vermin|rats|parasites|maggots|worms|locusts|hyenas|snakes|reptiles|rodents|germs|lice|termites|sewage|excrement|cockroaches|roaches|insects|subhuman|sub-human|savages|filth|scum|pests|leeches|monkeys|apes|dogs|pigs|trash|garbage|diseased|a\\s+disease|a\\s+plague|a\\s+cancer|a\\s+virus|cancer|disease|plague|an\\s+infestation|not\\s+human)';
+// Every DEHUMANISING match starts one of its words at a word's start ("police" holds no "lice").
 const DEHUMANISING_GATE = new RegExp(
-  `${VERMIN}|exterminat|wipe|eradicat|\\bgas|purge|cull|sterili[sz]`,
+  `\\b${VERMIN}|exterminat|wipe|eradicat|\\bgas|purge|cull|sterili[sz]`,
 );
 const DEHUMANISING = new RegExp(
   `\\b${GROUP}\\s+(?:are|r|is)\\s+(?:(?:just|nothing\\s+but|all|like|literally|no\\s+better\\s+than|worse\\s+than|basically|simply)\\s+)*${VERMIN}\\b` +
@@ -453,16 +454,16 @@ const CONDEMNATION = new RegExp(
     // Rejection without a word of condemnation: "we will not tolerate", "imagine thinking…",
     // "it is not free speech", "here are the facts"; and news of abuse received ("she had been
     // sent messages calling her…", "told the BBC", "officers are looking into").
-    "|\\b(?:will\\s+not|won't|do\\s+not|don't|not|never)\\s+(?:tolerate|stand\\s+for|put\\s+up\\s+with)\\b|\\bimagine\\s+(?:thinking|believing|saying|posting|writing)\\b|\\bnot\\s+(?:free\\s+speech|an\\s+opinion|a\\s+joke|just\\s+banter|true)\\b|\\b(?:untrue|myths?|debunk\\w*)\\b|\\bthe\\s+(?:facts|data|evidence|figures|statistics|numbers)\\b|\\bsay\\s+otherwise\\b" +
+    "|\\b(?:will\\s+not|won't|do\\s+not|don't|not|never)\\s+(?:tolerate|stand\\s+for|put\\s+up\\s+with)\\b|\\bnot\\s+(?:something|what|anything)\\s+(?:we|i|you)\\s+(?:will\\s+|would\\s+|should\\s+)?(?:tolerate|accept|stand\\s+for)\\b|\\bimagine\\s+(?:thinking|believing|saying|posting|writing)\\b|\\bnot\\s+(?:free\\s+speech|an\\s+opinion|a\\s+joke|just\\s+banter|true)\\b|\\b(?:untrue|myths?|debunk\\w*)\\b|\\bthe\\s+(?:facts|data|evidence|figures|statistics|numbers)\\b|\\bsay\\s+otherwise\\b" +
     // A word discussed as a word ("the word … has a horrible history"), graffiti and messages
     // described as an incident ("“…” was painted on the shop"), and what followed ("suspended").
     '|\\bthe\\s+(?:word|term|slur)\\s+[^a-z\\s]?[a-z*]+[^a-z\\s]?\\s+(?:is|has|was|comes|means|should|itself)\\b|\\b(?:was|were|been)\\s+(?:painted|sprayed|daubed|scrawled|graffitied|shouted|yelled|put\\s+through)\\b|\\b(?:suspended|expelled|sacked|banned|deleted|taken\\s+down|disciplin\\w*)\\b' +
-    '|\\b(?:had|has|have)\\s+been\\s+(?:sent|called|told)\\b|\\btold\\s+(?:the\\s+)?(?:bbc|press|reporters|paper|echo|committee|hearing|police)\\b|\\blooking\\s+into\\b|\\bquot(?:es|ed|ing)\\b|\\b(?:sick|tired)\\s+of\\s+(?:hearing|reading|seeing)\\b|\\bis\\s+not\\s+for\\s+you\\b|\\bread\\s+out\\s+(?:a|the|some)\\s+(?:messages?|abuse|emails?|letters?|tweets?|posts?)\\b|\\b(?:has|have|needs?)\\s+to\\s+stop\\b|\\bmust\\s+stop\\b' +
+    "|\\b(?:had|has|have|'ve|'d)\\s+been\\s+(?:sent|called|told)\\b|\\b(?:was|were|got|get|gets|getting)\\s+called\\b|\\b(?:we|they|mods?|moderators?)\\s+(?:have\\s+)?removed\\b|\\btold\\s+(?:the\\s+)?(?:bbc|press|reporters|paper|echo|committee|hearing|police)\\b|\\blooking\\s+into\\b|\\bthe\\s+(?:report|article|study|investigation)\\s+(?:quotes|cites)\\b|\\bis\\s+not\\s+for\\s+you\\b|\\bread\\s+out\\s+(?:a|the|some)\\s+(?:messages?|abuse|emails?|letters?|tweets?|posts?)\\b|\\b(?:it|this|that|abuse|hate|racism|sexism)\\s+(?:has|needs?|must)\\s+(?:got\\s+)?to\\s+stop\\b|\\bmust\\s+stop\\b" +
     // A quotation attributed to someone: "“…” says the man whose…".
     '|["”]\\s*,?\\s*(?:says|said|writes|wrote|tweets|tweeted|posts|posted|claims|claimed)\\b',
 );
 const REPORTING =
-  /\b(?:keep\s+hearing(?:\s+that)?|(?:sick|tired)\s+of\s+(?:hearing|reading)(?:\s+that)?|imagine\s+(?:thinking|believing|saying|posting|writing)(?:\s+that)?|quot(?:es|ed|ing)|threaten(?:ed|ing|s)?(?:\s+to)?|wish(?:es|ed|ing)?\s+(?:violence|death|harm|cancer)|claim(?:ed|ing|s)?(?:\s+that)?|the\s+claim\s+that|sprayed|spray-painted|painted|daubed|scrawled|leaflets?\s+claimed|message\s+saying|emails?\s+saying|letter\s+told|if\s+you\s+think|talk\s+of|who\s+call|call(?:ed|ing|s)?|heard(?:\s+(?:that|the\s+words?))?|read\s+out|received|found\s+that|say(?:ing|s)?|said|shout(?:ed|ing|s)?|yell(?:ed|ing|s)?|scream(?:ed|ing)?|wrote|writ(?:ing|es)|tweet(?:ed|ing)?|post(?:ed|ing)|us(?:e|ed|es|ing)\s+the\s+words?|the\s+words?|slurs?\s+(?:like|such\s+as)|the\s+(?:lie|myth|idea|notion)\s+that|compar(?:e|ed|es|ing)|describ(?:e|ed|es|ing)|liken(?:ed|ing|s)?|label(?:l?ed|l?ing|s)?|brand(?:ed|ing|s)|names?\s+like|tell(?:ing|s)?|told(?:\s+(?:me|him|her|them|us))?(?:\s+to)?)\b/g;
+  /\b(?:keep\s+hearing(?:\s+that)?|(?:sick|tired)\s+of\s+(?:hearing|reading)\s+that|imagine\s+(?:thinking|believing|saying|posting|writing)(?:\s+that)?|quoted|threaten(?:ed|ing|s)?(?:\s+to)?|wish(?:es|ed|ing)?\s+(?:violence|death|harm|cancer)|claim(?:ed|ing|s)?(?:\s+that)?|the\s+claim\s+that|sprayed|spray-painted|painted|daubed|scrawled|comment(?:ed|s)?|leaflets?\s+claimed|message\s+saying|emails?\s+saying|letter\s+told|if\s+you\s+think|talk\s+of|who\s+call|call(?:ed|ing|s)?|heard(?:\s+(?:that|the\s+words?))?|read\s+out|received|found\s+that|say(?:ing|s)?|said|shout(?:ed|ing|s)?|yell(?:ed|ing|s)?|scream(?:ed|ing)?|wrote|writ(?:ing|es)|tweet(?:ed|ing)?|post(?:ed|ing)|us(?:e|ed|es|ing)\s+the\s+words?|the\s+words?|slurs?\s+(?:like|such\s+as)|the\s+(?:lie|myth|idea|notion)\s+that|compar(?:e|ed|es|ing)|describ(?:e|ed|es|ing)|liken(?:ed|ing|s)?|label(?:l?ed|l?ing|s)?|brand(?:ed|ing|s)|names?\s+like|tell(?:ing|s)?|told(?:\s+(?:me|him|her|them|us))?(?:\s+to)?)\b/g;
 const QUOTED = /"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![a-z0-9])'[^'\n]{1,300}'(?![a-z0-9])/g;
 
 export interface MentionZones {

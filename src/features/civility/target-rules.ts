@@ -30,6 +30,7 @@ const VIOLENCE =
   '|(?:cancer|death|harm|aids)\\s+(?:on|upon)\\b|(?:gets?|catch(?:es)?|got)\\s+(?:cancer|aids|ebola)\\b(?!\\s+(?:treatment|care|screening|tests?|support|checks?|diagnos\\w*|research))' +
   "|machetes?|crowbars?|baseball\\s+bats?|knuckle\\s*dusters?|grab\\s+(?:the|your)\\s+(?:bats|weapons|pitchforks)|(?:hammer|bat|brick|crowbar|axe)\\s+to\\s+(?:[\\w']+\\s+){0,2}(?:head|skull|face|knees?|legs?)\\b(?!\\s+of\\b)" +
   '|(?:put|putting|puts)\\s+a\\s+(?:round|bullet|slug)\\s+(?:through|in|into)|sinks?\\s+with\\s+(?:everyone|all|them|every)|(?:another|a\\s+new|a\\s+second|the\\s+next)\\s+(?:holocaust|kristallnacht|pogrom|final\\s+solution)|finish\\s+what\\s+hitler' +
+  '|thrown\\s+(?:off|from)\\s+(?:a\\s+|the\\s+)?(?:buildings?|roofs?|rooftops?|bridges?|cliffs?|towers?)|throw\\w*\\s+(?:\\w+\\s+){0,2}(?:off|from)\\s+(?:a\\s+|the\\s+)?(?:buildings?|roofs?|rooftops?|bridges?|cliffs?)|swinging(?=\\s*(?:[.!?]|$))' +
   '|found\\s+(?:dead|face\\s+down|in\\s+(?:the|a)\\s+(?:canal|river|ditch|woods|sea|thames|harbour))|swinging\\s+from|(?:long|slow|lingering)\\s+(?:and\\s+painful\\s+)?illness' +
   "|take\\s+(?:him|her|them)\\s+out\\b(?!\\s+(?:for|to|of|on))|take\\s+out\\s+(?:the|that|this)\\s+(?:mp|member|minister|\\w+\\s+secretary|councillor|mayor|leader)|what(?:'s|\\s+is)\\s+coming\\s+to\\s+(?:them|him|her|you)\\b)";
 
@@ -37,14 +38,14 @@ const VIOLENCE =
 const INTENT =
   "(?:\\bi(?:'ll|ll|\\s+will|\\s+shall|'m\\s+going\\s+to|\\s+am\\s+going\\s+to|'m\\s+gonna|\\s+am\\s+gonna|\\s+swear|\\s+would|'d)|\\bwe(?:'ll|\\s+will|\\s+are\\s+coming|'re\\s+coming|\\s+should|\\s+must)|\\bhope|\\bwish|\\bshould|\\bdeserves?|\\bneeds?\\s+to|\\bought\\s+to|\\bwill\\s+be|\\bcan'?t\\s+wait|\\bif\\b|\\bor\\s+else|\\bnext\\s+time|\\btime\\s+to|\\blet'?s|\\bsomeone|\\bsomebody|\\bone\\s+more|\\bkeep\\s+talking|\\bwatch\\s+yourself|\\bvote\\s+for|\\bclose\\s+our|\\bshows?\\s+(?:his|her|their)\\s+face|\\bwould\\s+pay|\\bgets?\\s+(?:a|what)|\\byou(?:'re|\\s+are)\\s+dead|\\bwe\\s+know\\s+where|\\bkill\\s+all|\\bwaiting\\s+outside|\\bmake\\s+(?:you|him|her|them)\\b|\\byou\\s+have\\s+been\\s+warned|\\blet\\s+us\\s+see|\\bwatch\\s+(?:your|their|his|her)\\s+backs?|\\bwill\\s+(?:burn|die|hang|bleed|pay|suffer|be\\s+dead)\\b|\\b(?:will|are|is|gonna|going\\s+to)\\s+(?:get|getting)\\b|\\bhad\\s+better\\b|\\b(?:i'?d|i\\s+would|would)\\s+happily\\b|\\b(?:any|anyone|anybody|every)\\b[^.!?\\n]{0,40}\\bwill\\b" +
   // Wishes and dares: "may he …", "here's hoping", "would love to see", "… and you will …".
-  '|^\\W*may\\s+(?:he|she|they|you|the|that|his|her|their)\\b|\\bpray(?:ing)?\\b|\\bfingers\\s+crossed|\\bhoping\\b|\\bwishing\\b|\\b(?:love|like)\\s+to\\s+see\\b|\\b(?:needs?|wants?)\\s+(?:an?|another)\\b' +
+  '|^\\W*may\\s+(?:he|she|they|you|the|that|his|her|their)\\b|\\bpray(?:ing)?\\b|\\bfingers\\s+crossed|\\bhoping\\b|\\bwishing\\b|\\b(?:love|like|want)\\s+to\\s+see\\b|\\b(?:needs?|wants?)\\s+(?:an?|another)\\b' +
   "|\\b(?:wouldn'?t|would\\s+not|won'?t)\\s+(?:mind|cry|care|shed\\s+a\\s+tear|lose\\s+sleep)|\\bthrow\\s+a\\s+party|\\b(?:i'?d|i\\s+would|we'?d)\\s+(?:laugh|cheer|dance|celebrate|pay|buy)\\b" +
   "|\\band\\s+(?:you|he|she|they|we|your|his|her)\\b[^.!?\\n]{0,20}?\\b(?:will|'ll|gets?|goes|go)\\b|\\bagain\\b[^.!?\\n]{0,30}\\b(?:we|i)(?:'ll|\\s+will)\\b|\\bis\\s+getting\\b)";
 
 const SENTENCE = /[^.!?\n]+[.!?\n]*/g;
 
 /** Negative claims about a group: stereotypes and put-downs. */
-const STEREOTYPE = `(?:lazy|scroungers?|spongers?|dirty|filthy|smell|stink|thieves|criminals?|crime|rapists?|terrorists?|groomers?|paedos?|paedophiles?|liars?|violent|thick|stupid|dumb|primitive|backward|savages?|inferior|a\\s+drain|drain\\s+on|breed(?:ing)?|diseased|perverts?|greedy|rob\\s+you|steal|cheats?|untrustworthy|in\\s+their\\s+blood|ruin(?:ing|ed)?|invaders?|invading|infest\\w*|swarm\\w*|flooding|taking\\s+over|take\\s+over|leeches|freeloaders|scum|trash|worthless|disgusting|evil|mentally\\s+ill|unnatural|abomination|degenerates?|subhuman|vermin|animals|rats|parasites|cockroaches|plague|cancer|a\\s+disease|knives\\s+come\\s+out|can'?t\\s+be\\s+trusted|give\\s+nothing\\s+back|more\\s+violent|born\\s+liars|too\\s+thick|danger|dangerous|faking|scam\\w*|tight-fisted|stingy|(?:only|just)\\s+care\\s+about\\s+money|money-grabbing|freaks?|deranged|emotional|hormonal|cowboys|no\\s+better\\s+than|nothing\\s+more\\s+than|sewer|pests|(?:can'?t|cannot|won'?t|never|refuse\\s+to)\\s+integrate|in\\s+their\\s+(?:religion|genes|nature|dna|culture)|marry\\s+their\\s+(?:own\\s+)?cousins|inbred|(?:just|only)\\s+(?:\\w+\\s+){0,3}(?:for|to\\s+claim|to\\s+get)\\s+(?:the\\s+)?(?:benefits|handouts|free\\s+\\w+)|scammers?|pickpockets?|beggars|${STEREOTYPE_WORDS}|${DEHUMANISING_WORDS})`;
+const STEREOTYPE = `(?:lazy|scroungers?|spongers?|dirty|filthy|smell|stink|thieves|criminals?|crime|rapists?|terrorists?|groomers?|paedos?|paedophiles?|liars?|violent|thick|stupid|dumb|primitive|backward|savages?|inferior|a\\s+drain|drain\\s+on|breed(?:ing)?|diseased|perverts?|greedy|rob\\s+you|steal|cheats?|untrustworthy|in\\s+their\\s+blood|ruin(?:ing|ed)?|invaders?|invading|infest\\w*|swarm\\w*|flooding|taking\\s+over|take\\s+over|leeches|freeloaders|scum|trash|worthless|disgusting|evil|mentally\\s+ill|unnatural|abomination|degenerates?|subhuman|vermin|animals|rats|parasites|cockroaches|plague|cancer|a\\s+disease|knives\\s+come\\s+out|can'?t\\s+be\\s+trusted|give\\s+nothing\\s+back|more\\s+violent|born\\s+liars|too\\s+thick|danger|dangerous|faking|scam\\w*|tight-fisted|stingy|(?:only|just)\\s+care\\s+about\\s+money|predators?|on\\s+the\\s+(?:fiddle|take|scrounge|dole|rob)|money-grabbing|freaks?|deranged|emotional|hormonal|cowboys|no\\s+better\\s+than|nothing\\s+more\\s+than|sewer|pests|(?:can'?t|cannot|won'?t|never|refuse\\s+to)\\s+integrate|in\\s+their\\s+(?:religion|genes|nature|dna|culture)|marry\\s+their\\s+(?:own\\s+)?cousins|inbred|(?:just|only)\\s+(?:\\w+\\s+){0,3}(?:for|to\\s+claim|to\\s+get)\\s+(?:the\\s+)?(?:benefits|handouts|free\\s+\\w+)|scammers?|pickpockets?|beggars|${STEREOTYPE_WORDS}|${DEHUMANISING_WORDS})`;
 const AGAINST_GROUP =
   "(?:never\\s+trust|don'?t\\s+trust|can\\s+never\\s+trust|can'?t\\s+trust|don'?t\\s+hire|never\\s+hire|hate|despise|can'?t\\s+stand|never\\s+met|get\\s+rid\\s+of|ban|i\\s+see|(?:will\\s+)?never\\s+accept|won'?t\\s+accept)";
 
@@ -65,11 +66,11 @@ const ORDER =
   '(?:(?<=^|[.!?,;:]\\s*)|(?<=\\b(?:should|must|needs?\\s+to|ought\\s+to|just|then|now|so|please|lot|you|u|ya|and|all)\\s+))';
 const EXCLUSION = new RegExp(
   '(?:^|[.!?,]\\s*)(?:now\\s+)?(?:go|get|fuck\\s*off|piss\\s+off)\\s+(?:back\\s+)?home\\b' +
-    `|${NOT_ME}${ORDER}(?:go|get|fuck\\s*off|piss\\s+off|sod\\s+off|clear\\s+off|swim)\\s+(?:(?:right|straight|all)\\s+)?back\\s+(?:home\\s+)?(?:to\\s+)?${ELSEWHERE}\\b` +
-    `|${NOT_ME}\\b(?:ship(?:ping)?|send(?:ing)?|deport|fly|put)\\s+(?:them|him|her|you|'?em|the\\s+lot(?:\\s+of\\s+(?:them|you))?|all|every\\s+one)\\s+(?:(?:of\\s+them|all|right|straight)\\s+)*back\\s+(?:home\\s+)?(?:to\\s+)?${ELSEWHERE}\\b` +
+    `|\\b(?=go\\b|get\\b|fuck|piss\\s|sod\\s|clear\\s|swim\\b)${NOT_ME}${ORDER}(?:go|get|fuck\\s*off|piss\\s+off|sod\\s+off|clear\\s+off|swim)\\s+(?:(?:right|straight|all)\\s+)?back\\s+(?:home\\s+)?(?:to\\s+)?${ELSEWHERE}\\b` +
+    `|\\b(?=ship|send|deport|fly\\s|put\\s)${NOT_ME}(?:ship(?:ping)?|send(?:ing)?|deport|fly|put)\\s+(?:them|him|her|you|'?em|the\\s+lot(?:\\s+of\\s+(?:them|you))?|all|every\\s+one)\\s+(?:(?:of\\s+them|all|right|straight)\\s+)*back\\s+(?:home\\s+)?(?:to\\s+)?${ELSEWHERE}\\b` +
     `|\\b(?:needs?|should\\s+be|must\\s+be|to\\s+be)\\s+(?:shipp(?:ing|ed)|sent|deported|flown)\\s+back\\s+(?:home\\s+)?(?:to\\s+)?${ELSEWHERE}\\b` +
     `|(?:^|[.!?,]\\s*)back\\s+to\\s+${ELSEWHERE}\\s+with\\s+(?:the\\s+lot\\s+of\\s+)?(?:you|them|ya)\\b` +
-    `|${NOT_ME}${ORDER}get\\s+back\\s+on\\s+(?:the|a|your|her|his|their)\\s+(?:\\w+\\s+)?(?:boat|dinghy|raft|plane)\\b` +
+    `|\\b(?=get\\s+back\\s+on\\s)${NOT_ME}${ORDER}get\\s+back\\s+on\\s+(?:the|a|your|her|his|their)\\s+(?:\\w+\\s+)?(?:boat|dinghy|raft|plane)\\b` +
     "|\\b(?:love|like)\\s+(?:\\w+\\s+){1,2}so\\s+much\\W+(?:then\\s+|why\\s+not\\s+|why\\s+don'?t\\s+(?:you|they)\\s+)?(?:go|move|get|fuck\\s*off)\\s+(?:back|there|home)\\b" +
     '|\\b(?:should|must|needs?\\s+to|ought\\s+to)\\s+be\\s+deported\\b|\\bdeport\\s+(?:them|him|her|all|every)\\b' +
     '|\\bsend\\s+(?:them|him|her|you)\\s+(?:all\\s+)?(?:back|home)\\b|\\bship\\s+(?:them|him|her)\\s+(?:home|back)\\b' +
@@ -100,7 +101,7 @@ const MISOGYNY = new RegExp(
 
 /** Idioms with violent words ("kill the bill", "smash the target"): blanked before the rules. */
 export const IDIOMS =
-  /\bkill(?:ing)?\s+(?:the|this|that)\s+(?:bill|plan|motion|proposal|scheme|cuts?)\b|\bkill(?:ing)?\s+it\b|\bcould\s+kill\s+for\b|\bsmash(?:ed|ing)?\s+(?:the|our|this|that)\s+(?:target|record|goal)|\bknock\s+(?:them|'?em)\s+dead|\bdestroy\s+the\s+(?:opposition|argument)|\battack\s+the\s+problem|\bbury\s+(?:this|the|that)\s+(?:plan|bill|motion)|\bmurdered\s+in\s+the\s+(?:debate|polls)|\bshoot\s+(?:me|us)\s+an?\s+(?:email|message|text|line)|\btake\s+a\s+shot\s+at|\bbreak\s+a\s+leg|\bfight\s+them\s+on|\bwhere\s+it\s+hurts|(?<!\bset\s+)\bon\s+fire\b|\bblow\s+the\s+whistle|\bbeat\s+the\s+(?:deadline|queue|rush)|\bknockout\s+blow|\bcrush\s+the\s+(?:turnout|record)|\bmassacre\s+for|\bdied\s+in\s+committee|\bdead\s+(?:heat|cert|right|end)|\bdrop\s+dead\s+gorgeous|\bdead\s+(?:in\s+the\s+water|and\s+buried|duck)|\bover\s+my\s+dead\s+body|\bdead\s+horse|\b(?:political|party|social)\s+animal|\brat\s+race|\bguinea\s+pigs?|\bsnake\s+oil|\bfat\s+cats?|\blone\s+wolf/g;
+  /\bkill(?:ing)?\s+(?:the|this|that)\s+(?:bill|plan|motion|proposal|scheme|cuts?)\b|\bkill(?:ing)?\s+it\b|\b(?:could|i'?d|would)\s+kill\s+(?:for|to)\b|\bsmash(?:ed|ing)?\s+(?:the|our|this|that)\s+(?:target|record|goal)|\bknock\s+(?:them|'?em)\s+dead|\bdestroy\s+the\s+(?:opposition|argument)|\battack\s+the\s+problem|\bbury\s+(?:this|the|that)\s+(?:plan|bill|motion)|\bmurdered\s+in\s+the\s+(?:debate|polls)|\bshoot\s+(?:me|us)\s+an?\s+(?:email|message|text|line)|\btake\s+a\s+shot\s+at|\bbreak\s+a\s+leg|\bfight\s+them\s+on|\bwhere\s+it\s+hurts|(?<!\bset\s+)\bon\s+fire\b|\bblow\s+the\s+whistle|\bbeat\s+the\s+(?:deadline|queue|rush)|\bknockout\s+blow|\bcrush\s+the\s+(?:turnout|record)|\bmassacre\s+for|\bdied\s+in\s+committee|\bdead\s+(?:heat|cert|right|end)|\bdrop\s+dead\s+gorgeous|\bdead\s+(?:in\s+the\s+water|and\s+buried|duck)|\bover\s+my\s+dead\s+body|\bdead\s+horse|\b(?:political|party|social)\s+animal|\brat\s+race|\bguinea\s+pigs?|\bsnake\s+oil|\bfat\s+cats?|\blone\s+wolf/g;
 
 export interface TargetedHit extends RuleHit {
   /** "a person", or a group's name */
@@ -134,6 +135,9 @@ const AFTER_DENIED_CLAIM = new RegExp(
   `(?:\\s+(?:really|actually|simply|just))?\\s+(?:(?:are|is|were|was)\\s+(?:not|never)|aren'?t|isn'?t|weren'?t|wasn'?t)\\s+(?:(?:all|really|actually|just|simply|any|somehow|naturally|inherently|by\\s+nature|a|an)\\s+)*["“']?${STEREOTYPE}\\b`,
   'y',
 );
+/** "… are often the victims of scams", "… are accused of being…": the group is not the subject. */
+const VICTIM_OF =
+  /\b(?:victims?\s+of|targeted\s+by|attacked\s+by|abused\s+by|harassed\s+by|afraid\s+of|scared\s+of|protect\w*\s+(?:\w+\s+)?from|at\s+risk\s+(?:of|from)|safe\s+from|fear\s+of|accused\s+of|smeared\s+as|portrayed\s+as|stereotyped\s+as|falsely\s+\w+|treated\s+as|flee(?:ing)?|fled|escap(?:e|ed|ing)|suffer\w*\s+from|hit\s+(?:hardest\s+)?by)\b/;
 const AFTER_DENIED = new RegExp(
   `\\s+(?:\\w+\\s+){0,2}?${NEGATION}\\s+(?:\\w+\\s+){0,3}?${DENIED}\\b`,
   'y',
@@ -143,6 +147,8 @@ const AFTER_SEND_BACK = /\s+(?:all\s+)?(?:back|home)\b/y;
 const BEFORE_AGAINST = new RegExp(`\\b${AGAINST_GROUP}\\s+(?:every\\s+(?:last\\s+|single\\s+)?)?$`);
 const NOT_AGAINST =
   /\b(?:don'?t|do\s+not|did\s+not|didn'?t|never|not|no\s+reason\s+to)\s+(?:\w+\s+)?$/;
+const BEFORE_TYPICAL = /\btypical\s+$/;
+const AFTER_TYPICAL = /^\s*(?:[,.!?;:]|$|behaviou?r|attitude|mentality|logic|thinking|trick)/;
 const BEFORE_NO_MORE = /\bno\s+more\s+$/;
 /** "a plague of …", "an infestation of …": a group named as vermin in a swarm. */
 const BEFORE_SWARM =
@@ -156,7 +162,7 @@ function targetIn(text: string): string | undefined {
   if (PERSON_RE.test(text) || /\b(?:your|his)\b/.test(text)) return 'a person';
   // "let us see…" is the writer speaking, not someone aimed at.
   if (
-    /\b(?:them|they|(?<!\blet\s)us|every\s+one\s+of|every\s+last\s+one|everyone\s+(?:on|in|inside)|all\s+on\s+board)\b/.test(
+    /\b(?:them|they|(?<!\blet\s)us|every\s+(?:single\s+)?one\s+of|every\s+last\s+one|everyone\s+(?:on|in|inside)|all\s+on\s+board)\b/.test(
       text,
     )
   )
@@ -175,7 +181,7 @@ const VEILED_RE = new RegExp(
     '|\\b(?:see|watch)\\s+what\\s+happens\\s+to(?=\\s+[a-z]+\\s+[a-z]+\\s+(?:after|when|if|once|now|next)\\b)' +
     '|\\b(?:had\\s+better|better|should)\\s+(?:sleep\\s+with\\s+one\\s+eye\\s+open|check\\s+under\\s+(?:their|your|his|her)\\s+cars?|keep\\s+(?:their|your|his|her)\\s+doors?\\s+locked)' +
     "|\\b(?:we|i)(?:'ll|\\s+will|\\s+are\\s+going\\s+to|'re\\s+going\\s+to|'re\\s+gonna)\\s+find\\s+(?:your|his|her|their)\\s+(?:home\\s+)?(?:house|home|address)\\b" +
-    '|\\bcoming\\s+for\\s+(?:you|him|her|them)\\s+and\\s+(?:your|his|her|their)\\s+famil|\\bwill\\s+pay\\s+for\\s+what\\s+(?:you|he|she|they)\\s+(?:did|have\\s+done|said)\\b' +
+    '|\\bcoming\\s+for\\s+(?:you|him|her|them)\\s+and\\s+(?:your|his|her|their)\\s+famil|\\bwill\\s+pay\\s+for\\s+what\\s+(?:you|he|she|they)\\s+(?:did|have\\s+done|said)\\b|\\b(?:bullets?|bombs?|knife|rope|coffin)\\b[^.!?\\n]{0,30}\\bname\\s+on\\s+it\\b' +
     '|\\b(?:had\\s+better|should)\\s+get\\s+a\\s+bodyguard\\b|\\bend\\s+up\\s+(?:dead|floating|in\\s+(?:a\\s+)?(?:ditch|coffin|body\\s+bag|the\\s+canal|the\\s+river))\\b',
 );
 
@@ -210,7 +216,7 @@ function violence(folded: string, names: [number, number][]): TargetedHit[] {
     if (veiled) {
       const target =
         targetIn(sentence) ??
-        (named ? 'a person' : undefined) ??
+        (named || /\bname\s+on\s+it\b/.test(veiled[0]) ? 'a person' : undefined) ??
         (/\b(?:mps|msps|mlas|members|councillors|ministers|politicians|cabinet)\b/.test(sentence)
           ? 'a group'
           : undefined);
@@ -304,7 +310,7 @@ function groupClaims(
       return f ? end + f[0].length : -1;
     };
     const claim = follows(AFTER_CLAIM);
-    if (claim >= 0 && follows(AFTER_DENIED_CLAIM) < 0)
+    if (claim >= 0 && follows(AFTER_DENIED_CLAIM) < 0 && !VICTIM_OF.test(folded.slice(end, claim)))
       out.push(hit('derogation', 'hate', start, claim, 'a negative claim about a group', name));
     const against = BEFORE_AGAINST.exec(before);
     // "I don't hate Muslims" says the opposite
@@ -322,6 +328,12 @@ function groupClaims(
     const swarm = BEFORE_SWARM.exec(before);
     if (swarm)
       out.push(hit('dehumanising', 'hate', from(swarm), end, 'a dehumanising comparison', name));
+    // "Typical Pakistani, …": a person's doing put down to their group
+    const typical = BEFORE_TYPICAL.exec(before);
+    if (typical && AFTER_TYPICAL.test(folded.slice(end, end + 20)))
+      out.push(
+        hit('derogation', 'hate', from(typical), end, 'a negative claim about a group', name),
+      );
     const noMore = BEFORE_NO_MORE.exec(before);
     if (noMore) out.push(hit('exclusion', 'hate', from(noMore), end, EXCLUDED, name));
     const sendBack = BEFORE_SEND.exec(before) ? follows(AFTER_SEND_BACK) : -1;
