@@ -142,3 +142,16 @@ describe('civility rules: counter-speech, reports, reclaimed words, homonyms', (
     );
   });
 });
+
+describe('civility rules: words glued together', () => {
+  it('reads a glued group and claim or violence as the spaced words', () => {
+    assert.deepEqual(held(['immigrantsarevermin', 'gasthejews', 'ihatemuslims lol']), []);
+  });
+
+  it('leaves glued slogans and long words that name no claim', () => {
+    assert.deepEqual(
+      allowed(['#refugeeswelcome at the town hall', '#womenarenotstupid', 'the therapist said so']),
+      [],
+    );
+  });
+});

@@ -143,7 +143,7 @@ const ADJECTIVES: Record<string, string> = {
   asylum: 'asylum seekers',
 };
 const MEMBERS =
-  'people|person|men|man|women|woman|lads|lad|girls|girl|boys|boy|kids|family|families|builders|teachers|doctors|nurses|mps|councillors|workers|drivers|students|voters|neighbours|folk|politicians|ministers|candidates|landlords|shopkeepers|parents';
+  'people|ppl|person|men|man|women|woman|lads|lad|girls|girl|boys|boy|kids|family|families|builders|teachers|doctors|nurses|mps|councillors|workers|drivers|students|voters|neighbours|folk|politicians|ministers|candidates|landlords|shopkeepers|parents';
 
 const GROUP_OF = new Map<string, string>();
 for (const [name, words] of Object.entries(GROUPS)) for (const w of words) GROUP_OF.set(w, name);
@@ -218,6 +218,7 @@ const SLURS: Record<string, string> = {
   tranny: 'trans people',
   trannies: 'trans people',
   trannie: 'trans people',
+  trannys: 'trans people',
   retard: 'disabled people',
   retards: 'disabled people',
   retarded: 'disabled people',
@@ -430,3 +431,8 @@ function isAttack(folded: string, start: number, end: number): boolean {
     /^\s*(?:mp|councillor|minister|candidate|needs|should|is|$|[.!?,])/.test(after)
   );
 }
+
+/** Single-word names of groups ("muslims", "jews"), for reading words glued together. */
+export const GROUP_WORDS_SINGLE = new Set(
+  [...GROUP_OF.keys()].filter((w) => !w.includes(' ') && w.length >= 3),
+);

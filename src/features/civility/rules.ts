@@ -5,6 +5,7 @@
  */
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import { IDENTITY_TERMS } from './features.js';
+import { DEHUMANISING_WORDS, GROUP_WORDS_SINGLE, STEREOTYPE_WORDS } from './lexicon.js';
 import { findTargetedHits } from './target-rules.js';
 
 export type CivilityLabel = 'abuse' | 'threat' | 'hate' | 'profanity';
@@ -342,6 +343,94 @@ function namedInsults(folded: string, names: [number, number][]): RuleHit[] {
   return hits;
 }
 
+/**
+ * Words glued together to slip past word lists ("immigrantsarevermin", "gasthejews"): a long
+ * token that splits wholly into known words, one naming a group and one of violence, hatred,
+ * vermin or a stereotype, says what the spaced words would. Ordinary long words ("therapist")
+ * name no group, so they never split this way.
+ */
+const GLUE_VIOLENCE = new Set([
+  'kill',
+  'gas',
+  'burn',
+  'shoot',
+  'hang',
+  'deport',
+  'nuke',
+  'bomb',
+  'exterminate',
+  'stab',
+  'lynch',
+]);
+const GLUE_HATE = new Set(['hate', 'despise', 'ban', 'out']);
+const GLUE_CLAIM = new Set([
+  ...DEHUMANISING_WORDS.split('|'),
+  ...STEREOTYPE_WORDS.split('|'),
+  ...INSULT_WORDS.filter((w) => !w.includes(' ')),
+  'disgusting',
+  'evil',
+  'filth',
+  'subhuman',
+]);
+const GLUE_FILLER = new Set([
+  'i',
+  'we',
+  'all',
+  'the',
+  'are',
+  'r',
+  'is',
+  'must',
+  'should',
+  'die',
+  'be',
+  'fucking',
+  'dirty',
+  'them',
+  'these',
+  'those',
+]);
+const GLUE_MAX = 14;
+/** Every word a glued token may split into, in one set: one lookup a piece. */
+const GLUE_WORDS = new Set([
+  ...GROUP_WORDS_SINGLE,
+  ...GLUE_VIOLENCE,
+  ...GLUE_HATE,
+  ...GLUE_CLAIM,
+  ...GLUE_FILLER,
+]);
+const glueWord = (w: string) => GLUE_WORDS.has(w);
+/** The token's split into known words, or undefined. */
+function splitGlued(token: string): string[] | undefined {
+  const back: number[] = new Array<number>(token.length + 1).fill(-1);
+  back[0] = 0;
+  for (let i = 0; i < token.length; i++) {
+    if (back[i] === -1) continue;
+    for (let len = 1; len <= GLUE_MAX && i + len <= token.length; len++)
+      if (back[i + len] === -1 && glueWord(token.slice(i, i + len))) back[i + len] = i;
+  }
+  if (back[token.length] === -1) return undefined;
+  const words: string[] = [];
+  for (let end = token.length; end > 0; end = back[end]!)
+    words.unshift(token.slice(back[end], end));
+  return words;
+}
+const LONG_TOKEN = /[a-z]{9,}/g;
+function gluedHits(folded: string): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const m of folded.matchAll(LONG_TOKEN)) {
+    const token = m[0];
+    const words = splitGlued(token);
+    if (!words || words.length < 3 || !words.some((w) => GROUP_WORDS_SINGLE.has(w))) continue;
+    const at = { start: m.index, end: m.index + token.length, directed: false };
+    if (words.some((w) => GLUE_VIOLENCE.has(w)))
+      hits.push({ kind: 'violence', label: 'threat', ...at });
+    else if (words.some((w) => GLUE_CLAIM.has(w) || GLUE_HATE.has(w)))
+      hits.push({ kind: 'derogation', label: 'hate', ...at });
+  }
+  return hits;
+}
+
 function collect(
   text: string,
   pattern: RegExp,
@@ -413,6 +502,7 @@ export function findHits(
   if (dogs.length > 0) innocent?.push(...dogs);
   const hits: RuleHit[] = [
     ...lexicon(folded),
+    ...gluedHits(folded),
     ...targeted,
     ...threats.map((h) => ({
       ...h,
