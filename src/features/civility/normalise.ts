@@ -85,7 +85,7 @@ function joinSpacedLetters(
       while (isLetter(chars[j]) && !isLetter(chars[j + 1])) {
         run.push(j);
         const sep = chars[j + 1];
-        if (sep !== separator && isLetter(chars[j + 2])) {
+        if (separator === ' ' && sep !== ' ' && isLetter(chars[j + 2])) {
           // this letter starts a word split another way ("f*ggot"): it is not in the run
           run.pop();
           break;
