@@ -172,7 +172,7 @@ const ADJECTIVE_ALTERNATION = Object.keys(ADJECTIVES).join('|');
  * end in a space, so a text has a match of GROUP exactly when it has one of GROUP_NAMED (both
  * between word boundaries): the cheaper test of whether a text names a group at all.
  */
-export const GROUP_NAMED = `(?:(?:${ADJECTIVE_ALTERNATION})\\s+(?:${MEMBERS})|${GROUP_ALTERNATION}|(?<=\\b(?:an?|every|no|typical)\\s+(?:(?:last|single)\\s+)?)(?:${ADJECTIVE_ALTERNATION}))`;
+export const GROUP_NAMED = `(?:(?:${ADJECTIVE_ALTERNATION})\\s+(?:${MEMBERS})|${GROUP_ALTERNATION}|(?=[a-z]{3})(?<=\\b(?:an?|every|no|typical)\\s+(?:(?:last|single)\\s+)?)(?:${ADJECTIVE_ALTERNATION}))`;
 export const GROUP = `(?:all\\s+)?(?:the\\s+|these\\s+|those\\s+|our\\s+|you\\s+|an?\\s+)?(${GROUP_NAMED})`;
 
 export function groupName(words: string): string | undefined {

@@ -77,6 +77,8 @@ const EXCLUSION = new RegExp(
     '|\\bwill\\s+never\\s+be\\s+(?:british|english|one\\s+of\\s+us)\\b|\\bnobody\\s+wants\\s+(?:you|them)\\s+here\\b',
   'g',
 );
+/** A word every EXCLUSION match holds: most texts have none and skip its scan. */
+const EXCLUSION_GATE = /\b(?:home|back|deport|send|ship|never\s+be|nobody|so\s+much)/;
 const CONSPIRACY = new RegExp(
   '\\brothschilds?\\b(?!\\s+(?:family\\s+)?(?:archives?|museum|foundation|prize|giraffes?|collection|waddesdon))|\\bsoros\\b|\\bkalergi\\b|\\bgreat\\s+replacement\\b|\\breplac(?:e|ing)\\s+(?:us|the\\s+english|the\\s+british|white)|\\b(?:replaced|breed\\s+out)\\b.{0,40}\\b(?:design|plan|english|british|white)' +
     '|\\bzionists?\\s+(?:pull|control|run|own|occupied)|\\bzionist\\s+occupied|\\bzog\\b|\\b(?:jewish|zionist)\\s+(?:bankers?|lobby|money|cabal|elite|media|press|puppet)|\\bisrael\\s+(?:tells|controls|runs|owns)\\b|\\ball\\s+of\\s+one\\s+tribe|\\ba\\s+plot\\s+by\\s+the' +
@@ -389,7 +391,9 @@ export function findTargetedHits(
   return [
     ...violence(folded, names),
     ...groupClaims(folded, groupNamed, names),
-    ...patterned(folded, EXCLUSION, 'exclusion', EXCLUDED, 'a person'),
+    ...(EXCLUSION_GATE.test(folded)
+      ? patterned(folded, EXCLUSION, 'exclusion', EXCLUDED, 'a person')
+      : []),
     ...patterned(folded, CONSPIRACY, 'conspiracy', 'a conspiracy trope', 'a group'),
     ...patterned(folded, MISOGYNY, 'misogyny', 'a sexist put-down', 'women'),
     ...findSlurs(folded, innocent).map((s) =>
