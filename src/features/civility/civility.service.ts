@@ -6,7 +6,7 @@
 import { CIVILITY_CONFIG, type CivilityConfig } from './civility.config.js';
 import { tokenPositions, wordFeature } from './features.js';
 import { CivilityModel } from './model.js';
-import { normalise, originalRange } from './normalise.js';
+import { normalise, originalRange, personNames } from './normalise.js';
 import {
   type CivilityLabel,
   RULE_WORDS,
@@ -106,7 +106,7 @@ export function createCivilityGuard(
     const norm = normalise(text);
     const folded = blankIdioms(norm.text);
     const innocent: [number, number][] = [];
-    let hits = findHits(folded, innocent);
+    let hits = findHits(folded, innocent, personNames(text, norm));
     const zones = mentionZones(folded);
     const mentioned: [number, number][] = [...innocent];
     if (zones) {

@@ -46,7 +46,15 @@ const GROUPS: Record<string, string[]> = {
   'gay people': ['gay people', 'gay men', 'gays', 'homosexuals', 'lgbt people'],
   lesbians: ['lesbians'],
   'bisexual people': ['bisexual people', 'bisexuals'],
-  'disabled people': ['disabled people', 'the disabled', 'cripples', 'autistic people'],
+  'disabled people': [
+    'disabled people',
+    'the disabled',
+    'cripples',
+    'autistic people',
+    'deaf people',
+    'blind people',
+    'wheelchair users',
+  ],
   'Gypsies and Travellers': ['travellers', 'gypsies', 'roma', 'gypsy people'],
   Sikhs: ['sikhs'],
   Hindus: ['hindus'],
@@ -135,7 +143,7 @@ const ADJECTIVES: Record<string, string> = {
   asylum: 'asylum seekers',
 };
 const MEMBERS =
-  'people|person|men|man|women|woman|lads|lad|girls|girl|boys|boy|kids|family|families|builders|teachers|doctors|nurses|mps|councillors|workers|drivers|students|voters|neighbours|folk|politicians|ministers|candidates|landlords|shopkeepers|parents';
+  'people|ppl|person|men|man|women|woman|lads|lad|girls|girl|boys|boy|kids|family|families|builders|teachers|doctors|nurses|mps|councillors|workers|drivers|students|voters|neighbours|folk|politicians|ministers|candidates|landlords|shopkeepers|parents';
 
 const GROUP_OF = new Map<string, string>();
 for (const [name, words] of Object.entries(GROUPS)) for (const w of words) GROUP_OF.set(w, name);
@@ -164,7 +172,7 @@ const ADJECTIVE_ALTERNATION = Object.keys(ADJECTIVES).join('|');
  * end in a space, so a text has a match of GROUP exactly when it has one of GROUP_NAMED (both
  * between word boundaries): the cheaper test of whether a text names a group at all.
  */
-export const GROUP_NAMED = `(?:(?:${ADJECTIVE_ALTERNATION})\\s+(?:${MEMBERS})|${GROUP_ALTERNATION}|(?<=\\b(?:an?|every)\\s+)(?:${ADJECTIVE_ALTERNATION}))`;
+export const GROUP_NAMED = `(?:(?:${ADJECTIVE_ALTERNATION})\\s+(?:${MEMBERS})|${GROUP_ALTERNATION}|(?=[a-z]{3})(?<=\\b(?:an?|every|no|typical)\\s+(?:(?:last|single)\\s+)?)(?:${ADJECTIVE_ALTERNATION}))`;
 export const GROUP = `(?:all\\s+)?(?:the\\s+|these\\s+|those\\s+|our\\s+|you\\s+|an?\\s+)?(${GROUP_NAMED})`;
 
 export function groupName(words: string): string | undefined {
@@ -174,7 +182,7 @@ export function groupName(words: string): string | undefined {
 
 /** References to one person: pronouns, offices, "<name> mp", "councillor <name>". */
 export const PERSON =
-  '(?:you|u|ya|he|she|him|her|(?:the\\s+)?(?:mp|member|councillor|cllr|minister|candidate|mayor|leader|prime\\s+minister|chancellor|speaker|secretary)|[a-z]+\\s+mp|(?:councillor|cllr)\\s+[a-z]+)';
+  '(?:you|u|ya|he|she|him|her|(?:the\\s+)?(?:mp|msp|mla|member|councillor|cllr|minister|candidate|mayor|leader|prime\\s+minister|chancellor|speaker|secretary)|[a-z]+\\s+(?:mp|msp|mla)|(?:councillor|cllr|mr|mrs|ms|miss|dr)\\s+[a-z]+)';
 
 /** Slur → the group it attacks. */
 const SLURS: Record<string, string> = {
@@ -210,6 +218,7 @@ const SLURS: Record<string, string> = {
   tranny: 'trans people',
   trannies: 'trans people',
   trannie: 'trans people',
+  trannys: 'trans people',
   retard: 'disabled people',
   retards: 'disabled people',
   retarded: 'disabled people',
@@ -219,11 +228,17 @@ const SLURS: Record<string, string> = {
   mong: 'disabled people',
   mongs: 'disabled people',
   chink: 'East Asians',
+  chinky: 'East Asians',
+  chinkies: 'East Asians',
   chinks: 'East Asians',
   gook: 'East Asians',
   gooks: 'East Asians',
   chingchong: 'East Asians',
   towelhead: 'Muslims',
+  muzzie: 'Muslims',
+  muzzies: 'Muslims',
+  muzrat: 'Muslims',
+  muzrats: 'Muslims',
   towelheads: 'Muslims',
   raghead: 'Muslims',
   ragheads: 'Muslims',
@@ -242,8 +257,9 @@ export const SLUR_WORDS = new Set(Object.keys(SLURS));
 
 /** Slurs with other meanings: a slur only when the words around it do not say otherwise. */
 const HOMONYM_CONTEXT: Record<string, RegExp> = {
+  fag: /(?:smok\w*|light\w*|lit|roll\w*|bum|cadge\w*|crafty|quick|packet\s+of|pack\s+of|box\s+of|carton\s+of)\s+(?:a\s+|up\s+a\s+|of\s+)?fags?\b|\bfags?\s+(?:break|packet|end|butt|machine|papers|lighter|ash)/,
   faggot:
-    /faggots?\s+(?:and|with|in|supper|were|for\s+tea|every)|(?:best|the|my|of|some|bake|ate|eat)\s+faggots\b|\bfaggots?\s*$|faggot\s+supper/,
+    /faggots?\s+(?:and|with|in|supper|were|for\s+tea|every)|(?:best|the|my|of|some|bake|ate|eat)\s+faggots\b|(?<!\b(?:you|ya|u|a|that|this|dirty|fucking|stupid|little|filthy)\s+)faggots\s*$|faggot\s+supper/,
   chink: /chinks?\s+(?:in|of)\b/,
   dyke: /dykes?\s+(?:road|path|march|on\s+bikes|bar|near|in|along|protects|and)|(?:offa'?s|flood|the\s+romans\s+built\s+a)\s+dyke|(?:the|our|a)\s+dyke\s+(?:in|bar|near|march|along)/,
   coon: /coon\s+(?:cheese|rapids|valley)/,
@@ -254,9 +270,38 @@ const HOMONYM_CONTEXT: Record<string, RegExp> = {
 };
 
 /** Family of each slur for the context check ("faggots" → "faggot"). */
+const ROOTS = Object.keys(HOMONYM_CONTEXT).sort((a, b) => b.length - a.length);
 function family(word: string): string {
-  for (const root of Object.keys(HOMONYM_CONTEXT)) if (word.startsWith(root)) return root;
+  for (const root of ROOTS) if (word.startsWith(root)) return root;
   return word;
+}
+
+/**
+ * Words a group reclaims, used of oneself or among friends: "I'm a proud dyke", "call me a fag
+ * all you want", "me and my niggas". Thrown at someone else they are still slurs.
+ */
+const RECLAIMABLE = new Set([
+  'nigga',
+  'niggas',
+  'fag',
+  'fags',
+  'faggot',
+  'faggots',
+  'poof',
+  'poofs',
+  'dyke',
+  'dykes',
+  'queer',
+  'queers',
+]);
+const SELF_BEFORE =
+  /\b(?:i'?m|i\s+am|im|as|call\s+me|we'?re|we\s+are|us|proud)\s+(?:an?\s+|the\s+)?(?:(?:proud|old|fat|happy|gay|queer|disabled|black|bent|loud|out)\s+|\w+,\s+){0,2}$/;
+const PLACE_AFTER = /^\s+(?:street|st|road|rd|lane|avenue|close|rock|point)\b/;
+const FRIENDS_BEFORE = /\b(?:my|our|me\s+and\s+my|me\s+n\s+my)\s+$/;
+function reclaimed(folded: string, start: number, slur: string): boolean {
+  if (!RECLAIMABLE.has(slur)) return false;
+  const before = folded.slice(Math.max(0, start - 30), start);
+  return SELF_BEFORE.test(before) || (slur.startsWith('nigga') && FRIENDS_BEFORE.test(before));
 }
 
 /**
@@ -294,12 +339,12 @@ export interface SlurMatch {
  */
 export function findSlurs(folded: string, innocent?: [number, number][]): SlurMatch[] {
   const out: SlurMatch[] = [];
-  for (const m of folded.matchAll(/\bjungle\s+bunn(?:y|ies)\b/g))
+  for (const m of folded.matchAll(/\bjungle\s+bunn(?:y|ies)\b|\b(?:rag|towel)\s+heads?\b/g))
     out.push({
       start: m.index,
       end: m.index + m[0].length,
-      slur: 'jungle bunny',
-      group: 'Black people',
+      slur: m[0].startsWith('jungle') ? 'jungle bunny' : 'raghead',
+      group: m[0].startsWith('jungle') ? 'Black people' : 'Muslims',
     });
   for (const m of folded.matchAll(/[a-z*]+/g)) {
     const token = m[0];
@@ -320,6 +365,14 @@ export function findSlurs(folded: string, innocent?: [number, number][]): SlurMa
         slur = 'nigger';
     }
     if (!slur) continue;
+    // A street or a rock named long ago ("Paki Street bus stop") is a place, not an insult.
+    if (
+      reclaimed(folded, m.index, slur) ||
+      PLACE_AFTER.test(folded.slice(m.index + token.length, m.index + token.length + 12))
+    ) {
+      innocent?.push([m.index, m.index + token.length]);
+      continue;
+    }
     const root = family(slur);
     const context = HOMONYM_CONTEXT[root];
     if (context) {
@@ -378,3 +431,8 @@ function isAttack(folded: string, start: number, end: number): boolean {
     /^\s*(?:mp|councillor|minister|candidate|needs|should|is|$|[.!?,])/.test(after)
   );
 }
+
+/** Single-word names of groups ("muslims", "jews"), for reading words glued together. */
+export const GROUP_WORDS_SINGLE = new Set(
+  [...GROUP_OF.keys()].filter((w) => !w.includes(' ') && w.length >= 3),
+);

@@ -80,10 +80,17 @@ function joinSpacedLetters(
     if (startsWord && isLetter(chars[i]) && LETTER_SEPARATORS.has(chars[i + 1] ?? '')) {
       let j = i;
       const run: number[] = [];
+      // One separator throughout: "r a f*ggot" is two words and a starred one, not "raf".
+      const separator = chars[i + 1];
       while (isLetter(chars[j]) && !isLetter(chars[j + 1])) {
         run.push(j);
         const sep = chars[j + 1];
-        if (sep === undefined || !LETTER_SEPARATORS.has(sep) || !isLetter(chars[j + 2])) break;
+        if (separator === ' ' && sep !== ' ' && isLetter(chars[j + 2])) {
+          // this letter starts a word split another way ("f*ggot"): it is not in the run
+          run.pop();
+          break;
+        }
+        if (sep !== separator || !isLetter(chars[j + 2])) break;
         j += 2;
         if (isLetter(chars[j + 1])) {
           // The run ends in a longer word ("f u c k you" stops before "you").
@@ -183,4 +190,71 @@ export function originalRange(n: NormalisedText, start: number, end: number): [n
   const s = n.offsets[start] ?? 0;
   const e = (n.offsets[Math.max(start, end - 1)] ?? s) + 1;
   return [s, e];
+}
+
+/** Maps an index of the original text to the first folded character at or after it. */
+function foldedIndex(n: NormalisedText, original: number): number {
+  let lo = 0;
+  let hi = n.offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (n.offsets[mid]! < original) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Capitalised words that begin sentences or name places, bodies and offices, not people: a pair
+ * of capitalised words holding one of these is not taken for a person's name.
+ */
+const NOT_NAMES = new Set(
+  (
+    'i the a an this that these those it its my our your his her their we you he she they if ' +
+    'when why what who how and but or so just not no yes hope please dear hi hello lol omg ' +
+    'street road lane avenue way close drive vale green park hall house tower square bridge ' +
+    'party council office city town county parliament assembly senedd station hospital school ' +
+    'committee club united group north south east west central new old great upper lower ' +
+    'labour conservative conservatives tory tories liberal democrats lib dem dems green greens ' +
+    'reform snp plaid cymru sinn fein alliance dup uup sdlp government minister secretary ' +
+    'prime first deputy home foreign health chancellor speaker mp msp mla cllr councillor mr ' +
+    'mrs ms dr sir lord lady king queen prince god jesus christ christmas easter eid ' +
+    'monday tuesday wednesday thursday friday saturday sunday january february march april ' +
+    'may june july august september october november december england scotland wales ireland ' +
+    'britain british english scottish welsh irish northern london day week year bbc nhs ' +
+    'brexit ulez hs2 universal credit budget bill act policy plan scheme manifesto motion'
+  ).split(' '),
+);
+const NAME_WORD = "[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?";
+/** "Pete Sandhu", "Hywel ap Rhys": two capitalised words, the second maybe after a particle. */
+const NAME_PAIR = new RegExp(
+  `(?<![A-Za-z])(${NAME_WORD})\\s+(?:(?:ap|van|de|von|al|el|le|la|bin|mac)\\s+)?(${NAME_WORD})(?![A-Za-z])`,
+  'g',
+);
+/** "…, Lowther." "…, Dominic": one capitalised word spoken to, closing its sentence. */
+const VOCATIVE = new RegExp(`,\\s*(${NAME_WORD})\\s*(?:[.!?]|$)`, 'g');
+
+/**
+ * Where the original text names a person in the way people write names (capitalised first and
+ * last name, or a name addressed at the end of a sentence), as ranges of the folded text. Folded
+ * text has lost its capitals, so this reads the original.
+ */
+export function personNames(original: string, n: NormalisedText): [number, number][] {
+  const out: [number, number][] = [];
+  if (!/[A-Z]/.test(original)) return out;
+  const add = (start: number, end: number) =>
+    out.push([foldedIndex(n, start), foldedIndex(n, end)]);
+  for (const m of original.matchAll(NAME_PAIR)) {
+    const first = m[1]!.toLowerCase();
+    const last = m[2]!.toLowerCase();
+    if (NOT_NAMES.has(first) || NOT_NAMES.has(last)) continue;
+    add(m.index, m.index + m[0].length);
+  }
+  for (const m of original.matchAll(VOCATIVE)) {
+    const word = m[1]!;
+    if (NOT_NAMES.has(word.toLowerCase())) continue;
+    const start = m.index + m[0].indexOf(word);
+    add(start, start + word.length);
+  }
+  return out;
 }

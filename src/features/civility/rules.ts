@@ -5,6 +5,7 @@
  */
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import { IDENTITY_TERMS } from './features.js';
+import { DEHUMANISING_WORDS, GROUP_WORDS_SINGLE, STEREOTYPE_WORDS } from './lexicon.js';
 import { findTargetedHits } from './target-rules.js';
 
 export type CivilityLabel = 'abuse' | 'threat' | 'hate' | 'profanity';
@@ -187,6 +188,16 @@ const INSULT_WORDS = [
   'pig',
   'waste of space',
   'waste of oxygen',
+  'waste of skin',
+  'waste of air',
+  'gobshite',
+  'pillock',
+  'plonker',
+  'knobhead',
+  'wazzock',
+  'nonce',
+  'scrote',
+  'toerag',
   'piece of shit',
   'piece of crap',
   'freak',
@@ -242,8 +253,13 @@ const STRONG_INSULTS = stretchy(
   ),
 );
 const OFFICE = /\b(?:mp|councillor|cllr|minister|candidate|mayor|leader|excuse)\b/;
+/** After a person's name, read from the end of the name: "… is a brain-dead cretin". */
+const NAME_INSULT = new RegExp(
+  `\\s+(?:is|was)\\s+(?:${MODIFIERS}\\s+)*(?!(?:trash|garbage|rubbish|stupid|dumb)\\b)(?:${STRONG_INSULTS})\\b(?!['-])(?!\\s+(?:farmers?|farm|keepers?|breeders?|lovers?|of)\\b)`,
+  'y',
+);
 const PERSON_INSULT = new RegExp(
-  `\\b(?:mp|(?:councillor|cllr)\\s+[a-z]+(?:\\s+[a-z]+)?|minister|candidate|mayor|councillor|leader)\\s+(?:is|was)\\s+(?:${MODIFIERS}\\s+)*(?:${STRONG_INSULTS})\\b` +
+  `\\b(?:mp|(?:mp|member|councillor)\\s+for\\s+[a-z]+(?:\\s+(?!is\\b|was\\b)[a-z]+)?|(?:councillor|cllr)\\s+[a-z]+(?:\\s+[a-z]+)?|minister|candidate|mayor|councillor|leader)\\s+(?:is|was)\\s+(?:${MODIFIERS}\\s+)*(?:${STRONG_INSULTS})\\b` +
     `|\\bexcuse\\s+for\\s+a\\s+human(?:\\s+being)?\\b`,
   'g',
 );
@@ -263,7 +279,7 @@ const NEGATED_PRAISE = new RegExp(
 const SELF_HARM_GATE =
   /yourself|yourselves|urself|your\s*self|\bkys\b|\s+in\s+a\s+(?:fire|hole|ditch)|bleach|hope|nobody|world/;
 const SELF_HARM = new RegExp(
-  '\\b(?:go\\s+)?(?:kill|hang|shoot|off)\\s+(?:yourself|yourselves|urself|your\\s*self)\\b|\\bkys\\b' +
+  '\\b(?:go\\s+)?(?:kill?|hang|shoot|off)\\s+(?:yourself|yourselves|urself|your\\s*self)\\b|\\bkys\\b' +
     '|\\b(?:go\\s+)?(?:die|burn)\\s+in\\s+a\\s+(?:fire|hole|ditch)\\b|\\bdrink\\s+bleach\\b' +
     '|\\b(?:i\\s+)?hope\\s+(?:you|u)\\s+(?:die|get\\s+cancer|get\\s+raped|rot|suffer|choke)\\b' +
     '|\\bnobody\\s+would\\s+miss\\s+you\\b|\\bthe\\s+world\\s+would\\s+be\\s+better\\s+without\\s+you\\b',
@@ -276,7 +292,7 @@ const THREAT = new RegExp(
     // "I'll find you" threatens; "I'll find you a seat" does not
     "|\\bi(?:'ll|ll| will|'m going to| am going to|'m gonna| am gonna| gonna)\\s+find\\s+(?:you|u|ya)\\b(?!\\s+(?:a|an|some|the|one|another|two|more)\\b)" +
     "|\\b(?:you|u)(?:'ll| will|'re going to| are going to|'re gonna| are gonna)\\s+(?:die|pay|regret|be\\s+dead|be\\s+sorry|get\\s+what'?s\\s+coming)\\b" +
-    "|\\b(?:you|u)(?:'re| are)\\s+(?:dead|a\\s+dead\\s+(?:man|woman))\\b|\\b(?:i|we)\\s+know\\s+where\\s+(?:you|u|your\\s+\\w+)\\s+(?:live|lives|go|sleep|work)\\b|\\bwatch\\s+your\\s+back\\b" +
+    "|\\b(?:you|u)(?:'re| are)\\s+(?:dead|a\\s+dead\\s+(?:man|woman))\\b|\\b(?:you|u)(?:'ll| will|'re going to|'re gonna)\\s+get\\s+yours\\b|\\b(?:i|we)\\s+know\\s+where\\s+(?:you|u|your\\s+\\w+)\\s+(?:live|lives|go|sleep|work)\\b|\\bwatch\\s+your\\s+back\\b" +
     '|\\b(?:should|deserves?\\s+to|ought\\s+to|needs?\\s+to)\\s+(?:be\\s+)?(?:shot|hanged|hung|killed|executed|lynched|murdered|die|burn)\\b' +
     '|\\b(?:someone|somebody)\\s+(?:should|needs?\\s+to|ought\\s+to)\\s+(?:kill|shoot|stab|hurt)\\s+(?:you|him|her|them)\\b' +
     // wishing violence on someone: "I hope someone kills you", "hope you get shot"
@@ -300,11 +316,12 @@ const GROUP_WORDS = [
   .filter((w) => w.length > 2)
   .join('|');
 // "these councillors", "all those landlords": any plural noun pointed at is a group too.
-const GROUP = `(?:they|them|(?:all\\s+)?(?:these|those)\\s+[a-z]+s|(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS}))`;
+const GROUP = `(?:they|them|(?:all\\s+)?(?:these|those)\\s+(?:[a-z]+\\s+)?[a-z]+s|(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS}))`;
 const VERMIN =
-  '(?:animals|vermin|rats|parasites|cockroaches|roaches|insects|subhuman|sub-human|savages|filth|scum|pests|leeches|monkeys|apes|dogs|pigs|trash|garbage|diseased|a\\s+disease|a\\s+plague|a\\s+cancer|a\\s+virus|cancer|disease|plague|an\\s+infestation|not\\s+human)';
+  '(?:animals|vermin|rats|parasites|maggots|worms|locusts|hyenas|snakes|reptiles|rodents|germs|lice|termites|sewage|excrement|cockroaches|roaches|insects|subhuman|sub-human|savages|filth|scum|pests|leeches|monkeys|apes|dogs|pigs|trash|garbage|diseased|a\\s+disease|a\\s+plague|a\\s+cancer|a\\s+virus|cancer|disease|plague|an\\s+infestation|not\\s+human)';
+// Every DEHUMANISING match starts one of its words at a word's start ("police" holds no "lice").
 const DEHUMANISING_GATE = new RegExp(
-  `${VERMIN}|exterminat|wipe|eradicat|\\bgas|purge|cull|sterili[sz]`,
+  `\\b${VERMIN}|exterminat|wipe|eradicat|\\bgas|purge|cull|sterili[sz]`,
 );
 const DEHUMANISING = new RegExp(
   `\\b${GROUP}\\s+(?:are|r|is)\\s+(?:(?:just|nothing\\s+but|all|like|literally|no\\s+better\\s+than|worse\\s+than|basically|simply)\\s+)*${VERMIN}\\b` +
@@ -314,6 +331,105 @@ const DEHUMANISING = new RegExp(
     `|\\b(?:exterminate|eradicate|wipe\\s+out|gas|purge|cull)\\s+(?:all\\s+)?(?:the\\s+)?(?:${GROUP_WORDS})\\b`,
   'g',
 );
+
+function namedInsults(folded: string, names: [number, number][]): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const [start, end] of names) {
+    NAME_INSULT.lastIndex = end;
+    const m = NAME_INSULT.exec(folded);
+    if (m)
+      hits.push({ kind: 'insult', label: 'abuse', start, end: end + m[0].length, directed: false });
+  }
+  return hits;
+}
+
+/**
+ * Words glued together to slip past word lists ("immigrantsarevermin", "gasthejews"): a long
+ * token that splits wholly into known words, one naming a group and one of violence, hatred,
+ * vermin or a stereotype, says what the spaced words would. Ordinary long words ("therapist")
+ * name no group, so they never split this way.
+ */
+const GLUE_VIOLENCE = new Set([
+  'kill',
+  'gas',
+  'burn',
+  'shoot',
+  'hang',
+  'deport',
+  'nuke',
+  'bomb',
+  'exterminate',
+  'stab',
+  'lynch',
+]);
+const GLUE_HATE = new Set(['hate', 'despise', 'ban', 'out']);
+const GLUE_CLAIM = new Set([
+  ...DEHUMANISING_WORDS.split('|'),
+  ...STEREOTYPE_WORDS.split('|'),
+  ...INSULT_WORDS.filter((w) => !w.includes(' ')),
+  'disgusting',
+  'evil',
+  'filth',
+  'subhuman',
+]);
+const GLUE_FILLER = new Set([
+  'i',
+  'we',
+  'all',
+  'the',
+  'are',
+  'r',
+  'is',
+  'must',
+  'should',
+  'die',
+  'be',
+  'fucking',
+  'dirty',
+  'them',
+  'these',
+  'those',
+]);
+const GLUE_MAX = 14;
+/** Every word a glued token may split into, in one set: one lookup a piece. */
+const GLUE_WORDS = new Set([
+  ...GROUP_WORDS_SINGLE,
+  ...GLUE_VIOLENCE,
+  ...GLUE_HATE,
+  ...GLUE_CLAIM,
+  ...GLUE_FILLER,
+]);
+const glueWord = (w: string) => GLUE_WORDS.has(w);
+/** The token's split into known words, or undefined. */
+function splitGlued(token: string): string[] | undefined {
+  const back: number[] = new Array<number>(token.length + 1).fill(-1);
+  back[0] = 0;
+  for (let i = 0; i < token.length; i++) {
+    if (back[i] === -1) continue;
+    for (let len = 1; len <= GLUE_MAX && i + len <= token.length; len++)
+      if (back[i + len] === -1 && glueWord(token.slice(i, i + len))) back[i + len] = i;
+  }
+  if (back[token.length] === -1) return undefined;
+  const words: string[] = [];
+  for (let end = token.length; end > 0; end = back[end]!)
+    words.unshift(token.slice(back[end], end));
+  return words;
+}
+const LONG_TOKEN = /[a-z]{9,}/g;
+function gluedHits(folded: string): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const m of folded.matchAll(LONG_TOKEN)) {
+    const token = m[0];
+    const words = splitGlued(token);
+    if (!words || words.length < 3 || !words.some((w) => GROUP_WORDS_SINGLE.has(w))) continue;
+    const at = { start: m.index, end: m.index + token.length, directed: false };
+    if (words.some((w) => GLUE_VIOLENCE.has(w)))
+      hits.push({ kind: 'violence', label: 'threat', ...at });
+    else if (words.some((w) => GLUE_CLAIM.has(w) || GLUE_HATE.has(w)))
+      hits.push({ kind: 'derogation', label: 'hate', ...at });
+  }
+  return hits;
+}
 
 function collect(
   text: string,
@@ -346,17 +462,47 @@ function lexicon(text: string): RuleHit[] {
   return hits;
 }
 
-/** `innocent` collects slur homonyms used in their other sense ("faggots and peas"). */
-export function findHits(folded: string, innocent?: [number, number][]): RuleHit[] {
+/** A female dog: "bitch" among dogs, puppies and kennels is no insult. */
+const DOG_CONTEXT =
+  /\b(?:pupp(?:y|ies)|pups?|dogs?|litters?|whelp\w*|kennels?|breeders?|rspca|spaniels?|labradors?|terriers?|greyhounds?|lurchers?|collies|collie|bitch\s+and\s+her)\b/;
+const FEMALE_DOG = /\bbitch(?:es)?\b/g;
+function femaleDogs(folded: string): [number, number][] {
+  const out: [number, number][] = [];
+  if (!folded.includes('bitch') || !DOG_CONTEXT.test(folded)) return out;
+  for (const m of folded.matchAll(FEMALE_DOG)) {
+    // "you bitch" is aimed at the reader whatever else the text says
+    if (
+      /\b(?:you|ya|u|ur|stupid|dumb|silly)\s+$/.test(
+        folded.slice(Math.max(0, m.index - 12), m.index),
+      )
+    )
+      continue;
+    out.push([m.index, m.index + m[0].length]);
+  }
+  return out;
+}
+
+/**
+ * `innocent` collects slur homonyms used in their other sense ("faggots and peas"); `names` are
+ * where the original text names a person ("Pete Sandhu"), which folded text cannot tell.
+ */
+export function findHits(
+  folded: string,
+  innocent?: [number, number][],
+  names: [number, number][] = [],
+): RuleHit[] {
   // Cheap scans first: the insult and dehumanising patterns only run on text that has the words.
   const insulting = INSULT_GATE.test(folded);
   const threats = collect(folded, THREAT, 'threat', 'threat', true);
   // A threat the explicit rule already marks needs no second, vaguer mark.
-  const targeted = findTargetedHits(folded, innocent).filter(
+  const targeted = findTargetedHits(folded, innocent, names).filter(
     (h) => h.kind !== 'violence' || !threats.some((t) => t.start < h.end && h.start < t.end),
   );
-  return [
+  const dogs = femaleDogs(folded);
+  if (dogs.length > 0) innocent?.push(...dogs);
+  const hits: RuleHit[] = [
     ...lexicon(folded),
+    ...gluedHits(folded),
     ...targeted,
     ...threats.map((h) => ({
       ...h,
@@ -366,6 +512,7 @@ export function findHits(folded: string, innocent?: [number, number][]): RuleHit
     ...(insulting && OFFICE.test(folded)
       ? collect(folded, PERSON_INSULT, 'insult', 'abuse', false)
       : []),
+    ...(insulting ? namedInsults(folded, names) : []),
     ...(SELF_HARM_GATE.test(folded) ? collect(folded, SELF_HARM, 'selfHarm', 'threat', true) : []),
     ...(DEHUMANISING_GATE.test(folded)
       ? collect(folded, DEHUMANISING, 'dehumanising', 'hate', false)
@@ -376,6 +523,9 @@ export function findHits(folded: string, innocent?: [number, number][]): RuleHit
       : []),
     ...(insulting ? collect(folded, THIRD_PARTY_INSULT, 'insult', 'abuse', false) : []),
   ];
+  return dogs.length === 0
+    ? hits
+    : hits.filter((h) => !dogs.some(([s, e]) => h.start < e && s < h.end));
 }
 
 /**
@@ -390,10 +540,20 @@ const CONDEMNATION = new RegExp(
     '|\\b(?:police|arrested|investigat\\w+|reported\\s+it|passed\\s+to\\s+the\\s+police|ashamed|a\\s+lie|reject|the\\s+problem|disgrace\\w*|says\\s+more\\s+about\\s+you|stand\\s+by|antisemitic|islamophobic|full\\s+stop|slurs?|abuse\\s+(?:of|aimed\\s+at|against))\\b' +
     // News and court reports: "the court heard", "he was convicted for posting…".
     '|\\b(?:court|tribunal|inquest|inquiry|convicted|charged|jailed|sentenced|prosecuted|prosecution|witness(?:es)?|survey|study|logged|inbox)\\b' +
-    "|\\b(?:no\\s+one|nobody|no\\s+[a-z]+)\\s+(?:should|deserves?)\\b|\\bhate\\s+(?:speech|crimes?)\\b|\\b(?:withdr[ae]wn?|retracted|apologi[sz]ed|propaganda)\\b|\\b(?:don't|do\\s+not|never|shouldn't|should\\s+not|stop)\\s+(?:call(?:ing)?|say(?:ing)?|us(?:e|ing))\\b",
+    "|\\b(?:no\\s+one|nobody|no\\s+[a-z]+)\\s+(?:should|deserves?)\\b|\\bhate\\s+(?:speech|crimes?)\\b|\\b(?:withdr[ae]wn?|retracted|apologi[sz]ed|propaganda)\\b|\\b(?:don't|do\\s+not|never|shouldn't|should\\s+not|stop)\\s+(?:call(?:ing)?|say(?:ing)?|us(?:e|ing))\\b" +
+    // Rejection without a word of condemnation: "we will not tolerate", "imagine thinking…",
+    // "it is not free speech", "here are the facts"; and news of abuse received ("she had been
+    // sent messages calling her…", "told the BBC", "officers are looking into").
+    "|\\b(?:will\\s+not|won't|do\\s+not|don't|not|never)\\s+(?:tolerate|stand\\s+for|put\\s+up\\s+with)\\b|\\bnot\\s+(?:something|what|anything)\\s+(?:we|i|you)\\s+(?:will\\s+|would\\s+|should\\s+)?(?:tolerate|accept|stand\\s+for)\\b|\\bimagine\\s+(?:thinking|believing|saying|posting|writing)\\b|\\bnot\\s+(?:free\\s+speech|an\\s+opinion|a\\s+joke|just\\s+banter|true)\\b|\\b(?:untrue|myths?|debunk\\w*)\\b|\\bthe\\s+(?:facts|data|evidence|figures|statistics|numbers)\\b|\\bsay\\s+otherwise\\b" +
+    // A word discussed as a word ("the word … has a horrible history"), graffiti and messages
+    // described as an incident ("“…” was painted on the shop"), and what followed ("suspended").
+    '|\\bthe\\s+(?:word|term|slur)\\s+[^a-z\\s]?[a-z*]+[^a-z\\s]?\\s+(?:is|has|was|comes|means|should|itself)\\b|\\b(?:was|were|been)\\s+(?:painted|sprayed|daubed|scrawled|graffitied|shouted|yelled|put\\s+through)\\b|\\b(?:suspended|expelled|sacked|banned|deleted|taken\\s+down|disciplin\\w*)\\b' +
+    "|\\b(?:had|has|have|'ve|'d)\\s+been\\s+(?:sent|called|told)\\b|\\b(?:was|were|got|get|gets|getting)\\s+called\\b|\\b(?:we|they|mods?|moderators?)\\s+(?:have\\s+)?removed\\b|\\btold\\s+(?:the\\s+)?(?:bbc|press|reporters|paper|echo|committee|hearing|police)\\b|\\blooking\\s+into\\b|\\bthe\\s+(?:report|article|study|investigation)\\s+(?:quotes|cites)\\b|\\bis\\s+not\\s+for\\s+you\\b|\\bread\\s+out\\s+(?:a|the|some)\\s+(?:messages?|abuse|emails?|letters?|tweets?|posts?)\\b|\\b(?:it|this|that|abuse|hate|racism|sexism)\\s+(?:has|needs?|must)\\s+(?:got\\s+)?to\\s+stop\\b|\\bmust\\s+stop\\b" +
+    // A quotation attributed to someone: "“…” says the man whose…".
+    '|["”]\\s*,?\\s*(?:says|said|writes|wrote|tweets|tweeted|posts|posted|claims|claimed)\\b',
 );
 const REPORTING =
-  /\b(?:threaten(?:ed|ing|s)?(?:\s+to)?|wish(?:ed|ing)\s+(?:violence|death)|claim(?:ed|ing|s)?(?:\s+that)?|the\s+claim\s+that|sprayed|spray-painted|leaflets?\s+claimed|message\s+saying|emails?\s+saying|letter\s+told|if\s+you\s+think|talk\s+of|who\s+call|call(?:ed|ing|s)?|heard(?:\s+(?:that|the\s+words?))?|read\s+out|received|found\s+that|say(?:ing|s)?|said|shout(?:ed|ing|s)?|yell(?:ed|ing|s)?|scream(?:ed|ing)?|wrote|writ(?:ing|es)|tweet(?:ed|ing)?|post(?:ed|ing)|us(?:e|ed|es|ing)\s+the\s+words?|the\s+words?|slurs?\s+(?:like|such\s+as)|the\s+(?:lie|myth|idea|notion)\s+that|compar(?:e|ed|es|ing)|describ(?:e|ed|es|ing)|liken(?:ed|ing|s)?|label(?:l?ed|l?ing|s)?|brand(?:ed|ing|s)|names?\s+like|tell(?:ing|s)?|told(?:\s+(?:me|him|her|them|us))?(?:\s+to)?)\b/g;
+  /\b(?:keep\s+hearing(?:\s+that)?|(?:sick|tired)\s+of\s+(?:hearing|reading)\s+that|imagine\s+(?:thinking|believing|saying|posting|writing)(?:\s+that)?|quoted|threaten(?:ed|ing|s)?(?:\s+to)?|wish(?:es|ed|ing)?\s+(?:violence|death|harm|cancer)|claim(?:ed|ing|s)?(?:\s+that)?|the\s+claim\s+that|sprayed|spray-painted|painted|daubed|scrawled|comment(?:ed|s)?|leaflets?\s+claimed|message\s+saying|emails?\s+saying|letter\s+told|if\s+you\s+think|talk\s+of|who\s+call|call(?:ed|ing|s)?|heard(?:\s+(?:that|the\s+words?))?|read\s+out|received|found\s+that|say(?:ing|s)?|said|shout(?:ed|ing|s)?|yell(?:ed|ing|s)?|scream(?:ed|ing)?|wrote|writ(?:ing|es)|tweet(?:ed|ing)?|post(?:ed|ing)|us(?:e|ed|es|ing)\s+the\s+words?|the\s+words?|slurs?\s+(?:like|such\s+as)|the\s+(?:lie|myth|idea|notion)\s+that|compar(?:e|ed|es|ing)|describ(?:e|ed|es|ing)|liken(?:ed|ing|s)?|label(?:l?ed|l?ing|s)?|brand(?:ed|ing|s)|names?\s+like|tell(?:ing|s)?|told(?:\s+(?:me|him|her|them|us))?(?:\s+to)?)\b/g;
 const QUOTED = /"[^"\n]{1,300}"|“[^”\n]{1,300}”|(?<![a-z0-9])'[^'\n]{1,300}'(?![a-z0-9])/g;
 
 export interface MentionZones {
