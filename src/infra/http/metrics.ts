@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestMetrics } from './request-metrics.js';
 import { cameThroughProxy } from './security.js';
 
 /**
@@ -29,29 +30,9 @@ export function registerMetrics(
   };
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry });
-  const labelNames = ['method', 'route', 'status_code'] as const;
-  const requests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered',
-    labelNames,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time to answer HTTP requests',
-    labelNames,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  const requests = new RequestMetrics(DURATION_BUCKETS);
+  requests.register(registry);
 
-  // Label children are cached per route/status so the hot path is a Map lookup, not a label hash.
-  const children = new Map<
-    string,
-    {
-      count: Counter.Internal;
-      time: Histogram.Internal<(typeof labelNames)[number]>;
-    }
-  >();
   /** Counts one answered request (and logs it, sampled); the fast lane calls it too. */
   const record = (
     log: FastifyBaseLogger,
@@ -61,15 +42,7 @@ export function registerMetrics(
     elapsedMs: number,
     url: string,
   ) => {
-    const key = `${method} ${route} ${status}`;
-    let child = children.get(key);
-    if (!child) {
-      const labels = [method, route, String(status)];
-      child = { count: requests.labels(...labels), time: duration.labels(...labels) };
-      children.set(key, child);
-    }
-    child.count.inc();
-    child.time.observe(elapsedMs / 1000);
+    requests.tally(method, route, status).observe(elapsedMs / 1000);
     if (logRequests && shouldLog(status, elapsedMs)) {
       log.info(
         {
@@ -107,6 +80,11 @@ export function registerMetrics(
   });
   return { record };
 }
+
+/** Upper bounds, in seconds, of http_request_duration_seconds' buckets. */
+export const DURATION_BUCKETS: readonly number[] = [
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+];
 
 /** Requests slower than this are always logged, whatever the sampling. */
 export const SLOW_REQUEST_MS = 1_000;
