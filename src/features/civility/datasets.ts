@@ -44,8 +44,8 @@ export const DAVIDSON_HATE_WEIGHT = 0.2;
  * sexist" post may still be racist. Their negatives count less; RedditBias counts less overall,
  * since "biased" is not a hate annotation.
  */
-export const WEAK_NEGATIVE_WEIGHT = 0.4;
-export const REDDITBIAS_WEIGHT = 0.5;
+const WEAK_NEGATIVE_WEIGHT = 0.4;
+const REDDITBIAS_WEIGHT = 0.5;
 
 /** mulberry32: small, seeded, the same sequence on every machine. */
 export function seededRandom(seed: number): () => number {

@@ -19,11 +19,6 @@ export const DIMS = 100;
 const FLAGS = 4;
 export const DENSE_INPUTS = 3 * DIMS + FLAGS;
 
-/** With `nearMax`, the maximum over the words near a target follows the flags (DIMS more). */
-export function denseInputs(nearMax: boolean): number {
-  return DENSE_INPUTS + (nearMax ? DIMS : 0);
-}
-
 /** Words after a target that are read as said of it, and words before it. */
 const AFTER = 4;
 const BEFORE = 2;
@@ -74,18 +69,14 @@ export class WordVectors {
     readonly index: Map<string, number>,
     readonly data: Int8Array,
     readonly scale: number,
-    /** How much each word counts in the means (by word number, offset / DIMS); all 1 when absent. */
-    readonly weights?: Float32Array,
   ) {}
 
   /**
-   * File layout: "CVEC" (no word weights) or "CVEW", uint32 word count, float32 scale, uint32
-   * vocabulary byte length, the vocabulary (UTF-8, one word a line), then count × 100 int8; "CVEW"
-   * then has a float32 weight scale and count uint8 weights.
+   * File layout: "CVEC", uint32 word count, float32 scale, uint32 vocabulary byte length, the
+   * vocabulary (UTF-8, one word a line), then count × 100 int8.
    */
   static fromBuffer(buf: Buffer): WordVectors {
-    const magic = buf.toString('latin1', 0, 4);
-    if (magic !== 'CVEC' && magic !== 'CVEW') throw new Error('civility vectors: bad file');
+    if (buf.toString('latin1', 0, 4) !== 'CVEC') throw new Error('civility vectors: bad file');
     const count = buf.readUInt32LE(4);
     const scale = buf.readFloatLE(8);
     const vocabBytes = buf.readUInt32LE(12);
@@ -95,40 +86,25 @@ export class WordVectors {
     const data = new Int8Array(buf.buffer, buf.byteOffset + start, count * DIMS);
     const index = new Map<string, number>();
     words.forEach((w, i) => index.set(w, i * DIMS));
-    let weights: Float32Array | undefined;
-    if (magic === 'CVEW') {
-      const at = start + count * DIMS;
-      const weightScale = buf.readFloatLE(at);
-      weights = new Float32Array(count);
-      for (let i = 0; i < count; i++) weights[i] = buf[at + 4 + i]! * weightScale;
-    }
-    return new WordVectors(index, data, scale, weights);
+    return new WordVectors(index, data, scale);
   }
 
   static load(path = VECTORS_PATH): WordVectors {
     return WordVectors.fromBuffer(readFileSync(path));
   }
 
-  /** `weights` (0–255 each, times `weightScale`) make a "CVEW" file. */
-  static toBuffer(
-    words: string[],
-    vectors: Int8Array,
-    scale: number,
-    weights?: { bytes: Uint8Array; scale: number },
-  ): Buffer {
+  static toBuffer(words: string[], vectors: Int8Array, scale: number): Buffer {
     const vocab = Buffer.from(words.join('\n'), 'utf8');
     const head = Buffer.alloc(16);
-    head.write(weights ? 'CVEW' : 'CVEC', 0, 'latin1');
+    head.write('CVEC', 0, 'latin1');
     head.writeUInt32LE(words.length, 4);
     head.writeFloatLE(scale, 8);
     head.writeUInt32LE(vocab.length, 12);
-    const parts = [head, vocab, Buffer.from(vectors.buffer, vectors.byteOffset, vectors.length)];
-    if (weights) {
-      const weightScale = Buffer.alloc(4);
-      weightScale.writeFloatLE(weights.scale, 0);
-      parts.push(weightScale, Buffer.from(weights.bytes));
-    }
-    return Buffer.concat(parts);
+    return Buffer.concat([
+      head,
+      vocab,
+      Buffer.from(vectors.buffer, vectors.byteOffset, vectors.length),
+    ]);
   }
 }
 
@@ -212,46 +188,31 @@ export function denseTokens(folded: string, vectors: WordVectors): DenseTokens {
   return { offsets, near, flags };
 }
 
-/** Writes the dense features of folded text into `out` (length denseInputs(nearMax)). */
-export function denseFeatures(
-  folded: string,
-  vectors: WordVectors,
-  out: Float32Array,
-  nearMax = false,
-): void {
+/** Writes the dense features of folded text into `out` (length DENSE_INPUTS). */
+export function denseFeatures(folded: string, vectors: WordVectors, out: Float32Array): void {
   out.fill(0);
   const { offsets, near, flags } = denseTokens(folded, vectors);
   const data = vectors.data;
-  const weights = vectors.weights;
   const n = offsets.length;
-  let total = 0;
-  let totalNear = 0;
+  let nNear = 0;
   const max = out.subarray(DIMS, 2 * DIMS);
   max.fill(-128);
-  const maxNear = nearMax ? out.subarray(DENSE_INPUTS, DENSE_INPUTS + DIMS) : undefined;
-  maxNear?.fill(-128);
   for (let i = 0; i < n; i++) {
     const o = offsets[i]!;
-    const w = weights ? weights[o / DIMS]! : 1;
     const isNear = near[i] === 1;
-    total += w;
-    if (isNear) totalNear += w;
+    if (isNear) nNear++;
     for (let k = 0; k < DIMS; k++) {
       const v = data[o + k]!;
-      out[k]! += w * v;
+      out[k]! += v;
       if (v > max[k]!) max[k] = v;
-      if (isNear) {
-        out[2 * DIMS + k]! += w * v;
-        if (maxNear && v > maxNear[k]!) maxNear[k] = v;
-      }
+      if (isNear) out[2 * DIMS + k]! += v;
     }
   }
   const s = vectors.scale;
   for (let k = 0; k < DIMS; k++) {
-    out[k] = total > 0 ? (out[k]! * s) / total : 0;
+    out[k] = n ? (out[k]! * s) / n : 0;
     max[k] = n ? max[k]! * s : 0;
-    out[2 * DIMS + k] = totalNear > 0 ? (out[2 * DIMS + k]! * s) / totalNear : 0;
-    if (maxNear) maxNear[k] = totalNear > 0 ? maxNear[k]! * s : 0;
+    out[2 * DIMS + k] = nNear ? (out[2 * DIMS + k]! * s) / nNear : 0;
   }
   for (let f = 0; f < FLAGS; f++) out[3 * DIMS + f] = flags[f]!;
 }

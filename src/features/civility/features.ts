@@ -1,6 +1,6 @@
 /**
  * Turns folded text into hashed sparse features for the civility model: word unigrams and
- * bigrams plus character n-grams (3–5 unless the model file says otherwise), each hashed (FNV-1a) into 2^bits signed buckets. Training
+ * bigrams plus character 3–5-grams, each hashed (FNV-1a) into 2^bits signed buckets. Training
  * and inference share this file, so a model only works with the extraction it was trained with
  * (FEATURE_VERSION is stored in the model file and checked on load).
  */
@@ -75,12 +75,6 @@ export interface SparseFeatures {
   index: Int32Array;
   /** every occurrence weighs the same: 1/√count, so vectors have unit length before collisions */
   value: number;
-  /**
-   * With each block normalised on its own: the first `words` codes are word features weighing
-   * `value`, the rest character n-grams weighing `charValue`.
-   */
-  words?: number;
-  charValue?: number;
 }
 
 const WORD_SEED = 1;
@@ -93,33 +87,10 @@ function encode(h: number, mask: number): number {
   return h & 0x80000000 ? -bucket - 1 : bucket;
 }
 
-/** The shortest and longest character n-grams (a model file can say otherwise). */
-export const CHAR_GRAMS: readonly [number, number] = [3, 5];
-
-export function extractFeatures(
-  folded: string,
-  bits: number,
-  chars: readonly [number, number] = CHAR_GRAMS,
-  blockNorm = false,
-): SparseFeatures {
+export function extractFeatures(folded: string, bits: number): SparseFeatures {
   const out: number[] = [];
-  let words = 0;
-  visitFeatures(
-    folded,
-    bits,
-    (code, char) => {
-      out.push(code);
-      if (!char) words++;
-    },
-    chars,
-  );
-  if (!blockNorm) return { index: Int32Array.from(out), value: featureValue(out.length) };
-  return {
-    index: Int32Array.from(out),
-    value: featureValue(words),
-    words,
-    charValue: featureValue(out.length - words),
-  };
+  visitFeatures(folded, bits, (code) => out.push(code));
+  return { index: Int32Array.from(out), value: featureValue(out.length) };
 }
 
 /** The weight of each of `count` feature occurrences. */
@@ -131,33 +102,27 @@ export function featureValue(count: number): number {
  * Calls `visit` with each feature's code, in the order extractFeatures lists them, and returns
  * how many there were: the model sums its weights as they come, with no array in between.
  */
-export function visitFeatures(
-  folded: string,
-  bits: number,
-  visit: (code: number, char: boolean) => void,
-  chars: readonly [number, number] = CHAR_GRAMS,
-): number {
-  const [shortest, longest] = chars;
+export function visitFeatures(folded: string, bits: number, visit: (code: number) => void): number {
   const mask = (1 << bits) - 1;
   const tokens = modelTokens(folded);
   let count = 0;
   let prev = fnv('^', WORD_SEED);
   for (const token of tokens) {
     const h = fnv(token, WORD_SEED);
-    visit(encode(mix(h), mask), false);
-    visit(encode(mix(Math.imul(prev, 31) ^ h ^ BIGRAM_SEED), mask), false);
+    visit(encode(mix(h), mask));
+    visit(encode(mix(Math.imul(prev, 31) ^ h ^ BIGRAM_SEED), mask));
     count += 2;
     prev = h;
   }
-  visit(encode(mix(Math.imul(prev, 31) ^ fnv('$', WORD_SEED) ^ BIGRAM_SEED), mask), false);
+  visit(encode(mix(Math.imul(prev, 31) ^ fnv('$', WORD_SEED) ^ BIGRAM_SEED), mask));
   count++;
   const line = ` ${tokens.join(' ')} `;
-  for (let start = 0; start + shortest <= line.length; start++) {
+  for (let start = 0; start + 3 <= line.length; start++) {
     let h = (FNV_OFFSET ^ CHAR_SEED) >>> 0;
-    for (let k = 0; k < longest && start + k < line.length; k++) {
+    for (let k = 0; k < 5 && start + k < line.length; k++) {
       h = Math.imul(h ^ line.charCodeAt(start + k), FNV_PRIME);
-      if (k >= shortest - 1) {
-        visit(encode(mix(h ^ k), mask), true);
+      if (k >= 2) {
+        visit(encode(mix(h ^ k), mask));
         count++;
       }
     }

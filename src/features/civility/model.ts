@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DENSE_INPUTS, DIMS, WordVectors, denseInputs, denseTokens } from './dense.js';
-import {
-  CHAR_GRAMS,
-  FEATURE_VERSION,
-  type SparseFeatures,
-  featureValue,
-  visitFeatures,
-} from './features.js';
+import { DENSE_INPUTS, DIMS, WordVectors, denseTokens } from './dense.js';
+import { FEATURE_VERSION, type SparseFeatures, featureValue, visitFeatures } from './features.js';
 
 /** Written by `npm run train:civility`, committed, loaded once at start. */
 export const MODEL_PATH = fileURLToPath(new URL('./model/civility-model.json', import.meta.url));
@@ -21,12 +15,7 @@ export interface DenseLayerFile {
   /** hidden × DENSE_INPUTS float32, row by row, base64 (little-endian) */
   w1: string;
   b1: number[];
-  /** output weights: over the first layer, or over `mid` when there is one */
   w2: number[];
-  /** true: the inputs end with the maximum over the words near a target (dense.ts) */
-  nearMax?: boolean;
-  /** a second tanh layer over the first: units × hidden weights, row by row */
-  mid?: { units: number; w: number[]; b: number[] };
 }
 
 /** The file format: weights are int16, scaled by `scale`, base64-encoded (little-endian). */
@@ -34,10 +23,6 @@ export interface CivilityModelFile {
   name: 'civility';
   featureVersion: number;
   bits: number;
-  /** shortest and longest character n-grams; CHAR_GRAMS when absent */
-  chars?: [number, number];
-  /** true: word and character features are each normalised on their own (features.ts) */
-  blockNorm?: boolean;
   bias: number;
   scale: number;
   weights: string;
@@ -51,10 +36,6 @@ export interface DenseLayer {
   w1: Float32Array;
   b1: Float32Array;
   w2: Float32Array;
-  mid?: { units: number; w: Float32Array; b: Float32Array };
-  /** inputs per hidden unit: DENSE_INPUTS, and DIMS more with nearMax */
-  inputs: number;
-  nearMax: boolean;
   vectors: WordVectors;
 }
 
@@ -63,20 +44,17 @@ const INPUTS = DENSE_INPUTS;
 const VECTOR_DIMS = DIMS;
 
 export class CivilityModel {
+  private readonly input = new Float32Array(DENSE_INPUTS);
   private readonly hidden: Float64Array;
   private readonly hiddenNear: Float64Array;
-  private readonly activations: Float64Array;
 
   constructor(
     readonly bits: number,
     readonly bias: number,
     readonly weights: Float32Array,
     readonly dense?: DenseLayer,
-    readonly chars: readonly [number, number] = CHAR_GRAMS,
-    readonly blockNorm = false,
   ) {
     this.hidden = new Float64Array(dense?.hidden ?? 0);
-    this.activations = new Float64Array(dense?.hidden ?? 0);
     this.hiddenNear = new Float64Array(dense?.hidden ?? 0);
   }
 
@@ -94,38 +72,19 @@ export class CivilityModel {
     let dense: DenseLayer | undefined;
     if (file.dense) {
       const raw = Buffer.from(file.dense.w1, 'base64');
-      const inputs = denseInputs(file.dense.nearMax === true);
-      if (raw.length !== file.dense.hidden * inputs * 4)
+      if (raw.length !== file.dense.hidden * DENSE_INPUTS * 4)
         throw new Error('civility model: dense layer has the wrong size');
-      const w1 = new Float32Array(file.dense.hidden * inputs);
+      const w1 = new Float32Array(file.dense.hidden * DENSE_INPUTS);
       for (let i = 0; i < w1.length; i++) w1[i] = raw.readFloatLE(i * 4);
       dense = {
         hidden: file.dense.hidden,
         w1,
         b1: Float32Array.from(file.dense.b1),
         w2: Float32Array.from(file.dense.w2),
-        inputs,
-        nearMax: file.dense.nearMax === true,
-        ...(file.dense.mid
-          ? {
-              mid: {
-                units: file.dense.mid.units,
-                w: Float32Array.from(file.dense.mid.w),
-                b: Float32Array.from(file.dense.mid.b),
-              },
-            }
-          : {}),
         vectors: vectors ?? WordVectors.load(),
       };
     }
-    return new CivilityModel(
-      file.bits,
-      file.bias,
-      weights,
-      dense,
-      file.chars,
-      file.blockNorm === true,
-    );
+    return new CivilityModel(file.bits, file.bias, weights, dense);
   }
 
   static load(path = MODEL_PATH): CivilityModel {
@@ -135,19 +94,8 @@ export class CivilityModel {
   margin(features: SparseFeatures): number {
     let sum = 0;
     const w = this.weights;
-    const { index, words, charValue } = features;
-    if (words === undefined || charValue === undefined) {
-      for (const code of index) sum += code < 0 ? -w[-code - 1]! : w[code]!;
-      return this.bias + sum * features.value;
-    }
-    let chars = 0;
-    for (let i = 0; i < index.length; i++) {
-      const code = index[i]!;
-      const x = code < 0 ? -w[-code - 1]! : w[code]!;
-      if (i < words) sum += x;
-      else chars += x;
-    }
-    return this.bias + sum * features.value + chars * charValue;
+    for (const code of features.index) sum += code < 0 ? -w[-code - 1]! : w[code]!;
+    return this.bias + sum * features.value;
   }
 
   /**
@@ -157,13 +105,12 @@ export class CivilityModel {
    */
   private readonly projected: (Float32Array | undefined)[] = [];
   private readonly maxima = new Int32Array(DIMS);
-  private readonly maximaNear = new Int32Array(DIMS);
 
   private projection(d: DenseLayer, offset: number): Float32Array {
     let p = this.projected[offset / VECTOR_DIMS];
     if (p) return p;
     const H = d.hidden;
-    const n = d.inputs;
+    const n = INPUTS;
     const dims = VECTOR_DIMS;
     const { w1 } = d;
     const data = d.vectors.data;
@@ -189,7 +136,7 @@ export class CivilityModel {
     const d = this.dense;
     if (!d) return 0;
     const H = d.hidden;
-    const n = d.inputs;
+    const n = INPUTS;
     const dims = VECTOR_DIMS;
     const { w1, b1, w2 } = d;
     const data = d.vectors.data;
@@ -202,25 +149,14 @@ export class CivilityModel {
     zNear.fill(0);
     const max = this.maxima;
     max.fill(-128);
-    const maxNear = d.nearMax ? this.maximaNear : undefined;
-    maxNear?.fill(-128);
-    const weights = d.vectors.weights;
-    let total = 0;
-    let totalNear = 0;
+    let nNear = 0;
     for (let i = 0; i < count; i++) {
       const o = offsets[i]!;
       const p = this.projection(d, o);
-      const w = weights ? weights[o / dims]! : 1;
-      total += w;
-      for (let h = 0; h < H; h++) z[h]! += w * p[h]!;
+      for (let h = 0; h < H; h++) z[h]! += p[h]!;
       if (near[i] === 1) {
-        totalNear += w;
-        for (let h = 0; h < H; h++) zNear[h]! += w * p[H + h]!;
-        if (maxNear)
-          for (let k = 0; k < dims; k++) {
-            const v = data[o + k]!;
-            if (v > maxNear[k]!) maxNear[k] = v;
-          }
+        nNear++;
+        for (let h = 0; h < H; h++) zNear[h]! += p[H + h]!;
       }
       for (let k = 0; k < dims; k++) {
         const v = data[o + k]!;
@@ -232,31 +168,14 @@ export class CivilityModel {
       const row = h * n;
       let sum = b1[h]!;
       if (count) {
-        if (total > 0) sum += (z[h]! * scale) / total;
+        sum += (z[h]! * scale) / count;
         let m = 0;
         for (let k = 0; k < dims; k++) m += w1[row + dims + k]! * max[k]!;
         sum += m * scale;
       }
-      if (totalNear > 0) {
-        sum += (zNear[h]! * scale) / totalNear;
-        if (maxNear) {
-          let m = 0;
-          for (let k = 0; k < dims; k++) m += w1[row + INPUTS + k]! * maxNear[k]!;
-          sum += m * scale;
-        }
-      }
+      if (nNear) sum += (zNear[h]! * scale) / nNear;
       for (let f = 0; f < 4; f++) sum += w1[row + 3 * dims + f]! * flags[f]!;
-      if (d.mid) this.activations[h] = Math.tanh(sum);
-      else out += w2[h]! * Math.tanh(sum);
-    }
-    const mid = d.mid;
-    if (mid) {
-      const a = this.activations;
-      for (let j = 0; j < mid.units; j++) {
-        let sum = mid.b[j]!;
-        for (let h = 0; h < H; h++) sum += mid.w[j * H + h]! * a[h]!;
-        out += w2[j]! * Math.tanh(sum);
-      }
+      out += w2[h]! * Math.tanh(sum);
     }
     return out;
   }
@@ -264,35 +183,11 @@ export class CivilityModel {
   /** margin(extractFeatures(folded)): the same sum in the same order, with no feature array. */
   private sparseMargin(folded: string): number {
     const w = this.weights;
-    if (!this.blockNorm) {
-      let sum = 0;
-      const count = visitFeatures(
-        folded,
-        this.bits,
-        (code) => {
-          sum += code < 0 ? -w[-code - 1]! : w[code]!;
-        },
-        this.chars,
-      );
-      return this.bias + sum * featureValue(count);
-    }
-    let words = 0;
-    let chars = 0;
-    let wordCount = 0;
-    const count = visitFeatures(
-      folded,
-      this.bits,
-      (code, char) => {
-        const x = code < 0 ? -w[-code - 1]! : w[code]!;
-        if (char) chars += x;
-        else {
-          words += x;
-          wordCount++;
-        }
-      },
-      this.chars,
-    );
-    return this.bias + words * featureValue(wordCount) + chars * featureValue(count - wordCount);
+    let sum = 0;
+    const count = visitFeatures(folded, this.bits, (code) => {
+      sum += code < 0 ? -w[-code - 1]! : w[code]!;
+    });
+    return this.bias + sum * featureValue(count);
   }
 
   /** Probability that folded text is offensive. */
